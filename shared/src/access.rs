@@ -1,0 +1,179 @@
+//! Who may see and change what. The server asks these functions for every request;
+//! the app asks the same ones to decide which buttons to show.
+
+use crate::ids::{AccountId, MemberId, OrgId};
+use crate::member::CellRole;
+use serde::{Deserialize, Serialize};
+
+/// What an actor may do with an organization and everything under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    None,
+    Read,
+    Manage,
+}
+
+/// A member's place in their own cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CellSeat {
+    pub cell_id: OrgId,
+    pub member_id: MemberId,
+    pub role: CellRole,
+}
+
+/// Everything the permission rules need to know about the person asking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Actor {
+    pub account_id: AccountId,
+    pub is_admin: bool,
+    /// The cell the account's member record belongs to, if any.
+    pub seat: Option<CellSeat>,
+    /// Organizations whose committee (cấp ủy) this person sits on: they follow
+    /// every cell below, read-only.
+    pub committee_of: Vec<OrgId>,
+    /// Cells an upper-level committee member is assigned to follow (phân công theo dõi).
+    pub assigned_cells: Vec<OrgId>,
+}
+
+impl Actor {
+    /// Access to the organization at the end of `path` (root first, the organization last).
+    pub fn access_to(&self, path: &[OrgId]) -> Access {
+        let Some(&target) = path.last() else {
+            return Access::None;
+        };
+        if self.is_admin {
+            return Access::Manage;
+        }
+        let mut access = Access::None;
+        if let Some(seat) = self.seat {
+            // A group (tổ đảng) inside one's cell is part of the cell.
+            if path.contains(&seat.cell_id) {
+                access = access.max(if seat.role.manages_cell() {
+                    Access::Manage
+                } else {
+                    Access::Read
+                });
+            }
+        }
+        if self.committee_of.iter().any(|c| path.contains(c)) {
+            access = access.max(Access::Read);
+        }
+        if self.assigned_cells.iter().any(|c| path.contains(c))
+            || self.assigned_cells.contains(&target)
+        {
+            access = access.max(Access::Read);
+        }
+        access
+    }
+
+    pub fn can_read(&self, path: &[OrgId]) -> bool {
+        self.access_to(path) >= Access::Read
+    }
+
+    pub fn can_manage(&self, path: &[OrgId]) -> bool {
+        self.access_to(path) >= Access::Manage
+    }
+
+    /// Only administrators create accounts, reset passwords, shape the tree and make assignments.
+    pub fn can_administer(&self) -> bool {
+        self.is_admin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROOT: OrgId = OrgId(1);
+    const GRASS: OrgId = OrgId(2);
+    const CELL_A: OrgId = OrgId(3);
+    const CELL_B: OrgId = OrgId(4);
+    const OTHER_GRASS: OrgId = OrgId(5);
+    const CELL_C: OrgId = OrgId(6);
+
+    fn a() -> Vec<OrgId> {
+        vec![ROOT, GRASS, CELL_A]
+    }
+    fn b() -> Vec<OrgId> {
+        vec![ROOT, GRASS, CELL_B]
+    }
+    fn c() -> Vec<OrgId> {
+        vec![ROOT, OTHER_GRASS, CELL_C]
+    }
+
+    fn actor() -> Actor {
+        Actor {
+            account_id: AccountId(1),
+            is_admin: false,
+            seat: None,
+            committee_of: vec![],
+            assigned_cells: vec![],
+        }
+    }
+
+    fn seated(cell: OrgId, role: CellRole) -> Actor {
+        Actor {
+            seat: Some(CellSeat {
+                cell_id: cell,
+                member_id: MemberId(9),
+                role,
+            }),
+            ..actor()
+        }
+    }
+
+    #[test]
+    fn table_of_roles() {
+        use Access::*;
+        let admin = Actor {
+            is_admin: true,
+            ..actor()
+        };
+        let secretary_a = seated(CELL_A, CellRole::Secretary);
+        let deputy_a = seated(CELL_A, CellRole::DeputySecretary);
+        let committee_a = seated(CELL_A, CellRole::CommitteeMember);
+        let member_b = seated(CELL_B, CellRole::Member);
+        let grass_committee = Actor {
+            committee_of: vec![GRASS],
+            ..actor()
+        };
+        let assigned = Actor {
+            assigned_cells: vec![CELL_C],
+            ..actor()
+        };
+        let nobody = actor();
+        let table: Vec<(&str, &Actor, [Access; 4])> = vec![
+            // actor, [cell A, cell B, cell C, grassroots committee]
+            ("admin", &admin, [Manage, Manage, Manage, Manage]),
+            ("secretary A", &secretary_a, [Manage, None, None, None]),
+            ("deputy A", &deputy_a, [Manage, None, None, None]),
+            ("chi ủy viên A", &committee_a, [Read, None, None, None]),
+            ("member B", &member_b, [None, Read, None, None]),
+            ("đảng ủy viên", &grass_committee, [Read, Read, None, Read]),
+            ("assigned to C", &assigned, [None, None, Read, None]),
+            ("no seat", &nobody, [None, None, None, None]),
+        ];
+        for (name, who, want) in table {
+            let got = [
+                who.access_to(&a()),
+                who.access_to(&b()),
+                who.access_to(&c()),
+                who.access_to(&[ROOT, GRASS]),
+            ];
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn empty_path_is_no_access() {
+        let admin = Actor {
+            is_admin: true,
+            ..actor()
+        };
+        assert_eq!(admin.access_to(&[]), Access::None);
+    }
+}

@@ -1,0 +1,230 @@
+//! The messages of the JSON API under `/api`: what the app sends and receives.
+//! One definition for both sides, so they cannot drift apart.
+
+use crate::access::{Access, Actor};
+use crate::ids::{AccountId, MemberId, OrgId};
+use crate::member::{CellRole, Member, MemberDraft};
+use crate::org::{OrgEntry, OrgKind, Organization};
+use serde::{Deserialize, Serialize};
+
+/// Account names: 3–32 of `a-z`, `0-9`, `.`, `_`, `-` (lower case, no diacritics, so
+/// they type the same on every phone keyboard).
+pub fn check_username(username: &str) -> Result<(), &'static str> {
+    let len = username.chars().count();
+    if !(3..=32).contains(&len) {
+        return Err("Tên đăng nhập phải có từ 3 đến 32 ký tự.");
+    }
+    if !username
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err("Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các dấu . _ -");
+    }
+    Ok(())
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// Passwords: 8–128 characters, not all of one kind of character.
+pub fn check_password(password: &str) -> Result<(), &'static str> {
+    let len = password.chars().count();
+    if len < MIN_PASSWORD_CHARS {
+        return Err("Mật khẩu phải có ít nhất 8 ký tự.");
+    }
+    if len > MAX_PASSWORD_CHARS {
+        return Err("Mật khẩu quá dài (tối đa 128 ký tự).");
+    }
+    let has_letter = password.chars().any(char::is_alphabetic);
+    let has_other = password.chars().any(|c| !c.is_alphabetic());
+    if !(has_letter && has_other) {
+        return Err("Mật khẩu phải có cả chữ cái và chữ số hoặc ký hiệu.");
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// A login account as shown to itself and to administrators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AccountView {
+    pub id: AccountId,
+    pub username: String,
+    pub display_name: String,
+    pub member_id: Option<MemberId>,
+    pub is_admin: bool,
+    pub disabled: bool,
+}
+
+/// Who is logged in, and what they may reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub account: AccountView,
+    pub actor: Actor,
+    /// The member record behind the account, if any.
+    pub member: Option<Member>,
+    /// The member's own cell.
+    pub cell: Option<Organization>,
+    /// Organizations whose committee this person sits on.
+    pub committees: Vec<Organization>,
+    /// Cells this person is assigned to follow as an upper-level committee member.
+    pub assigned_cells: Vec<Organization>,
+}
+
+impl Me {
+    pub fn role(&self) -> Option<CellRole> {
+        self.member.as_ref().map(|m| m.draft.role)
+    }
+}
+
+/// One organization with its place in the tree and what the viewer may do there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OrgDetail {
+    pub org: Organization,
+    /// Root first, this organization last.
+    pub path: Vec<Organization>,
+    pub access: Access,
+    pub children: Vec<OrgEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    pub parent_id: Option<OrgId>,
+    pub kind: OrgKind,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    #[serde(default)]
+    pub member_id: Option<MemberId>,
+    #[serde(default)]
+    pub is_admin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResetPasswordRequest {
+    pub new_password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetDisabledRequest {
+    pub disabled: bool,
+}
+
+/// An upper-level committee member assigned to follow a cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub account_id: AccountId,
+    pub cell_id: OrgId,
+}
+
+/// A seat on an organization's committee (cấp ủy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CommitteeSeat {
+    pub account_id: AccountId,
+    pub organization_id: OrgId,
+}
+
+/// A CSV file to check (`commit: false`) or to write (`commit: true`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    pub csv: String,
+    #[serde(default)]
+    pub commit: bool,
+}
+
+/// What an import would do, or did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub rows: Vec<crate::import::ImportRow>,
+    pub errors: Vec<crate::import::ImportError>,
+    pub to_create: u32,
+    pub to_update: u32,
+    pub unchanged: u32,
+    /// True only when every row was valid and the changes were written.
+    pub committed: bool,
+}
+
+/// The home page: my place in the party and what comes next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Home {
+    pub me: Me,
+    /// Cells this person can see, with their member counts.
+    pub cells: Vec<OrgEntry>,
+}
+
+/// Convenience for forms: a member draft from a fresh, empty form.
+pub fn empty_member_draft() -> MemberDraft {
+    MemberDraft {
+        full_name: String::new(),
+        gender: crate::member::Gender::Male,
+        birth_date: None,
+        admitted_on: None,
+        full_member_on: None,
+        status: crate::member::PartyStatus::Full,
+        role: CellRole::Member,
+        card_number: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert!(check_username("bithu.a").is_ok());
+        assert!(check_username("ab").is_err());
+        assert!(check_username("Bí thư").is_err());
+        assert!(check_username("UPPER").is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(check_password("chibo2026").is_ok());
+        assert!(check_password("short1").is_err());
+        assert!(check_password("onlyletters").is_err());
+        assert!(check_password("12345678").is_err());
+        assert!(
+            check_password("mậtkhẩu2026").is_ok(),
+            "diacritics are letters"
+        );
+    }
+}

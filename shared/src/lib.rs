@@ -1,0 +1,18 @@
+//! # Chi Bộ Số — the domain
+//!
+//! Plain types and pure functions shared by the browser app and the server:
+//! the organization tree, members, permissions, the API's messages, and the
+//! party's rules. No I/O and no clock: time is always an argument. Compiles for
+//! `wasm32-unknown-unknown` and natively.
+
+pub mod access;
+pub mod api;
+pub mod error;
+pub mod ids;
+pub mod import;
+pub mod member;
+pub mod org;
+pub mod rules;
+
+pub use error::{ErrorBody, ErrorDetail, FieldError, FieldErrors};
+pub use ids::{AccountId, MemberId, OrgId};

@@ -1,0 +1,452 @@
+//! Party members (đảng viên) and their record in a cell.
+
+use crate::error::{FieldError, FieldErrors};
+use crate::ids::{MemberId, OrgId};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// A member's party status: it decides who counts for attendance and who votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PartyStatus {
+    /// Đảng viên chính thức: votes.
+    Full,
+    /// Đảng viên dự bị: attends and speaks, never votes.
+    Probationary,
+    /// Miễn công tác và sinh hoạt đảng: votes if present, dropped if absent.
+    Exempted,
+    /// Đã chuyển sinh hoạt: no longer on this cell's roll.
+    TransferredOut,
+}
+
+impl PartyStatus {
+    pub const ALL: [PartyStatus; 4] = [
+        PartyStatus::Full,
+        PartyStatus::Probationary,
+        PartyStatus::Exempted,
+        PartyStatus::TransferredOut,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyStatus::Full => "full",
+            PartyStatus::Probationary => "probationary",
+            PartyStatus::Exempted => "exempted",
+            PartyStatus::TransferredOut => "transferred_out",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PartyStatus> {
+        PartyStatus::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            PartyStatus::Full => "Chính thức",
+            PartyStatus::Probationary => "Dự bị",
+            PartyStatus::Exempted => "Miễn sinh hoạt",
+            PartyStatus::TransferredOut => "Đã chuyển sinh hoạt",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PartyStatus::Full => "Full member",
+            PartyStatus::Probationary => "Probationary",
+            PartyStatus::Exempted => "Exempted from activity",
+            PartyStatus::TransferredOut => "Transferred out",
+        }
+    }
+
+    /// Still on the cell's roll (everyone but those transferred out).
+    pub fn on_roll(self) -> bool {
+        self != PartyStatus::TransferredOut
+    }
+}
+
+/// A member's position in the cell (chức vụ trong chi bộ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CellRole {
+    /// Bí thư chi bộ: the cell secretary, who chairs the meeting.
+    Secretary,
+    /// Phó bí thư.
+    DeputySecretary,
+    /// Chi ủy viên: member of the cell committee.
+    CommitteeMember,
+    /// Đảng viên.
+    Member,
+}
+
+impl CellRole {
+    pub const ALL: [CellRole; 4] = [
+        CellRole::Secretary,
+        CellRole::DeputySecretary,
+        CellRole::CommitteeMember,
+        CellRole::Member,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellRole::Secretary => "secretary",
+            CellRole::DeputySecretary => "deputy_secretary",
+            CellRole::CommitteeMember => "committee_member",
+            CellRole::Member => "member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CellRole> {
+        CellRole::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            CellRole::Secretary => "Bí thư",
+            CellRole::DeputySecretary => "Phó Bí thư",
+            CellRole::CommitteeMember => "Chi ủy viên",
+            CellRole::Member => "Đảng viên",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            CellRole::Secretary => "Secretary",
+            CellRole::DeputySecretary => "Deputy secretary",
+            CellRole::CommitteeMember => "Committee member",
+            CellRole::Member => "Member",
+        }
+    }
+
+    /// The secretary and deputy run the cell's records and meetings.
+    pub fn manages_cell(self) -> bool {
+        matches!(self, CellRole::Secretary | CellRole::DeputySecretary)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Gender> {
+        match s {
+            "male" => Some(Gender::Male),
+            "female" => Some(Gender::Female),
+            _ => None,
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Gender::Male => "Nam",
+            Gender::Female => "Nữ",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Gender::Male => "Male",
+            Gender::Female => "Female",
+        }
+    }
+}
+
+/// What a secretary types or imports for one member; validated before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MemberDraft {
+    pub full_name: String,
+    pub gender: Gender,
+    pub birth_date: Option<NaiveDate>,
+    /// Ngày vào Đảng.
+    pub admitted_on: Option<NaiveDate>,
+    /// Ngày chính thức.
+    pub full_member_on: Option<NaiveDate>,
+    pub status: PartyStatus,
+    pub role: CellRole,
+    /// Số thẻ đảng viên.
+    pub card_number: Option<String>,
+}
+
+/// A member's stored record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub id: MemberId,
+    pub cell_id: OrgId,
+    #[serde(flatten)]
+    pub draft: MemberDraft,
+}
+
+/// Why a member's record is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum MemberError {
+    #[error("Họ và tên không được để trống.")]
+    NameEmpty,
+    #[error("Họ và tên quá dài (tối đa {max} ký tự).")]
+    NameTooLong { max: usize },
+    #[error("Ngày sinh không được ở tương lai.")]
+    BornInFuture,
+    #[error("Ngày vào Đảng không được ở tương lai.")]
+    AdmittedInFuture,
+    #[error("Ngày chính thức không được ở tương lai.")]
+    MadeFullInFuture,
+    #[error("Đảng viên phải đủ 18 tuổi khi vào Đảng.")]
+    AdmittedUnderage,
+    #[error("Ngày chính thức phải sau ngày vào Đảng ít nhất 12 tháng dự bị.")]
+    FullBeforeProbationEnds,
+    #[error("Đảng viên dự bị phải có ngày vào Đảng.")]
+    ProbationaryWithoutAdmission,
+    #[error("Đảng viên dự bị chưa có ngày chính thức.")]
+    ProbationaryWithFullDate,
+    #[error("Đảng viên chính thức phải có ngày chính thức.")]
+    FullWithoutFullDate,
+    #[error("Số thẻ đảng viên chỉ gồm chữ số (có thể có dấu chấm), tối đa 20 ký tự.")]
+    BadCardNumber,
+}
+
+impl MemberError {
+    /// The form field the message belongs next to.
+    pub fn field(&self) -> &'static str {
+        use MemberError::*;
+        match self {
+            NameEmpty | NameTooLong { .. } => "full_name",
+            BornInFuture => "birth_date",
+            AdmittedInFuture | AdmittedUnderage | ProbationaryWithoutAdmission => "admitted_on",
+            MadeFullInFuture
+            | FullBeforeProbationEnds
+            | ProbationaryWithFullDate
+            | FullWithoutFullDate => "full_member_on",
+            BadCardNumber => "card_number",
+        }
+    }
+}
+
+pub const MAX_NAME_CHARS: usize = 100;
+/// Điều lệ Đảng, Điều 1: a citizen of at least 18 may be admitted.
+pub const MIN_ADMISSION_AGE: i32 = 18;
+/// Điều lệ Đảng, Điều 5: probation lasts 12 months.
+pub const PROBATION_MONTHS: u32 = 12;
+
+impl MemberDraft {
+    /// Trims text fields the way every entry path must, so that a re-import compares equal.
+    pub fn normalized(mut self) -> MemberDraft {
+        self.full_name = normalize_name(&self.full_name);
+        self.card_number = self
+            .card_number
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        self
+    }
+
+    /// Every reason the draft is refused, as of `today`.
+    pub fn problems(&self, today: NaiveDate) -> Vec<MemberError> {
+        let mut errs = Vec::new();
+        let name = self.full_name.trim();
+        if name.is_empty() {
+            errs.push(MemberError::NameEmpty);
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            errs.push(MemberError::NameTooLong {
+                max: MAX_NAME_CHARS,
+            });
+        }
+        if self.birth_date.is_some_and(|d| d > today) {
+            errs.push(MemberError::BornInFuture);
+        }
+        if self.admitted_on.is_some_and(|d| d > today) {
+            errs.push(MemberError::AdmittedInFuture);
+        }
+        if self.full_member_on.is_some_and(|d| d > today) {
+            errs.push(MemberError::MadeFullInFuture);
+        }
+        if let (Some(born), Some(admitted)) = (self.birth_date, self.admitted_on) {
+            if years_between(born, admitted) < MIN_ADMISSION_AGE {
+                errs.push(MemberError::AdmittedUnderage);
+            }
+        }
+        if let (Some(admitted), Some(full)) = (self.admitted_on, self.full_member_on) {
+            if admitted
+                .checked_add_months(chrono::Months::new(PROBATION_MONTHS))
+                .is_none_or(|end| full < end)
+            {
+                errs.push(MemberError::FullBeforeProbationEnds);
+            }
+        }
+        match self.status {
+            PartyStatus::Probationary => {
+                if self.admitted_on.is_none() {
+                    errs.push(MemberError::ProbationaryWithoutAdmission);
+                }
+                if self.full_member_on.is_some() {
+                    errs.push(MemberError::ProbationaryWithFullDate);
+                }
+            }
+            PartyStatus::Full => {
+                if self.full_member_on.is_none() {
+                    errs.push(MemberError::FullWithoutFullDate);
+                }
+            }
+            PartyStatus::Exempted | PartyStatus::TransferredOut => {}
+        }
+        if let Some(card) = &self.card_number {
+            let c = card.trim();
+            let ok = !c.is_empty()
+                && c.len() <= 20
+                && c.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
+                && c.chars().any(|ch| ch.is_ascii_digit());
+            if !ok {
+                errs.push(MemberError::BadCardNumber);
+            }
+        }
+        errs
+    }
+
+    /// Validates the draft, giving each message with its field.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
+        let errs = self.problems(today);
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(FieldErrors(
+                errs.iter()
+                    .map(|e| FieldError::new(e.field(), e.to_string()))
+                    .collect(),
+            ))
+        }
+    }
+}
+
+/// Collapses runs of white space; keeps the diacritics exactly as typed.
+pub fn normalize_name(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whole years from `from` to `to` (age on a date).
+pub fn years_between(from: NaiveDate, to: NaiveDate) -> i32 {
+    let mut years = to.year() - from.year();
+    if (to.month(), to.day()) < (from.month(), from.day()) {
+        years -= 1;
+    }
+    years
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn draft() -> MemberDraft {
+        MemberDraft {
+            full_name: "Nguyễn Thị Hồng Nhung".into(),
+            gender: Gender::Female,
+            birth_date: Some(d(1990, 5, 1)),
+            admitted_on: Some(d(2015, 3, 2)),
+            full_member_on: Some(d(2016, 3, 2)),
+            status: PartyStatus::Full,
+            role: CellRole::Member,
+            card_number: Some("93.012345".into()),
+        }
+    }
+
+    const TODAY: fn() -> NaiveDate = || d(2026, 11, 22);
+
+    #[test]
+    fn a_complete_record_is_valid() {
+        assert_eq!(draft().validate(TODAY()), Ok(()));
+    }
+
+    #[test]
+    fn each_rule_refuses_with_its_field() {
+        let cases: Vec<(MemberDraft, MemberError)> = vec![
+            (
+                MemberDraft {
+                    full_name: "  ".into(),
+                    ..draft()
+                },
+                MemberError::NameEmpty,
+            ),
+            (
+                MemberDraft {
+                    birth_date: Some(d(2000, 1, 1)),
+                    ..draft()
+                },
+                MemberError::AdmittedUnderage,
+            ),
+            (
+                MemberDraft {
+                    full_member_on: Some(d(2016, 3, 1)),
+                    ..draft()
+                },
+                MemberError::FullBeforeProbationEnds,
+            ),
+            (
+                MemberDraft {
+                    status: PartyStatus::Probationary,
+                    ..draft()
+                },
+                MemberError::ProbationaryWithFullDate,
+            ),
+            (
+                MemberDraft {
+                    full_member_on: None,
+                    ..draft()
+                },
+                MemberError::FullWithoutFullDate,
+            ),
+            (
+                MemberDraft {
+                    card_number: Some("AB-12".into()),
+                    ..draft()
+                },
+                MemberError::BadCardNumber,
+            ),
+            (
+                MemberDraft {
+                    birth_date: Some(d(2027, 1, 1)),
+                    ..draft()
+                },
+                MemberError::BornInFuture,
+            ),
+        ];
+        for (draft, want) in cases {
+            let got = draft.problems(TODAY());
+            assert!(got.contains(&want), "{want:?} not in {got:?}");
+            let fields = draft.validate(TODAY()).unwrap_err();
+            assert!(fields.0.iter().any(|f| f.field == want.field()));
+        }
+    }
+
+    #[test]
+    fn exactly_eighteen_and_exactly_twelve_months_pass() {
+        let ok = MemberDraft {
+            birth_date: Some(d(1997, 3, 2)),
+            admitted_on: Some(d(2015, 3, 2)),
+            full_member_on: Some(d(2016, 3, 2)),
+            ..draft()
+        };
+        assert_eq!(ok.problems(TODAY()), vec![]);
+    }
+
+    #[test]
+    fn names_keep_diacritics_and_lose_extra_spaces() {
+        assert_eq!(normalize_name("  Lê   Văn  Đức "), "Lê Văn Đức");
+    }
+}
