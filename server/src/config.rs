@@ -1,0 +1,61 @@
+//! Settings, from flags or the environment.
+
+use clap::Parser;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Clone)]
+#[command(name = "chibo-server", about = "Chi Bộ Số — máy chủ", version)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "CHIBO_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// `sqlite:data/chibo.db` (default, created on first start) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:data/chibo.db")]
+    pub database_url: String,
+    /// The built app (index.html, app.js, app_bg.wasm, style.css).
+    #[arg(long, env = "CHIBO_STATIC_DIR", default_value = "dist")]
+    pub static_dir: PathBuf,
+    /// Fill an empty database with the demo organization, members and accounts.
+    #[arg(long, env = "CHIBO_DEMO_DATA")]
+    pub demo_data: bool,
+    /// Mark the session cookie Secure (set when served over https).
+    #[arg(long, env = "CHIBO_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// `text` or `json` log lines.
+    #[arg(long, env = "CHIBO_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("database_url", &redact(&self.database_url))
+            .field("static_dir", &self.static_dir)
+            .field("demo_data", &self.demo_data)
+            .field("secure_cookies", &self.secure_cookies)
+            .finish()
+    }
+}
+
+/// Hides the password in `scheme://user:password@host…`.
+pub fn redact(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((creds, host)) = rest.rsplit_once('@') {
+            let user = creds.split(':').next().unwrap_or("");
+            return format!("{scheme}://{user}:***@{host}");
+        }
+    }
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(super::redact("postgres://chibo:secret@db/chibo"), "postgres://chibo:***@db/chibo");
+        assert_eq!(super::redact("sqlite:data/chibo.db"), "sqlite:data/chibo.db");
+    }
+}

@@ -1,0 +1,88 @@
+//! Chi Bộ Số server: a thin adapter around `shared`. It stores the record,
+//! re-checks every rule with the same code the browser runs, and serves the app.
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod openapi;
+pub mod ratelimit;
+pub mod routes;
+pub mod state;
+pub mod storage;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use ratelimit::{LoginLimiter, Limits};
+use state::AppState;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use storage::Store;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Large enough for a cell's CSV export; anything larger is refused with 413.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+pub async fn build_state(store: Store, secure_cookies: bool, limits: Limits) -> Result<AppState, error::ApiError> {
+    let mut random = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
+    let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
+    Ok(AppState {
+        store,
+        limiter: Arc::new(LoginLimiter::new(limits)),
+        secure_cookies,
+        dummy_hash: dummy_hash.into(),
+    })
+}
+
+/// The whole application: API, health, OpenAPI, and the app's files with the
+/// SPA fallback (deep links such as `/org/3` load `index.html`).
+pub fn router(state: AppState, static_dir: &Path) -> Router {
+    let index = static_dir.join("index.html");
+    let files = ServeDir::new(static_dir)
+        .precompressed_gzip()
+        .fallback(ServeFile::new(index).precompressed_gzip());
+    Router::new()
+        .nest("/api", routes::api_router())
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/healthz", get(healthz))
+        .fallback_service(files)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], openapi::spec_json())
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, format!("ok {}\n", state.store.backend())),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n".to_string())
+        }
+    }
+}
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

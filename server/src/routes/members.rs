@@ -1,0 +1,128 @@
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
+use crate::routes::{today, visible_org};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use shared::access::Access;
+use shared::api::{ImportReport, ImportRequest};
+use shared::import::{self, Change};
+use shared::member::{Member, MemberDraft};
+use shared::org::{OrgKind, Organization};
+use shared::{ErrorBody, MemberId, OrgId};
+
+/// A cell the user may see, or the reason it cannot be used as one.
+async fn cell(state: &AppState, user: &CurrentUser, id: i64, need: Access) -> ApiResult<Organization> {
+    let (org, _, access) = visible_org(state, user, OrgId(id)).await?;
+    if access < need {
+        return Err(ApiError::Forbidden);
+    }
+    if org.kind != OrgKind::Cell {
+        return Err(ApiError::BadRequest("Chỉ chi bộ mới có danh sách đảng viên.".into()));
+    }
+    Ok(org)
+}
+
+#[utoipa::path(get, path = "/api/organizations/{id}/members", tag = "members", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Member>), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<ApiJson<Vec<Member>>> {
+    let cell = cell(&state, &user, id, Access::Read).await?;
+    Ok(ApiJson(state.store.members_of(cell.id).await?))
+}
+
+#[utoipa::path(post, path = "/api/organizations/{id}/members", tag = "members", params(("id" = i64, Path)),
+    request_body = MemberDraft,
+    responses((status = 201, body = Member), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(draft): ApiJson<MemberDraft>,
+) -> ApiResult<(StatusCode, ApiJson<Member>)> {
+    let cell = cell(&state, &user, id, Access::Manage).await?;
+    let draft = draft.normalized();
+    draft.validate(today()).map_err(ApiError::Validation)?;
+    let member = state.store.create_member(cell.id, &draft).await?;
+    tracing::info!(member = %member.id, cell = %cell.id, by = %user.account.id, "member created");
+    Ok((StatusCode::CREATED, ApiJson(member)))
+}
+
+/// A member the user may see, with the user's access to the member's cell.
+async fn visible_member(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Member, Access)> {
+    let member = state.store.member(MemberId(id)).await?.ok_or(ApiError::NotFound("đảng viên"))?;
+    let (_, _, access) = visible_org(state, user, member.cell_id)
+        .await
+        .map_err(|_| ApiError::NotFound("đảng viên"))?;
+    Ok((member, access))
+}
+
+#[utoipa::path(get, path = "/api/members/{id}", tag = "members", params(("id" = i64, Path)),
+    responses((status = 200, body = Member), (status = 404, body = ErrorBody)))]
+pub async fn get(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>) -> ApiResult<ApiJson<Member>> {
+    Ok(ApiJson(visible_member(&state, &user, id).await?.0))
+}
+
+#[utoipa::path(put, path = "/api/members/{id}", tag = "members", params(("id" = i64, Path)), request_body = MemberDraft,
+    responses((status = 200, body = Member), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(draft): ApiJson<MemberDraft>,
+) -> ApiResult<ApiJson<Member>> {
+    let (member, access) = visible_member(&state, &user, id).await?;
+    if access < Access::Manage {
+        return Err(ApiError::Forbidden);
+    }
+    let draft = draft.normalized();
+    draft.validate(today()).map_err(ApiError::Validation)?;
+    let updated = state
+        .store
+        .update_member(member.id, &draft)
+        .await?
+        .ok_or(ApiError::NotFound("đảng viên"))?;
+    tracing::info!(member = %member.id, by = %user.account.id, "member updated");
+    Ok(ApiJson(updated))
+}
+
+#[utoipa::path(post, path = "/api/organizations/{id}/members/import", tag = "members", params(("id" = i64, Path)),
+    request_body = ImportRequest,
+    responses((status = 200, body = ImportReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ImportRequest>,
+) -> ApiResult<ApiJson<ImportReport>> {
+    let cell = cell(&state, &user, id, Access::Manage).await?;
+    let parsed = import::parse(&req.csv, today());
+    let existing = state.store.members_of(cell.id).await?;
+    let changes = import::plan(&parsed.rows, &existing);
+    let mut create = Vec::new();
+    let mut update = Vec::new();
+    let mut unchanged = 0u32;
+    for change in changes {
+        match change {
+            Change::Create(d) => create.push(d.clone()),
+            Change::Update(m, d) => update.push((m.id, d.clone())),
+            Change::Unchanged(_) => unchanged += 1,
+        }
+    }
+    let committed = req.commit && parsed.errors.is_empty() && !parsed.rows.is_empty();
+    if committed {
+        state.store.apply_import(cell.id, &create, &update).await?;
+        tracing::info!(cell = %cell.id, created = create.len(), updated = update.len(), by = %user.account.id, "members imported");
+    }
+    Ok(ApiJson(ImportReport {
+        rows: parsed.rows,
+        errors: parsed.errors,
+        to_create: create.len() as u32,
+        to_update: update.len() as u32,
+        unchanged,
+        committed,
+    }))
+}

@@ -1,0 +1,58 @@
+//! The JSON API under `/api`. Every handler but login takes a `CurrentUser`,
+//! so nothing is reachable without a session.
+
+pub mod accounts;
+pub mod auth;
+pub mod members;
+pub mod orgs;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{delete, get, post, put};
+use shared::access::Access;
+use shared::org::Organization;
+use shared::OrgId;
+
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/me/password", post(auth::change_password))
+        .route("/home", get(orgs::home))
+        .route("/organizations", get(orgs::list).post(orgs::create))
+        .route("/organizations/{id}", get(orgs::detail))
+        .route("/organizations/{id}/members", get(members::list).post(members::create))
+        .route("/organizations/{id}/members/import", post(members::import))
+        .route("/members/{id}", get(members::get).put(members::update))
+        .route("/accounts", get(accounts::list).post(accounts::create))
+        .route("/accounts/{id}/password", post(accounts::reset_password))
+        .route("/accounts/{id}/disabled", put(accounts::set_disabled))
+        .route("/assignments", post(accounts::assign))
+        .route("/assignments/{account_id}/{cell_id}", delete(accounts::unassign))
+        .route("/committee-seats", post(accounts::seat))
+        .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
+}
+
+/// An organization the user may see, with its path and the user's access.
+/// Organizations the user may not see answer "not found", so ids leak nothing.
+pub async fn visible_org(
+    state: &AppState,
+    user: &CurrentUser,
+    id: OrgId,
+) -> ApiResult<(Organization, Vec<Organization>, Access)> {
+    let path = state.store.org_path(id).await?;
+    let ids: Vec<OrgId> = path.iter().map(|o| o.id).collect();
+    let access = user.actor.access_to(&ids);
+    match path.last() {
+        Some(org) if access >= Access::Read => Ok((org.clone(), path.clone(), access)),
+        _ => Err(ApiError::NotFound("tổ chức")),
+    }
+}
+
+/// Today in Vietnam (UTC+7, no daylight saving): the date people write on forms.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+}

@@ -1,0 +1,13 @@
+use crate::ratelimit::LoginLimiter;
+use crate::storage::Store;
+use std::sync::Arc;
+
+/// What every handler may reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub limiter: Arc<LoginLimiter>,
+    pub secure_cookies: bool,
+    /// A hash of a random password, checked against when a login names nobody.
+    pub dummy_hash: Arc<str>,
+}
