@@ -2,8 +2,10 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -33,7 +35,9 @@ pub async fn verify_password(password: String, hash: String) -> ApiResult<bool> 
         let Ok(parsed) = PasswordHash::new(&hash) else {
             return false;
         };
-        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
     })
     .await
     .map_err(|e| ApiError::Internal(Box::new(e)))
@@ -98,14 +102,21 @@ impl FromRequestParts<AppState> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<CurrentUser> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(SESSION_COOKIE).map(|c| c.value()).ok_or(ApiError::Unauthenticated)?;
+        let token = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value())
+            .ok_or(ApiError::Unauthenticated)?;
         let token_hash = token_hash(token);
         let account_id = state
             .store
             .session_account(&token_hash, now_secs())
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        let account = state.store.account(account_id).await?.ok_or(ApiError::Unauthenticated)?;
+        let account = state
+            .store
+            .account(account_id)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
         if account.disabled {
             return Err(ApiError::AccountDisabled);
         }

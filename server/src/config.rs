@@ -42,11 +42,11 @@ impl fmt::Debug for Config {
 
 /// Hides the password in `scheme://user:password@host…`.
 pub fn redact(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://") {
-        if let Some((creds, host)) = rest.rsplit_once('@') {
-            let user = creds.split(':').next().unwrap_or("");
-            return format!("{scheme}://{user}:***@{host}");
-        }
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((creds, host)) = rest.rsplit_once('@')
+    {
+        let user = creds.split(':').next().unwrap_or("");
+        return format!("{scheme}://{user}:***@{host}");
     }
     url.to_string()
 }
@@ -55,7 +55,13 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_never_reach_the_logs() {
-        assert_eq!(super::redact("postgres://chibo:secret@db/chibo"), "postgres://chibo:***@db/chibo");
-        assert_eq!(super::redact("sqlite:data/chibo.db"), "sqlite:data/chibo.db");
+        assert_eq!(
+            super::redact("postgres://chibo:secret@db/chibo"),
+            "postgres://chibo:***@db/chibo"
+        );
+        assert_eq!(
+            super::redact("sqlite:data/chibo.db"),
+            "sqlite:data/chibo.db"
+        );
     }
 }

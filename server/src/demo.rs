@@ -5,9 +5,9 @@
 
 use crate::storage::{NewAccountRow, Result, Store};
 use chrono::{Months, NaiveDate};
+use shared::OrgId;
 use shared::member::{CellRole, Gender, MemberDraft, PartyStatus};
 use shared::org::OrgKind;
-use shared::OrgId;
 
 /// Every demo account's password (listed in the README).
 pub const DEMO_PASSWORD: &str = "chibo2026";
@@ -21,17 +21,38 @@ pub const CELLS: [(&str, char); 4] = [
 pub const MEMBERS_PER_CELL: usize = 12;
 
 const FAMILY: [&str; 16] = [
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý",
 ];
-const MIDDLE_M: [&str; 8] = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Công", "Xuân"];
-const MIDDLE_F: [&str; 8] = ["Thị", "Thị", "Ngọc", "Thu", "Thanh", "Hồng", "Kim", "Phương"];
+const MIDDLE_M: [&str; 8] = [
+    "Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Công", "Xuân",
+];
+const MIDDLE_F: [&str; 8] = [
+    "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Hồng", "Kim", "Phương",
+];
 const GIVEN_M: [&str; 18] = [
-    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Khánh", "Long", "Nam", "Phong", "Quân", "Sơn",
-    "Thắng", "Tuấn", "Việt", "Vinh",
+    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Khánh", "Long", "Nam", "Phong",
+    "Quân", "Sơn", "Thắng", "Tuấn", "Việt", "Vinh",
 ];
 const GIVEN_F: [&str; 18] = [
-    "Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Nhung", "Oanh",
-    "Phượng", "Thảo", "Trang", "Yến",
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Nhung",
+    "Oanh",
+    "Phượng",
+    "Thảo",
+    "Trang",
+    "Yến",
 ];
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -41,13 +62,21 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// The `i`-th demo member (0..48) of cell `cell` (0..4), at position `pos` (0..12).
 pub fn demo_member(cell: usize, pos: usize) -> MemberDraft {
     let i = cell * MEMBERS_PER_CELL + pos;
-    let gender = if i % 3 == 1 { Gender::Female } else { Gender::Male };
+    let gender = if i % 3 == 1 {
+        Gender::Female
+    } else {
+        Gender::Male
+    };
     let (middle, given) = match gender {
         Gender::Male => (MIDDLE_M[(i * 5) % 8], GIVEN_M[(i * 11) % 18]),
         Gender::Female => (MIDDLE_F[(i * 5) % 8], GIVEN_F[(i * 11) % 18]),
     };
     let full_name = format!("{} {} {}", FAMILY[(i * 7) % 16], middle, given);
-    let birth = date(1966 + (i * 7 % 33) as i32, (i % 12) as u32 + 1, (i * 3 % 28) as u32 + 1);
+    let birth = date(
+        1966 + (i * 7 % 33) as i32,
+        (i % 12) as u32 + 1,
+        (i * 3 % 28) as u32 + 1,
+    );
     let role = match pos {
         0 => CellRole::Secretary,
         1 => CellRole::DeputySecretary,
@@ -66,9 +95,15 @@ pub fn demo_member(cell: usize, pos: usize) -> MemberDraft {
     let admitted_on = if probationary {
         date(2026, (cell as u32) + 2, 19)
     } else {
-        birth.checked_add_months(Months::new(12 * (22 + (i % 9) as u32))).unwrap_or(birth)
+        birth
+            .checked_add_months(Months::new(12 * (22 + (i % 9) as u32)))
+            .unwrap_or(birth)
     };
-    let full_member_on = (!probationary).then(|| admitted_on.checked_add_months(Months::new(12)).unwrap_or(admitted_on));
+    let full_member_on = (!probationary).then(|| {
+        admitted_on
+            .checked_add_months(Months::new(12))
+            .unwrap_or(admitted_on)
+    });
     MemberDraft {
         full_name,
         gender,
@@ -110,24 +145,44 @@ pub async fn seed_if_empty(store: &Store) -> Result<bool> {
     };
 
     let bloc = store
-        .create_organization(None, OrgKind::PartyCommittee, "Đảng bộ Khối các cơ quan tỉnh")
+        .create_organization(
+            None,
+            OrgKind::PartyCommittee,
+            "Đảng bộ Khối các cơ quan tỉnh",
+        )
         .await?;
     let grassroots = store
-        .create_organization(Some(bloc.id), OrgKind::GrassrootsCommittee, "Đảng bộ Cục Quản lý thị trường")
+        .create_organization(
+            Some(bloc.id),
+            OrgKind::GrassrootsCommittee,
+            "Đảng bộ Cục Quản lý thị trường",
+        )
         .await?;
     store
-        .create_account(account("quantri".into(), "Quản trị hệ thống".into(), None, true))
+        .create_account(account(
+            "quantri".into(),
+            "Quản trị hệ thống".into(),
+            None,
+            true,
+        ))
         .await?;
 
     let mut cell_ids: Vec<OrgId> = Vec::new();
     for (c, (name, letter)) in CELLS.iter().enumerate() {
-        let cell = store.create_organization(Some(grassroots.id), OrgKind::Cell, name).await?;
+        let cell = store
+            .create_organization(Some(grassroots.id), OrgKind::Cell, name)
+            .await?;
         cell_ids.push(cell.id);
         for pos in 0..MEMBERS_PER_CELL {
             let draft = demo_member(c, pos);
             let member = store.create_member(cell.id, &draft).await?;
             let acc = store
-                .create_account(account(demo_username(*letter, pos), draft.full_name.clone(), Some(member.id), false))
+                .create_account(account(
+                    demo_username(*letter, pos),
+                    draft.full_name.clone(),
+                    Some(member.id),
+                    false,
+                ))
                 .await?;
             // Đảng ủy of 7: the four cell secretaries, the deputies of A and B, the deputy of C.
             if pos == 0 || (pos == 1 && c < 3) {
@@ -136,7 +191,12 @@ pub async fn seed_if_empty(store: &Store) -> Result<bool> {
         }
     }
     let upper = store
-        .create_account(account("capuy.khoi".into(), "Trịnh Minh Tuấn".into(), None, false))
+        .create_account(account(
+            "capuy.khoi".into(),
+            "Trịnh Minh Tuấn".into(),
+            None,
+            false,
+        ))
         .await?;
     store.add_assignment(upper.id, cell_ids[1]).await?;
     store.add_assignment(upper.id, cell_ids[3]).await?;
@@ -165,7 +225,19 @@ mod tests {
             }
         }
         assert_eq!(names.len(), 48);
-        assert_eq!(statuses.iter().filter(|s| **s == PartyStatus::Probationary).count(), 3);
-        assert_eq!(statuses.iter().filter(|s| **s == PartyStatus::Exempted).count(), 1);
+        assert_eq!(
+            statuses
+                .iter()
+                .filter(|s| **s == PartyStatus::Probationary)
+                .count(),
+            3
+        );
+        assert_eq!(
+            statuses
+                .iter()
+                .filter(|s| **s == PartyStatus::Exempted)
+                .count(),
+            1
+        );
     }
 }

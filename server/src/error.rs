@@ -86,10 +86,10 @@ impl IntoResponse for ApiError {
             },
         };
         let mut res = (status, axum::Json(body)).into_response();
-        if let ApiError::RateLimited { retry_after_secs } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let ApiError::RateLimited { retry_after_secs } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res
     }
@@ -100,15 +100,24 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
         use axum::extract::rejection::JsonRejection::*;
         match r {
             JsonDataError(e) => {
-                let detail = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default();
+                let detail = std::error::Error::source(&e)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default();
                 ApiError::BadRequest(describe_data_error(&detail))
             }
-            JsonSyntaxError(_) => ApiError::BadRequest("Nội dung gửi lên không phải JSON hợp lệ.".into()),
+            JsonSyntaxError(_) => {
+                ApiError::BadRequest("Nội dung gửi lên không phải JSON hợp lệ.".into())
+            }
             MissingJsonContentType(_) => {
                 ApiError::BadRequest("Thiếu tiêu đề Content-Type: application/json.".into())
             }
-            BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            other => ApiError::BadRequest(format!("Không đọc được nội dung gửi lên ({}).", other.status())),
+            BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge
+            }
+            other => ApiError::BadRequest(format!(
+                "Không đọc được nội dung gửi lên ({}).",
+                other.status()
+            )),
         }
     }
 }
@@ -131,7 +140,9 @@ fn describe_data_error(detail: &str) -> String {
     } else {
         // serde_path_to_error puts the field's path before the first ": ".
         match detail.split_once(": ") {
-            Some((path, _)) if !path.contains(' ') => format!("Giá trị của trường “{path}” không hợp lệ."),
+            Some((path, _)) if !path.contains(' ') => {
+                format!("Giá trị của trường “{path}” không hợp lệ.")
+            }
             _ => "Dữ liệu gửi lên không đúng định dạng.".to_string(),
         }
     }
@@ -165,9 +176,14 @@ mod tests {
             describe_data_error("x: unknown field `x`, expected one of `a`"),
             "Trường “x” không được chấp nhận."
         );
-        assert_eq!(describe_data_error("missing field `password` at line 1"), "Thiếu trường “password”.");
         assert_eq!(
-            describe_data_error("birth_date: input contains invalid characters at line 1 column 20"),
+            describe_data_error("missing field `password` at line 1"),
+            "Thiếu trường “password”."
+        );
+        assert_eq!(
+            describe_data_error(
+                "birth_date: input contains invalid characters at line 1 column 20"
+            ),
             "Giá trị của trường “birth_date” không hợp lệ."
         );
     }

@@ -16,7 +16,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use ratelimit::{LoginLimiter, Limits};
+use ratelimit::{Limits, LoginLimiter};
 use state::AppState;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -29,7 +29,11 @@ use tower_http::trace::TraceLayer;
 /// Large enough for a cell's CSV export; anything larger is refused with 413.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-pub async fn build_state(store: Store, secure_cookies: bool, limits: Limits) -> Result<AppState, error::ApiError> {
+pub async fn build_state(
+    store: Store,
+    secure_cookies: bool,
+    limits: Limits,
+) -> Result<AppState, error::ApiError> {
     let mut random = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
@@ -63,15 +67,24 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
 }
 
 async fn openapi_json() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], openapi::spec_json())
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi::spec_json(),
+    )
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
     match state.store.ping().await {
-        Ok(()) => (axum::http::StatusCode::OK, format!("ok {}\n", state.store.backend())),
+        Ok(()) => (
+            axum::http::StatusCode::OK,
+            format!("ok {}\n", state.store.backend()),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n".to_string())
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable\n".to_string(),
+            )
         }
     }
 }
@@ -82,7 +95,10 @@ pub async fn serve(
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -6,9 +6,13 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = Config::parse();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     if config.log_format == "json" {
-        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
@@ -25,10 +29,8 @@ async fn main() -> std::process::ExitCode {
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(?config, "starting");
     let store = server::storage::open(&config.database_url).await?;
-    if config.demo_data {
-        if server::demo::seed_if_empty(&store).await? {
-            tracing::info!("demo data created");
-        }
+    if config.demo_data && server::demo::seed_if_empty(&store).await? {
+        tracing::info!("demo data created");
     }
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "no built app here: run scripts/build-app");

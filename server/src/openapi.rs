@@ -5,17 +5,37 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Chi Bộ Số API", description = "API của Chi Bộ Số: tổ chức đảng, đảng viên, tài khoản."),
+    info(
+        title = "Chi Bộ Số API",
+        description = "API của Chi Bộ Số: tổ chức đảng, đảng viên, tài khoản."
+    ),
     paths(
-        auth::login, auth::logout, auth::me, auth::change_password,
-        orgs::home, orgs::list, orgs::detail, orgs::create,
-        members::list, members::create, members::get, members::update, members::import,
-        accounts::list, accounts::create, accounts::reset_password, accounts::set_disabled,
-        accounts::assign, accounts::unassign, accounts::seat,
+        auth::login,
+        auth::logout,
+        auth::me,
+        auth::change_password,
+        orgs::home,
+        orgs::list,
+        orgs::detail,
+        orgs::create,
+        members::list,
+        members::create,
+        members::get,
+        members::update,
+        members::import,
+        accounts::list,
+        accounts::create,
+        accounts::reset_password,
+        accounts::set_disabled,
+        accounts::assign,
+        accounts::unassign,
+        accounts::seat,
     )
 )]
 pub struct ApiDoc;
 
 pub fn spec_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|_| "{}".to_string())
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".to_string())
 }

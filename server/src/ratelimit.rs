@@ -49,11 +49,23 @@ impl LoginLimiter {
         Self::keys(ip, username)
             .into_iter()
             .filter_map(|(key, kind)| {
-                let limit = if kind == 0 { self.limits.per_ip } else { self.limits.per_account };
-                let recent: Vec<_> = map.get(&key)?.iter().filter(|t| now.duration_since(**t) < self.limits.window).collect();
+                let limit = if kind == 0 {
+                    self.limits.per_ip
+                } else {
+                    self.limits.per_account
+                };
+                let recent: Vec<_> = map
+                    .get(&key)?
+                    .iter()
+                    .filter(|t| now.duration_since(**t) < self.limits.window)
+                    .collect();
                 (recent.len() as u32 >= limit).then(|| {
                     let oldest = recent.iter().min().copied().copied().unwrap_or(now);
-                    self.limits.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1)
+                    self.limits
+                        .window
+                        .saturating_sub(now.duration_since(oldest))
+                        .as_secs()
+                        .max(1)
                 })
             })
             .max()
@@ -96,11 +108,18 @@ mod tests {
             l.record_failure("1.1.1.1", "an", t0);
         }
         assert!(l.check("1.1.1.1", "an", t0).is_some(), "account limit");
-        assert!(l.check("2.2.2.2", "an", t0).is_some(), "the account is limited from anywhere");
+        assert!(
+            l.check("2.2.2.2", "an", t0).is_some(),
+            "the account is limited from anywhere"
+        );
         assert_eq!(l.check("1.1.1.1", "binh", t0), None);
         l.record_failure("1.1.1.1", "binh", t0);
         l.record_failure("1.1.1.1", "cuong", t0);
         assert!(l.check("1.1.1.1", "dung", t0).is_some(), "address limit");
-        assert_eq!(l.check("1.1.1.1", "an", t0 + Duration::from_secs(61)), None, "window passes");
+        assert_eq!(
+            l.check("1.1.1.1", "an", t0 + Duration::from_secs(61)),
+            None,
+            "window passes"
+        );
     }
 }

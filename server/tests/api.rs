@@ -16,8 +16,14 @@ async fn body(res: reqwest::Response) -> Value {
 async fn error_code(res: reqwest::Response) -> (StatusCode, String, Value) {
     let status = res.status();
     let b = body(res).await;
-    let code = b["error"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {b}")).to_string();
-    assert!(!b["error"]["message"].as_str().unwrap_or("").is_empty(), "no message in {b}");
+    let code = b["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {b}"))
+        .to_string();
+    assert!(
+        !b["error"]["message"].as_str().unwrap_or("").is_empty(),
+        "no message in {b}"
+    );
     (status, code, b)
 }
 
@@ -42,8 +48,14 @@ async fn login_logout_and_sessions(b: Backend) {
         .await
         .unwrap();
     let (status, code, b) = error_code(res).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "bad_credentials"));
-    assert_eq!(b["error"]["message"], "Tên đăng nhập hoặc mật khẩu không đúng.");
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "bad_credentials")
+    );
+    assert_eq!(
+        b["error"]["message"],
+        "Tên đăng nhập hoặc mật khẩu không đúng."
+    );
 
     let res = anon
         .post(s.url("/api/auth/login"))
@@ -54,7 +66,12 @@ async fn login_logout_and_sessions(b: Backend) {
     assert_eq!(res.status(), 200);
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.starts_with("chibo_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && !cookie.contains("Secure"),
+        "{cookie}"
+    );
     let me = body(res).await;
     assert_eq!(me["member"]["role"], "secretary");
     assert_eq!(me["cell"]["name"], CELL_A);
@@ -106,7 +123,10 @@ async fn login_is_rate_limited_per_account(b: Backend) {
         .unwrap();
     assert!(res.headers().contains_key("retry-after"));
     let (status, code, _) = error_code(res).await;
-    assert_eq!((status, code.as_str()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
     // Another account from the same address is not blocked.
     s.login("dv.b06").await;
     s.stop().await;
@@ -123,7 +143,10 @@ async fn change_password(b: Backend) {
         .await
         .unwrap();
     let (status, code, b1) = error_code(res).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation")
+    );
     assert_eq!(b1["error"]["fields"][0]["field"], "current_password");
     let res = c
         .post(s.url("/api/me/password"))
@@ -131,7 +154,10 @@ async fn change_password(b: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_code(res).await.2["error"]["fields"][0]["field"], "new_password");
+    assert_eq!(
+        error_code(res).await.2["error"]["fields"][0]["field"],
+        "new_password"
+    );
     let res = c
         .post(s.url("/api/me/password"))
         .json(&json!({"current_password": "chibo2026", "new_password": "matkhau-moi-2026"}))
@@ -139,9 +165,18 @@ async fn change_password(b: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(c.get(s.url("/api/me")).send().await.unwrap().status(), 200, "this device stays in");
     assert_eq!(
-        other_device.get(s.url("/api/me")).send().await.unwrap().status(),
+        c.get(s.url("/api/me")).send().await.unwrap().status(),
+        200,
+        "this device stays in"
+    );
+    assert_eq!(
+        other_device
+            .get(s.url("/api/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         401,
         "other devices log in again"
     );
@@ -168,7 +203,12 @@ async fn administrator_manages_accounts(b: Backend) {
         .unwrap();
     let (status, _, b1) = error_code(res).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = b1["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = b1["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["username", "display_name", "password"]);
 
     let res = admin
@@ -195,7 +235,11 @@ async fn administrator_manages_accounts(b: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(user.get(s.url("/api/me")).send().await.unwrap().status(), 401, "reset ends sessions");
+    assert_eq!(
+        user.get(s.url("/api/me")).send().await.unwrap().status(),
+        401,
+        "reset ends sessions"
+    );
     let user = s.login_with("tinh.uy", "dat-lai-2026").await;
 
     let res = admin
@@ -205,7 +249,10 @@ async fn administrator_manages_accounts(b: Backend) {
         .await
         .unwrap();
     assert_eq!(body(res).await["disabled"], true);
-    assert_eq!(user.get(s.url("/api/me")).send().await.unwrap().status(), 401);
+    assert_eq!(
+        user.get(s.url("/api/me")).send().await.unwrap().status(),
+        401
+    );
     let res = s
         .client()
         .post(s.url("/api/auth/login"))
@@ -231,18 +278,46 @@ async fn each_role_sees_its_part_of_the_tree(b: Backend) {
             .collect()
     };
     let member_b = s.login("dv.b05").await;
-    let entries = body(member_b.get(s.url("/api/organizations")).send().await.unwrap()).await;
+    let entries = body(
+        member_b
+            .get(s.url("/api/organizations"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(visible(&entries), [CELL_B]);
-    assert_eq!(entries.as_array().unwrap().len(), 3, "the cell and its two ancestors for context");
+    assert_eq!(
+        entries.as_array().unwrap().len(),
+        3,
+        "the cell and its two ancestors for context"
+    );
 
     let upper = s.login("capuy.khoi").await;
     let entries = body(upper.get(s.url("/api/organizations")).send().await.unwrap()).await;
     assert_eq!(visible(&entries), [CELL_B, CELL_D]);
-    assert!(entries.as_array().unwrap().iter().all(|e| e["access"] != "manage"));
+    assert!(
+        entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["access"] != "manage")
+    );
 
     let committee = s.login("bithu.c").await;
-    let entries = body(committee.get(s.url("/api/organizations")).send().await.unwrap()).await;
-    assert_eq!(visible(&entries).len(), 5, "the grassroots committee and its four cells");
+    let entries = body(
+        committee
+            .get(s.url("/api/organizations"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        visible(&entries).len(),
+        5,
+        "the grassroots committee and its four cells"
+    );
     assert!(visible(&entries).contains(&GRASSROOTS.to_string()));
 
     let home = body(member_b.get(s.url("/api/home")).send().await.unwrap()).await;
@@ -259,11 +334,27 @@ async fn secretary_keeps_the_member_list(b: Backend) {
 
     let mut bad = member_json("");
     bad["birth_date"] = json!("2010-01-01");
-    let res = sec.post(s.url(&format!("/api/organizations/{a}/members"))).json(&bad).send().await.unwrap();
+    let res = sec
+        .post(s.url(&format!("/api/organizations/{a}/members")))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
     let (status, code, b1) = error_code(res).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation"));
-    let fields: Vec<&str> = b1["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert!(fields.contains(&"full_name") && fields.contains(&"admitted_on"), "{fields:?}");
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation")
+    );
+    let fields: Vec<&str> = b1["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"full_name") && fields.contains(&"admitted_on"),
+        "{fields:?}"
+    );
 
     let res = sec
         .post(s.url(&format!("/api/organizations/{a}/members")))
@@ -278,26 +369,57 @@ async fn secretary_keeps_the_member_list(b: Backend) {
 
     let mut edit = member_json("Hoàng Thị Lụa");
     edit["role"] = json!("committee_member");
-    let res = sec.put(s.url(&format!("/api/members/{id}"))).json(&edit).send().await.unwrap();
+    let res = sec
+        .put(s.url(&format!("/api/members/{id}")))
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(body(res).await["role"], "committee_member");
-    let list = body(sec.get(s.url(&format!("/api/organizations/{a}/members"))).send().await.unwrap()).await;
+    let list = body(
+        sec.get(s.url(&format!("/api/organizations/{a}/members")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(list.as_array().unwrap().len(), 13);
     assert_eq!(list[0]["role"], "secretary", "the secretary heads the list");
 
     // The card number is unique across the party.
     let mut dup = member_json("Trùng Thẻ");
     dup["card_number"] = list[0]["card_number"].clone();
-    let res = sec.post(s.url(&format!("/api/organizations/{a}/members"))).json(&dup).send().await.unwrap();
+    let res = sec
+        .post(s.url(&format!("/api/organizations/{a}/members")))
+        .json(&dup)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(res).await.1, "conflict");
 
     // A plain member reads but does not edit; a member of another cell does not even see.
     let member_a = s.login("dv.a05").await;
-    let res = member_a.put(s.url(&format!("/api/members/{id}"))).json(&edit).send().await.unwrap();
+    let res = member_a
+        .put(s.url(&format!("/api/members/{id}")))
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(res).await.1, "forbidden");
     let member_b = s.login("dv.b03").await;
-    let res = member_b.put(s.url(&format!("/api/members/{id}"))).json(&edit).send().await.unwrap();
+    let res = member_b
+        .put(s.url(&format!("/api/members/{id}")))
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(res).await.1, "not_found");
-    let res = sec.post(s.url(&format!("/api/organizations/{bcell}/members"))).json(&member_json("Người Lạ")).send().await.unwrap();
+    let res = sec
+        .post(s.url(&format!("/api/organizations/{bcell}/members")))
+        .json(&member_json("Người Lạ"))
+        .send()
+        .await
+        .unwrap();
     // Secretary A sits on the grassroots committee, so B is visible to read, not to change.
     assert_eq!(error_code(res).await.1, "forbidden");
     s.stop().await;
@@ -317,25 +439,79 @@ async fn csv_import_is_all_or_nothing_and_idempotent(b: Backend) {
     let before = count(&body(sec.get(&members_url).send().await.unwrap()).await);
 
     let broken = format!("{IMPORT_CSV}Lầu Văn Chứ;xx/01/1980;Nam;19/05/2010;19/05/2011;;\r\n");
-    let report = body(sec.post(&url).json(&json!({"csv": broken, "commit": true})).send().await.unwrap()).await;
+    let report = body(
+        sec.post(&url)
+            .json(&json!({"csv": broken, "commit": true}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(report["committed"], false);
     assert_eq!(report["errors"][0]["line"], 4);
     assert_eq!(report["errors"][0]["column"], "Ngày sinh");
-    assert_eq!(count(&body(sec.get(&members_url).send().await.unwrap()).await), before, "nothing written");
+    assert_eq!(
+        count(&body(sec.get(&members_url).send().await.unwrap()).await),
+        before,
+        "nothing written"
+    );
 
-    let preview = body(sec.post(&url).json(&json!({"csv": IMPORT_CSV})).send().await.unwrap()).await;
-    assert_eq!((preview["to_create"].as_u64(), preview["committed"].as_bool()), (Some(2), Some(false)));
-    let done = body(sec.post(&url).json(&json!({"csv": IMPORT_CSV, "commit": true})).send().await.unwrap()).await;
+    let preview = body(
+        sec.post(&url)
+            .json(&json!({"csv": IMPORT_CSV}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (
+            preview["to_create"].as_u64(),
+            preview["committed"].as_bool()
+        ),
+        (Some(2), Some(false))
+    );
+    let done = body(
+        sec.post(&url)
+            .json(&json!({"csv": IMPORT_CSV, "commit": true}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(done["committed"], true);
     let after = body(sec.get(&members_url).send().await.unwrap()).await;
     assert_eq!(count(&after), before + 2);
 
-    let again = body(sec.post(&url).json(&json!({"csv": IMPORT_CSV, "commit": true})).send().await.unwrap()).await;
-    assert_eq!((again["to_create"].as_u64(), again["to_update"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(0), Some(2)));
-    assert_eq!(body(sec.get(&members_url).send().await.unwrap()).await, after, "re-import changes nothing");
+    let again = body(
+        sec.post(&url)
+            .json(&json!({"csv": IMPORT_CSV, "commit": true}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (
+            again["to_create"].as_u64(),
+            again["to_update"].as_u64(),
+            again["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(2))
+    );
+    assert_eq!(
+        body(sec.get(&members_url).send().await.unwrap()).await,
+        after,
+        "re-import changes nothing"
+    );
 
     let member = s.login("dv.d05").await;
-    let res = member.post(&url).json(&json!({"csv": IMPORT_CSV})).send().await.unwrap();
+    let res = member
+        .post(&url)
+        .json(&json!({"csv": IMPORT_CSV}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(res).await.1, "forbidden");
     s.stop().await;
 }
@@ -346,29 +522,105 @@ async fn bad_input_is_a_4xx_never_a_500(b: Backend) {
     let sec = s.login("bithu.a").await;
     let members = s.url(&format!("/api/organizations/{a}/members"));
     let cases: Vec<(&str, reqwest::RequestBuilder, StatusCode)> = vec![
-        ("malformed JSON", sec.post(&members).header("content-type", "application/json").body("{\"full_name\":"), StatusCode::BAD_REQUEST),
-        ("unknown field", sec.post(&members).json(&json!({"full_name": "A", "extra": 1})), StatusCode::BAD_REQUEST),
-        ("wrong type", sec.post(&members).json(&json!({"full_name": 5})), StatusCode::BAD_REQUEST),
-        ("bad date", sec.post(&members).json(&{ let mut m = member_json("A B"); m["birth_date"] = json!("30/02/1990"); m }), StatusCode::BAD_REQUEST),
-        ("bad enum", sec.post(&members).json(&{ let mut m = member_json("A B"); m["status"] = json!("vip"); m }), StatusCode::BAD_REQUEST),
-        ("no content type", sec.post(&members).body("{}"), StatusCode::BAD_REQUEST),
-        ("oversized", sec.post(&members).header("content-type", "application/json").body(vec![b' '; server::MAX_BODY_BYTES + 10]), StatusCode::PAYLOAD_TOO_LARGE),
-        ("bad id", sec.get(s.url("/api/members/abc")), StatusCode::BAD_REQUEST),
-        ("huge id", sec.get(s.url("/api/members/99999999999999999999999")), StatusCode::BAD_REQUEST),
-        ("missing id", sec.get(s.url("/api/members/987654")), StatusCode::NOT_FOUND),
-        ("negative org", sec.get(s.url("/api/organizations/-1")), StatusCode::NOT_FOUND),
-        ("unknown API path", sec.get(s.url("/api/nothing-here")), StatusCode::NOT_FOUND),
-        ("wrong method", sec.delete(s.url("/api/me")), StatusCode::METHOD_NOT_ALLOWED),
+        (
+            "malformed JSON",
+            sec.post(&members)
+                .header("content-type", "application/json")
+                .body("{\"full_name\":"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "unknown field",
+            sec.post(&members)
+                .json(&json!({"full_name": "A", "extra": 1})),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "wrong type",
+            sec.post(&members).json(&json!({"full_name": 5})),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "bad date",
+            sec.post(&members).json(&{
+                let mut m = member_json("A B");
+                m["birth_date"] = json!("30/02/1990");
+                m
+            }),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "bad enum",
+            sec.post(&members).json(&{
+                let mut m = member_json("A B");
+                m["status"] = json!("vip");
+                m
+            }),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "no content type",
+            sec.post(&members).body("{}"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "oversized",
+            sec.post(&members)
+                .header("content-type", "application/json")
+                .body(vec![b' '; server::MAX_BODY_BYTES + 10]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "bad id",
+            sec.get(s.url("/api/members/abc")),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "huge id",
+            sec.get(s.url("/api/members/99999999999999999999999")),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "missing id",
+            sec.get(s.url("/api/members/987654")),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "negative org",
+            sec.get(s.url("/api/organizations/-1")),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "unknown API path",
+            sec.get(s.url("/api/nothing-here")),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "wrong method",
+            sec.delete(s.url("/api/me")),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
     ];
     for (name, req, want) in cases {
         let res = req.send().await.unwrap();
         assert_eq!(res.status(), want, "{name}");
         if want != StatusCode::METHOD_NOT_ALLOWED {
             let (_, _, b1) = error_code(res).await;
-            assert!(b1["error"]["message"].as_str().unwrap().chars().any(|c| "ạảãàáâăêôơưđ".contains(c)), "{name}: Vietnamese message, got {b1}");
+            assert!(
+                b1["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .chars()
+                    .any(|c| "ạảãàáâăêôơưđ".contains(c)),
+                "{name}: Vietnamese message, got {b1}"
+            );
         }
     }
-    assert_eq!(sec.get(s.url("/api/me")).send().await.unwrap().status(), 200, "the server is still up");
+    assert_eq!(
+        sec.get(s.url("/api/me")).send().await.unwrap().status(),
+        200,
+        "the server is still up"
+    );
     s.stop().await;
 }
 
@@ -384,10 +636,22 @@ async fn open_paths_and_the_app_shell(b: Backend) {
     for deep in ["/", "/meetings/42", "/org/3"] {
         let res = anon.get(s.url(deep)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{deep}");
-        assert!(res.text().await.unwrap().contains("Chi Bộ Số"), "{deep} loads the app");
+        assert!(
+            res.text().await.unwrap().contains("Chi Bộ Số"),
+            "{deep} loads the app"
+        );
     }
-    for closed in ["/api/home", "/api/organizations", "/api/accounts", "/api/members/1"] {
-        assert_eq!(anon.get(s.url(closed)).send().await.unwrap().status(), 401, "{closed}");
+    for closed in [
+        "/api/home",
+        "/api/organizations",
+        "/api/accounts",
+        "/api/members/1",
+    ] {
+        assert_eq!(
+            anon.get(s.url(closed)).send().await.unwrap().status(),
+            401,
+            "{closed}"
+        );
     }
     s.stop().await;
 }

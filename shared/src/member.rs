@@ -274,18 +274,17 @@ impl MemberDraft {
         if self.full_member_on.is_some_and(|d| d > today) {
             errs.push(MemberError::MadeFullInFuture);
         }
-        if let (Some(born), Some(admitted)) = (self.birth_date, self.admitted_on) {
-            if years_between(born, admitted) < MIN_ADMISSION_AGE {
-                errs.push(MemberError::AdmittedUnderage);
-            }
+        if let (Some(born), Some(admitted)) = (self.birth_date, self.admitted_on)
+            && years_between(born, admitted) < MIN_ADMISSION_AGE
+        {
+            errs.push(MemberError::AdmittedUnderage);
         }
-        if let (Some(admitted), Some(full)) = (self.admitted_on, self.full_member_on) {
-            if admitted
+        if let (Some(admitted), Some(full)) = (self.admitted_on, self.full_member_on)
+            && admitted
                 .checked_add_months(chrono::Months::new(PROBATION_MONTHS))
                 .is_none_or(|end| full < end)
-            {
-                errs.push(MemberError::FullBeforeProbationEnds);
-            }
+        {
+            errs.push(MemberError::FullBeforeProbationEnds);
         }
         match self.status {
             PartyStatus::Probationary => {

@@ -7,19 +7,26 @@ use crate::storage::NewAccountRow;
 use axum::extract::State;
 use axum::http::StatusCode;
 use shared::api::{
-    AccountView, Assignment, CommitteeSeat, NewAccount, ResetPasswordRequest, SetDisabledRequest, check_password,
-    check_username,
+    AccountView, Assignment, CommitteeSeat, NewAccount, ResetPasswordRequest, SetDisabledRequest,
+    check_password, check_username,
 };
 use shared::org::OrgKind;
 use shared::{AccountId, ErrorBody, FieldError, FieldErrors, OrgId};
 
 fn admin_only(user: &CurrentUser) -> ApiResult<()> {
-    if user.actor.can_administer() { Ok(()) } else { Err(ApiError::Forbidden) }
+    if user.actor.can_administer() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
 }
 
 #[utoipa::path(get, path = "/api/accounts", tag = "accounts",
     responses((status = 200, body = Vec<AccountView>), (status = 403, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Vec<AccountView>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<ApiJson<Vec<AccountView>>> {
     admin_only(&user)?;
     Ok(ApiJson(state.store.accounts().await?))
 }
@@ -39,15 +46,21 @@ pub async fn create(
         errors.push(FieldError::new("username", m));
     }
     if display_name.is_empty() || display_name.chars().count() > 100 {
-        errors.push(FieldError::new("display_name", "Tên hiển thị phải có từ 1 đến 100 ký tự."));
+        errors.push(FieldError::new(
+            "display_name",
+            "Tên hiển thị phải có từ 1 đến 100 ký tự.",
+        ));
     }
     if let Err(m) = check_password(&req.password) {
         errors.push(FieldError::new("password", m));
     }
-    if let Some(member) = req.member_id {
-        if state.store.member(member).await?.is_none() {
-            errors.push(FieldError::new("member_id", "Không tìm thấy đảng viên này."));
-        }
+    if let Some(member) = req.member_id
+        && state.store.member(member).await?.is_none()
+    {
+        errors.push(FieldError::new(
+            "member_id",
+            "Không tìm thấy đảng viên này.",
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(FieldErrors(errors)));
@@ -98,21 +111,36 @@ pub async fn set_disabled(
 ) -> ApiResult<ApiJson<AccountView>> {
     admin_only(&user)?;
     if id == user.account.id.0 && req.disabled {
-        return Err(ApiError::BadRequest("Không thể tự khóa tài khoản của chính mình.".into()));
+        return Err(ApiError::BadRequest(
+            "Không thể tự khóa tài khoản của chính mình.".into(),
+        ));
     }
-    if !state.store.set_disabled(AccountId(id), req.disabled).await? {
+    if !state
+        .store
+        .set_disabled(AccountId(id), req.disabled)
+        .await?
+    {
         return Err(ApiError::NotFound("tài khoản"));
     }
     if req.disabled {
         state.store.delete_sessions_of(AccountId(id), None).await?;
     }
     tracing::info!(account = id, disabled = req.disabled, by = %user.account.id, "account disabled flag set");
-    let account = state.store.account(AccountId(id)).await?.ok_or(ApiError::NotFound("tài khoản"))?;
+    let account = state
+        .store
+        .account(AccountId(id))
+        .await?
+        .ok_or(ApiError::NotFound("tài khoản"))?;
     Ok(ApiJson(account))
 }
 
 async fn existing_account(state: &AppState, id: AccountId) -> ApiResult<()> {
-    state.store.account(id).await?.map(|_| ()).ok_or(ApiError::NotFound("tài khoản"))
+    state
+        .store
+        .account(id)
+        .await?
+        .map(|_| ())
+        .ok_or(ApiError::NotFound("tài khoản"))
 }
 
 #[utoipa::path(post, path = "/api/assignments", tag = "accounts", request_body = Assignment,
@@ -124,11 +152,18 @@ pub async fn assign(
 ) -> ApiResult<StatusCode> {
     admin_only(&user)?;
     existing_account(&state, req.account_id).await?;
-    let cell = state.store.organization(req.cell_id).await?.ok_or(ApiError::NotFound("chi bộ"))?;
+    let cell = state
+        .store
+        .organization(req.cell_id)
+        .await?
+        .ok_or(ApiError::NotFound("chi bộ"))?;
     if cell.kind != OrgKind::Cell {
         return Err(ApiError::field("cell_id", "Chỉ phân công theo dõi chi bộ."));
     }
-    state.store.add_assignment(req.account_id, req.cell_id).await?;
+    state
+        .store
+        .add_assignment(req.account_id, req.cell_id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -141,7 +176,11 @@ pub async fn unassign(
     ApiPath((account_id, cell_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
     admin_only(&user)?;
-    if !state.store.remove_assignment(AccountId(account_id), OrgId(cell_id)).await? {
+    if !state
+        .store
+        .remove_assignment(AccountId(account_id), OrgId(cell_id))
+        .await?
+    {
         return Err(ApiError::NotFound("phân công"));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -156,10 +195,20 @@ pub async fn seat(
 ) -> ApiResult<StatusCode> {
     admin_only(&user)?;
     existing_account(&state, req.account_id).await?;
-    let org = state.store.organization(req.organization_id).await?.ok_or(ApiError::NotFound("tổ chức"))?;
+    let org = state
+        .store
+        .organization(req.organization_id)
+        .await?
+        .ok_or(ApiError::NotFound("tổ chức"))?;
     if matches!(org.kind, OrgKind::Group) {
-        return Err(ApiError::field("organization_id", "Tổ đảng không có cấp ủy."));
+        return Err(ApiError::field(
+            "organization_id",
+            "Tổ đảng không có cấp ủy.",
+        ));
     }
-    state.store.add_committee_seat(req.account_id, req.organization_id).await?;
+    state
+        .store
+        .add_committee_seat(req.account_id, req.organization_id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,8 +4,8 @@ use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
-use shared::api::{ChangePasswordRequest, LoginRequest, Me, check_password};
 use shared::ErrorBody;
+use shared::api::{ChangePasswordRequest, LoginRequest, Me, check_password};
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -42,17 +42,32 @@ pub async fn login(
     let now = auth::now_secs();
     state
         .store
-        .create_session(&token_hash, account.id, now, now + auth::SESSION_DAYS * 86_400)
+        .create_session(
+            &token_hash,
+            account.id,
+            now,
+            now + auth::SESSION_DAYS * 86_400,
+        )
         .await?;
     let me = me_of(&state, account).await?;
     tracing::info!(account = %me.account.id, "login");
-    Ok((jar.add(auth::session_cookie(token, state.secure_cookies)), ApiJson(me)))
+    Ok((
+        jar.add(auth::session_cookie(token, state.secure_cookies)),
+        ApiJson(me),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> ApiResult<(CookieJar, StatusCode)> {
+pub async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+) -> ApiResult<(CookieJar, StatusCode)> {
     state.store.delete_session(&user.token_hash).await?;
-    Ok((jar.add(auth::removal_cookie(state.secure_cookies)), StatusCode::NO_CONTENT))
+    Ok((
+        jar.add(auth::removal_cookie(state.secure_cookies)),
+        StatusCode::NO_CONTENT,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/me", tag = "auth", responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
@@ -102,11 +117,20 @@ pub async fn change_password(
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     if !auth::verify_password(req.current_password, secret.password_hash).await? {
-        return Err(ApiError::field("current_password", "Mật khẩu hiện tại không đúng."));
+        return Err(ApiError::field(
+            "current_password",
+            "Mật khẩu hiện tại không đúng.",
+        ));
     }
     let hash = auth::hash_password(req.new_password).await?;
-    state.store.set_password_hash(user.account.id, &hash).await?;
+    state
+        .store
+        .set_password_hash(user.account.id, &hash)
+        .await?;
     // Other devices must log in again with the new password.
-    state.store.delete_sessions_of(user.account.id, Some(&user.token_hash)).await?;
+    state
+        .store
+        .delete_sessions_of(user.account.id, Some(&user.token_hash))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

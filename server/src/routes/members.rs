@@ -12,13 +12,20 @@ use shared::org::{OrgKind, Organization};
 use shared::{ErrorBody, MemberId, OrgId};
 
 /// A cell the user may see, or the reason it cannot be used as one.
-async fn cell(state: &AppState, user: &CurrentUser, id: i64, need: Access) -> ApiResult<Organization> {
+async fn cell(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    need: Access,
+) -> ApiResult<Organization> {
     let (org, _, access) = visible_org(state, user, OrgId(id)).await?;
     if access < need {
         return Err(ApiError::Forbidden);
     }
     if org.kind != OrgKind::Cell {
-        return Err(ApiError::BadRequest("Chỉ chi bộ mới có danh sách đảng viên.".into()));
+        return Err(ApiError::BadRequest(
+            "Chỉ chi bộ mới có danh sách đảng viên.".into(),
+        ));
     }
     Ok(org)
 }
@@ -52,8 +59,16 @@ pub async fn create(
 }
 
 /// A member the user may see, with the user's access to the member's cell.
-async fn visible_member(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Member, Access)> {
-    let member = state.store.member(MemberId(id)).await?.ok_or(ApiError::NotFound("đảng viên"))?;
+async fn visible_member(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> ApiResult<(Member, Access)> {
+    let member = state
+        .store
+        .member(MemberId(id))
+        .await?
+        .ok_or(ApiError::NotFound("đảng viên"))?;
     let (_, _, access) = visible_org(state, user, member.cell_id)
         .await
         .map_err(|_| ApiError::NotFound("đảng viên"))?;
@@ -62,7 +77,11 @@ async fn visible_member(state: &AppState, user: &CurrentUser, id: i64) -> ApiRes
 
 #[utoipa::path(get, path = "/api/members/{id}", tag = "members", params(("id" = i64, Path)),
     responses((status = 200, body = Member), (status = 404, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>) -> ApiResult<ApiJson<Member>> {
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<ApiJson<Member>> {
     Ok(ApiJson(visible_member(&state, &user, id).await?.0))
 }
 

@@ -11,9 +11,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::{delete, get, post, put};
+use shared::OrgId;
 use shared::access::Access;
 use shared::org::Organization;
-use shared::OrgId;
 
 pub fn api_router() -> Router<AppState> {
     Router::new()
@@ -24,14 +24,20 @@ pub fn api_router() -> Router<AppState> {
         .route("/home", get(orgs::home))
         .route("/organizations", get(orgs::list).post(orgs::create))
         .route("/organizations/{id}", get(orgs::detail))
-        .route("/organizations/{id}/members", get(members::list).post(members::create))
+        .route(
+            "/organizations/{id}/members",
+            get(members::list).post(members::create),
+        )
         .route("/organizations/{id}/members/import", post(members::import))
         .route("/members/{id}", get(members::get).put(members::update))
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/{id}/password", post(accounts::reset_password))
         .route("/accounts/{id}/disabled", put(accounts::set_disabled))
         .route("/assignments", post(accounts::assign))
-        .route("/assignments/{account_id}/{cell_id}", delete(accounts::unassign))
+        .route(
+            "/assignments/{account_id}/{cell_id}",
+            delete(accounts::unassign),
+        )
         .route("/committee-seats", post(accounts::seat))
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }

@@ -49,7 +49,10 @@ pub async fn visible_entries(state: &AppState, actor: &Actor) -> ApiResult<Vec<O
 
 #[utoipa::path(get, path = "/api/organizations", tag = "organizations",
     responses((status = 200, body = Vec<OrgEntry>), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Vec<OrgEntry>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<ApiJson<Vec<OrgEntry>>> {
     Ok(ApiJson(visible_entries(&state, &user.actor).await?))
 }
 
@@ -99,10 +102,20 @@ pub async fn create(
     }
     let name = shared::member::normalize_name(&req.name);
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::field("name", "Tên tổ chức phải có từ 1 đến 200 ký tự."));
+        return Err(ApiError::field(
+            "name",
+            "Tên tổ chức phải có từ 1 đến 200 ký tự.",
+        ));
     }
     let parent_kind = match req.parent_id {
-        Some(p) => Some(state.store.organization(p).await?.ok_or(ApiError::NotFound("tổ chức cấp trên"))?.kind),
+        Some(p) => Some(
+            state
+                .store
+                .organization(p)
+                .await?
+                .ok_or(ApiError::NotFound("tổ chức cấp trên"))?
+                .kind,
+        ),
         None => None,
     };
     if !req.kind.may_sit_under(parent_kind) {
@@ -115,6 +128,9 @@ pub async fn create(
             ),
         ));
     }
-    let org = state.store.create_organization(req.parent_id, req.kind, &name).await?;
+    let org = state
+        .store
+        .create_organization(req.parent_id, req.kind, &name)
+        .await?;
     Ok((StatusCode::CREATED, ApiJson(org)))
 }

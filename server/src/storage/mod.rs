@@ -61,7 +61,13 @@ pub trait Storage: Send + Sync + 'static {
     async fn set_password_hash(&self, id: AccountId, hash: &str) -> Result<bool>;
     async fn set_disabled(&self, id: AccountId, disabled: bool) -> Result<bool>;
 
-    async fn create_session(&self, token_hash: &str, account: AccountId, now: i64, expires_at: i64) -> Result<()>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        account: AccountId,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()>;
     /// The live session's account, if the token is known and not expired.
     async fn session_account(&self, token_hash: &str, now: i64) -> Result<Option<AccountId>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
@@ -72,7 +78,12 @@ pub trait Storage: Send + Sync + 'static {
     async fn organization(&self, id: OrgId) -> Result<Option<Organization>>;
     /// Root first, the organization last; empty when it does not exist.
     async fn org_path(&self, id: OrgId) -> Result<Vec<Organization>>;
-    async fn create_organization(&self, parent: Option<OrgId>, kind: OrgKind, name: &str) -> Result<Organization>;
+    async fn create_organization(
+        &self,
+        parent: Option<OrgId>,
+        kind: OrgKind,
+        name: &str,
+    ) -> Result<Organization>;
     /// Members on the roll (not transferred out), per cell.
     async fn member_counts(&self) -> Result<HashMap<OrgId, u32>>;
 
@@ -81,7 +92,12 @@ pub trait Storage: Send + Sync + 'static {
     async fn create_member(&self, cell: OrgId, draft: &MemberDraft) -> Result<Member>;
     async fn update_member(&self, id: MemberId, draft: &MemberDraft) -> Result<Option<Member>>;
     /// Writes an import all at once, or nothing.
-    async fn apply_import(&self, cell: OrgId, create: &[MemberDraft], update: &[(MemberId, MemberDraft)]) -> Result<()>;
+    async fn apply_import(
+        &self,
+        cell: OrgId,
+        create: &[MemberDraft],
+        update: &[(MemberId, MemberDraft)],
+    ) -> Result<()>;
 
     async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>>;
     async fn add_committee_seat(&self, account: AccountId, org: OrgId) -> Result<()>;

@@ -16,14 +16,23 @@ impl PgStore {
     pub async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore> {
         let mut options = PgConnectOptions::from_str(url)?;
         if let Some(schema) = schema {
-            let admin = PgPoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', ""))))
-                .execute(&admin)
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
                 .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                schema.replace('"', "")
+            )))
+            .execute(&admin)
+            .await?;
             admin.close().await;
             options = options.options([("search_path", schema)]);
         }
-        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PgStore { pool })
     }
@@ -31,9 +40,12 @@ impl PgStore {
     /// Drops a schema made by `connect` (tests clean up after themselves).
     pub async fn drop_schema(url: &str, schema: &str) -> Result<()> {
         let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", schema.replace('"', ""))))
-            .execute(&pool)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+            schema.replace('"', "")
+        )))
+        .execute(&pool)
+        .await?;
         pool.close().await;
         Ok(())
     }

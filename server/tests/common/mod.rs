@@ -16,7 +16,8 @@ pub enum Backend {
 }
 
 pub fn postgres_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
 
 pub struct TestServer {
@@ -34,7 +35,11 @@ fn unique(prefix: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl TestServer {
@@ -45,11 +50,18 @@ impl TestServer {
     pub async fn start_with(backend: Backend, limits: Limits) -> TestServer {
         let dir = std::env::temp_dir().join(unique("chibo_test"));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        std::fs::write(dir.join("index.html"), "<!doctype html><title>Chi Bộ Số</title>").expect("index.html");
+        std::fs::write(
+            dir.join("index.html"),
+            "<!doctype html><title>Chi Bộ Số</title>",
+        )
+        .expect("index.html");
         let (store, pg_schema): (Store, _) = match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite:{}", dir.join("chibo.db").display());
-                (Arc::new(SqliteStore::connect(&url).await.expect("sqlite")), None)
+                (
+                    Arc::new(SqliteStore::connect(&url).await.expect("sqlite")),
+                    None,
+                )
             }
             Backend::Postgres => {
                 let schema = unique("t");
@@ -63,10 +75,16 @@ impl TestServer {
                 (Arc::new(store) as Store, Some(schema))
             }
         };
-        server::demo::seed_if_empty(&store).await.expect("demo data");
-        let state = server::build_state(store.clone(), false, limits).await.expect("state");
+        server::demo::seed_if_empty(&store)
+            .await
+            .expect("demo data");
+        let state = server::build_state(store.clone(), false, limits)
+            .await
+            .expect("state");
         let app = server::router(state, &dir);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(server::serve(listener, app, async {
@@ -107,7 +125,12 @@ impl TestServer {
             .send()
             .await
             .expect("login request");
-        assert_eq!(res.status(), 200, "login as {username}: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            200,
+            "login as {username}: {}",
+            res.text().await.unwrap_or_default()
+        );
         c
     }
 

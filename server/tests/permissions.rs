@@ -1,0 +1,225 @@
+//! Every role against every endpoint: allowed, forbidden, or "not found" for
+//! organizations the role may not see. Run on both databases.
+
+mod common;
+
+use common::{Backend, CELL_A, CELL_C, CELL_D, GRASSROOTS, TestServer};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// The roles, in the order of each row's expected codes.
+const ROLES: [&str; 7] = [
+    "anonymous",
+    "dv.b05",     // member of cell B
+    "dv.a12",     // probationary member of cell A
+    "capuy.khoi", // upper-level committee member assigned to B and D
+    "dv.d02",     // deputy secretary of D, on no committee
+    "bithu.a",    // secretary of A, on the grassroots committee
+    "quantri",    // administrator
+];
+
+async fn every_role_against_every_endpoint(b: Backend) {
+    let s = TestServer::start(b).await;
+    let a = s.org_id(CELL_A).await;
+    let c = s.org_id(CELL_C).await;
+    let d = s.org_id(CELL_D).await;
+    let grassroots = s.org_id(GRASSROOTS).await;
+    let member_of = |cell: i64| {
+        let store = s.store.clone();
+        async move { store.members_of(shared::OrgId(cell)).await.unwrap()[3].id.0 }
+    };
+    let member_a = member_of(a).await;
+    let member_d = member_of(d).await;
+    let account_of = |username: &'static str| {
+        let store = s.store.clone();
+        async move {
+            store
+                .account_secret(username)
+                .await
+                .unwrap()
+                .unwrap()
+                .account
+                .id
+                .0
+        }
+    };
+    let c05 = account_of("dv.c05").await;
+    let c06 = account_of("dv.c06").await;
+    let c07 = account_of("dv.c07").await;
+    let draft = json!({
+        "full_name": "Lường Thị Xuân", "gender": "female", "birth_date": "1990-02-03",
+        "admitted_on": "2015-05-19", "full_member_on": "2016-05-19",
+        "status": "full", "role": "member", "card_number": null
+    });
+    let csv = "Họ và tên,Giới tính,Ngày vào Đảng\nMa Văn Thào,Nam,01/03/2026\n";
+
+    type Row = (Method, String, Option<Value>, [u16; 7]);
+    let rows: Vec<Row> = vec![
+        (
+            Method::GET,
+            "/api/me".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            "/api/home".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            "/api/organizations".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{a}"),
+            None,
+            [401, 404, 200, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{a}/members"),
+            None,
+            [401, 404, 200, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/members"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{d}/members"),
+            Some(draft.clone()),
+            [401, 404, 404, 403, 201, 403, 201],
+        ),
+        (
+            Method::PUT,
+            format!("/api/members/{member_d}"),
+            Some(draft.clone()),
+            [401, 404, 404, 403, 200, 403, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/members/{member_a}"),
+            None,
+            [401, 404, 200, 404, 404, 200, 200],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{d}/members/import"),
+            Some(json!({"csv": csv})),
+            [401, 404, 404, 403, 200, 403, 200],
+        ),
+        (
+            Method::POST,
+            "/api/organizations".into(),
+            Some(json!({"parent_id": grassroots, "kind": "cell", "name": "Chi bộ Mới"})),
+            [401, 403, 403, 403, 403, 403, 201],
+        ),
+        (
+            Method::GET,
+            "/api/accounts".into(),
+            None,
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            Method::POST,
+            "/api/accounts".into(),
+            Some(
+                json!({"username": "moi.tao", "display_name": "Mới Tạo", "password": "batdau-2026"}),
+            ),
+            [401, 403, 403, 403, 403, 403, 201],
+        ),
+        (
+            Method::POST,
+            format!("/api/accounts/{c06}/password"),
+            Some(json!({"new_password": "dat-lai-2026"})),
+            [401, 403, 403, 403, 403, 403, 204],
+        ),
+        (
+            Method::PUT,
+            format!("/api/accounts/{c07}/disabled"),
+            Some(json!({"disabled": false})),
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            Method::POST,
+            "/api/assignments".into(),
+            Some(json!({"account_id": c05, "cell_id": c})),
+            [401, 403, 403, 403, 403, 403, 204],
+        ),
+        (
+            Method::DELETE,
+            format!("/api/assignments/{c05}/{c}"),
+            None,
+            [401, 403, 403, 403, 403, 403, 204],
+        ),
+        (
+            Method::POST,
+            "/api/committee-seats".into(),
+            Some(json!({"account_id": c05, "organization_id": grassroots})),
+            [401, 403, 403, 403, 403, 403, 204],
+        ),
+        (
+            Method::POST,
+            "/api/me/password".into(),
+            Some(json!({"current_password": "khong-phai-1", "new_password": "matkhau-2026"})),
+            [401, 422, 422, 422, 422, 422, 422],
+        ),
+        (
+            Method::POST,
+            "/api/auth/logout".into(),
+            None,
+            [401, 204, 204, 204, 204, 204, 204],
+        ),
+    ];
+
+    let mut failures = Vec::new();
+    for (i, role) in ROLES.iter().enumerate() {
+        let client = if *role == "anonymous" {
+            s.client()
+        } else {
+            s.login(role).await
+        };
+        for (method, path, body, want) in &rows {
+            let mut req = client.request(method.clone(), s.url(path));
+            if let Some(body) = body {
+                req = req.json(body);
+            }
+            let res = req.send().await.unwrap();
+            let got = res.status().as_u16();
+            if got != want[i] {
+                failures.push(format!(
+                    "{role} {method} {path}: want {}, got {got}",
+                    want[i]
+                ));
+            }
+            if got >= 400 {
+                let b: Value = res.json().await.unwrap_or_default();
+                assert!(
+                    b["error"]["code"].is_string(),
+                    "{role} {method} {path}: error body {b}"
+                );
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "permission table mismatches:\n{}",
+        failures.join("\n")
+    );
+    s.stop().await;
+}
+
+on_both_backends!(every_role_against_every_endpoint);
