@@ -1,13 +1,13 @@
 //! The API's OpenAPI 3 description, generated from the handlers' annotations.
 
-use crate::routes::{accounts, auth, members, orgs};
+use crate::routes::{accounts, auth, meetings, members, orgs};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Chi Bộ Số API",
-        description = "API của Chi Bộ Số: tổ chức đảng, đảng viên, tài khoản."
+        description = "API của Chi Bộ Số: tổ chức đảng, đảng viên, lịch sinh hoạt, tài khoản."
     ),
     paths(
         auth::login,
@@ -23,6 +23,10 @@ use utoipa::OpenApi;
         members::get,
         members::update,
         members::import,
+        meetings::list,
+        meetings::create,
+        meetings::get,
+        meetings::update,
         accounts::list,
         accounts::create,
         accounts::reset_password,

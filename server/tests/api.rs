@@ -667,3 +667,102 @@ on_both_backends!(
     bad_input_is_a_4xx_never_a_500,
     open_paths_and_the_app_shell,
 );
+
+mod meetings {
+    use super::common::{Backend, CELL_A, CELL_B, TestServer};
+    use super::{body, error_code};
+    use reqwest::StatusCode;
+    use serde_json::{Value, json};
+
+    fn registration(chair: i64, secretary: i64) -> Value {
+        let starts = (chrono::Utc::now() + chrono::Duration::days(10))
+            .format("%Y-%m-%dT08:00:00")
+            .to_string();
+        json!({
+            "kind": "regular",
+            "title": "Sinh hoạt thường kỳ tháng",
+            "starts_at": starts,
+            "mode": "hybrid",
+            "place": "Phòng họp tầng 2",
+            "video_link": "https://hop.example.vn/chibo-van-phong",
+            "chair_id": chair,
+            "secretary_id": secretary,
+            "agenda": shared::meeting::standard_agenda(shared::meeting::MeetingKind::Regular),
+        })
+    }
+
+    async fn secretary_registers_and_members_see_it(b: Backend) {
+        let s = TestServer::start(b).await;
+        let a = s.org_id(CELL_A).await;
+        let bcell = s.org_id(CELL_B).await;
+        let members = s.store.members_of(shared::OrgId(a)).await.unwrap();
+        let (chair, secretary) = (members[0].id.0, members[1].id.0);
+        let sec = s.login("bithu.a").await;
+        let url = s.url(&format!("/api/organizations/{a}/meetings"));
+
+        let mut bad = registration(chair, secretary);
+        bad["starts_at"] = json!("2020-01-01T08:00:00");
+        bad["video_link"] = json!("");
+        bad["secretary_id"] = json!(
+            s.store.members_of(shared::OrgId(bcell)).await.unwrap()[0]
+                .id
+                .0
+        );
+        let res = sec.post(&url).json(&bad).send().await.unwrap();
+        let (status, _, err) = error_code(res).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<&str> = err["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["starts_at", "video_link", "secretary_id"]);
+
+        let res = sec
+            .post(&url)
+            .json(&registration(chair, secretary))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let meeting = body(res).await;
+        assert_eq!(meeting["status"], "scheduled");
+        assert_eq!(meeting["agenda"].as_array().unwrap().len(), 9);
+        let id = meeting["id"].as_i64().unwrap();
+
+        let mut edit = registration(chair, secretary);
+        edit["title"] = json!("Sinh hoạt thường kỳ – đổi giờ");
+        let res = sec
+            .put(s.url(&format!("/api/meetings/{id}")))
+            .json(&edit)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(body(res).await["title"], "Sinh hoạt thường kỳ – đổi giờ");
+
+        // Members of the cell see it on their home page; the upper level assigned to B and D does not.
+        let member = s.login("dv.a07").await;
+        let home = body(member.get(s.url("/api/home")).send().await.unwrap()).await;
+        assert_eq!(home["upcoming_meetings"][0]["id"], id);
+        let res = member
+            .put(s.url(&format!("/api/meetings/{id}")))
+            .json(&edit)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(res).await.1, "forbidden");
+        let upper = s.login("capuy.khoi").await;
+        let home = body(upper.get(s.url("/api/home")).send().await.unwrap()).await;
+        assert_eq!(home["upcoming_meetings"], json!([]));
+        let res = upper
+            .get(s.url(&format!("/api/meetings/{id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(res).await.1, "not_found");
+        s.stop().await;
+    }
+
+    crate::on_both_backends!(secretary_registers_and_members_see_it);
+}

@@ -51,6 +51,27 @@ async fn every_role_against_every_endpoint(b: Backend) {
         "admitted_on": "2015-05-19", "full_member_on": "2016-05-19",
         "status": "full", "role": "member", "card_number": null
     });
+    let d_roll = s.store.members_of(shared::OrgId(d)).await.unwrap();
+    let meeting = json!({
+        "kind": "thematic", "title": "Chuyên đề học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        "starts_at": (chrono::Utc::now() + chrono::Duration::days(20)).format("%Y-%m-%dT14:00:00").to_string(),
+        "mode": "online", "place": "", "video_link": "https://hop.example.vn/d",
+        "chair_id": d_roll[0].id.0, "secretary_id": d_roll[2].id.0,
+        "agenda": shared::meeting::standard_agenda(shared::meeting::MeetingKind::Thematic),
+    });
+    let registered: shared::meeting::MeetingDraft =
+        serde_json::from_value(meeting.clone()).unwrap();
+    let meeting_d = s
+        .store
+        .create_meeting(
+            shared::OrgId(d),
+            &registered,
+            chrono::Utc::now().naive_utc(),
+        )
+        .await
+        .unwrap()
+        .id
+        .0;
     let csv = "Họ và tên,Giới tính,Ngày vào Đảng\nMa Văn Thào,Nam,01/03/2026\n";
 
     type Row = (Method, String, Option<Value>, [u16; 7]);
@@ -119,6 +140,30 @@ async fn every_role_against_every_endpoint(b: Backend) {
             Method::POST,
             format!("/api/organizations/{d}/members/import"),
             Some(json!({"csv": csv})),
+            [401, 404, 404, 403, 200, 403, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{a}/meetings"),
+            None,
+            [401, 404, 200, 404, 404, 200, 200],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{d}/meetings"),
+            Some(meeting.clone()),
+            [401, 404, 404, 403, 201, 403, 201],
+        ),
+        (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::PUT,
+            format!("/api/meetings/{meeting_d}"),
+            Some(meeting.clone()),
             [401, 404, 404, 403, 200, 403, 200],
         ),
         (

@@ -188,6 +188,8 @@ pub struct Home {
     pub me: Me,
     /// Cells this person can see, with their member counts.
     pub cells: Vec<OrgEntry>,
+    /// Meetings registered in those cells from today on, soonest first.
+    pub upcoming_meetings: Vec<crate::meeting::Meeting>,
 }
 
 /// Convenience for forms: a member draft from a fresh, empty form.

@@ -31,3 +31,7 @@ id_type!(
     /// A login account.
     AccountId
 );
+id_type!(
+    /// A cell meeting (buổi sinh hoạt chi bộ).
+    MeetingId
+);

@@ -10,9 +10,10 @@ pub mod api;
 pub mod error;
 pub mod ids;
 pub mod import;
+pub mod meeting;
 pub mod member;
 pub mod org;
 pub mod rules;
 
 pub use error::{ErrorBody, ErrorDetail, FieldError, FieldErrors};
-pub use ids::{AccountId, MemberId, OrgId};
+pub use ids::{AccountId, MeetingId, MemberId, OrgId};

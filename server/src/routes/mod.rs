@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
 
@@ -30,6 +31,11 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/organizations/{id}/members/import", post(members::import))
         .route("/members/{id}", get(members::get).put(members::update))
+        .route(
+            "/organizations/{id}/meetings",
+            get(meetings::list).post(meetings::create),
+        )
+        .route("/meetings/{id}", get(meetings::get).put(meetings::update))
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/{id}/password", post(accounts::reset_password))
         .route("/accounts/{id}/disabled", put(accounts::set_disabled))
@@ -60,5 +66,10 @@ pub async fn visible_org(
 
 /// Today in Vietnam (UTC+7, no daylight saving): the date people write on forms.
 pub fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+    now_local().date()
+}
+
+/// Now in Vietnam, as the local wall-clock time meetings are registered in.
+pub fn now_local() -> chrono::NaiveDateTime {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc()
 }

@@ -59,13 +59,21 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/home", tag = "organizations",
     responses((status = 200, body = Home), (status = 401, body = ErrorBody)))]
 pub async fn home(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Home>> {
-    let cells = visible_entries(&state, &user.actor)
+    let cells: Vec<OrgEntry> = visible_entries(&state, &user.actor)
         .await?
         .into_iter()
         .filter(|e| e.org.kind == OrgKind::Cell && e.access >= Access::Read)
         .collect();
+    let ids: Vec<OrgId> = cells.iter().map(|e| e.org.id).collect();
+    // From the start of today, so this morning's meeting still shows this afternoon.
+    let from = super::today().and_time(chrono::NaiveTime::MIN);
+    let upcoming_meetings = state.store.upcoming_meetings(&ids, from, 20).await?;
     let me = super::auth::me_of(&state, user.account).await?;
-    Ok(ApiJson(Home { me, cells }))
+    Ok(ApiJson(Home {
+        me,
+        cells,
+        upcoming_meetings,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/organizations/{id}", tag = "organizations",

@@ -9,10 +9,12 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
+use chrono::NaiveDateTime;
 use shared::api::AccountView;
+use shared::meeting::{Meeting, MeetingDraft};
 use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
-use shared::{AccountId, MemberId, OrgId};
+use shared::{AccountId, MeetingId, MemberId, OrgId};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -98,6 +100,25 @@ pub trait Storage: Send + Sync + 'static {
         create: &[MemberDraft],
         update: &[(MemberId, MemberDraft)],
     ) -> Result<()>;
+
+    async fn create_meeting(
+        &self,
+        cell: OrgId,
+        draft: &MeetingDraft,
+        registered_at: NaiveDateTime,
+    ) -> Result<Meeting>;
+    async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>>;
+    /// Replaces a meeting's registration; only while it is still scheduled.
+    async fn update_meeting(&self, id: MeetingId, draft: &MeetingDraft) -> Result<Option<Meeting>>;
+    /// A cell's meetings, latest first.
+    async fn meetings_of(&self, cell: OrgId) -> Result<Vec<Meeting>>;
+    /// Meetings not yet closed in these cells, starting from `from`, soonest first.
+    async fn upcoming_meetings(
+        &self,
+        cells: &[OrgId],
+        from: NaiveDateTime,
+        limit: i64,
+    ) -> Result<Vec<Meeting>>;
 
     async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>>;
     async fn add_committee_seat(&self, account: AccountId, org: OrgId) -> Result<()>;
@@ -187,6 +208,37 @@ macro_rules! sql_store {
                         card_number: row.try_get("card_number")?,
                     },
                 })
+            }
+
+            fn meeting_from_row(row: &$row) -> $crate::storage::Result<shared::meeting::Meeting> {
+                use shared::meeting::{MeetingKind, MeetingMode, MeetingStatus};
+                use sqlx::Row;
+                let kind: String = row.try_get("kind")?;
+                let mode: String = row.try_get("mode")?;
+                let status: String = row.try_get("status")?;
+                let agenda: String = row.try_get("agenda")?;
+                Ok(shared::meeting::Meeting {
+                    id: shared::MeetingId(row.try_get("id")?),
+                    cell_id: shared::OrgId(row.try_get("cell_id")?),
+                    registered_at: row.try_get("registered_at")?,
+                    status: $crate::storage::parse_enum(&status, MeetingStatus::parse, "trạng thái cuộc họp")?,
+                    draft: shared::meeting::MeetingDraft {
+                        kind: $crate::storage::parse_enum(&kind, MeetingKind::parse, "loại sinh hoạt")?,
+                        mode: $crate::storage::parse_enum(&mode, MeetingMode::parse, "hình thức")?,
+                        title: row.try_get("title")?,
+                        starts_at: row.try_get("starts_at")?,
+                        place: row.try_get("place")?,
+                        video_link: row.try_get("video_link")?,
+                        chair_id: row.try_get::<Option<i64>, _>("chair_id")?.map(shared::MemberId),
+                        secretary_id: row.try_get::<Option<i64>, _>("secretary_id")?.map(shared::MemberId),
+                        agenda: serde_json::from_str(&agenda)
+                            .map_err(|e| $crate::storage::StorageError::Corrupt(format!("chương trình: {e}")))?,
+                    },
+                })
+            }
+
+            fn agenda_json(d: &shared::meeting::MeetingDraft) -> $crate::storage::Result<String> {
+                serde_json::to_string(&d.agenda).map_err(|e| $crate::storage::StorageError::Corrupt(e.to_string()))
             }
 
             fn account_from_row(row: &$row) -> $crate::storage::Result<shared::api::AccountView> {
@@ -492,6 +544,91 @@ macro_rules! sql_store {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn create_meeting(
+                &self,
+                cell: shared::OrgId,
+                d: &shared::meeting::MeetingDraft,
+                registered_at: chrono::NaiveDateTime,
+            ) -> $crate::storage::Result<shared::meeting::Meeting> {
+                let row = sqlx::query(
+                    "INSERT INTO meetings (cell_id, kind, mode, title, starts_at, place, video_link, chair_id, secretary_id, agenda, registered_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *",
+                )
+                .bind(cell.0)
+                .bind(d.kind.as_str())
+                .bind(d.mode.as_str())
+                .bind(&d.title)
+                .bind(d.starts_at)
+                .bind(&d.place)
+                .bind(&d.video_link)
+                .bind(d.chair_id.map(|m| m.0))
+                .bind(d.secretary_id.map(|m| m.0))
+                .bind(Self::agenda_json(d)?)
+                .bind(registered_at)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::storage::map_err)?;
+                Self::meeting_from_row(&row)
+            }
+
+            async fn meeting(&self, id: shared::MeetingId) -> $crate::storage::Result<Option<shared::meeting::Meeting>> {
+                let row = sqlx::query("SELECT * FROM meetings WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(Self::meeting_from_row).transpose()
+            }
+
+            async fn update_meeting(
+                &self,
+                id: shared::MeetingId,
+                d: &shared::meeting::MeetingDraft,
+            ) -> $crate::storage::Result<Option<shared::meeting::Meeting>> {
+                let row = sqlx::query(
+                    "UPDATE meetings SET kind = $2, mode = $3, title = $4, starts_at = $5, place = $6, video_link = $7,
+                     chair_id = $8, secretary_id = $9, agenda = $10 WHERE id = $1 AND status = 'scheduled' RETURNING *",
+                )
+                .bind(id.0)
+                .bind(d.kind.as_str())
+                .bind(d.mode.as_str())
+                .bind(&d.title)
+                .bind(d.starts_at)
+                .bind(&d.place)
+                .bind(&d.video_link)
+                .bind(d.chair_id.map(|m| m.0))
+                .bind(d.secretary_id.map(|m| m.0))
+                .bind(Self::agenda_json(d)?)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err($crate::storage::map_err)?;
+                row.as_ref().map(Self::meeting_from_row).transpose()
+            }
+
+            async fn meetings_of(&self, cell: shared::OrgId) -> $crate::storage::Result<Vec<shared::meeting::Meeting>> {
+                let rows = sqlx::query("SELECT * FROM meetings WHERE cell_id = $1 ORDER BY starts_at DESC, id DESC")
+                    .bind(cell.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(Self::meeting_from_row).collect()
+            }
+
+            async fn upcoming_meetings(
+                &self,
+                cells: &[shared::OrgId],
+                from: chrono::NaiveDateTime,
+                limit: i64,
+            ) -> $crate::storage::Result<Vec<shared::meeting::Meeting>> {
+                let cells_json = serde_json::to_string(&cells.iter().map(|c| c.0).collect::<Vec<_>>())
+                    .map_err(|e| $crate::storage::StorageError::Corrupt(e.to_string()))?;
+                let rows = sqlx::query(Self::UPCOMING_MEETINGS_SQL)
+                    .bind(from)
+                    .bind(cells_json)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(Self::meeting_from_row).collect()
             }
 
             async fn committee_seats_of(&self, account: shared::AccountId) -> $crate::storage::Result<Vec<shared::OrgId>> {

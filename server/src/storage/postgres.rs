@@ -10,6 +10,9 @@ pub struct PgStore {
 
 impl PgStore {
     const BACKEND: &'static str = "postgres";
+    /// `$2` is a JSON array of cell ids.
+    const UPCOMING_MEETINGS_SQL: &'static str = "SELECT * FROM meetings WHERE status <> 'closed' AND starts_at >= $1
+         AND cell_id IN (SELECT value::bigint FROM json_array_elements_text($2::json)) ORDER BY starts_at, id LIMIT $3";
 
     /// Connects and migrates. `schema`, when given, is created if missing and
     /// used as the search path: tests get a private schema each.

@@ -13,6 +13,10 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
+    /// `$2` is a JSON array of cell ids.
+    const UPCOMING_MEETINGS_SQL: &'static str =
+        "SELECT * FROM meetings WHERE status <> 'closed' AND starts_at >= $1
+         AND cell_id IN (SELECT value FROM json_each($2)) ORDER BY starts_at, id LIMIT $3";
 
     pub async fn connect(url: &str) -> Result<SqliteStore> {
         let options = SqliteConnectOptions::from_str(url)?
