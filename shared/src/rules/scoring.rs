@@ -1,0 +1,1187 @@
+//! Meeting-quality scoring (chấm điểm chất lượng sinh hoạt chi bộ): a score sheet
+//! is data (criteria in groups, maximum points, criteria that must have full marks
+//! for a band, bands); a filled sheet is checked and gives a total and a band.
+//!
+//! Criteria the meeting record decides (attendance, length, speakers, draft and
+//! voted resolution, minutes, held on the registered date) are computed, never
+//! typed, and are all-or-nothing: full marks when the condition holds, else 0.
+//! The sheet has a cell column (chi bộ tự chấm) and an upper-level column (cấp trên
+//! chấm); the final band is the upper level's when it has confirmed, else the cell's.
+//! Points are kept in tenths, so 89,5 is exact.
+//! Sources: Hướng dẫn 12-HD/BTCTW (2018) for the criteria; the Phú Thọ and Bình
+//! Thuận sheets (DOMAIN.md) for the points and bands.
+
+use super::attendance::AttendanceFigures;
+use super::ruleset::{RuleSet, Threshold};
+use super::schedule::MinMinutes;
+use super::source::{Source, docs};
+use crate::meeting::MeetingKind;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use thiserror::Error;
+
+/// Points in tenths (điểm, one decimal). JSON carries the number itself: `89.5`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema), schema(value_type = f64))]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Points(u32);
+
+impl Points {
+    pub const ZERO: Points = Points(0);
+
+    pub const fn whole(points: u32) -> Points {
+        Points(points * 10)
+    }
+
+    pub const fn tenths(tenths: u32) -> Points {
+        Points(tenths)
+    }
+
+    pub const fn as_tenths(self) -> u32 {
+        self.0
+    }
+
+    pub fn saturating_add(self, other: Points) -> Points {
+        Points(self.0.saturating_add(other.0))
+    }
+}
+
+impl From<Points> for f64 {
+    fn from(p: Points) -> f64 {
+        f64::from(p.0) / 10.0
+    }
+}
+
+impl TryFrom<f64> for Points {
+    type Error = PointsError;
+
+    fn try_from(x: f64) -> Result<Points, PointsError> {
+        let t = x * 10.0;
+        if !t.is_finite() || !(0.0..=1e9).contains(&t) || (t - t.round()).abs() > 1e-6 {
+            return Err(PointsError);
+        }
+        // In range and integral: the cast is exact.
+        Ok(Points(t.round() as u32))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("Điểm phải là số không âm, có nhiều nhất một chữ số thập phân.")]
+pub struct PointsError;
+
+/// "89,5", "90".
+impl fmt::Display for Points {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_multiple_of(10) {
+            write!(f, "{}", self.0 / 10)
+        } else {
+            write!(f, "{},{}", self.0 / 10, self.0 % 10)
+        }
+    }
+}
+
+/// Xếp loại buổi sinh hoạt: best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// Tốt.
+    Good,
+    /// Khá.
+    Fair,
+    /// Trung bình.
+    Average,
+    /// Kém.
+    Poor,
+}
+
+impl Band {
+    pub const ALL: [Band; 4] = [Band::Good, Band::Fair, Band::Average, Band::Poor];
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Band::Good => "Tốt",
+            Band::Fair => "Khá",
+            Band::Average => "Trung bình",
+            Band::Poor => "Kém",
+        }
+    }
+
+    /// As good as `other` or better.
+    pub fn at_least(self, other: Band) -> bool {
+        self <= other
+    }
+
+    /// The band just below (Kém stays Kém).
+    pub fn below(self) -> Band {
+        match self {
+            Band::Good => Band::Fair,
+            Band::Fair => Band::Average,
+            Band::Average | Band::Poor => Band::Poor,
+        }
+    }
+}
+
+impl fmt::Display for Band {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label_vi())
+    }
+}
+
+/// How the meeting record decides a criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(tag = "measure", rename_all = "snake_case")]
+pub enum Measure {
+    /// Present / expected meets the threshold (HD 12: above 85%).
+    AttendanceRate { threshold: Threshold },
+    /// Nobody absent without reason (HD 12).
+    NoAbsenceWithoutReason,
+    /// At least the rule set's minimum length for the meeting's kind (HD 12).
+    MinimumLength,
+    /// Share of attendees who spoke meets the threshold (HD 12: "nhiều đảng viên phát biểu").
+    SpeakersShare { threshold: Threshold },
+    /// A draft resolution was prepared (HD 12).
+    DraftResolution,
+    /// The resolution was put to the vote and passed.
+    ResolutionVoted,
+    /// The minutes are complete (HD 12: "ghi biên bản đầy đủ").
+    MinutesComplete,
+    /// Held on the date registered.
+    HeldOnRegisteredDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Criterion {
+    /// Stable key, e.g. "2.1".
+    pub key: String,
+    pub title: String,
+    pub max: Points,
+    /// Decided by the record, not typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<Measure>,
+    /// Without full marks here the meeting cannot be rated this band (or better).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_marks_for: Option<Band>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CriterionGroup {
+    pub key: String,
+    pub title: String,
+    pub max: Points,
+    pub criteria: Vec<Criterion>,
+}
+
+/// The lowest total for a band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct BandFloor {
+    pub band: Band,
+    pub min: Points,
+}
+
+/// Phiếu chấm điểm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ScoreSheet {
+    pub name: String,
+    pub source: Source,
+    pub groups: Vec<CriterionGroup>,
+    /// Best first; a total below every floor is Kém.
+    pub bands: Vec<BandFloor>,
+}
+
+/// Why a sheet definition is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SheetDefinitionError {
+    #[error("Nhóm “{group}”: tổng điểm các tiêu chí ({sum}) khác điểm tối đa của nhóm ({max}).")]
+    GroupSum {
+        group: String,
+        sum: Points,
+        max: Points,
+    },
+    #[error("Mã tiêu chí “{0}” bị trùng.")]
+    DuplicateKey(String),
+    #[error("Các mức xếp loại phải theo thứ tự từ Tốt đến Kém, điểm sàn giảm dần.")]
+    BandsOrder,
+}
+
+fn c(key: &str, title: &str, max: u32, computed: Option<Measure>) -> Criterion {
+    Criterion {
+        key: key.into(),
+        title: title.into(),
+        max: Points::whole(max),
+        computed,
+        full_marks_for: None,
+    }
+}
+
+fn group(key: &str, title: &str, max: u32, criteria: Vec<Criterion>) -> CriterionGroup {
+    CriterionGroup {
+        key: key.into(),
+        title: title.into(),
+        max: Points::whole(max),
+        criteria,
+    }
+}
+
+impl ScoreSheet {
+    /// Phú Thọ's 100-point sheet: preparation 15, attendance 20, running the meeting
+    /// 45, closing 20; Tốt ≥ 90, Khá 70–89, Trung bình 50–69, Kém < 50 (DOMAIN.md).
+    /// The split of each group into criteria follows HD 12's quality criteria and is ours.
+    pub fn phu_tho() -> ScoreSheet {
+        let attendance = Measure::AttendanceRate {
+            threshold: Threshold::more_than(85, 100),
+        };
+        let speakers = Measure::SpeakersShare {
+            threshold: Threshold::at_least(1, 2),
+        };
+        ScoreSheet {
+            name: "Phiếu chấm điểm 100 điểm (theo Phú Thọ)".into(),
+            source: docs::phu_tho(
+                "Nhóm 15/20/45/20 điểm; Tốt từ 90, Khá 70–89, Trung bình 50–69, Kém dưới 50. Cách chia tiêu chí trong nhóm theo Hướng dẫn 12-HD/BTCTW là của phần mềm.",
+            ),
+            groups: vec![
+                group(
+                    "1",
+                    "Chuẩn bị sinh hoạt",
+                    15,
+                    vec![
+                        c(
+                            "1.1",
+                            "Đăng ký lịch và sinh hoạt đúng ngày đã đăng ký",
+                            5,
+                            Some(Measure::HeldOnRegisteredDate),
+                        ),
+                        c(
+                            "1.2",
+                            "Chi ủy họp chuẩn bị, bí thư trực tiếp chuẩn bị nội dung",
+                            5,
+                            None,
+                        ),
+                        c(
+                            "1.3",
+                            "Có dự thảo nghị quyết",
+                            5,
+                            Some(Measure::DraftResolution),
+                        ),
+                    ],
+                ),
+                group(
+                    "2",
+                    "Đảng viên dự sinh hoạt",
+                    20,
+                    vec![
+                        c(
+                            "2.1",
+                            "Tỷ lệ đảng viên dự sinh hoạt trên 85%",
+                            10,
+                            Some(attendance),
+                        ),
+                        c(
+                            "2.2",
+                            "Không có đảng viên vắng mặt không có lý do",
+                            10,
+                            Some(Measure::NoAbsenceWithoutReason),
+                        ),
+                    ],
+                ),
+                group(
+                    "3",
+                    "Tiến hành sinh hoạt",
+                    45,
+                    vec![
+                        c(
+                            "3.1",
+                            "Thực hiện đúng trình tự, nội dung sinh hoạt",
+                            10,
+                            None,
+                        ),
+                        c(
+                            "3.2",
+                            "Bảo đảm thời gian (ít nhất 90 phút; 120 phút khi kết hợp chuyên đề)",
+                            5,
+                            Some(Measure::MinimumLength),
+                        ),
+                        c(
+                            "3.3",
+                            "Ít nhất một nửa số đảng viên dự họp phát biểu ý kiến",
+                            10,
+                            Some(speakers),
+                        ),
+                        c(
+                            "3.4",
+                            "Giữ nguyên tắc tập trung dân chủ, tự phê bình và phê bình",
+                            10,
+                            None,
+                        ),
+                        c(
+                            "3.5",
+                            "Kiểm điểm việc thực hiện nghị quyết tháng trước",
+                            10,
+                            None,
+                        ),
+                    ],
+                ),
+                group(
+                    "4",
+                    "Kết thúc sinh hoạt",
+                    20,
+                    vec![
+                        c(
+                            "4.1",
+                            "Chủ trì kết luận, phân công rõ người, rõ việc",
+                            5,
+                            None,
+                        ),
+                        c(
+                            "4.2",
+                            "Biểu quyết thông qua nghị quyết",
+                            5,
+                            Some(Measure::ResolutionVoted),
+                        ),
+                        c(
+                            "4.3",
+                            "Biên bản ghi đầy đủ, thông qua trước chi bộ",
+                            5,
+                            Some(Measure::MinutesComplete),
+                        ),
+                        c(
+                            "4.4",
+                            "Đánh giá, chấm điểm buổi sinh hoạt đúng quy trình",
+                            5,
+                            None,
+                        ),
+                    ],
+                ),
+            ],
+            bands: vec![
+                BandFloor {
+                    band: Band::Good,
+                    min: Points::whole(90),
+                },
+                BandFloor {
+                    band: Band::Fair,
+                    min: Points::whole(70),
+                },
+                BandFloor {
+                    band: Band::Average,
+                    min: Points::whole(50),
+                },
+            ],
+        }
+    }
+
+    /// Bình Thuận: the same 100 points, but Tốt needs full marks for attendance,
+    /// length, members speaking and minutes; otherwise 90 or more is Khá (DOMAIN.md).
+    pub fn binh_thuan() -> ScoreSheet {
+        let mut sheet = ScoreSheet::phu_tho();
+        sheet.name = "Phiếu chấm điểm 100 điểm (theo Bình Thuận)".into();
+        sheet.source = docs::binh_thuan(
+            "Xếp loại Tốt phải đạt điểm tối đa ở các tiêu chí dự họp, thời gian, đảng viên phát biểu, biên bản; nếu không, từ 90 điểm chỉ xếp Khá. Khung điểm như phiếu Phú Thọ.",
+        );
+        for g in &mut sheet.groups {
+            for c in &mut g.criteria {
+                if matches!(c.key.as_str(), "2.1" | "2.2" | "3.2" | "3.3" | "4.3") {
+                    c.full_marks_for = Some(Band::Good);
+                }
+            }
+        }
+        sheet
+    }
+
+    pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
+        self.groups.iter().flat_map(|g| g.criteria.iter())
+    }
+
+    pub fn max_total(&self) -> Points {
+        self.groups
+            .iter()
+            .fold(Points::ZERO, |acc, g| acc.saturating_add(g.max))
+    }
+
+    /// The band of a total by the floors alone.
+    pub fn band_of(&self, total: Points) -> Band {
+        self.bands
+            .iter()
+            .find(|b| total >= b.min)
+            .map_or(Band::Poor, |b| b.band)
+    }
+
+    /// Checks the sheet adds up and its bands are ordered.
+    pub fn check(&self) -> Result<(), SheetDefinitionError> {
+        let mut keys = BTreeSet::new();
+        for g in &self.groups {
+            let sum = g
+                .criteria
+                .iter()
+                .fold(Points::ZERO, |acc, c| acc.saturating_add(c.max));
+            if sum != g.max {
+                return Err(SheetDefinitionError::GroupSum {
+                    group: g.title.clone(),
+                    sum,
+                    max: g.max,
+                });
+            }
+            for c in &g.criteria {
+                if !keys.insert(c.key.as_str()) {
+                    return Err(SheetDefinitionError::DuplicateKey(c.key.clone()));
+                }
+            }
+        }
+        let ordered = self
+            .bands
+            .windows(2)
+            .all(|w| w[0].band < w[1].band && w[0].min > w[1].min);
+        if !ordered {
+            return Err(SheetDefinitionError::BandsOrder);
+        }
+        Ok(())
+    }
+}
+
+/// What the meeting record says, for the computed criteria.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MeetingFacts {
+    pub kind: MeetingKind,
+    /// Members expected (see [`super::attendance`]).
+    pub expected: u32,
+    pub present: u32,
+    pub absent_without_reason: u32,
+    pub minutes_long: u32,
+    /// Attendees who spoke at least once.
+    pub speakers: u32,
+    pub draft_resolution_prepared: bool,
+    pub resolution_voted: bool,
+    pub minutes_complete: bool,
+    pub registered_for: Option<NaiveDate>,
+    pub held_on: NaiveDate,
+}
+
+impl MeetingFacts {
+    /// Takes expected, present and absences from the attendance figures.
+    pub fn with_attendance(mut self, f: &AttendanceFigures) -> MeetingFacts {
+        self.expected = f.expected;
+        self.present = f.present;
+        self.absent_without_reason = f.absent_without_reason;
+        self
+    }
+}
+
+/// Points typed into one column for the criteria that are not computed, by key.
+pub type Entries = BTreeMap<String, Points>;
+
+/// Why a filled column is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum SheetError {
+    #[error("Tiêu chí “{key}” không có trong phiếu chấm.")]
+    UnknownCriterion { key: String },
+    #[error("Tiêu chí {key}: {given} điểm vượt quá điểm tối đa {max}.")]
+    AboveMaximum {
+        key: String,
+        given: Points,
+        max: Points,
+    },
+    #[error("Tiêu chí {key} chưa được chấm.")]
+    Missing { key: String },
+    #[error("Tiêu chí {key} được tính từ hồ sơ buổi sinh hoạt, không nhập tay.")]
+    Computed { key: String },
+}
+
+/// Which column of the sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    /// Chi bộ tự chấm.
+    Cell,
+    /// Cấp ủy cấp trên chấm.
+    UpperLevel,
+}
+
+impl Column {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Column::Cell => "Cột chi bộ chấm",
+            Column::UpperLevel => "Cột cấp trên chấm",
+        }
+    }
+}
+
+/// Every problem of a filled column.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[error("{}: {}", .column.label_vi(), .errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(" "))]
+pub struct ScoreError {
+    pub column: Column,
+    pub errors: Vec<SheetError>,
+}
+
+/// One column's result. `points[i]` belongs to the i-th criterion of
+/// [`ScoreSheet::criteria`] (kept as a plain list so scoring a bloc stays cheap).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ColumnScore {
+    pub points: Vec<Points>,
+    pub total: Points,
+    pub max: Points,
+    /// The band by points alone.
+    pub band_by_points: Band,
+    /// The band after the full-marks conditions.
+    pub band: Band,
+    /// Indexes of criteria that lacked the full marks a better band needs.
+    pub held_back_by: Vec<usize>,
+}
+
+impl ColumnScore {
+    /// "Tổng 89,5/100 điểm: Khá." plus why a band was withheld, in Vietnamese.
+    pub fn explain(&self, sheet: &ScoreSheet) -> String {
+        let mut s = format!("Tổng {}/{} điểm: {}.", self.total, self.max, self.band);
+        if self.band != self.band_by_points {
+            let crit: Vec<&Criterion> = sheet.criteria().collect();
+            let names: Vec<String> = self
+                .held_back_by
+                .iter()
+                .filter_map(|&i| crit.get(i))
+                .map(|c| format!("{} ({})", c.key, c.title))
+                .collect();
+            s.push_str(&format!(
+                " Đủ điểm xếp {} nhưng chưa đạt điểm tối đa ở: {}.",
+                self.band_by_points,
+                names.join("; ")
+            ));
+        }
+        s
+    }
+}
+
+/// Both columns and the final band.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MeetingScore {
+    pub cell: ColumnScore,
+    pub upper: Option<ColumnScore>,
+    /// The upper level's when it has scored (confirmed), else the cell's.
+    pub final_band: Band,
+    pub final_total: Points,
+    pub confirmed: bool,
+}
+
+/// Scores a meeting with the rule set's sheet: the cell column, and the upper
+/// level's if it has scored.
+pub fn score(
+    rules: &RuleSet,
+    facts: &MeetingFacts,
+    cell: &Entries,
+    upper: Option<&Entries>,
+) -> Result<MeetingScore, ScoreError> {
+    let sheet = &rules.meeting_sheet;
+    let min = &rules.schedule.min_minutes.value;
+    let cell = column(sheet, min, facts, cell).map_err(|errors| ScoreError {
+        column: Column::Cell,
+        errors,
+    })?;
+    let upper = upper
+        .map(|e| column(sheet, min, facts, e))
+        .transpose()
+        .map_err(|errors| ScoreError {
+            column: Column::UpperLevel,
+            errors,
+        })?;
+    let confirmed = upper.is_some();
+    let (final_band, final_total) = upper
+        .as_ref()
+        .map_or((cell.band, cell.total), |u| (u.band, u.total));
+    Ok(MeetingScore {
+        cell,
+        upper,
+        final_band,
+        final_total,
+        confirmed,
+    })
+}
+
+/// Whether the record meets a computed criterion.
+pub fn measure_met(measure: &Measure, facts: &MeetingFacts, min: &MinMinutes) -> bool {
+    match measure {
+        Measure::AttendanceRate { threshold } => {
+            facts.expected > 0 && threshold.met(facts.present, facts.expected)
+        }
+        Measure::NoAbsenceWithoutReason => facts.absent_without_reason == 0,
+        Measure::MinimumLength => facts.minutes_long >= min.for_kind(facts.kind),
+        Measure::SpeakersShare { threshold } => {
+            facts.present > 0 && threshold.met(facts.speakers.min(facts.present), facts.present)
+        }
+        Measure::DraftResolution => facts.draft_resolution_prepared,
+        Measure::ResolutionVoted => facts.resolution_voted,
+        Measure::MinutesComplete => facts.minutes_complete,
+        Measure::HeldOnRegisteredDate => facts.registered_for == Some(facts.held_on),
+    }
+}
+
+/// Checks and totals one column. Every problem is reported at once.
+pub fn column(
+    sheet: &ScoreSheet,
+    min: &MinMinutes,
+    facts: &MeetingFacts,
+    entries: &Entries,
+) -> Result<ColumnScore, Vec<SheetError>> {
+    let mut errors = Vec::new();
+    let mut matched = 0;
+    let mut points = Vec::with_capacity(16);
+    let mut total = Points::ZERO;
+    let mut held_back_by = Vec::new();
+    let mut cap = Band::Good;
+    for (i, c) in sheet.criteria().enumerate() {
+        // Computed criteria are looked up only when some typed key is left over (below).
+        let typed = if c.computed.is_none() {
+            entries.get(&c.key).copied()
+        } else {
+            None
+        };
+        matched += usize::from(typed.is_some());
+        let p = match (&c.computed, typed) {
+            (Some(m), _) => {
+                if measure_met(m, facts, min) {
+                    c.max
+                } else {
+                    Points::ZERO
+                }
+            }
+            (None, Some(p)) if p > c.max => {
+                errors.push(SheetError::AboveMaximum {
+                    key: c.key.clone(),
+                    given: p,
+                    max: c.max,
+                });
+                p
+            }
+            (None, Some(p)) => p,
+            (None, None) => {
+                errors.push(SheetError::Missing { key: c.key.clone() });
+                Points::ZERO
+            }
+        };
+        if let Some(band) = c.full_marks_for
+            && p < c.max
+        {
+            held_back_by.push(i);
+            // Without full marks here the best reachable band is the one below `band`.
+            cap = cap.max(band.below());
+        }
+        points.push(p);
+        total = total.saturating_add(p);
+    }
+    if matched < entries.len() {
+        // Typed keys left over: unknown ones first, then computed ones typed by hand.
+        let mut extra: Vec<SheetError> = entries
+            .keys()
+            .filter(|k| !sheet.criteria().any(|c| &c.key == *k))
+            .map(|k| SheetError::UnknownCriterion { key: k.clone() })
+            .collect();
+        extra.extend(
+            sheet
+                .criteria()
+                .filter(|c| c.computed.is_some() && entries.contains_key(&c.key))
+                .map(|c| SheetError::Computed { key: c.key.clone() }),
+        );
+        errors.splice(0..0, extra);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let band_by_points = sheet.band_of(total);
+    let band = band_by_points.max(cap);
+    if band == band_by_points {
+        held_back_by.clear();
+    }
+    Ok(ColumnScore {
+        points,
+        total,
+        max: sheet.max_total(),
+        band_by_points,
+        band,
+        held_back_by,
+    })
+}
+
+/// A yearly band from the meetings' bands, best first in [`YearlyRollup::bands`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RollupBand {
+    pub band: Band,
+    /// Every regular meeting at this band or better (a month without one fails it).
+    pub every_regular_at_least: Option<Band>,
+    /// And at least this many regular meetings …
+    pub at_least: u32,
+    /// … at this band or better.
+    pub of_band: Band,
+    pub source: Source,
+}
+
+/// Xếp loại chất lượng sinh hoạt chi bộ cả năm (Phú Thọ: Tốt = every regular
+/// meeting Khá or better and at least 7 Tốt). Falls back to Kém.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct YearlyRollup {
+    pub bands: Vec<RollupBand>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct YearBand {
+    pub band: Band,
+    pub explanation: String,
+}
+
+/// Rolls a year of regular (and combined) meetings' final bands into one.
+pub fn rollup_year(
+    rule: &YearlyRollup,
+    regular_bands: &[Band],
+    months_without_regular: u32,
+) -> YearBand {
+    let count_at_least = |b: Band| {
+        u32::try_from(regular_bands.iter().filter(|x| x.at_least(b)).count()).unwrap_or(0)
+    };
+    for r in &rule.bands {
+        let every_ok = r.every_regular_at_least.is_none_or(|floor| {
+            months_without_regular == 0 && regular_bands.iter().all(|b| b.at_least(floor))
+        });
+        let n = count_at_least(r.of_band);
+        if every_ok && n >= r.at_least {
+            return YearBand {
+                band: r.band,
+                explanation: format!(
+                    "Cả năm xếp {}: {} buổi thường kỳ đạt {} trở lên (cần ít nhất {}){}. (Căn cứ: {}.)",
+                    r.band,
+                    n,
+                    r.of_band,
+                    r.at_least,
+                    r.every_regular_at_least
+                        .map(|f| format!(", không buổi nào dưới {f}"))
+                        .unwrap_or_default(),
+                    r.source
+                ),
+            };
+        }
+    }
+    YearBand {
+        band: Band::Poor,
+        explanation: format!(
+            "Cả năm xếp Kém: {} buổi thường kỳ được chấm, {} tháng không sinh hoạt thường kỳ.",
+            regular_bands.len(),
+            months_without_regular
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::d;
+
+    fn facts() -> MeetingFacts {
+        MeetingFacts {
+            kind: MeetingKind::Regular,
+            expected: 20,
+            present: 19,
+            absent_without_reason: 0,
+            minutes_long: 100,
+            speakers: 12,
+            draft_resolution_prepared: true,
+            resolution_voted: true,
+            minutes_complete: true,
+            registered_for: Some(d(2026, 3, 5)),
+            held_on: d(2026, 3, 5),
+        }
+    }
+
+    /// Full marks on every typed criterion of the Phú Thọ sheet (45 points; computed ones give 55).
+    fn full_entries() -> Entries {
+        [
+            ("1.2", 5),
+            ("3.1", 10),
+            ("3.4", 10),
+            ("3.5", 10),
+            ("4.1", 5),
+            ("4.4", 5),
+        ]
+        .into_iter()
+        .map(|(k, p)| (k.to_string(), Points::whole(p)))
+        .collect()
+    }
+
+    fn with(mut e: Entries, key: &str, tenths: u32) -> Entries {
+        e.insert(key.into(), Points::tenths(tenths));
+        e
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn built_in_sheets_add_up() {
+        for sheet in [ScoreSheet::phu_tho(), ScoreSheet::binh_thuan()] {
+            assert_eq!(sheet.check(), Ok(()), "{}", sheet.name);
+            assert_eq!(sheet.max_total(), Points::whole(100));
+            let groups: Vec<Points> = sheet.groups.iter().map(|g| g.max).collect();
+            assert_eq!(
+                groups,
+                [15, 20, 45, 20].map(Points::whole),
+                "Phú Thọ: 15/20/45/20"
+            );
+        }
+        let mut broken = ScoreSheet::phu_tho();
+        broken.groups[0].criteria[0].max = Points::whole(6);
+        assert!(matches!(
+            broken.check(),
+            Err(SheetDefinitionError::GroupSum { .. })
+        ));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn phu_tho_bands() {
+        let rules = RuleSet::national_default();
+        // (name, source, facts, typed, total in tenths, band)
+        let f85 = MeetingFacts {
+            present: 17,
+            ..facts()
+        };
+        let cases: Vec<(&str, &str, MeetingFacts, Entries, u32, Band)> = vec![
+            (
+                "all full",
+                "Phú Thọ: Tốt từ 90",
+                facts(),
+                full_entries(),
+                1000,
+                Band::Good,
+            ),
+            (
+                "90 exactly is Tốt",
+                "Phú Thọ: Tốt ≥ 90",
+                facts(),
+                with(full_entries(), "3.1", 0),
+                900,
+                Band::Good,
+            ),
+            (
+                "89,5 is Khá",
+                "Phú Thọ: Khá 70–89",
+                facts(),
+                with(with(full_entries(), "3.1", 0), "4.4", 45),
+                895,
+                Band::Fair,
+            ),
+            (
+                "85% attendance loses criterion 2.1",
+                "HD 12: trên 85%",
+                f85,
+                full_entries(),
+                900,
+                Band::Good,
+            ),
+            (
+                "69,9 is Trung bình",
+                "Phú Thọ: Trung bình 50–69",
+                MeetingFacts {
+                    minutes_long: 80,
+                    speakers: 2,
+                    ..facts()
+                },
+                with(with(full_entries(), "3.4", 0), "3.5", 49),
+                699,
+                Band::Average,
+            ),
+            (
+                "below 50 is Kém",
+                "Phú Thọ: Kém dưới 50",
+                MeetingFacts {
+                    resolution_voted: false,
+                    minutes_complete: false,
+                    ..facts()
+                },
+                full_entries()
+                    .into_keys()
+                    .map(|k| (k, Points::ZERO))
+                    .collect(),
+                450,
+                Band::Poor,
+            ),
+        ];
+        for (name, source, f, typed, total, band) in cases {
+            let s = score(&rules, &f, &typed, None).unwrap();
+            assert_eq!(s.cell.total, Points::tenths(total), "{name} [{source}]");
+            assert_eq!(s.final_band, band, "{name} [{source}]");
+            assert!(!s.confirmed);
+        }
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn computed_criteria_follow_the_record() {
+        let sheet = ScoreSheet::phu_tho();
+        let min = RuleSet::national_default().schedule.min_minutes.value;
+        let lost = |f: MeetingFacts| -> Vec<&str> {
+            let s = column(&sheet, &min, &f, &full_entries()).unwrap();
+            s.points
+                .iter()
+                .zip(sheet.criteria())
+                .filter(|(p, c)| **p < c.max)
+                .map(|(_, c)| c.key.as_str())
+                .collect()
+        };
+        assert_eq!(lost(facts()), Vec::<&str>::new());
+        assert_eq!(
+            lost(MeetingFacts {
+                held_on: d(2026, 3, 6),
+                ..facts()
+            }),
+            ["1.1"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                draft_resolution_prepared: false,
+                ..facts()
+            }),
+            ["1.3"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                present: 17,
+                ..facts()
+            }),
+            ["2.1"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                absent_without_reason: 1,
+                ..facts()
+            }),
+            ["2.2"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                minutes_long: 89,
+                ..facts()
+            }),
+            ["3.2"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                kind: MeetingKind::Combined,
+                minutes_long: 119,
+                ..facts()
+            }),
+            ["3.2"]
+        );
+        // 9 of 19 spoke: under half.
+        assert_eq!(
+            lost(MeetingFacts {
+                speakers: 9,
+                ..facts()
+            }),
+            ["3.3"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                resolution_voted: false,
+                ..facts()
+            }),
+            ["4.2"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                minutes_complete: false,
+                ..facts()
+            }),
+            ["4.3"]
+        );
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_filled_sheet_is_checked() {
+        let rules = RuleSet::national_default();
+        let mut typed = full_entries();
+        typed.insert("3.1".into(), Points::tenths(105));
+        typed.remove("4.4");
+        typed.insert("2.1".into(), Points::whole(10));
+        typed.insert("9.9".into(), Points::whole(1));
+        let err = score(&rules, &facts(), &typed, None).unwrap_err();
+        assert_eq!(err.column, Column::Cell);
+        assert_eq!(
+            err.errors,
+            vec![
+                SheetError::UnknownCriterion { key: "9.9".into() },
+                SheetError::Computed { key: "2.1".into() },
+                SheetError::AboveMaximum {
+                    key: "3.1".into(),
+                    given: Points::tenths(105),
+                    max: Points::whole(10)
+                },
+                SheetError::Missing { key: "4.4".into() },
+            ]
+        );
+        assert_eq!(
+            err.errors[2].to_string(),
+            "Tiêu chí 3.1: 10,5 điểm vượt quá điểm tối đa 10."
+        );
+        // The upper column is checked too.
+        let err = score(&rules, &facts(), &full_entries(), Some(&typed)).unwrap_err();
+        assert_eq!(err.column, Column::UpperLevel);
+        assert!(err.to_string().starts_with("Cột cấp trên chấm: "));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn the_upper_level_confirms() {
+        let rules = RuleSet::national_default();
+        let upper = with(full_entries(), "3.4", 55);
+        let s = score(&rules, &facts(), &full_entries(), Some(&upper)).unwrap();
+        assert_eq!(s.cell.band, Band::Good);
+        assert_eq!(s.upper.as_ref().unwrap().total, Points::tenths(955));
+        assert_eq!(
+            (s.final_band, s.final_total, s.confirmed),
+            (Band::Good, Points::tenths(955), true)
+        );
+        let lower = with(with(full_entries(), "3.4", 0), "3.5", 0);
+        let s = score(&rules, &facts(), &full_entries(), Some(&lower)).unwrap();
+        assert_eq!((s.cell.band, s.final_band), (Band::Good, Band::Fair));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn binh_thuan_needs_full_marks_for_tot() {
+        let pt = RuleSet::national_default();
+        let bt = RuleSet::binh_thuan();
+        // 95 points, but only 9 of 19 spoke: Phú Thọ says Tốt, Bình Thuận Khá.
+        let f = MeetingFacts {
+            speakers: 9,
+            ..facts()
+        };
+        let p = score(&pt, &f, &full_entries(), None).unwrap();
+        let b = score(&bt, &f, &full_entries(), None).unwrap();
+        assert_eq!(
+            (p.cell.total, p.final_band),
+            (Points::whole(90), Band::Good)
+        );
+        assert_eq!(
+            (b.cell.total, b.cell.band_by_points, b.final_band),
+            (Points::whole(90), Band::Good, Band::Fair)
+        );
+        let why = b.cell.explain(&bt.meeting_sheet);
+        assert!(
+            why.contains("Đủ điểm xếp Tốt nhưng chưa đạt điểm tối đa ở: 3.3"),
+            "{why}"
+        );
+        // A criterion not in the must-full list (1.2) does not hold Tốt back.
+        let b = score(&bt, &facts(), &with(full_entries(), "1.2", 0), None).unwrap();
+        assert_eq!(b.final_band, Band::Good);
+        // Khá by points stays Khá (the condition only concerns Tốt).
+        let b = score(
+            &bt,
+            &MeetingFacts {
+                present: 17,
+                ..facts()
+            },
+            &with(full_entries(), "3.1", 0),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (b.cell.total, b.final_band),
+            (Points::whole(80), Band::Fair)
+        );
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn points_are_exact_tenths_in_json() {
+        let p: Points = serde_json::from_str("89.5").unwrap();
+        assert_eq!(p, Points::tenths(895));
+        assert_eq!(serde_json::to_string(&p).unwrap(), "89.5");
+        assert_eq!(p.to_string(), "89,5");
+        assert!(serde_json::from_str::<Points>("89.55").is_err());
+        assert!(serde_json::from_str::<Points>("-1").is_err());
+        // 0.1 + 0.2 in floats is not 0.3; in tenths it is.
+        let sum = Points::try_from(0.1)
+            .unwrap()
+            .saturating_add(Points::try_from(0.2).unwrap());
+        assert_eq!(sum, Points::try_from(0.3).unwrap());
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn yearly_rollup() {
+        let rule = RuleSet::national_default().yearly_meetings;
+        let year = |good: usize, fair: usize, avg: usize, poor: usize| -> Vec<Band> {
+            [
+                (Band::Good, good),
+                (Band::Fair, fair),
+                (Band::Average, avg),
+                (Band::Poor, poor),
+            ]
+            .into_iter()
+            .flat_map(|(b, n)| std::iter::repeat_n(b, n))
+            .collect()
+        };
+        // (name, source, bands, months without a meeting, result)
+        let cases = [
+            (
+                "7 Tốt, 5 Khá",
+                "Phú Thọ: cả năm Tốt",
+                year(7, 5, 0, 0),
+                0,
+                Band::Good,
+            ),
+            (
+                "6 Tốt, 6 Khá",
+                "Phú Thọ: ít nhất 7 Tốt",
+                year(6, 6, 0, 0),
+                0,
+                Band::Fair,
+            ),
+            (
+                "11 Tốt, 1 Trung bình",
+                "Phú Thọ: mọi buổi Khá trở lên",
+                year(11, 0, 1, 0),
+                0,
+                Band::Fair,
+            ),
+            (
+                "11 Tốt, one month missed",
+                "mọi buổi thường kỳ",
+                year(11, 0, 0, 0),
+                1,
+                Band::Average,
+            ),
+            (
+                "7 Trung bình, 5 Kém",
+                "mặc định",
+                year(0, 0, 7, 5),
+                0,
+                Band::Average,
+            ),
+            (
+                "6 Trung bình, 6 Kém",
+                "mặc định",
+                year(0, 0, 6, 6),
+                0,
+                Band::Poor,
+            ),
+        ];
+        for (name, source, bands, missed, want) in cases {
+            let y = rollup_year(&rule, &bands, missed);
+            assert_eq!(y.band, want, "{name} [{source}]: {}", y.explanation);
+        }
+    }
+}
