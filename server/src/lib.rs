@@ -4,7 +4,9 @@
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod documents;
 pub mod error;
+pub mod live;
 pub mod openapi;
 pub mod ratelimit;
 pub mod routes;
@@ -37,11 +39,16 @@ pub async fn build_state(
     let mut random = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
+    let live = Arc::new(live::LiveHub::default());
+    if let Some(signals) = store.live_signals().await? {
+        live.follow(store.clone(), signals);
+    }
     Ok(AppState {
         store,
         limiter: Arc::new(LoginLimiter::new(limits)),
         secure_cookies,
         dummy_hash: dummy_hash.into(),
+        live,
     })
 }
 

@@ -36,12 +36,18 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         tracing::warn!(dir = %config.static_dir.display(), "no built app here: run scripts/build-app");
     }
     let state = server::build_state(store, config.secure_cookies, Limits::default()).await?;
+    let hub = state.live.clone();
     let app = server::router(state, &config.static_dir);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     // Scripts and tests wait for this line.
     println!("Chi Bộ Số đang chạy tại http://{addr}/");
-    server::serve(listener, app, shutdown_signal()).await?;
+    server::serve(listener, app, async move {
+        shutdown_signal().await;
+        // Sockets are not requests: tell them to close, or shutdown would wait on them.
+        hub.shutdown();
+    })
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -1,3 +1,4 @@
+use crate::live::LiveHub;
 use crate::ratelimit::LoginLimiter;
 use crate::storage::Store;
 use std::sync::Arc;
@@ -10,4 +11,6 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// A hash of a random password, checked against when a login names nobody.
     pub dummy_hash: Arc<str>,
+    /// The meetings being held, in this process.
+    pub live: Arc<LiveHub>,
 }

@@ -10,6 +10,7 @@ pub mod api;
 pub mod error;
 pub mod ids;
 pub mod import;
+pub mod live;
 pub mod meeting;
 pub mod member;
 pub mod org;

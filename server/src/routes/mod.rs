@@ -36,6 +36,17 @@ pub fn api_router() -> Router<AppState> {
             get(meetings::list).post(meetings::create),
         )
         .route("/meetings/{id}", get(meetings::get).put(meetings::update))
+        .route("/meetings/{id}/live", get(crate::live::socket))
+        .route("/meetings/{id}/verify", get(crate::live::verify))
+        .route("/meetings/{id}/minutes", get(crate::live::minutes))
+        .route(
+            "/meetings/{id}/minutes.docx",
+            get(crate::live::minutes_docx),
+        )
+        .route(
+            "/meetings/{id}/resolution.docx",
+            get(crate::live::resolution_docx),
+        )
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/{id}/password", post(accounts::reset_password))
         .route("/accounts/{id}/disabled", put(accounts::set_disabled))

@@ -11,7 +11,7 @@ pub use sqlite::SqliteStore;
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use shared::api::AccountView;
-use shared::meeting::{Meeting, MeetingDraft};
+use shared::meeting::{Meeting, MeetingDraft, MeetingStatus};
 use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
 use shared::{AccountId, MeetingId, MemberId, OrgId};
@@ -47,6 +47,34 @@ pub struct NewAccountRow {
     pub password_hash: String,
     pub member_id: Option<MemberId>,
     pub is_admin: bool,
+}
+
+/// One event of a live meeting's log, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: u64,
+    pub command_key: String,
+    pub account_id: AccountId,
+    pub payload: String,
+    pub hash: String,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// An event to append: its sequence number, its JSON and its chained hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub seq: u64,
+    pub payload: String,
+    pub hash: String,
+}
+
+/// What other server instances tell this one about live meetings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveSignal {
+    /// Events up to `seq` were stored for this meeting.
+    Appended { meeting: MeetingId, seq: u64 },
+    /// Signals may have been lost (the listener reconnected): re-read every room.
+    Resync,
 }
 
 #[async_trait]
@@ -119,6 +147,31 @@ pub trait Storage: Send + Sync + 'static {
         from: NaiveDateTime,
         limit: i64,
     ) -> Result<Vec<Meeting>>;
+
+    /// Appends a command's events in one transaction, with the meeting's new
+    /// status. A sequence number already taken (another instance got there
+    /// first) is a `Conflict`: reload and decide again.
+    async fn append_events(
+        &self,
+        meeting: MeetingId,
+        command_key: &str,
+        account: AccountId,
+        at: NaiveDateTime,
+        events: &[NewEvent],
+        status: MeetingStatus,
+    ) -> Result<()>;
+    /// Signals from other instances sharing this database; `None` for an
+    /// embedded database, which only one process uses.
+    async fn live_signals(&self) -> Result<Option<tokio::sync::mpsc::Receiver<LiveSignal>>>;
+    /// Events after `after_seq`, in order, at most `limit`.
+    async fn events_since(
+        &self,
+        meeting: MeetingId,
+        after_seq: u64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>>;
+    /// The last sequence number a command produced, if it was applied already.
+    async fn command_seq(&self, meeting: MeetingId, command_key: &str) -> Result<Option<u64>>;
 
     async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>>;
     async fn add_committee_seat(&self, account: AccountId, org: OrgId) -> Result<()>;
@@ -629,6 +682,90 @@ macro_rules! sql_store {
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(Self::meeting_from_row).collect()
+            }
+
+            async fn append_events(
+                &self,
+                meeting: shared::MeetingId,
+                command_key: &str,
+                account: shared::AccountId,
+                at: chrono::NaiveDateTime,
+                events: &[$crate::storage::NewEvent],
+                status: shared::meeting::MeetingStatus,
+            ) -> $crate::storage::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                for e in events {
+                    sqlx::query(
+                        "INSERT INTO meeting_events (meeting_id, seq, command_key, account_id, payload, hash, recorded_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(meeting.0)
+                    .bind(i64::try_from(e.seq).unwrap_or(i64::MAX))
+                    .bind(command_key)
+                    .bind(account.0)
+                    .bind(&e.payload)
+                    .bind(&e.hash)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::storage::map_err)?;
+                }
+                sqlx::query("UPDATE meetings SET status = $2 WHERE id = $1")
+                    .bind(meeting.0)
+                    .bind(status.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(last) = events.last() {
+                    Self::announce(&mut tx, meeting, last.seq).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn events_since(
+                &self,
+                meeting: shared::MeetingId,
+                after_seq: u64,
+                limit: i64,
+            ) -> $crate::storage::Result<Vec<$crate::storage::StoredEvent>> {
+                use sqlx::Row;
+                let rows = sqlx::query(
+                    "SELECT seq, command_key, account_id, payload, hash, recorded_at FROM meeting_events
+                     WHERE meeting_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                )
+                .bind(meeting.0)
+                .bind(i64::try_from(after_seq).unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok($crate::storage::StoredEvent {
+                            seq: u64::try_from(r.try_get::<i64, _>("seq")?).unwrap_or(0),
+                            command_key: r.try_get("command_key")?,
+                            account_id: shared::AccountId(r.try_get("account_id")?),
+                            payload: r.try_get("payload")?,
+                            hash: r.try_get("hash")?,
+                            recorded_at: r.try_get("recorded_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn live_signals(
+                &self,
+            ) -> $crate::storage::Result<Option<tokio::sync::mpsc::Receiver<$crate::storage::LiveSignal>>> {
+                self.signals().await
+            }
+
+            async fn command_seq(&self, meeting: shared::MeetingId, command_key: &str) -> $crate::storage::Result<Option<u64>> {
+                let seq: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(seq) FROM meeting_events WHERE meeting_id = $1 AND command_key = $2")
+                        .bind(meeting.0)
+                        .bind(command_key)
+                        .fetch_one(&self.pool)
+                        .await?;
+                Ok(seq.and_then(|s| u64::try_from(s).ok()))
             }
 
             async fn committee_seats_of(&self, account: shared::AccountId) -> $crate::storage::Result<Vec<shared::OrgId>> {

@@ -54,4 +54,61 @@ impl PgStore {
     }
 }
 
+/// The channel instances announce stored events on. Payloads stay tiny
+/// ("meeting:seq"); each instance reads the events themselves from the database.
+const CHANNEL: &str = "chibo_live";
+
+impl PgStore {
+    /// Sent inside the appending transaction, so it is delivered only if the events commit.
+    async fn announce(
+        tx: &mut sqlx::PgConnection,
+        meeting: shared::MeetingId,
+        seq: u64,
+    ) -> Result<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(format!("{}:{seq}", meeting.0))
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+
+    async fn signals(&self) -> Result<Option<tokio::sync::mpsc::Receiver<super::LiveSignal>>> {
+        use super::LiveSignal;
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen(CHANNEL).await?;
+        let (tx, rx) = tokio::sync::mpsc::channel(1024);
+        tokio::spawn(async move {
+            loop {
+                let signal = match listener.try_recv().await {
+                    Ok(Some(n)) => {
+                        let parsed = n.payload().split_once(':').and_then(|(m, s)| {
+                            Some(LiveSignal::Appended {
+                                meeting: shared::MeetingId(m.parse().ok()?),
+                                seq: s.parse().ok()?,
+                            })
+                        });
+                        match parsed {
+                            Some(s) => s,
+                            None => continue,
+                        }
+                    }
+                    // The connection dropped and came back: what was sent meanwhile is lost.
+                    Ok(None) => LiveSignal::Resync,
+                    Err(sqlx::Error::PoolClosed) => return,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "live listener lost its connection; retrying");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        LiveSignal::Resync
+                    }
+                };
+                if tx.send(signal).await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Some(rx))
+    }
+}
+
 sql_store!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);

@@ -40,4 +40,19 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// One process owns the file: nobody else to tell.
+    async fn announce(
+        _tx: &mut sqlx::SqliteConnection,
+        _meeting: shared::MeetingId,
+        _seq: u64,
+    ) -> Result<()> {
+        Ok(())
+    }
+
+    async fn signals(&self) -> Result<Option<tokio::sync::mpsc::Receiver<super::LiveSignal>>> {
+        Ok(None)
+    }
+}
+
 sql_store!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);

@@ -24,6 +24,7 @@ pub struct TestServer {
     pub base: String,
     pub store: Store,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    live: Arc<server::live::LiveHub>,
     dir: std::path::PathBuf,
     pg_schema: Option<String>,
 }
@@ -78,9 +79,34 @@ impl TestServer {
         server::demo::seed_if_empty(&store)
             .await
             .expect("demo data");
+        TestServer::serve(store, limits, dir, pg_schema).await
+    }
+
+    /// Another server instance on the same PostgreSQL schema, as in a deployment
+    /// with several instances. It leaves the schema to the first one to drop.
+    pub async fn second_instance(&self) -> TestServer {
+        let schema = self
+            .pg_schema
+            .as_deref()
+            .expect("a second instance shares PostgreSQL");
+        let store = PgStore::connect(&postgres_url(), Some(schema))
+            .await
+            .expect("postgres");
+        let dir = std::env::temp_dir().join(unique("chibo_test"));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TestServer::serve(Arc::new(store), Limits::default(), dir, None).await
+    }
+
+    async fn serve(
+        store: Store,
+        limits: Limits,
+        dir: std::path::PathBuf,
+        pg_schema: Option<String>,
+    ) -> TestServer {
         let state = server::build_state(store.clone(), false, limits)
             .await
             .expect("state");
+        let live = state.live.clone();
         let app = server::router(state, &dir);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -94,6 +120,7 @@ impl TestServer {
             base: format!("http://{addr}"),
             store,
             shutdown: Some(tx),
+            live,
             dir,
             pg_schema,
         }
@@ -151,6 +178,7 @@ impl TestServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        self.live.shutdown();
         if let Some(schema) = self.pg_schema.take() {
             let _ = PgStore::drop_schema(&postgres_url(), &schema).await;
         }
@@ -186,3 +214,23 @@ pub const CELL_B: &str = "Chi bộ Nghiệp vụ – Thanh tra";
 pub const CELL_C: &str = "Chi bộ Đội Quản lý thị trường số 1";
 pub const CELL_D: &str = "Chi bộ Đội Quản lý thị trường số 2";
 pub const GRASSROOTS: &str = "Đảng bộ Cục Quản lý thị trường";
+
+impl TestServer {
+    /// The session cookie (`chibo_session=…`) of a demo account, for WebSocket requests.
+    pub async fn session_cookie(&self, username: &str) -> String {
+        let res = reqwest::Client::new()
+            .post(self.url("/api/auth/login"))
+            .json(
+                &serde_json::json!({"username": username, "password": server::demo::DEMO_PASSWORD}),
+            )
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), 200, "login as {username}");
+        let cookie = res.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .to_string();
+        cookie.split(';').next().unwrap_or_default().to_string()
+    }
+}

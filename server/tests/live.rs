@@ -1,0 +1,488 @@
+//! The live meeting over real WebSockets, on SQLite and on PostgreSQL.
+
+mod common;
+
+use common::{Backend, CELL_B, TestServer};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Client {
+    socket: Socket,
+    /// Every event received, by sequence number.
+    seen: Vec<u64>,
+}
+
+impl Client {
+    async fn connect(s: &TestServer, username: &str, meeting: i64) -> Result<Client, u16> {
+        let cookie = s.session_cookie(username).await;
+        let url = s
+            .url(&format!("/api/meetings/{meeting}/live"))
+            .replace("http://", "ws://");
+        let mut req = url.into_client_request().unwrap();
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((socket, _)) => Ok(Client {
+                socket,
+                seen: Vec::new(),
+            }),
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
+            Err(e) => panic!("connect: {e}"),
+        }
+    }
+
+    async fn send(&mut self, v: Value) {
+        self.socket
+            .send(Message::Text(v.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    /// The next message, recording the events it carries.
+    async fn next(&mut self) -> Value {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
+                .await
+                .expect("a message within 10 s")
+                .expect("socket open")
+                .expect("no error");
+            if let Message::Text(t) = msg {
+                let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                for e in v["events"].as_array().into_iter().flatten() {
+                    self.seen.push(e["seq"].as_u64().unwrap());
+                }
+                return v;
+            }
+        }
+    }
+
+    /// Reads until a message of this type arrives.
+    async fn until(&mut self, kind: &str) -> Value {
+        loop {
+            let v = self.next().await;
+            if v["type"] == kind {
+                return v;
+            }
+        }
+    }
+
+    /// Reads until the event with this sequence number arrives; returns it.
+    async fn until_event(&mut self, seq: u64) -> Value {
+        loop {
+            let v = self.next().await;
+            for e in v["events"].as_array().into_iter().flatten() {
+                if e["seq"] == seq {
+                    return e["event"].clone();
+                }
+            }
+        }
+    }
+
+    async fn hello(&mut self, last_seq: Option<u64>) -> Value {
+        self.send(json!({"type": "hello", "version": 1, "last_seq": last_seq}))
+            .await;
+        self.until("welcome").await
+    }
+
+    async fn command(&mut self, key: &str, command: Value) -> Value {
+        self.send(json!({"type": "command", "key": key, "command": command}))
+            .await;
+        loop {
+            let v = self.next().await;
+            if (v["type"] == "accepted" || v["type"] == "rejected") && v["key"] == key {
+                return v;
+            }
+        }
+    }
+}
+
+/// A meeting in cell B: chaired by its secretary, minutes by its deputy.
+async fn meeting_in_b(s: &TestServer) -> i64 {
+    let b = s.org_id(CELL_B).await;
+    let roll = s.store.members_of(shared::OrgId(b)).await.unwrap();
+    let draft = shared::meeting::MeetingDraft {
+        kind: shared::meeting::MeetingKind::Regular,
+        title: "Sinh hoạt thường kỳ".into(),
+        starts_at: chrono::Utc::now().naive_utc(),
+        mode: shared::meeting::MeetingMode::Online,
+        place: String::new(),
+        video_link: "https://hop.example.vn/b".into(),
+        chair_id: Some(roll[0].id),
+        secretary_id: Some(roll[1].id),
+        agenda: shared::meeting::standard_agenda(shared::meeting::MeetingKind::Regular),
+    };
+    s.store
+        .create_meeting(shared::OrgId(b), &draft, chrono::Utc::now().naive_utc())
+        .await
+        .unwrap()
+        .id
+        .0
+}
+
+async fn a_meeting_held_over_websockets(b: Backend) {
+    let s = TestServer::start(b).await;
+    let id = meeting_in_b(&s).await;
+    let mut chair = Client::connect(&s, "bithu.b", id).await.unwrap();
+    let mut member = Client::connect(&s, "dv.b05", id).await.unwrap();
+    let mut probationary = Client::connect(&s, "dv.b12", id).await.unwrap();
+    let mut visitor = Client::connect(&s, "capuy.khoi", id).await.unwrap();
+
+    // Commands before the hello are refused; the connection stays.
+    member
+        .send(json!({"type": "command", "key": "early", "command": {"type": "check_in"}}))
+        .await;
+    assert_eq!(member.until("error").await["code"], "hello_first");
+
+    let welcome = chair.hello(None).await;
+    assert_eq!(welcome["you"]["is_chair"], true);
+    assert_eq!(welcome["snapshot"]["phase"], "not_started");
+    for c in [&mut member, &mut probationary, &mut visitor] {
+        c.hello(None).await;
+    }
+    assert_eq!(visitor.seen.len(), 0);
+
+    let r = member.command("m-open", json!({"type": "open"})).await;
+    assert_eq!(r["type"], "rejected");
+    assert_eq!(r["message"], "Chỉ người chủ trì mới làm được việc này.");
+    let r = member.command("m-early", json!({"type": "check_in"})).await;
+    assert_eq!(r["message"], "Buổi sinh hoạt chưa bắt đầu.");
+    let r = chair.command("c-open", json!({"type": "open"})).await;
+    assert_eq!(
+        (r["type"].as_str(), r["seq"].as_u64()),
+        (Some("accepted"), Some(1))
+    );
+    let ev = member.until("events").await;
+    assert_eq!(ev["events"][0]["event"]["type"], "opened");
+
+    // Everyone checks in; the roll call reaches the others.
+    for (c, key) in [
+        (&mut chair, "c-in"),
+        (&mut member, "m-in"),
+        (&mut probationary, "p-in"),
+    ] {
+        assert_eq!(
+            c.command(key, json!({"type": "check_in"})).await["type"],
+            "accepted"
+        );
+    }
+    for i in [2, 3, 4, 6, 7, 8, 9, 10, 11] {
+        let mid = s
+            .store
+            .members_of(shared::OrgId(s.org_id(CELL_B).await))
+            .await
+            .unwrap()[i - 1]
+            .id
+            .0;
+        let r = chair
+            .command(
+                &format!("mark-{i}"),
+                json!({"type": "mark", "mark": {"member_id": mid, "presence": "in_person"}}),
+            )
+            .await;
+        assert_eq!(r["type"], "accepted", "{r}");
+    }
+
+    // A retried command (same key) is applied once.
+    let first = chair
+        .command("move-1", json!({"type": "move_to", "item": 1}))
+        .await;
+    let again = chair
+        .command("move-1", json!({"type": "move_to", "item": 1}))
+        .await;
+    assert_eq!(first["seq"], again["seq"]);
+
+    // Hands, the floor, opinions (the visitor's marked as such by who wrote it).
+    member
+        .command("m-hand", json!({"type": "raise_hand"}))
+        .await;
+    chair.command("c-floor", json!({"type": "give_floor", "speaker": {"kind": "member", "id": member_id(&s, "dv.b05").await}})).await;
+    assert_eq!(
+        member
+            .command(
+                "m-op",
+                json!({"type": "opine", "text": "Tán thành dự thảo.", "on_behalf_of": null})
+            )
+            .await["type"],
+        "accepted"
+    );
+    assert_eq!(visitor.command("v-op", json!({"type": "opine", "text": "Đề nghị chi bộ chú ý công tác phát triển đảng viên.", "on_behalf_of": null})).await["type"], "accepted");
+
+    // Bad input reaches only its sender, and the connection continues.
+    member
+        .send(json!({"type": "command", "key": "x", "command": {"type": "fly"}}))
+        .await;
+    assert_eq!(member.until("error").await["code"], "bad_message");
+    member
+        .socket
+        .send(Message::Text("{not json".into()))
+        .await
+        .unwrap();
+    assert_eq!(member.until("error").await["code"], "bad_message");
+    member.send(json!({"type": "ping"})).await;
+    member.until("pong").await;
+
+    // The vote: the probationary member and the visitor are refused with the reason.
+    let r = chair.command("c-vote", json!({"type": "open_vote", "kind": "resolution", "ballot": "open", "question": "Thông qua nghị quyết"})).await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let r = probationary
+        .command(
+            "p-cast",
+            json!({"type": "cast", "vote": 0, "choice": "in_favour"}),
+        )
+        .await;
+    assert_eq!(r["reason"]["code"], "probationary");
+    assert!(r["message"].as_str().unwrap().contains("dự bị"));
+    let r = visitor
+        .command(
+            "v-cast",
+            json!({"type": "cast", "vote": 0, "choice": "in_favour"}),
+        )
+        .await;
+    assert_eq!(r["reason"]["code"], "upper_level_visitor");
+    for (c, key) in [(&mut chair, "c-cast"), (&mut member, "m-cast")] {
+        assert_eq!(
+            c.command(
+                key,
+                json!({"type": "cast", "vote": 0, "choice": "in_favour"})
+            )
+            .await["type"],
+            "accepted"
+        );
+    }
+    let r = member
+        .command(
+            "m-cast-2",
+            json!({"type": "cast", "vote": 0, "choice": "against"}),
+        )
+        .await;
+    assert_eq!(r["reason"]["code"], "already_voted");
+
+    // The member's connection is cut; it resumes from the last event it saw and gets only what it missed.
+    let last_seen = *member.seen.iter().max().unwrap();
+    drop(member);
+    chair
+        .command("c-close-vote", json!({"type": "close_vote", "vote": 0}))
+        .await;
+    chair
+        .command(
+            "c-conclude",
+            json!({"type": "conclude", "text": "Chi bộ thống nhất."}),
+        )
+        .await;
+    let mut member = Client::connect(&s, "dv.b05", id).await.unwrap();
+    let welcome = member.hello(Some(last_seen)).await;
+    assert!(welcome["snapshot"].is_null());
+    let seqs: Vec<u64> = welcome["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        seqs,
+        ((last_seen + 1)..=(last_seen + seqs.len() as u64)).collect::<Vec<_>>()
+    );
+    assert!(seqs.len() >= 2);
+
+    let closed = chair.command("c-close", json!({"type": "close"})).await;
+    assert_eq!(closed["type"], "accepted");
+    let total = closed["seq"].as_u64().unwrap();
+    let r = member
+        .command("m-late", json!({"type": "raise_hand"}))
+        .await;
+    assert_eq!(r["reason"]["code"], "closed");
+
+    // Every client saw every event exactly once, in order (the last batch may trail the acknowledgement).
+    while chair.seen.last() != Some(&total) {
+        chair.until("events").await;
+    }
+    assert_eq!(
+        chair.seen,
+        (1..=total).collect::<Vec<_>>(),
+        "the chair saw each event once"
+    );
+
+    let http = s.login("capuy.khoi").await;
+    let meeting: Value = http
+        .get(s.url(&format!("/api/meetings/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meeting["status"], "closed");
+    let report: Value = http
+        .get(s.url(&format!("/api/meetings/{id}/verify")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["broken_at"], Value::Null, "{report}");
+    assert_eq!(report["events"].as_u64(), Some(total));
+
+    // The minutes come out of the record: figures with names, speakers, the vote.
+    let m: Value = http
+        .get(s.url(&format!("/api/meetings/{id}/minutes")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            m["attendance"]["present"].as_u64(),
+            m["attendance"]["expected"].as_u64()
+        ),
+        (Some(12), Some(12)),
+        "{}",
+        m["attendance"]
+    );
+    let speaker = s
+        .store
+        .member(shared::MemberId(member_id(&s, "dv.b05").await))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        m["items"][1]["speakers"][0],
+        speaker.draft.full_name.as_str()
+    );
+    assert!(
+        m["items"][1]["opinions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["upper_level"] == true)
+    );
+    assert_eq!(m["guests"][0], "Trịnh Minh Tuấn");
+    assert_eq!(m["votes"][0]["in_favour"], 2);
+    assert_eq!(m["digest"], report["digest"]);
+    for doc in ["minutes.docx", "resolution.docx"] {
+        let res = http
+            .get(s.url(&format!("/api/meetings/{id}/{doc}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{doc}");
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("wordprocessingml")
+        );
+        let bytes = res.bytes().await.unwrap();
+        assert_eq!(&bytes[..2], b"PK", "{doc} is a zip package");
+    }
+    s.stop().await;
+}
+
+async fn member_id(s: &TestServer, username: &'static str) -> i64 {
+    s.store
+        .account_secret(username)
+        .await
+        .unwrap()
+        .unwrap()
+        .account
+        .member_id
+        .unwrap()
+        .0
+}
+
+async fn only_participants_join(b: Backend) {
+    let s = TestServer::start(b).await;
+    let id = meeting_in_b(&s).await;
+    let sec = s.login("bithu.b").await;
+    let res = sec
+        .get(s.url(&format!("/api/meetings/{id}/minutes.docx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409, "no documents before the close");
+    assert_eq!(
+        Client::connect(&s, "dv.a05", id).await.err(),
+        Some(404),
+        "another cell's member"
+    );
+    assert_eq!(
+        Client::connect(&s, "quantri", id).await.err(),
+        Some(403),
+        "an administrator is not a participant"
+    );
+    assert!(
+        Client::connect(&s, "capuy.khoi", id).await.is_ok(),
+        "the assigned upper-level member"
+    );
+    assert!(
+        Client::connect(&s, "bithu.a", id).await.is_ok(),
+        "a member of the grassroots committee"
+    );
+    s.stop().await;
+}
+
+on_both_backends!(a_meeting_held_over_websockets, only_participants_join);
+
+/// Two instances share one PostgreSQL: the chair on A, a member on B, and
+/// each sees the other's events (LISTEN/NOTIFY carries "meeting:seq" only).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_serve_one_meeting() {
+    let a = TestServer::start(Backend::Postgres).await;
+    let b = a.second_instance().await;
+    let id = meeting_in_b(&a).await;
+    let mut chair = Client::connect(&a, "bithu.b", id).await.unwrap();
+    let mut member = Client::connect(&b, "dv.b05", id).await.unwrap();
+    chair.hello(None).await;
+    member.hello(None).await;
+    assert_eq!(
+        chair.command("open", json!({"type": "open"})).await["seq"],
+        1
+    );
+    let ev = member.until_event(1).await;
+    assert_eq!(
+        ev["type"], "opened",
+        "the member on B sees the opening made on A"
+    );
+    let r = member.command("in", json!({"type": "check_in"})).await;
+    assert_eq!(
+        (r["type"].as_str(), r["seq"].as_u64()),
+        (Some("accepted"), Some(2)),
+        "B decides on the state A wrote"
+    );
+    let ev = chair.until_event(2).await;
+    assert_eq!(
+        ev["type"], "marked",
+        "the chair on A sees the check-in made on B"
+    );
+    // Both write at once: the log stays one sequence, each event once.
+    let (x, y) = tokio::join!(
+        chair.command("move", json!({"type": "move_to", "item": 1})),
+        member.command("hand", json!({"type": "raise_hand"}))
+    );
+    let mut seqs = [x["seq"].as_u64().unwrap(), y["seq"].as_u64().unwrap()];
+    seqs.sort();
+    assert_eq!(seqs, [3, 4]);
+    let report: Value = a
+        .login("capuy.khoi")
+        .await
+        .get(a.url(&format!("/api/meetings/{id}/verify")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (report["events"].as_u64(), &report["broken_at"]),
+        (Some(4), &Value::Null)
+    );
+    b.stop().await;
+    a.stop().await;
+}

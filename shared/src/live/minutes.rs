@@ -1,0 +1,401 @@
+//! The minutes (biên bản) and the resolution (nghị quyết) of a closed meeting,
+//! drawn from its record: nobody retypes what the record already holds. The
+//! layout follows DOMAIN.md ("Minutes and resolution"); the app prints it (A4)
+//! and the server writes it as a Word document.
+
+use super::state::{Choice, LiveState, Speaker, Task};
+use crate::ids::AccountId;
+use crate::meeting::Meeting;
+use crate::rules::attendance::AttendanceFigures;
+use crate::rules::vote::VoteKind;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Names the record itself does not hold: the organizations and the visitors.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Names {
+    /// The upper committee, e.g. "Đảng bộ Cục Quản lý thị trường".
+    pub committee: String,
+    /// The cell, e.g. "Chi bộ Văn phòng".
+    pub cell: String,
+    pub visitors: BTreeMap<AccountId, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SpokenOpinion {
+    pub author: String,
+    /// An upper-level committee member's opinion, marked as such.
+    pub upper_level: bool,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MinutesItem {
+    pub number: usize,
+    pub title: String,
+    pub presenter: String,
+    /// Who took the floor on this item, in order, each once.
+    pub speakers: Vec<String>,
+    pub opinions: Vec<SpokenOpinion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VoteLine {
+    pub question: String,
+    pub kind: VoteKind,
+    pub secret: bool,
+    pub in_favour: u32,
+    pub against: u32,
+    pub abstain: u32,
+    pub denominator: u32,
+    pub passed: bool,
+    /// The rules' own sentence: the count, the threshold and the result.
+    pub explanation: String,
+}
+
+/// Everything a biên bản shows, in its order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Minutes {
+    pub committee: String,
+    pub cell: String,
+    pub title: String,
+    pub kind: String,
+    pub starts_at: NaiveDateTime,
+    pub opened_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub place: String,
+    pub chair: String,
+    pub secretary: String,
+    pub attendance: AttendanceFigures,
+    pub guests: Vec<String>,
+    pub items: Vec<MinutesItem>,
+    pub votes: Vec<VoteLine>,
+    pub conclusion: String,
+    pub tasks: Vec<Task>,
+    /// The secretary's own notes.
+    pub notes: String,
+    /// The hash of the last event: anyone can check the record against it.
+    pub digest: String,
+}
+
+impl Minutes {
+    /// The resolution's number, "…-NQ/CB", with the meeting's id standing in
+    /// for the cell's own register.
+    pub fn resolution_number(&self, meeting: &Meeting) -> String {
+        format!("{:02}-NQ/CB", meeting.id.0)
+    }
+
+    /// The vote on the resolution, if one was held.
+    pub fn resolution_vote(&self) -> Option<&VoteLine> {
+        self.votes
+            .iter()
+            .rev()
+            .find(|v| v.kind == VoteKind::Resolution)
+    }
+}
+
+fn speaker_name(state: &LiveState, names: &Names, s: Speaker) -> String {
+    match s {
+        Speaker::Member(m) => state
+            .roll_entry(m)
+            .map(|r| r.full_name.clone())
+            .unwrap_or_else(|| format!("Đảng viên #{m}")),
+        Speaker::Visitor(a) => names
+            .visitors
+            .get(&a)
+            .cloned()
+            .unwrap_or_else(|| format!("Đại biểu cấp trên #{a}")),
+    }
+}
+
+/// Draws the minutes from the record.
+pub fn minutes(state: &LiveState, meeting: &Meeting, names: &Names, digest: &str) -> Minutes {
+    let name = |s| speaker_name(state, names, s);
+    let member_name =
+        |m: Option<crate::ids::MemberId>| m.map(|m| name(Speaker::Member(m))).unwrap_or_default();
+    let items = state
+        .agenda
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let mut speakers: Vec<String> = Vec::new();
+            for t in state.turns.iter().filter(|t| t.item == i) {
+                let n = name(t.speaker);
+                if !speakers.contains(&n) {
+                    speakers.push(n);
+                }
+            }
+            MinutesItem {
+                number: i + 1,
+                title: item.title.clone(),
+                presenter: item.presenter.clone(),
+                speakers,
+                opinions: state
+                    .opinions
+                    .iter()
+                    .filter(|o| o.item == i)
+                    .map(|o| SpokenOpinion {
+                        author: name(o.author),
+                        upper_level: matches!(o.author, Speaker::Visitor(_)),
+                        text: o.text.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let votes = state
+        .votes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let tally = v.tally?;
+            let outcome = state.vote_outcome(i)?.ok()?;
+            Some(VoteLine {
+                question: v.question.clone(),
+                kind: v.plan.kind,
+                secret: v.plan.ballot == crate::rules::vote::Ballot::Secret,
+                in_favour: tally.in_favour,
+                against: tally.against,
+                abstain: tally.abstain,
+                denominator: outcome.denominator,
+                passed: outcome.passed,
+                explanation: outcome.explanation,
+            })
+        })
+        .collect();
+    let mut guests: Vec<String> = Vec::new();
+    let visitor_ids = state
+        .turns
+        .iter()
+        .map(|t| t.speaker)
+        .chain(state.opinions.iter().map(|o| o.author))
+        .chain(state.queue.iter().copied());
+    for s in visitor_ids {
+        if let Speaker::Visitor(_) = s {
+            let n = name(s);
+            if !guests.contains(&n) {
+                guests.push(n);
+            }
+        }
+    }
+    Minutes {
+        committee: names.committee.clone(),
+        cell: names.cell.clone(),
+        title: meeting.draft.title.clone(),
+        kind: meeting.draft.kind.label_vi().to_string(),
+        starts_at: meeting.draft.starts_at,
+        opened_at: state.opened_at,
+        closed_at: state.closed_at,
+        place: [meeting.draft.place.as_str(), meeting.draft.mode.label_vi()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" – "),
+        chair: member_name(state.chair),
+        secretary: member_name(state.secretary),
+        attendance: state.attendance_figures(),
+        guests,
+        items,
+        votes,
+        conclusion: state.conclusion.clone(),
+        tasks: state.tasks.clone(),
+        notes: state.minutes.clone(),
+        digest: digest.to_string(),
+    }
+}
+
+/// A choice in words, for tallies printed in full.
+pub fn choice_vi(c: Choice) -> &'static str {
+    match c {
+        Choice::InFavour => "Tán thành",
+        Choice::Against => "Không tán thành",
+        Choice::Abstain => "Không biểu quyết",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{MeetingId, MemberId, OrgId};
+    use crate::live::state::{Caller, Command, apply, decide};
+    use crate::meeting::{MeetingDraft, MeetingKind, MeetingMode, MeetingStatus, standard_agenda};
+    use crate::member::PartyStatus;
+    use crate::rules::RuleSet;
+    use crate::rules::attendance::{AttendanceMark, Presence, RosterEntry};
+    use crate::rules::vote::Ballot;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_minutes_come_out_of_the_record() {
+        let now = NaiveDate::from_ymd_opt(2026, 12, 5)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap();
+        let roll: Vec<RosterEntry> = [
+            "Nguyễn Văn An",
+            "Trần Thị Bình",
+            "Lê Văn Cường",
+            "Phạm Thị Dung",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| RosterEntry {
+            member_id: MemberId(i as i64 + 1),
+            full_name: n.to_string(),
+            status: if i == 3 {
+                PartyStatus::Probationary
+            } else {
+                PartyStatus::Full
+            },
+            attached_elsewhere: false,
+        })
+        .collect();
+        let meeting = Meeting {
+            id: MeetingId(12),
+            cell_id: OrgId(3),
+            registered_at: now,
+            status: MeetingStatus::Closed,
+            draft: MeetingDraft {
+                kind: MeetingKind::Regular,
+                title: "Sinh hoạt tháng 12".into(),
+                starts_at: now,
+                mode: MeetingMode::InPerson,
+                place: "Hội trường".into(),
+                video_link: String::new(),
+                chair_id: Some(MemberId(1)),
+                secretary_id: Some(MemberId(2)),
+                agenda: standard_agenda(MeetingKind::Regular),
+            },
+        };
+        let mut state = LiveState::new(
+            meeting.id,
+            meeting.draft.agenda.clone(),
+            RuleSet::national_default(),
+            roll,
+            Some(MemberId(1)),
+            Some(MemberId(2)),
+        );
+        let chair = Caller {
+            speaker: Speaker::Member(MemberId(1)),
+            is_chair: true,
+            is_secretary: false,
+        };
+        let who = |id: i64| Caller {
+            speaker: Speaker::Member(MemberId(id)),
+            is_chair: false,
+            is_secretary: false,
+        };
+        let visitor = Caller {
+            speaker: Speaker::Visitor(AccountId(77)),
+            is_chair: false,
+            is_secretary: false,
+        };
+        let run = |state: &mut LiveState, c: Caller, cmd: Command| {
+            for e in decide(state, c, &cmd, now).unwrap() {
+                apply(state, &e);
+            }
+        };
+        run(&mut state, chair, Command::Open);
+        for id in 1..=3 {
+            run(
+                &mut state,
+                chair,
+                Command::Mark {
+                    mark: AttendanceMark::new(MemberId(id), Presence::InPerson),
+                },
+            );
+        }
+        let mut away = AttendanceMark::new(MemberId(4), Presence::AbsentWithReason);
+        away.reason = "Đi công tác".into();
+        run(&mut state, chair, Command::Mark { mark: away });
+        run(&mut state, chair, Command::MoveTo { item: 3 });
+        run(
+            &mut state,
+            chair,
+            Command::GiveFloor {
+                speaker: Speaker::Member(MemberId(3)),
+            },
+        );
+        run(
+            &mut state,
+            who(3),
+            Command::Opine {
+                text: "Đề nghị giao chỉ tiêu cụ thể.".into(),
+                on_behalf_of: None,
+            },
+        );
+        run(
+            &mut state,
+            chair,
+            Command::GiveFloor {
+                speaker: Speaker::Visitor(AccountId(77)),
+            },
+        );
+        run(
+            &mut state,
+            visitor,
+            Command::Opine {
+                text: "Chi bộ cần chú ý công tác phát triển đảng.".into(),
+                on_behalf_of: None,
+            },
+        );
+        run(
+            &mut state,
+            chair,
+            Command::OpenVote {
+                kind: VoteKind::Resolution,
+                ballot: Ballot::Open,
+                question: "Thông qua nghị quyết".into(),
+            },
+        );
+        for id in 1..=3 {
+            run(
+                &mut state,
+                who(id),
+                Command::Cast {
+                    vote: 0,
+                    choice: Choice::InFavour,
+                },
+            );
+        }
+        run(&mut state, chair, Command::CloseVote { vote: 0 });
+        run(&mut state, chair, Command::Close);
+
+        let names = Names {
+            committee: "Đảng bộ Cục Quản lý thị trường".into(),
+            cell: "Chi bộ Văn phòng".into(),
+            visitors: BTreeMap::from([(AccountId(77), "Trịnh Minh Tuấn".to_string())]),
+        };
+        let m = minutes(&state, &meeting, &names, "abcd");
+        assert_eq!(
+            (
+                m.attendance.total,
+                m.attendance.present,
+                m.attendance.absent_with_reason
+            ),
+            (4, 3, 1)
+        );
+        assert_eq!(
+            m.attendance.names.absent_with_reason[0].reason,
+            "Đi công tác"
+        );
+        assert_eq!(m.chair, "Nguyễn Văn An");
+        assert_eq!(m.secretary, "Trần Thị Bình");
+        assert_eq!(m.guests, ["Trịnh Minh Tuấn"]);
+        assert_eq!(m.items[3].speakers, ["Lê Văn Cường", "Trịnh Minh Tuấn"]);
+        assert!(m.items[3].opinions[1].upper_level);
+        let vote = m.resolution_vote().unwrap();
+        assert_eq!(
+            (vote.in_favour, vote.denominator, vote.passed),
+            (3, 3, true)
+        );
+        assert_eq!(m.resolution_number(&meeting), "12-NQ/CB");
+        assert_eq!(m.place, "Hội trường – Trực tiếp");
+    }
+}
