@@ -11,6 +11,7 @@ use crate::routes::{now_local, visible_org};
 use crate::state::AppState;
 use crate::storage::{LiveSignal, NewEvent, StorageError, Store};
 use axum::extract::State;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use shared::live::chain::{self, ChainLink, ChainReport};
@@ -436,10 +437,12 @@ pub async fn socket(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     let meeting = meeting_of(&state, id).await?;
     let caller = caller_for(&state, &user, &meeting).await?;
+    // Checked after the permissions, so a stranger learns nothing from the answer.
+    let ws = ws.map_err(|_| ApiError::BadRequest("Địa chỉ này chỉ nhận kết nối WebSocket.".into()))?;
     let room = state.live.room(&state.store, &meeting).await?;
     let store = state.store.clone();
     let account = user.account.id;

@@ -315,7 +315,9 @@ async fn a_connection_cut_again_and_again_loses_and_duplicates_nothing() {
         }
         // Read a few answers, then cut the connection without a goodbye.
         for _ in 0..(3 + round % 5) {
-            let Some(v) = next_quiet(&mut socket).await else { break };
+            let Some(v) = next_quiet(&mut socket).await else {
+                break;
+            };
             if v["type"] == "accepted" {
                 outbox.retain(|(k, _)| k != v["key"].as_str().unwrap());
             }

@@ -167,6 +167,37 @@ async fn every_role_against_every_endpoint(b: Backend) {
             [401, 404, 404, 403, 200, 403, 200],
         ),
         (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}/verify"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}/minutes"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}/minutes.docx"),
+            None,
+            [401, 404, 404, 409, 409, 409, 409],
+        ),
+        (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}/resolution.docx"),
+            None,
+            [401, 404, 404, 409, 409, 409, 409],
+        ),
+        // A plain GET is no WebSocket upgrade: participants get 400; an administrator is no participant.
+        (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}/live"),
+            None,
+            [401, 404, 404, 400, 400, 400, 403],
+        ),
+        (
             Method::POST,
             "/api/organizations".into(),
             Some(json!({"parent_id": grassroots, "kind": "cell", "name": "Chi bộ Mới"})),
