@@ -1,1 +1,402 @@
+//! End-to-end harness: the real `chibo-server` on a fresh SQLite file with the
+//! demo data, the built app from `dist/`, chromedriver and headless Chromium.
+//! Nothing here skips: a missing piece fails with a message saying how to get it.
 
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::future::Future;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// Every demo account's password (README.md, "Demo logins").
+pub const DEMO_PASSWORD: &str = "chibo2026";
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
+}
+
+/// A private scratch folder, removed on drop.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new(what: &str) -> ScratchDir {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "chibo-e2e-{what}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a scratch folder");
+        ScratchDir(dir)
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A child process killed when dropped, even when a test panics.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn server_binary() -> PathBuf {
+    if let Ok(bin) = std::env::var("CHIBO_SERVER_BIN") {
+        let bin = workspace_root().join(bin);
+        assert!(
+            bin.exists(),
+            "CHIBO_SERVER_BIN={} does not exist",
+            bin.display()
+        );
+        return bin;
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(|d| workspace_root().join(d))
+        .unwrap_or_else(|_| workspace_root().join("target"));
+    ["debug", "release"]
+        .iter()
+        .map(|p| target.join(p).join("chibo-server"))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| {
+            panic!(
+                "no server binary in {}: run `cargo build -p server` or set CHIBO_SERVER_BIN",
+                target.display()
+            )
+        })
+}
+
+fn static_dir() -> PathBuf {
+    let dir = std::env::var("CHIBO_STATIC_DIR")
+        .map(|d| workspace_root().join(d))
+        .unwrap_or_else(|_| workspace_root().join("dist"));
+    for f in ["index.html", "app.js", "app_bg.wasm", "style.css"] {
+        assert!(
+            dir.join(f).exists(),
+            "{} is missing: run scripts/build-app first",
+            dir.join(f).display()
+        );
+    }
+    dir
+}
+
+/// The real server on a fresh database filled with the demo organization.
+pub struct Server {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub url: String,
+    _process: Process,
+    _dir: ScratchDir,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let dir = ScratchDir::new("server");
+        let bin = server_binary();
+        let mut child = Command::new(&bin)
+            .arg("--addr")
+            .arg("127.0.0.1:0")
+            .arg("--database-url")
+            .arg(format!("sqlite:{}", dir.0.join("chibo.db").display()))
+            .arg("--static-dir")
+            .arg(static_dir())
+            .arg("--demo-data")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let process = Process(child);
+        // The server prints one line with its address once it listens; the log
+        // goes on after it, so the pipe is drained in the background.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("http://127.0.0.1:")
+                    && let Some(tx) = tx.take()
+                {
+                    let url = line[at..].split_whitespace().next().unwrap_or("");
+                    let _ = tx.send(url.trim_end_matches('/').to_string());
+                }
+            }
+        });
+        let url = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server did not print its address within 60 s");
+        Server {
+            url,
+            _process: process,
+            _dir: dir,
+        }
+    }
+
+    /// An HTTP client logged in as `username` (the session cookie kept), for
+    /// asking the API directly.
+    pub async fn api_login(&self, username: &str) -> Api {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("http client");
+        let res = http
+            .post(format!("{}/api/auth/login", self.url))
+            .json(&json!({"username": username, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(res.status(), 200, "API login as {username}");
+        Api {
+            http,
+            base: self.url.clone(),
+        }
+    }
+}
+
+pub struct Api {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Api {
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("API request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get_ok(&self, path: &str) -> Value {
+        let (status, body) = self.get(path).await;
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn chromedriver_binary() -> PathBuf {
+    let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let bin = PathBuf::from(bin);
+    assert!(
+        bin.exists(),
+        "chromedriver not found at {}: install Debian's chromium-driver (scripts/setup --test) or set CHROMEDRIVER",
+        bin.display()
+    );
+    bin
+}
+
+fn chromium_binary() -> PathBuf {
+    let bin =
+        PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
+    assert!(
+        bin.exists(),
+        "Chromium not found at {}: install Debian's chromium (scripts/setup --test) or set CHROMIUM",
+        bin.display()
+    );
+    bin
+}
+
+/// A headless Chromium as a phone-sized window, driven through WebDriver.
+#[derive(Clone)]
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+/// Runs `checks` in a fresh browser, then always closes the session and stops
+/// chromedriver, before passing on the checks' panic, if any.
+pub async fn with_browser<F, Fut>(server: &Server, checks: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let profile = ScratchDir::new("profile");
+    let port = free_port();
+    let driver = Process(
+        Command::new(chromedriver_binary())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": chromium_binary(),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=390,844",
+                format!("--user-data-dir={}", profile.0.display()),
+            ],
+        }
+    });
+    let Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    // chromedriver needs a moment before it listens.
+    let started = Instant::now();
+    let client = loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if started.elapsed() < WAIT => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot open a WebDriver session on chromedriver: {e}"),
+        }
+    };
+    let browser = Browser {
+        client: client.clone(),
+        base: server.url.clone(),
+    };
+    let outcome = tokio::spawn(checks(browser)).await;
+    let _ = client.close().await;
+    drop(driver);
+    drop(profile);
+    if let Err(e) = outcome {
+        match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("the checks did not finish: {e}"),
+        }
+    }
+}
+
+impl Browser {
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|e| panic!("open {path}: {e}"));
+    }
+
+    pub async fn set_width(&self, width: u32) {
+        self.client
+            .set_window_size(width, 800)
+            .await
+            .expect("resize the window");
+        let inner = self.eval("return window.innerWidth").await;
+        assert_eq!(inner, json!(width), "the window did not take width {width}");
+    }
+
+    /// Waits for an element matching `css` (the app renders after the wasm loads).
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(el) => el,
+            Err(e) => panic!(
+                "no element `{css}` on {}: {e}\npage text: {}",
+                self.path().await,
+                self.client.source().await.unwrap_or_default()
+            ),
+        }
+    }
+
+    /// Waits until the element `css` shows text containing `want`; returns its text.
+    pub async fn wait_text(&self, css: &str, want: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(want) {
+                return text;
+            }
+            if started.elapsed() > WAIT {
+                panic!(
+                    "`{css}` on {} never showed “{want}”; it shows “{text}”",
+                    self.path().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear().await.expect("clear the field");
+        el.send_keys(text).await.expect("type into the field");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.expect("click");
+    }
+
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}"))
+    }
+
+    /// The page's own `fetch` with its session cookie: what any script in the page could do.
+    pub async fn fetch_status(&self, path: &str) -> u16 {
+        let script = "const done = arguments[arguments.length - 1];
+            fetch(arguments[0], {credentials: 'same-origin'})
+                .then(r => done(r.status), () => done(0));";
+        let status = self
+            .client
+            .execute_async(script, vec![json!(path)])
+            .await
+            .expect("fetch from the page");
+        status.as_u64().expect("a status") as u16
+    }
+
+    pub async fn path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.path().to_string())
+            .unwrap_or_default()
+    }
+
+    pub async fn body_text(&self) -> String {
+        self.find("body").await.text().await.unwrap_or_default()
+    }
+
+    /// Logs in through the form and waits for the home page.
+    pub async fn login(&self, username: &str, password: &str) {
+        self.goto("/login").await;
+        self.type_into("#f-username", username).await;
+        self.type_into("#f-password", password).await;
+        self.click("button[type=submit]").await;
+        self.find(".page .facts, .page .card").await;
+        assert_eq!(self.path().await, "/", "after logging in as {username}");
+    }
+}

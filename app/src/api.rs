@@ -1,0 +1,224 @@
+//! The JSON API under `/api`, through the browser's `fetch`: same origin, with the
+//! session cookie, JSON bodies. Every failure becomes an [`ApiError`].
+
+use crate::i18n::Texts;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::api::{
+    AccountView, ChangePasswordRequest, Home, ImportReport, ImportRequest, LoginRequest, Me,
+    NewAccount, OrgDetail, ResetPasswordRequest, SetDisabledRequest,
+};
+use shared::member::{Member, MemberDraft};
+use shared::org::OrgEntry;
+use shared::{AccountId, ErrorBody, ErrorDetail, FieldErrors, MemberId, OrgId};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, RequestCredentials, RequestInit, Response};
+
+/// Weak mountain connections are slow, but a request that hangs forever helps nobody.
+const TIMEOUT_MS: u32 = 30_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// No answer at all: offline, timed out, or the answer was cut off.
+    Network,
+    /// The server answered with an error.
+    Server { status: u16, detail: ErrorDetail },
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Network => None,
+            ApiError::Server { status, .. } => Some(*status),
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            ApiError::Network => "network",
+            ApiError::Server { detail, .. } => &detail.code,
+        }
+    }
+
+    /// The session is gone (or never was): the person must log in. (A refused
+    /// login is also a 401, but it is an answer to show, not a lost session.)
+    pub fn is_unauthenticated(&self) -> bool {
+        self.status() == Some(401) && self.code() != "bad_credentials"
+    }
+
+    /// Not worth retrying: the answer will be the same.
+    pub fn is_final(&self) -> bool {
+        matches!(self.status(), Some(400..=499))
+    }
+
+    /// The message for people: the server's own (Vietnamese) words when it gave some.
+    pub fn message(&self, t: &Texts) -> String {
+        match self {
+            ApiError::Network => t.network_error.to_string(),
+            ApiError::Server { detail, .. } if !detail.message.is_empty() => detail.message.clone(),
+            ApiError::Server { .. } => t.server_error.to_string(),
+        }
+    }
+
+    pub fn fields(&self) -> FieldErrors {
+        match self {
+            ApiError::Server { detail, .. } => FieldErrors(detail.fields.clone()),
+            ApiError::Network => FieldErrors::default(),
+        }
+    }
+
+    /// An error made in the browser, shaped like the server's (e.g. a bad id in the address).
+    pub fn local(status: u16, code: &str, message: &str) -> ApiError {
+        ApiError::Server {
+            status,
+            detail: ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+                fields: Vec::new(),
+            },
+        }
+    }
+}
+
+async fn send<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<T, ApiError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    init.set_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)));
+    let headers = Headers::new().map_err(|_| ApiError::Network)?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(body) = &body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&body.into());
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .unchecked_into();
+    let status = response.status();
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .map_err(|_| ApiError::Network)?
+            .as_string()
+            .unwrap_or_default(),
+        Err(_) => return Err(ApiError::Network),
+    };
+    if (200..300).contains(&status) {
+        // 204 No Content: `()` reads from `null`.
+        let text = if text.trim().is_empty() {
+            "null"
+        } else {
+            &text
+        };
+        return serde_json::from_str(text).map_err(|_| ApiError::local(status, "bad_answer", ""));
+    }
+    let detail = serde_json::from_str::<ErrorBody>(&text)
+        .map(|b| b.error)
+        // A proxy's HTML page or an empty 502: keep the status, let the app word it.
+        .unwrap_or_else(|_| ErrorDetail {
+            code: format!("http_{status}"),
+            message: String::new(),
+            fields: Vec::new(),
+        });
+    Err(ApiError::Server { status, detail })
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    send("GET", path, None).await
+}
+
+async fn with_body<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::local(0, "encode", ""))?;
+    send(method, path, Some(json)).await
+}
+
+pub async fn login(req: LoginRequest) -> Result<Me, ApiError> {
+    with_body("POST", "/api/auth/login", &req).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    send("POST", "/api/auth/logout", None).await
+}
+
+pub async fn me() -> Result<Me, ApiError> {
+    get("/api/me").await
+}
+
+pub async fn change_password(req: ChangePasswordRequest) -> Result<(), ApiError> {
+    with_body("POST", "/api/me/password", &req).await
+}
+
+pub async fn home() -> Result<Home, ApiError> {
+    get("/api/home").await
+}
+
+pub async fn organizations() -> Result<Vec<OrgEntry>, ApiError> {
+    get("/api/organizations").await
+}
+
+pub async fn organization(id: OrgId) -> Result<OrgDetail, ApiError> {
+    get(&format!("/api/organizations/{id}")).await
+}
+
+pub async fn members_of(id: OrgId) -> Result<Vec<Member>, ApiError> {
+    get(&format!("/api/organizations/{id}/members")).await
+}
+
+pub async fn create_member(cell: OrgId, draft: MemberDraft) -> Result<Member, ApiError> {
+    with_body(
+        "POST",
+        &format!("/api/organizations/{cell}/members"),
+        &draft,
+    )
+    .await
+}
+
+pub async fn member(id: MemberId) -> Result<Member, ApiError> {
+    get(&format!("/api/members/{id}")).await
+}
+
+pub async fn update_member(id: MemberId, draft: MemberDraft) -> Result<Member, ApiError> {
+    with_body("PUT", &format!("/api/members/{id}"), &draft).await
+}
+
+pub async fn import_members(cell: OrgId, req: ImportRequest) -> Result<ImportReport, ApiError> {
+    with_body(
+        "POST",
+        &format!("/api/organizations/{cell}/members/import"),
+        &req,
+    )
+    .await
+}
+
+pub async fn accounts() -> Result<Vec<AccountView>, ApiError> {
+    get("/api/accounts").await
+}
+
+pub async fn create_account(req: NewAccount) -> Result<AccountView, ApiError> {
+    with_body("POST", "/api/accounts", &req).await
+}
+
+pub async fn reset_password(id: AccountId, req: ResetPasswordRequest) -> Result<(), ApiError> {
+    with_body("POST", &format!("/api/accounts/{id}/password"), &req).await
+}
+
+pub async fn set_disabled(id: AccountId, disabled: bool) -> Result<AccountView, ApiError> {
+    with_body(
+        "PUT",
+        &format!("/api/accounts/{id}/disabled"),
+        &SetDisabledRequest { disabled },
+    )
+    .await
+}

@@ -1,0 +1,132 @@
+//! Chi Bộ Số in the browser: a Leptos app rendered on the client, compiled to
+//! WebAssembly. It talks JSON to the server and checks input with the same
+//! `shared` rules the server applies again.
+
+pub mod api;
+pub mod i18n;
+pub mod pages;
+pub mod session;
+pub mod ui;
+
+use i18n::{provide_i18n, use_i18n};
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+use session::{Phase, SessionState, provide_session, use_session};
+use ui::Protected;
+
+/// Starts the app in `<body>`, replacing the loading text of `index.html`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    mount_to_body(App);
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    let session = provide_session(SessionState::Checking);
+    session.check();
+    view! {
+        <Router>
+            <TopBar/>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/login") view=pages::login::LoginPage/>
+                    <Route path=path!("/") view=|| guarded(pages::home::HomePage)/>
+                    <Route path=path!("/org") view=|| guarded(pages::org::OrgTreePage)/>
+                    <Route path=path!("/org/:id") view=|| guarded(pages::org::OrgPage)/>
+                    <Route
+                        path=path!("/org/:id/members/new")
+                        view=|| guarded(pages::member::NewMemberPage)
+                    />
+                    <Route path=path!("/org/:id/import") view=|| guarded(pages::import::ImportPage)/>
+                    <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
+                    <Route path=path!("/account") view=|| guarded(pages::account::AccountPage)/>
+                    <Route path=path!("/admin/accounts") view=|| guarded(pages::admin::AccountsPage)/>
+                </Routes>
+            </main>
+            <BottomNav/>
+        </Router>
+    }
+}
+
+fn guarded<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
+    view! { <Protected>{move || page()}</Protected> }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="page">
+            <h1>{move || i18n.t().not_found}</h1>
+            <A href="/" attr:class="button">{move || i18n.t().go_home}</A>
+        </section>
+    }
+}
+
+/// The app's name, and the language switch (also on the login page).
+#[component]
+fn TopBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let logged_in = move || session.phase() == Phase::In;
+    view! {
+        <header class="top-bar">
+            <A href="/" attr:class="brand">{move || i18n.t().app_name}</A>
+            <Show when=logged_in>
+                <nav class="top-nav" aria-label=move || i18n.t().main_menu>
+                    <NavLinks/>
+                </nav>
+            </Show>
+            <LanguageToggle/>
+        </header>
+    }
+}
+
+/// The same links at the bottom of a phone's screen, within reach of the thumb.
+#[component]
+fn BottomNav() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <Show when=move || session.phase() == Phase::In>
+            <nav class="bottom-nav" aria-label=move || i18n.t().main_menu>
+                <NavLinks/>
+            </nav>
+        </Show>
+    }
+}
+
+#[component]
+fn NavLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <A href="/" exact=true>{move || i18n.t().nav_home}</A>
+        <A href="/org">{move || i18n.t().nav_org}</A>
+        <A href="/account">{move || i18n.t().nav_account}</A>
+        <Show when=move || session.is_admin()>
+            <A href="/admin/accounts">{move || i18n.t().nav_admin}</A>
+        </Show>
+    }
+}
+
+#[component]
+pub fn LanguageToggle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            class="lang-toggle"
+            type="button"
+            title=move || i18n.t().language
+            lang=move || if i18n.lang() == i18n::Lang::Vi { "en" } else { "vi" }
+            on:click=move |_| i18n.toggle()
+        >
+            {move || i18n.t().other_language}
+        </button>
+    }
+}

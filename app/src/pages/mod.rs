@@ -1,0 +1,9 @@
+//! One module per screen.
+
+pub mod account;
+pub mod admin;
+pub mod home;
+pub mod import;
+pub mod login;
+pub mod member;
+pub mod org;

@@ -1,0 +1,247 @@
+//! Components mounted in a real (headless) Chromium and clicked like a person would.
+//! Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown
+
+use app::LanguageToggle;
+use app::api::ApiError;
+use app::i18n::provide_i18n;
+use app::pages::login::LoginPage;
+use app::pages::member::{MemberForm, SaveAction};
+use app::session::{SessionState, provide_session};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use shared::api::empty_member_draft;
+use shared::member::{Member, MemberDraft};
+use shared::{ErrorDetail, FieldError, MemberId, OrgId};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Leptos updates the DOM asynchronously: let it run before looking.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// A fresh element to mount into, so tests do not see each other's DOM.
+fn container() -> HtmlElement {
+    let doc = document();
+    let div: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+fn find(root: &HtmlElement, css: &str) -> HtmlElement {
+    root.query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no `{css}`"))
+        .unchecked_into()
+}
+
+fn text(root: &HtmlElement, css: &str) -> String {
+    find(root, css)
+        .text_content()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn type_into(root: &HtmlElement, css: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = find(root, css).unchecked_into();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn forget_language() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item("chibo.lang").unwrap();
+}
+
+/// The member form with a save that records what it was given and answers `answer`.
+fn mount_form(
+    root: &HtmlElement,
+    sent: Rc<RefCell<Vec<MemberDraft>>>,
+    answer: Result<Member, ApiError>,
+) -> impl Sized {
+    mount_to(root.clone(), move || {
+        provide_i18n();
+        provide_session(SessionState::LoggedOut);
+        let save: SaveAction = Action::new_local(move |d: &MemberDraft| {
+            sent.borrow_mut().push(d.clone());
+            let answer = answer.clone();
+            async move { answer }
+        });
+        view! { <MemberForm initial=empty_member_draft() save on_saved=Callback::new(|_| {})/> }
+    })
+}
+
+fn nobody() -> Member {
+    Member {
+        id: MemberId(1),
+        cell_id: OrgId(1),
+        draft: empty_member_draft(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_name_is_refused_next_to_the_name_field() {
+    forget_language();
+    let root = container();
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let _app = mount_form(&root, sent.clone(), Ok(nobody()));
+    settle().await;
+    find(&root, "button[type=submit]").click();
+    settle().await;
+    assert_eq!(
+        text(&root, "#e-full_name"),
+        "Họ và tên không được để trống."
+    );
+    assert!(
+        find(&root, "#e-full_name")
+            .parent_element()
+            .unwrap()
+            .class_list()
+            .contains("invalid")
+    );
+    // A full member without the date they became one: the rule from `shared`, at its field.
+    assert_eq!(
+        text(&root, "#e-full_member_on"),
+        "Đảng viên chính thức phải có ngày chính thức."
+    );
+    assert!(
+        sent.borrow().is_empty(),
+        "nothing is sent while the form has errors"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_date_that_cannot_be_read_is_refused_at_its_field() {
+    forget_language();
+    let root = container();
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let _app = mount_form(&root, sent.clone(), Ok(nobody()));
+    settle().await;
+    type_into(&root, "#f-full_name", "Lê Văn Đức");
+    type_into(&root, "#f-birth_date", "31/02/1980");
+    find(&root, "button[type=submit]").click();
+    settle().await;
+    assert!(
+        text(&root, "#e-birth_date").starts_with("Ngày không hợp lệ"),
+        "{}",
+        text(&root, "#e-birth_date")
+    );
+    assert_eq!(text(&root, "#e-full_name"), "");
+    assert!(sent.borrow().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_valid_record_is_sent_and_the_servers_field_errors_are_shown() {
+    forget_language();
+    let root = container();
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let refusal = ApiError::Server {
+        status: 422,
+        detail: ErrorDetail {
+            code: "validation".into(),
+            message: "Dữ liệu chưa hợp lệ.".into(),
+            fields: vec![FieldError::new("card_number", "Số thẻ đã có trong chi bộ.")],
+        },
+    };
+    let _app = mount_form(&root, sent.clone(), Err(refusal));
+    settle().await;
+    type_into(&root, "#f-full_name", "  Lê   Văn Đức ");
+    type_into(&root, "#f-birth_date", "02/09/1970");
+    type_into(&root, "#f-admitted_on", "19.05.1995");
+    type_into(&root, "#f-full_member_on", "1996-05-19");
+    type_into(&root, "#f-card_number", "93.001999");
+    find(&root, "button[type=submit]").click();
+    settle().await;
+    let sent = sent.borrow();
+    assert_eq!(sent.len(), 1, "sent once");
+    assert_eq!(
+        sent[0].full_name, "Lê Văn Đức",
+        "spaces tidied as everywhere"
+    );
+    assert_eq!(sent[0].card_number.as_deref(), Some("93.001999"));
+    assert_eq!(
+        sent[0].admitted_on,
+        chrono::NaiveDate::from_ymd_opt(1995, 5, 19)
+    );
+    assert_eq!(text(&root, "#e-card_number"), "Số thẻ đã có trong chi bộ.");
+    assert_eq!(text(&root, ".form-error"), "Dữ liệu chưa hợp lệ.");
+}
+
+#[wasm_bindgen_test]
+async fn the_language_toggle_switches_the_texts_and_is_remembered() {
+    forget_language();
+    let root = container();
+    let _app = mount_to(root.clone(), || {
+        provide_i18n();
+        provide_session(SessionState::LoggedOut);
+        view! {
+            <Router>
+                <LanguageToggle/>
+                <LoginPage/>
+            </Router>
+        }
+    });
+    settle().await;
+    assert_eq!(text(&root, "h1"), "Đăng nhập");
+    assert_eq!(text(&root, "label[for=f-password]"), "Mật khẩu");
+    assert_eq!(text(&root, ".lang-toggle"), "English");
+
+    find(&root, ".lang-toggle").click();
+    settle().await;
+    assert_eq!(text(&root, "h1"), "Log in");
+    assert_eq!(text(&root, "label[for=f-password]"), "Password");
+    assert_eq!(text(&root, ".lang-toggle"), "Tiếng Việt");
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(
+        storage.get_item("chibo.lang").unwrap().as_deref(),
+        Some("en")
+    );
+    assert_eq!(
+        document()
+            .document_element()
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("en")
+    );
+
+    find(&root, ".lang-toggle").click();
+    settle().await;
+    assert_eq!(text(&root, "h1"), "Đăng nhập");
+    assert_eq!(
+        storage.get_item("chibo.lang").unwrap().as_deref(),
+        Some("vi")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn login_asks_for_both_fields_before_sending() {
+    forget_language();
+    let root = container();
+    let _app = mount_to(root.clone(), || {
+        provide_i18n();
+        provide_session(SessionState::LoggedOut);
+        view! { <Router><LoginPage/></Router> }
+    });
+    settle().await;
+    find(&root, "button[type=submit]").click();
+    settle().await;
+    assert_eq!(text(&root, "#e-username"), "Không được để trống.");
+    assert_eq!(text(&root, "#e-password"), "Không được để trống.");
+}
