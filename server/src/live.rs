@@ -442,7 +442,8 @@ pub async fn socket(
     let meeting = meeting_of(&state, id).await?;
     let caller = caller_for(&state, &user, &meeting).await?;
     // Checked after the permissions, so a stranger learns nothing from the answer.
-    let ws = ws.map_err(|_| ApiError::BadRequest("Địa chỉ này chỉ nhận kết nối WebSocket.".into()))?;
+    let ws =
+        ws.map_err(|_| ApiError::BadRequest("Địa chỉ này chỉ nhận kết nối WebSocket.".into()))?;
     let room = state.live.room(&state.store, &meeting).await?;
     let store = state.store.clone();
     let account = user.account.id;
