@@ -114,10 +114,9 @@ async fn next(socket: &mut Socket) -> Value {
 
 /// The next message, or `None` when the server has nothing more to say for a while.
 async fn next_quiet(socket: &mut Socket) -> Option<Value> {
-    match tokio::time::timeout(Duration::from_millis(500), next(socket)).await {
-        Ok(v) => Some(v),
-        Err(_) => None,
-    }
+    tokio::time::timeout(Duration::from_millis(500), next(socket))
+        .await
+        .ok()
 }
 
 async fn send(socket: &mut Socket, v: Value) {
@@ -149,6 +148,24 @@ async fn until_answer(socket: &mut Socket, key: &str) -> Value {
             return v;
         }
     }
+}
+
+/// The opinions' texts on the first agenda item, from the minutes.
+async fn opinions_on_first_item(base: &str, http: &reqwest::Client, meeting: i64) -> Vec<String> {
+    let minutes: Value = http
+        .get(format!("{base}/api/meetings/{meeting}/minutes"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    minutes["items"][0]["opinions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["text"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// Registers a meeting in the chair's cell, chaired by them.
@@ -248,20 +265,7 @@ async fn sigkill_loses_no_acknowledged_event() {
         send(&mut chair, json!({"type": "command", "key": key, "command": {"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}})).await;
         assert_eq!(until_answer(&mut chair, &key).await["type"], "accepted");
     }
-    let minutes: Value = http
-        .get(format!("{}/api/meetings/{meeting}/minutes", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let texts: Vec<&str> = minutes["items"][0]["opinions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["text"].as_str().unwrap())
-        .collect();
+    let texts = opinions_on_first_item(&server.base, &http, meeting).await;
     for i in 0..60 {
         let t = format!("Ý kiến số {i}");
         assert_eq!(texts.iter().filter(|x| **x == t).count(), 1, "{t} once");
@@ -327,23 +331,10 @@ async fn a_connection_cut_again_and_again_loses_and_duplicates_nothing() {
         }
         drop(socket);
     }
-    let minutes: Value = http
-        .get(format!("{}/api/meetings/{meeting}/minutes", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let texts: Vec<&str> = minutes["items"][0]["opinions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["text"].as_str().unwrap())
-        .collect();
+    let texts = opinions_on_first_item(&server.base, &http, meeting).await;
     assert_eq!(texts.len(), 40, "each command once: {texts:?}");
     for i in 0..40 {
-        assert!(texts.contains(&format!("Góp ý {i}").as_str()));
+        assert!(texts.contains(&format!("Góp ý {i}")));
     }
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
