@@ -8,9 +8,12 @@ use shared::api::{
     AccountView, ChangePasswordRequest, Home, ImportReport, ImportRequest, LoginRequest, Me,
     NewAccount, OrgDetail, ResetPasswordRequest, SetDisabledRequest,
 };
+use shared::live::chain::ChainReport;
+use shared::live::minutes::Minutes;
+use shared::meeting::Meeting;
 use shared::member::{Member, MemberDraft};
 use shared::org::OrgEntry;
-use shared::{AccountId, ErrorBody, ErrorDetail, FieldErrors, MemberId, OrgId};
+use shared::{AccountId, ErrorBody, ErrorDetail, FieldErrors, MeetingId, MemberId, OrgId};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestCredentials, RequestInit, Response};
@@ -221,4 +224,20 @@ pub async fn set_disabled(id: AccountId, disabled: bool) -> Result<AccountView, 
         &SetDisabledRequest { disabled },
     )
     .await
+}
+
+pub async fn meeting(id: MeetingId) -> Result<Meeting, ApiError> {
+    get(&format!("/api/meetings/{id}")).await
+}
+
+pub async fn meetings_of(cell: OrgId) -> Result<Vec<Meeting>, ApiError> {
+    get(&format!("/api/organizations/{cell}/meetings")).await
+}
+
+pub async fn verify(id: MeetingId) -> Result<ChainReport, ApiError> {
+    get(&format!("/api/meetings/{id}/verify")).await
+}
+
+pub async fn minutes(id: MeetingId) -> Result<Minutes, ApiError> {
+    get(&format!("/api/meetings/{id}/minutes")).await
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod i18n;
+pub mod live;
 pub mod pages;
 pub mod session;
 pub mod ui;
@@ -44,6 +45,11 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/org/:id/import") view=|| guarded(pages::import::ImportPage)/>
                     <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
+                    <Route path=path!("/meetings/:id") view=|| guarded(pages::room::RoomPage)/>
+                    <Route
+                        path=path!("/meetings/:id/minutes")
+                        view=|| guarded(pages::minutes::MinutesPage)
+                    />
                     <Route path=path!("/account") view=|| guarded(pages::account::AccountPage)/>
                     <Route path=path!("/admin/accounts") view=|| guarded(pages::admin::AccountsPage)/>
                 </Routes>

@@ -185,6 +185,33 @@ impl Api {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("API request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The raw answer of a GET (for downloads).
+    pub async fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("API request");
+        let status = res.status().as_u16();
+        (
+            status,
+            res.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+        )
+    }
+
     pub async fn get_ok(&self, path: &str) -> Value {
         let (status, body) = self.get(path).await;
         assert_eq!(status, 200, "GET {path}: {body}");
@@ -235,9 +262,23 @@ where
     F: FnOnce(Browser) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    with_browsers(server, 1, move |mut browsers| {
+        checks(browsers.pop().expect("one browser"))
+    })
+    .await;
+}
+
+/// A chromedriver and its Chromium session, stopped when dropped.
+struct Driver {
+    client: Client,
+    _process: Process,
+    _profile: ScratchDir,
+}
+
+async fn open_driver() -> Driver {
     let profile = ScratchDir::new("profile");
     let port = free_port();
-    let driver = Process(
+    let process = Process(
         Command::new(chromedriver_binary())
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -276,14 +317,36 @@ where
             Err(e) => panic!("cannot open a WebDriver session on chromedriver: {e}"),
         }
     };
-    let browser = Browser {
-        client: client.clone(),
-        base: server.url.clone(),
-    };
-    let outcome = tokio::spawn(checks(browser)).await;
-    let _ = client.close().await;
-    drop(driver);
-    drop(profile);
+    Driver {
+        client,
+        _process: process,
+        _profile: profile,
+    }
+}
+
+/// Runs `checks` with `n` separate browsers (separate profiles, so separate
+/// logins), then always closes every session, before passing on a panic.
+pub async fn with_browsers<F, Fut>(server: &Server, n: usize, checks: F)
+where
+    F: FnOnce(Vec<Browser>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let mut drivers = Vec::with_capacity(n);
+    for _ in 0..n {
+        drivers.push(open_driver().await);
+    }
+    let browsers = drivers
+        .iter()
+        .map(|d| Browser {
+            client: d.client.clone(),
+            base: server.url.clone(),
+        })
+        .collect();
+    let outcome = tokio::spawn(checks(browsers)).await;
+    for d in &drivers {
+        let _ = d.client.clone().close().await;
+    }
+    drop(drivers);
     if let Err(e) = outcome {
         match e.try_into_panic() {
             Ok(panic) => std::panic::resume_unwind(panic),
@@ -354,8 +417,20 @@ impl Browser {
         el.send_keys(text).await.expect("type into the field");
     }
 
+    /// Clicks `css` once it is there, scrolled to the middle of the screen (not
+    /// under the bottom navigation).
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.expect("click");
+        let el = self.find(css).await;
+        self.center(&el).await;
+        el.click().await.expect("click");
+    }
+
+    pub async fn center(&self, el: &fantoccini::elements::Element) {
+        let arg = serde_json::to_value(el).expect("an element as an argument");
+        let _ = self
+            .client
+            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg])
+            .await;
     }
 
     pub async fn eval(&self, script: &str) -> Value {

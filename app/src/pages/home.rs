@@ -145,7 +145,9 @@ fn Meetings(meetings: Vec<Meeting>, cells: Vec<OrgEntry>) -> impl IntoView {
                             view! {
                                 <li class="card meeting">
                                     <p class="when">{when}</p>
-                                    <p class="title">{m.draft.title}</p>
+                                    <p class="title">
+                                        <A href=format!("/meetings/{}", m.id)>{m.draft.title}</A>
+                                    </p>
                                     <p class="muted">
                                         {move || i18n.pick(kind.label_vi(), kind.label_en())} " · "
                                         {move || i18n.pick(mode.label_vi(), mode.label_en())}

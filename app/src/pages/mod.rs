@@ -6,4 +6,6 @@ pub mod home;
 pub mod import;
 pub mod login;
 pub mod member;
+pub mod minutes;
 pub mod org;
+pub mod room;

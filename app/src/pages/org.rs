@@ -153,7 +153,42 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
+        {kind.holds_members().then(|| view! { <CellMeetings cell=org.id/> })}
         {kind.holds_members().then(|| view! { <CellMembers cell=org.id access/> })}
+    }
+}
+
+/// Lịch sinh hoạt: the cell's registered meetings, each opening its room.
+#[component]
+fn CellMeetings(cell: OrgId) -> impl IntoView {
+    let i18n = use_i18n();
+    let meetings = LocalResource::new(move || api::meetings_of(cell));
+    view! {
+        <h2>{move || i18n.t().meetings_schedule}</h2>
+        {loaded(meetings, move |list| {
+            if list.is_empty() {
+                return view! { <p class="empty">{move || i18n.t().no_meetings}</p> }.into_any();
+            }
+            view! {
+                <ul class="link-list cell-meetings">
+                    {list
+                        .into_iter()
+                        .map(|m| {
+                            let when = m.draft.starts_at.format("%H:%M · %d/%m/%Y").to_string();
+                            view! {
+                                <li>
+                                    <A href=format!("/meetings/{}", m.id)>
+                                        <span class="name">{m.draft.title}</span>
+                                        <span class="count">{when}</span>
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        })}
     }
 }
 

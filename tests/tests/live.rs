@@ -1,0 +1,342 @@
+//! The live meeting with several people at once: the chair, a member, the
+//! upper-level visitor and a probationary member, each in their own browser.
+
+use e2e::{Browser, DEMO_PASSWORD, Server, with_browsers};
+use fantoccini::Locator;
+use serde_json::json;
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+const CELL_B: &str = "Chi bộ Nghiệp vụ – Thanh tra";
+
+/// `(member id, full name)` of a demo account, from `/api/me`.
+async fn member(server: &Server, username: &str) -> (i64, String) {
+    let me = server.api_login(username).await.get_ok("/api/me").await;
+    (
+        me["member"]["id"].as_i64().expect("a member id"),
+        me["member"]["full_name"]
+            .as_str()
+            .expect("a name")
+            .to_string(),
+    )
+}
+
+/// Waits until `script` (a `return …` expression) gives `true`.
+async fn wait_js(b: &Browser, script: &str, what: &str) {
+    let started = Instant::now();
+    while b.eval(script).await != json!(true) {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "waited too long for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn open_room(b: &Browser, user: &str, meeting: i64) {
+    b.login(user, DEMO_PASSWORD).await;
+    b.goto(&format!("/meetings/{meeting}")).await;
+    b.wait_text("#live-status", "Đã kết nối").await;
+}
+
+/// No horizontal scroll at the window's width.
+async fn fits(b: &Browser, what: &str) {
+    let over = b
+        .eval("return document.documentElement.scrollWidth - window.innerWidth")
+        .await;
+    assert!(
+        over.as_i64().unwrap_or(1) <= 0,
+        "{what}: the page is {over} px wider than the window"
+    );
+}
+
+/// A screenshot for a look by eye, when `CHIBO_SHOTS` names a folder.
+async fn shoot(b: &Browser, name: &str, width: u32) {
+    let Ok(dir) = std::env::var("CHIBO_SHOTS") else {
+        return;
+    };
+    b.client
+        .set_window_size(width, if width > 800 { 800 } else { 844 })
+        .await
+        .expect("resize");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = b.client.screenshot().await.expect("a screenshot");
+    std::fs::write(format!("{dir}/{name}.png"), png).expect("write the screenshot");
+}
+
+/// Logs in as each member in turn from the page and casts a vote in favour over
+/// the room's WebSocket (what the app does, minus the screen).
+const VOTE_AS: &str = r#"
+const [users, meeting, password] = arguments;
+const done = arguments[arguments.length - 1];
+(async () => {
+  const out = [];
+  for (const u of users) {
+    const r = await fetch('/api/auth/login', {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json'}, body: JSON.stringify({username: u, password})});
+    if (r.status !== 200) { out.push(u + ': login ' + r.status); continue; }
+    out.push(await new Promise((resolve) => {
+      const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/meetings/' + meeting + '/live');
+      const key = u + '-' + Math.random();
+      ws.onopen = () => ws.send(JSON.stringify({type: 'hello', version: 1, last_seq: null}));
+      ws.onmessage = (e) => {
+        const m = JSON.parse(e.data);
+        if (m.type === 'welcome') {
+          ws.send(JSON.stringify({type: 'command', key, command: {type: 'cast', vote: 0, choice: 'in_favour'}}));
+        } else if (m.type === 'accepted' && m.key === key) { ws.close(); resolve('ok'); }
+        else if (m.type === 'rejected' && m.key === key) { ws.close(); resolve(u + ': ' + m.message); }
+      };
+      ws.onerror = () => resolve(u + ': socket error');
+    }));
+  }
+  done(out);
+})();
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_meeting_from_opening_to_minutes() {
+    let server = Server::start();
+    let chair_api = server.api_login("bithu.b").await;
+    let me = chair_api.get_ok("/api/me").await;
+    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
+    assert_eq!(me["cell"]["name"], json!(CELL_B));
+    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
+    let (_, member_name) = member(&server, "dv.b05").await;
+    let (absent_id, absent_name) = member(&server, "dv.b11").await;
+
+    // Registered through the API with the chair's cookie (the form is not in the app yet).
+    let draft = json!({
+        "kind": "regular",
+        "title": "Sinh hoạt chi bộ thường kỳ tháng 12",
+        "starts_at": "2030-12-05T14:00:00",
+        "mode": "hybrid",
+        "place": "Phòng họp tầng 2",
+        "video_link": "https://meet.example.vn/chibo-b",
+        "chair_id": chair_id,
+        "secretary_id": chair_id,
+        "agenda": [
+            {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""},
+            {"title": "Đánh giá công tác tháng", "presenter": "Bí thư chi bộ", "planned_minutes": 50, "notes": ""},
+            {"title": "Biểu quyết nghị quyết", "presenter": "Bí thư chi bộ", "planned_minutes": 30, "notes": ""}
+        ]
+    });
+    let (status, created) = chair_api
+        .post(&format!("/api/organizations/{cell}/meetings"), &draft)
+        .await;
+    assert_eq!(status, 201, "register the meeting: {created}");
+    let meeting = created["id"].as_i64().expect("a meeting id");
+
+    with_browsers(&server, 4, move |browsers| async move {
+        let [chair, member, visitor, probationary]: [Browser; 4] =
+            browsers.try_into().ok().expect("four browsers");
+        open_room(&chair, "bithu.b", meeting).await;
+        open_room(&member, "dv.b05", meeting).await;
+        open_room(&visitor, "capuy.khoi", meeting).await;
+        open_room(&probationary, "dv.b12", meeting).await;
+
+        // Only the chair can open; the others wait.
+        member
+            .wait_text(".room", "Chờ đồng chí chủ trì khai mạc")
+            .await;
+        chair.click("#btn-open").await;
+        for b in [&chair, &member, &visitor, &probationary] {
+            b.wait_text("#current-item", "1/3").await;
+        }
+
+        // The room on a 360 px phone: no horizontal scroll.
+        member.set_width(360).await;
+        fits(&member, "the room at 360 px").await;
+
+        // Check-ins, then the chair marks the rest.
+        member.click("#btn-checkin").await;
+        probationary.click("#btn-checkin").await;
+        chair.click("#btn-checkin").await;
+        member.find(".ok-line").await;
+        let absent_row = format!("li.roll-row[data-member='{absent_id}']");
+        chair
+            .type_into(&format!("{absent_row} input.reason"), "Đi công tác")
+            .await;
+        chair
+            .click(&format!(
+                "{absent_row} button[data-presence='absent_with_reason']"
+            ))
+            .await;
+        chair.wait_text(&absent_row, "Vắng có lý do").await;
+        let unmarked = "li.roll-row[data-marked='false'] button[data-presence='in_person']";
+        loop {
+            let left = chair.client.find_all(Locator::Css(unmarked)).await.unwrap();
+            let Some(first) = left.first() else { break };
+            let count = left.len();
+            chair.center(first).await;
+            first.click().await.expect("mark present");
+            wait_js(
+                &chair,
+                &format!("return document.querySelectorAll(\"{unmarked}\").length < {count}"),
+                "the mark to arrive",
+            )
+            .await;
+        }
+        for b in [&chair, &visitor] {
+            b.wait_text("#figures", "11/12").await;
+        }
+
+        // The agenda moves on for everyone.
+        chair.click("#btn-next").await;
+        member.wait_text("#current-item", "2/3").await;
+        member
+            .wait_text("#current-item", "Đánh giá công tác tháng")
+            .await;
+
+        // The member asks to speak and gets the floor.
+        member.click("#btn-hand[data-raised='false']").await;
+        chair.wait_text("#queue", &member_name).await;
+        chair.click("#queue .btn-give").await;
+        for b in [&chair, &member, &visitor] {
+            b.wait_text("#floor", &member_name).await;
+        }
+        // The timer runs.
+        member.wait_text("#floor .timer", "00:0").await;
+
+        member
+            .type_into(
+                "#opinion-text",
+                "Tôi đề nghị đẩy mạnh kiểm tra thị trường dịp Tết.",
+            )
+            .await;
+        member.click("#btn-opine").await;
+        visitor
+            .type_into(
+                "#opinion-text",
+                "Chi bộ cần bám sát chỉ đạo của Đảng ủy Khối.",
+            )
+            .await;
+        visitor.click("#btn-opine").await;
+        for b in [&chair, &member] {
+            b.wait_text("#opinions", "đẩy mạnh kiểm tra").await;
+            b.wait_text("#opinions", "bám sát chỉ đạo").await;
+        }
+        chair.wait_text("#opinions", "Đại biểu cấp trên").await;
+        chair.click("#btn-end-floor").await;
+        chair.wait_text("#floor", "Chưa có ai phát biểu").await;
+
+        // The resolution vote.
+        chair.click("#btn-next").await;
+        chair
+            .type_into("#vote-question", "Thông qua nghị quyết tháng 12")
+            .await;
+        chair.click("#btn-open-vote").await;
+        for b in [&chair, &member, &visitor, &probationary] {
+            b.wait_text("#vote", "Thông qua nghị quyết tháng 12").await;
+        }
+        probationary
+            .click("#vote .btn-cast[data-choice='in_favour']")
+            .await;
+        probationary
+            .wait_text("#flash", "là đảng viên dự bị, không biểu quyết")
+            .await;
+        visitor
+            .click("#vote .btn-cast[data-choice='in_favour']")
+            .await;
+        visitor
+            .wait_text("#flash", "cấp trên dự sinh hoạt không biểu quyết")
+            .await;
+        shoot(&member, "member-vote-390", 390).await;
+        shoot(&chair, "chair-vote-1280", 1280).await;
+        chair
+            .click("#vote .btn-cast[data-choice='in_favour']")
+            .await;
+        member
+            .click("#vote .btn-cast[data-choice='in_favour']")
+            .await;
+        chair.wait_text("#vote .tally", "Tán thành 2").await;
+
+        // Four more full members vote from another browser, over the socket.
+        let voted = probationary
+            .client
+            .execute_async(
+                VOTE_AS,
+                vec![
+                    json!(["dv.b02", "dv.b03", "dv.b04", "dv.b06"]),
+                    json!(meeting),
+                    json!(DEMO_PASSWORD),
+                ],
+            )
+            .await
+            .expect("vote over the socket");
+        assert_eq!(voted, json!(["ok", "ok", "ok", "ok"]));
+        for b in [&chair, &visitor] {
+            b.wait_text("#vote .tally", "Tán thành 6").await;
+        }
+        chair.click("#btn-close-vote").await;
+        for b in [&chair, &member, &visitor] {
+            b.find("#vote .vote-outcome.passed").await;
+        }
+
+        // Conclusion, a task, closing.
+        chair
+            .type_into(
+                "#conclusion-text",
+                "Chi bộ thống nhất tăng cường kiểm tra dịp Tết.",
+            )
+            .await;
+        chair.click("#btn-conclude").await;
+        chair
+            .find("#task-who")
+            .await
+            .select_by_value(&chair_id.to_string())
+            .await
+            .expect("pick the assignee");
+        chair
+            .type_into("#task-what", "Xây dựng kế hoạch kiểm tra dịp Tết")
+            .await;
+        chair.type_into("#task-due", "31/12/2030").await;
+        chair.click("#btn-assign").await;
+        chair
+            .wait_text(".tasks", "Xây dựng kế hoạch kiểm tra")
+            .await;
+        chair.click("#btn-close").await;
+        chair.click("#btn-close-confirm").await;
+        for b in [&chair, &member, &visitor, &probationary] {
+            b.wait_text(".closed", "đã bế mạc").await;
+        }
+        fits(&member, "the closed room at 360 px").await;
+
+        shoot(&visitor, "visitor-closed-390", 390).await;
+        // The visitor checks the record.
+        visitor.click("#btn-verify").await;
+        visitor.wait_text("#verify-result", "Mã kiểm chứng").await;
+
+        // The printable minutes.
+        chair.click("#link-minutes").await;
+        chair.wait_text("#minutes", "BIÊN BẢN").await;
+        chair.wait_text("#minutes", "ĐẢNG CỘNG SẢN VIỆT NAM").await;
+        chair.wait_text("#min-attendance", "11/12").await;
+        chair.wait_text("#min-absent-reason", &absent_name).await;
+        chair.wait_text("#min-absent-reason", "Đi công tác").await;
+        chair.wait_text("#minutes .speakers", &member_name).await;
+        chair.wait_text("#min-votes", "tán thành 6/11").await;
+        chair.wait_text("#min-digest", "Mã kiểm chứng").await;
+        chair.find("#btn-print").await;
+        shoot(&chair, "minutes-1280", 1280).await;
+    })
+    .await;
+
+    // The .docx is a real Word file naming the cell.
+    let (status, bytes) = chair_api
+        .get_bytes(&format!("/api/meetings/{meeting}/minutes.docx"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(bytes.starts_with(b"PK\x03\x04"), "a zip file");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a readable zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .expect("UTF-8 XML");
+    // The header writes the cell's name in capitals, as official documents do.
+    assert!(
+        xml.contains(CELL_B) || xml.contains(&CELL_B.to_uppercase()),
+        "the minutes name the cell: {}",
+        &xml[..xml.len().min(3000)]
+    );
+}
