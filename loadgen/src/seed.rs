@@ -1,0 +1,312 @@
+//! Seeds a fresh SQLite file through the `Storage` trait: one party committee,
+//! one grassroots committee, one cell per meeting with its members, one account
+//! and one session per member (the token is ours, the database keeps its hash),
+//! and one online meeting per cell chaired by the cell's first member.
+//! No logins: Argon2 runs once, for a hash every account shares.
+
+use chrono::{Duration, NaiveDate};
+use server::storage::{NewAccountRow, SqliteStore, Storage};
+use shared::MeetingId;
+use shared::meeting::{MeetingDraft, MeetingKind, MeetingMode, standard_agenda};
+use shared::member::{CellRole, Gender, MemberDraft, PartyStatus};
+use shared::org::OrgKind;
+use std::path::Path;
+
+/// One meeting to load: its id and the session tokens of its participants,
+/// the chair's first.
+pub struct SeededMeeting {
+    pub id: MeetingId,
+    pub tokens: Vec<String>,
+}
+
+/// How many participants meeting `m` of `meetings` gets (the remainder goes to the first ones).
+pub fn share(participants: usize, meetings: usize, m: usize) -> usize {
+    participants / meetings + usize::from(m < participants % meetings)
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// The `i`-th member overall, at position `pos` of its cell: a full member
+/// with plausible dates and a unique card number.
+pub fn member_draft(i: usize, pos: usize) -> MemberDraft {
+    let birth = date(
+        1960 + (i % 40) as i32,
+        (i % 12) as u32 + 1,
+        (i % 28) as u32 + 1,
+    );
+    let admitted = date(2000 + (i % 20) as i32, (i % 12) as u32 + 1, 19);
+    MemberDraft {
+        full_name: format!("Đảng viên {}", i + 1),
+        gender: if i % 3 == 1 {
+            Gender::Female
+        } else {
+            Gender::Male
+        },
+        birth_date: Some(birth),
+        admitted_on: Some(admitted),
+        full_member_on: Some(date(2001 + (i % 20) as i32, (i % 12) as u32 + 1, 19)),
+        status: PartyStatus::Full,
+        role: if pos == 0 {
+            CellRole::Secretary
+        } else {
+            CellRole::Member
+        },
+        card_number: Some(format!("98.{:07}", i + 1)),
+    }
+}
+
+fn err(what: &str, e: impl std::fmt::Display) -> String {
+    format!("{what}: {e}")
+}
+
+/// Creates everything in a new database file at `db` (any old file is removed).
+pub async fn seed(
+    db: &Path,
+    participants: usize,
+    meetings: usize,
+) -> Result<Vec<SeededMeeting>, String> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(err("xoá cơ sở dữ liệu cũ", e)),
+        }
+    }
+    let store = SqliteStore::connect(&format!("sqlite:{}", db.display()))
+        .await
+        .map_err(|e| err("mở SQLite", e))?;
+    let hash = server::auth::hash_password("loadgen: không ai đăng nhập".into())
+        .await
+        .map_err(|e| err("băm mật khẩu", e))?;
+    let bloc = store
+        .create_organization(None, OrgKind::PartyCommittee, "Đảng bộ Khối (tải thử)")
+        .await
+        .map_err(|e| err("tạo đảng bộ", e))?;
+    let grassroots = store
+        .create_organization(
+            Some(bloc.id),
+            OrgKind::GrassrootsCommittee,
+            "Đảng bộ cơ sở (tải thử)",
+        )
+        .await
+        .map_err(|e| err("tạo đảng bộ cơ sở", e))?;
+    let now = server::routes::now_local();
+    let now_secs = server::auth::now_secs();
+    let expires = now_secs + server::auth::SESSION_DAYS * 86_400;
+    let today = now.date();
+    let mut seeded = Vec::with_capacity(meetings);
+    let mut next_member = 0usize;
+    // One writer: SQLite takes one write at a time, and concurrent writers
+    // would only sleep in the busy handler.
+    for m in 0..meetings {
+        let cell = store
+            .create_organization(
+                Some(grassroots.id),
+                OrgKind::Cell,
+                &format!("Chi bộ số {}", m + 1),
+            )
+            .await
+            .map_err(|e| err("tạo chi bộ", e))?;
+        let n = share(participants, meetings, m);
+        let drafts: Vec<MemberDraft> = (0..n).map(|p| member_draft(next_member + p, p)).collect();
+        next_member += n;
+        if let Some(d) = drafts.iter().find(|d| !d.problems(today).is_empty()) {
+            return Err(format!("đảng viên không hợp lệ: {d:?}"));
+        }
+        // The cell's members in one transaction.
+        store
+            .apply_import(cell.id, &drafts, &[])
+            .await
+            .map_err(|e| err("tạo đảng viên", e))?;
+        // Secretary first, then by id: the order they were created in.
+        let members = store
+            .members_of(cell.id)
+            .await
+            .map_err(|e| err("đọc đảng viên", e))?;
+        let mut tokens = Vec::with_capacity(n);
+        for member in &members {
+            let account = store
+                .create_account(NewAccountRow {
+                    username: format!("lg{}", member.id.0),
+                    display_name: member.draft.full_name.clone(),
+                    password_hash: hash.clone(),
+                    member_id: Some(member.id),
+                    is_admin: false,
+                })
+                .await
+                .map_err(|e| err("tạo tài khoản", e))?;
+            let (token, token_hash) = server::auth::new_session_token();
+            store
+                .create_session(&token_hash, account.id, now_secs, expires)
+                .await
+                .map_err(|e| err("tạo phiên", e))?;
+            tokens.push(token);
+        }
+        let roll: Vec<_> = members.iter().map(|x| x.id).collect();
+        let draft = MeetingDraft {
+            kind: MeetingKind::Regular,
+            title: format!("Sinh hoạt thường kỳ chi bộ số {}", m + 1),
+            starts_at: now + Duration::minutes(1),
+            mode: MeetingMode::Online,
+            place: String::new(),
+            video_link: "https://hop.example.vn/x".into(),
+            chair_id: roll.first().copied(),
+            secretary_id: roll.get(1).copied(),
+            agenda: standard_agenda(MeetingKind::Regular),
+        };
+        draft
+            .validate(now, &roll)
+            .map_err(|e| format!("buổi sinh hoạt không hợp lệ: {e:?}"))?;
+        let meeting = store
+            .create_meeting(cell.id, &draft, now)
+            .await
+            .map_err(|e| err("tạo buổi sinh hoạt", e))?;
+        seeded.push(SeededMeeting {
+            id: meeting.id,
+            tokens,
+        });
+    }
+    Ok(seeded)
+}
+
+/// Events stored per meeting, read back after the server was killed.
+pub async fn stored_events(db: &Path, meetings: &[MeetingId]) -> Result<u64, String> {
+    let store = SqliteStore::connect(&format!("sqlite:{}", db.display()))
+        .await
+        .map_err(|e| err("mở lại SQLite", e))?;
+    let mut total = 0u64;
+    for &id in meetings {
+        let mut after = 0u64;
+        loop {
+            let batch = store
+                .events_since(id, after, 5000)
+                .await
+                .map_err(|e| err("đọc sự kiện", e))?;
+            let Some(last) = batch.last() else { break };
+            after = last.seq;
+            total += batch.len() as u64;
+        }
+    }
+    Ok(total)
+}
+
+/// The storage ceiling without WebSockets: `tasks` meetings each appending one
+/// event per command (the idempotency lookup, then the append, as the server
+/// does) back to back for `secs`, in a throwaway database. Commands per second.
+pub async fn storage_probe(db: &Path, tasks: usize, secs: f64) -> Result<f64, String> {
+    use server::storage::NewEvent;
+    use std::sync::Arc;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(&p);
+    }
+    let store: Arc<dyn Storage> = Arc::new(
+        SqliteStore::connect(&format!("sqlite:{}", db.display()))
+            .await
+            .map_err(|e| err("mở SQLite", e))?,
+    );
+    let root = store
+        .create_organization(None, OrgKind::PartyCommittee, "Thử lưu trữ")
+        .await
+        .map_err(|e| err("tạo đảng bộ", e))?;
+    let now = server::routes::now_local();
+    let account = store
+        .create_account(NewAccountRow {
+            username: "probe".into(),
+            display_name: "Thử".into(),
+            password_hash: "x".into(),
+            member_id: None,
+            is_admin: false,
+        })
+        .await
+        .map_err(|e| err("tạo tài khoản", e))?;
+    let mut handles = Vec::new();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs_f64(secs);
+    for t in 0..tasks {
+        let cell = store
+            .create_organization(Some(root.id), OrgKind::Cell, &format!("Chi bộ {t}"))
+            .await
+            .map_err(|e| err("tạo chi bộ", e))?;
+        let meeting = store
+            .create_meeting(
+                cell.id,
+                &MeetingDraft {
+                    kind: MeetingKind::Regular,
+                    title: "Thử".into(),
+                    starts_at: now,
+                    mode: MeetingMode::Online,
+                    place: String::new(),
+                    video_link: "https://hop.example.vn/x".into(),
+                    chair_id: None,
+                    secretary_id: None,
+                    agenda: standard_agenda(MeetingKind::Regular),
+                },
+                now,
+            )
+            .await
+            .map_err(|e| err("tạo buổi sinh hoạt", e))?;
+        let store = store.clone();
+        handles.push(tokio::spawn(async move {
+            let mut seq = 0u64;
+            while std::time::Instant::now() < until {
+                let key = format!("p-{seq}");
+                store.command_seq(meeting.id, &key).await?;
+                seq += 1;
+                let event = NewEvent {
+                    seq,
+                    payload: r#"{"type":"moved_to","item":1,"at":"2026-01-01T10:00:00"}"#.into(),
+                    hash: format!("{seq:064x}"),
+                };
+                store
+                    .append_events(
+                        meeting.id,
+                        &key,
+                        account.id,
+                        now,
+                        &[event],
+                        shared::meeting::MeetingStatus::Live,
+                    )
+                    .await?;
+            }
+            Ok::<u64, server::storage::StorageError>(seq)
+        }));
+    }
+    let start = std::time::Instant::now();
+    let mut total = 0u64;
+    for h in handles {
+        total += h
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| err("ghi sự kiện", e))?;
+    }
+    Ok(total as f64 / start.elapsed().as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_are_valid_and_cards_unique() {
+        let today = date(2026, 1, 1);
+        let mut cards = std::collections::HashSet::new();
+        for i in 0..20_000 {
+            let d = member_draft(i, i % 10);
+            assert_eq!(d.problems(today), vec![], "{d:?}");
+            assert!(cards.insert(d.card_number.clone()));
+        }
+    }
+
+    #[test]
+    fn shares_add_up() {
+        for (p, m) in [(15_000, 1_500), (200, 20), (1003, 10), (7, 7)] {
+            assert_eq!((0..m).map(|i| share(p, m, i)).sum::<usize>(), p);
+            assert!((0..m).all(|i| share(p, m, i) >= 1));
+        }
+    }
+}
