@@ -22,7 +22,7 @@ fn state() -> LiveState {
     LiveState::new(
         MeetingId(1),
         vec![item("Khai mạc"), item("Thảo luận")],
-        RuleSet::default(),
+        RuleSet::default().meeting_rules(),
         Vec::new(),
         None,
         None,

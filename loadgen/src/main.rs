@@ -639,9 +639,9 @@ async fn run(args: Args) -> Result<(), String> {
     // The storage alone, in another file: one writer, then as many as the server's pool.
     let probe_db = args.db.with_extension("probe.db");
     let probe_1 = seed::storage_probe(&probe_db, 1, 3.0).await?;
-    let probe_8 = seed::storage_probe(&probe_db, 8, 3.0).await?;
+    let probe_many = seed::storage_probe(&probe_db, 500, 3.0).await?;
     println!(
-        "storage alone (no sockets): {probe_1:.0} commands/s from one task, {probe_8:.0}/s from eight"
+        "storage alone (no sockets): {probe_1:.0} commands/s from one meeting, {probe_many:.0}/s from 500"
     );
 
     // Start the server and let it settle.
@@ -892,7 +892,7 @@ async fn run(args: Args) -> Result<(), String> {
         "kib_per_meeting_with_chair": round2(kib_per_room),
         "kib_per_further_participant": round2(kib_per_extra),
         "welcome_bytes": welcome_bytes,
-        "storage_only_commands_per_s": { "1_task": probe_1.round(), "8_tasks": probe_8.round() },
+        "storage_only_commands_per_s": { "1_meeting": probe_1.round(), "500_meetings": probe_many.round() },
         "loadgen_kib_per_client": round2(rss_self_after.saturating_sub(rss_self_before) as f64 / n as f64),
         "seed_seconds": round2(seed_secs),
         "connect_seconds": round2(connect_secs),

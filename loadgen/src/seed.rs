@@ -195,10 +195,11 @@ pub async fn stored_events(db: &Path, meetings: &[MeetingId]) -> Result<u64, Str
 }
 
 /// The storage ceiling without WebSockets: `tasks` meetings each appending one
-/// event per command (the idempotency lookup, then the append, as the server
-/// does) back to back for `secs`, in a throwaway database. Commands per second.
+/// event per command through the server's group-commit writer (key check and
+/// append in one transaction per batch), back to back for `secs`, in a
+/// throwaway database. Commands per second.
 pub async fn storage_probe(db: &Path, tasks: usize, secs: f64) -> Result<f64, String> {
-    use server::storage::NewEvent;
+    use server::storage::{Append, Appended, EventWriter, NewEvent};
     use std::sync::Arc;
     for suffix in ["", "-wal", "-shm"] {
         let mut p = db.as_os_str().to_owned();
@@ -225,8 +226,9 @@ pub async fn storage_probe(db: &Path, tasks: usize, secs: f64) -> Result<f64, St
         })
         .await
         .map_err(|e| err("tạo tài khoản", e))?;
+    let writer = EventWriter::start(store.clone());
     let mut handles = Vec::new();
-    let until = std::time::Instant::now() + std::time::Duration::from_secs_f64(secs);
+    let mut meetings = Vec::with_capacity(tasks);
     for t in 0..tasks {
         let cell = store
             .create_organization(Some(root.id), OrgKind::Cell, &format!("Chi bộ {t}"))
@@ -250,33 +252,40 @@ pub async fn storage_probe(db: &Path, tasks: usize, secs: f64) -> Result<f64, St
             )
             .await
             .map_err(|e| err("tạo buổi sinh hoạt", e))?;
-        let store = store.clone();
+        meetings.push(meeting);
+    }
+    // Every meeting exists before the clock starts.
+    let start = std::time::Instant::now();
+    let until = start + std::time::Duration::from_secs_f64(secs);
+    for meeting in meetings {
+        let writer = writer.clone();
         handles.push(tokio::spawn(async move {
             let mut seq = 0u64;
             while std::time::Instant::now() < until {
-                let key = format!("p-{seq}");
-                store.command_seq(meeting.id, &key).await?;
                 seq += 1;
-                let event = NewEvent {
-                    seq,
-                    payload: r#"{"type":"moved_to","item":1,"at":"2026-01-01T10:00:00"}"#.into(),
-                    hash: format!("{seq:064x}"),
+                let append = Append {
+                    meeting: meeting.id,
+                    command_key: format!("p-{seq}"),
+                    account: account.id,
+                    at: now,
+                    events: vec![NewEvent {
+                        seq,
+                        payload: r#"{"type":"moved_to","item":1,"at":"2026-01-01T10:00:00"}"#
+                            .into(),
+                        hash: format!("{seq:064x}"),
+                    }],
+                    status: None,
                 };
-                store
-                    .append_events(
-                        meeting.id,
-                        &key,
-                        account.id,
-                        now,
-                        &[event],
-                        shared::meeting::MeetingStatus::Live,
-                    )
-                    .await?;
+                let stored = writer.append(append).await?;
+                if stored != Appended::Stored {
+                    return Err(server::storage::StorageError::Corrupt(format!(
+                        "lệnh thử số {seq}: {stored:?}"
+                    )));
+                }
             }
             Ok::<u64, server::storage::StorageError>(seq)
         }));
     }
-    let start = std::time::Instant::now();
     let mut total = 0u64;
     for h in handles {
         total += h

@@ -249,7 +249,7 @@ mod tests {
         let state = LiveState::new(
             meeting.id,
             meeting.draft.agenda.clone(),
-            RuleSet::national_default(),
+            RuleSet::national_default().meeting_rules(),
             vec![],
             None,
             None,

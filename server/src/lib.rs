@@ -39,7 +39,7 @@ pub async fn build_state(
     let mut random = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
-    let live = Arc::new(live::LiveHub::default());
+    let live = Arc::new(live::LiveHub::new(store.clone()));
     if let Some(signals) = store.live_signals().await? {
         live.follow(store.clone(), signals);
     }

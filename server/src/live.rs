@@ -9,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::routes::{now_local, visible_org};
 use crate::state::AppState;
-use crate::storage::{LiveSignal, NewEvent, StorageError, Store};
+use crate::storage::{Append, Appended, EventWriter, LiveSignal, NewEvent, StorageError, Store};
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -31,9 +31,11 @@ use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 
 /// Batches a slow socket may fall behind before it is sent a snapshot instead.
-const CHANNEL_CAPACITY: usize = 256;
-/// Idempotency keys remembered in memory per meeting (older ones are looked up in the database).
-const RECENT_KEYS: usize = 1024;
+/// A meeting makes a few events a second; each slot costs memory in every room.
+const CHANNEL_CAPACITY: usize = 32;
+/// Idempotency keys remembered in memory per meeting; the writer checks every
+/// key against the database anyway, so this only spares an immediate retry a write.
+const RECENT_KEYS: usize = 16;
 const MAX_KEY_CHARS: usize = 100;
 /// A socket that says nothing this long after connecting is closed.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
@@ -42,15 +44,7 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
 pub struct LiveHub {
     rooms: Mutex<HashMap<MeetingId, Arc<Room>>>,
     shutdown: watch::Sender<bool>,
-}
-
-impl Default for LiveHub {
-    fn default() -> LiveHub {
-        LiveHub {
-            rooms: Mutex::default(),
-            shutdown: watch::channel(false).0,
-        }
-    }
+    writer: EventWriter,
 }
 
 /// A batch of events for the sockets: the last sequence number in it, and its JSON.
@@ -61,7 +55,8 @@ struct Batch {
 }
 
 pub struct Room {
-    meeting: Meeting,
+    meeting: MeetingId,
+    writer: EventWriter,
     inner: tokio::sync::Mutex<RoomState>,
     tx: broadcast::Sender<Batch>,
 }
@@ -73,6 +68,15 @@ struct RoomState {
 }
 
 impl LiveHub {
+    /// Starts the group-commit writer for the store's live logs.
+    pub fn new(store: Store) -> LiveHub {
+        LiveHub {
+            rooms: Mutex::default(),
+            shutdown: watch::channel(false).0,
+            writer: EventWriter::start(store),
+        }
+    }
+
     /// Tells every socket to close (graceful shutdown).
     pub fn shutdown(&self) {
         let _ = self.shutdown.send(true);
@@ -102,7 +106,7 @@ impl LiveHub {
                 };
                 for (room, seq) in rooms {
                     if let Err(e) = room.sync(&store, seq).await {
-                        tracing::warn!(meeting = %room.meeting.id, error = %e, "live room could not catch up");
+                        tracing::warn!(meeting = %room.meeting, error = %e, "live room could not catch up");
                     }
                 }
             }
@@ -119,14 +123,14 @@ impl LiveHub {
         {
             return Ok(room.clone());
         }
-        let loaded = Arc::new(load_room(store, meeting).await?);
+        let loaded = Arc::new(load_room(store, self.writer.clone(), meeting).await?);
         let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
         // Another request may have loaded it meanwhile: keep the first.
         Ok(rooms.entry(meeting.id).or_insert(loaded).clone())
     }
 }
 
-async fn load_room(store: &Store, meeting: &Meeting) -> ApiResult<Room> {
+async fn load_room(store: &Store, writer: EventWriter, meeting: &Meeting) -> ApiResult<Room> {
     let roll: Vec<RosterEntry> = store
         .members_of(meeting.cell_id)
         .await?
@@ -142,7 +146,7 @@ async fn load_room(store: &Store, meeting: &Meeting) -> ApiResult<Room> {
     let mut state = LiveState::new(
         meeting.id,
         meeting.draft.agenda.clone(),
-        RuleSet::national_default(),
+        RuleSet::national_default().meeting_rules(),
         roll,
         meeting.draft.chair_id,
         meeting.draft.secretary_id,
@@ -150,7 +154,8 @@ async fn load_room(store: &Store, meeting: &Meeting) -> ApiResult<Room> {
     let mut last_hash = chain::GENESIS.to_string();
     catch_up(store, &mut state, &mut last_hash).await?;
     Ok(Room {
-        meeting: meeting.clone(),
+        meeting: meeting.id,
+        writer,
         inner: tokio::sync::Mutex::new(RoomState {
             state,
             last_hash,
@@ -205,7 +210,7 @@ impl Room {
                 reason,
             },
             Err(e) => {
-                tracing::error!(meeting = %self.meeting.id, error = %e, "live command failed");
+                tracing::error!(meeting = %self.meeting, error = %e, "live command failed");
                 ServerMessage::Error {
                     code: "internal".into(),
                     message: "Máy chủ chưa lưu được thao tác. Thao tác sẽ được gửi lại.".into(),
@@ -226,41 +231,54 @@ impl Room {
         if let Some((_, seq)) = inner.recent_keys.iter().find(|(k, _)| k == key) {
             return Ok(Ok(*seq));
         }
-        if let Some(seq) = store.command_seq(self.meeting.id, key).await? {
-            return Ok(Ok(seq));
-        }
         // Another server instance may have appended first: catch up and decide again.
         for _ in 0..3 {
             let events = match decide(&inner.state, caller, &command, now_local()) {
                 Ok(events) => events,
-                Err(reason) => return Ok(Err(reason)),
+                // A retry of a command applied before this room was loaded may be
+                // refused now (a second vote, say): its stored key says it was accepted.
+                Err(reason) => {
+                    return match store.command_seq(self.meeting, key).await? {
+                        Some(seq) => Ok(Ok(seq)),
+                        None => Ok(Err(reason)),
+                    };
+                }
             };
             if events.is_empty() {
                 return Ok(Ok(inner.state.seq));
             }
+            let base = inner.state.seq;
             let mut prev = inner.last_hash.clone();
             let mut new = Vec::with_capacity(events.len());
             for (i, e) in events.iter().enumerate() {
-                let seq = inner.state.seq + i as u64 + 1;
+                let seq = base + i as u64 + 1;
                 let payload =
                     serde_json::to_string(e).map_err(|e| ApiError::Internal(Box::new(e)))?;
-                let hash = chain::link(&prev, self.meeting.id.0, seq, &payload);
-                prev = hash.clone();
+                let hash = chain::link(&prev, self.meeting.0, seq, &payload);
+                prev.clone_from(&hash);
                 new.push(NewEvent { seq, payload, hash });
             }
-            let status = events
-                .iter()
-                .fold(status_of(inner.state.phase), |s, e| match e {
-                    Event::Opened { .. } => MeetingStatus::Live,
-                    Event::Closed { .. } => MeetingStatus::Closed,
-                    _ => s,
-                });
-            match store
-                .append_events(self.meeting.id, key, account, now_local(), &new, status)
-                .await
-            {
-                Ok(()) => {}
-                Err(StorageError::Conflict(_)) => {
+            let before = status_of(inner.state.phase);
+            let after = events.iter().fold(before, |s, e| match e {
+                Event::Opened { .. } => MeetingStatus::Live,
+                Event::Closed { .. } => MeetingStatus::Closed,
+                _ => s,
+            });
+            let append = Append {
+                meeting: self.meeting,
+                command_key: key.to_string(),
+                account,
+                at: now_local(),
+                events: new,
+                status: (after != before).then_some(after),
+            };
+            match self.writer.append(append).await? {
+                Appended::Stored => {}
+                Appended::AlreadyApplied(seq) => {
+                    remember(&mut inner.recent_keys, key, seq);
+                    return Ok(Ok(seq));
+                }
+                Appended::Conflict => {
                     let RoomState {
                         state, last_hash, ..
                     } = &mut *inner;
@@ -268,22 +286,18 @@ impl Room {
                     self.broadcast(state, missed);
                     continue;
                 }
-                Err(e) => return Err(e.into()),
             }
             let mut sequenced = Vec::with_capacity(events.len());
-            for (e, n) in events.into_iter().zip(&new) {
+            for (i, e) in events.into_iter().enumerate() {
                 apply(&mut inner.state, &e);
                 sequenced.push(Sequenced {
-                    seq: n.seq,
+                    seq: base + i as u64 + 1,
                     event: e,
                 });
             }
             inner.last_hash = prev;
             let seq = inner.state.seq;
-            if inner.recent_keys.len() >= RECENT_KEYS {
-                inner.recent_keys.pop_front();
-            }
-            inner.recent_keys.push_back((key.to_string(), seq));
+            remember(&mut inner.recent_keys, key, seq);
             self.broadcast(&inner.state, sequenced);
             return Ok(Ok(seq));
         }
@@ -340,7 +354,7 @@ impl Room {
         let missed = match last_seq {
             Some(seen) if seen <= now && now - seen <= MAX_CATCH_UP_EVENTS => {
                 let stored = store
-                    .events_since(self.meeting.id, seen, MAX_CATCH_UP_EVENTS as i64)
+                    .events_since(self.meeting, seen, MAX_CATCH_UP_EVENTS as i64)
                     .await?;
                 let mut events = Vec::with_capacity(stored.len());
                 for e in stored.into_iter().filter(|e| e.seq <= now) {
@@ -382,6 +396,14 @@ impl Room {
             inner.state.seq,
         )
     }
+}
+
+/// Keeps the last few keys, so an immediate retry is answered without a write.
+fn remember(keys: &mut VecDeque<(String, u64)>, key: &str, seq: u64) {
+    if keys.len() >= RECENT_KEYS {
+        keys.pop_front();
+    }
+    keys.push_back((key.to_string(), seq));
 }
 
 fn status_of(phase: Phase) -> MeetingStatus {
@@ -450,7 +472,7 @@ pub async fn socket(
     let shutdown = state.live.shutdown.subscribe();
     Ok(ws
         // Small buffers: tens of thousands of phones stay connected at once.
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
@@ -472,6 +494,8 @@ fn error(code: &str, message: impl Into<String>) -> ServerMessage {
     }
 }
 
+/// One task per connected participant, alive for hours: the rare, large
+/// futures (welcome, command, snapshot) are boxed so the task itself stays small.
 async fn run_socket(
     mut socket: WebSocket,
     room: Arc<Room>,
@@ -504,7 +528,7 @@ async fn run_socket(
                         if version != PROTOCOL_VERSION {
                             error("version", format!("Phiên bản giao thức {version} không được hỗ trợ (máy chủ dùng {PROTOCOL_VERSION}). Vui lòng tải lại trang."))
                         } else {
-                            match room.welcome(&store, caller, last_seq).await {
+                            match Box::pin(room.welcome(&store, caller, last_seq)).await {
                                 Ok((message, seq)) => { sent_up_to = Some(seq); message }
                                 Err(e) => { tracing::error!(error = %e, "welcome failed"); break; }
                             }
@@ -516,7 +540,7 @@ async fn run_socket(
                         } else if key.is_empty() || key.chars().count() > MAX_KEY_CHARS {
                             error("bad_key", "Mã thao tác không hợp lệ.")
                         } else {
-                            room.command(&store, caller, account, key, command).await
+                            Box::pin(room.command(&store, caller, account, key, command)).await
                         }
                     }
                 };
@@ -532,7 +556,7 @@ async fn run_socket(
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     // Too slow to keep up: a snapshot, not a disconnect, not a growing queue.
                     if sent_up_to.is_some() {
-                        let (message, seq) = room.snapshot().await;
+                        let (message, seq) = Box::pin(room.snapshot()).await;
                         sent_up_to = Some(seq);
                         if !send(&mut socket, &message).await { break; }
                     }

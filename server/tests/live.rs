@@ -428,7 +428,100 @@ async fn only_participants_join(b: Backend) {
     s.stop().await;
 }
 
-on_both_backends!(a_meeting_held_over_websockets, only_participants_join);
+fn append(
+    meeting: shared::MeetingId,
+    account: shared::AccountId,
+    key: &str,
+    seq: u64,
+) -> server::storage::Append {
+    server::storage::Append {
+        meeting,
+        command_key: key.into(),
+        account,
+        at: chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
+            .unwrap()
+            .and_hms_opt(14, 0, 0)
+            .unwrap(),
+        events: vec![server::storage::NewEvent {
+            seq,
+            payload: format!(r#"{{"n":{seq}}}"#),
+            hash: format!("{seq:064x}"),
+        }],
+        status: None,
+    }
+}
+
+/// The group commit: rooms writing at once each get their commands stored once,
+/// in order; a repeated key and a sequence number already taken are told
+/// apart per command, without holding back the rest of the batch.
+async fn group_commit_keeps_commands_apart(backend: Backend) {
+    use server::storage::{Appended, EventWriter};
+    let s = TestServer::start(backend).await;
+    let account = s
+        .store
+        .account_secret("bithu.b")
+        .await
+        .unwrap()
+        .unwrap()
+        .account
+        .id;
+    let meetings = [meeting_in_b(&s).await, meeting_in_b(&s).await].map(shared::MeetingId);
+    let writer = EventWriter::start(s.store.clone());
+    let mut tasks = Vec::new();
+    for (m, &id) in meetings.iter().enumerate() {
+        let writer = writer.clone();
+        tasks.push(tokio::spawn(async move {
+            for seq in 1..=100u64 {
+                let key = format!("{m}-{seq}");
+                let r = writer.append(append(id, account, &key, seq)).await;
+                assert_eq!(r.unwrap(), Appended::Stored);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    for id in meetings {
+        let stored = s.store.events_since(id, 0, 1000).await.unwrap();
+        assert_eq!(stored.len(), 100);
+        assert!(
+            stored
+                .iter()
+                .enumerate()
+                .all(|(i, e)| e.seq == i as u64 + 1)
+        );
+    }
+    let batch = [
+        append(meetings[0], account, "0-7", 101),
+        append(meetings[0], account, "late", 100),
+        append(meetings[1], account, "fresh", 101),
+    ];
+    assert_eq!(
+        s.store.append_batch(&batch).await.unwrap(),
+        vec![
+            Appended::AlreadyApplied(7),
+            Appended::Conflict,
+            Appended::Stored
+        ]
+    );
+    assert_eq!(
+        s.store
+            .events_since(meetings[0], 0, 1000)
+            .await
+            .unwrap()
+            .len(),
+        100
+    );
+    let last = s.store.events_since(meetings[1], 100, 10).await.unwrap();
+    assert_eq!((last.len(), last[0].command_key.as_str()), (1, "fresh"));
+    s.stop().await;
+}
+
+on_both_backends!(
+    a_meeting_held_over_websockets,
+    only_participants_join,
+    group_commit_keeps_commands_apart
+);
 
 /// Two instances share one PostgreSQL: the chair on A, a member on B, and
 /// each sees the other's events (LISTEN/NOTIFY carries "meeting:seq" only).

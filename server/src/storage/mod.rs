@@ -4,9 +4,11 @@
 
 mod postgres;
 mod sqlite;
+mod writer;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use writer::EventWriter;
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
@@ -29,6 +31,9 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("dữ liệu hỏng trong cơ sở dữ liệu: {0}")]
     Corrupt(String),
+    /// A group commit failed; every command in it is told, none was stored.
+    #[error("không ghi được nhóm thao tác: {0}")]
+    Batch(String),
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -66,6 +71,30 @@ pub struct NewEvent {
     pub seq: u64,
     pub payload: String,
     pub hash: String,
+}
+
+/// One command's events, stored together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Append {
+    pub meeting: MeetingId,
+    /// The command's idempotency key.
+    pub command_key: String,
+    pub account: AccountId,
+    pub at: NaiveDateTime,
+    pub events: Vec<NewEvent>,
+    /// The meeting's new status, when the command changes it.
+    pub status: Option<MeetingStatus>,
+}
+
+/// What became of one `Append`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    Stored,
+    /// A command with this key was stored before, its last event numbered so:
+    /// nothing was written.
+    AlreadyApplied(u64),
+    /// Another instance took these sequence numbers first: catch up, decide again.
+    Conflict,
 }
 
 /// What other server instances tell this one about live meetings.
@@ -148,18 +177,11 @@ pub trait Storage: Send + Sync + 'static {
         limit: i64,
     ) -> Result<Vec<Meeting>>;
 
-    /// Appends a command's events in one transaction, with the meeting's new
-    /// status. A sequence number already taken (another instance got there
-    /// first) is a `Conflict`: reload and decide again.
-    async fn append_events(
-        &self,
-        meeting: MeetingId,
-        command_key: &str,
-        account: AccountId,
-        at: NaiveDateTime,
-        events: &[NewEvent],
-        status: MeetingStatus,
-    ) -> Result<()>;
+    /// Stores several commands' events in one transaction (group commit, see
+    /// `EventWriter`). Each command is checked and written on its own: one
+    /// already applied (same key) or beaten to its sequence numbers by another
+    /// instance does not hold back the others.
+    async fn append_batch(&self, batch: &[Append]) -> Result<Vec<Appended>>;
     /// Signals from other instances sharing this database; `None` for an
     /// embedded database, which only one process uses.
     async fn live_signals(&self) -> Result<Option<tokio::sync::mpsc::Receiver<LiveSignal>>>;
@@ -588,7 +610,7 @@ macro_rules! sql_store {
                 create: &[shared::member::MemberDraft],
                 update: &[(shared::MemberId, shared::member::MemberDraft)],
             ) -> $crate::storage::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                 for (id, draft) in update {
                     Self::write_member(&mut *tx, *id, draft).await?;
                 }
@@ -684,42 +706,111 @@ macro_rules! sql_store {
                 rows.iter().map(Self::meeting_from_row).collect()
             }
 
-            async fn append_events(
+            async fn append_batch(
                 &self,
-                meeting: shared::MeetingId,
-                command_key: &str,
-                account: shared::AccountId,
-                at: chrono::NaiveDateTime,
-                events: &[$crate::storage::NewEvent],
-                status: shared::meeting::MeetingStatus,
-            ) -> $crate::storage::Result<()> {
-                let mut tx = self.pool.begin().await?;
-                for e in events {
-                    sqlx::query(
-                        "INSERT INTO meeting_events (meeting_id, seq, command_key, account_id, payload, hash, recorded_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(meeting.0)
-                    .bind(i64::try_from(e.seq).unwrap_or(i64::MAX))
-                    .bind(command_key)
-                    .bind(account.0)
-                    .bind(&e.payload)
-                    .bind(&e.hash)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err($crate::storage::map_err)?;
+                batch: &[$crate::storage::Append],
+            ) -> $crate::storage::Result<Vec<$crate::storage::Appended>> {
+                use $crate::storage::Appended;
+                use sqlx::Row;
+                use std::collections::{HashMap, HashSet};
+                // A few statements per batch, not per command: the whole point
+                // of the group commit.
+                const KEYS_PER_QUERY: usize = 500;
+                const ROWS_PER_INSERT: usize = 1000;
+                let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                let mut results = vec![Appended::Stored; batch.len()];
+
+                // Commands already applied (a retry): their key is in the log.
+                for (c, chunk) in batch.chunks(KEYS_PER_QUERY).enumerate() {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT meeting_id, command_key, MAX(seq) AS seq FROM meeting_events
+                         WHERE (meeting_id, command_key) IN (",
+                    );
+                    q.push_values(chunk, |mut row, a| {
+                        row.push_bind(a.meeting.0).push_bind(a.command_key.as_str());
+                    });
+                    q.push(") GROUP BY meeting_id, command_key");
+                    let rows = q.build().persistent(false).fetch_all(&mut *tx).await?;
+                    let mut done = HashMap::with_capacity(rows.len());
+                    for r in &rows {
+                        let key: String = r.try_get("command_key")?;
+                        done.insert((r.try_get::<i64, _>("meeting_id")?, key), r.try_get::<i64, _>("seq")?);
+                    }
+                    if done.is_empty() {
+                        continue;
+                    }
+                    let offset = c * KEYS_PER_QUERY;
+                    for (i, a) in chunk.iter().enumerate() {
+                        if let Some(&seq) = done.get(&(a.meeting.0, a.command_key.clone())) {
+                            results[offset + i] = Appended::AlreadyApplied(u64::try_from(seq).unwrap_or(0));
+                        }
+                    }
                 }
-                sqlx::query("UPDATE meetings SET status = $2 WHERE id = $1")
-                    .bind(meeting.0)
-                    .bind(status.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(last) = events.last() {
-                    Self::announce(&mut tx, meeting, last.seq).await?;
+
+                // Every new event in a few multi-row inserts; a sequence number
+                // another instance took is skipped, and reported below.
+                let rows: Vec<(&$crate::storage::Append, &$crate::storage::NewEvent)> = batch
+                    .iter()
+                    .zip(&results)
+                    .filter(|(_, r)| **r == Appended::Stored)
+                    .flat_map(|(a, _)| a.events.iter().map(move |e| (a, e)))
+                    .collect();
+                let mut inserted = HashSet::with_capacity(rows.len());
+                for chunk in rows.chunks(ROWS_PER_INSERT) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO meeting_events (meeting_id, seq, command_key, account_id, payload, hash, recorded_at) ",
+                    );
+                    q.push_values(chunk, |mut row, (a, e)| {
+                        row.push_bind(a.meeting.0)
+                            .push_bind(i64::try_from(e.seq).unwrap_or(i64::MAX))
+                            .push_bind(a.command_key.as_str())
+                            .push_bind(a.account.0)
+                            .push_bind(e.payload.as_str())
+                            .push_bind(e.hash.as_str())
+                            .push_bind(a.at);
+                    });
+                    q.push(" ON CONFLICT DO NOTHING RETURNING meeting_id, seq");
+                    for r in q.build().persistent(false).fetch_all(&mut *tx).await? {
+                        inserted.insert((r.try_get::<i64, _>("meeting_id")?, r.try_get::<i64, _>("seq")?));
+                    }
                 }
+
+                let mut announced = Vec::new();
+                for (a, result) in batch.iter().zip(results.iter_mut()) {
+                    if *result != Appended::Stored {
+                        continue;
+                    }
+                    let mine: Vec<bool> = a
+                        .events
+                        .iter()
+                        .map(|e| inserted.contains(&(a.meeting.0, i64::try_from(e.seq).unwrap_or(i64::MAX))))
+                        .collect();
+                    if mine.iter().all(|&m| m) {
+                        if let Some(status) = a.status {
+                            sqlx::query("UPDATE meetings SET status = $2 WHERE id = $1")
+                                .bind(a.meeting.0)
+                                .bind(status.as_str())
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        if let Some(last) = a.events.last() {
+                            announced.push((a.meeting, last.seq));
+                        }
+                        continue;
+                    }
+                    // Beaten to (some of) its numbers: none of its events may stay.
+                    *result = Appended::Conflict;
+                    for (e, _) in a.events.iter().zip(&mine).filter(|(_, m)| **m) {
+                        sqlx::query("DELETE FROM meeting_events WHERE meeting_id = $1 AND seq = $2")
+                            .bind(a.meeting.0)
+                            .bind(i64::try_from(e.seq).unwrap_or(i64::MAX))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                Self::announce(&mut tx, &announced).await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(results)
             }
 
             async fn events_since(

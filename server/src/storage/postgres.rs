@@ -9,6 +9,8 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// Row locks and unique keys settle concurrent writers.
+    const BEGIN_WRITE: &'static str = "BEGIN";
     const BACKEND: &'static str = "postgres";
     /// `$2` is a JSON array of cell ids.
     const UPCOMING_MEETINGS_SQL: &'static str = "SELECT * FROM meetings WHERE status <> 'closed' AND starts_at >= $1
@@ -60,14 +62,21 @@ const CHANNEL: &str = "chibo_live";
 
 impl PgStore {
     /// Sent inside the appending transaction, so it is delivered only if the events commit.
+    /// One notification per meeting, all in one statement.
     async fn announce(
         tx: &mut sqlx::PgConnection,
-        meeting: shared::MeetingId,
-        seq: u64,
+        appended: &[(shared::MeetingId, u64)],
     ) -> Result<()> {
-        sqlx::query("SELECT pg_notify($1, $2)")
+        if appended.is_empty() {
+            return Ok(());
+        }
+        let payloads: Vec<String> = appended
+            .iter()
+            .map(|(meeting, seq)| format!("{}:{seq}", meeting.0))
+            .collect();
+        sqlx::query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p")
             .bind(CHANNEL)
-            .bind(format!("{}:{seq}", meeting.0))
+            .bind(payloads)
             .execute(tx)
             .await?;
         Ok(())

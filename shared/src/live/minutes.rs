@@ -276,7 +276,7 @@ mod tests {
         let mut state = LiveState::new(
             meeting.id,
             meeting.draft.agenda.clone(),
-            RuleSet::national_default(),
+            RuleSet::national_default().meeting_rules(),
             roll,
             Some(MemberId(1)),
             Some(MemberId(2)),

@@ -6,7 +6,7 @@
 
 use crate::ids::{AccountId, MeetingId, MemberId};
 use crate::meeting::AgendaItem;
-use crate::rules::RuleSet;
+use crate::rules::MeetingRules;
 use crate::rules::attendance::{self, AttendanceFigures, AttendanceMark, Presence, RosterEntry};
 use crate::rules::vote::{
     self, Ballot, Participant, VoteKind, VoteOutcome, VotePlan, VoteRefusal, VoteTally,
@@ -239,8 +239,9 @@ pub struct LiveState {
     pub phase: Phase,
     pub agenda: Vec<AgendaItem>,
     pub current_item: usize,
-    /// The rule set the cell's committee chose.
-    pub rules: RuleSet,
+    /// The attendance and vote rules of the set the cell's committee chose.
+    #[serde(with = "crate::rules::ruleset::rules_by_name")]
+    pub rules: MeetingRules,
     pub roll: Vec<RosterEntry>,
     pub chair: Option<MemberId>,
     pub secretary: Option<MemberId>,
@@ -341,7 +342,7 @@ impl LiveState {
     pub fn new(
         meeting_id: MeetingId,
         agenda: Vec<AgendaItem>,
-        rules: RuleSet,
+        rules: MeetingRules,
         roll: Vec<RosterEntry>,
         chair: Option<MemberId>,
         secretary: Option<MemberId>,
@@ -590,7 +591,13 @@ pub fn decide(
                 return Err(Refusal::VoteInProgress);
             }
             let question = text(question, 500)?;
-            let plan = vote::plan(*kind, *ballot, &state.roll, &state.attendance, &state.rules)?;
+            let plan = vote::plan(
+                *kind,
+                *ballot,
+                &state.roll,
+                &state.attendance,
+                &state.rules.votes,
+            )?;
             events.push(Event::VoteOpened {
                 vote: state.votes.len(),
                 plan,
@@ -852,7 +859,7 @@ mod tests {
         LiveState::new(
             crate::ids::MeetingId(7),
             standard_agenda(MeetingKind::Regular),
-            RuleSet::national_default(),
+            crate::rules::RuleSet::national_default().meeting_rules(),
             roster(),
             Some(CHAIR),
             Some(SECRETARY),
@@ -1292,7 +1299,7 @@ mod properties {
         /// Any sequence of commands from anyone: no panic, and the log replays to the same state.
         #[test]
         fn arbitrary_commands_never_panic_and_replay(steps in proptest::collection::vec((caller(), command()), 0..80)) {
-            let fresh = || LiveState::new(MeetingId(1), standard_agenda(MeetingKind::Regular), RuleSet::national_default(), roster(), Some(MemberId(1)), None);
+            let fresh = || LiveState::new(MeetingId(1), standard_agenda(MeetingKind::Regular), crate::rules::RuleSet::national_default().meeting_rules(), roster(), Some(MemberId(1)), None);
             let mut state = fresh();
             let mut log = Vec::new();
             let now = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap().and_hms_opt(8, 0, 0).unwrap();

@@ -25,7 +25,7 @@ pub mod source;
 pub mod visits;
 pub mod vote;
 
-pub use ruleset::{Cmp, RuleSet, RuleSetError, Threshold};
+pub use ruleset::{Cmp, MeetingRules, RuleSet, RuleSetError, Threshold};
 pub use source::{Rule, Source};
 
 #[cfg(all(test, target_arch = "wasm32"))]

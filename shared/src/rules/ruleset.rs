@@ -137,6 +137,94 @@ impl Default for RuleSet {
     }
 }
 
+/// The part of a rule set a live meeting applies (attendance and votes): what a
+/// room keeps and every participant's browser receives, without the score
+/// sheets and yearly rules it never uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MeetingRules {
+    /// The rule set's name and version, so the record names the rules it used.
+    pub name: String,
+    pub version: u32,
+    pub attendance: AttendanceRules,
+    pub votes: VoteRules,
+}
+
+impl MeetingRules {
+    /// The meeting rules of the sets compiled into every build, the server's
+    /// and the app's alike.
+    pub fn builtin() -> &'static [MeetingRules] {
+        static BUILTIN: std::sync::OnceLock<Vec<MeetingRules>> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            [RuleSet::national_default(), RuleSet::binh_thuan()]
+                .iter()
+                .map(RuleSet::meeting_rules)
+                .collect()
+        })
+    }
+}
+
+/// Sends the rules of a built-in set by name and version only (both ends have
+/// them compiled in), other rules whole: joining a meeting costs less. A
+/// version raised on any change keeps a stale app from reading other rules.
+pub mod rules_by_name {
+    use super::MeetingRules;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Named<'a> {
+        builtin: std::borrow::Cow<'a, str>,
+        version: u32,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Wire<'a> {
+        #[serde(borrow)]
+        Named(Named<'a>),
+        Full(Box<MeetingRules>),
+    }
+
+    pub fn serialize<S: Serializer>(rules: &MeetingRules, s: S) -> Result<S::Ok, S::Error> {
+        if MeetingRules::builtin().contains(rules) {
+            Named {
+                builtin: rules.name.as_str().into(),
+                version: rules.version,
+            }
+            .serialize(s)
+        } else {
+            rules.serialize(s)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<MeetingRules, D::Error> {
+        match Wire::deserialize(d)? {
+            Wire::Full(rules) => Ok(*rules),
+            Wire::Named(n) => MeetingRules::builtin()
+                .iter()
+                .find(|r| r.name == n.builtin && r.version == n.version)
+                .cloned()
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "bộ quy tắc \"{}\" phiên bản {} không có trong bản này; hãy tải lại trang",
+                        n.builtin, n.version
+                    ))
+                }),
+        }
+    }
+}
+
+impl RuleSet {
+    pub fn meeting_rules(&self) -> MeetingRules {
+        MeetingRules {
+            name: self.name.clone(),
+            version: self.version,
+            attendance: self.attendance.clone(),
+            votes: self.votes.clone(),
+        }
+    }
+}
+
 impl RuleSet {
     /// The defaults of DOMAIN.md ("The rules the software enforces"), with the Phú Thọ sheet.
     pub fn national_default() -> RuleSet {
@@ -388,6 +476,51 @@ pub enum RuleSetError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn meeting_rules_keep_what_a_meeting_applies_and_are_small() {
+        for set in [RuleSet::national_default(), RuleSet::binh_thuan()] {
+            let m = set.meeting_rules();
+            assert_eq!((&m.name, m.version), (&set.name, set.version));
+            assert_eq!((&m.attendance, &m.votes), (&set.attendance, &set.votes));
+            // Every participant receives them on joining: a fraction of the whole set.
+            let part = serde_json::to_string(&m).unwrap().len();
+            let whole = serde_json::to_string(&set).unwrap().len();
+            assert!(part * 3 < whole, "{part} of {whole} bytes");
+        }
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Holder {
+        #[serde(with = "rules_by_name")]
+        rules: MeetingRules,
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn builtin_rules_travel_by_name_others_whole() {
+        let national = Holder {
+            rules: RuleSet::national_default().meeting_rules(),
+        };
+        let json = serde_json::to_string(&national).unwrap();
+        assert!(json.len() < 120, "{json}");
+        assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), national);
+
+        let mut own = RuleSet::national_default().meeting_rules();
+        own.name = "Quy định riêng của Đảng ủy xã".into();
+        let own = Holder { rules: own };
+        let json = serde_json::to_string(&own).unwrap();
+        assert!(json.contains("attendance"));
+        assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), own);
+
+        // Another version of a built-in set is not mistaken for this build's.
+        let stale = serde_json::json!({"rules": {"builtin": national.rules.name, "version": national.rules.version + 1}});
+        let err = serde_json::from_value::<Holder>(stale)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("tải lại trang"), "{err}");
+    }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -13,7 +13,7 @@
 //! "at least 2/3 of D" is `3·yes ≥ 2·D`. Abstentions count as not in favour.
 
 use super::attendance::{AttendanceMark, RosterEntry};
-use super::ruleset::{RuleSet, Threshold};
+use super::ruleset::Threshold;
 use super::source::{Rule, Source};
 use crate::ids::MemberId;
 use crate::member::PartyStatus;
@@ -255,9 +255,9 @@ pub fn plan(
     ballot: Ballot,
     roster: &[RosterEntry],
     marks: &[AttendanceMark],
-    rules: &RuleSet,
+    rules: &VoteRules,
 ) -> Result<VotePlan, VoteRefusal> {
-    let rule = rules.votes.rule(kind);
+    let rule = rules.rule(kind);
     if rule.value.secret_ballot && ballot != Ballot::Secret {
         return Err(VoteRefusal::SecretBallotRequired { kind });
     }
@@ -365,6 +365,7 @@ pub fn outcome(
 mod tests {
     use super::*;
     use crate::member::PartyStatus::{Exempted, Full, Probationary, TransferredOut};
+    use crate::rules::RuleSet;
     use crate::rules::attendance::Presence::*;
     use crate::rules::testkit::*;
 
@@ -624,7 +625,7 @@ mod tests {
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn plan_before_opening() {
-        let rules = RuleSet::national_default();
+        let rules = RuleSet::national_default().votes;
         // 10 full, 5 present: a resolution needs 6 of 10 and cannot pass.
         let roster = full(1, 10);
         let half_present = cat(vec![marks(1, 5, InPerson), marks(6, 5, AbsentWithReason)]);
@@ -705,7 +706,7 @@ mod tests {
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn exempted_members_in_the_denominator() {
-        let rules = RuleSet::national_default();
+        let rules = RuleSet::national_default().votes;
         // 8 full + 1 exempted. Absent exempted: denominator 8, 5 in favour pass.
         let roster = cat(vec![full(1, 8), vec![entry(9, Exempted)]]);
         let absent = cat(vec![marks(1, 8, InPerson), vec![mark(9, AbsentWithReason)]]);
