@@ -109,6 +109,7 @@ pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, String> {
             "Vắng không lý do: {}.",
             names(a.names.absent_without_reason.iter().map(|x| x.full_name.clone()))
         )))
+        .add_paragraph(text(a.names.late_and_early().unwrap_or_else(|| "Không có đảng viên đến muộn, về sớm.".into())))
         .add_paragraph(text(format!("Đại biểu cấp trên dự: {}.", names(m.guests.iter().cloned()))))
         .add_paragraph(text(format!("Chủ trì: đồng chí {}. Thư ký: đồng chí {}.", m.chair, m.secretary)))
         .add_paragraph(bold("II. NỘI DUNG"));

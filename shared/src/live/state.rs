@@ -287,8 +287,8 @@ pub enum Refusal {
     ChairOnly,
     #[error("Chỉ thư ký hoặc người chủ trì mới làm được việc này.")]
     SecretaryOnly,
-    #[error("Không có nội dung số {0} trong chương trình.")]
-    NoSuchItem(usize),
+    #[error("Không có nội dung số {item} trong chương trình.")]
+    NoSuchItem { item: usize },
     #[error("Đồng chí này không có trong danh sách đảng viên của chi bộ.")]
     NotOnRoll,
     #[error("Đại biểu cấp trên dự họp không điểm danh cùng chi bộ.")]
@@ -303,14 +303,14 @@ pub enum Refusal {
     NobodyHasFloor,
     #[error("Nội dung không được để trống.")]
     EmptyText,
-    #[error("Nội dung quá dài (tối đa {0} ký tự).")]
-    TextTooLong(usize),
+    #[error("Nội dung quá dài (tối đa {max} ký tự).")]
+    TextTooLong { max: usize },
     #[error("Đã đạt số lượng tối đa cho phép.")]
     TooMany,
     #[error("Đang có một cuộc biểu quyết chưa kết thúc.")]
     VoteInProgress,
-    #[error("Không có cuộc biểu quyết số {0}.")]
-    NoSuchVote(usize),
+    #[error("Không có cuộc biểu quyết số {vote}.")]
+    NoSuchVote { vote: usize },
     #[error("Cuộc biểu quyết đã kết thúc.")]
     VoteClosed,
     #[error("Đồng chí đã biểu quyết rồi.")]
@@ -319,10 +319,17 @@ pub enum Refusal {
         "Đồng chí có mặt sau khi mở biểu quyết nên không có tên trong danh sách biểu quyết lần này."
     )]
     JoinedAfterVoteOpened,
+    #[error("Chỉ ghi giờ đến muộn, về sớm cho đồng chí có mặt.")]
+    TimesNeedPresence,
+    #[error("Giờ về sớm phải sau giờ đến muộn.")]
+    LeftBeforeArrived,
     #[error("Máy chủ đang bận; vui lòng thử lại.")]
     Busy,
     #[error(transparent)]
-    Vote(#[from] VoteRefusal),
+    Vote {
+        #[from]
+        refusal: VoteRefusal,
+    },
 }
 
 fn tally_of(choices: impl Iterator<Item = Choice>) -> VoteTally {
@@ -427,7 +434,7 @@ fn text(s: &str, max: usize) -> Result<String, Refusal> {
         return Err(Refusal::EmptyText);
     }
     if t.chars().count() > max {
-        return Err(Refusal::TextTooLong(max));
+        return Err(Refusal::TextTooLong { max });
     }
     Ok(t.to_string())
 }
@@ -473,7 +480,7 @@ pub fn decide(
         C::MoveTo { item } => {
             chair_only()?;
             if *item >= state.agenda.len() {
-                return Err(Refusal::NoSuchItem(item + 1));
+                return Err(Refusal::NoSuchItem { item: item + 1 });
             }
             if state.floor.is_some() {
                 events.push(Event::FloorEnded { at: now });
@@ -506,7 +513,16 @@ pub fn decide(
             let mut mark = mark.clone();
             mark.reason = mark.reason.trim().to_string();
             if mark.reason.chars().count() > 500 {
-                return Err(Refusal::TextTooLong(500));
+                return Err(Refusal::TextTooLong { max: 500 });
+            }
+            let timed = mark.arrived_late_at.is_some() || mark.left_early_at.is_some();
+            if timed && !mark.presence.is_present() {
+                return Err(Refusal::TimesNeedPresence);
+            }
+            if let (Some(arrived), Some(left)) = (mark.arrived_late_at, mark.left_early_at)
+                && left <= arrived
+            {
+                return Err(Refusal::LeftBeforeArrived);
             }
             events.push(Event::Marked {
                 mark,
@@ -609,7 +625,7 @@ pub fn decide(
             let record = state
                 .votes
                 .get(*vote)
-                .ok_or(Refusal::NoSuchVote(vote + 1))?;
+                .ok_or(Refusal::NoSuchVote { vote: vote + 1 })?;
             if record.closed_at.is_some() {
                 return Err(Refusal::VoteClosed);
             }
@@ -635,7 +651,7 @@ pub fn decide(
             let record = state
                 .votes
                 .get(*vote)
-                .ok_or(Refusal::NoSuchVote(vote + 1))?;
+                .ok_or(Refusal::NoSuchVote { vote: vote + 1 })?;
             if record.closed_at.is_some() {
                 return Err(Refusal::VoteClosed);
             }
@@ -650,7 +666,9 @@ pub fn decide(
         C::EditMinutes { text: t } => {
             secretary_or_chair()?;
             if t.chars().count() > MAX_MINUTES_CHARS {
-                return Err(Refusal::TextTooLong(MAX_MINUTES_CHARS));
+                return Err(Refusal::TextTooLong {
+                    max: MAX_MINUTES_CHARS,
+                });
             }
             events.push(Event::MinutesEdited {
                 text: t.clone(),
@@ -815,6 +833,57 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every refusal reaches its author: each kind must serialize inside a
+    /// `rejected` message (an internally tagged enum cannot carry a bare number).
+    #[test]
+    fn every_refusal_serializes_and_reads_back() {
+        use crate::live::protocol::ServerMessage;
+        let all = [
+            Refusal::NotStarted,
+            Refusal::AlreadyStarted,
+            Refusal::Closed,
+            Refusal::ChairOnly,
+            Refusal::SecretaryOnly,
+            Refusal::NoSuchItem { item: 12 },
+            Refusal::NotOnRoll,
+            Refusal::VisitorNotOnRoll,
+            Refusal::NotPresent,
+            Refusal::AlreadyInQueue,
+            Refusal::NotInQueue,
+            Refusal::NobodyHasFloor,
+            Refusal::EmptyText,
+            Refusal::TextTooLong { max: 500 },
+            Refusal::TooMany,
+            Refusal::VoteInProgress,
+            Refusal::NoSuchVote { vote: 3 },
+            Refusal::VoteClosed,
+            Refusal::AlreadyVoted,
+            Refusal::JoinedAfterVoteOpened,
+            Refusal::TimesNeedPresence,
+            Refusal::LeftBeforeArrived,
+            Refusal::Busy,
+            Refusal::Vote {
+                refusal: VoteRefusal::UpperLevelVisitor,
+            },
+            Refusal::Vote {
+                refusal: VoteRefusal::Probationary {
+                    name: "Lò Văn Pấng".into(),
+                },
+            },
+        ];
+        for reason in all {
+            let message = ServerMessage::Rejected {
+                key: "k".into(),
+                message: reason.to_string(),
+                reason: reason.clone(),
+            };
+            let json = serde_json::to_string(&message)
+                .unwrap_or_else(|e| panic!("{reason:?} cannot be sent: {e}"));
+            let back: ServerMessage = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, message, "{json}");
+        }
+    }
     use crate::meeting::{MeetingKind, standard_agenda};
     use crate::member::PartyStatus;
 
@@ -954,12 +1023,26 @@ mod tests {
         );
         let f = m.attendance_figures();
         assert_eq!((f.present, f.absent_with_reason, f.expected), (9, 1, 10));
+        // Late and early times only for someone present, leaving after arriving.
+        let hm = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let mut late = AttendanceMark::new(MemberId(9), Presence::AbsentWithReason);
+        late.arrived_late_at = Some(hm(14, 20));
+        assert_eq!(
+            run(&mut m, secretary(), Command::Mark { mark: late.clone() }, 2),
+            Err(Refusal::TimesNeedPresence)
+        );
+        late.presence = Presence::InPerson;
+        late.left_early_at = Some(hm(14, 10));
+        assert_eq!(
+            run(&mut m, secretary(), Command::Mark { mark: late.clone() }, 2),
+            Err(Refusal::LeftBeforeArrived)
+        );
 
         // Agenda: forward and back, not past the end.
         run(&mut m, chair(), Command::MoveTo { item: 1 }, 10).unwrap();
         assert_eq!(
             run(&mut m, chair(), Command::MoveTo { item: 99 }, 10),
-            Err(Refusal::NoSuchItem(100))
+            Err(Refusal::NoSuchItem { item: 100 })
         );
         assert_eq!(m.current_item, 1);
 
@@ -1055,11 +1138,15 @@ mod tests {
         let cast = |c| Command::Cast { vote: 0, choice: c };
         assert!(matches!(
             run(&mut m, member(PROBATIONARY.0), cast(Choice::InFavour), 81),
-            Err(Refusal::Vote(VoteRefusal::Probationary { .. }))
+            Err(Refusal::Vote {
+                refusal: VoteRefusal::Probationary { .. }
+            })
         ));
         assert_eq!(
             run(&mut m, visitor(), cast(Choice::InFavour), 81),
-            Err(Refusal::Vote(VoteRefusal::UpperLevelVisitor))
+            Err(Refusal::Vote {
+                refusal: VoteRefusal::UpperLevelVisitor
+            })
         );
         for i in 1..=5 {
             run(&mut m, member(i), cast(Choice::InFavour), 81).unwrap();
@@ -1151,10 +1238,9 @@ mod tests {
         assert!(
             matches!(
                 refused,
-                Err(Refusal::Vote(VoteRefusal::CannotReachThreshold {
-                    required: 5,
-                    ..
-                }))
+                Err(Refusal::Vote {
+                    refusal: VoteRefusal::CannotReachThreshold { required: 5, .. }
+                })
             ),
             "{refused:?}"
         );

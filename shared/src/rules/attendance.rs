@@ -148,6 +148,30 @@ pub struct AttendanceNames {
     pub left_early: Vec<TimedMember>,
 }
 
+impl AttendanceNames {
+    /// The minutes' line on late arrivals and early leaves, e.g. "Đến muộn: đồng
+    /// chí Lò Văn Pấng (14:20). Về sớm: …"; `None` when everyone was on time.
+    pub fn late_and_early(&self) -> Option<String> {
+        let list = |label: &str, who: &[TimedMember]| {
+            (!who.is_empty()).then(|| {
+                let names: Vec<String> = who
+                    .iter()
+                    .map(|t| format!("đồng chí {} ({})", t.full_name, t.at.format("%H:%M")))
+                    .collect();
+                format!("{label}: {}.", names.join(", "))
+            })
+        };
+        let parts: Vec<String> = [
+            list("Đến muộn", &self.arrived_late),
+            list("Về sớm", &self.left_early),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
+
 /// The figures of the minutes' opening (tình hình đảng viên dự họp).
 ///
 /// Always: `total = full + probationary + exempted`,
@@ -432,6 +456,29 @@ mod tests {
 
     fn cat<T>(parts: Vec<Vec<T>>) -> Vec<T> {
         parts.into_iter().flatten().collect()
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn late_and_early_are_named_with_their_times() {
+        let roster = full(1, 3);
+        let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let mut all = marks(1, 3, InPerson);
+        assert_eq!(
+            figures(&roster, &all, &rules()).names.late_and_early(),
+            None
+        );
+        all[0].arrived_late_at = Some(hm(14, 20));
+        all[2].left_early_at = Some(hm(15, 5));
+        let line = figures(&roster, &all, &rules())
+            .names
+            .late_and_early()
+            .unwrap();
+        let (first, third) = (&roster[0].full_name, &roster[2].full_name);
+        assert_eq!(
+            line,
+            format!("Đến muộn: đồng chí {first} (14:20). Về sớm: đồng chí {third} (15:05).")
+        );
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
