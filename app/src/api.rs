@@ -10,7 +10,7 @@ use shared::api::{
 };
 use shared::live::chain::ChainReport;
 use shared::live::minutes::Minutes;
-use shared::meeting::Meeting;
+use shared::meeting::{Meeting, MeetingDraft};
 use shared::member::{Member, MemberDraft};
 use shared::org::OrgEntry;
 use shared::{AccountId, ErrorBody, ErrorDetail, FieldErrors, MeetingId, MemberId, OrgId};
@@ -232,6 +232,19 @@ pub async fn meeting(id: MeetingId) -> Result<Meeting, ApiError> {
 
 pub async fn meetings_of(cell: OrgId) -> Result<Vec<Meeting>, ApiError> {
     get(&format!("/api/organizations/{cell}/meetings")).await
+}
+
+pub async fn create_meeting(cell: OrgId, draft: MeetingDraft) -> Result<Meeting, ApiError> {
+    with_body(
+        "POST",
+        &format!("/api/organizations/{cell}/meetings"),
+        &draft,
+    )
+    .await
+}
+
+pub async fn update_meeting(id: MeetingId, draft: MeetingDraft) -> Result<Meeting, ApiError> {
+    with_body("PUT", &format!("/api/meetings/{id}"), &draft).await
 }
 
 pub async fn verify(id: MeetingId) -> Result<ChainReport, ApiError> {

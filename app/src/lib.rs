@@ -45,7 +45,15 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/org/:id/import") view=|| guarded(pages::import::ImportPage)/>
                     <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
+                    <Route
+                        path=path!("/organizations/:id/meetings/new")
+                        view=|| guarded(pages::meeting::NewMeetingPage)
+                    />
                     <Route path=path!("/meetings/:id") view=|| guarded(pages::room::RoomPage)/>
+                    <Route
+                        path=path!("/meetings/:id/edit")
+                        view=|| guarded(pages::meeting::EditMeetingPage)
+                    />
                     <Route
                         path=path!("/meetings/:id/minutes")
                         view=|| guarded(pages::minutes::MinutesPage)

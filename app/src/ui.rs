@@ -1,12 +1,13 @@
 //! Small building blocks every page uses: loading and error states, form fields.
 
 use crate::api::ApiError;
-use crate::i18n::use_i18n;
+use crate::i18n::{Texts, use_i18n};
 use crate::session::{Phase, use_session};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
-use shared::FieldErrors;
+use shared::{FieldError, FieldErrors};
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn Loading() -> impl IntoView {
@@ -73,7 +74,7 @@ pub fn Field(
     #[prop(optional, into)] key: Option<String>,
     children: Children,
 ) -> impl IntoView {
-    let message = move || errors.with(|e| e.message_for(name).map(str::to_string));
+    let message = move || field_messages(errors, name);
     let key = key.unwrap_or_else(|| name.to_string());
     view! {
         <div class="field" class:invalid=move || message().is_some()>
@@ -84,6 +85,97 @@ pub fn Field(
                 {message}
             </p>
         </div>
+    }
+}
+
+/// Every message for `field`, one a line (an agenda can have several); reactive.
+pub fn field_messages(errors: RwSignal<FieldErrors>, field: &str) -> Option<String> {
+    errors.with(|e| {
+        let all: Vec<&str> =
+            e.0.iter()
+                .filter(|f| f.field == field)
+                .map(|f| f.message.as_str())
+                .collect();
+        (!all.is_empty()).then(|| all.join("\n"))
+    })
+}
+
+/// What a refused form shows: each message at its field (`errors`) and one line
+/// above the button (`message`). The browser's own checks and the server's 422
+/// answers land in the same place.
+#[derive(Debug, Clone, Copy)]
+pub struct FormErrors {
+    pub fields: RwSignal<FieldErrors>,
+    pub message: RwSignal<Option<String>>,
+}
+
+impl Default for FormErrors {
+    fn default() -> Self {
+        FormErrors {
+            fields: RwSignal::new(FieldErrors::default()),
+            message: RwSignal::new(None),
+        }
+    }
+}
+
+impl FormErrors {
+    /// Shows the problems found before sending and moves the focus to the first
+    /// one's field (`f-` + field); true when there are none and the form may go.
+    pub fn check(self, problems: Vec<FieldError>, t: &Texts) -> bool {
+        match problems.first() {
+            Some(first) => {
+                focus(&format!("f-{}", first.field));
+                self.fields.set(FieldErrors(problems));
+                self.message.set(Some(t.form_has_errors.to_string()));
+                false
+            }
+            None => {
+                self.fields.set(FieldErrors::default());
+                self.message.set(None);
+                true
+            }
+        }
+    }
+
+    /// The server's refusal: its field messages at their fields, its message above the button.
+    pub fn refused(self, error: &ApiError, t: &Texts) {
+        self.fields.set(error.fields());
+        self.message.set(Some(error.message(t)));
+    }
+
+    /// Follows `save`: `on_saved` with what the server kept, or its refusal on the form.
+    pub fn follow<I, T>(self, save: Action<I, Result<T, ApiError>>, on_saved: Callback<T>)
+    where
+        I: Send + Sync + 'static,
+        T: Clone + Send + Sync + 'static,
+    {
+        let i18n = use_i18n();
+        Effect::new(move |_| match save.value().get() {
+            Some(Ok(saved)) => on_saved.run(saved),
+            Some(Err(e)) => self.refused(&e, i18n.t()),
+            None => {}
+        });
+    }
+}
+
+/// The submit button of a form, showing that it is saving.
+#[component]
+pub fn SaveButton(#[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button class="button wide" type="submit" disabled=move || pending.get()>
+            {move || if pending.get() { i18n.t().saving } else { i18n.t().save }}
+        </button>
+    }
+}
+
+/// Moves the keyboard focus (and the screen) to the element `id`, if any.
+pub fn focus(id: &str) {
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }
 
@@ -121,6 +213,11 @@ pub fn today() -> NaiveDate {
 /// Dates as Vietnamese write them: 02/09/1985.
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
+}
+
+/// A meeting's start as the schedule shows it: 14:00 · 05/12/2026.
+pub fn format_when(at: NaiveDateTime) -> String {
+    at.format("%H:%M · %d/%m/%Y").to_string()
 }
 
 pub fn format_opt_date(d: Option<NaiveDate>) -> String {

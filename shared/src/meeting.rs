@@ -4,7 +4,7 @@
 
 use crate::error::{FieldError, FieldErrors};
 use crate::ids::{MeetingId, MemberId, OrgId};
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -177,6 +177,34 @@ impl MeetingStatus {
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            MeetingStatus::Scheduled => "Đã đăng ký",
+            MeetingStatus::Live => "Đang họp",
+            MeetingStatus::Closed => "Đã bế mạc",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            MeetingStatus::Scheduled => "Scheduled",
+            MeetingStatus::Live => "In progress",
+            MeetingStatus::Closed => "Closed",
+        }
+    }
+}
+
+/// The title a new registration starts with: the month for a regular (or
+/// combined) meeting, e.g. "Sinh hoạt chi bộ tháng 12/2026"; nothing for a
+/// thematic one, whose title is its theme.
+pub fn default_title(kind: MeetingKind, day: NaiveDate) -> String {
+    match kind {
+        MeetingKind::Thematic => String::new(),
+        MeetingKind::Regular | MeetingKind::Combined => {
+            format!("Sinh hoạt chi bộ tháng {}/{}", day.month(), day.year())
+        }
     }
 }
 
@@ -404,7 +432,6 @@ pub fn standard_agenda(kind: MeetingKind) -> Vec<AgendaItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d)
@@ -541,6 +568,25 @@ mod tests {
             ..draft()
         };
         assert_eq!(in_person.problems(now, &[MemberId(1), MemberId(2)]), vec![]);
+    }
+
+    #[test]
+    fn the_default_title_names_the_month_unless_thematic() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        assert_eq!(
+            default_title(MeetingKind::Regular, day),
+            "Sinh hoạt chi bộ tháng 12/2026"
+        );
+        assert_eq!(
+            default_title(MeetingKind::Combined, day),
+            "Sinh hoạt chi bộ tháng 12/2026"
+        );
+        assert_eq!(default_title(MeetingKind::Thematic, day), "");
+        let march = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        assert_eq!(
+            default_title(MeetingKind::Regular, march),
+            "Sinh hoạt chi bộ tháng 3/2027"
+        );
     }
 
     #[test]

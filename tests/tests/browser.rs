@@ -41,9 +41,9 @@ async fn secretary_sees_the_members_of_cell_a() {
             .unwrap();
         assert_eq!(cards.len(), names.len(), "one card per member");
         // The secretary manages the cell: the buttons and the editor links are there.
-        b.wait_text(".section-head .actions", "Thêm đảng viên")
+        b.wait_text(".members-head .actions", "Thêm đảng viên")
             .await;
-        b.wait_text(".section-head .actions", "Nhập từ CSV").await;
+        b.wait_text(".members-head .actions", "Nhập từ CSV").await;
         b.find(".members a.member-name[href^='/members/']").await;
     })
     .await;
@@ -176,6 +176,10 @@ async fn pages_fit_a_360px_phone() {
             (format!("/org/{cell}"), ".members .member"),
             (format!("/members/{member}"), "#f-full_name"),
             (format!("/org/{cell}/import"), "#f-csv"),
+            (
+                format!("/organizations/{cell}/meetings/new"),
+                ".agenda-item",
+            ),
             ("/account".to_string(), "#f-new_password"),
         ] {
             b.goto(&path).await;

@@ -101,10 +101,10 @@ async fn a_meeting_from_opening_to_minutes() {
     let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
     assert_eq!(me["cell"]["name"], json!(CELL_B));
     let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
-    let (_, member_name) = member(&server, "dv.b05").await;
+    let (member_id, member_name) = member(&server, "dv.b05").await;
     let (absent_id, absent_name) = member(&server, "dv.b11").await;
 
-    // Registered through the API with the chair's cookie (the form is not in the app yet).
+    // Registered through the API with the chair's cookie (the form has its own test, meetings.rs).
     let draft = json!({
         "kind": "regular",
         "title": "Sinh hoạt chi bộ thường kỳ tháng 12",
@@ -147,15 +147,27 @@ async fn a_meeting_from_opening_to_minutes() {
         member.set_width(360).await;
         fits(&member, "the room at 360 px").await;
 
-        // Check-ins, then the chair marks the rest.
-        member.click("#btn-checkin").await;
-        probationary.click("#btn-checkin").await;
-        chair.click("#btn-checkin").await;
-        member.find(".ok-line").await;
+        // Check-ins, then the chair marks the rest. A reason the chair is
+        // typing survives the others' check-ins arriving meanwhile.
         let absent_row = format!("li.roll-row[data-member='{absent_id}']");
+        let member_row = format!("li.roll-row[data-member='{member_id}']");
         chair
             .type_into(&format!("{absent_row} input.reason"), "Đi công tác")
             .await;
+        member.click("#btn-checkin").await;
+        probationary.click("#btn-checkin").await;
+        member.find(".ok-line").await;
+        chair
+            .find(&format!("{member_row}[data-present='true']"))
+            .await;
+        let typed = chair
+            .find(&format!("{absent_row} input.reason"))
+            .await
+            .prop("value")
+            .await
+            .expect("the reason box");
+        assert_eq!(typed.as_deref(), Some("Đi công tác"), "the typing was kept");
+        chair.click("#btn-checkin").await;
         chair
             .click(&format!(
                 "{absent_row} button[data-presence='absent_with_reason']"
@@ -179,6 +191,20 @@ async fn a_meeting_from_opening_to_minutes() {
         for b in [&chair, &visitor] {
             b.wait_text("#figures", "11/12").await;
         }
+
+        // dv.b05 came late: the chair records the time on the roll, for all to see.
+        chair.click(&format!("{member_row} .btn-late")).await;
+        chair
+            .eval(&format!(
+                "const i = document.querySelector(\"{member_row} .timed-at\");
+                 i.value = '14:20'; i.dispatchEvent(new Event('input'));"
+            ))
+            .await;
+        chair.click(&format!("{member_row} .btn-timed-save")).await;
+        for b in [&chair, &visitor] {
+            b.wait_text(&member_row, "đến muộn lúc 14:20").await;
+        }
+        chair.wait_text("#figures", "11/12").await;
 
         // The agenda moves on for everyone.
         chair.click("#btn-next").await;
@@ -313,6 +339,12 @@ async fn a_meeting_from_opening_to_minutes() {
         chair.wait_text("#min-attendance", "11/12").await;
         chair.wait_text("#min-absent-reason", &absent_name).await;
         chair.wait_text("#min-absent-reason", "Đi công tác").await;
+        chair
+            .wait_text(
+                "#min-late-early",
+                &format!("Đến muộn: đồng chí {member_name} (14:20)"),
+            )
+            .await;
         chair.wait_text("#minutes .speakers", &member_name).await;
         chair.wait_text("#min-votes", "tán thành 6/11").await;
         chair.wait_text("#min-digest", "Mã kiểm chứng").await;

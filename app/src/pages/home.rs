@@ -2,6 +2,7 @@
 
 use crate::api;
 use crate::i18n::use_i18n;
+use crate::pages::meeting::MeetingCard;
 use crate::ui::loaded;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -126,7 +127,6 @@ fn Meetings(meetings: Vec<Meeting>, cells: Vec<OrgEntry>) -> impl IntoView {
             .iter()
             .find(|c| c.org.id == m.cell_id)
             .map(|c| c.org.name.clone())
-            .unwrap_or_default()
     };
     view! {
         <h2>{move || i18n.t().upcoming_title}</h2>
@@ -138,24 +138,8 @@ fn Meetings(meetings: Vec<Meeting>, cells: Vec<OrgEntry>) -> impl IntoView {
                     {meetings
                         .into_iter()
                         .map(|m| {
-                            let kind = m.draft.kind;
-                            let mode = m.draft.mode;
-                            let when = m.draft.starts_at.format("%H:%M · %d/%m/%Y").to_string();
-                            let cell = cell_name(&m);
-                            view! {
-                                <li class="card meeting">
-                                    <p class="when">{when}</p>
-                                    <p class="title">
-                                        <A href=format!("/meetings/{}", m.id)>{m.draft.title}</A>
-                                    </p>
-                                    <p class="muted">
-                                        {move || i18n.pick(kind.label_vi(), kind.label_en())} " · "
-                                        {move || i18n.pick(mode.label_vi(), mode.label_en())}
-                                    </p>
-                                    <p class="muted">{cell}</p>
-                                    {(!m.draft.place.is_empty()).then(|| view! { <p>{m.draft.place}</p> })}
-                                </li>
-                            }
+                            let cell_name = cell_name(&m);
+                            view! { <MeetingCard meeting=m cell_name/> }
                         })
                         .collect_view()}
                 </ul>

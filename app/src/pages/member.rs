@@ -4,7 +4,7 @@
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::pages::org::{bad_address, param_id};
-use crate::ui::{Field, FormMessage, format_date, loaded, today};
+use crate::ui::{Field, FormErrors, FormMessage, SaveButton, format_date, loaded, today};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -13,7 +13,6 @@ use shared::api::empty_member_draft;
 use shared::import::parse_date;
 use shared::member::{CellRole, Gender, Member, MemberDraft, PartyStatus};
 use shared::{FieldError, FieldErrors, MemberId, OrgId};
-use wasm_bindgen::JsCast;
 
 pub type SaveAction = Action<MemberDraft, Result<Member, ApiError>>;
 
@@ -102,17 +101,9 @@ pub fn MemberForm(
     let status = RwSignal::new(initial.status);
     let role = RwSignal::new(initial.role);
     let card_number = RwSignal::new(initial.card_number.unwrap_or_default());
-    let errors = RwSignal::new(FieldErrors::default());
-    let message = RwSignal::new(None::<String>);
-
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(member)) => on_saved.run(member),
-        Some(Err(e)) => {
-            errors.set(e.fields());
-            message.set(Some(e.message(i18n.t())));
-        }
-        None => {}
-    });
+    let form = FormErrors::default();
+    let errors = form.fields;
+    form.follow(save, on_saved);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -145,13 +136,7 @@ pub fn MemberForm(
         {
             problems.append(&mut found);
         }
-        if let Some(first) = problems.first() {
-            focus(&format!("f-{}", first.field));
-            errors.set(FieldErrors(problems));
-            message.set(Some(i18n.t().form_has_errors.to_string()));
-        } else {
-            errors.set(FieldErrors::default());
-            message.set(None);
+        if form.check(problems, i18n.t()) {
             save.dispatch_local(draft);
         }
     };
@@ -248,10 +233,8 @@ pub fn MemberForm(
                     bind:value=card_number
                 />
             </Field>
-            <FormMessage message=message/>
-            <button class="button wide" type="submit" disabled=move || save.pending().get()>
-                {move || if save.pending().get() { t().saving } else { t().save }}
-            </button>
+            <FormMessage message=form.message/>
+            <SaveButton pending=save.pending()/>
         </form>
     }
 }
@@ -276,14 +259,5 @@ fn DateField(
                 bind:value=value
             />
         </Field>
-    }
-}
-
-fn focus(id: &str) {
-    if let Some(el) = document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
     }
 }

@@ -108,6 +108,7 @@ fn MinutesDoc(m: Minutes) -> impl IntoView {
             <p>{format!("Đảng viên có mặt: {present_names}.")}</p>
             <p id="min-absent-reason">{format!("Vắng có lý do: {}{}", f.absent_with_reason, if absent_reason.is_empty() { String::new() } else { format!(" — {absent_reason}") })}.</p>
             <p id="min-absent-no-reason">{format!("Vắng không lý do: {}{}", f.absent_without_reason, if absent_no_reason.is_empty() { String::new() } else { format!(" — {absent_no_reason}") })}.</p>
+            {n.late_and_early().map(|line| view! { <p id="min-late-early">{line}</p> })}
             <p>{format!("Khách mời, đại biểu cấp trên: {}.", if m.guests.is_empty() { "không".to_string() } else { m.guests.join(", ") })}</p>
             <p>{format!("Chủ trì: đồng chí {}. Thư ký: đồng chí {}.", m.chair, m.secretary)}</p>
             <p class="muted">{f.explanation.clone()}</p>

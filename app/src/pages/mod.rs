@@ -5,6 +5,7 @@ pub mod admin;
 pub mod home;
 pub mod import;
 pub mod login;
+pub mod meeting;
 pub mod member;
 pub mod minutes;
 pub mod org;

@@ -3,6 +3,7 @@
 
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
+use crate::pages::meeting::MeetingCard;
 use crate::session::use_session;
 use crate::ui::{format_opt_date, loaded};
 use leptos::prelude::*;
@@ -153,37 +154,38 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
-        {kind.holds_members().then(|| view! { <CellMeetings cell=org.id/> })}
+        {kind.holds_members().then(|| view! { <CellMeetings cell=org.id access/> })}
         {kind.holds_members().then(|| view! { <CellMembers cell=org.id access/> })}
     }
 }
 
-/// Lịch sinh hoạt: the cell's registered meetings, each opening its room.
+/// Lịch sinh hoạt: the cell's registered meetings, each opening its room; for
+/// those who manage the cell, the way to register one and to change it.
 #[component]
-fn CellMeetings(cell: OrgId) -> impl IntoView {
+fn CellMeetings(cell: OrgId, access: Access) -> impl IntoView {
     let i18n = use_i18n();
     let meetings = LocalResource::new(move || api::meetings_of(cell));
+    let manage = access == Access::Manage;
     view! {
-        <h2>{move || i18n.t().meetings_schedule}</h2>
+        <div class="section-head">
+            <h2>{move || i18n.t().meetings_schedule}</h2>
+            {manage.then(|| view! {
+                <div class="actions">
+                    <A href=format!("/organizations/{cell}/meetings/new") attr:class="button" attr:id="btn-new-meeting">
+                        {move || i18n.t().register_meeting}
+                    </A>
+                </div>
+            })}
+        </div>
         {loaded(meetings, move |list| {
             if list.is_empty() {
                 return view! { <p class="empty">{move || i18n.t().no_meetings}</p> }.into_any();
             }
             view! {
-                <ul class="link-list cell-meetings">
+                <ul class="meetings cell-meetings">
                     {list
                         .into_iter()
-                        .map(|m| {
-                            let when = m.draft.starts_at.format("%H:%M · %d/%m/%Y").to_string();
-                            view! {
-                                <li>
-                                    <A href=format!("/meetings/{}", m.id)>
-                                        <span class="name">{m.draft.title}</span>
-                                        <span class="count">{when}</span>
-                                    </A>
-                                </li>
-                            }
-                        })
+                        .map(|m| view! { <MeetingCard meeting=m cell_name=None manage/> })
                         .collect_view()}
                 </ul>
             }
@@ -199,7 +201,7 @@ fn CellMembers(cell: OrgId, access: Access) -> impl IntoView {
     let members = LocalResource::new(move || api::members_of(cell));
     let manage = access == Access::Manage;
     view! {
-        <div class="section-head">
+        <div class="section-head members-head">
             <h2>{move || i18n.t().members_title}</h2>
             {manage.then(|| view! {
                 <div class="actions">

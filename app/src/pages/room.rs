@@ -6,16 +6,19 @@
 use crate::api;
 use crate::i18n::{I18n, Texts, use_i18n};
 use crate::live::{self, Pending};
+use crate::pages::meeting::JoinButton;
 use crate::pages::org::{bad_address, param_id};
 use crate::ui::loaded;
+use chrono::NaiveTime;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::MeetingId;
+use shared::access::Access;
 use shared::live::chain::ChainReport;
 use shared::live::protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage};
 use shared::live::state::{Caller, Choice, Command, LiveState, Phase, Speaker, Task, decide};
-use shared::meeting::Meeting;
-use shared::rules::attendance::{AttendanceMark, Presence};
+use shared::meeting::{Meeting, MeetingStatus};
+use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
 use shared::rules::vote::{Ballot, VoteKind};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -38,6 +41,9 @@ pub fn RoomPage() -> impl IntoView {
     view! { <section class="page room">{loaded(meeting, |m| view! { <Room meeting=m/> })}</section> }
 }
 
+/// Seconds between two pings on a quiet socket.
+const KEEPALIVE_SECS: u64 = 25;
+
 /// The state of the link to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Link {
@@ -52,6 +58,8 @@ struct Conn {
     ws: Option<WebSocket>,
     attempt: u32,
     retry: Option<leptos::leptos_dom::helpers::TimeoutHandle>,
+    /// The keepalive: a ping every 25 s while the socket is open.
+    ping: Option<leptos::leptos_dom::helpers::IntervalHandle>,
     disposed: bool,
     on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
     on_close: Option<Closure<dyn FnMut(CloseEvent)>>,
@@ -112,6 +120,7 @@ impl Live {
                 },
                 true,
             );
+            self.keep_alive();
         });
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             if let Some(text) = e.data().as_string()
@@ -121,7 +130,12 @@ impl Live {
             }
         });
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_| {
-            self.conn.update_value(|c| c.ws = None);
+            self.conn.update_value(|c| {
+                c.ws = None;
+                if let Some(ping) = c.ping.take() {
+                    ping.clear();
+                }
+            });
             self.link.set(Link::Down);
             self.schedule_retry();
         });
@@ -142,12 +156,33 @@ impl Live {
             if let Some(handle) = c.retry.take() {
                 handle.clear();
             }
+            if let Some(ping) = c.ping.take() {
+                ping.clear();
+            }
             if let Some(ws) = c.ws.take() {
                 ws.set_onopen(None);
                 ws.set_onmessage(None);
                 ws.set_onclose(None);
                 let _ = ws.close();
             }
+        });
+    }
+
+    /// Pings every 25 s while connected, so proxies and the server do not take
+    /// a quiet room for a dead one. Cleared when the socket closes or is dropped.
+    fn keep_alive(self) {
+        let handle = set_interval_with_handle(
+            move || {
+                self.send_raw(&ClientMessage::Ping, true);
+            },
+            Duration::from_secs(KEEPALIVE_SECS),
+        )
+        .ok();
+        self.conn.update_value(|c| {
+            if let Some(old) = c.ping.take() {
+                old.clear();
+            }
+            c.ping = handle;
         });
     }
 
@@ -356,14 +391,36 @@ fn Room(meeting: Meeting) -> impl IntoView {
         .to_string();
     let place = meeting.draft.place.clone();
     let id = meeting.id;
+    // Those who manage the cell may still change a registration that has not opened.
+    let manages = RwSignal::new(false);
+    if meeting.status == MeetingStatus::Scheduled {
+        let cell = meeting.cell_id;
+        leptos::task::spawn_local(async move {
+            if let Ok(detail) = api::organization(cell).await {
+                manages.try_set(detail.access >= Access::Manage);
+            }
+        });
+    }
+    let phase = Memo::new(move |_| live.phase());
+    let editable = move || manages.get() && matches!(phase.get(), None | Some(Phase::NotStarted));
     view! {
         <header class="room-head">
             <h1 id="room-title">{meeting.draft.title.clone()}</h1>
             <p class="muted">{when} {(!place.is_empty()).then(|| format!(" · {place}"))}</p>
             <LinkStatus live/>
+            <div class="actions">
+                <JoinButton link=meeting.draft.video_link.clone()/>
+                <Show when=editable>
+                    <A href=format!("/meetings/{id}/edit") attr:class="button secondary edit-meeting">
+                        {move || i18n.t().edit_registration}
+                    </A>
+                </Show>
+            </div>
         </header>
         <Flash live/>
-        {move || match live.phase() {
+        // Only a change of phase rebuilds the room: every other event updates
+        // the panels in place, so what is being typed in them stays.
+        {move || match phase.get() {
             None => view! { <p class="loading" role="status">{move || i18n.t().live_connecting}</p> }.into_any(),
             Some(Phase::NotStarted) => view! { <NotStarted live/> }.into_any(),
             Some(Phase::InProgress) => view! { <InProgress live/> }.into_any(),
@@ -990,17 +1047,9 @@ fn AttendancePanel(live: Live) -> impl IntoView {
         live.state
             .with(|s| s.as_ref().map(|s| s.attendance_figures()))
     };
-    let rows = move || {
-        live.state.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.roll
-                        .iter()
-                        .map(|r| (r.clone(), s.mark_of(r.member_id).cloned()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
+    let roll = move || {
+        live.state
+            .with(|s| s.as_ref().map(|s| s.roll.clone()).unwrap_or_default())
     };
     view! {
         <div id="attendance" class="card live-card">
@@ -1016,74 +1065,240 @@ fn AttendancePanel(live: Live) -> impl IntoView {
                 }
             })}
             <ul class="roll">
-                {move || rows().into_iter().map(|(entry, mark)| view! { <RollRow live entry mark/> }).collect_view()}
+                // Keyed by member: a row, and what is being typed in it, outlives
+                // every event that is not about its member.
+                <For
+                    each=roll
+                    key=|entry| entry.member_id
+                    children=move |entry| view! { <RollRow live entry/> }
+                />
             </ul>
         </div>
     }
 }
 
+/// A time recorded on a present member's mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timed {
+    /// Đến muộn.
+    Late,
+    /// Về sớm.
+    Early,
+}
+
+impl Timed {
+    fn get(self, mark: &AttendanceMark) -> Option<NaiveTime> {
+        match self {
+            Timed::Late => mark.arrived_late_at,
+            Timed::Early => mark.left_early_at,
+        }
+    }
+
+    fn set(self, mark: &mut AttendanceMark, at: Option<NaiveTime>) {
+        match self {
+            Timed::Late => mark.arrived_late_at = at,
+            Timed::Early => mark.left_early_at = at,
+        }
+    }
+}
+
+/// What the roll says of a mark: presence, reason, late arrival, early leave.
+fn mark_text(mark: Option<&AttendanceMark>, t: &Texts) -> String {
+    let Some(mark) = mark else {
+        return t.live_unmarked.to_string();
+    };
+    let mut text = mark.presence.label_vi().to_string();
+    if mark.presence == Presence::AbsentWithReason && !mark.reason.is_empty() {
+        text.push_str(&format!(": {}", mark.reason));
+    }
+    if mark.presence.is_present() {
+        for (at, words) in [
+            (mark.arrived_late_at, t.late_at),
+            (mark.left_early_at, t.early_at),
+        ] {
+            if let Some(at) = at {
+                text.push_str(&format!(" · {words} {}", at.format("%H:%M")));
+            }
+        }
+    }
+    text
+}
+
 #[component]
-fn RollRow(
-    live: Live,
-    entry: shared::rules::attendance::RosterEntry,
-    mark: Option<AttendanceMark>,
-) -> impl IntoView {
+fn RollRow(live: Live, entry: RosterEntry) -> impl IntoView {
     let i18n = use_i18n();
     let member = entry.member_id;
-    let reason = RwSignal::new(mark.as_ref().map(|m| m.reason.clone()).unwrap_or_default());
-    let label = mark
-        .as_ref()
-        .map(|m| m.presence.label_vi().to_string())
-        .unwrap_or_else(|| i18n.t().live_unmarked.to_string());
-    let present = mark.as_ref().is_some_and(|m| m.presence.is_present());
+    // Only this member's mark: an event about anyone else changes nothing here.
+    let mark = Memo::new(move |_| {
+        live.state
+            .with(|s| s.as_ref().and_then(|s| s.mark_of(member).cloned()))
+    });
+    let marked = Memo::new(move |_| mark.with(Option::is_some));
+    let present =
+        Memo::new(move |_| mark.with(|m| m.as_ref().is_some_and(|m| m.presence.is_present())));
+    let saved_reason =
+        Memo::new(move |_| mark.with(|m| m.as_ref().map(|m| m.reason.clone()).unwrap_or_default()));
+    let reason = RwSignal::new(saved_reason.get_untracked());
+    // A reason recorded (here or by someone else) replaces what the box shows.
+    Effect::watch(
+        move || saved_reason.get(),
+        move |saved, _, _| reason.set(saved.clone()),
+        false,
+    );
     let set = move |presence: Presence| {
-        let mut mark = AttendanceMark::new(member, presence);
+        let mut new = AttendanceMark::new(member, presence);
         if presence == Presence::AbsentWithReason {
-            mark.reason = reason.get_untracked();
+            new.reason = reason.get_untracked();
         }
-        live.run(Command::Mark { mark });
+        // Still present (in the room or online): a recorded late arrival or early leave stays.
+        if presence.is_present()
+            && let Some(old) = mark.get_untracked()
+        {
+            new.arrived_late_at = old.arrived_late_at;
+            new.left_early_at = old.left_early_at;
+        }
+        live.run(Command::Mark { mark: new });
     };
     let status = entry.status;
-    let marked = mark.is_some();
+    let t = move || i18n.t();
     view! {
-        <li class="roll-row" data-member=member.to_string() data-marked=mark.is_some().to_string() data-present=present.to_string()>
+        <li
+            class="roll-row"
+            data-member=member.to_string()
+            data-marked=move || marked.get().to_string()
+            data-present=move || present.get().to_string()
+        >
             <p>
                 <strong>{entry.full_name.clone()}</strong>
                 {(status != shared::member::PartyStatus::Full).then(|| view! { <span class="tag">{status.label_vi()}</span> })}
             </p>
-            <p class="muted">{label}</p>
+            <p class="muted mark-text">{move || mark.with(|m| mark_text(m.as_ref(), t()))}</p>
             <Show when=move || live.keeps_minutes() && live.in_progress()>
-                <details class="mark" open=!marked>
-                <summary>{move || i18n.t().mark_change}</summary>
+                // Open while the member is unmarked; closes once marked, then stays as the secretary leaves it.
+                <details class="mark" open=move || !marked.get()>
+                <summary>{move || t().mark_change}</summary>
                 <div class="mark-buttons">
                     <button class="button small" data-presence="in_person" on:click=move |_| set(Presence::InPerson)>
-                        {move || i18n.t().mark_in_person}
+                        {move || t().mark_in_person}
                     </button>
                     <button class="button small secondary" data-presence="online" on:click=move |_| set(Presence::Online)>
-                        {move || i18n.t().mark_online}
+                        {move || t().mark_online}
                     </button>
                     <button class="button small secondary" data-presence="absent_with_reason" on:click=move |_| set(Presence::AbsentWithReason)>
-                        {move || i18n.t().mark_absent_reason}
+                        {move || t().mark_absent_reason}
                     </button>
                     <button class="button small secondary" data-presence="absent_without_reason" on:click=move |_| set(Presence::AbsentWithoutReason)>
-                        {move || i18n.t().mark_absent_no_reason}
+                        {move || t().mark_absent_no_reason}
                     </button>
                     <input
                         class="reason"
-                        aria-label=move || i18n.t().mark_reason
-                        placeholder=move || i18n.t().mark_reason
+                        aria-label=move || t().mark_reason
+                        placeholder=move || t().mark_reason
                         prop:value=move || reason.get()
                         on:input=move |ev| reason.set(event_target_value(&ev))
                     />
                 </div>
                 </details>
+                <Show when=move || present.get()>
+                    <TimedMarks live member mark/>
+                </Show>
             </Show>
-            <Show when=move || live.is_chair() && present>
+            <Show when=move || live.is_chair() && present.get()>
                 <button class="button small secondary btn-give" on:click=move |_| { live.run(Command::GiveFloor { speaker: Speaker::Member(member) }); }>
-                    {move || i18n.t().live_give_floor}
+                    {move || t().live_give_floor}
                 </button>
             </Show>
         </li>
+    }
+}
+
+/// Đến muộn lúc … / về sớm lúc …: the secretary or the chair records the time
+/// (now, unless changed) on a present member's mark.
+#[component]
+fn TimedMarks(
+    live: Live,
+    member: shared::MemberId,
+    mark: Memo<Option<AttendanceMark>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    let editing = RwSignal::new(None::<Timed>);
+    let at = RwSignal::new(String::new());
+    let bad = RwSignal::new(false);
+    let start = move |which: Timed| {
+        let recorded = mark.with_untracked(|m| m.as_ref().and_then(|m| which.get(m)));
+        let time = recorded.unwrap_or_else(|| live::now_local().time());
+        at.set(time.format("%H:%M").to_string());
+        bad.set(false);
+        editing.set(Some(which));
+    };
+    let record = move |value: Option<NaiveTime>| {
+        let (Some(which), Some(mut new)) = (editing.get_untracked(), mark.get_untracked()) else {
+            return;
+        };
+        which.set(&mut new, value);
+        if live.run(Command::Mark { mark: new }) {
+            editing.set(None);
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = at.get_untracked();
+        let text = text.trim();
+        match NaiveTime::parse_from_str(text, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+        {
+            Ok(time) => {
+                bad.set(false);
+                record(Some(time));
+            }
+            Err(_) => bad.set(true),
+        }
+    };
+    let input_id = format!("timed-{member}");
+    view! {
+        <div class="timed">
+            <div class="mark-buttons">
+                <button class="button small secondary btn-late" aria-pressed=move || (editing.get() == Some(Timed::Late)).to_string() on:click=move |_| start(Timed::Late)>
+                    {move || t().mark_late}
+                </button>
+                <button class="button small secondary btn-early" aria-pressed=move || (editing.get() == Some(Timed::Early)).to_string() on:click=move |_| start(Timed::Early)>
+                    {move || t().mark_early}
+                </button>
+            </div>
+            {move || editing.get().map(|which| {
+                let label = match which {
+                    Timed::Late => t().late_at,
+                    Timed::Early => t().early_at,
+                };
+                let recorded = mark.with(|m| m.as_ref().and_then(|m| which.get(m)).is_some());
+                let input_id = input_id.clone();
+                view! {
+                    <form class="timed-form" on:submit=save>
+                        <label for=input_id.clone()>{label}</label>
+                        <input
+                            id=input_id
+                            class="timed-at"
+                            type="time"
+                            prop:value=move || at.get()
+                            on:input=move |ev| at.set(event_target_value(&ev))
+                        />
+                        <button type="submit" class="button small btn-timed-save">{move || t().mark_time_save}</button>
+                        {recorded.then(|| view! {
+                            <button type="button" class="button small secondary btn-timed-clear" on:click=move |_| record(None)>
+                                {move || t().mark_time_clear}
+                            </button>
+                        })}
+                        <button type="button" class="button small secondary" on:click=move |_| editing.set(None)>
+                            {move || t().cancel}
+                        </button>
+                        <Show when=move || bad.get()>
+                            <p class="field-error">{move || t().mark_time_bad}</p>
+                        </Show>
+                    </form>
+                }
+            })}
+        </div>
     }
 }
 
