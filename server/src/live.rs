@@ -469,6 +469,9 @@ pub async fn socket(
     let room = state.live.room(&state.store, &meeting).await?;
     let store = state.store.clone();
     let account = user.account.id;
+    // A visitor is named on the record by their account, whatever the client says.
+    let visitor_name = matches!(caller.speaker, Speaker::Visitor(_))
+        .then(|| user.account.display_name.clone().into_boxed_str());
     let shutdown = state.live.shutdown.subscribe();
     Ok(ws
         // Small buffers: tens of thousands of phones stay connected at once.
@@ -477,7 +480,14 @@ pub async fn socket(
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
         .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| run_socket(socket, room, store, caller, account, shutdown)))
+        .on_upgrade(move |socket| {
+            let who = Who {
+                caller,
+                account,
+                visitor_name,
+            };
+            run_socket(socket, room, store, who, shutdown)
+        }))
 }
 
 async fn send(socket: &mut WebSocket, message: &ServerMessage) -> bool {
@@ -494,16 +504,28 @@ fn error(code: &str, message: impl Into<String>) -> ServerMessage {
     }
 }
 
+/// Who is on the other end of a socket.
+struct Who {
+    caller: Caller,
+    account: shared::AccountId,
+    /// The account's name, for a visitor only.
+    visitor_name: Option<Box<str>>,
+}
+
 /// One task per connected participant, alive for hours: the rare, large
 /// futures (welcome, command, snapshot) are boxed so the task itself stays small.
 async fn run_socket(
     mut socket: WebSocket,
     room: Arc<Room>,
     store: Store,
-    caller: Caller,
-    account: shared::AccountId,
+    who: Who,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let Who {
+        caller,
+        account,
+        visitor_name,
+    } = who;
     let mut rx = room.tx.subscribe();
     // Events up to here were sent in the welcome; later batches go out as they come.
     let mut sent_up_to: Option<u64> = None;
@@ -534,7 +556,10 @@ async fn run_socket(
                             }
                         }
                     }
-                    Ok(ClientMessage::Command { key, command }) => {
+                    Ok(ClientMessage::Command { key, mut command }) => {
+                        if let Command::VisitorArrives { name } = &mut command {
+                            *name = visitor_name.as_deref().unwrap_or_default().to_string();
+                        }
                         if sent_up_to.is_none() {
                             error("hello_first", "Cần gửi lời chào (hello) trước khi gửi thao tác.")
                         } else if key.is_empty() || key.chars().count() > MAX_KEY_CHARS {

@@ -210,6 +210,17 @@ async fn a_meeting_held_over_websockets(b: Backend) {
             .await["type"],
         "accepted"
     );
+    let r = visitor
+        .command(
+            "v-arrive",
+            json!({"type": "visitor_arrives", "name": "Tên tự đặt"}),
+        )
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let r = member
+        .command("m-arrive", json!({"type": "visitor_arrives", "name": "x"}))
+        .await;
+    assert_eq!(r["reason"]["code"], "visitors_only");
     assert_eq!(visitor.command("v-op", json!({"type": "opine", "text": "Đề nghị chi bộ chú ý công tác phát triển đảng viên.", "on_behalf_of": null})).await["type"], "accepted");
 
     // Bad input reaches only its sender, and the connection continues.
@@ -235,7 +246,8 @@ async fn a_meeting_held_over_websockets(b: Backend) {
             json!({"type": "cast", "vote": 0, "choice": "in_favour"}),
         )
         .await;
-    assert_eq!(r["reason"]["code"], "probationary");
+    assert_eq!(r["reason"]["code"], "vote");
+    assert_eq!(r["reason"]["refusal"]["code"], "probationary");
     assert!(r["message"].as_str().unwrap().contains("dự bị"));
     let r = visitor
         .command(
@@ -243,7 +255,8 @@ async fn a_meeting_held_over_websockets(b: Backend) {
             json!({"type": "cast", "vote": 0, "choice": "in_favour"}),
         )
         .await;
-    assert_eq!(r["reason"]["code"], "upper_level_visitor");
+    assert_eq!(r["reason"]["code"], "vote");
+    assert_eq!(r["reason"]["refusal"]["code"], "upper_level_visitor");
     for (c, key) in [(&mut chair, "c-cast"), (&mut member, "m-cast")] {
         assert_eq!(
             c.command(
@@ -364,6 +377,10 @@ async fn a_meeting_held_over_websockets(b: Backend) {
             .any(|o| o["upper_level"] == true)
     );
     assert_eq!(m["guests"][0], "Trịnh Minh Tuấn");
+    assert!(
+        !m.to_string().contains("Tên tự đặt"),
+        "the account names the visitor"
+    );
     assert_eq!(m["votes"][0]["in_favour"], 2);
     assert_eq!(m["digest"], report["digest"]);
     for doc in ["minutes.docx", "resolution.docx"] {

@@ -242,6 +242,11 @@ async fn a_meeting_from_opening_to_minutes() {
             b.wait_text("#opinions", "bám sát chỉ đạo").await;
         }
         chair.wait_text("#opinions", "Đại biểu cấp trên").await;
+        // The visitor's arrival was recorded by the app, with the account's name.
+        chair
+            .wait_text("#opinions", "Trịnh Minh Tuấn (Đại biểu cấp trên)")
+            .await;
+        member.wait_text("#visitors", "Trịnh Minh Tuấn").await;
         chair.click("#btn-end-floor").await;
         chair.wait_text("#floor", "Chưa có ai phát biểu").await;
 

@@ -78,6 +78,8 @@ struct Live {
     flash: RwSignal<Option<String>>,
     conn: StoredValue<Conn, LocalStorage>,
     i18n: I18n,
+    /// The account's name, sent when an upper-level visitor's arrival is recorded.
+    my_name: StoredValue<String>,
 }
 
 impl Live {
@@ -91,6 +93,12 @@ impl Live {
             flash: RwSignal::new(None),
             conn: StoredValue::new_local(Conn::default()),
             i18n: use_i18n(),
+            my_name: StoredValue::new(
+                crate::session::use_session()
+                    .me()
+                    .map(|m| m.account.display_name)
+                    .unwrap_or_default(),
+            ),
         }
     }
 
@@ -256,10 +264,37 @@ impl Live {
                 self.apply_events(&events);
             }
             ServerMessage::Snapshot { state } => self.state.set(Some(*state)),
-            ServerMessage::Accepted { key, .. } => self.settle(&key, None),
-            ServerMessage::Rejected { key, message, .. } => self.settle(&key, Some(message)),
-            ServerMessage::Error { message, .. } => self.flash.set(Some(message)),
-            ServerMessage::Pong => {}
+            ServerMessage::Accepted { key, .. } => return self.settle(&key, None),
+            ServerMessage::Rejected { key, message, .. } => {
+                return self.settle(&key, Some(message));
+            }
+            ServerMessage::Error { message, .. } => return self.flash.set(Some(message)),
+            ServerMessage::Pong => return,
+        }
+        self.note_arrival();
+    }
+
+    /// An upper-level visitor's arrival goes on the record once the meeting is
+    /// under way (also when they joined before it opened).
+    fn note_arrival(self) {
+        let Some(Caller {
+            speaker: Speaker::Visitor(me),
+            ..
+        }) = self.you.get_untracked()
+        else {
+            return;
+        };
+        let due = self.state.with_untracked(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.phase == Phase::InProgress && s.visitor(me).is_none())
+        });
+        let waiting = self.outbox.with_untracked(|o| {
+            o.iter()
+                .any(|p| matches!(p.command, Command::VisitorArrives { .. }))
+        });
+        if due && !waiting {
+            let name = self.my_name.get_value();
+            self.run(Command::VisitorArrives { name });
         }
     }
 
@@ -364,7 +399,10 @@ fn name_of(state: &LiveState, speaker: Speaker, t: &Texts) -> String {
             .roll_entry(m)
             .map(|r| r.full_name.clone())
             .unwrap_or_else(|| format!("#{m}")),
-        Speaker::Visitor(a) => format!("{} (#{a})", t.upper_level_guest),
+        Speaker::Visitor(a) => match state.visitor(a) {
+            Some(v) => format!("{} ({})", v.name, t.upper_level_guest),
+            None => format!("{} (#{a})", t.upper_level_guest),
+        },
     }
 }
 
@@ -1064,6 +1102,18 @@ fn AttendancePanel(live: Live) -> impl IntoView {
                     <p class=quality>{f.explanation.clone()}</p>
                 }
             })}
+            {move || {
+                let names = live.state.with(|s| {
+                    s.as_ref()
+                        .map(|s| s.visitors.iter().map(|v| v.name.clone()).collect::<Vec<_>>())
+                        .unwrap_or_default()
+                });
+                (!names.is_empty()).then(|| view! {
+                    <p id="visitors" class="muted">
+                        {format!("{}: {}", i18n.t().upper_level_guest, names.join(", "))}
+                    </p>
+                })
+            }}
             <ul class="roll">
                 // Keyed by member: a row, and what is being typed in it, outlives
                 // every event that is not about its member.

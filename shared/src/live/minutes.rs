@@ -105,10 +105,10 @@ fn speaker_name(state: &LiveState, names: &Names, s: Speaker) -> String {
             .roll_entry(m)
             .map(|r| r.full_name.clone())
             .unwrap_or_else(|| format!("Đảng viên #{m}")),
-        Speaker::Visitor(a) => names
-            .visitors
-            .get(&a)
-            .cloned()
+        Speaker::Visitor(a) => state
+            .visitor(a)
+            .map(|v| v.name.clone())
+            .or_else(|| names.visitors.get(&a).cloned())
             .unwrap_or_else(|| format!("Đại biểu cấp trên #{a}")),
     }
 }
@@ -169,10 +169,12 @@ pub fn minutes(state: &LiveState, meeting: &Meeting, names: &Names, digest: &str
         })
         .collect();
     let mut guests: Vec<String> = Vec::new();
+    // Every visitor who came, then any who spoke before their arrival was recorded.
     let visitor_ids = state
-        .turns
+        .visitors
         .iter()
-        .map(|t| t.speaker)
+        .map(|v| Speaker::Visitor(v.account))
+        .chain(state.turns.iter().map(|t| t.speaker))
         .chain(state.opinions.iter().map(|o| o.author))
         .chain(state.queue.iter().copied());
     for s in visitor_ids {

@@ -25,13 +25,6 @@ pub enum Speaker {
     Visitor(AccountId),
 }
 
-/// An attending upper-level committee member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Visitor {
-    pub account_id: AccountId,
-    pub name: String,
-}
-
 /// A member's choice in a vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,6 +94,12 @@ pub enum Command {
     },
     /// A member marks themself present online.
     CheckIn,
+    /// An upper-level visitor records their arrival. The server fills `name`
+    /// from the visitor's account, whatever the client sent.
+    VisitorArrives {
+        #[serde(default)]
+        name: String,
+    },
     /// The chair or secretary marks a member.
     Mark {
         mark: AttendanceMark,
@@ -166,6 +165,10 @@ pub enum Event {
         mark: AttendanceMark,
         by: Speaker,
     },
+    /// Đại biểu cấp trên dự: an upper-level committee member joined.
+    VisitorArrived {
+        visitor: Visitor,
+    },
     HandRaised {
         speaker: Speaker,
         at: NaiveDateTime,
@@ -216,6 +219,14 @@ pub enum Event {
     },
 }
 
+/// An upper-level committee member attending (đại biểu cấp trên dự họp).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visitor {
+    pub account: AccountId,
+    pub name: String,
+    pub arrived_at: NaiveDateTime,
+}
+
 /// One vote held in the meeting. Its result is not stored: the rules derive it
 /// from the plan and the tally, the same way everywhere.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +258,9 @@ pub struct LiveState {
     pub secretary: Option<MemberId>,
     /// One mark per member at most, in member order.
     pub attendance: Vec<AttendanceMark>,
+    /// Upper-level visitors, in the order they arrived.
+    #[serde(default)]
+    pub visitors: Vec<Visitor>,
     /// Raised hands, in the order raised.
     pub queue: Vec<Speaker>,
     pub floor: Option<Floor>,
@@ -293,6 +307,8 @@ pub enum Refusal {
     NotOnRoll,
     #[error("Đại biểu cấp trên dự họp không điểm danh cùng chi bộ.")]
     VisitorNotOnRoll,
+    #[error("Chỉ đại biểu cấp trên ghi nhận việc dự họp theo cách này.")]
+    VisitorsOnly,
     #[error("Đồng chí cần điểm danh có mặt trước khi xin phát biểu.")]
     NotPresent,
     #[error("Đồng chí đã đăng ký phát biểu rồi.")]
@@ -365,6 +381,7 @@ impl LiveState {
             chair,
             secretary,
             attendance: Vec::new(),
+            visitors: Vec::new(),
             queue: Vec::new(),
             floor: None,
             turns: Vec::new(),
@@ -388,6 +405,10 @@ impl LiveState {
             Speaker::Visitor(_) => true,
             Speaker::Member(m) => self.mark_of(m).is_some_and(|a| a.presence.is_present()),
         }
+    }
+
+    pub fn visitor(&self, account: AccountId) -> Option<&Visitor> {
+        self.visitors.iter().find(|v| v.account == account)
     }
 
     pub fn mark_of(&self, member: MemberId) -> Option<&AttendanceMark> {
@@ -489,6 +510,20 @@ pub fn decide(
                 item: *item,
                 at: now,
             });
+        }
+        C::VisitorArrives { name } => {
+            let Speaker::Visitor(account) = caller.speaker else {
+                return Err(Refusal::VisitorsOnly);
+            };
+            if state.visitor(account).is_none() {
+                events.push(Event::VisitorArrived {
+                    visitor: Visitor {
+                        account,
+                        name: text(name, 200)?,
+                        arrived_at: now,
+                    },
+                });
+            }
         }
         C::CheckIn => {
             let Speaker::Member(member) = caller.speaker else {
@@ -731,6 +766,11 @@ pub fn apply(state: &mut LiveState, event: &Event) {
                 Err(i) => state.attendance.insert(i, mark.clone()),
             }
         }
+        Event::VisitorArrived { visitor } => {
+            if state.visitor(visitor.account).is_none() {
+                state.visitors.push(visitor.clone());
+            }
+        }
         Event::HandRaised { speaker, .. } => {
             if !state.queue.contains(speaker) {
                 state.queue.push(*speaker);
@@ -848,6 +888,7 @@ mod tests {
             Refusal::NoSuchItem { item: 12 },
             Refusal::NotOnRoll,
             Refusal::VisitorNotOnRoll,
+            Refusal::VisitorsOnly,
             Refusal::NotPresent,
             Refusal::AlreadyInQueue,
             Refusal::NotInQueue,
@@ -1045,6 +1086,19 @@ mod tests {
             Err(Refusal::NoSuchItem { item: 100 })
         );
         assert_eq!(m.current_item, 1);
+
+        // The upper-level visitor arrives once, by name; only visitors arrive so.
+        let arrives = || Command::VisitorArrives {
+            name: "Trịnh Minh Tuấn".into(),
+        };
+        assert_eq!(run(&mut m, visitor(), arrives(), 11).unwrap().len(), 1);
+        assert_eq!(run(&mut m, visitor(), arrives(), 12), Ok(vec![]));
+        assert_eq!(
+            run(&mut m, member(3), arrives(), 11),
+            Err(Refusal::VisitorsOnly)
+        );
+        let v = m.visitor(VISITOR).unwrap();
+        assert_eq!((v.name.as_str(), v.arrived_at), ("Trịnh Minh Tuấn", at(11)));
 
         // Hands and the floor, in order; the visitor speaks and gives an opinion.
         run(&mut m, member(3), Command::RaiseHand, 11).unwrap();
