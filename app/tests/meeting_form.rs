@@ -14,36 +14,13 @@ use shared::member::{CellRole, Member, PartyStatus};
 use shared::{ErrorDetail, FieldError, MemberId, OrgId};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
+mod support;
+use support::{container, find, settle, text};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn settle() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-fn container() -> HtmlElement {
-    let doc = document();
-    let div: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
-    doc.body().unwrap().append_child(&div).unwrap();
-    div
-}
-
-fn find(root: &HtmlElement, css: &str) -> HtmlElement {
-    root.query_selector(css)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no `{css}`"))
-        .unchecked_into()
-}
 
 fn count(root: &HtmlElement, css: &str) -> u32 {
     // (web-sys's NodeList is not among the app's features.)
@@ -52,14 +29,6 @@ fn count(root: &HtmlElement, css: &str) -> u32 {
         .unwrap()
         .as_f64()
         .unwrap() as u32
-}
-
-fn text(root: &HtmlElement, css: &str) -> String {
-    find(root, css)
-        .text_content()
-        .unwrap_or_default()
-        .trim()
-        .to_string()
 }
 
 /// The value of an input, a select or a textarea.

@@ -433,6 +433,17 @@ impl Browser {
             .await;
     }
 
+    /// Fails unless the page fits the window's width (no horizontal scroll).
+    pub async fn assert_fits(&self, what: &str) {
+        let over = self
+            .eval("return document.documentElement.scrollWidth - window.innerWidth")
+            .await;
+        assert!(
+            over.as_i64().unwrap_or(1) <= 0,
+            "{what}: the page is {over} px wider than the window"
+        );
+    }
+
     pub async fn eval(&self, script: &str) -> Value {
         self.client
             .execute(script, vec![])

@@ -39,17 +39,6 @@ async fn open_room(b: &Browser, user: &str, meeting: i64) {
     b.wait_text("#live-status", "Đã kết nối").await;
 }
 
-/// No horizontal scroll at the window's width.
-async fn fits(b: &Browser, what: &str) {
-    let over = b
-        .eval("return document.documentElement.scrollWidth - window.innerWidth")
-        .await;
-    assert!(
-        over.as_i64().unwrap_or(1) <= 0,
-        "{what}: the page is {over} px wider than the window"
-    );
-}
-
 /// A screenshot for a look by eye, when `CHIBO_SHOTS` names a folder.
 async fn shoot(b: &Browser, name: &str, width: u32) {
     let Ok(dir) = std::env::var("CHIBO_SHOTS") else {
@@ -145,7 +134,7 @@ async fn a_meeting_from_opening_to_minutes() {
 
         // The room on a 360 px phone: no horizontal scroll.
         member.set_width(360).await;
-        fits(&member, "the room at 360 px").await;
+        member.assert_fits("the room at 360 px").await;
 
         // Check-ins, then the chair marks the rest. A reason the chair is
         // typing survives the others' check-ins arriving meanwhile.
@@ -330,7 +319,7 @@ async fn a_meeting_from_opening_to_minutes() {
         for b in [&chair, &member, &visitor, &probationary] {
             b.wait_text(".closed", "đã bế mạc").await;
         }
-        fits(&member, "the closed room at 360 px").await;
+        member.assert_fits("the closed room at 360 px").await;
 
         shoot(&visitor, "visitor-closed-390", 390).await;
         // The visitor checks the record.

@@ -43,17 +43,6 @@ async fn wait_value(b: &Browser, css: &str, want: &str) {
     }
 }
 
-/// No horizontal scroll at the window's width.
-async fn fits(b: &Browser, what: &str) {
-    let over = b
-        .eval("return document.documentElement.scrollWidth - window.innerWidth")
-        .await;
-    assert!(
-        over.as_i64().unwrap_or(1) <= 0,
-        "{what}: the page is {over} px wider than the window"
-    );
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_secretary_registers_a_meeting_and_a_member_sees_it() {
     let server = Server::start();
@@ -112,7 +101,8 @@ async fn the_secretary_registers_a_meeting_and_a_member_sees_it() {
             format!("/organizations/{cell}/meetings/new"),
             "nothing sent"
         );
-        fits(&b, "the meeting form with its errors at 360 px").await;
+        b.assert_fits("the meeting form with its errors at 360 px")
+            .await;
 
         // Online and in the room: the link is asked for, and checked.
         b.click("input[name=mode][value=hybrid]").await;
@@ -193,7 +183,8 @@ async fn the_secretary_registers_a_meeting_and_a_member_sees_it() {
             Some("https://meet.example.vn/chibo-a")
         );
         assert_eq!(join.text().await.unwrap(), "Vào phòng họp trực tuyến");
-        fits(&b, "the room of a scheduled meeting at 360 px").await;
+        b.assert_fits("the room of a scheduled meeting at 360 px")
+            .await;
 
         // Changed once more before it opens: the form comes back as saved.
         b.click("a.edit-meeting").await;
