@@ -56,9 +56,15 @@ pub async fn build_state(
 /// SPA fallback (deep links such as `/org/3` load `index.html`).
 pub fn router(state: AppState, static_dir: &Path) -> Router {
     let index = static_dir.join("index.html");
+    // scripts/build-app writes a .br and a .gz beside each file.
     let files = ServeDir::new(static_dir)
+        .precompressed_br()
         .precompressed_gzip()
-        .fallback(ServeFile::new(index).precompressed_gzip());
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Router::new()
         .nest("/api", routes::api_router())
         .route("/api/openapi.json", get(openapi_json))

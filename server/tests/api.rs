@@ -656,6 +656,49 @@ async fn open_paths_and_the_app_shell(b: Backend) {
     s.stop().await;
 }
 
+/// The app's files go out precompressed: brotli when the browser accepts it
+/// (browsers ask for it over https), else gzip, else as they are; deep links too.
+/// Static files do not touch the database, so one backend is enough.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_goes_out_precompressed() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let dir = s.static_dir();
+    let plain = "console.log('Chi Bộ Số');";
+    std::fs::write(dir.join("app.js"), plain).unwrap();
+    std::fs::write(dir.join("app.js.br"), "br-bytes").unwrap();
+    std::fs::write(dir.join("app.js.gz"), "gz-bytes").unwrap();
+    std::fs::write(dir.join("index.html.br"), "index-br").unwrap();
+    let anon = s.client();
+    for (accept, encoding, bytes) in [
+        ("br, gzip", Some("br"), "br-bytes"),
+        ("gzip, deflate", Some("gzip"), "gz-bytes"),
+        ("identity", None, plain),
+    ] {
+        let res = anon
+            .get(s.url("/app.js"))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{accept}");
+        let got = res
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(got.as_deref(), encoding, "{accept}");
+        assert_eq!(res.text().await.unwrap(), bytes, "{accept}");
+    }
+    let deep = anon
+        .get(s.url("/meetings/42"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deep.headers()["content-encoding"], "br");
+    assert_eq!(deep.text().await.unwrap(), "index-br");
+    s.stop().await;
+}
+
 on_both_backends!(
     login_logout_and_sessions,
     login_is_rate_limited_per_account,

@@ -126,6 +126,11 @@ impl TestServer {
         }
     }
 
+    /// The folder the app's files are served from.
+    pub fn static_dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
