@@ -657,7 +657,9 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
         .chain(live.opinions.iter().map(|o| o.author))
         .chain(live.queue.iter().copied());
     for s in visitors {
+        // Visitors whose arrival is on the record are named by it: no lookup.
         if let Speaker::Visitor(a) = s
+            && live.visitor(a).is_none()
             && !names.visitors.contains_key(&a)
             && let Some(acc) = state.store.account(a).await?
         {

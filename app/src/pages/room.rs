@@ -277,24 +277,30 @@ impl Live {
     /// An upper-level visitor's arrival goes on the record once the meeting is
     /// under way (also when they joined before it opened).
     fn note_arrival(self) {
-        let Some(Caller {
-            speaker: Speaker::Visitor(me),
-            ..
-        }) = self.you.get_untracked()
+        let Some(
+            you @ Caller {
+                speaker: Speaker::Visitor(_),
+                ..
+            },
+        ) = self.you.get_untracked()
         else {
             return;
         };
+        let arrives = Command::VisitorArrives {
+            name: self.my_name.get_value(),
+        };
+        // The state machine says whether it is due (under way, not yet recorded).
         let due = self.state.with_untracked(|s| {
-            s.as_ref()
-                .is_some_and(|s| s.phase == Phase::InProgress && s.visitor(me).is_none())
+            s.as_ref().is_some_and(|s| {
+                decide(s, you, &arrives, live::now_local()).is_ok_and(|e| !e.is_empty())
+            })
         });
         let waiting = self.outbox.with_untracked(|o| {
             o.iter()
                 .any(|p| matches!(p.command, Command::VisitorArrives { .. }))
         });
         if due && !waiting {
-            let name = self.my_name.get_value();
-            self.run(Command::VisitorArrives { name });
+            self.run(arrives);
         }
     }
 
