@@ -211,8 +211,8 @@ impl Room {
             },
             Err(e) => {
                 tracing::error!(meeting = %self.meeting, error = %e, "live command failed");
-                ServerMessage::Error {
-                    code: "internal".into(),
+                ServerMessage::Deferred {
+                    key,
                     message: "Máy chủ chưa lưu được thao tác. Thao tác sẽ được gửi lại.".into(),
                 }
             }
@@ -301,7 +301,7 @@ impl Room {
             self.broadcast(&inner.state, sequenced);
             return Ok(Ok(seq));
         }
-        Ok(Err(shared::live::state::Refusal::Busy))
+        Err(ApiError::Conflict("Máy chủ chưa lưu được thao tác; thao tác sẽ được gửi lại.".into()))
     }
 
     /// Serializes once; every socket sends the same bytes.

@@ -268,6 +268,8 @@ impl Live {
             ServerMessage::Rejected { key, message, .. } => {
                 return self.settle(&key, Some(message));
             }
+            // Kept in the outbox: it goes again with the next reconnection.
+            ServerMessage::Deferred { message, .. } => return self.flash.set(Some(message)),
             ServerMessage::Error { message, .. } => return self.flash.set(Some(message)),
             ServerMessage::Pong => return,
         }

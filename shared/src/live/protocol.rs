@@ -71,6 +71,13 @@ pub enum ServerMessage {
         reason: Refusal,
         message: String,
     },
+    /// Not stored and not refused: the server could not store it now (a
+    /// transient fault it already retried). The client keeps the command and
+    /// sends it again later with the same key.
+    Deferred {
+        key: String,
+        message: String,
+    },
     Error {
         code: String,
         message: String,

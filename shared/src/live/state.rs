@@ -339,8 +339,6 @@ pub enum Refusal {
     TimesNeedPresence,
     #[error("Giờ về sớm phải sau giờ đến muộn.")]
     LeftBeforeArrived,
-    #[error("Máy chủ đang bận; vui lòng thử lại.")]
-    Busy,
     #[error(transparent)]
     Vote {
         #[from]
@@ -903,7 +901,6 @@ mod tests {
             Refusal::JoinedAfterVoteOpened,
             Refusal::TimesNeedPresence,
             Refusal::LeftBeforeArrived,
-            Refusal::Busy,
             Refusal::Vote {
                 refusal: VoteRefusal::UpperLevelVisitor,
             },

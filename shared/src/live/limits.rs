@@ -1,0 +1,28 @@
+//! Every limit of the live meeting, defined once: the server enforces them,
+//! the app respects them, docs/live-protocol.md lists them for client writers.
+
+/// The app sends `ping` when it has sent nothing for this long; the server
+/// sends a WebSocket ping frame when it has heard nothing for this long.
+pub const HEARTBEAT_SECS: u32 = 4;
+
+/// A peer silent this long (no message, no pong) is taken as gone: the app
+/// reconnects, the server closes the socket. A silent network drop is thus
+/// seen within this time.
+pub const SILENT_PEER_SECS: u32 = 10;
+
+/// Commands one socket may send: a bucket of this many tokens…
+pub const COMMAND_BURST: u32 = 20;
+/// …refilled at this many tokens per second. Chairs and members never come
+/// near it in a real meeting; a flood is answered with `rate_limited`.
+pub const COMMANDS_PER_SEC: u32 = 5;
+
+/// Messages of any kind (pings included) one socket may send per second
+/// before the server closes it (policy violation, 1008).
+pub const MESSAGES_PER_SEC: u32 = 50;
+
+/// Sockets one account may hold open to one meeting (a phone and a computer,
+/// and one more while a reload closes the old socket).
+pub const MAX_SOCKETS_PER_ACCOUNT: usize = 3;
+
+/// A socket may ask for the whole state (`hello`) at most this often.
+pub const MIN_SECS_BETWEEN_HELLOS: u32 = 2;
