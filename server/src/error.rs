@@ -63,6 +63,15 @@ impl From<StorageError> for ApiError {
     }
 }
 
+impl From<crate::live::LiveError> for ApiError {
+    fn from(e: crate::live::LiveError) -> ApiError {
+        match e {
+            crate::live::LiveError::Storage(e) => e.into(),
+            other => ApiError::Internal(Box::new(other)),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();

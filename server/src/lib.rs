@@ -2,6 +2,7 @@
 //! re-checks every rule with the same code the browser runs, and serves the app.
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod documents;
@@ -41,7 +42,7 @@ pub async fn build_state(
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
     let live = Arc::new(live::LiveHub::new(store.clone()));
     if let Some(signals) = store.live_signals().await? {
-        live.follow(store.clone(), signals);
+        live.follow(signals);
     }
     Ok(AppState {
         store,

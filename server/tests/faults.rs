@@ -1,16 +1,13 @@
 //! Faults: the server killed with SIGKILL mid-meeting, connections cut again and
 //! again. Nothing acknowledged is lost; nothing is applied twice.
 
-use futures_util::{SinkExt, StreamExt};
+mod common;
+
+use common::ws::Client;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// The real server binary on a SQLite file; killed when dropped.
 struct Process {
@@ -85,69 +82,8 @@ async fn login(base: &str, username: &str) -> (reqwest::Client, String) {
     (http, cookie)
 }
 
-async fn connect(base: &str, cookie: &str, meeting: i64) -> Socket {
-    let mut req = format!(
-        "{}/api/meetings/{meeting}/live",
-        base.replace("http://", "ws://")
-    )
-    .into_client_request()
-    .unwrap();
-    req.headers_mut().insert("cookie", cookie.parse().unwrap());
-    tokio_tungstenite::connect_async(req)
-        .await
-        .expect("connect")
-        .0
-}
-
-async fn next(socket: &mut Socket) -> Value {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within 10 s")
-            .expect("open")
-            .expect("no error");
-        if let Message::Text(t) = msg {
-            return serde_json::from_str(t.as_str()).unwrap();
-        }
-    }
-}
-
-/// The next message, or `None` when the server has nothing more to say for a while.
-async fn next_quiet(socket: &mut Socket) -> Option<Value> {
-    tokio::time::timeout(Duration::from_millis(500), next(socket))
-        .await
-        .ok()
-}
-
-async fn send(socket: &mut Socket, v: Value) {
-    socket
-        .send(Message::Text(v.to_string().into()))
-        .await
-        .unwrap();
-}
-
-/// Hello; returns the highest sequence number the welcome gave.
-async fn hello(socket: &mut Socket, last_seq: Option<u64>) -> Value {
-    send(
-        socket,
-        json!({"type": "hello", "version": 1, "last_seq": last_seq}),
-    )
-    .await;
-    loop {
-        let v = next(socket).await;
-        if v["type"] == "welcome" {
-            return v;
-        }
-    }
-}
-
-async fn until_answer(socket: &mut Socket, key: &str) -> Value {
-    loop {
-        let v = next(socket).await;
-        if (v["type"] == "accepted" || v["type"] == "rejected") && v["key"] == key {
-            return v;
-        }
-    }
+async fn connect(base: &str, cookie: &str, meeting: i64) -> Client {
+    Client::open(base, cookie, meeting).await.expect("connect")
 }
 
 /// The opinions' texts on the first agenda item, from the minutes.
@@ -214,24 +150,22 @@ async fn sigkill_loses_no_acknowledged_event() {
     let (http, cookie) = login(&server.base, "bithu.b").await;
     let meeting = new_meeting(&server.base, &http).await;
     let mut chair = connect(&server.base, &cookie, meeting).await;
-    hello(&mut chair, None).await;
-    send(
-        &mut chair,
-        json!({"type": "command", "key": "open", "command": {"type": "open"}}),
-    )
-    .await;
-    until_answer(&mut chair, "open").await;
+    chair.hello(None).await;
+    chair
+        .send(json!({"type": "command", "key": "open", "command": {"type": "open"}}))
+        .await;
+    chair.answer("open").await;
     let mut acked = 1;
     for i in 0..30 {
         let key = format!("op-{i}");
-        send(&mut chair, json!({"type": "command", "key": key, "command": {"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}})).await;
-        let answer = until_answer(&mut chair, &key).await;
+        chair.send(json!({"type": "command", "key": key, "command": {"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}})).await;
+        let answer = chair.answer(&key).await;
         assert_eq!(answer["type"], "accepted");
         acked = answer["seq"].as_u64().unwrap();
     }
     // Fire more without waiting, then kill the process mid-stream.
     for i in 30..60 {
-        send(&mut chair, json!({"type": "command", "key": format!("op-{i}"), "command": {"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}})).await;
+        chair.send(json!({"type": "command", "key": format!("op-{i}"), "command": {"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}})).await;
     }
     tokio::time::sleep(Duration::from_millis(20)).await;
     server.kill9();
@@ -239,7 +173,7 @@ async fn sigkill_loses_no_acknowledged_event() {
     let server = Process::start(&db);
     let (http, cookie) = login(&server.base, "bithu.b").await;
     let mut chair = connect(&server.base, &cookie, meeting).await;
-    let welcome = hello(&mut chair, Some(acked)).await;
+    let welcome = chair.hello(Some(acked)).await;
     // Resuming from the last acknowledged event: the server still has it and everything before.
     assert!(
         welcome["snapshot"].is_null(),
@@ -262,8 +196,8 @@ async fn sigkill_loses_no_acknowledged_event() {
     // Retrying every command after the restart applies each one exactly once.
     for i in 0..60 {
         let key = format!("op-{i}");
-        send(&mut chair, json!({"type": "command", "key": key, "command": {"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}})).await;
-        assert_eq!(until_answer(&mut chair, &key).await["type"], "accepted");
+        chair.send(json!({"type": "command", "key": key, "command": {"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}})).await;
+        assert_eq!(chair.answer(&key).await["type"], "accepted");
     }
     let texts = opinions_on_first_item(&server.base, &http, meeting).await;
     for i in 0..60 {
@@ -282,13 +216,11 @@ async fn a_connection_cut_again_and_again_loses_and_duplicates_nothing() {
     let (http, cookie) = login(&server.base, "bithu.c").await;
     let meeting = new_meeting(&server.base, &http).await;
     let mut socket = connect(&server.base, &cookie, meeting).await;
-    hello(&mut socket, None).await;
-    send(
-        &mut socket,
-        json!({"type": "command", "key": "open", "command": {"type": "open"}}),
-    )
-    .await;
-    until_answer(&mut socket, "open").await;
+    socket.hello(None).await;
+    socket
+        .send(json!({"type": "command", "key": "open", "command": {"type": "open"}}))
+        .await;
+    socket.answer("open").await;
 
     // An outbox as the app keeps it: commands stay until acknowledged, and are
     // sent again after every reconnection.
@@ -306,20 +238,18 @@ async fn a_connection_cut_again_and_again_loses_and_duplicates_nothing() {
         round += 1;
         assert!(round < 100, "the outbox drains");
         let mut socket = connect(&server.base, &cookie, meeting).await;
-        let welcome = hello(&mut socket, Some(last_seq)).await;
+        let welcome = socket.hello(Some(last_seq)).await;
         for e in welcome["events"].as_array().into_iter().flatten() {
             last_seq = last_seq.max(e["seq"].as_u64().unwrap());
         }
         for (key, command) in &outbox {
-            send(
-                &mut socket,
-                json!({"type": "command", "key": key, "command": command}),
-            )
-            .await;
+            socket
+                .send(json!({"type": "command", "key": key, "command": command}))
+                .await;
         }
         // Read a few answers, then cut the connection without a goodbye.
         for _ in 0..(3 + round % 5) {
-            let Some(v) = next_quiet(&mut socket).await else {
+            let Some(v) = socket.next_quiet().await else {
                 break;
             };
             if v["type"] == "accepted" {

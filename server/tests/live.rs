@@ -3,103 +3,9 @@
 mod common;
 
 use common::{Backend, CELL_B, TestServer};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use serde_json::{Value, json};
-use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-struct Client {
-    socket: Socket,
-    /// Every event received, by sequence number.
-    seen: Vec<u64>,
-}
-
-impl Client {
-    async fn connect(s: &TestServer, username: &str, meeting: i64) -> Result<Client, u16> {
-        let cookie = s.session_cookie(username).await;
-        let url = s
-            .url(&format!("/api/meetings/{meeting}/live"))
-            .replace("http://", "ws://");
-        let mut req = url.into_client_request().unwrap();
-        req.headers_mut().insert("cookie", cookie.parse().unwrap());
-        match tokio_tungstenite::connect_async(req).await {
-            Ok((socket, _)) => Ok(Client {
-                socket,
-                seen: Vec::new(),
-            }),
-            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
-            Err(e) => panic!("connect: {e}"),
-        }
-    }
-
-    async fn send(&mut self, v: Value) {
-        self.socket
-            .send(Message::Text(v.to_string().into()))
-            .await
-            .unwrap();
-    }
-
-    /// The next message, recording the events it carries.
-    async fn next(&mut self) -> Value {
-        loop {
-            let msg = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
-                .await
-                .expect("a message within 10 s")
-                .expect("socket open")
-                .expect("no error");
-            if let Message::Text(t) = msg {
-                let v: Value = serde_json::from_str(t.as_str()).unwrap();
-                for e in v["events"].as_array().into_iter().flatten() {
-                    self.seen.push(e["seq"].as_u64().unwrap());
-                }
-                return v;
-            }
-        }
-    }
-
-    /// Reads until a message of this type arrives.
-    async fn until(&mut self, kind: &str) -> Value {
-        loop {
-            let v = self.next().await;
-            if v["type"] == kind {
-                return v;
-            }
-        }
-    }
-
-    /// Reads until the event with this sequence number arrives; returns it.
-    async fn until_event(&mut self, seq: u64) -> Value {
-        loop {
-            let v = self.next().await;
-            for e in v["events"].as_array().into_iter().flatten() {
-                if e["seq"] == seq {
-                    return e["event"].clone();
-                }
-            }
-        }
-    }
-
-    async fn hello(&mut self, last_seq: Option<u64>) -> Value {
-        self.send(json!({"type": "hello", "version": 1, "last_seq": last_seq}))
-            .await;
-        self.until("welcome").await
-    }
-
-    async fn command(&mut self, key: &str, command: Value) -> Value {
-        self.send(json!({"type": "command", "key": key, "command": command}))
-            .await;
-        loop {
-            let v = self.next().await;
-            if (v["type"] == "accepted" || v["type"] == "rejected") && v["key"] == key {
-                return v;
-            }
-        }
-    }
-}
 
 /// A meeting in cell B: chaired by its secretary, minutes by its deputy.
 async fn meeting_in_b(s: &TestServer) -> i64 {
@@ -127,10 +33,10 @@ async fn meeting_in_b(s: &TestServer) -> i64 {
 async fn a_meeting_held_over_websockets(b: Backend) {
     let s = TestServer::start(b).await;
     let id = meeting_in_b(&s).await;
-    let mut chair = Client::connect(&s, "bithu.b", id).await.unwrap();
-    let mut member = Client::connect(&s, "dv.b05", id).await.unwrap();
-    let mut probationary = Client::connect(&s, "dv.b12", id).await.unwrap();
-    let mut visitor = Client::connect(&s, "capuy.khoi", id).await.unwrap();
+    let mut chair = s.ws("bithu.b", id).await.unwrap();
+    let mut member = s.ws("dv.b05", id).await.unwrap();
+    let mut probationary = s.ws("dv.b12", id).await.unwrap();
+    let mut visitor = s.ws("capuy.khoi", id).await.unwrap();
 
     // Commands before the hello are refused; the connection stays.
     member
@@ -287,7 +193,7 @@ async fn a_meeting_held_over_websockets(b: Backend) {
             json!({"type": "conclude", "text": "Chi bộ thống nhất."}),
         )
         .await;
-    let mut member = Client::connect(&s, "dv.b05", id).await.unwrap();
+    let mut member = s.ws("dv.b05", id).await.unwrap();
     let welcome = member.hello(Some(last_seen)).await;
     assert!(welcome["snapshot"].is_null());
     let seqs: Vec<u64> = welcome["events"]
@@ -425,21 +331,21 @@ async fn only_participants_join(b: Backend) {
         .unwrap();
     assert_eq!(res.status(), 409, "no documents before the close");
     assert_eq!(
-        Client::connect(&s, "dv.a05", id).await.err(),
+        s.ws("dv.a05", id).await.err(),
         Some(404),
         "another cell's member"
     );
     assert_eq!(
-        Client::connect(&s, "quantri", id).await.err(),
+        s.ws("quantri", id).await.err(),
         Some(403),
         "an administrator is not a participant"
     );
     assert!(
-        Client::connect(&s, "capuy.khoi", id).await.is_ok(),
+        s.ws("capuy.khoi", id).await.is_ok(),
         "the assigned upper-level member"
     );
     assert!(
-        Client::connect(&s, "bithu.a", id).await.is_ok(),
+        s.ws("bithu.a", id).await.is_ok(),
         "a member of the grassroots committee"
     );
     s.stop().await;
@@ -547,8 +453,8 @@ async fn two_instances_serve_one_meeting() {
     let a = TestServer::start(Backend::Postgres).await;
     let b = a.second_instance().await;
     let id = meeting_in_b(&a).await;
-    let mut chair = Client::connect(&a, "bithu.b", id).await.unwrap();
-    let mut member = Client::connect(&b, "dv.b05", id).await.unwrap();
+    let mut chair = a.ws("bithu.b", id).await.unwrap();
+    let mut member = b.ws("dv.b05", id).await.unwrap();
     chair.hello(None).await;
     member.hello(None).await;
     assert_eq!(

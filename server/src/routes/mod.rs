@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod live;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
@@ -15,6 +16,8 @@ use axum::routing::{delete, get, post, put};
 use shared::OrgId;
 use shared::access::Access;
 use shared::org::Organization;
+
+pub use crate::clock::{now_local, today};
 
 pub fn api_router() -> Router<AppState> {
     Router::new()
@@ -36,17 +39,11 @@ pub fn api_router() -> Router<AppState> {
             get(meetings::list).post(meetings::create),
         )
         .route("/meetings/{id}", get(meetings::get).put(meetings::update))
-        .route("/meetings/{id}/live", get(crate::live::socket))
-        .route("/meetings/{id}/verify", get(crate::live::verify))
-        .route("/meetings/{id}/minutes", get(crate::live::minutes))
-        .route(
-            "/meetings/{id}/minutes.docx",
-            get(crate::live::minutes_docx),
-        )
-        .route(
-            "/meetings/{id}/resolution.docx",
-            get(crate::live::resolution_docx),
-        )
+        .route("/meetings/{id}/live", get(live::socket))
+        .route("/meetings/{id}/verify", get(live::verify))
+        .route("/meetings/{id}/minutes", get(live::minutes))
+        .route("/meetings/{id}/minutes.docx", get(live::minutes_docx))
+        .route("/meetings/{id}/resolution.docx", get(live::resolution_docx))
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/{id}/password", post(accounts::reset_password))
         .route("/accounts/{id}/disabled", put(accounts::set_disabled))
@@ -73,14 +70,4 @@ pub async fn visible_org(
         Some(org) if access >= Access::Read => Ok((org.clone(), path.clone(), access)),
         _ => Err(ApiError::NotFound("tổ chức")),
     }
-}
-
-/// Today in Vietnam (UTC+7, no daylight saving): the date people write on forms.
-pub fn today() -> chrono::NaiveDate {
-    now_local().date()
-}
-
-/// Now in Vietnam, as the local wall-clock time meetings are registered in.
-pub fn now_local() -> chrono::NaiveDateTime {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc()
 }

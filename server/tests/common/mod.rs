@@ -3,6 +3,8 @@
 //! PostgreSQL fails the test with a clear message.
 #![allow(dead_code)]
 
+pub mod ws;
+
 use server::ratelimit::Limits;
 use server::storage::{PgStore, SqliteStore, Store};
 use std::sync::Arc;
@@ -237,5 +239,11 @@ impl TestServer {
             .expect("cookie")
             .to_string();
         cookie.split(';').next().unwrap_or_default().to_string()
+    }
+
+    /// A participant's socket to a meeting, logged in as a demo account.
+    pub async fn ws(&self, username: &str, meeting: i64) -> Result<ws::Client, u16> {
+        let cookie = self.session_cookie(username).await;
+        ws::Client::open(&self.base, &cookie, meeting).await
     }
 }

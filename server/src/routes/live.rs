@@ -1,0 +1,223 @@
+//! The live meeting's HTTP side: the WebSocket upgrade (who may join, as whom),
+//! the hash chain's verification, the minutes and the documents. The meeting
+//! itself runs in `crate::live`.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
+use crate::live::Participant;
+use crate::routes::visible_org;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::response::Response;
+use shared::live::chain::{self, ChainLink, ChainReport};
+use shared::live::minutes::{Minutes, Names};
+use shared::live::state::{Caller, Speaker};
+use shared::meeting::Meeting;
+use shared::{ErrorBody, MeetingId};
+
+/// Who the user is in this meeting: a member of the cell (with the chair's or
+/// the secretary's powers), or an upper-level committee member following it.
+async fn caller_for(state: &AppState, user: &CurrentUser, meeting: &Meeting) -> ApiResult<Caller> {
+    let (_, path, _) = visible_org(state, user, meeting.cell_id)
+        .await
+        .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
+    if let Some(seat) = user.actor.seat.filter(|s| s.cell_id == meeting.cell_id) {
+        let chair = match meeting.draft.chair_id {
+            Some(c) => c == seat.member_id,
+            // No chair named: the cell's secretary chairs, as the Charter has it.
+            None => seat.role == shared::member::CellRole::Secretary,
+        };
+        return Ok(Caller {
+            speaker: Speaker::Member(seat.member_id),
+            is_chair: chair,
+            is_secretary: meeting.draft.secretary_id == Some(seat.member_id),
+        });
+    }
+    let ids: Vec<_> = path.iter().map(|o| o.id).collect();
+    let follows = user.actor.assigned_cells.contains(&meeting.cell_id)
+        || user.actor.committee_of.iter().any(|c| ids.contains(c));
+    if follows {
+        Ok(Caller {
+            speaker: Speaker::Visitor(user.account.id),
+            is_chair: false,
+            is_secretary: false,
+        })
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+async fn meeting_of(state: &AppState, id: i64) -> ApiResult<Meeting> {
+    state
+        .store
+        .meeting(MeetingId(id))
+        .await?
+        .ok_or(ApiError::NotFound("buổi sinh hoạt"))
+}
+
+/// `GET /api/meetings/{id}/live`: the WebSocket of the live meeting.
+pub async fn socket(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> ApiResult<Response> {
+    let meeting = meeting_of(&state, id).await?;
+    let caller = caller_for(&state, &user, &meeting).await?;
+    // Checked after the permissions, so a stranger learns nothing from the answer.
+    let ws =
+        ws.map_err(|_| ApiError::BadRequest("Địa chỉ này chỉ nhận kết nối WebSocket.".into()))?;
+    let room = state.live.room(&meeting).await?;
+    let who = Participant {
+        caller,
+        account: user.account.id,
+        // A visitor is named on the record by their account, whatever the client says.
+        visitor_name: matches!(caller.speaker, Speaker::Visitor(_))
+            .then(|| user.account.display_name.clone().into_boxed_str()),
+    };
+    Ok(state.live.accept(ws, room, who))
+}
+
+/// `GET /api/meetings/{id}/verify`: recomputes the hash chain from storage.
+#[utoipa::path(get, path = "/api/meetings/{id}/verify", tag = "meetings", params(("id" = i64, Path)),
+    responses((status = 200, body = ChainReport), (status = 404, body = ErrorBody)))]
+pub async fn verify(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<ApiJson<ChainReport>> {
+    let meeting = meeting_of(&state, id).await?;
+    visible_org(&state, &user, meeting.cell_id)
+        .await
+        .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
+    let mut links = Vec::new();
+    loop {
+        let after = links.last().map_or(0, |l: &ChainLink| l.seq);
+        let batch = state.store.events_since(meeting.id, after, 5000).await?;
+        if batch.is_empty() {
+            break;
+        }
+        links.extend(batch.into_iter().map(|e| ChainLink {
+            seq: e.seq,
+            payload: e.payload,
+            hash: e.hash,
+        }));
+    }
+    Ok(ApiJson(chain::verify(meeting.id.0, &links)))
+}
+
+/// The meeting's minutes drawn from its record, with the names the record lacks.
+async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Meeting, Minutes)> {
+    let meeting = meeting_of(state, id).await?;
+    let (cell, path, _) = visible_org(state, user, meeting.cell_id)
+        .await
+        .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
+    let (live, digest) = state.live.room(&meeting).await?.current().await;
+    let mut names = Names {
+        committee: path
+            .iter()
+            .rev()
+            .nth(1)
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+        cell: cell.name,
+        visitors: Default::default(),
+    };
+    let visitors = live
+        .turns
+        .iter()
+        .map(|t| t.speaker)
+        .chain(live.opinions.iter().map(|o| o.author))
+        .chain(live.queue.iter().copied());
+    for s in visitors {
+        // Visitors whose arrival is on the record are named by it: no lookup.
+        if let Speaker::Visitor(a) = s
+            && live.visitor(a).is_none()
+            && !names.visitors.contains_key(&a)
+            && let Some(acc) = state.store.account(a).await?
+        {
+            names.visitors.insert(a, acc.display_name);
+        }
+    }
+    let minutes = shared::live::minutes::minutes(&live, &meeting, &names, &digest);
+    Ok((meeting, minutes))
+}
+
+/// `GET /api/meetings/{id}/minutes`: the minutes as data (a preview while the meeting runs).
+#[utoipa::path(get, path = "/api/meetings/{id}/minutes", tag = "meetings", params(("id" = i64, Path)),
+    responses((status = 200, body = Minutes), (status = 404, body = ErrorBody)))]
+pub async fn minutes(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<ApiJson<Minutes>> {
+    Ok(ApiJson(record(&state, &user, id).await?.1))
+}
+
+fn docx_response(bytes: Vec<u8>, filename: &str) -> Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn closed_record(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> ApiResult<(Meeting, Minutes)> {
+    let (meeting, minutes) = record(state, user, id).await?;
+    if minutes.closed_at.is_none() {
+        return Err(ApiError::Conflict(
+            "Biên bản và nghị quyết chỉ xuất được sau khi bế mạc buổi sinh hoạt.".into(),
+        ));
+    }
+    Ok((meeting, minutes))
+}
+
+/// `GET /api/meetings/{id}/minutes.docx`: the minutes as a Word document, once closed.
+#[utoipa::path(get, path = "/api/meetings/{id}/minutes.docx", tag = "meetings", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn minutes_docx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    let (_, m) = closed_record(&state, &user, id).await?;
+    let bytes = crate::documents::minutes_docx(&m).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(docx_response(
+        bytes,
+        &format!("bien-ban-sinh-hoat-{id}.docx"),
+    ))
+}
+
+/// `GET /api/meetings/{id}/resolution.docx`: the resolution as a Word document, once closed.
+#[utoipa::path(get, path = "/api/meetings/{id}/resolution.docx", tag = "meetings", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn resolution_docx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    let (meeting, m) = closed_record(&state, &user, id).await?;
+    let bytes = crate::documents::resolution_docx(&m, &meeting)
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(docx_response(bytes, &format!("nghi-quyet-{id}.docx")))
+}
