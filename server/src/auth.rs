@@ -2,6 +2,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::storage::Store;
 use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
@@ -106,33 +107,36 @@ impl FromRequestParts<AppState> for CurrentUser {
             .get(SESSION_COOKIE)
             .map(|c| c.value())
             .ok_or(ApiError::Unauthenticated)?;
-        let token_hash = token_hash(token);
-        let account_id = state
-            .store
-            .session_account(&token_hash, now_secs())
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        let account = state
-            .store
-            .account(account_id)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        if account.disabled {
-            return Err(ApiError::AccountDisabled);
-        }
-        let actor = actor_of(state, &account).await?;
-        Ok(CurrentUser {
-            account,
-            actor,
-            token_hash,
-        })
+        user_of_session(&state.store, token_hash(token)).await
     }
 }
 
+/// The user behind a session (by its token's hash), if it is live and its
+/// account enabled. The live meeting asks again with it when an account changes.
+pub async fn user_of_session(store: &Store, token_hash: String) -> ApiResult<CurrentUser> {
+    let account_id = store
+        .session_account(&token_hash, now_secs())
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let account = store
+        .account(account_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if account.disabled {
+        return Err(ApiError::AccountDisabled);
+    }
+    let actor = actor_of(store, &account).await?;
+    Ok(CurrentUser {
+        account,
+        actor,
+        token_hash,
+    })
+}
+
 /// Gathers the facts the permission rules in `shared::access` decide on.
-pub async fn actor_of(state: &AppState, account: &AccountView) -> ApiResult<Actor> {
+pub async fn actor_of(store: &Store, account: &AccountView) -> ApiResult<Actor> {
     let seat = match account.member_id {
-        Some(id) => state.store.member(id).await?.and_then(|m| {
+        Some(id) => store.member(id).await?.and_then(|m| {
             m.draft.status.on_roll().then_some(CellSeat {
                 cell_id: m.cell_id,
                 member_id: m.id,
@@ -145,7 +149,7 @@ pub async fn actor_of(state: &AppState, account: &AccountView) -> ApiResult<Acto
         account_id: account.id,
         is_admin: account.is_admin,
         seat,
-        committee_of: state.store.committee_seats_of(account.id).await?,
-        assigned_cells: state.store.assignments_of(account.id).await?,
+        committee_of: store.committee_seats_of(account.id).await?,
+        assigned_cells: store.assignments_of(account.id).await?,
     })
 }

@@ -37,10 +37,21 @@ pub async fn build_state(
     secure_cookies: bool,
     limits: Limits,
 ) -> Result<AppState, error::ApiError> {
+    build_state_with(store, secure_cookies, limits, live::LiveConfig::default()).await
+}
+
+/// `build_state` with the live meeting's timings given (tests shorten them).
+pub async fn build_state_with(
+    store: Store,
+    secure_cookies: bool,
+    limits: Limits,
+    live_config: live::LiveConfig,
+) -> Result<AppState, error::ApiError> {
     let mut random = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
-    let live = Arc::new(live::LiveHub::new(store.clone()));
+    let gate = Arc::new(routes::live::SessionGate::new(store.clone()));
+    let live = live::LiveHub::start(store.clone(), gate, live_config);
     if let Some(signals) = store.live_signals().await? {
         live.follow(signals);
     }

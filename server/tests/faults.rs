@@ -158,8 +158,12 @@ async fn sigkill_loses_no_acknowledged_event() {
     let mut acked = 1;
     for i in 0..30 {
         let key = format!("op-{i}");
-        chair.send(json!({"type": "command", "key": key, "command": {"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}})).await;
-        let answer = chair.answer(&key).await;
+        let answer = chair
+            .command_resending(
+                &key,
+                json!({"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}),
+            )
+            .await;
         assert_eq!(answer["type"], "accepted");
         acked = answer["seq"].as_u64().unwrap();
     }
@@ -196,8 +200,13 @@ async fn sigkill_loses_no_acknowledged_event() {
     // Retrying every command after the restart applies each one exactly once.
     for i in 0..60 {
         let key = format!("op-{i}");
-        chair.send(json!({"type": "command", "key": key, "command": {"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}})).await;
-        assert_eq!(chair.answer(&key).await["type"], "accepted");
+        let answer = chair
+            .command_resending(
+                &key,
+                json!({"type": "opine", "text": format!("Ý kiến số {i}"), "on_behalf_of": null}),
+            )
+            .await;
+        assert_eq!(answer["type"], "accepted");
     }
     let texts = opinions_on_first_item(&server.base, &http, meeting).await;
     for i in 0..60 {
@@ -248,6 +257,7 @@ async fn a_connection_cut_again_and_again_loses_and_duplicates_nothing() {
                 .await;
         }
         // Read a few answers, then cut the connection without a goodbye.
+        let mut deferred = false;
         for _ in 0..(3 + round % 5) {
             let Some(v) = socket.next_quiet().await else {
                 break;
@@ -255,11 +265,16 @@ async fn a_connection_cut_again_and_again_loses_and_duplicates_nothing() {
             if v["type"] == "accepted" {
                 outbox.retain(|(k, _)| k != v["key"].as_str().unwrap());
             }
+            deferred |= v["type"] == "deferred";
             for e in v["events"].as_array().into_iter().flatten() {
                 last_seq = last_seq.max(e["seq"].as_u64().unwrap());
             }
         }
         drop(socket);
+        // Deferred commands wait a moment before they are sent again.
+        if deferred {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
     }
     let texts = opinions_on_first_item(&server.base, &http, meeting).await;
     assert_eq!(texts.len(), 40, "each command once: {texts:?}");

@@ -443,7 +443,9 @@ async fn group_commit_keeps_commands_apart(backend: Backend) {
 on_both_backends!(
     a_meeting_held_over_websockets,
     only_participants_join,
-    group_commit_keeps_commands_apart
+    group_commit_keeps_commands_apart,
+    keys_belong_to_their_account,
+    stored_keys_belong_to_their_account
 );
 
 /// Two instances share one PostgreSQL: the chair on A, a member on B, and
@@ -501,4 +503,177 @@ async fn two_instances_serve_one_meeting() {
     );
     b.stop().await;
     a.stop().await;
+}
+
+/// Two instances on one PostgreSQL, 50 members voting at the same moment,
+/// half through each: no command is refused or deferred for contention, every
+/// ballot is counted, and the log stays one gap-free chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_members_vote_at_once_through_two_instances() {
+    const MEMBERS: usize = 50;
+    const ROUNDS: usize = 20;
+    let a = TestServer::start(Backend::Postgres).await;
+    let b = a.second_instance().await;
+    // The chair, who does not vote, and the 50 voters.
+    let (id, seeded) = a.seed_cell("Chi bộ Năm mươi", MEMBERS + 1).await;
+    let mut sockets = Vec::with_capacity(MEMBERS);
+    for (i, m) in seeded.iter().enumerate() {
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        let mut c = common::ws::Client::open(base, &m.cookie, id).await.unwrap();
+        c.hello(None).await;
+        sockets.push(c);
+    }
+    let r = sockets[0].command("open", json!({"type": "open"})).await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    for (i, c) in sockets.iter_mut().enumerate() {
+        let r = c
+            .command(&format!("in-{i}"), json!({"type": "check_in"}))
+            .await;
+        assert_eq!(r["type"], "accepted", "{r}");
+    }
+    let mut chair = sockets.remove(0);
+    let mut answers: Vec<Value> = Vec::new();
+    for round in 0..ROUNDS {
+        // Three commands a round: the chair's may meet its rate limit, and wait.
+        let r = chair
+            .command_resending(
+                &format!("open-vote-{round}"),
+                json!({"type": "open_vote", "kind": "resolution", "ballot": "open", "question": format!("Nghị quyết số {round}")}),
+            )
+            .await;
+        assert_eq!(r["type"], "accepted", "round {round}: {r}");
+        // Everyone sends, then everyone reads its answer: the casts meet at once.
+        for (i, c) in sockets.iter_mut().enumerate() {
+            c.send(json!({"type": "command", "key": format!("cast-{round}-{i}"), "command": {"type": "cast", "vote": round, "choice": "in_favour"}})).await;
+        }
+        let reads = sockets
+            .iter_mut()
+            .enumerate()
+            .map(|(i, c)| async move { c.answer(&format!("cast-{round}-{i}")).await });
+        answers.extend(futures_util::future::join_all(reads).await);
+        let r = chair
+            .command_resending(
+                &format!("close-vote-{round}"),
+                json!({"type": "close_vote", "vote": round}),
+            )
+            .await;
+        assert_eq!(r["type"], "accepted", "round {round}: {r}");
+    }
+    let not_accepted: Vec<&Value> = answers.iter().filter(|v| v["type"] != "accepted").collect();
+    assert!(
+        not_accepted.is_empty(),
+        "{} of {} casts not accepted, e.g. {:?}",
+        not_accepted.len(),
+        answers.len(),
+        not_accepted.first()
+    );
+    let stored = a
+        .store
+        .events_since(shared::MeetingId(id), 0, 100_000)
+        .await
+        .unwrap();
+    let tallies: Vec<u64> = stored
+        .iter()
+        .filter_map(|e| {
+            let v: Value = serde_json::from_str(&e.payload).unwrap();
+            (v["type"] == "vote_closed").then(|| v["tally"]["in_favour"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        tallies,
+        vec![MEMBERS as u64; ROUNDS],
+        "every ballot counted"
+    );
+    let report: Value = a
+        .login("bithu.a")
+        .await
+        .get(a.url(&format!("/api/meetings/{id}/verify")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (report["events"].as_u64(), &report["broken_at"]),
+        (Some(stored.len() as u64), &Value::Null),
+        "one gap-free chain: {report}"
+    );
+    drop(chair);
+    b.stop().await;
+    a.stop().await;
+}
+
+/// An idempotency key belongs to its account: another participant sending a
+/// key someone else used gets its own command applied, not a silent `accepted`.
+async fn keys_belong_to_their_account(b: Backend) {
+    let s = TestServer::start(b).await;
+    let id = meeting_in_b(&s).await;
+    let mut chair = s.ws("bithu.b", id).await.unwrap();
+    let mut member = s.ws("dv.b05", id).await.unwrap();
+    chair.hello(None).await;
+    member.hello(None).await;
+    chair.command("open", json!({"type": "open"})).await;
+    let r = member.command("in", json!({"type": "check_in"})).await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let theirs = member
+        .command("same-key", json!({"type": "raise_hand"}))
+        .await;
+    assert_eq!(theirs["type"], "accepted", "{theirs}");
+    let mine = chair
+        .command("same-key", json!({"type": "move_to", "item": 1}))
+        .await;
+    assert_eq!(mine["type"], "accepted", "{mine}");
+    assert!(
+        mine["seq"].as_u64() > theirs["seq"].as_u64(),
+        "the chair's command was applied: {mine} after {theirs}"
+    );
+    assert_eq!(
+        chair.until_event(mine["seq"].as_u64().unwrap()).await["type"],
+        "moved_to"
+    );
+    // The same account resending its key still gets its first answer.
+    let again = chair
+        .command("same-key", json!({"type": "move_to", "item": 1}))
+        .await;
+    assert_eq!(again["seq"], mine["seq"]);
+    s.stop().await;
+}
+
+/// The same, for a key the room no longer remembers: the stored log tells
+/// whose command it was.
+async fn stored_keys_belong_to_their_account(b: Backend) {
+    let s = TestServer::start(b).await;
+    let id = meeting_in_b(&s).await;
+    let mut chair = s.ws("bithu.b", id).await.unwrap();
+    let mut member = s.ws("dv.b05", id).await.unwrap();
+    chair.hello(None).await;
+    member.hello(None).await;
+    chair.command("open", json!({"type": "open"})).await;
+    member.command("in", json!({"type": "check_in"})).await;
+    let theirs = member
+        .command("old-key", json!({"type": "raise_hand"}))
+        .await;
+    assert_eq!(theirs["type"], "accepted", "{theirs}");
+    // Enough later commands that the room's memory of recent keys has moved on.
+    let mut before = 0;
+    for i in 0..20 {
+        let r = chair
+            .command_resending(
+                &format!("move-{i}"),
+                json!({"type": "move_to", "item": 1 + i % 2}),
+            )
+            .await;
+        assert_eq!(r["type"], "accepted", "{r}");
+        before = r["seq"].as_u64().unwrap();
+    }
+    let mine = chair
+        .command("old-key", json!({"type": "move_to", "item": 0}))
+        .await;
+    assert_eq!(mine["type"], "accepted", "{mine}");
+    assert!(
+        mine["seq"].as_u64().unwrap() > before,
+        "the chair's command was applied, not taken for the member's: {mine}"
+    );
+    s.stop().await;
 }

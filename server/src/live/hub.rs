@@ -1,30 +1,113 @@
-//! All rooms of this server process, and what other instances tell it.
+//! All rooms of this server process, who is connected to them (account →
+//! sockets), and what other instances tell it.
 
-use super::error::LiveResult;
+use super::error::{Close, LiveResult};
 use super::room::Room;
+use super::socket::{self, Participant};
+use super::{Denied, Gate, LiveConfig};
 use crate::storage::{EventWriter, LiveSignal, Store};
-use shared::MeetingId;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::response::Response;
+use shared::live::limits::MAX_SOCKETS_PER_ACCOUNT;
+use shared::live::state::{Caller, LiveState};
 use shared::meeting::Meeting;
+use shared::{AccountId, MeetingId};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use tokio::sync::watch;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
+use tokio::sync::{Notify, watch};
 
 pub struct LiveHub {
+    config: LiveConfig,
     store: Store,
     writer: EventWriter,
+    gate: Arc<dyn Gate>,
     rooms: Mutex<HashMap<MeetingId, Arc<Room>>>,
+    /// Every open socket, by account: what a revocation looks up.
+    links: Mutex<HashMap<AccountId, Vec<Arc<Link>>>>,
+    next_link: AtomicU64,
     shutdown: watch::Sender<bool>,
 }
 
+/// A socket as the hub knows it: enough to find it by account, check its
+/// session again, and tell it to close.
+pub(super) struct Link {
+    id: u64,
+    meeting: MeetingId,
+    account: AccountId,
+    /// The hash of the session's token.
+    session: Box<str>,
+    caller: Caller,
+    /// Why the socket must close (a `Close`), once decided; 0 while it may stay.
+    closing: AtomicU8,
+    wake: Notify,
+}
+
+impl Link {
+    /// Tells the socket to close; the first reason given wins.
+    fn close(&self, why: Close) {
+        if self
+            .closing
+            .compare_exchange(0, why.to_u8(), Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            self.wake.notify_one();
+        }
+    }
+
+    pub(super) fn closing(&self) -> Option<Close> {
+        Close::from_u8(self.closing.load(Ordering::Acquire))
+    }
+
+    pub(super) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+}
+
+/// A socket's place in a room and in the hub's index, given up when dropped.
+pub(super) struct Membership {
+    hub: Arc<LiveHub>,
+    pub room: Arc<Room>,
+    pub link: Arc<Link>,
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        self.hub.leave(&self.room, &self.link);
+    }
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl LiveHub {
-    /// Starts the group-commit writer for the store's live logs.
-    pub fn new(store: Store) -> LiveHub {
-        LiveHub {
+    /// Starts the group-commit writer for the store's live logs, and the hub's
+    /// housekeeping: idle rooms are freed, sessions are checked again.
+    pub fn start(store: Store, gate: Arc<dyn Gate>, config: LiveConfig) -> Arc<LiveHub> {
+        let hub = Arc::new(LiveHub {
             writer: EventWriter::start(store.clone()),
             store,
+            gate,
             rooms: Mutex::default(),
+            links: Mutex::default(),
+            next_link: AtomicU64::new(1),
             shutdown: watch::channel(false).0,
-        }
+            config,
+        });
+        let sweep_every =
+            (hub.config.room_idle / 2).clamp(Duration::from_millis(20), Duration::from_secs(60));
+        every(
+            &hub,
+            sweep_every,
+            |hub| async move { hub.free_idle_rooms() },
+        );
+        every(&hub, hub.config.recheck, |hub| async move {
+            let links = hub.all_links();
+            hub.recheck(links).await;
+        });
+        hub
     }
 
     /// Tells every socket to close (graceful shutdown).
@@ -32,19 +115,20 @@ impl LiveHub {
         let _ = self.shutdown.send(true);
     }
 
-    pub(super) fn shutdown_signal(&self) -> watch::Receiver<bool> {
-        self.shutdown.subscribe()
+    pub fn config(&self) -> &LiveConfig {
+        &self.config
     }
 
-    /// Follows other instances' appends (PostgreSQL): the rooms they touch catch
-    /// up from the database and fan the events out to this instance's sockets.
+    /// Follows other instances (PostgreSQL): the rooms their appends touch
+    /// catch up from the database and fan the events out to this instance's
+    /// sockets; a lost signal makes every room and every socket check again.
     pub fn follow(self: &Arc<Self>, mut signals: tokio::sync::mpsc::Receiver<LiveSignal>) {
         let hub = Arc::downgrade(self);
         tokio::spawn(async move {
             while let Some(signal) = signals.recv().await {
                 let Some(hub) = hub.upgrade() else { return };
                 let rooms: Vec<(Arc<Room>, Option<u64>)> = {
-                    let rooms = hub.rooms.lock().unwrap_or_else(|p| p.into_inner());
+                    let rooms = locked(&hub.rooms);
                     match signal {
                         LiveSignal::Appended { meeting, seq } => rooms
                             .get(&meeting)
@@ -59,23 +143,217 @@ impl LiveHub {
                         tracing::warn!(meeting = %room.meeting(), error = %e, "live room could not catch up");
                     }
                 }
+                if signal == LiveSignal::Resync {
+                    let links = hub.all_links();
+                    hub.recheck(links).await;
+                }
             }
         });
     }
 
     /// The meeting's room, loaded from storage on first use.
     pub async fn room(&self, meeting: &Meeting) -> LiveResult<Arc<Room>> {
-        if let Some(room) = self
-            .rooms
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&meeting.id)
-        {
+        if let Some(room) = locked(&self.rooms).get(&meeting.id) {
+            // Handed out: not idle, or the sweep could take it before its socket enters.
+            room.touch();
             return Ok(room.clone());
         }
-        let loaded = Arc::new(Room::load(self.store.clone(), self.writer.clone(), meeting).await?);
-        let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        let loaded = Arc::new(
+            Room::load(
+                self.store.clone(),
+                self.writer.clone(),
+                self.config.command_deadline,
+                meeting,
+            )
+            .await?,
+        );
         // Another request may have loaded it meanwhile: keep the first.
-        Ok(rooms.entry(meeting.id).or_insert(loaded).clone())
+        Ok(locked(&self.rooms)
+            .entry(meeting.id)
+            .or_insert(loaded)
+            .clone())
     }
+
+    /// The meeting's state and the hash of its last event, for the minutes and
+    /// documents: from its room if one is in memory, else from storage without
+    /// keeping a room (a closed meeting's record is read long after).
+    pub async fn record(&self, meeting: &Meeting) -> LiveResult<(LiveState, String)> {
+        let room = locked(&self.rooms).get(&meeting.id).cloned();
+        match room {
+            Some(room) => Ok(room.current().await),
+            None => Room::read(&self.store, meeting).await,
+        }
+    }
+
+    /// Completes a WebSocket upgrade into the room: the socket lives until it
+    /// closes, its rights end or the server shuts down.
+    pub fn accept(
+        self: &Arc<Self>,
+        ws: WebSocketUpgrade,
+        room: Arc<Room>,
+        who: Participant,
+    ) -> Response {
+        let hub = self.clone();
+        socket::upgrade(ws, move |ws| async move {
+            let membership = hub.enter(room, &who);
+            let shutdown = hub.shutdown.subscribe();
+            let timings = (hub.config.heartbeat, hub.config.silent_peer);
+            socket::run(ws, membership, who, shutdown, timings).await;
+        })
+    }
+
+    /// Registers a socket in its room and under its account. Beyond
+    /// `MAX_SOCKETS_PER_ACCOUNT` to one meeting, the oldest are told to close:
+    /// a reload always gets in, a script opening sockets gains nothing.
+    fn enter(self: &Arc<Self>, room: Arc<Room>, who: &Participant) -> Membership {
+        let meeting = room.meeting();
+        let (room, returned) = {
+            let mut rooms = locked(&self.rooms);
+            let returned = !rooms.contains_key(&meeting);
+            // Normally the same room; if it was freed meanwhile, it is back.
+            let room = rooms.entry(meeting).or_insert(room).clone();
+            room.joined();
+            (room, returned)
+        };
+        if returned {
+            // Out of the hub, it heard no other instance: catch up.
+            let room = room.clone();
+            tokio::spawn(async move {
+                if let Err(e) = room.sync(None).await {
+                    tracing::warn!(meeting = %room.meeting(), error = %e, "live room could not catch up");
+                }
+            });
+        }
+        let link = Arc::new(Link {
+            id: self.next_link.fetch_add(1, Ordering::Relaxed),
+            meeting,
+            account: who.account,
+            session: who.session.clone(),
+            caller: who.caller,
+            closing: AtomicU8::new(0),
+            wake: Notify::new(),
+        });
+        {
+            let mut links = locked(&self.links);
+            let mine = links.entry(who.account).or_default();
+            mine.push(link.clone());
+            let open: Vec<&Arc<Link>> = mine
+                .iter()
+                .filter(|l| l.meeting == meeting && l.closing().is_none())
+                .collect();
+            for old in open
+                .iter()
+                .take(open.len().saturating_sub(MAX_SOCKETS_PER_ACCOUNT))
+            {
+                old.close(Close::Replaced);
+            }
+        }
+        Membership {
+            hub: self.clone(),
+            room,
+            link,
+        }
+    }
+
+    fn leave(&self, room: &Room, link: &Link) {
+        {
+            let mut links = locked(&self.links);
+            if let Some(mine) = links.get_mut(&link.account) {
+                mine.retain(|l| l.id != link.id);
+                if mine.is_empty() {
+                    links.remove(&link.account);
+                }
+            }
+        }
+        // Under the rooms' lock, so the sweep sees the count and the time together.
+        let _rooms = locked(&self.rooms);
+        room.left();
+    }
+
+    /// Drops the rooms nobody has been connected to for `room_idle`.
+    fn free_idle_rooms(&self) {
+        let idle = self.config.room_idle;
+        locked(&self.rooms).retain(|_, room| !room.idle_for(idle));
+    }
+
+    /// An account's rights may have changed (logout, password, disabled, moved
+    /// out of the cell): its sockets check their session again, and those no
+    /// longer allowed are closed before this returns.
+    pub async fn account_changed(&self, account: AccountId) {
+        let links = locked(&self.links)
+            .get(&account)
+            .cloned()
+            .unwrap_or_default();
+        self.recheck(links).await;
+    }
+
+    fn all_links(&self) -> Vec<Arc<Link>> {
+        locked(&self.links).values().flatten().cloned().collect()
+    }
+
+    /// Asks the gate about each socket's session (once per session and
+    /// meeting) and closes those whose answer changed.
+    async fn recheck(&self, links: Vec<Arc<Link>>) {
+        let mut answers: HashMap<(&str, MeetingId), Result<Caller, Denied>> = HashMap::new();
+        for link in &links {
+            if link.closing().is_some() {
+                continue;
+            }
+            let key = (&*link.session, link.meeting);
+            let answer = match answers.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(self.gate.admit(&link.session, link.meeting).await)
+                }
+            };
+            match answer {
+                Ok(caller) if *caller == link.caller => {}
+                Ok(_) => link.close(Close::PowersChanged),
+                Err(Denied::SessionEnded) => link.close(Close::SessionEnded),
+                Err(Denied::NotParticipant) => link.close(Close::NotParticipant),
+                Err(Denied::Unknown(e)) => {
+                    tracing::warn!(account = %link.account, error = %e, "could not check a live session again");
+                }
+            }
+        }
+    }
+
+    /// Sockets connected to the meeting on this instance.
+    pub fn sockets_in(&self, meeting: MeetingId) -> usize {
+        locked(&self.rooms).get(&meeting).map_or(0, |r| r.sockets())
+    }
+
+    /// Whether this instance holds the meeting's room in memory.
+    pub fn has_room(&self, meeting: MeetingId) -> bool {
+        locked(&self.rooms).contains_key(&meeting)
+    }
+
+    /// The sequence number and hash of the last event of a room in memory.
+    pub async fn room_head(&self, meeting: MeetingId) -> Option<(u64, String)> {
+        let room = locked(&self.rooms).get(&meeting).cloned()?;
+        let (state, hash) = room.current().await;
+        Some((state.seq, hash))
+    }
+}
+
+/// Runs `job` every `period` while the hub lives and is not shut down.
+fn every<F, Fut>(hub: &Arc<LiveHub>, period: Duration, job: F)
+where
+    F: Fn(Arc<LiveHub>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let weak: Weak<LiveHub> = Arc::downgrade(hub);
+    let mut shutdown = hub.shutdown.subscribe();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval_at((Instant::now() + period).into(), period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticks.tick() => {}
+                _ = shutdown.changed() => return,
+            }
+            let Some(hub) = weak.upgrade() else { return };
+            job(hub).await;
+        }
+    });
 }

@@ -12,19 +12,62 @@ mod hub;
 mod room;
 mod socket;
 
-pub use error::{LiveError, LiveResult, SocketError};
+pub use error::{Close, LiveError, LiveResult, SocketError};
 pub use hub::LiveHub;
 pub use room::Room;
 pub use socket::Participant;
 
-use axum::extract::ws::WebSocketUpgrade;
-use axum::response::Response;
-use std::sync::Arc;
+use shared::MeetingId;
+use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
+use shared::live::state::Caller;
+use std::time::Duration;
 
-impl LiveHub {
-    /// Completes a WebSocket upgrade into the room: the socket lives until it
-    /// closes or the server shuts down.
-    pub fn accept(&self, ws: WebSocketUpgrade, room: Arc<Room>, who: Participant) -> Response {
-        socket::accept(ws, room, who, self.shutdown_signal())
+/// Who a session is in a meeting now. The hub asks again when the session's
+/// account changes (a signal) and every `LiveConfig::recheck`; the answer
+/// comes from sessions and permissions, which this module does not know
+/// (`routes::live` implements it).
+#[async_trait::async_trait]
+pub trait Gate: Send + Sync + 'static {
+    /// `session` is the hash of the session's token.
+    async fn admit(&self, session: &str, meeting: MeetingId) -> Result<Caller, Denied>;
+}
+
+/// Why a session may not (or no longer) take part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denied {
+    /// The session ended or its account is disabled.
+    SessionEnded,
+    /// The account is not a participant of this meeting (any more).
+    NotParticipant,
+    /// No answer now (storage failed): the socket stays, asked again later.
+    Unknown(String),
+}
+
+/// The live meeting's timings: `Default` in production, shortened by tests.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    /// A peer heard nothing from this long is sent a ping frame.
+    pub heartbeat: Duration,
+    /// A peer silent this long is taken as gone and its socket closed.
+    pub silent_peer: Duration,
+    /// A room without sockets is dropped after this long (reloaded from storage when needed).
+    pub room_idle: Duration,
+    /// Every socket's session and powers are checked again this often: a
+    /// backstop for a lost `AccountChanged` signal.
+    pub recheck: Duration,
+    /// How long the server keeps trying to store a command before it answers
+    /// `deferred` (the client then sends it again).
+    pub command_deadline: Duration,
+}
+
+impl Default for LiveConfig {
+    fn default() -> LiveConfig {
+        LiveConfig {
+            heartbeat: Duration::from_secs(HEARTBEAT_SECS.into()),
+            silent_peer: Duration::from_secs(SILENT_PEER_SECS.into()),
+            room_idle: Duration::from_secs(10 * 60),
+            recheck: Duration::from_secs(60),
+            command_deadline: Duration::from_secs(5),
+        }
     }
 }

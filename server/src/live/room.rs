@@ -4,18 +4,21 @@
 //! before it is acknowledged, and each batch is serialized once: every socket
 //! sends the same bytes.
 
-use super::error::LiveResult;
+use super::error::{LiveError, LiveResult};
 use crate::clock::now_local;
 use crate::storage::{Append, Appended, EventWriter, NewEvent, StorageError, Store};
 use axum::extract::ws::Utf8Bytes;
 use shared::live::chain;
+use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC};
 use shared::live::protocol::{MAX_CATCH_UP_EVENTS, PROTOCOL_VERSION, Sequenced, ServerMessage};
 use shared::live::state::{Caller, Command, Event, LiveState, Phase, Refusal, apply, decide};
 use shared::meeting::{Meeting, MeetingStatus};
 use shared::rules::RuleSet;
 use shared::rules::attendance::RosterEntry;
 use shared::{AccountId, MeetingId};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// Batches a slow socket may fall behind before it is sent a snapshot instead.
@@ -36,60 +39,156 @@ pub struct Room {
     meeting: MeetingId,
     store: Store,
     writer: EventWriter,
+    /// How long a command may take to be stored before it is answered `deferred`.
+    deadline: Duration,
     inner: tokio::sync::Mutex<RoomState>,
     tx: broadcast::Sender<Batch>,
+    presence: Mutex<Presence>,
+    /// Each account's command allowance in this meeting, shared by its
+    /// sockets: reconnecting does not refill it.
+    buckets: Mutex<HashMap<AccountId, Bucket>>,
 }
 
 struct RoomState {
     state: LiveState,
     last_hash: String,
-    recent_keys: VecDeque<(String, u64)>,
+    /// Idempotency keys are the client's: one per account, not per meeting.
+    recent_keys: VecDeque<(AccountId, Box<str>, u64)>,
+}
+
+/// Sockets in the room, and since when the count (or a request) last changed.
+struct Presence {
+    sockets: usize,
+    since: Instant,
+}
+
+/// A token bucket: `COMMAND_BURST` commands at once, `COMMANDS_PER_SEC` after.
+struct Bucket {
+    tokens: f32,
+    at: Instant,
+}
+
+impl Bucket {
+    fn take(&mut self, now: Instant) -> bool {
+        let refill = now.duration_since(self.at).as_secs_f32() * COMMANDS_PER_SEC as f32;
+        self.tokens = (self.tokens + refill).min(COMMAND_BURST as f32);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The meeting's state and the hash of its last event, from its registration
+/// and its stored log.
+async fn load_state(store: &Store, meeting: &Meeting) -> LiveResult<(LiveState, String)> {
+    let roll: Vec<RosterEntry> = store
+        .members_of(meeting.cell_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.draft.status.on_roll())
+        .map(|m| RosterEntry {
+            member_id: m.id,
+            full_name: m.draft.full_name,
+            status: m.draft.status,
+            attached_elsewhere: false,
+        })
+        .collect();
+    let mut state = LiveState::new(
+        meeting.id,
+        meeting.draft.agenda.clone(),
+        RuleSet::national_default().meeting_rules(),
+        roll,
+        meeting.draft.chair_id,
+        meeting.draft.secretary_id,
+    );
+    let mut last_hash = chain::GENESIS.to_string();
+    catch_up(store, &mut state, &mut last_hash).await?;
+    Ok((state, last_hash))
 }
 
 impl Room {
-    /// Builds the meeting's state from its registration and its stored log.
     pub(super) async fn load(
         store: Store,
         writer: EventWriter,
+        deadline: Duration,
         meeting: &Meeting,
     ) -> LiveResult<Room> {
-        let roll: Vec<RosterEntry> = store
-            .members_of(meeting.cell_id)
-            .await?
-            .into_iter()
-            .filter(|m| m.draft.status.on_roll())
-            .map(|m| RosterEntry {
-                member_id: m.id,
-                full_name: m.draft.full_name,
-                status: m.draft.status,
-                attached_elsewhere: false,
-            })
-            .collect();
-        let mut state = LiveState::new(
-            meeting.id,
-            meeting.draft.agenda.clone(),
-            RuleSet::national_default().meeting_rules(),
-            roll,
-            meeting.draft.chair_id,
-            meeting.draft.secretary_id,
-        );
-        let mut last_hash = chain::GENESIS.to_string();
-        catch_up(&store, &mut state, &mut last_hash).await?;
+        let (state, last_hash) = load_state(&store, meeting).await?;
         Ok(Room {
             meeting: meeting.id,
             store,
             writer,
+            deadline,
             inner: tokio::sync::Mutex::new(RoomState {
                 state,
                 last_hash,
                 recent_keys: VecDeque::new(),
             }),
             tx: broadcast::channel(CHANNEL_CAPACITY).0,
+            presence: Mutex::new(Presence {
+                sockets: 0,
+                since: Instant::now(),
+            }),
+            buckets: Mutex::default(),
         })
+    }
+
+    /// A meeting's record read from storage, without a room.
+    pub(super) async fn read(store: &Store, meeting: &Meeting) -> LiveResult<(LiveState, String)> {
+        load_state(store, meeting).await
     }
 
     pub fn meeting(&self) -> MeetingId {
         self.meeting
+    }
+
+    fn presence(&self) -> std::sync::MutexGuard<'_, Presence> {
+        self.presence.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(super) fn sockets(&self) -> usize {
+        self.presence().sockets
+    }
+
+    pub(super) fn joined(&self) {
+        let mut p = self.presence();
+        p.sockets += 1;
+        p.since = Instant::now();
+    }
+
+    pub(super) fn left(&self) {
+        let mut p = self.presence();
+        p.sockets = p.sockets.saturating_sub(1);
+        p.since = Instant::now();
+    }
+
+    /// Marks the room as just used (handed to a request).
+    pub(super) fn touch(&self) {
+        self.presence().since = Instant::now();
+    }
+
+    /// No socket for at least `idle`.
+    pub(super) fn idle_for(&self, idle: Duration) -> bool {
+        let p = self.presence();
+        p.sockets == 0 && p.since.elapsed() >= idle
+    }
+
+    /// Takes one of the account's command tokens, if it has one.
+    pub(super) fn allow_command(&self, account: AccountId) -> bool {
+        let now = Instant::now();
+        self.buckets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(account)
+            .or_insert(Bucket {
+                tokens: COMMAND_BURST as f32,
+                at: now,
+            })
+            .take(now)
     }
 
     pub(super) fn subscribe(&self) -> broadcast::Receiver<Batch> {
@@ -127,6 +226,10 @@ impl Room {
         }
     }
 
+    /// Keeps trying until the command is stored, refused by the rules, or its
+    /// deadline passes. Several instances may append to one meeting: the
+    /// database settles who got each sequence number, and an instance beaten
+    /// to one catches up and decides again (see docs/live-server.md).
     async fn try_command(
         &self,
         caller: Caller,
@@ -134,80 +237,141 @@ impl Room {
         key: &str,
         command: Command,
     ) -> LiveResult<Result<u64, Refusal>> {
+        let deadline = Instant::now() + self.deadline;
         let mut inner = self.inner.lock().await;
-        if let Some((_, seq)) = inner.recent_keys.iter().find(|(k, _)| k == key) {
+        if let Some((_, _, seq)) = inner
+            .recent_keys
+            .iter()
+            .find(|(a, k, _)| *a == account && &**k == key)
+        {
             return Ok(Ok(*seq));
         }
-        // Another server instance may have appended first: catch up and decide again.
-        for _ in 0..3 {
-            let events = match decide(&inner.state, caller, &command, now_local()) {
-                Ok(events) => events,
+        let mut setbacks = 0u32;
+        loop {
+            let failure = match self
+                .attempt(&mut inner, caller, account, key, &command)
+                .await
+            {
+                Ok(Some(answer)) => return Ok(answer),
+                // Beaten by another instance, now caught up: that instance made
+                // progress, so this is no fault; decide again.
+                Ok(None) => LiveError::Contended,
+                Err(e) => {
+                    tracing::warn!(meeting = %self.meeting, error = %e, "live command not stored yet; trying again");
+                    e
+                }
+            };
+            setbacks += 1;
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(failure);
+            }
+            // The first retry at once; then a growing, jittered pause, so two
+            // instances do not keep colliding in step.
+            if setbacks > 1 {
+                let cap_ms = 1u64 << setbacks.min(8);
+                let pause = Duration::from_millis(rand::random_range(0..=cap_ms));
+                tokio::time::sleep(pause.min(left)).await;
+            }
+        }
+    }
+
+    /// One try: `Some` answer, or `None` when another instance stored events
+    /// this one had not seen (the state has caught up since).
+    async fn attempt(
+        &self,
+        inner: &mut RoomState,
+        caller: Caller,
+        account: AccountId,
+        key: &str,
+        command: &Command,
+    ) -> LiveResult<Option<Result<u64, Refusal>>> {
+        let events = match decide(&inner.state, caller, command, now_local()) {
+            Ok(events) => events,
+            Err(reason) => {
+                // Refused on what this instance knows: another one may have
+                // stored more (a vote its participant saw opened); decide on that.
+                let seq = inner.state.seq;
+                self.catch_up(inner).await?;
+                if inner.state.seq > seq {
+                    return Ok(None);
+                }
                 // A retry of a command applied before this room was loaded may be
                 // refused now (a second vote, say): its stored key says it was accepted.
-                Err(reason) => {
-                    return match self.store.command_seq(self.meeting, key).await? {
-                        Some(seq) => Ok(Ok(seq)),
-                        None => Ok(Err(reason)),
-                    };
-                }
-            };
-            if events.is_empty() {
-                return Ok(Ok(inner.state.seq));
+                return Ok(Some(
+                    match stored_seq(&self.store, self.meeting, account, key).await? {
+                        Some(seq) => Ok(seq),
+                        None => Err(reason),
+                    },
+                ));
             }
-            let base = inner.state.seq;
-            let mut prev = inner.last_hash.clone();
-            let mut new = Vec::with_capacity(events.len());
-            for (i, e) in events.iter().enumerate() {
-                let seq = base + i as u64 + 1;
-                let payload = serde_json::to_string(e)?;
-                let hash = chain::link(&prev, self.meeting.0, seq, &payload);
-                prev.clone_from(&hash);
-                new.push(NewEvent { seq, payload, hash });
-            }
-            let before = status_of(inner.state.phase);
-            let after = events.iter().fold(before, |s, e| match e {
-                Event::Opened { .. } => MeetingStatus::Live,
-                Event::Closed { .. } => MeetingStatus::Closed,
-                _ => s,
-            });
-            let append = Append {
-                meeting: self.meeting,
-                command_key: key.to_string(),
-                account,
-                at: now_local(),
-                events: new,
-                status: (after != before).then_some(after),
-            };
-            match self.writer.append(append).await? {
-                Appended::Stored => {}
-                Appended::AlreadyApplied(seq) => {
-                    remember(&mut inner.recent_keys, key, seq);
-                    return Ok(Ok(seq));
-                }
-                Appended::Conflict => {
-                    let RoomState {
-                        state, last_hash, ..
-                    } = &mut *inner;
-                    let missed = catch_up(&self.store, state, last_hash).await?;
-                    self.broadcast(state, missed);
-                    continue;
-                }
-            }
-            let mut sequenced = Vec::with_capacity(events.len());
-            for (i, e) in events.into_iter().enumerate() {
-                apply(&mut inner.state, &e);
-                sequenced.push(Sequenced {
-                    seq: base + i as u64 + 1,
-                    event: e,
-                });
-            }
-            inner.last_hash = prev;
-            let seq = inner.state.seq;
-            remember(&mut inner.recent_keys, key, seq);
-            self.broadcast(&inner.state, sequenced);
-            return Ok(Ok(seq));
+        };
+        if events.is_empty() {
+            return Ok(Some(Ok(inner.state.seq)));
         }
-        Err(StorageError::Batch("ba lần liền bị máy chủ khác ghi trước".into()).into())
+        let base = inner.state.seq;
+        let mut prev = inner.last_hash.clone();
+        let mut new = Vec::with_capacity(events.len());
+        for (i, e) in events.iter().enumerate() {
+            let seq = base + i as u64 + 1;
+            let payload = serde_json::to_string(e)?;
+            let hash = chain::link(&prev, self.meeting.0, seq, &payload);
+            prev.clone_from(&hash);
+            new.push(NewEvent { seq, payload, hash });
+        }
+        let before = status_of(inner.state.phase);
+        let after = events.iter().fold(before, |s, e| match e {
+            Event::Opened { .. } => MeetingStatus::Live,
+            Event::Closed { .. } => MeetingStatus::Closed,
+            _ => s,
+        });
+        let append = Append {
+            meeting: self.meeting,
+            command_key: key.to_string(),
+            account,
+            at: now_local(),
+            events: new,
+            status: (after != before).then_some(after),
+        };
+        match self.writer.append(append).await? {
+            Appended::Stored => {}
+            Appended::AlreadyApplied(seq) => {
+                // Stored by an earlier try whose answer was lost: make sure the
+                // state has it too.
+                if seq > inner.state.seq {
+                    self.catch_up(inner).await?;
+                }
+                remember(&mut inner.recent_keys, account, key, seq);
+                return Ok(Some(Ok(seq)));
+            }
+            Appended::Conflict => {
+                self.catch_up(inner).await?;
+                return Ok(None);
+            }
+        }
+        let mut sequenced = Vec::with_capacity(events.len());
+        for (i, e) in events.into_iter().enumerate() {
+            apply(&mut inner.state, &e);
+            sequenced.push(Sequenced {
+                seq: base + i as u64 + 1,
+                event: e,
+            });
+        }
+        inner.last_hash = prev;
+        let seq = inner.state.seq;
+        remember(&mut inner.recent_keys, account, key, seq);
+        self.broadcast(&inner.state, sequenced);
+        Ok(Some(Ok(seq)))
+    }
+
+    /// Applies what other instances stored, and sends it out.
+    async fn catch_up(&self, inner: &mut RoomState) -> LiveResult<()> {
+        let RoomState {
+            state, last_hash, ..
+        } = inner;
+        let missed = catch_up(&self.store, state, last_hash).await?;
+        self.broadcast(state, missed);
+        Ok(())
     }
 
     /// Serializes once; every socket sends the same bytes.
@@ -240,12 +404,7 @@ impl Room {
         if seq.is_some_and(|s| inner.state.seq >= s) {
             return Ok(());
         }
-        let RoomState {
-            state, last_hash, ..
-        } = &mut *inner;
-        let missed = catch_up(&self.store, state, last_hash).await?;
-        self.broadcast(state, missed);
-        Ok(())
+        self.catch_up(&mut inner).await
     }
 
     /// What a (re)connecting client needs: the events it missed, or a snapshot;
@@ -331,11 +490,28 @@ async fn catch_up(
 }
 
 /// Keeps the last few keys, so an immediate retry is answered without a write.
-fn remember(keys: &mut VecDeque<(String, u64)>, key: &str, seq: u64) {
+fn remember(
+    keys: &mut VecDeque<(AccountId, Box<str>, u64)>,
+    account: AccountId,
+    key: &str,
+    seq: u64,
+) {
     if keys.len() >= RECENT_KEYS {
         keys.pop_front();
     }
-    keys.push_back((key.to_string(), seq));
+    keys.push_back((account, key.into(), seq));
+}
+
+/// The last sequence number a command of this account with this key produced.
+// Storage contract (CONTRACTS.md): `Storage::command_seq(meeting, account, key)`.
+// Until that lands, this one line asks by key alone.
+async fn stored_seq(
+    store: &Store,
+    meeting: MeetingId,
+    _account: AccountId,
+    key: &str,
+) -> Result<Option<u64>, StorageError> {
+    store.command_seq(meeting, key).await
 }
 
 fn status_of(phase: Phase) -> MeetingStatus {

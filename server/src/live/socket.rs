@@ -1,94 +1,249 @@
-//! One participant's WebSocket: the hello, the commands, the broadcast.
+//! One participant's WebSocket: the hello, the commands, the broadcast, and
+//! the limits that keep one participant from hurting the others (see
+//! `shared::live::limits`).
 
-use super::error::SocketError;
-use super::room::Room;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use super::error::{Close, SocketError};
+use super::hub::Membership;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use shared::AccountId;
+use shared::live::limits::{MESSAGES_PER_SEC, MIN_SECS_BETWEEN_HELLOS};
 use shared::live::protocol::{
     ClientMessage, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ServerMessage, decode_client,
 };
 use shared::live::state::{Caller, Command};
-use std::sync::Arc;
+use std::future::Future;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
+use tokio::time::Instant;
 
 const MAX_KEY_CHARS: usize = 100;
 /// A socket that says nothing this long after connecting is closed.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
+/// Frames up to this size are read whole, so one a little over
+/// `MAX_CLIENT_MESSAGE_BYTES` gets a proper close frame (1009); larger ones
+/// are cut off as their header arrives.
+const MAX_FRAME_READ: usize = 4 * MAX_CLIENT_MESSAGE_BYTES;
 
 /// Who is on the other end of a socket.
 pub struct Participant {
     pub caller: Caller,
     pub account: AccountId,
+    /// The hash of the session's token: checked again when the account changes.
+    pub session: Box<str>,
     /// The account's name, for a visitor only: the record names visitors by it.
     pub visitor_name: Option<Box<str>>,
 }
 
-/// Completes the upgrade and runs the socket until it closes.
-pub(super) fn accept(
-    ws: WebSocketUpgrade,
-    room: Arc<Room>,
-    who: Participant,
-    shutdown: watch::Receiver<bool>,
-) -> Response {
+/// Completes the upgrade with the socket's buffers and limits.
+pub(super) fn upgrade<F, Fut>(ws: WebSocketUpgrade, run: F) -> Response
+where
+    F: FnOnce(WebSocket) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     ws
         // Small buffers: tens of thousands of phones stay connected at once.
         .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
-        .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
-        .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| run(socket, room, who, shutdown))
+        .max_message_size(MAX_FRAME_READ)
+        .max_frame_size(MAX_FRAME_READ)
+        .on_upgrade(run)
 }
 
-async fn send(socket: &mut WebSocket, message: &ServerMessage) -> bool {
+/// A socket's connection-level state: when it was last heard from, and what
+/// it has spent of its limits. A few dozen bytes, no task, no timer of its own.
+struct Peer {
+    /// Any frame counts, pongs included.
+    last_heard: Instant,
+    /// A ping went out since `last_heard`.
+    pinged: bool,
+    /// Messages in the current one-second window.
+    window_start: Instant,
+    in_window: u32,
+    last_hello: Option<Instant>,
+}
+
+impl Peer {
+    fn new(now: Instant) -> Peer {
+        Peer {
+            last_heard: now,
+            pinged: false,
+            window_start: now,
+            in_window: 0,
+            last_hello: None,
+        }
+    }
+
+    /// Notes a frame; false when the peer is over `MESSAGES_PER_SEC`.
+    fn heard(&mut self, now: Instant) -> bool {
+        self.last_heard = now;
+        self.pinged = false;
+        if now.duration_since(self.window_start) >= Duration::from_secs(1) {
+            self.window_start = now;
+            self.in_window = 0;
+        }
+        self.in_window += 1;
+        self.in_window <= MESSAGES_PER_SEC
+    }
+
+    /// Whether a hello may be answered now (one per `MIN_SECS_BETWEEN_HELLOS`).
+    fn hello_allowed(&mut self, now: Instant) -> bool {
+        let min = Duration::from_secs(MIN_SECS_BETWEEN_HELLOS.into());
+        if self.last_hello.is_some_and(|t| now.duration_since(t) < min) {
+            return false;
+        }
+        self.last_hello = Some(now);
+        true
+    }
+}
+
+/// How long a send may wait on the peer before it is taken as gone: a peer
+/// that reads nothing for the silent-peer time would be closed anyway.
+async fn send_within(socket: &mut WebSocket, message: Message, limit: Duration) -> bool {
+    matches!(
+        tokio::time::timeout(limit, socket.send(message)).await,
+        Ok(Ok(()))
+    )
+}
+
+async fn send(socket: &mut WebSocket, message: &ServerMessage, limit: Duration) -> bool {
     match serde_json::to_string(message) {
-        Ok(json) => socket.send(Message::Text(json.into())).await.is_ok(),
+        Ok(json) => send_within(socket, Message::Text(json.into()), limit).await,
         Err(_) => false,
     }
 }
 
+/// Frames read (and dropped) at most while waiting for the peer's close frame.
+const MAX_FRAMES_AFTER_CLOSE: usize = 64;
+/// How long the peer has to answer a close frame.
+const CLOSE_HANDSHAKE: Duration = Duration::from_secs(1);
+
+/// Ends the connection with a close frame saying why, then waits a moment for
+/// the peer's own close frame, dropping whatever else it sends meanwhile (none
+/// of it is applied). Closing with unread data would reset the connection,
+/// and the reset can overtake the close frame.
+async fn close(socket: &mut WebSocket, why: Close, limit: Duration) {
+    let frame = CloseFrame {
+        code: why.code(),
+        reason: why.reason().into(),
+    };
+    if !send_within(socket, Message::Close(Some(frame)), limit).await {
+        return;
+    }
+    let _ = tokio::time::timeout(CLOSE_HANDSHAKE, async {
+        for _ in 0..MAX_FRAMES_AFTER_CLOSE {
+            match socket.recv().await {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+}
+
+/// A read error that is a frame over the size limit.
+fn too_big(e: axum::Error) -> bool {
+    e.into_inner()
+        .downcast_ref::<tungstenite::Error>()
+        .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)))
+}
+
 /// One task per connected participant, alive for hours: the rare, large
 /// futures (welcome, command, snapshot) are boxed so the task itself stays small.
-async fn run(
+pub(super) async fn run(
     mut socket: WebSocket,
-    room: Arc<Room>,
+    membership: Membership,
     who: Participant,
     mut shutdown: watch::Receiver<bool>,
+    (heartbeat, silent): (Duration, Duration),
 ) {
+    let Membership { room, link, .. } = &membership;
     let Participant {
         caller,
         account,
         visitor_name,
+        ..
     } = who;
     let mut rx = room.subscribe();
     // Events up to here were sent in the welcome; later batches go out as they come.
     let mut sent_up_to: Option<u64> = None;
-    let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
-    tokio::pin!(hello_deadline);
+    let connected = Instant::now();
+    let hello_deadline = connected + HELLO_TIMEOUT;
+    let mut peer = Peer::new(connected);
+    // One timer, moved to whichever comes first: the hello deadline, the next
+    // heartbeat, the silent-peer limit. Frames do not move it; it checks when it fires.
+    let timer = tokio::time::sleep_until(connected + heartbeat);
+    tokio::pin!(timer);
     loop {
         tokio::select! {
+            biased;
+            () = link.woken() => {
+                if let Some(why) = link.closing() {
+                    close(&mut socket, why, silent).await;
+                    break;
+                }
+            }
+            _ = shutdown.changed() => {
+                let _ = send(&mut socket, &SocketError::ShuttingDown.to_message(), silent).await;
+                close(&mut socket, Close::ShuttingDown, silent).await;
+                break;
+            }
             incoming = socket.recv() => {
+                let now = Instant::now();
                 let text = match incoming {
-                    Some(Ok(Message::Text(t))) => t,
-                    Some(Ok(Message::Binary(_))) => {
-                        if !send(&mut socket, &SocketError::NotText.to_message()).await { break; }
-                        continue;
+                    Some(Ok(message)) => {
+                        if !peer.heard(now) {
+                            close(&mut socket, Close::Flood, silent).await;
+                            break;
+                        }
+                        match message {
+                            Message::Text(t) => t,
+                            Message::Binary(_) => {
+                                if !send(&mut socket, &SocketError::NotText.to_message(), silent).await { break; }
+                                continue;
+                            }
+                            Message::Close(_) => break,
+                            // Pongs (and the answer to pings, which the library sends).
+                            Message::Ping(_) | Message::Pong(_) => continue,
+                        }
                     }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                    Some(Ok(_)) => continue,
+                    Some(Err(e)) => {
+                        // The rest of an over-large frame is still coming: no
+                        // closing handshake, the close frame alone.
+                        if too_big(e) {
+                            let frame = CloseFrame { code: Close::TooBig.code(), reason: Close::TooBig.reason().into() };
+                            let _ = send_within(&mut socket, Message::Close(Some(frame)), silent).await;
+                        }
+                        break;
+                    }
+                    None => break,
                 };
+                if text.len() > MAX_CLIENT_MESSAGE_BYTES {
+                    close(&mut socket, Close::TooBig, silent).await;
+                    break;
+                }
+                // Its rights ended while the message travelled: not applied.
+                if let Some(why) = link.closing() {
+                    close(&mut socket, why, silent).await;
+                    break;
+                }
                 let reply = match decode_client(text.as_str()) {
                     Err(message) => SocketError::BadMessage(message).to_message(),
                     Ok(ClientMessage::Ping) => ServerMessage::Pong,
                     Ok(ClientMessage::Hello { version, last_seq }) => {
                         if version != PROTOCOL_VERSION {
                             SocketError::Version(version).to_message()
+                        } else if !peer.hello_allowed(now) {
+                            SocketError::TooManyHellos.to_message()
                         } else {
                             match Box::pin(room.welcome(caller, last_seq)).await {
                                 Ok((message, seq)) => { sent_up_to = Some(seq); message }
-                                Err(e) => { tracing::error!(error = %e, "welcome failed"); break; }
+                                Err(e) => {
+                                    tracing::error!(error = %e, "welcome failed");
+                                    close(&mut socket, Close::Internal, silent).await;
+                                    break;
+                                }
                             }
                         }
                     }
@@ -100,18 +255,24 @@ async fn run(
                             SocketError::HelloFirst.to_message()
                         } else if key.is_empty() || key.chars().count() > MAX_KEY_CHARS {
                             SocketError::BadKey.to_message()
+                        } else if !room.allow_command(account) {
+                            // Not a rule's refusal: kept by the app and sent again later.
+                            ServerMessage::Deferred {
+                                key,
+                                message: "Đồng chí thao tác nhanh quá; thao tác sẽ được gửi lại sau giây lát.".into(),
+                            }
                         } else {
                             Box::pin(room.command(caller, account, key, command)).await
                         }
                     }
                 };
-                if !send(&mut socket, &reply).await { break; }
+                if !send(&mut socket, &reply, silent).await { break; }
             }
             batch = rx.recv() => match batch {
                 Ok(batch) => {
                     if sent_up_to.is_some_and(|s| batch.last_seq > s) {
                         sent_up_to = Some(batch.last_seq);
-                        if socket.send(Message::Text(batch.json)).await.is_err() { break; }
+                        if !send_within(&mut socket, Message::Text(batch.json), silent).await { break; }
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
@@ -119,19 +280,31 @@ async fn run(
                     if sent_up_to.is_some() {
                         let (message, seq) = Box::pin(room.snapshot()).await;
                         sent_up_to = Some(seq);
-                        if !send(&mut socket, &message).await { break; }
+                        if !send(&mut socket, &message, silent).await { break; }
                     }
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             },
-            () = &mut hello_deadline, if sent_up_to.is_none() => {
-                let _ = send(&mut socket, &SocketError::HelloTimeout.to_message()).await;
-                break;
-            }
-            _ = shutdown.changed() => {
-                let _ = send(&mut socket, &SocketError::ShuttingDown.to_message()).await;
-                let _ = socket.send(Message::Close(None)).await;
-                break;
+            () = &mut timer => {
+                let now = Instant::now();
+                if sent_up_to.is_none() && now >= hello_deadline {
+                    let _ = send(&mut socket, &SocketError::HelloTimeout.to_message(), silent).await;
+                    close(&mut socket, Close::Silent, silent).await;
+                    break;
+                }
+                if now.duration_since(peer.last_heard) >= silent {
+                    close(&mut socket, Close::Silent, silent).await;
+                    break;
+                }
+                if !peer.pinged && now.duration_since(peer.last_heard) >= heartbeat {
+                    if !send_within(&mut socket, Message::Ping(Default::default()), silent).await { break; }
+                    peer.pinged = true;
+                }
+                let mut next = peer.last_heard + if peer.pinged { silent } else { heartbeat };
+                if sent_up_to.is_none() {
+                    next = next.min(hello_deadline);
+                }
+                timer.as_mut().reset(next);
             }
         }
     }

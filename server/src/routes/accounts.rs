@@ -96,6 +96,7 @@ pub async fn reset_password(
         return Err(ApiError::NotFound("tài khoản"));
     }
     state.store.delete_sessions_of(AccountId(id), None).await?;
+    super::live::account_changed(&state, AccountId(id)).await;
     tracing::info!(account = id, by = %user.account.id, "password reset");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -124,6 +125,7 @@ pub async fn set_disabled(
     }
     if req.disabled {
         state.store.delete_sessions_of(AccountId(id), None).await?;
+        super::live::account_changed(&state, AccountId(id)).await;
     }
     tracing::info!(account = id, disabled = req.disabled, by = %user.account.id, "account disabled flag set");
     let account = state
@@ -183,6 +185,7 @@ pub async fn unassign(
     {
         return Err(ApiError::NotFound("phân công"));
     }
+    super::live::account_changed(&state, AccountId(account_id)).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

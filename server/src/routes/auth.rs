@@ -64,6 +64,7 @@ pub async fn logout(
     jar: CookieJar,
 ) -> ApiResult<(CookieJar, StatusCode)> {
     state.store.delete_session(&user.token_hash).await?;
+    super::live::account_changed(&state, user.account.id).await;
     Ok((
         jar.add(auth::removal_cookie(state.secure_cookies)),
         StatusCode::NO_CONTENT,
@@ -76,7 +77,7 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<A
 }
 
 pub async fn me_of(state: &AppState, account: shared::api::AccountView) -> ApiResult<Me> {
-    let actor = auth::actor_of(state, &account).await?;
+    let actor = auth::actor_of(&state.store, &account).await?;
     let member = match account.member_id {
         Some(id) => state.store.member(id).await?,
         None => None,
@@ -132,5 +133,6 @@ pub async fn change_password(
         .store
         .delete_sessions_of(user.account.id, Some(&user.token_hash))
         .await?;
+    super::live::account_changed(&state, user.account.id).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,11 +2,12 @@
 //! the hash chain's verification, the minutes and the documents. The meeting
 //! itself runs in `crate::live`.
 
-use crate::auth::CurrentUser;
+use crate::auth::{self, CurrentUser};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
-use crate::live::Participant;
-use crate::routes::visible_org;
+use crate::live::{Denied, Gate, Participant};
+use crate::routes::{visible_org, visible_org_in};
 use crate::state::AppState;
+use crate::storage::Store;
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -15,12 +16,12 @@ use shared::live::chain::{self, ChainLink, ChainReport};
 use shared::live::minutes::{Minutes, Names};
 use shared::live::state::{Caller, Speaker};
 use shared::meeting::Meeting;
-use shared::{ErrorBody, MeetingId};
+use shared::{AccountId, ErrorBody, MeetingId, MemberId};
 
 /// Who the user is in this meeting: a member of the cell (with the chair's or
 /// the secretary's powers), or an upper-level committee member following it.
-async fn caller_for(state: &AppState, user: &CurrentUser, meeting: &Meeting) -> ApiResult<Caller> {
-    let (_, path, _) = visible_org(state, user, meeting.cell_id)
+async fn caller_for(store: &Store, user: &CurrentUser, meeting: &Meeting) -> ApiResult<Caller> {
+    let (_, path, _) = visible_org_in(store, user, meeting.cell_id)
         .await
         .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
     if let Some(seat) = user.actor.seat.filter(|s| s.cell_id == meeting.cell_id) {
@@ -49,6 +50,73 @@ async fn caller_for(state: &AppState, user: &CurrentUser, meeting: &Meeting) -> 
     }
 }
 
+/// The hub's questions about a socket's session, answered as the upgrade
+/// answered them: session → account → seat → caller.
+pub struct SessionGate {
+    store: Store,
+}
+
+impl SessionGate {
+    pub fn new(store: Store) -> SessionGate {
+        SessionGate { store }
+    }
+}
+
+#[async_trait::async_trait]
+impl Gate for SessionGate {
+    async fn admit(&self, session: &str, meeting: MeetingId) -> Result<Caller, Denied> {
+        let unknown = |e: ApiError| Denied::Unknown(format!("{e:?}"));
+        let user = match auth::user_of_session(&self.store, session.to_string()).await {
+            Ok(user) => user,
+            Err(ApiError::Unauthenticated | ApiError::AccountDisabled) => {
+                return Err(Denied::SessionEnded);
+            }
+            Err(e) => return Err(unknown(e)),
+        };
+        let meeting = match self.store.meeting(meeting).await {
+            Ok(Some(m)) => m,
+            Ok(None) => return Err(Denied::NotParticipant),
+            Err(e) => return Err(unknown(e.into())),
+        };
+        match caller_for(&self.store, &user, &meeting).await {
+            Ok(caller) => Ok(caller),
+            Err(ApiError::NotFound(_) | ApiError::Forbidden) => Err(Denied::NotParticipant),
+            Err(e) => Err(unknown(e)),
+        }
+    }
+}
+
+/// An account's sessions or rights changed: its live sockets, on this
+/// instance and the others, check again (and close within a second if they
+/// may no longer take part). Call after the change is stored.
+pub async fn account_changed(state: &AppState, account: AccountId) {
+    // Storage contract (CONTRACTS.md): `state.store.publish(LiveSignal::AccountChanged { account })`
+    // tells the other instances; until it lands, only this one is told.
+    state.live.account_changed(account).await;
+}
+
+/// Members' records changed (a status, a role): their accounts' sockets check again.
+pub async fn members_changed(state: &AppState, members: &[MemberId]) {
+    if members.is_empty() {
+        return;
+    }
+    // Member edits are rare: a scan of the accounts is cheap enough.
+    let accounts = match state.store.accounts().await {
+        Ok(a) => a,
+        Err(e) => {
+            // The periodic check closes their sockets a little later.
+            tracing::error!(error = %e, "could not find the accounts of changed members");
+            return;
+        }
+    };
+    for account in accounts
+        .iter()
+        .filter(|a| a.member_id.is_some_and(|m| members.contains(&m)))
+    {
+        account_changed(state, account.id).await;
+    }
+}
+
 async fn meeting_of(state: &AppState, id: i64) -> ApiResult<Meeting> {
     state
         .store
@@ -65,7 +133,7 @@ pub async fn socket(
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     let meeting = meeting_of(&state, id).await?;
-    let caller = caller_for(&state, &user, &meeting).await?;
+    let caller = caller_for(&state.store, &user, &meeting).await?;
     // Checked after the permissions, so a stranger learns nothing from the answer.
     let ws =
         ws.map_err(|_| ApiError::BadRequest("Địa chỉ này chỉ nhận kết nối WebSocket.".into()))?;
@@ -73,6 +141,7 @@ pub async fn socket(
     let who = Participant {
         caller,
         account: user.account.id,
+        session: user.token_hash.into_boxed_str(),
         // A visitor is named on the record by their account, whatever the client says.
         visitor_name: matches!(caller.speaker, Speaker::Visitor(_))
             .then(|| user.account.display_name.clone().into_boxed_str()),
@@ -114,7 +183,7 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
     let (cell, path, _) = visible_org(state, user, meeting.cell_id)
         .await
         .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
-    let (live, digest) = state.live.room(&meeting).await?.current().await;
+    let (live, digest) = state.live.record(&meeting).await?;
     let mut names = Names {
         committee: path
             .iter()

@@ -105,6 +105,7 @@ pub async fn update(
         .await?
         .ok_or(ApiError::NotFound("đảng viên"))?;
     tracing::info!(member = %member.id, by = %user.account.id, "member updated");
+    super::live::members_changed(&state, &[member.id]).await;
     Ok(ApiJson(updated))
 }
 
@@ -134,6 +135,8 @@ pub async fn import(
     let committed = req.commit && parsed.errors.is_empty() && !parsed.rows.is_empty();
     if committed {
         state.store.apply_import(cell.id, &create, &update).await?;
+        let updated: Vec<MemberId> = update.iter().map(|(id, _)| *id).collect();
+        super::live::members_changed(&state, &updated).await;
         tracing::info!(cell = %cell.id, created = create.len(), updated = update.len(), by = %user.account.id, "members imported");
     }
     Ok(ApiJson(ImportReport {

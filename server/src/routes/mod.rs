@@ -11,6 +11,7 @@ pub mod orgs;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::storage::Store;
 use axum::Router;
 use axum::routing::{delete, get, post, put};
 use shared::OrgId;
@@ -63,7 +64,16 @@ pub async fn visible_org(
     user: &CurrentUser,
     id: OrgId,
 ) -> ApiResult<(Organization, Vec<Organization>, Access)> {
-    let path = state.store.org_path(id).await?;
+    visible_org_in(&state.store, user, id).await
+}
+
+/// `visible_org` for callers that hold only the store.
+pub async fn visible_org_in(
+    store: &Store,
+    user: &CurrentUser,
+    id: OrgId,
+) -> ApiResult<(Organization, Vec<Organization>, Access)> {
+    let path = store.org_path(id).await?;
     let ids: Vec<OrgId> = path.iter().map(|o| o.id).collect();
     let access = user.actor.access_to(&ids);
     match path.last() {

@@ -5,6 +5,7 @@
 
 pub mod ws;
 
+use server::live::LiveConfig;
 use server::ratelimit::Limits;
 use server::storage::{PgStore, SqliteStore, Store};
 use std::sync::Arc;
@@ -26,7 +27,9 @@ pub struct TestServer {
     pub base: String,
     pub store: Store,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    live: Arc<server::live::LiveHub>,
+    /// The instance's live meetings, to look inside.
+    pub live: Arc<server::live::LiveHub>,
+    live_config: LiveConfig,
     dir: std::path::PathBuf,
     pg_schema: Option<String>,
 }
@@ -51,6 +54,15 @@ impl TestServer {
     }
 
     pub async fn start_with(backend: Backend, limits: Limits) -> TestServer {
+        TestServer::start_full(backend, limits, LiveConfig::default()).await
+    }
+
+    /// A server whose live meetings run on these timings (tests shorten them).
+    pub async fn start_live(backend: Backend, live: LiveConfig) -> TestServer {
+        TestServer::start_full(backend, Limits::default(), live).await
+    }
+
+    async fn start_full(backend: Backend, limits: Limits, live: LiveConfig) -> TestServer {
         let dir = std::env::temp_dir().join(unique("chibo_test"));
         std::fs::create_dir_all(&dir).expect("temp dir");
         std::fs::write(
@@ -81,7 +93,7 @@ impl TestServer {
         server::demo::seed_if_empty(&store)
             .await
             .expect("demo data");
-        TestServer::serve(store, limits, dir, pg_schema).await
+        TestServer::serve(store, limits, live, dir, pg_schema).await
     }
 
     /// Another server instance on the same PostgreSQL schema, as in a deployment
@@ -96,16 +108,24 @@ impl TestServer {
             .expect("postgres");
         let dir = std::env::temp_dir().join(unique("chibo_test"));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        TestServer::serve(Arc::new(store), Limits::default(), dir, None).await
+        TestServer::serve(
+            Arc::new(store),
+            Limits::default(),
+            self.live_config.clone(),
+            dir,
+            None,
+        )
+        .await
     }
 
     async fn serve(
         store: Store,
         limits: Limits,
+        live_config: LiveConfig,
         dir: std::path::PathBuf,
         pg_schema: Option<String>,
     ) -> TestServer {
-        let state = server::build_state(store.clone(), false, limits)
+        let state = server::build_state_with(store.clone(), false, limits, live_config.clone())
             .await
             .expect("state");
         let live = state.live.clone();
@@ -123,6 +143,7 @@ impl TestServer {
             store,
             shutdown: Some(tx),
             live,
+            live_config,
             dir,
             pg_schema,
         }
@@ -245,5 +266,137 @@ impl TestServer {
     pub async fn ws(&self, username: &str, meeting: i64) -> Result<ws::Client, u16> {
         let cookie = self.session_cookie(username).await;
         ws::Client::open(&self.base, &cookie, meeting).await
+    }
+}
+
+/// A member of a cell made by `TestServer::seed_cell`, logged in.
+pub struct Seeded {
+    pub member: shared::MemberId,
+    pub account: shared::AccountId,
+    /// `chibo_session=…` of a session written directly (no password hashing).
+    pub cookie: String,
+}
+
+impl TestServer {
+    /// A cell of `n` full members under the grassroots committee, each with an
+    /// account and a session, and a meeting registered in it, chaired by the
+    /// first member, minutes by the second. Returns the meeting's id.
+    pub async fn seed_cell(&self, name: &str, n: usize) -> (i64, Vec<Seeded>) {
+        use shared::member::{CellRole, Gender, MemberDraft, PartyStatus};
+        let grassroots = shared::OrgId(self.org_id(GRASSROOTS).await);
+        let cell = self
+            .store
+            .create_organization(Some(grassroots), shared::org::OrgKind::Cell, name)
+            .await
+            .expect("cell");
+        let now = server::auth::now_secs();
+        let mut seeded = Vec::with_capacity(n);
+        for i in 0..n {
+            let draft = MemberDraft {
+                full_name: format!("Đảng Viên Số {i}"),
+                gender: Gender::Female,
+                birth_date: None,
+                admitted_on: None,
+                full_member_on: None,
+                status: PartyStatus::Full,
+                role: if i == 0 {
+                    CellRole::Secretary
+                } else {
+                    CellRole::Member
+                },
+                card_number: None,
+            };
+            let member = self
+                .store
+                .create_member(cell.id, &draft)
+                .await
+                .expect("member");
+            let account = self
+                .store
+                .create_account(server::storage::NewAccountRow {
+                    username: unique("dv"),
+                    display_name: draft.full_name.clone(),
+                    password_hash: "not a hash: nobody logs in with a password".into(),
+                    member_id: Some(member.id),
+                    is_admin: false,
+                })
+                .await
+                .expect("account");
+            let (token, hash) = server::auth::new_session_token();
+            self.store
+                .create_session(&hash, account.id, now, now + 3600)
+                .await
+                .expect("session");
+            seeded.push(Seeded {
+                member: member.id,
+                account: account.id,
+                cookie: format!("{}={token}", server::auth::SESSION_COOKIE),
+            });
+        }
+        let agenda = shared::meeting::standard_agenda(shared::meeting::MeetingKind::Regular);
+        let draft = shared::meeting::MeetingDraft {
+            kind: shared::meeting::MeetingKind::Regular,
+            title: "Sinh hoạt thường kỳ".into(),
+            starts_at: chrono::Utc::now().naive_utc(),
+            mode: shared::meeting::MeetingMode::Online,
+            place: String::new(),
+            video_link: "https://hop.example.vn/seed".into(),
+            chair_id: seeded.first().map(|s| s.member),
+            secretary_id: seeded.get(1).map(|s| s.member),
+            agenda,
+        };
+        let meeting = self
+            .store
+            .create_meeting(cell.id, &draft, chrono::Utc::now().naive_utc())
+            .await
+            .expect("meeting");
+        (meeting.id.0, seeded)
+    }
+
+    /// A meeting registered in a demo cell: chaired by its first member,
+    /// minutes by its second.
+    pub async fn meeting_in(&self, cell: &str) -> i64 {
+        let cell = shared::OrgId(self.org_id(cell).await);
+        let roll = self.store.members_of(cell).await.expect("members");
+        let draft = shared::meeting::MeetingDraft {
+            kind: shared::meeting::MeetingKind::Regular,
+            title: "Sinh hoạt thường kỳ".into(),
+            starts_at: chrono::Utc::now().naive_utc(),
+            mode: shared::meeting::MeetingMode::Online,
+            place: String::new(),
+            video_link: "https://hop.example.vn/b".into(),
+            chair_id: Some(roll[0].id),
+            secretary_id: Some(roll[1].id),
+            agenda: shared::meeting::standard_agenda(shared::meeting::MeetingKind::Regular),
+        };
+        self.store
+            .create_meeting(cell, &draft, chrono::Utc::now().naive_utc())
+            .await
+            .expect("meeting")
+            .id
+            .0
+    }
+
+    /// The account and member ids of a demo account.
+    pub async fn ids_of(&self, username: &str) -> (shared::AccountId, Option<shared::MemberId>) {
+        let a = self
+            .store
+            .account_secret(username)
+            .await
+            .expect("account")
+            .unwrap_or_else(|| panic!("no account {username}"))
+            .account;
+        (a.id, a.member_id)
+    }
+
+    /// An HTTP client that sends this session cookie.
+    pub fn http_with(&self, cookie: &str) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::COOKIE, cookie.parse().expect("cookie"));
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client")
     }
 }

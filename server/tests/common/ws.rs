@@ -118,10 +118,50 @@ impl Client {
         }
     }
 
+    /// Sends a command until it is answered `accepted` or `rejected`: a
+    /// `deferred` command is kept and sent again a moment later, as the app does.
+    pub async fn command_resending(&mut self, key: &str, command: Value) -> Value {
+        loop {
+            let answer = self.command(key, command.clone()).await;
+            if answer["type"] != "deferred" {
+                return answer;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Reads until the server closes the connection (or `within` passes):
+    /// what the close frame said, if it sent one.
+    pub async fn closed(&mut self, within: Duration) -> Closed {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return Closed::StillOpen,
+                Ok(Some(Ok(Message::Close(Some(frame))))) => {
+                    return Closed::Frame(frame.code.into(), frame.reason.to_string());
+                }
+                Ok(Some(Ok(Message::Close(None)))) => return Closed::Frame(1005, String::new()),
+                Ok(Some(Ok(_))) => {}
+                Ok(Some(Err(_)) | None) => return Closed::WithoutFrame,
+            }
+        }
+    }
+
     /// Sends a command and waits for its answer.
     pub async fn command(&mut self, key: &str, command: Value) -> Value {
         self.send(json!({"type": "command", "key": key, "command": command}))
             .await;
         self.answer(key).await
     }
+}
+
+/// How a connection ended, seen from the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closed {
+    /// A close frame: its code and reason.
+    Frame(u16, String),
+    /// The connection dropped without a close frame.
+    WithoutFrame,
+    /// Nothing yet.
+    StillOpen,
 }

@@ -2,6 +2,7 @@
 //! in the browser and on the server.
 
 pub mod chain;
+pub mod close;
 pub mod limits;
 pub mod minutes;
 pub mod protocol;
