@@ -260,6 +260,7 @@ impl MeetingLog {
 struct Totals {
     messages: AtomicU64,
     snapshots: AtomicU64,
+    deferred: AtomicU64,
     errors: AtomicU64,
     disconnects: AtomicU64,
 }
@@ -279,6 +280,9 @@ fn seqs(text: &str) -> impl Iterator<Item = u64> + '_ {
 /// What the chair's socket tells its driver.
 enum Answer {
     Accepted(u64),
+    /// Neither stored nor refused (the command rate, or a transient fault):
+    /// sent again with the same key, as the app does.
+    Deferred,
     Refused(String),
 }
 
@@ -308,6 +312,11 @@ async fn read_loop<S>(
         } else if t.starts_with(r#"{"type":"accepted""#) {
             if let (Some(a), Some(seq)) = (&answers, seqs(t).next()) {
                 let _ = a.send(Answer::Accepted(seq));
+            }
+        } else if t.starts_with(r#"{"type":"deferred""#) {
+            totals.deferred.fetch_add(1, Ordering::Relaxed);
+            if let Some(a) = &answers {
+                let _ = a.send(Answer::Deferred);
             }
         } else if t.starts_with(r#"{"type":"rejected""#) || t.starts_with(r#"{"type":"error""#) {
             totals.errors.fetch_add(1, Ordering::Relaxed);
@@ -462,18 +471,26 @@ struct Chair {
 }
 
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a deferred command waits before it is sent again.
+const DEFERRED_PAUSE: Duration = Duration::from_millis(250);
 
 impl Chair {
-    async fn command(&mut self, key: &str, command: &str) -> Result<Answer, String> {
+    /// Sends a command until it is accepted or refused (a deferred one again,
+    /// with the same key, after a pause): the sequence number, or the refusal.
+    async fn command(&mut self, key: &str, command: &str) -> Result<Result<u64, String>, String> {
         let text = format!(r#"{{"type":"command","key":"{key}","command":{command}}}"#);
-        self.sink
-            .send(Message::text(text))
-            .await
-            .map_err(|e| format!("send: {e}"))?;
-        match tokio::time::timeout(ANSWER_TIMEOUT, self.answers.recv()).await {
-            Ok(Some(a)) => Ok(a),
-            Ok(None) => Err("the chair's socket closed".into()),
-            Err(_) => Err(format!("no answer to {key} within {ANSWER_TIMEOUT:?}")),
+        loop {
+            self.sink
+                .send(Message::text(text.clone()))
+                .await
+                .map_err(|e| format!("send: {e}"))?;
+            match tokio::time::timeout(ANSWER_TIMEOUT, self.answers.recv()).await {
+                Ok(Some(Answer::Deferred)) => tokio::time::sleep(DEFERRED_PAUSE).await,
+                Ok(Some(Answer::Accepted(seq))) => return Ok(Ok(seq)),
+                Ok(Some(Answer::Refused(r))) => return Ok(Err(r)),
+                Ok(None) => return Err("the chair's socket closed".into()),
+                Err(_) => return Err(format!("no answer to {key} within {ANSWER_TIMEOUT:?}")),
+            }
         }
     }
 
@@ -493,11 +510,11 @@ impl Chair {
             .command(&format!("open-{m}"), r#"{"type":"open"}"#)
             .await?
         {
-            Answer::Accepted(seq) => {
+            Ok(seq) => {
                 self.log.base.store(seq, Ordering::Release);
                 report.accepted_total += 1;
             }
-            Answer::Refused(r) => return Err(format!("meeting {m} could not open: {r}")),
+            Err(r) => return Err(format!("meeting {m} could not open: {r}")),
         }
         let _ = self.opened.send(());
 
@@ -522,13 +539,13 @@ impl Chair {
                 .command(&format!("l-{m}-{k}"), &Self::move_to(k))
                 .await?
             {
-                Answer::Accepted(seq) => {
+                Ok(seq) => {
                     report.accepted_total += 1;
                     if seq != base + k as u64 + 1 {
                         report.out_of_order += 1;
                     }
                 }
-                Answer::Refused(r) => report.refused.push(r),
+                Err(r) => report.refused.push(r),
             }
         }
         let _ = self.acted.send(());
@@ -552,7 +569,7 @@ impl Chair {
             let done = Instant::now();
             k += 1;
             match answer {
-                Answer::Accepted(_) => {
+                Ok(_) => {
                     report.accepted_total += 1;
                     if done <= until {
                         report.durable_accepted += 1;
@@ -561,7 +578,7 @@ impl Chair {
                             .push((done - sent).as_micros().min(u32::MAX as u128) as u32);
                     }
                 }
-                Answer::Refused(r) => report.refused.push(r),
+                Err(r) => report.refused.push(r),
             }
         }
         Ok(report)
@@ -875,6 +892,7 @@ async fn run(args: Args) -> Result<(), String> {
         "actions_incomplete": incomplete,
         "actions_out_of_order": out_of_order,
         "refused": refused.len(),
+        "deferred_and_resent": totals.deferred.load(Ordering::Relaxed),
         "snapshots_sent_to_laggards": totals.snapshots.load(Ordering::Relaxed),
         "disconnects_before_end": disconnects,
         "latency_seconds": round2(latency_secs),
