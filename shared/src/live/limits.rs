@@ -13,7 +13,8 @@ pub const SILENT_PEER_SECS: u32 = 10;
 /// Commands one socket may send: a bucket of this many tokens…
 pub const COMMAND_BURST: u32 = 20;
 /// …refilled at this many tokens per second. Chairs and members never come
-/// near it in a real meeting; a flood is answered with `rate_limited`.
+/// near it in a real meeting; a flood is answered with `deferred` (the bucket
+/// is the account's in the meeting: all its sockets share it).
 pub const COMMANDS_PER_SEC: u32 = 5;
 
 /// Messages of any kind (pings included) one socket may send per second
