@@ -204,7 +204,7 @@ pub(super) async fn run(
                                 continue;
                             }
                             Message::Close(_) => break,
-                            // Pongs (and the answer to pings, which the library sends).
+                            // Heard, and that is all: the library answers pings itself.
                             Message::Ping(_) | Message::Pong(_) => continue,
                         }
                     }
