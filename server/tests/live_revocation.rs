@@ -172,7 +172,35 @@ async fn moving_a_member_out_closes_their_sockets(b: Backend) {
     one_instance(b, Cause::MovedOut).await;
 }
 
+/// A change nobody signalled (a session deleted behind the server's back) is
+/// caught by the periodic check.
+async fn the_periodic_check_catches_what_no_signal_said(b: Backend) {
+    let s = TestServer::start_live(
+        b,
+        server::live::LiveConfig {
+            recheck: Duration::from_millis(300),
+            ..Default::default()
+        },
+    )
+    .await;
+    let id = s.meeting_in(CELL_B).await;
+    let cookie = s.session_cookie(MEMBER).await;
+    let mut member = Client::open(&s.base, &cookie, id).await.unwrap();
+    member.hello(None).await;
+    let token = cookie.split_once('=').unwrap().1;
+    s.store
+        .delete_session(&server::auth::token_hash(token))
+        .await
+        .unwrap();
+    match member.closed(Duration::from_secs(3)).await {
+        Closed::Frame(code, _) => assert_eq!(code, 4401),
+        other => panic!("the socket outlives its session: {other:?}"),
+    }
+    s.stop().await;
+}
+
 on_both_backends!(
+    the_periodic_check_catches_what_no_signal_said,
     logout_closes_the_sockets,
     a_password_change_closes_the_other_sessions_sockets,
     disabling_an_account_closes_its_sockets,

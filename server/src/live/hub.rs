@@ -105,7 +105,9 @@ impl LiveHub {
         );
         every(&hub, hub.config.recheck, |hub| async move {
             let links = hub.all_links();
-            hub.recheck(links).await;
+            // Spread over the period: a steady trickle of queries, not a burst.
+            let pace = hub.config.recheck / u32::try_from(links.len().max(1)).unwrap_or(u32::MAX);
+            hub.recheck(links, Some(pace)).await;
         });
         hub
     }
@@ -145,7 +147,7 @@ impl LiveHub {
                 }
                 if signal == LiveSignal::Resync {
                     let links = hub.all_links();
-                    hub.recheck(links).await;
+                    hub.recheck(links, None).await;
                 }
             }
         });
@@ -284,7 +286,7 @@ impl LiveHub {
             .get(&account)
             .cloned()
             .unwrap_or_default();
-        self.recheck(links).await;
+        self.recheck(links, None).await;
     }
 
     fn all_links(&self) -> Vec<Arc<Link>> {
@@ -292,12 +294,20 @@ impl LiveHub {
     }
 
     /// Asks the gate about each socket's session (once per session and
-    /// meeting) and closes those whose answer changed.
-    async fn recheck(&self, links: Vec<Arc<Link>>) {
+    /// meeting) and closes those whose answer changed; `pace` spaces the
+    /// questions out.
+    async fn recheck(&self, links: Vec<Arc<Link>>, pace: Option<Duration>) {
+        let start = tokio::time::Instant::now();
         let mut answers: HashMap<(&str, MeetingId), Result<Caller, Denied>> = HashMap::new();
-        for link in &links {
+        for (i, link) in links.iter().enumerate() {
             if link.closing().is_some() {
                 continue;
+            }
+            if let Some(pace) = pace {
+                tokio::time::sleep_until(start + pace * u32::try_from(i).unwrap_or(u32::MAX)).await;
+                if *self.shutdown.borrow() {
+                    return;
+                }
             }
             let key = (&*link.session, link.meeting);
             let answer = match answers.entry(key) {
