@@ -107,9 +107,11 @@ async fn send_within(socket: &mut WebSocket, message: Message, limit: Duration) 
     )
 }
 
+/// A reply (rare beside the broadcast): boxed, so its large future is not
+/// part of every socket's task.
 async fn send(socket: &mut WebSocket, message: &ServerMessage, limit: Duration) -> bool {
     match serde_json::to_string(message) {
-        Ok(json) => send_within(socket, Message::Text(json.into()), limit).await,
+        Ok(json) => Box::pin(send_within(socket, Message::Text(json.into()), limit)).await,
         Err(_) => false,
     }
 }
