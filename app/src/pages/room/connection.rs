@@ -1,0 +1,373 @@
+//! The connection controller: one WebSocket to the room, reopened with
+//! backoff, the welcome and the events folded into the state in order, and the
+//! outbox of commands sent until the server answers them.
+
+use crate::i18n::{I18n, use_i18n};
+use crate::live::{self, Pending};
+use leptos::prelude::*;
+use shared::MeetingId;
+use shared::live::protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage};
+use shared::live::state::{Caller, Command, LiveState, Phase, Speaker, decide};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+/// Seconds between two pings on a quiet socket.
+const KEEPALIVE_SECS: u64 = 25;
+
+/// The state of the link to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Link {
+    Connecting,
+    Open,
+    Down,
+}
+
+/// The socket and what keeps it alive; never leaves this thread.
+#[derive(Default)]
+struct Conn {
+    ws: Option<WebSocket>,
+    attempt: u32,
+    retry: Option<leptos::leptos_dom::helpers::TimeoutHandle>,
+    /// The keepalive: a ping every 25 s while the socket is open.
+    ping: Option<leptos::leptos_dom::helpers::IntervalHandle>,
+    disposed: bool,
+    on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_close: Option<Closure<dyn FnMut(CloseEvent)>>,
+    on_open: Option<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+/// The live meeting as this page sees it. `Copy`: every part is a handle.
+#[derive(Clone, Copy)]
+pub(super) struct Live {
+    meeting: MeetingId,
+    pub(super) state: RwSignal<Option<LiveState>>,
+    pub(super) you: RwSignal<Option<Caller>>,
+    pub(super) link: RwSignal<Link>,
+    pub(super) outbox: RwSignal<Vec<Pending>>,
+    /// A refusal or a server message for this person.
+    pub(super) flash: RwSignal<Option<String>>,
+    conn: StoredValue<Conn, LocalStorage>,
+    i18n: I18n,
+    /// The account's name, sent when an upper-level visitor's arrival is recorded.
+    my_name: StoredValue<String>,
+}
+
+impl Live {
+    pub(super) fn new(meeting: MeetingId) -> Live {
+        Live {
+            meeting,
+            state: RwSignal::new(None),
+            you: RwSignal::new(None),
+            link: RwSignal::new(Link::Connecting),
+            outbox: RwSignal::new(live::load_outbox(meeting)),
+            flash: RwSignal::new(None),
+            conn: StoredValue::new_local(Conn::default()),
+            i18n: use_i18n(),
+            my_name: StoredValue::new(
+                crate::session::use_session()
+                    .me()
+                    .map(|m| m.account.display_name)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// Drops the old socket (if any) and opens a new one.
+    pub(super) fn connect(self) {
+        let disposed = self.conn.with_value(|c| c.disposed);
+        if disposed {
+            return;
+        }
+        self.detach();
+        let Some(url) = live::socket_url(self.meeting) else {
+            return;
+        };
+        let Ok(ws) = WebSocket::new(&url) else {
+            self.schedule_retry();
+            return;
+        };
+        if self.link.get_untracked() == Link::Open {
+            self.link.set(Link::Connecting);
+        }
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            let last_seq = self.state.with_untracked(|s| s.as_ref().map(|s| s.seq));
+            self.send_raw(
+                &ClientMessage::Hello {
+                    version: PROTOCOL_VERSION,
+                    last_seq,
+                },
+                true,
+            );
+            self.keep_alive();
+        });
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Some(text) = e.data().as_string()
+                && let Ok(msg) = serde_json::from_str::<ServerMessage>(&text)
+            {
+                self.receive(msg);
+            }
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_| {
+            self.conn.update_value(|c| {
+                c.ws = None;
+                if let Some(ping) = c.ping.take() {
+                    ping.clear();
+                }
+            });
+            self.link.set(Link::Down);
+            self.schedule_retry();
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.conn.update_value(|c| {
+            c.ws = Some(ws);
+            c.on_open = Some(on_open);
+            c.on_message = Some(on_message);
+            c.on_close = Some(on_close);
+        });
+    }
+
+    /// Forgets the current socket without triggering a retry.
+    fn detach(self) {
+        self.conn.update_value(|c| {
+            if let Some(handle) = c.retry.take() {
+                handle.clear();
+            }
+            if let Some(ping) = c.ping.take() {
+                ping.clear();
+            }
+            if let Some(ws) = c.ws.take() {
+                ws.set_onopen(None);
+                ws.set_onmessage(None);
+                ws.set_onclose(None);
+                let _ = ws.close();
+            }
+        });
+    }
+
+    /// Pings every 25 s while connected, so proxies and the server do not take
+    /// a quiet room for a dead one. Cleared when the socket closes or is dropped.
+    fn keep_alive(self) {
+        let handle = set_interval_with_handle(
+            move || {
+                self.send_raw(&ClientMessage::Ping, true);
+            },
+            Duration::from_secs(KEEPALIVE_SECS),
+        )
+        .ok();
+        self.conn.update_value(|c| {
+            if let Some(old) = c.ping.take() {
+                old.clear();
+            }
+            c.ping = handle;
+        });
+    }
+
+    fn schedule_retry(self) {
+        let (disposed, attempt) = self.conn.with_value(|c| (c.disposed, c.attempt));
+        if disposed {
+            return;
+        }
+        let delay = live::backoff_ms(attempt);
+        let handle = set_timeout_with_handle(
+            move || self.connect(),
+            Duration::from_millis(u64::from(delay)),
+        )
+        .ok();
+        self.conn.update_value(|c| {
+            c.attempt = attempt.saturating_add(1);
+            if let Some(old) = c.retry.take() {
+                old.clear();
+            }
+            c.retry = handle;
+        });
+    }
+
+    /// The browser says it is online again: try at once.
+    pub(super) fn wake(self) {
+        if self.link.get_untracked() != Link::Open {
+            self.conn.update_value(|c| c.attempt = 0);
+            self.connect();
+        }
+    }
+
+    pub(super) fn dispose(self) {
+        self.detach();
+        self.conn.update_value(|c| c.disposed = true);
+    }
+
+    /// Sends when the socket is open (and, for commands, after the welcome).
+    fn send_raw(self, msg: &ClientMessage, before_welcome: bool) -> bool {
+        if !before_welcome && self.link.get_untracked() != Link::Open {
+            return false;
+        }
+        let Ok(json) = serde_json::to_string(msg) else {
+            return false;
+        };
+        self.conn.with_value(|c| {
+            c.ws.as_ref().is_some_and(|ws| {
+                ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&json).is_ok()
+            })
+        })
+    }
+
+    fn receive(self, msg: ServerMessage) {
+        match msg {
+            ServerMessage::Welcome {
+                you,
+                snapshot,
+                events,
+                ..
+            } => {
+                self.you.set(Some(you));
+                if let Some(snapshot) = snapshot {
+                    self.state.set(Some(*snapshot));
+                }
+                if self.apply_events(&events) {
+                    self.conn.update_value(|c| c.attempt = 0);
+                    self.link.set(Link::Open);
+                    self.resend_outbox();
+                }
+            }
+            ServerMessage::Events { events } => {
+                self.apply_events(&events);
+            }
+            ServerMessage::Snapshot { state } => self.state.set(Some(*state)),
+            ServerMessage::Accepted { key, .. } => return self.settle(&key, None),
+            ServerMessage::Rejected { key, message, .. } => {
+                return self.settle(&key, Some(message));
+            }
+            // Kept in the outbox: it goes again with the next reconnection.
+            ServerMessage::Deferred { message, .. } => return self.flash.set(Some(message)),
+            ServerMessage::Error { message, .. } => return self.flash.set(Some(message)),
+            ServerMessage::Pong => return,
+        }
+        self.note_arrival();
+    }
+
+    /// An upper-level visitor's arrival goes on the record once the meeting is
+    /// under way (also when they joined before it opened).
+    fn note_arrival(self) {
+        let Some(
+            you @ Caller {
+                speaker: Speaker::Visitor(_),
+                ..
+            },
+        ) = self.you.get_untracked()
+        else {
+            return;
+        };
+        let arrives = Command::VisitorArrives {
+            name: self.my_name.get_value(),
+        };
+        // The state machine says whether it is due (under way, not yet recorded).
+        let due = self.state.with_untracked(|s| {
+            s.as_ref().is_some_and(|s| {
+                decide(s, you, &arrives, live::now_local()).is_ok_and(|e| !e.is_empty())
+            })
+        });
+        let waiting = self.outbox.with_untracked(|o| {
+            o.iter()
+                .any(|p| matches!(p.command, Command::VisitorArrives { .. }))
+        });
+        if due && !waiting {
+            self.run(arrives);
+        }
+    }
+
+    /// Applies events in order; on a gap, reconnects to ask for what is missing.
+    fn apply_events(self, events: &[shared::live::protocol::Sequenced]) -> bool {
+        let mut gap = false;
+        self.state.update(|s| {
+            if let Some(s) = s {
+                gap = live::apply_in_order(s, events).is_err();
+            } else {
+                gap = !events.is_empty();
+            }
+        });
+        if gap {
+            self.connect();
+        }
+        !gap
+    }
+
+    fn settle(self, key: &str, rejected: Option<String>) {
+        let mut ours = false;
+        self.outbox.update(|o| ours = live::take(o, key));
+        live::save_outbox(self.meeting, &self.outbox.get_untracked());
+        if ours && let Some(message) = rejected {
+            self.flash.set(Some(message));
+        }
+    }
+
+    fn resend_outbox(self) {
+        for p in self.outbox.get_untracked() {
+            self.send_raw(
+                &ClientMessage::Command {
+                    key: p.key,
+                    command: p.command,
+                },
+                false,
+            );
+        }
+    }
+
+    /// Checks the command here first: a refusal is shown at once and not sent.
+    pub(super) fn run(self, command: Command) -> bool {
+        let you = self.you.get_untracked();
+        let verdict = self.state.with_untracked(|s| match (s, you) {
+            (Some(s), Some(you)) => Some(decide(s, you, &command, live::now_local())),
+            _ => None,
+        });
+        match verdict {
+            None => {
+                self.flash
+                    .set(Some(self.i18n.t().live_not_ready.to_string()));
+                return false;
+            }
+            Some(Err(refusal)) => {
+                self.flash.set(Some(refusal.to_string()));
+                return false;
+            }
+            Some(Ok(_)) => {}
+        }
+        self.flash.set(None);
+        let pending = Pending {
+            key: live::new_key(),
+            command,
+        };
+        self.outbox.update(|o| o.push(pending.clone()));
+        live::save_outbox(self.meeting, &self.outbox.get_untracked());
+        self.send_raw(
+            &ClientMessage::Command {
+                key: pending.key,
+                command: pending.command,
+            },
+            false,
+        );
+        true
+    }
+
+    pub(super) fn caller(self) -> Option<Caller> {
+        self.you.get()
+    }
+
+    pub(super) fn is_chair(self) -> bool {
+        self.caller().is_some_and(|c| c.is_chair)
+    }
+
+    pub(super) fn keeps_minutes(self) -> bool {
+        self.caller().is_some_and(|c| c.is_chair || c.is_secretary)
+    }
+
+    pub(super) fn phase(self) -> Option<Phase> {
+        self.state.with(|s| s.as_ref().map(|s| s.phase))
+    }
+
+    pub(super) fn in_progress(self) -> bool {
+        self.phase() == Some(Phase::InProgress)
+    }
+}
