@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::MeetingId;
-use shared::live::protocol::Sequenced;
+use shared::live::protocol::{Sequenced, ServerMessage};
 use shared::live::state::{Command, LiveState, apply};
 
 /// The state has a hole before this event: ask again from `state.seq`.
@@ -48,6 +48,127 @@ pub fn new_key() -> String {
     format!("{t:x}-{r:x}")
 }
 
+/// While connected, a command unanswered this long after it was sent, or
+/// deferred by the server this long ago, is sent again (with the same key).
+pub const RESEND_AFTER_MS: f64 = 3_000.0;
+
+/// What the server's answer means for the command it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Stored and applied: out of the outbox.
+    Stored,
+    /// Refused for a reason of the rules: out of the outbox, the reason shown.
+    Refused(String),
+    /// Neither stored nor refused: kept and sent again shortly.
+    Deferred,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    pending: Pending,
+    /// When it goes (again), in milliseconds since the epoch; 0 for at once.
+    due: f64,
+    /// The server said to try again later.
+    deferred: bool,
+}
+
+/// The commands made here and not yet answered, oldest first. Only a refusal
+/// of the rules (or their acceptance) takes one out: a command deferred by the
+/// server, or not answered at all, goes again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outbox {
+    entries: Vec<Entry>,
+}
+
+impl Outbox {
+    /// The commands kept from before (a reload), all to send on connecting.
+    pub fn new(kept: Vec<Pending>) -> Outbox {
+        Outbox {
+            entries: kept
+                .into_iter()
+                .map(|pending| Entry {
+                    pending,
+                    due: 0.0,
+                    deferred: false,
+                })
+                .collect(),
+        }
+    }
+
+    /// What to keep in storage.
+    pub fn pending(&self) -> Vec<Pending> {
+        self.entries.iter().map(|e| e.pending.clone()).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// How many the server deferred.
+    pub fn deferred(&self) -> usize {
+        self.entries.iter().filter(|e| e.deferred).count()
+    }
+
+    /// Whether a command like this one waits.
+    pub fn has(&self, like: impl Fn(&Command) -> bool) -> bool {
+        self.entries.iter().any(|e| like(&e.pending.command))
+    }
+
+    /// A command made (and sent, if connected) at `now`.
+    pub fn push(&mut self, pending: Pending, now: f64) {
+        self.entries.push(Entry {
+            pending,
+            due: now + RESEND_AFTER_MS,
+            deferred: false,
+        });
+    }
+
+    /// Takes the server's answer to one of our commands; `None` for any other
+    /// message, or an answer to a command that is not (or no longer) ours.
+    pub fn answer(&mut self, msg: &ServerMessage, now: f64) -> Option<Answer> {
+        let (key, answer) = match msg {
+            ServerMessage::Accepted { key, .. } => (key, Answer::Stored),
+            ServerMessage::Rejected { key, message, .. } => (key, Answer::Refused(message.clone())),
+            ServerMessage::Deferred { key, .. } => (key, Answer::Deferred),
+            _ => return None,
+        };
+        let at = self.entries.iter().position(|e| &e.pending.key == key)?;
+        if answer == Answer::Deferred {
+            let entry = &mut self.entries[at];
+            entry.deferred = true;
+            entry.due = now + RESEND_AFTER_MS;
+        } else {
+            self.entries.remove(at);
+        }
+        Some(answer)
+    }
+
+    /// A new connection: every command goes again.
+    pub fn reconnected(&mut self) {
+        for e in &mut self.entries {
+            e.due = 0.0;
+        }
+    }
+
+    /// The commands due at `now`, oldest first and at most `max`; each is due
+    /// again `RESEND_AFTER_MS` later unless answered meanwhile.
+    pub fn take_due(&mut self, now: f64, max: usize) -> Vec<Pending> {
+        self.entries
+            .iter_mut()
+            .filter(|e| e.due <= now)
+            .take(max)
+            .map(|e| {
+                e.due = now + RESEND_AFTER_MS;
+                e.pending.clone()
+            })
+            .collect()
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
@@ -72,13 +193,6 @@ pub fn save_outbox(meeting: MeetingId, outbox: &[Pending]) {
     } else if let Ok(json) = serde_json::to_string(outbox) {
         let _ = s.set_item(&key, &json);
     }
-}
-
-/// Removes `key` from the outbox; true when it was there (the command was ours).
-pub fn take(outbox: &mut Vec<Pending>, key: &str) -> bool {
-    let before = outbox.len();
-    outbox.retain(|p| p.key != key);
-    outbox.len() != before
 }
 
 /// Waits before reconnecting: 1 s, 2 s, 4 s, 8 s, then 15 s at most.

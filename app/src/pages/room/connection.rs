@@ -3,9 +3,10 @@
 //! outbox of commands sent until the server answers them.
 
 use crate::i18n::{I18n, use_i18n};
-use crate::live::{self, Pending};
+use crate::live::{self, Answer, Outbox, Pending};
 use leptos::prelude::*;
 use shared::MeetingId;
+use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC};
 use shared::live::protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage};
 use shared::live::state::{Caller, Command, LiveState, Phase, Speaker, decide};
 use std::time::Duration;
@@ -15,6 +16,9 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 /// Seconds between two pings on a quiet socket.
 const KEEPALIVE_SECS: u64 = 25;
+
+/// How often the controller sends the commands due to go (again).
+const TICK_MS: u64 = 1000;
 
 /// The state of the link to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +36,7 @@ struct Conn {
     retry: Option<leptos::leptos_dom::helpers::TimeoutHandle>,
     /// The keepalive: a ping every 25 s while the socket is open.
     ping: Option<leptos::leptos_dom::helpers::IntervalHandle>,
+    tick: Option<leptos::leptos_dom::helpers::IntervalHandle>,
     disposed: bool,
     on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
     on_close: Option<Closure<dyn FnMut(CloseEvent)>>,
@@ -45,13 +50,17 @@ pub(super) struct Live {
     pub(super) state: RwSignal<Option<LiveState>>,
     pub(super) you: RwSignal<Option<Caller>>,
     pub(super) link: RwSignal<Link>,
-    pub(super) outbox: RwSignal<Vec<Pending>>,
+    pub(super) outbox: RwSignal<Outbox>,
     /// A refusal or a server message for this person.
     pub(super) flash: RwSignal<Option<String>>,
     conn: StoredValue<Conn, LocalStorage>,
     i18n: I18n,
     /// The account's name, sent when an upper-level visitor's arrival is recorded.
     my_name: StoredValue<String>,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
 }
 
 impl Live {
@@ -61,7 +70,7 @@ impl Live {
             state: RwSignal::new(None),
             you: RwSignal::new(None),
             link: RwSignal::new(Link::Connecting),
-            outbox: RwSignal::new(live::load_outbox(meeting)),
+            outbox: RwSignal::new(Outbox::new(live::load_outbox(meeting))),
             flash: RwSignal::new(None),
             conn: StoredValue::new_local(Conn::default()),
             i18n: use_i18n(),
@@ -74,8 +83,19 @@ impl Live {
         }
     }
 
+    /// Connects, and sends the commands due every second until disposed.
+    pub(super) fn start(self) {
+        let tick = set_interval_with_handle(
+            move || self.flush(COMMANDS_PER_SEC as usize),
+            Duration::from_millis(TICK_MS),
+        )
+        .ok();
+        self.conn.update_value(|c| c.tick = tick);
+        self.connect();
+    }
+
     /// Drops the old socket (if any) and opens a new one.
-    pub(super) fn connect(self) {
+    fn connect(self) {
         let disposed = self.conn.with_value(|c| c.disposed);
         if disposed {
             return;
@@ -196,7 +216,12 @@ impl Live {
 
     pub(super) fn dispose(self) {
         self.detach();
-        self.conn.update_value(|c| c.disposed = true);
+        self.conn.update_value(|c| {
+            c.disposed = true;
+            if let Some(tick) = c.tick.take() {
+                tick.clear();
+            }
+        });
     }
 
     /// Sends when the socket is open (and, for commands, after the welcome).
@@ -229,19 +254,18 @@ impl Live {
                 if self.apply_events(&events) {
                     self.conn.update_value(|c| c.attempt = 0);
                     self.link.set(Link::Open);
-                    self.resend_outbox();
+                    // Everything kept goes again on a new connection.
+                    self.outbox.update(Outbox::reconnected);
+                    self.flush(COMMAND_BURST as usize);
                 }
             }
             ServerMessage::Events { events } => {
                 self.apply_events(&events);
             }
             ServerMessage::Snapshot { state } => self.state.set(Some(*state)),
-            ServerMessage::Accepted { key, .. } => return self.settle(&key, None),
-            ServerMessage::Rejected { key, message, .. } => {
-                return self.settle(&key, Some(message));
-            }
-            // Kept in the outbox: it goes again with the next reconnection.
-            ServerMessage::Deferred { message, .. } => return self.flash.set(Some(message)),
+            answer @ (ServerMessage::Accepted { .. }
+            | ServerMessage::Rejected { .. }
+            | ServerMessage::Deferred { .. }) => return self.settle(&answer),
             ServerMessage::Error { message, .. } => return self.flash.set(Some(message)),
             ServerMessage::Pong => return,
         }
@@ -269,10 +293,9 @@ impl Live {
                 decide(s, you, &arrives, live::now_local()).is_ok_and(|e| !e.is_empty())
             })
         });
-        let waiting = self.outbox.with_untracked(|o| {
-            o.iter()
-                .any(|p| matches!(p.command, Command::VisitorArrives { .. }))
-        });
+        let waiting = self
+            .outbox
+            .with_untracked(|o| o.has(|c| matches!(c, Command::VisitorArrives { .. })));
         if due && !waiting {
             self.run(arrives);
         }
@@ -294,24 +317,39 @@ impl Live {
         !gap
     }
 
-    fn settle(self, key: &str, rejected: Option<String>) {
-        let mut ours = false;
-        self.outbox.update(|o| ours = live::take(o, key));
-        live::save_outbox(self.meeting, &self.outbox.get_untracked());
-        if ours && let Some(message) = rejected {
-            self.flash.set(Some(message));
+    /// The server's answer to a command: only a refusal of the rules (shown)
+    /// or its acceptance takes it out of the outbox.
+    fn settle(self, answer: &ServerMessage) {
+        let settled = self
+            .outbox
+            .try_update(|o| o.answer(answer, now_ms()))
+            .flatten();
+        match settled {
+            None | Some(Answer::Deferred) => {}
+            Some(Answer::Stored) => self.save_outbox(),
+            Some(Answer::Refused(message)) => {
+                self.save_outbox();
+                self.flash.set(Some(message));
+            }
         }
     }
 
-    fn resend_outbox(self) {
-        for p in self.outbox.get_untracked() {
-            self.send_raw(
-                &ClientMessage::Command {
-                    key: p.key,
-                    command: p.command,
-                },
-                false,
-            );
+    fn save_outbox(self) {
+        self.outbox
+            .with_untracked(|o| live::save_outbox(self.meeting, &o.pending()));
+    }
+
+    /// Sends the commands due (at most `max`), once the room has welcomed us.
+    fn flush(self, max: usize) {
+        if self.link.get_untracked() != Link::Open {
+            return;
+        }
+        let due = self
+            .outbox
+            .try_update_untracked(|o| o.take_due(now_ms(), max))
+            .unwrap_or_default();
+        for Pending { key, command } in due {
+            self.send_raw(&ClientMessage::Command { key, command }, false);
         }
     }
 
@@ -339,8 +377,8 @@ impl Live {
             key: live::new_key(),
             command,
         };
-        self.outbox.update(|o| o.push(pending.clone()));
-        live::save_outbox(self.meeting, &self.outbox.get_untracked());
+        self.outbox.update(|o| o.push(pending.clone(), now_ms()));
+        self.save_outbox();
         self.send_raw(
             &ClientMessage::Command {
                 key: pending.key,

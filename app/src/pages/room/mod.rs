@@ -76,7 +76,7 @@ fn name_of(state: &LiveState, speaker: Speaker, t: &Texts) -> String {
 fn Room(meeting: Meeting) -> impl IntoView {
     let i18n = use_i18n();
     let live = Live::new(meeting.id);
-    live.connect();
+    live.start();
     let online = window_event_listener(leptos::ev::online, move |_| live.wake());
     on_cleanup(move || {
         online.remove();

@@ -10,7 +10,7 @@ pub(super) fn LinkStatus(live: Live) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || {
         let t = i18n.t();
-        let pending = live.outbox.with(Vec::len);
+        let pending = live.outbox.with(|o| o.len());
         match live.link.get() {
             Link::Open => t.live_connected.to_string(),
             Link::Down if pending > 0 => format!("{} {pending} {}", t.live_lost, t.live_pending),
