@@ -1,11 +1,12 @@
 //! The live meeting's client logic, without any view: folding numbered events
 //! into the state in order, and the outbox of commands not yet answered, kept in
-//! localStorage so a reload (or a lost connection) does not lose them.
+//! localStorage per account and meeting so a reload (or a lost connection) does
+//! not lose them.
 
 use serde::{Deserialize, Serialize};
-use shared::MeetingId;
 use shared::live::protocol::{Sequenced, ServerMessage};
 use shared::live::state::{Command, LiveState, apply};
+use shared::{AccountId, MeetingId};
 
 /// The state has a hole before this event: ask again from `state.seq`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,30 +170,70 @@ impl Outbox {
     }
 }
 
+/// Whose outbox it is. Kept per account and meeting: on a shared phone, one
+/// member's unsent command is never sent as the next member's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub account: AccountId,
+    pub meeting: MeetingId,
+}
+
+const OUTBOX_PREFIX: &str = "chibo.outbox.";
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-fn outbox_key(meeting: MeetingId) -> String {
-    format!("chibo.outbox.{meeting}")
+fn outbox_key(owner: Owner) -> String {
+    format!("{OUTBOX_PREFIX}{}.{}", owner.account, owner.meeting)
 }
 
-/// The outbox of a meeting as stored (empty when nothing or unreadable).
-pub fn load_outbox(meeting: MeetingId) -> Vec<Pending> {
+/// The account an outbox belongs to, from its storage key; `None` for the
+/// outboxes of older versions of the app, kept by meeting only.
+fn account_of(key: &str) -> Option<AccountId> {
+    let (account, _meeting) = key.strip_prefix(OUTBOX_PREFIX)?.split_once('.')?;
+    account.parse().ok().map(AccountId)
+}
+
+/// The outbox as stored (empty when nothing or unreadable).
+pub fn load_outbox(owner: Owner) -> Vec<Pending> {
     storage()
-        .and_then(|s| s.get_item(&outbox_key(meeting)).ok().flatten())
+        .and_then(|s| s.get_item(&outbox_key(owner)).ok().flatten())
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default()
 }
 
-pub fn save_outbox(meeting: MeetingId, outbox: &[Pending]) {
+pub fn save_outbox(owner: Owner, outbox: &[Pending]) {
     let Some(s) = storage() else { return };
-    let key = outbox_key(meeting);
+    let key = outbox_key(owner);
     if outbox.is_empty() {
         let _ = s.remove_item(&key);
     } else if let Ok(json) = serde_json::to_string(outbox) {
         let _ = s.set_item(&key, &json);
     }
+}
+
+/// Removes every stored outbox whose owner `drop` picks.
+fn remove_outboxes(drop: impl Fn(Option<AccountId>) -> bool) {
+    let Some(s) = storage() else { return };
+    let keys: Vec<String> = (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(OUTBOX_PREFIX) && drop(account_of(k)))
+        .collect();
+    for k in keys {
+        let _ = s.remove_item(&k);
+    }
+}
+
+/// At logout: the account's unsent commands are forgotten on this device.
+pub fn forget_outboxes_of(account: AccountId) {
+    remove_outboxes(|owner| owner == Some(account));
+}
+
+/// When `account` logs in: what anyone else left unsent here (or an older
+/// version of the app, which kept no owner) is dropped, never sent.
+pub fn forget_outboxes_not_of(account: AccountId) {
+    remove_outboxes(|owner| owner != Some(account));
 }
 
 /// Waits before reconnecting: 1 s, 2 s, 4 s, 8 s, then 15 s at most.

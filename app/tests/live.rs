@@ -2,15 +2,15 @@
 //! kept across reloads and emptied only by an answer that settles a command. Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown
 
 use app::live::{
-    Answer, Gap, Outbox, Pending, RESEND_AFTER_MS, apply_in_order, backoff_ms, clock, load_outbox,
-    save_outbox,
+    Answer, Gap, Outbox, Owner, Pending, RESEND_AFTER_MS, apply_in_order, backoff_ms, clock,
+    forget_outboxes_not_of, forget_outboxes_of, load_outbox, save_outbox,
 };
 use chrono::NaiveDate;
-use shared::MeetingId;
 use shared::live::protocol::{Sequenced, ServerMessage};
 use shared::live::state::{Choice, Command, Event, LiveState, Phase, Refusal};
 use shared::meeting::AgendaItem;
 use shared::rules::RuleSet;
+use shared::{AccountId, MeetingId};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -85,7 +85,10 @@ fn accepted(key: &str) -> ServerMessage {
 
 #[wasm_bindgen_test]
 fn the_outbox_survives_a_reload_and_empties_on_answers() {
-    let meeting = MeetingId(424242);
+    let meeting = Owner {
+        account: AccountId(7),
+        meeting: MeetingId(424242),
+    };
     save_outbox(meeting, &[]);
     assert!(load_outbox(meeting).is_empty());
     let pending = vec![
@@ -121,7 +124,7 @@ fn the_outbox_survives_a_reload_and_empties_on_answers() {
         .local_storage()
         .unwrap()
         .unwrap()
-        .get_item("chibo.outbox.424242")
+        .get_item("chibo.outbox.7.424242")
         .unwrap();
     assert_eq!(stored, None, "an empty outbox leaves nothing behind");
 }
@@ -210,4 +213,49 @@ fn reconnects_back_off_to_fifteen_seconds_and_the_clock_reads() {
     assert_eq!(clock(65), "01:05");
     assert_eq!(clock(-3), "00:00");
     assert_eq!(clock(3725), "1:02:05");
+}
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn outboxes_are_kept_per_account_and_forgotten_at_logout() {
+    let (a, b) = (AccountId(71), AccountId(72));
+    let meeting = MeetingId(424243);
+    let of = |account| Owner { account, meeting };
+    let hand = vec![pending("a-hand", Command::RaiseHand)];
+    save_outbox(of(a), &hand);
+    // The next person on this phone, in the same meeting, does not get it.
+    assert!(load_outbox(of(b)).is_empty());
+    assert_eq!(load_outbox(of(a)), hand);
+
+    // Logging in as B drops what A left here, and what an older version of the
+    // app kept by meeting only (no owner known).
+    let storage = local_storage();
+    storage
+        .set_item(
+            "chibo.outbox.424243",
+            r#"[{"key":"old","command":{"type":"check_in"}}]"#,
+        )
+        .unwrap();
+    let b_check_in = vec![pending("b-in", Command::CheckIn)];
+    save_outbox(of(b), &b_check_in);
+    forget_outboxes_not_of(b);
+    assert!(load_outbox(of(a)).is_empty());
+    assert_eq!(storage.get_item("chibo.outbox.424243").unwrap(), None);
+    assert_eq!(load_outbox(of(b)), b_check_in);
+
+    // Logging out forgets every outbox of the account, whatever the meeting.
+    let elsewhere = Owner {
+        account: b,
+        meeting: MeetingId(9),
+    };
+    save_outbox(elsewhere, &hand);
+    save_outbox(of(a), &hand);
+    forget_outboxes_of(b);
+    assert!(load_outbox(of(b)).is_empty());
+    assert!(load_outbox(elsewhere).is_empty());
+    assert_eq!(load_outbox(of(a)), hand, "only the account's own");
+    forget_outboxes_of(a);
 }

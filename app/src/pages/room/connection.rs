@@ -3,7 +3,7 @@
 //! outbox of commands sent until the server answers them.
 
 use crate::i18n::{I18n, use_i18n};
-use crate::live::{self, Answer, Outbox, Pending};
+use crate::live::{self, Answer, Outbox, Owner, Pending};
 use leptos::prelude::*;
 use shared::MeetingId;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC};
@@ -47,6 +47,8 @@ struct Conn {
 #[derive(Clone, Copy)]
 pub(super) struct Live {
     meeting: MeetingId,
+    /// Whose outbox is kept; `None` (kept nowhere) without a known account.
+    owner: Option<Owner>,
     pub(super) state: RwSignal<Option<LiveState>>,
     pub(super) you: RwSignal<Option<Caller>>,
     pub(super) link: RwSignal<Link>,
@@ -65,21 +67,23 @@ fn now_ms() -> f64 {
 
 impl Live {
     pub(super) fn new(meeting: MeetingId) -> Live {
+        let me = crate::session::use_session().me();
+        let owner = me.as_ref().map(|me| Owner {
+            account: me.account.id,
+            meeting,
+        });
+        let kept = owner.map(live::load_outbox).unwrap_or_default();
         Live {
             meeting,
+            owner,
             state: RwSignal::new(None),
             you: RwSignal::new(None),
             link: RwSignal::new(Link::Connecting),
-            outbox: RwSignal::new(Outbox::new(live::load_outbox(meeting))),
+            outbox: RwSignal::new(Outbox::new(kept)),
             flash: RwSignal::new(None),
             conn: StoredValue::new_local(Conn::default()),
             i18n: use_i18n(),
-            my_name: StoredValue::new(
-                crate::session::use_session()
-                    .me()
-                    .map(|m| m.account.display_name)
-                    .unwrap_or_default(),
-            ),
+            my_name: StoredValue::new(me.map(|m| m.account.display_name).unwrap_or_default()),
         }
     }
 
@@ -335,8 +339,10 @@ impl Live {
     }
 
     fn save_outbox(self) {
-        self.outbox
-            .with_untracked(|o| live::save_outbox(self.meeting, &o.pending()));
+        if let Some(owner) = self.owner {
+            self.outbox
+                .with_untracked(|o| live::save_outbox(owner, &o.pending()));
+        }
     }
 
     /// Sends the commands due (at most `max`), once the room has welcomed us.
