@@ -1,9 +1,10 @@
 //! The live meeting's client logic, without any view: folding numbered events
 //! into the state in order, and the outbox of commands not yet answered, kept in
 //! localStorage per account and meeting so a reload (or a lost connection) does
-//! not lose them.
+//! not lose them; and the heartbeat that tells a dead connection from a quiet one.
 
 use serde::{Deserialize, Serialize};
+use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
 use shared::live::protocol::{Sequenced, ServerMessage};
 use shared::live::state::{Command, LiveState, apply};
 use shared::{AccountId, MeetingId};
@@ -234,6 +235,54 @@ pub fn forget_outboxes_of(account: AccountId) {
 /// version of the app, which kept no owner) is dropped, never sent.
 pub fn forget_outboxes_not_of(account: AccountId) {
     remove_outboxes(|owner| owner != Some(account));
+}
+
+/// What the heartbeat asks for at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beat {
+    /// Nothing to do.
+    Fine,
+    /// We have said nothing for `HEARTBEAT_SECS`: send a `ping`.
+    Ping,
+    /// The server has said nothing (no pong, no event) for `SILENT_PEER_SECS`:
+    /// the connection is dead although no close came, as when a network
+    /// silently drops everything.
+    Dead,
+}
+
+/// The heartbeat of one socket, in milliseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Heartbeat {
+    last_sent: f64,
+    last_heard: f64,
+}
+
+impl Heartbeat {
+    /// A socket opened (or being opened) at `now`.
+    pub fn new(now: f64) -> Heartbeat {
+        Heartbeat {
+            last_sent: now,
+            last_heard: now,
+        }
+    }
+
+    pub fn sent(&mut self, now: f64) {
+        self.last_sent = now;
+    }
+
+    pub fn heard(&mut self, now: f64) {
+        self.last_heard = now;
+    }
+
+    pub fn check(&self, now: f64) -> Beat {
+        if now - self.last_heard >= f64::from(SILENT_PEER_SECS) * 1000.0 {
+            Beat::Dead
+        } else if now - self.last_sent >= f64::from(HEARTBEAT_SECS) * 1000.0 {
+            Beat::Ping
+        } else {
+            Beat::Fine
+        }
+    }
 }
 
 /// Waits before reconnecting: 1 s, 2 s, 4 s, 8 s, then 15 s at most.

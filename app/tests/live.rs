@@ -2,10 +2,11 @@
 //! kept across reloads and emptied only by an answer that settles a command. Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown
 
 use app::live::{
-    Answer, Gap, Outbox, Owner, Pending, RESEND_AFTER_MS, apply_in_order, backoff_ms, clock,
-    forget_outboxes_not_of, forget_outboxes_of, load_outbox, save_outbox,
+    Answer, Beat, Gap, Heartbeat, Outbox, Owner, Pending, RESEND_AFTER_MS, apply_in_order,
+    backoff_ms, clock, forget_outboxes_not_of, forget_outboxes_of, load_outbox, save_outbox,
 };
 use chrono::NaiveDate;
+use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
 use shared::live::protocol::{Sequenced, ServerMessage};
 use shared::live::state::{Choice, Command, Event, LiveState, Phase, Refusal};
 use shared::meeting::AgendaItem;
@@ -258,4 +259,24 @@ fn outboxes_are_kept_per_account_and_forgotten_at_logout() {
     assert!(load_outbox(elsewhere).is_empty());
     assert_eq!(load_outbox(of(a)), hand, "only the account's own");
     forget_outboxes_of(a);
+}
+
+#[wasm_bindgen_test]
+fn a_quiet_socket_is_pinged_and_a_silent_one_given_up() {
+    let quiet = f64::from(HEARTBEAT_SECS) * 1000.0;
+    let silent = f64::from(SILENT_PEER_SECS) * 1000.0;
+    let mut beat = Heartbeat::new(0.0);
+    assert_eq!(beat.check(quiet - 1.0), Beat::Fine);
+    // Nothing said for a while: ping.
+    assert_eq!(beat.check(quiet), Beat::Ping);
+    beat.sent(quiet);
+    beat.heard(quiet + 30.0);
+    assert_eq!(beat.check(2.0 * quiet - 1.0), Beat::Fine);
+    // Talking does not keep a socket alive, only hearing from the server does:
+    // a network that silently drops everything is seen within SILENT_PEER_SECS.
+    beat.sent(quiet + silent - 100.0);
+    assert_eq!(beat.check(quiet + 30.0 + silent - 1.0), Beat::Fine);
+    assert_eq!(beat.check(quiet + 30.0 + silent), Beat::Dead);
+    // A socket that never opens, or is never welcomed, is given up as well.
+    assert_eq!(Heartbeat::new(0.0).check(silent), Beat::Dead);
 }

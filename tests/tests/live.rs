@@ -6,6 +6,7 @@
 use e2e::{Browser, DEMO_PASSWORD, Flow, Proxy, Server, with_browsers};
 use fantoccini::Locator;
 use serde_json::json;
+use shared::live::limits::SILENT_PEER_SECS;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -486,6 +487,82 @@ async fn an_unsent_command_is_never_sent_for_the_next_person_on_the_same_browser
                 ))
                 .await;
         }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_connection_says_connecting_not_reconnecting() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let server = Server::start();
+    let meeting = register_meeting(&server, "Sinh hoạt chi bộ, kết nối lần đầu").await;
+    let proxy = Proxy::start(&server.url).await;
+    with_browsers(&server, 1, move |browsers| async move {
+        let [mut member]: [Browser; 1] = browsers.try_into().ok().expect("one browser");
+        member.base = proxy.url.clone();
+        member.login("dv.b05", DEMO_PASSWORD).await;
+        // The room's socket waits unanswered: still the first connection.
+        proxy.set(Flow::HoldLive);
+        member.goto(&format!("/meetings/{meeting}")).await;
+        member.wait_text("#live-status", "Đang kết nối").await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let text = member
+            .find("#live-status")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert_eq!(text, "Đang kết nối…", "nothing was lost yet");
+        proxy.set(Flow::Open);
+        member.wait_text("#live-status", "Đã kết nối").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_network_drop_is_seen_shown_and_recovered() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let server = Server::start();
+    let meeting = register_meeting(&server, "Sinh hoạt chi bộ, mạng chập chờn").await;
+    let (_, member_name) = member(&server, "dv.b05").await;
+    let proxy = Proxy::start(&server.url).await;
+    with_browsers(&server, 2, move |browsers| async move {
+        let [chair, mut member]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
+        member.base = proxy.url.clone();
+        open_room(&chair, "bithu.b", meeting).await;
+        chair.click("#btn-open").await;
+        open_room(&member, "dv.b05", meeting).await;
+        member.click("#btn-checkin").await;
+        member.find(".ok-line").await;
+
+        // The network silently drops everything: no close reaches either side.
+        proxy.set(Flow::Frozen);
+        let frozen_at = Instant::now();
+        member.click("#btn-hand[data-raised='false']").await;
+        member.wait_text("#live-status", "Mất kết nối").await;
+        let seen = frozen_at.elapsed();
+        assert!(
+            seen <= Duration::from_secs(u64::from(SILENT_PEER_SECS) + 2),
+            "the dead link was shown after {seen:?}"
+        );
+        member
+            .wait_text("#live-status", "1 thao tác chưa gửi được")
+            .await;
+        member.wait_text(".mine .unsent", "Chưa gửi được").await;
+        // Nothing got through meanwhile.
+        chair.wait_text("#queue", "Chưa có ai đăng ký").await;
+
+        // The network comes back: the room reconnects and the raised hand goes through.
+        proxy.set(Flow::Open);
+        member.wait_text("#live-status", "Đã kết nối").await;
+        chair.wait_text("#queue", &member_name).await;
+        member.find("#btn-hand[data-raised='true']").await;
+        wait_js(
+            &member,
+            "return document.querySelector('.mine .unsent') === null",
+            "the “not sent” note to go",
+        )
+        .await;
     })
     .await;
 }

@@ -3,7 +3,7 @@
 //! outbox of commands sent until the server answers them.
 
 use crate::i18n::{I18n, use_i18n};
-use crate::live::{self, Answer, Outbox, Owner, Pending};
+use crate::live::{self, Answer, Beat, Heartbeat, Outbox, Owner, Pending};
 use leptos::prelude::*;
 use shared::MeetingId;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC};
@@ -14,28 +14,30 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-/// Seconds between two pings on a quiet socket.
-const KEEPALIVE_SECS: u64 = 25;
-
-/// How often the controller sends the commands due to go (again).
+/// How often the controller looks at its socket and its outbox.
 const TICK_MS: u64 = 1000;
 
 /// The state of the link to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Link {
+    /// Not yet in the room since this page opened.
     Connecting,
     Open,
-    Down,
+    /// The link was lost (closed, or silent for too long); trying again.
+    Lost,
+    /// A new socket is open, the room has not welcomed it yet.
+    Reconnecting,
 }
 
 /// The socket and what keeps it alive; never leaves this thread.
 #[derive(Default)]
 struct Conn {
     ws: Option<WebSocket>,
+    beat: Option<Heartbeat>,
+    /// Welcomed at least once since the page opened.
+    welcomed: bool,
     attempt: u32,
     retry: Option<leptos::leptos_dom::helpers::TimeoutHandle>,
-    /// The keepalive: a ping every 25 s while the socket is open.
-    ping: Option<leptos::leptos_dom::helpers::IntervalHandle>,
     tick: Option<leptos::leptos_dom::helpers::IntervalHandle>,
     disposed: bool,
     on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
@@ -87,13 +89,10 @@ impl Live {
         }
     }
 
-    /// Connects, and sends the commands due every second until disposed.
+    /// Connects, and looks at the link and the outbox every second until disposed.
     pub(super) fn start(self) {
-        let tick = set_interval_with_handle(
-            move || self.flush(COMMANDS_PER_SEC as usize),
-            Duration::from_millis(TICK_MS),
-        )
-        .ok();
+        let tick =
+            set_interval_with_handle(move || self.tick(), Duration::from_millis(TICK_MS)).ok();
         self.conn.update_value(|c| c.tick = tick);
         self.connect();
     }
@@ -113,9 +112,12 @@ impl Live {
             return;
         };
         if self.link.get_untracked() == Link::Open {
-            self.link.set(Link::Connecting);
+            self.link.set(Link::Reconnecting);
         }
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if self.link.get_untracked() == Link::Lost {
+                self.link.set(Link::Reconnecting);
+            }
             let last_seq = self.state.with_untracked(|s| s.as_ref().map(|s| s.seq));
             self.send_raw(
                 &ClientMessage::Hello {
@@ -124,34 +126,43 @@ impl Live {
                 },
                 true,
             );
-            self.keep_alive();
         });
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            self.conn.update_value(|c| {
+                if let Some(beat) = &mut c.beat {
+                    beat.heard(now_ms());
+                }
+            });
             if let Some(text) = e.data().as_string()
                 && let Ok(msg) = serde_json::from_str::<ServerMessage>(&text)
             {
                 self.receive(msg);
             }
         });
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_| {
-            self.conn.update_value(|c| {
-                c.ws = None;
-                if let Some(ping) = c.ping.take() {
-                    ping.clear();
-                }
-            });
-            self.link.set(Link::Down);
-            self.schedule_retry();
-        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_| self.lost());
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         self.conn.update_value(|c| {
             c.ws = Some(ws);
+            // A socket that does not open and answer in time is as dead as a silent one.
+            c.beat = Some(Heartbeat::new(now_ms()));
             c.on_open = Some(on_open);
             c.on_message = Some(on_message);
             c.on_close = Some(on_close);
         });
+    }
+
+    /// The socket closed, or went silent: say so at once, and try again.
+    fn lost(self) {
+        let welcomed = self.conn.with_value(|c| c.welcomed);
+        self.link.set(if welcomed {
+            Link::Lost
+        } else {
+            Link::Connecting
+        });
+        self.detach();
+        self.schedule_retry();
     }
 
     /// Forgets the current socket without triggering a retry.
@@ -160,9 +171,7 @@ impl Live {
             if let Some(handle) = c.retry.take() {
                 handle.clear();
             }
-            if let Some(ping) = c.ping.take() {
-                ping.clear();
-            }
+            c.beat = None;
             if let Some(ws) = c.ws.take() {
                 ws.set_onopen(None);
                 ws.set_onmessage(None);
@@ -172,22 +181,19 @@ impl Live {
         });
     }
 
-    /// Pings every 25 s while connected, so proxies and the server do not take
-    /// a quiet room for a dead one. Cleared when the socket closes or is dropped.
-    fn keep_alive(self) {
-        let handle = set_interval_with_handle(
-            move || {
+    /// Every second: a ping on a socket we have said nothing on for a while,
+    /// a socket the server has said nothing on for too long given up, and the
+    /// commands due to be sent (again).
+    fn tick(self) {
+        let now = now_ms();
+        match self.conn.with_value(|c| c.beat.map(|b| b.check(now))) {
+            Some(Beat::Dead) => return self.lost(),
+            Some(Beat::Ping) => {
                 self.send_raw(&ClientMessage::Ping, true);
-            },
-            Duration::from_secs(KEEPALIVE_SECS),
-        )
-        .ok();
-        self.conn.update_value(|c| {
-            if let Some(old) = c.ping.take() {
-                old.clear();
             }
-            c.ping = handle;
-        });
+            Some(Beat::Fine) | None => {}
+        }
+        self.flush(COMMANDS_PER_SEC as usize);
     }
 
     fn schedule_retry(self) {
@@ -236,13 +242,21 @@ impl Live {
         let Ok(json) = serde_json::to_string(msg) else {
             return false;
         };
-        self.conn.with_value(|c| {
-            c.ws.as_ref().is_some_and(|ws| {
-                ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&json).is_ok()
+        self.conn
+            .try_update_value(|c| {
+                let sent = c.ws.as_ref().is_some_and(|ws| {
+                    ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&json).is_ok()
+                });
+                if sent && let Some(beat) = &mut c.beat {
+                    beat.sent(now_ms());
+                }
+                sent
             })
-        })
+            .unwrap_or(false)
     }
+}
 
+impl Live {
     fn receive(self, msg: ServerMessage) {
         match msg {
             ServerMessage::Welcome {
@@ -256,7 +270,10 @@ impl Live {
                     self.state.set(Some(*snapshot));
                 }
                 if self.apply_events(&events) {
-                    self.conn.update_value(|c| c.attempt = 0);
+                    self.conn.update_value(|c| {
+                        c.attempt = 0;
+                        c.welcomed = true;
+                    });
                     self.link.set(Link::Open);
                     // Everything kept goes again on a new connection.
                     self.outbox.update(Outbox::reconnected);

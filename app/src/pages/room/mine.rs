@@ -1,6 +1,7 @@
 //! What a participant does for themself: check in, ask to speak, give an opinion.
 
 use super::connection::Live;
+use super::status::Unsent;
 use super::text_form::TextCommandForm;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -31,11 +32,13 @@ pub(super) fn MyActions(live: Live) -> impl IntoView {
                 <button id="btn-checkin" class="button huge" on:click=move |_| { live.run(Command::CheckIn); }>
                     {move || i18n.t().live_check_in}
                 </button>
+                <Unsent live like=|c| matches!(c, Command::CheckIn)/>
             </Show>
             <Show when=move || is_member() && present()>
                 <p class="ok-line">{move || i18n.t().live_you_are_present}</p>
             </Show>
             <HandButton live/>
+            <Unsent live like=|c| matches!(c, Command::RaiseHand | Command::WithdrawHand)/>
             <TextCommandForm
                 live
                 id="opinion-text"

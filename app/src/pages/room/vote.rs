@@ -2,6 +2,7 @@
 //! (hidden in a secret ballot until it closes), the buttons to cast, the outcome.
 
 use super::connection::Live;
+use super::status::Unsent;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use shared::live::state::{Choice, Command};
@@ -87,5 +88,6 @@ fn CastButtons(live: Live, index: usize) -> impl IntoView {
                 {move || i18n.t().vote_abstain}
             </button>
         </div>
+        <Unsent live like=|c| matches!(c, Command::Cast { .. })/>
     }
 }
