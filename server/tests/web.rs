@@ -508,7 +508,45 @@ async fn security_headers_on_every_answer(b: Backend) {
     }
 }
 
+/// What lets the API contract run as the administrator without ending its
+/// own session: its own password is changed with the current one only, and it
+/// cannot disable itself.
+async fn an_administrator_cannot_lock_itself_out(b: Backend) {
+    let s = TestServer::start(b).await;
+    let admin = s.login("quantri").await;
+    let me: Value = admin
+        .get(s.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = me["account"]["id"].as_i64().unwrap();
+    let res = admin
+        .post(s.url(&format!("/api/accounts/{id}/password")))
+        .json(&json!({"new_password": "matkhau-moi-2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = admin
+        .put(s.url(&format!("/api/accounts/{id}/disabled")))
+        .json(&json!({"disabled": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        admin.get(s.url("/api/me")).send().await.unwrap().status(),
+        200
+    );
+    s.login("quantri").await;
+    s.stop().await;
+}
+
 on_both_backends!(
+    an_administrator_cannot_lock_itself_out,
     concurrent_wrong_passwords_meet_the_limit,
     the_right_password_from_another_address_still_works,
     an_address_has_a_ceiling_over_all_accounts,
