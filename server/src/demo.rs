@@ -1,7 +1,8 @@
-//! Demo data in the shape of a real grassroots committee (seed 000): one đảng bộ
-//! cơ sở with 4 cells and 48 fictional members, a 7-member committee of whom 4
-//! are cell secretaries, a few probationary members and one exempted member, and
-//! one upper-level committee member assigned to two of the cells.
+//! Demo data in the shape of a real grassroots committee (a report from Hà Tĩnh,
+//! docs/rules.md#sources): one đảng bộ cơ sở with 4 cells and 48 fictional
+//! members, a 7-member committee of whom 4 are cell secretaries, a few
+//! probationary members and one exempted member, and one upper-level committee
+//! member assigned to two of the cells.
 
 use crate::storage::{NewAccountRow, Result, Store};
 use chrono::{Months, NaiveDate};

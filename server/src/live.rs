@@ -455,6 +455,12 @@ async fn meeting_of(state: &AppState, id: i64) -> ApiResult<Meeting> {
 }
 
 /// `GET /api/meetings/{id}/live`: the WebSocket of the live meeting.
+#[utoipa::path(get, path = "/api/meetings/{id}/live", tag = "meetings", params(("id" = i64, Path)),
+    description = "WebSocket của buổi sinh hoạt (Upgrade: websocket); các tin nhắn: docs/live-protocol.md.",
+    responses((status = 101, description = "Chuyển sang WebSocket."),
+        (status = 400, body = ErrorBody, description = "Không phải yêu cầu WebSocket."),
+        (status = 403, body = ErrorBody, description = "Không phải người dự họp, hoặc trang của nơi khác."),
+        (status = 404, body = ErrorBody)))]
 pub async fn socket(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -1,5 +1,6 @@
 //! Compliance, scoring and rating over a bloc of 5,000 cells × 12 months
-//! (seed 002: one bloc, > 5,000 cells). Run by `scripts/bench-rules`.
+//! (the size of Đảng bộ Khối các cơ quan Trung ương: > 5,000 cells). Run by
+//! `scripts/bench-rules`.
 
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "support/workload.rs"]

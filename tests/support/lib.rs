@@ -86,7 +86,13 @@ fn static_dir() -> PathBuf {
     let dir = std::env::var("CHIBO_STATIC_DIR")
         .map(|d| workspace_root().join(d))
         .unwrap_or_else(|_| workspace_root().join("dist"));
-    for f in ["index.html", "app.js", "app_bg.wasm", "style.css"] {
+    for f in [
+        "index.html",
+        "boot.js",
+        "app.js",
+        "app_bg.wasm",
+        "style.css",
+    ] {
         assert!(
             dir.join(f).exists(),
             "{} is missing: run scripts/build-app first",
@@ -253,6 +259,8 @@ fn chromium_binary() -> PathBuf {
 pub struct Browser {
     pub client: Client,
     pub base: String,
+    /// chromedriver's address.
+    driver: String,
 }
 
 /// Runs `checks` in a fresh browser, then always closes the session and stops
@@ -271,6 +279,8 @@ where
 /// A chromedriver and its Chromium session, stopped when dropped.
 struct Driver {
     client: Client,
+    /// chromedriver's address, for the commands fantoccini lacks.
+    url: String,
     _process: Process,
     _profile: ScratchDir,
 }
@@ -295,7 +305,10 @@ async fn open_driver() -> Driver {
                 "--disable-component-update", "--disable-sync", "--window-size=390,844",
                 format!("--user-data-dir={}", profile.0.display()),
             ],
-        }
+        },
+        // The browser's console, where Chromium reports what the
+        // Content-Security-Policy refused (read by `csp_violations`).
+        "goog:loggingPrefs": {"browser": "ALL"},
     });
     let Value::Object(caps) = caps else {
         unreachable!()
@@ -319,6 +332,7 @@ async fn open_driver() -> Driver {
     };
     Driver {
         client,
+        url: format!("http://127.0.0.1:{port}"),
         _process: process,
         _profile: profile,
     }
@@ -340,9 +354,19 @@ where
         .map(|d| Browser {
             client: d.client.clone(),
             base: server.url.clone(),
+            driver: d.url.clone(),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let watched = browsers.clone();
     let outcome = tokio::spawn(checks(browsers)).await;
+    // The app runs under the server's Content-Security-Policy: anything it
+    // refused is a defect of the app, whatever the checks saw.
+    let mut violations = Vec::new();
+    if outcome.is_ok() {
+        for b in &watched {
+            violations.extend(b.csp_violations().await);
+        }
+    }
     for d in &drivers {
         let _ = d.client.clone().close().await;
     }
@@ -353,9 +377,44 @@ where
             Err(e) => panic!("the checks did not finish: {e}"),
         }
     }
+    assert!(
+        violations.is_empty(),
+        "the Content-Security-Policy refused something:\n{}",
+        violations.join("\n")
+    );
 }
 
 impl Browser {
+    /// What the Content-Security-Policy refused since the last call: the
+    /// browser's console entries that report it (Chromium's own, and the
+    /// app's `securitypolicyviolation` listener in boot.js). Reading empties the log.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .expect("a WebDriver session");
+        let res = reqwest::Client::new()
+            .post(format!("{}/session/{session}/se/log", self.driver))
+            .json(&json!({"type": "browser"}))
+            .send()
+            .await
+            .expect("read the browser log");
+        let log: Value = res.json().await.expect("the browser log as JSON");
+        log["value"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no browser log: {log}"))
+            .iter()
+            .filter_map(|entry| entry["message"].as_str())
+            .filter(|m| {
+                m.contains("Content Security Policy") || m.contains("Content-Security-Policy")
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
     pub async fn goto(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))

@@ -23,8 +23,9 @@ async fn cell(
         return Err(ApiError::Forbidden);
     }
     if org.kind != OrgKind::Cell {
-        return Err(ApiError::BadRequest(
-            "Chỉ chi bộ mới có danh sách đảng viên.".into(),
+        // Not a bad request: the list asked for does not exist.
+        return Err(ApiError::NotFound(
+            "danh sách đảng viên (chỉ chi bộ mới có)",
         ));
     }
     Ok(org)

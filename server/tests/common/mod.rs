@@ -3,7 +3,7 @@
 //! PostgreSQL fails the test with a clear message.
 #![allow(dead_code)]
 
-use server::ratelimit::Limits;
+use server::config::Settings;
 use server::storage::{PgStore, SqliteStore, Store};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -45,10 +45,10 @@ fn unique(prefix: &str) -> String {
 
 impl TestServer {
     pub async fn start(backend: Backend) -> TestServer {
-        TestServer::start_with(backend, Limits::default()).await
+        TestServer::start_with(backend, Settings::default()).await
     }
 
-    pub async fn start_with(backend: Backend, limits: Limits) -> TestServer {
+    pub async fn start_with(backend: Backend, settings: Settings) -> TestServer {
         let dir = std::env::temp_dir().join(unique("chibo_test"));
         std::fs::create_dir_all(&dir).expect("temp dir");
         std::fs::write(
@@ -79,7 +79,7 @@ impl TestServer {
         server::demo::seed_if_empty(&store)
             .await
             .expect("demo data");
-        TestServer::serve(store, limits, dir, pg_schema).await
+        TestServer::serve(store, settings, dir, pg_schema).await
     }
 
     /// Another server instance on the same PostgreSQL schema, as in a deployment
@@ -94,16 +94,16 @@ impl TestServer {
             .expect("postgres");
         let dir = std::env::temp_dir().join(unique("chibo_test"));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        TestServer::serve(Arc::new(store), Limits::default(), dir, None).await
+        TestServer::serve(Arc::new(store), Settings::default(), dir, None).await
     }
 
     async fn serve(
         store: Store,
-        limits: Limits,
+        settings: Settings,
         dir: std::path::PathBuf,
         pg_schema: Option<String>,
     ) -> TestServer {
-        let state = server::build_state(store.clone(), false, limits)
+        let state = server::build_state(store.clone(), settings)
             .await
             .expect("state");
         let live = state.live.clone();

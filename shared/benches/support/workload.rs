@@ -117,7 +117,7 @@ pub fn generate(cells: usize, months: u32) -> Workload {
             } else {
                 vec![]
             };
-            // Most cells keep the rules (seed 000); a few meetings are short or registered late.
+            // Most cells keep the rules; a few meetings are short or registered late.
             let minutes = match (rng.chance(2), kind) {
                 (true, _) => rng.range(70, 89),
                 (false, MeetingKind::Combined) => rng.range(120, 180),

@@ -1,6 +1,6 @@
 //! The minutes (biên bản) and the resolution (nghị quyết) of a closed meeting,
 //! drawn from its record: nobody retypes what the record already holds. The
-//! layout follows DOMAIN.md ("Minutes and resolution"); the app prints it (A4)
+//! layout follows docs/rules.md#minutes-and-resolution; the app prints it (A4)
 //! and the server writes it as a Word document.
 
 use super::state::{Choice, LiveState, Speaker, Task};

@@ -8,7 +8,7 @@
 //!   tạm thời nơi khác, whose party activity is held there) and minus exempted members
 //!   (miễn công tác và sinh hoạt đảng) who are absent. An exempted member who comes is
 //!   counted present and expected, so the rate never exceeds 100%
-//!   (DOMAIN.md "Who counts and who votes"; Quy định 24-QĐ/TW, 2021).
+//!   (docs/rules.md#who-counts-and-who-votes; Quy định 24-QĐ/TW, 2021).
 //! - Probationary members (dự bị) must attend: they are expected like full members.
 //! - An attached member who comes anyway is listed by name but counted in no figure.
 
@@ -517,7 +517,7 @@ mod tests {
             },
             Case {
                 name: "online counts as present",
-                source: "HD 03-HD/TW (thí điểm sinh hoạt trực tuyến); seed 000",
+                source: "HD 03-HD/TW (thí điểm sinh hoạt trực tuyến)",
                 roster: full(1, 10),
                 marks: cat(vec![marks(1, 5, InPerson), marks(6, 5, Online)]),
                 want: (10, 10, 10, 0, 0),
@@ -526,7 +526,7 @@ mod tests {
             },
             Case {
                 name: "exempted absent is dropped: 7/8, not 7/9",
-                source: "DOMAIN.md; QĐ 24-QĐ/TW: miễn sinh hoạt vắng không tính",
+                source: "QĐ 24-QĐ/TW: miễn sinh hoạt vắng không tính",
                 roster: cat(vec![full(1, 8), vec![entry(9, Exempted)]]),
                 marks: cat(vec![
                     marks(1, 7, InPerson),
@@ -539,7 +539,7 @@ mod tests {
             },
             Case {
                 name: "exempted present counts present and expected",
-                source: "DOMAIN.md; QĐ 24-QĐ/TW",
+                source: "QĐ 24-QĐ/TW: miễn sinh hoạt có mặt thì tính",
                 roster: cat(vec![full(1, 8), vec![entry(9, Exempted)]]),
                 marks: cat(vec![
                     marks(1, 7, InPerson),
@@ -552,7 +552,7 @@ mod tests {
             },
             Case {
                 name: "exempted absent without reason is still dropped",
-                source: "DOMAIN.md; QĐ 24-QĐ/TW",
+                source: "QĐ 24-QĐ/TW: miễn sinh hoạt vắng không tính",
                 roster: cat(vec![full(1, 8), vec![entry(9, Exempted)]]),
                 marks: cat(vec![
                     marks(1, 8, InPerson),
@@ -564,7 +564,7 @@ mod tests {
             },
             Case {
                 name: "attached elsewhere is not expected, even if present",
-                source: "DOMAIN.md: trừ đảng viên sinh hoạt tạm thời nơi khác",
+                source: "docs/rules.md#member-states: trừ đảng viên sinh hoạt tạm thời nơi khác",
                 roster: cat(vec![full(1, 7), vec![attached(8, Full)]]),
                 marks: cat(vec![marks(1, 7, InPerson), marks(8, 1, InPerson)]),
                 want: (8, 7, 7, 0, 0),
@@ -573,7 +573,7 @@ mod tests {
             },
             Case {
                 name: "probationary members are expected",
-                source: "DOMAIN.md: dự bị dự họp, phát biểu",
+                source: "Điều lệ Đảng: đảng viên dự bị dự họp, phát biểu",
                 roster: cat(vec![full(1, 6), vec![entry(7, Probationary)]]),
                 marks: cat(vec![marks(1, 6, InPerson), marks(7, 1, AbsentWithReason)]),
                 want: (7, 7, 6, 1, 0),

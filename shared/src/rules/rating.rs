@@ -438,7 +438,8 @@ pub struct LevelShare {
     pub display: String,
 }
 
-/// Shares per level for reports (seed 003: "trên 95% hoàn thành tốt trở lên, 20% xuất sắc").
+/// Shares per level for reports ("trên 95% hoàn thành tốt trở lên, 20% xuất sắc";
+/// docs/rules.md#yearly-rating).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct LevelShares {
@@ -446,7 +447,7 @@ pub struct LevelShares {
     /// Best first, all four levels.
     pub levels: Vec<LevelShare>,
     pub good_or_better: String,
-    /// The national aim is above 90% (DOMAIN.md).
+    /// The national aim is above 90% (docs/rules.md#yearly-rating).
     pub complete_or_better: String,
 }
 

@@ -226,13 +226,13 @@ impl RuleSet {
 }
 
 impl RuleSet {
-    /// The defaults of DOMAIN.md ("The rules the software enforces"), with the Phú Thọ sheet.
+    /// The defaults of docs/rules.md, with the Phú Thọ sheet.
     pub fn national_default() -> RuleSet {
         RuleSet {
             name: "Bộ quy tắc mặc định (theo quy định của Trung ương)".into(),
             version: 1,
             source: docs::ours(
-                "Các giá trị mặc định theo DOMAIN.md; cấp ủy có thể thay bằng bộ quy tắc của mình.",
+                "Giá trị mặc định theo Điều lệ Đảng, Quy định 24-QĐ/TW, Hướng dẫn 12-HD/BTCTW, Quy định 366-QĐ/TW, phiếu chấm điểm của Tỉnh ủy Phú Thọ và quy định dự sinh hoạt chi bộ của Thành ủy Từ Sơn; giá trị nào chưa tìm thấy văn bản là mặc định của phần mềm, ghi “chưa xác nhận”. Cấp ủy có thể thay bằng bộ quy tắc của mình.",
             ),
             effective_from: NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid date"),
             attendance: AttendanceRules {
@@ -408,7 +408,7 @@ impl RuleSet {
                         repeated_visits: 2,
                     },
                     docs::ours(
-                        "Cảnh báo khi có chi bộ không được dự sinh hoạt trong 6 tháng qua trong khi chi bộ khác được dự từ 2 lần trở lên (seed 001: chỉ chọn chi bộ điển hình).",
+                        "Cảnh báo khi có chi bộ không được dự sinh hoạt trong 6 tháng qua trong khi chi bộ khác được dự từ 2 lần trở lên (bài viết về Thành ủy Từ Sơn nêu tình trạng chỉ chọn chi bộ điển hình để dự sinh hoạt).",
                     ),
                 ),
             },
@@ -602,7 +602,7 @@ mod tests {
         for s in &sources {
             assert!(!s["document"].as_str().unwrap().is_empty(), "{s}");
         }
-        // DOMAIN.md marks these unconfirmed.
+        // docs/rules.md#unconfirmed-defaults marks these unconfirmed.
         assert!(set.attendance.quorum_warning.source.unconfirmed);
         assert!(set.excellent_quota.source.unconfirmed);
         assert!(!set.votes.resolution.source.unconfirmed);

@@ -5,7 +5,8 @@
 //!
 //! Sources: Hướng dẫn 12-HD/BTCTW (2018) for the monthly regular meeting, the
 //! quarterly thematic meeting and the 90/120 minutes; Điều lệ Đảng, Điều 8, for the
-//! 3 months; seed 000 for registering "đúng thời gian" (the deadline is ours).
+//! 3 months; registering "đúng thời gian" with a deadline of ours
+//! (docs/rules.md#registration-and-notification).
 //! A thematic meeting does not replace the month's regular meeting; a combined one
 //! (thường kỳ kết hợp chuyên đề) counts as both. A month or a quarter is judged only
 //! once it has ended before `today`.
@@ -577,7 +578,7 @@ mod tests {
             ),
             (
                 "a thematic meeting does not replace March's regular one",
-                "DOMAIN.md; HD 12",
+                "HD 12-HD/BTCTW: chuyên đề không thay thường kỳ",
                 with(held(50, MeetingKind::Thematic, d(2026, 3, 25), 100), &[3]),
                 end,
                 |c| c.months_without_regular == vec![YearMonth::new(2026, 3)],
@@ -639,7 +640,7 @@ mod tests {
             ),
             (
                 "registered 2 days ahead is late",
-                "seed 000: đăng ký đúng thời gian; hạn 3 ngày (mặc định)",
+                "docs/rules.md#registration-and-notification: hạn 3 ngày (mặc định)",
                 with(
                     MeetingEntry {
                         registered_on: Some(d(2026, 4, 3)),
@@ -665,7 +666,7 @@ mod tests {
             ),
             (
                 "held without registering",
-                "seed 000",
+                "docs/rules.md#registration-and-notification",
                 with(
                     MeetingEntry {
                         registered_on: None,

@@ -9,7 +9,7 @@
 //! chấm); the final band is the upper level's when it has confirmed, else the cell's.
 //! Points are kept in tenths, so 89,5 is exact.
 //! Sources: Hướng dẫn 12-HD/BTCTW (2018) for the criteria; the Phú Thọ and Bình
-//! Thuận sheets (DOMAIN.md) for the points and bands.
+//! Thuận sheets for the points and bands (docs/rules.md#meeting-scoring-sheets).
 
 use super::attendance::AttendanceFigures;
 use super::ruleset::{RuleSet, Threshold};
@@ -234,7 +234,8 @@ fn group(key: &str, title: &str, max: u32, criteria: Vec<Criterion>) -> Criterio
 
 impl ScoreSheet {
     /// Phú Thọ's 100-point sheet: preparation 15, attendance 20, running the meeting
-    /// 45, closing 20; Tốt ≥ 90, Khá 70–89, Trung bình 50–69, Kém < 50 (DOMAIN.md).
+    /// 45, closing 20; Tốt ≥ 90, Khá 70–89, Trung bình 50–69, Kém < 50
+    /// (docs/rules.md#meeting-scoring-sheets).
     /// The split of each group into criteria follows HD 12's quality criteria and is ours.
     pub fn phu_tho() -> ScoreSheet {
         let attendance = Measure::AttendanceRate {
@@ -380,7 +381,8 @@ impl ScoreSheet {
     }
 
     /// Bình Thuận: the same 100 points, but Tốt needs full marks for attendance,
-    /// length, members speaking and minutes; otherwise 90 or more is Khá (DOMAIN.md).
+    /// length, members speaking and minutes; otherwise 90 or more is Khá
+    /// (docs/rules.md#meeting-scoring-sheets).
     pub fn binh_thuan() -> ScoreSheet {
         let mut sheet = ScoreSheet::phu_tho();
         sheet.name = "Phiếu chấm điểm 100 điểm (theo Bình Thuận)".into();

@@ -17,7 +17,8 @@ pub struct Source {
     /// Which provision, or why we read it this way.
     #[serde(default)]
     pub note: String,
-    /// No central text was found; the value is our default (DOMAIN.md "unconfirmed").
+    /// No central text was found; the value is our default
+    /// (docs/rules.md#unconfirmed-defaults).
     #[serde(default)]
     pub unconfirmed: bool,
 }
@@ -77,7 +78,7 @@ impl<T> Rule<T> {
 }
 
 /// The documents the default rule set cites. Dates are given to the day only
-/// where verified; DOMAIN.md names the rest by year.
+/// where verified (docs/rules.md#sources lists each document and what was verified).
 pub mod docs {
     use super::Source;
 
@@ -111,7 +112,8 @@ pub mod docs {
         Source::new("Quy định 366-QĐ/TW, Hướng dẫn 43-HD/BTCTW", "2025", note)
     }
 
-    /// Phú Thọ's 100-point meeting sheet (DOMAIN.md; document number not verified).
+    /// Phú Thọ's 100-point meeting sheet (docs/rules.md#meeting-scoring-sheets;
+    /// document number not verified).
     pub fn phu_tho(note: &str) -> Source {
         Source::new(
             "Bảng chấm điểm chất lượng sinh hoạt chi bộ, Tỉnh ủy Phú Thọ",
@@ -120,7 +122,8 @@ pub mod docs {
         )
     }
 
-    /// Bình Thuận's meeting sheet (DOMAIN.md; document number not verified).
+    /// Bình Thuận's meeting sheet (docs/rules.md#meeting-scoring-sheets; document
+    /// number not verified).
     pub fn binh_thuan(note: &str) -> Source {
         Source::new(
             "Tiêu chí chấm điểm chất lượng sinh hoạt chi bộ, Tỉnh ủy Bình Thuận",
@@ -129,7 +132,8 @@ pub mod docs {
         )
     }
 
-    /// Từ Sơn's rule for committee members attending cells (seed 001).
+    /// Từ Sơn's rule for committee members attending cells, as a press report gives it
+    /// (docs/rules.md#upper-level-visits).
     pub fn tu_son(note: &str) -> Source {
         Source::new(
             "Quy định 09-QĐ/TU của Ban Thường vụ Thành ủy Từ Sơn (bài “Bám cơ sở, gần đảng viên”, 23/7/2024)",

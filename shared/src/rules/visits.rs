@@ -2,9 +2,10 @@
 //! cadence, which visit reports are overdue, and whether some cells are left out
 //! while others are visited again and again.
 //!
-//! Sources: seed 001 (Từ Sơn, Quy định 09-QĐ/TU, 2015): each committee member
-//! attends a cell meeting once a quarter and reports, raising issues, within 05
-//! days; the same article names the failure of visiting only model cells.
+//! Sources (docs/rules.md#upper-level-visits): a press report on Từ Sơn (Quy định
+//! 09-QĐ/TU, 2015): each committee member attends a cell meeting once a quarter
+//! and reports, raising issues, within 05 days; the same report names the
+//! failure of visiting only model cells.
 //! Cadence periods are calendar-aligned (quarters for 3 months, years for 12); a
 //! period is judged once it has ended, and only if the assignment covered all of it.
 
@@ -346,7 +347,7 @@ mod tests {
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn cadence_once_a_quarter() {
-        // Seed 001 (Từ Sơn): mỗi quý một lần.
+        // Từ Sơn: mỗi quý một lần.
         let a = vec![assign(1, 10, d(2025, 12, 1)), assign(2, 20, d(2026, 5, 10))];
         let v = vec![
             visit(1, 10, d(2026, 2, 12), Some(d(2026, 2, 14))),
@@ -383,7 +384,7 @@ mod tests {
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn reports_within_five_days() {
-        // Seed 001: báo cáo trong thời gian 05 ngày.
+        // Từ Sơn: báo cáo trong thời gian 05 ngày.
         let v = vec![
             visit(1, 10, d(2026, 5, 10), None),
             visit(1, 11, d(2026, 5, 10), Some(d(2026, 5, 15))),
@@ -408,7 +409,7 @@ mod tests {
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn fairness_between_cells() {
-        // Seed 001: "chỉ chọn chi bộ điển hình", weaker cells never visited.
+        // Từ Sơn: "chỉ chọn chi bộ điển hình", weaker cells never visited.
         let a = vec![
             assign(1, 10, d(2025, 1, 1)),
             assign(1, 11, d(2025, 1, 1)),

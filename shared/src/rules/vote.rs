@@ -4,11 +4,12 @@
 //! The denominator (mẫu số) is the same for every kind: full members (đảng viên
 //! chính thức) on the roll, minus members attached elsewhere, plus exempted members
 //! who are present (those absent are dropped). It is never "those present".
-//! Sources: DOMAIN.md "Who counts and who votes"; Điều lệ Đảng (2011) Điều 4 for
-//! admission ("2/3 số đảng viên chính thức"); Quy định 24-QĐ/TW (2021) for dropping
-//! absent exempted members and members attached elsewhere from "số đảng viên chính
-//! thức" when a share is computed. We apply that adjustment to the 2/3 kinds too,
-//! since the Charter's "full members" is the same count the QĐ 24 rule adjusts.
+//! Sources (docs/rules.md#vote-thresholds-and-the-denominator): Điều lệ Đảng (2011)
+//! Điều 4 for admission ("2/3 số đảng viên chính thức"); Quy định 24-QĐ/TW (2021)
+//! for dropping absent exempted members and members attached elsewhere from "số
+//! đảng viên chính thức" when a share is computed. We apply that adjustment to the
+//! 2/3 kinds too, since the Charter's "full members" is the same count the QĐ 24
+//! rule adjusts.
 //! Thresholds are exact integers: "more than half of D" is `2·yes > D`,
 //! "at least 2/3 of D" is `3·yes ≥ 2·D`. Abstentions count as not in favour.
 
@@ -409,7 +410,7 @@ mod tests {
             (
                 m(1),
                 Ok(()),
-                "DOMAIN.md: đảng viên chính thức có mặt biểu quyết",
+                "Điều lệ Đảng: đảng viên chính thức có mặt biểu quyết",
             ),
             (
                 m(2),
@@ -419,18 +420,18 @@ mod tests {
             (
                 m(3),
                 Ok(()),
-                "DOMAIN.md: miễn sinh hoạt có mặt thì biểu quyết",
+                "QĐ 24-QĐ/TW: miễn sinh hoạt có mặt thì biểu quyết",
             ),
             (
                 m(4),
                 Err(VoteRefusal::NotPresent { name: n(4) }),
-                "DOMAIN.md: miễn sinh hoạt vắng thì không tính",
+                "QĐ 24-QĐ/TW: miễn sinh hoạt vắng thì không tính",
             ),
             (m(5), Err(VoteRefusal::NotPresent { name: n(5) }), "vắng"),
             (
                 m(6),
                 Err(VoteRefusal::AttachedElsewhere { name: n(6) }),
-                "DOMAIN.md: sinh hoạt tạm thời nơi khác",
+                "QĐ 24-QĐ/TW: sinh hoạt tạm thời nơi khác",
             ),
             (
                 m(7),
@@ -447,12 +448,12 @@ mod tests {
             (
                 Participant::Guest,
                 Err(VoteRefusal::Guest),
-                "DOMAIN.md: khách mời không biểu quyết",
+                "docs/rules.md#who-counts-and-who-votes: khách mời không biểu quyết",
             ),
             (
                 Participant::UpperLevelVisitor,
                 Err(VoteRefusal::UpperLevelVisitor),
-                "DOMAIN.md; seed 001: cấp ủy viên cấp trên không biểu quyết",
+                "docs/rules.md#who-counts-and-who-votes: cấp ủy viên cấp trên không biểu quyết",
             ),
         ];
         for (who, want, source) in cases {
