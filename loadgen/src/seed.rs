@@ -275,6 +275,7 @@ pub async fn storage_probe(db: &Path, tasks: usize, secs: f64) -> Result<f64, St
                         hash: format!("{seq:064x}"),
                     }],
                     status: None,
+                    sealed_ballot: None,
                 };
                 let stored = writer.append(append).await?;
                 if stored != Appended::Stored {

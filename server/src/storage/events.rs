@@ -1,8 +1,9 @@
 //! The live meetings' logs: events appended by the group commit, read back in
-//! order, and the signals that tell other instances about them.
+//! order, and the signals that tell other instances about them and about
+//! accounts and meetings that changed.
 
 use super::sql::{Backend, BindParam, ConnectionExecutor, PoolExecutor, PushParam, ReadColumn};
-use super::{Append, Appended, LiveSignal, NewEvent, Result, StoredEvent};
+use super::{Append, Appended, LiveSignal, NewEvent, Result, StoredEvent, ballots};
 use shared::{AccountId, MeetingId};
 use sqlx::{Pool, QueryBuilder};
 use std::collections::{HashMap, HashSet};
@@ -24,28 +25,36 @@ pub async fn append_batch<DB: Backend>(pool: &Pool<DB>, batch: &[Append]) -> Res
     let mut tx = pool.begin_with(DB::BEGIN_WRITE).await?;
     let mut results = vec![Appended::Stored; batch.len()];
 
-    // Commands already applied (a retry): their key is in the log.
+    // Commands already applied (a retry): their account's key is in the log.
     for (c, chunk) in batch.chunks(KEYS_PER_QUERY).enumerate() {
         let mut q = QueryBuilder::<DB>::new(
-            "SELECT meeting_id, command_key, MAX(seq) AS seq FROM meeting_events
-             WHERE (meeting_id, command_key) IN (",
+            "SELECT meeting_id, account_id, command_key, MAX(seq) AS seq FROM meeting_events
+             WHERE (meeting_id, account_id, command_key) IN (",
         );
         q.push_values(chunk, |mut row, a| {
-            row.param(a.meeting.0).param(a.command_key.as_str());
+            row.param(a.meeting.0)
+                .param(a.account.0)
+                .param(a.command_key.as_str());
         });
-        q.push(") GROUP BY meeting_id, command_key");
+        q.push(") GROUP BY meeting_id, account_id, command_key");
         let rows = q.build().persistent(false).fetch_all(tx.executor()).await?;
         let mut done = HashMap::with_capacity(rows.len());
         for r in &rows {
             let key: String = r.read("command_key")?;
-            done.insert((r.read::<i64>("meeting_id")?, key), r.read::<i64>("seq")?);
+            let command = (
+                r.read::<i64>("meeting_id")?,
+                r.read::<i64>("account_id")?,
+                key,
+            );
+            done.insert(command, r.read::<i64>("seq")?);
         }
         if done.is_empty() {
             continue;
         }
         let offset = c * KEYS_PER_QUERY;
         for (i, a) in chunk.iter().enumerate() {
-            if let Some(&seq) = done.get(&(a.meeting.0, a.command_key.clone())) {
+            let command = (a.meeting.0, a.account.0, a.command_key.clone());
+            if let Some(&seq) = done.get(&command) {
                 results[offset + i] = Appended::AlreadyApplied(u64::try_from(seq).unwrap_or(0));
             }
         }
@@ -80,6 +89,7 @@ pub async fn append_batch<DB: Backend>(pool: &Pool<DB>, batch: &[Append]) -> Res
     }
 
     let mut announced = Vec::new();
+    let mut sealed = Vec::new();
     for (a, result) in batch.iter().zip(results.iter_mut()) {
         if *result != Appended::Stored {
             continue;
@@ -96,6 +106,12 @@ pub async fn append_batch<DB: Backend>(pool: &Pool<DB>, batch: &[Append]) -> Res
                     .param(status.as_str())
                     .execute(tx.executor())
                     .await?;
+            }
+            // A ballot goes with the event saying its voter voted.
+            if let Some(ballot) = a.sealed_ballot
+                && !a.events.is_empty()
+            {
+                sealed.push((a.meeting, ballot));
             }
             if let Some(last) = a.events.last() {
                 announced.push(payload(&LiveSignal::Appended {
@@ -115,8 +131,9 @@ pub async fn append_batch<DB: Backend>(pool: &Pool<DB>, batch: &[Append]) -> Res
                 .await?;
         }
     }
+    ballots::add(tx.executor(), sealed).await?;
     // Sent inside the transaction: delivered only if the events commit.
-    DB::notify(&mut tx, announced.into_iter().flatten().collect()).await?;
+    DB::notify(tx.executor(), announced.into_iter().flatten().collect()).await?;
     tx.commit().await?;
     Ok(results)
 }
@@ -151,16 +168,20 @@ pub async fn since<DB: Backend>(
         .collect()
 }
 
-/// The last sequence number a command produced, if it was applied already.
+/// The last sequence number a command of `account` produced, if it was
+/// applied already.
 pub async fn command_seq<DB: Backend>(
     pool: &Pool<DB>,
     meeting: MeetingId,
+    account: AccountId,
     command_key: &str,
 ) -> Result<Option<u64>> {
     let row = sqlx::query(
-        "SELECT MAX(seq) AS seq FROM meeting_events WHERE meeting_id = $1 AND command_key = $2",
+        "SELECT MAX(seq) AS seq FROM meeting_events
+         WHERE meeting_id = $1 AND account_id = $2 AND command_key = $3",
     )
     .param(meeting.0)
+    .param(account.0)
     .param(command_key)
     .fetch_one(pool.executor())
     .await?;
@@ -169,21 +190,40 @@ pub async fn command_seq<DB: Backend>(
         .and_then(|s| u64::try_from(s).ok()))
 }
 
-/// A signal as sent between instances: tiny, ids and numbers only
-/// ("meeting:seq"); each instance reads what changed from the database.
+/// Tells the other instances (nothing to do on SQLite).
+pub async fn publish<DB: Backend>(pool: &Pool<DB>, signal: LiveSignal) -> Result<()> {
+    match payload(&signal) {
+        Some(p) => DB::notify(pool.executor(), vec![p]).await,
+        None => Ok(()),
+    }
+}
+
+/// A signal as sent between instances: tiny, ids and numbers only; each
+/// instance reads what changed from the database. "meeting:seq" for stored
+/// events, "a:account" for an account, "m:meeting" for a registration.
 pub fn payload(signal: &LiveSignal) -> Option<String> {
     match signal {
         LiveSignal::Appended { meeting, seq } => Some(format!("{}:{seq}", meeting.0)),
+        LiveSignal::AccountChanged { account } => Some(format!("a:{}", account.0)),
+        LiveSignal::MeetingChanged { meeting } => Some(format!("m:{}", meeting.0)),
         LiveSignal::Resync => None,
     }
 }
 
 /// The signal a payload stands for; `None` for one this version does not know.
 pub fn parse_payload(payload: &str) -> Option<LiveSignal> {
-    let (meeting, seq) = payload.split_once(':')?;
-    Some(LiveSignal::Appended {
-        meeting: MeetingId(meeting.parse().ok()?),
-        seq: seq.parse().ok()?,
+    let (head, tail) = payload.split_once(':')?;
+    Some(match head {
+        "a" => LiveSignal::AccountChanged {
+            account: AccountId(tail.parse().ok()?),
+        },
+        "m" => LiveSignal::MeetingChanged {
+            meeting: MeetingId(tail.parse().ok()?),
+        },
+        meeting => LiveSignal::Appended {
+            meeting: MeetingId(meeting.parse().ok()?),
+            seq: tail.parse().ok()?,
+        },
     })
 }
 
@@ -193,10 +233,18 @@ mod tests {
 
     #[test]
     fn payloads_round_trip() {
-        let signals = [LiveSignal::Appended {
-            meeting: MeetingId(12),
-            seq: 40,
-        }];
+        let signals = [
+            LiveSignal::Appended {
+                meeting: MeetingId(12),
+                seq: 40,
+            },
+            LiveSignal::AccountChanged {
+                account: AccountId(7),
+            },
+            LiveSignal::MeetingChanged {
+                meeting: MeetingId(9),
+            },
+        ];
         for s in signals {
             let p = payload(&s).unwrap();
             assert_eq!(parse_payload(&p), Some(s), "{p}");
@@ -204,5 +252,7 @@ mod tests {
         assert_eq!(payload(&LiveSignal::Resync), None);
         assert_eq!(parse_payload("12"), None);
         assert_eq!(parse_payload("x:1"), None);
+        assert_eq!(parse_payload("a:"), None);
+        assert_eq!(parse_payload("m:x"), None);
     }
 }

@@ -7,12 +7,14 @@
 //! - one module per area of the record, each a set of plain functions generic
 //!   over `DB: Backend`: `accounts` (accounts and sessions), `orgs` (the tree,
 //!   committee seats and assignments), `members`, `meetings`, `events` (the
-//!   live meetings' logs).
+//!   live meetings' logs and the signals between instances), `ballots` (the
+//!   ballot box of secret votes).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
 //!   connection setup and `migrations/<backend>/`.
 //! - `writer`: the group commit for live events.
 
 mod accounts;
+mod ballots;
 mod events;
 mod meetings;
 mod members;
@@ -30,9 +32,11 @@ pub use writer::EventWriter;
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use shared::api::AccountView;
+use shared::live::state::Choice;
 use shared::meeting::{Meeting, MeetingDraft, MeetingStatus};
 use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
+use shared::rules::vote::VoteTally;
 use shared::{AccountId, MeetingId, MemberId, OrgId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -94,13 +98,26 @@ pub struct NewEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Append {
     pub meeting: MeetingId,
-    /// The command's idempotency key.
+    /// The command's idempotency key, unique among the account's commands in
+    /// the meeting (not among everyone's).
     pub command_key: String,
     pub account: AccountId,
     pub at: NaiveDateTime,
     pub events: Vec<NewEvent>,
     /// The meeting's new status, when the command changes it.
     pub status: Option<MeetingStatus>,
+    /// A secret ballot the command casts: counted in the ballot box in the
+    /// same transaction, if and only if the events are stored.
+    pub sealed_ballot: Option<SealedBallot>,
+}
+
+/// A secret ballot's choice (phiếu kín), apart from its voter: the ballot box
+/// keeps only how many ballots each choice got in each vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SealedBallot {
+    /// The vote's number in its meeting.
+    pub vote: u64,
+    pub choice: Choice,
 }
 
 /// What became of one `Append`.
@@ -119,6 +136,11 @@ pub enum Appended {
 pub enum LiveSignal {
     /// Events up to `seq` were stored for this meeting.
     Appended { meeting: MeetingId, seq: u64 },
+    /// The account's sessions ended, its password changed, it was disabled,
+    /// or its member moved or left a cell: its sockets must check again.
+    AccountChanged { account: AccountId },
+    /// The meeting's registration changed: a room not yet opened reloads it.
+    MeetingChanged { meeting: MeetingId },
     /// Signals may have been lost (the listener reconnected): re-read every room.
     Resync,
 }
@@ -196,8 +218,9 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Stores several commands' events in one transaction (group commit, see
     /// `EventWriter`). Each command is checked and written on its own: one
-    /// already applied (same key) or beaten to its sequence numbers by another
-    /// instance does not hold back the others.
+    /// already applied (same account and key) or beaten to its sequence
+    /// numbers by another instance does not hold back the others, and only a
+    /// stored command's sealed ballot is counted.
     async fn append_batch(&self, batch: &[Append]) -> Result<Vec<Appended>>;
     /// Signals from other instances sharing this database; `None` for an
     /// embedded database, which only one process uses.
@@ -209,8 +232,20 @@ pub trait Storage: Send + Sync + 'static {
         after_seq: u64,
         limit: i64,
     ) -> Result<Vec<StoredEvent>>;
-    /// The last sequence number a command produced, if it was applied already.
-    async fn command_seq(&self, meeting: MeetingId, command_key: &str) -> Result<Option<u64>>;
+    /// The last sequence number a command of `account` produced, if it was
+    /// applied already. Keys are each account's own.
+    async fn command_seq(
+        &self,
+        meeting: MeetingId,
+        account: AccountId,
+        command_key: &str,
+    ) -> Result<Option<u64>>;
+    /// The secret ballots counted for a vote so far; zeros when none was cast.
+    async fn ballot_count(&self, meeting: MeetingId, vote: u64) -> Result<VoteTally>;
+    /// Tells the other instances sharing the database (PostgreSQL NOTIFY);
+    /// nothing on SQLite, which one process owns. The caller tells its own
+    /// hub directly.
+    async fn publish(&self, signal: LiveSignal) -> Result<()>;
 
     async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>>;
     async fn add_committee_seat(&self, account: AccountId, org: OrgId) -> Result<()>;

@@ -4,8 +4,8 @@
 use super::events::parse_payload;
 use super::sql::{Backend, Sql, SqlStore};
 use super::{LiveSignal, Result};
-use sqlx::Postgres;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use sqlx::{Executor, Postgres};
 use std::str::FromStr;
 use tokio::sync::mpsc::Receiver;
 
@@ -25,16 +25,18 @@ impl Backend for Postgres {
         format!("SELECT value::bigint FROM json_array_elements_text(${param}::json)")
     }
 
-    /// All payloads in one statement; inside a transaction, they are
-    /// delivered only if it commits.
-    async fn notify(conn: &mut PgConnection, payloads: Vec<String>) -> Result<()> {
+    /// All payloads in one statement, on the channel the listeners follow.
+    async fn notify<'e>(
+        db: impl Executor<'e, Database = Postgres>,
+        payloads: Vec<String>,
+    ) -> Result<()> {
         if payloads.is_empty() {
             return Ok(());
         }
         sqlx::query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p")
             .bind(CHANNEL)
             .bind(payloads)
-            .execute(conn)
+            .execute(db)
             .await?;
         Ok(())
     }

@@ -19,7 +19,7 @@
 
 use super::{
     AccountSecret, Append, Appended, LiveSignal, NewAccountRow, Result, Storage, StorageError,
-    StoredEvent, accounts, events, meetings, members, orgs,
+    StoredEvent, accounts, ballots, events, meetings, members, orgs,
 };
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -27,6 +27,7 @@ use shared::api::AccountView;
 use shared::meeting::{Meeting, MeetingDraft};
 use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
+use shared::rules::vote::VoteTally;
 use shared::{AccountId, MeetingId, MemberId, OrgId};
 use sqlx::database::HasStatementCache;
 use sqlx::query::Query;
@@ -65,10 +66,10 @@ pub trait Backend: Sql {
     /// A subquery giving the integers of the JSON array bound at `$param`.
     fn ids_in_json(param: u32) -> String;
 
-    /// Tells the other instances sharing the database, from inside the
-    /// transaction that stored what the payloads announce.
-    fn notify(
-        conn: &mut Self::Connection,
+    /// Tells the other instances sharing the database. Inside a transaction,
+    /// the payloads go out only if it commits.
+    fn notify<'e>(
+        db: impl Executor<'e, Database = Self>,
         payloads: Vec<String>,
     ) -> impl Future<Output = Result<()>> + Send;
 
@@ -405,8 +406,21 @@ impl<DB: Backend> Storage for SqlStore<DB> {
         events::since(&self.pool, meeting, after_seq, limit).await
     }
 
-    async fn command_seq(&self, meeting: MeetingId, command_key: &str) -> Result<Option<u64>> {
-        events::command_seq(&self.pool, meeting, command_key).await
+    async fn command_seq(
+        &self,
+        meeting: MeetingId,
+        account: AccountId,
+        command_key: &str,
+    ) -> Result<Option<u64>> {
+        events::command_seq(&self.pool, meeting, account, command_key).await
+    }
+
+    async fn ballot_count(&self, meeting: MeetingId, vote: u64) -> Result<VoteTally> {
+        ballots::count(&self.pool, meeting, vote).await
+    }
+
+    async fn publish(&self, signal: LiveSignal) -> Result<()> {
+        events::publish(&self.pool, signal).await
     }
 
     async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>> {

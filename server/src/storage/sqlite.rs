@@ -2,11 +2,10 @@
 
 use super::sql::{Backend, Sql, SqlStore};
 use super::{LiveSignal, Result};
-use sqlx::Sqlite;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::{Executor, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
 use tokio::sync::mpsc::Receiver;
@@ -26,7 +25,10 @@ impl Backend for Sqlite {
     }
 
     /// One process owns the file: nobody else to tell.
-    async fn notify(_conn: &mut SqliteConnection, _payloads: Vec<String>) -> Result<()> {
+    async fn notify<'e>(
+        _db: impl Executor<'e, Database = Sqlite>,
+        _payloads: Vec<String>,
+    ) -> Result<()> {
         Ok(())
     }
 
