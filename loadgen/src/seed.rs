@@ -54,6 +54,7 @@ pub fn member_draft(i: usize, pos: usize) -> MemberDraft {
             CellRole::Member
         },
         card_number: Some(format!("98.{:07}", i + 1)),
+        attached_elsewhere: None,
     }
 }
 

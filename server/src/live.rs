@@ -140,10 +140,10 @@ async fn load_room(store: &Store, writer: EventWriter, meeting: &Meeting) -> Api
         .into_iter()
         .filter(|m| m.draft.status.on_roll())
         .map(|m| RosterEntry {
+            attached_elsewhere: m.attached_on(meeting.draft.starts_at.date()),
             member_id: m.id,
             full_name: m.draft.full_name,
             status: m.draft.status,
-            attached_elsewhere: false,
         })
         .collect();
     let mut state = LiveState::new(

@@ -1,15 +1,32 @@
 //! Party members on their cells' rolls.
 
-use super::Result;
 use super::sql::{
     Backend, BindParam, ConnectionExecutor, PoolExecutor, ReadColumn, map_err, parse_enum,
 };
-use shared::member::{CellRole, Gender, Member, MemberDraft, PartyStatus};
+use super::{Result, StorageError};
+use chrono::NaiveDate;
+use shared::member::{Attachment, CellRole, Gender, Member, MemberDraft, PartyStatus};
 use shared::{MemberId, OrgId};
 use sqlx::{Executor, Pool};
 use std::collections::HashMap;
 
 fn member_from_row<DB: Backend>(row: &DB::Row) -> Result<Member> {
+    let attached_elsewhere = match (
+        row.read::<Option<String>>("attached_organization")?,
+        row.read::<Option<NaiveDate>>("attached_from")?,
+    ) {
+        (Some(organization), Some(from)) => Some(Attachment {
+            organization,
+            from,
+            until: row.read("attached_until")?,
+        }),
+        (None, None) => None,
+        _ => {
+            return Err(StorageError::Corrupt(
+                "nơi sinh hoạt tạm thời thiếu tên tổ chức hoặc ngày bắt đầu".into(),
+            ));
+        }
+    };
     Ok(Member {
         id: MemberId(row.read("id")?),
         cell_id: OrgId(row.read("cell_id")?),
@@ -26,6 +43,7 @@ fn member_from_row<DB: Backend>(row: &DB::Row) -> Result<Member> {
             )?,
             role: parse_enum(&row.read::<String>("role")?, CellRole::parse, "chức vụ")?,
             card_number: row.read("card_number")?,
+            attached_elsewhere,
         },
     })
 }
@@ -75,8 +93,9 @@ pub async fn insert<'e, DB: Backend>(
     d: &MemberDraft,
 ) -> Result<Member> {
     let row = sqlx::query(
-        "INSERT INTO members (cell_id, full_name, gender, birth_date, admitted_on, full_member_on, status, role, card_number)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
+        "INSERT INTO members (cell_id, full_name, gender, birth_date, admitted_on, full_member_on, status, role, card_number,
+         attached_organization, attached_from, attached_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *",
     )
     .param(cell.0)
     .param(d.full_name.as_str())
@@ -87,6 +106,9 @@ pub async fn insert<'e, DB: Backend>(
     .param(d.status.as_str())
     .param(d.role.as_str())
     .param(d.card_number.clone())
+    .param(d.attached_elsewhere.as_ref().map(|a| a.organization.clone()))
+    .param(d.attached_elsewhere.as_ref().map(|a| a.from))
+    .param(d.attached_elsewhere.as_ref().and_then(|a| a.until))
     .fetch_one(db)
     .await
     .map_err(map_err)?;
@@ -100,7 +122,9 @@ pub async fn update<'e, DB: Backend>(
 ) -> Result<Option<Member>> {
     let row = sqlx::query(
         "UPDATE members SET full_name = $2, gender = $3, birth_date = $4, admitted_on = $5,
-         full_member_on = $6, status = $7, role = $8, card_number = $9 WHERE id = $1 RETURNING *",
+         full_member_on = $6, status = $7, role = $8, card_number = $9,
+         attached_organization = $10, attached_from = $11, attached_until = $12
+         WHERE id = $1 RETURNING *",
     )
     .param(id.0)
     .param(d.full_name.as_str())
@@ -111,6 +135,13 @@ pub async fn update<'e, DB: Backend>(
     .param(d.status.as_str())
     .param(d.role.as_str())
     .param(d.card_number.clone())
+    .param(
+        d.attached_elsewhere
+            .as_ref()
+            .map(|a| a.organization.clone()),
+    )
+    .param(d.attached_elsewhere.as_ref().map(|a| a.from))
+    .param(d.attached_elsewhere.as_ref().and_then(|a| a.until))
     .fetch_optional(db)
     .await
     .map_err(map_err)?;
