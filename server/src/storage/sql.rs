@@ -4,7 +4,8 @@
 //! PostgreSQL both accept, in functions generic over `DB: Backend`. Rust does
 //! not carry a trait's `where` clauses (say, "`i64` binds on `DB`") to the
 //! trait's users, only its supertraits, so `Sql` lists every column type as a
-//! supertrait and three small extension traits use them:
+//! supertrait, and small extension traits below (`BindParam`, `PushParam`,
+//! `ReadColumn`, `PoolExecutor`, `ConnectionExecutor`) build on them:
 //!
 //! ```text
 //! sqlx::query("SELECT * FROM members WHERE id = $1")
