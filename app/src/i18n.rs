@@ -86,6 +86,7 @@ pub struct Texts {
     pub admitted: &'static str,
     pub full_since: &'static str,
     pub card_no: &'static str,
+    pub attached_tag: &'static str,
 
     pub member_new_title: &'static str,
     pub member_edit_title: &'static str,
@@ -97,6 +98,12 @@ pub struct Texts {
     pub f_status: &'static str,
     pub f_role: &'static str,
     pub f_card_number: &'static str,
+    pub f_attached: &'static str,
+    pub f_attached_organization: &'static str,
+    pub f_attached_from: &'static str,
+    pub f_attached_until: &'static str,
+    pub attached_until_hint: &'static str,
+    pub attached_from_missing: &'static str,
     pub date_hint: &'static str,
     pub bad_date: &'static str,
 
@@ -329,6 +336,7 @@ pub const VI: Texts = Texts {
     admitted: "Vào Đảng",
     full_since: "Chính thức",
     card_no: "Số thẻ",
+    attached_tag: "Sinh hoạt tạm thời nơi khác",
 
     member_new_title: "Thêm đảng viên",
     member_edit_title: "Sửa hồ sơ đảng viên",
@@ -340,6 +348,12 @@ pub const VI: Texts = Texts {
     f_status: "Trạng thái",
     f_role: "Chức vụ trong chi bộ",
     f_card_number: "Số thẻ đảng viên",
+    f_attached: "Đang sinh hoạt tạm thời ở tổ chức đảng khác",
+    f_attached_organization: "Nơi sinh hoạt tạm thời",
+    f_attached_from: "Từ ngày",
+    f_attached_until: "Đến ngày",
+    attached_until_hint: "Để trống nếu chưa định ngày kết thúc.",
+    attached_from_missing: "Cần ghi ngày bắt đầu sinh hoạt tạm thời.",
     date_hint: "Ngày/tháng/năm, ví dụ 02/09/1985",
     bad_date: "Ngày không hợp lệ. Hãy ghi ngày/tháng/năm, ví dụ 02/09/1985.",
 
@@ -567,6 +581,7 @@ pub const EN: Texts = Texts {
     admitted: "Admitted",
     full_since: "Full member",
     card_no: "Card",
+    attached_tag: "Attached elsewhere for now",
 
     member_new_title: "Add a member",
     member_edit_title: "Edit member record",
@@ -578,6 +593,12 @@ pub const EN: Texts = Texts {
     f_status: "Status",
     f_role: "Role in the cell",
     f_card_number: "Party card number",
+    f_attached: "Temporarily attached to another party organization",
+    f_attached_organization: "Attached to",
+    f_attached_from: "From",
+    f_attached_until: "Until",
+    attached_until_hint: "Leave empty while no end date is set.",
+    attached_from_missing: "Give the first day of the attachment.",
     date_hint: "Day/month/year, e.g. 02/09/1985",
     bad_date: "Not a valid date. Write day/month/year, e.g. 02/09/1985.",
 

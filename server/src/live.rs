@@ -102,6 +102,9 @@ impl LiveHub {
                             .into_iter()
                             .collect(),
                         LiveSignal::Resync => rooms.values().map(|r| (r.clone(), None)).collect(),
+                        LiveSignal::AccountChanged { .. } | LiveSignal::MeetingChanged { .. } => {
+                            Vec::new()
+                        }
                     }
                 };
                 for (room, seq) in rooms {
@@ -137,10 +140,10 @@ async fn load_room(store: &Store, writer: EventWriter, meeting: &Meeting) -> Api
         .into_iter()
         .filter(|m| m.draft.status.on_roll())
         .map(|m| RosterEntry {
+            attached_elsewhere: m.attached_on(meeting.draft.starts_at.date()),
             member_id: m.id,
             full_name: m.draft.full_name,
             status: m.draft.status,
-            attached_elsewhere: false,
         })
         .collect();
     let mut state = LiveState::new(
@@ -228,7 +231,9 @@ impl Room {
         command: Command,
     ) -> ApiResult<Result<u64, shared::live::state::Refusal>> {
         let mut inner = self.inner.lock().await;
-        if let Some((_, seq)) = inner.recent_keys.iter().find(|(k, _)| k == key) {
+        // Keys are each account's own: another participant may pick the same.
+        let key_of_account = format!("{}:{key}", account.0);
+        if let Some((_, seq)) = inner.recent_keys.iter().find(|(k, _)| *k == key_of_account) {
             return Ok(Ok(*seq));
         }
         // Another server instance may have appended first: catch up and decide again.
@@ -238,7 +243,7 @@ impl Room {
                 // A retry of a command applied before this room was loaded may be
                 // refused now (a second vote, say): its stored key says it was accepted.
                 Err(reason) => {
-                    return match store.command_seq(self.meeting, key).await? {
+                    return match store.command_seq(self.meeting, account, key).await? {
                         Some(seq) => Ok(Ok(seq)),
                         None => Ok(Err(reason)),
                     };
@@ -271,11 +276,12 @@ impl Room {
                 at: now_local(),
                 events: new,
                 status: (after != before).then_some(after),
+                sealed_ballot: None,
             };
             match self.writer.append(append).await? {
                 Appended::Stored => {}
                 Appended::AlreadyApplied(seq) => {
-                    remember(&mut inner.recent_keys, key, seq);
+                    remember(&mut inner.recent_keys, &key_of_account, seq);
                     return Ok(Ok(seq));
                 }
                 Appended::Conflict => {
@@ -297,7 +303,7 @@ impl Room {
             }
             inner.last_hash = prev;
             let seq = inner.state.seq;
-            remember(&mut inner.recent_keys, key, seq);
+            remember(&mut inner.recent_keys, &key_of_account, seq);
             self.broadcast(&inner.state, sequenced);
             return Ok(Ok(seq));
         }

@@ -206,6 +206,7 @@ pub fn empty_member_draft() -> MemberDraft {
         status: crate::member::PartyStatus::Full,
         role: CellRole::Member,
         card_number: None,
+        attached_elsewhere: None,
     }
 }
 
