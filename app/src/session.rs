@@ -2,6 +2,7 @@
 //! HttpOnly cookie is the session; this only remembers the answer of `/api/me`.
 
 use crate::api::{self, ApiError};
+use crate::live;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::Me;
@@ -38,7 +39,7 @@ impl Session {
         state.set(SessionState::Checking);
         spawn_local(async move {
             state.set(match api::me().await {
-                Ok(me) => SessionState::LoggedIn(Box::new(me)),
+                Ok(me) => logged_in_here(me),
                 Err(e) if e.is_unauthenticated() => SessionState::LoggedOut,
                 Err(e) => SessionState::Failed(e),
             });
@@ -74,12 +75,34 @@ impl Session {
     }
 
     pub fn logged_in(&self, me: Me) {
-        self.0.set(SessionState::LoggedIn(Box::new(me)));
+        self.0.set(logged_in_here(me));
     }
 
+    /// The session is gone (expired, or ended elsewhere).
     pub fn logged_out(&self) {
         self.0.set(SessionState::LoggedOut);
     }
+
+    /// The person logged out on this device: what they left unsent here goes
+    /// with them, so the next person on a shared phone never sends it.
+    pub fn log_out_here(&self) {
+        // Untracked: called from effects, which must not rerun on this change.
+        let account = self.0.with_untracked(|s| match s {
+            SessionState::LoggedIn(me) => Some(me.account.id),
+            _ => None,
+        });
+        if let Some(account) = account {
+            live::forget_outboxes_of(account);
+        }
+        self.logged_out();
+    }
+}
+
+/// Someone is logged in on this device: commands that someone else left
+/// unsent here are dropped, never sent in this person's name.
+fn logged_in_here(me: Me) -> SessionState {
+    live::forget_outboxes_not_of(me.account.id);
+    SessionState::LoggedIn(Box::new(me))
 }
 
 pub fn provide_session(state: SessionState) -> Session {

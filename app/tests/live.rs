@@ -1,13 +1,17 @@
 //! The live room's logic without a screen: events applied in order, the outbox
-//! kept across reloads. Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown
+//! kept across reloads and emptied only by an answer that settles a command. Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown
 
-use app::live::{Gap, Pending, apply_in_order, backoff_ms, clock, load_outbox, save_outbox, take};
+use app::live::{
+    Answer, Beat, Gap, Heartbeat, Outbox, Owner, Pending, RESEND_AFTER_MS, apply_in_order,
+    backoff_ms, clock, forget_outboxes_not_of, forget_outboxes_of, load_outbox, save_outbox,
+};
 use chrono::NaiveDate;
-use shared::MeetingId;
-use shared::live::protocol::Sequenced;
-use shared::live::state::{Command, Event, LiveState, Phase};
+use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
+use shared::live::protocol::{Sequenced, ServerMessage};
+use shared::live::state::{Choice, Command, Event, LiveState, Phase, Refusal};
 use shared::meeting::AgendaItem;
 use shared::rules::RuleSet;
+use shared::{AccountId, MeetingId};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -73,9 +77,19 @@ fn events_apply_in_order_duplicates_are_ignored_and_gaps_stop() {
     assert_eq!((s.seq, s.current_item), (2, 1));
 }
 
+fn accepted(key: &str) -> ServerMessage {
+    ServerMessage::Accepted {
+        key: key.into(),
+        seq: 1,
+    }
+}
+
 #[wasm_bindgen_test]
 fn the_outbox_survives_a_reload_and_empties_on_answers() {
-    let meeting = MeetingId(424242);
+    let meeting = Owner {
+        account: AccountId(7),
+        meeting: MeetingId(424242),
+    };
     save_outbox(meeting, &[]);
     assert!(load_outbox(meeting).is_empty());
     let pending = vec![
@@ -93,23 +107,104 @@ fn the_outbox_survives_a_reload_and_empties_on_answers() {
     ];
     save_outbox(meeting, &pending);
     // What a reload reads back.
-    let mut back = load_outbox(meeting);
-    assert_eq!(back, pending);
-    assert!(take(&mut back, "k1"));
-    assert!(!take(&mut back, "k1"), "an answer for a key not ours");
-    save_outbox(meeting, &back);
+    let mut back = Outbox::new(load_outbox(meeting));
+    assert_eq!(back.pending(), pending);
+    assert_eq!(back.answer(&accepted("k1"), 0.0), Some(Answer::Stored));
+    assert_eq!(
+        back.answer(&accepted("k1"), 0.0),
+        None,
+        "an answer for a key not ours"
+    );
+    save_outbox(meeting, &back.pending());
     assert_eq!(load_outbox(meeting).len(), 1);
-    assert!(take(&mut back, "k2"));
-    save_outbox(meeting, &back);
+    assert_eq!(back.answer(&accepted("k2"), 0.0), Some(Answer::Stored));
+    save_outbox(meeting, &back.pending());
     assert!(load_outbox(meeting).is_empty());
     let stored = web_sys::window()
         .unwrap()
         .local_storage()
         .unwrap()
         .unwrap()
-        .get_item("chibo.outbox.424242")
+        .get_item("chibo.outbox.7.424242")
         .unwrap();
     assert_eq!(stored, None, "an empty outbox leaves nothing behind");
+}
+
+fn pending(key: &str, command: Command) -> Pending {
+    Pending {
+        key: key.into(),
+        command,
+    }
+}
+
+fn keys(outbox: &Outbox) -> Vec<String> {
+    outbox.pending().into_iter().map(|p| p.key).collect()
+}
+
+#[wasm_bindgen_test]
+fn only_a_refusal_of_the_rules_takes_a_command_out_of_the_outbox() {
+    let mut outbox = Outbox::default();
+    outbox.push(pending("hand", Command::RaiseHand), 0.0);
+    outbox.push(
+        pending(
+            "vote",
+            Command::Cast {
+                vote: 0,
+                choice: Choice::InFavour,
+            },
+        ),
+        0.0,
+    );
+    outbox.push(pending("late", Command::CheckIn), 0.0);
+    outbox.push(pending("silent", Command::WithdrawHand), 0.0);
+
+    let accepted = ServerMessage::Accepted {
+        key: "hand".into(),
+        seq: 7,
+    };
+    assert_eq!(outbox.answer(&accepted, 100.0), Some(Answer::Stored));
+    // The server could not store it now: kept, not shown as a refusal.
+    let deferred = ServerMessage::Deferred {
+        key: "vote".into(),
+        message: "Máy chủ chưa lưu được thao tác.".into(),
+    };
+    assert_eq!(outbox.answer(&deferred, 100.0), Some(Answer::Deferred));
+    let rejected = ServerMessage::Rejected {
+        key: "late".into(),
+        reason: Refusal::AlreadyStarted,
+        message: "Buổi sinh hoạt đã bắt đầu.".into(),
+    };
+    assert_eq!(
+        outbox.answer(&rejected, 100.0),
+        Some(Answer::Refused("Buổi sinh hoạt đã bắt đầu.".into()))
+    );
+    // Someone else's command, or one answered already: nothing of ours.
+    assert_eq!(outbox.answer(&accepted, 100.0), None);
+    assert_eq!(outbox.answer(&ServerMessage::Pong, 100.0), None);
+    assert_eq!(keys(&outbox), ["vote", "silent"]);
+    assert_eq!(outbox.deferred(), 1);
+
+    // While connected: the unanswered one and the deferred one go again after a short delay.
+    assert!(outbox.take_due(RESEND_AFTER_MS - 1.0, 10).is_empty());
+    assert_eq!(
+        outbox.take_due(RESEND_AFTER_MS, 10),
+        [pending("silent", Command::WithdrawHand)]
+    );
+    let vote_again = outbox.take_due(100.0 + RESEND_AFTER_MS, 10);
+    assert_eq!(vote_again.len(), 1);
+    assert_eq!(
+        vote_again[0].key, "vote",
+        "the same key: never applied twice"
+    );
+    assert!(outbox.take_due(100.0 + RESEND_AFTER_MS, 10).is_empty());
+
+    // A new connection sends everything at once, at most `max` at a time.
+    outbox.reconnected();
+    assert_eq!(outbox.take_due(200.0, 1).len(), 1);
+    assert_eq!(outbox.take_due(200.0, 10).len(), 1);
+    // A reload starts from what was kept, all due at once.
+    let mut reloaded = Outbox::new(outbox.pending());
+    assert_eq!(reloaded.take_due(0.0, 10).len(), 2);
 }
 
 #[wasm_bindgen_test]
@@ -119,4 +214,69 @@ fn reconnects_back_off_to_fifteen_seconds_and_the_clock_reads() {
     assert_eq!(clock(65), "01:05");
     assert_eq!(clock(-3), "00:00");
     assert_eq!(clock(3725), "1:02:05");
+}
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn outboxes_are_kept_per_account_and_forgotten_at_logout() {
+    let (a, b) = (AccountId(71), AccountId(72));
+    let meeting = MeetingId(424243);
+    let of = |account| Owner { account, meeting };
+    let hand = vec![pending("a-hand", Command::RaiseHand)];
+    save_outbox(of(a), &hand);
+    // The next person on this phone, in the same meeting, does not get it.
+    assert!(load_outbox(of(b)).is_empty());
+    assert_eq!(load_outbox(of(a)), hand);
+
+    // Logging in as B drops what A left here, and what an older version of the
+    // app kept by meeting only (no owner known).
+    let storage = local_storage();
+    storage
+        .set_item(
+            "chibo.outbox.424243",
+            r#"[{"key":"old","command":{"type":"check_in"}}]"#,
+        )
+        .unwrap();
+    let b_check_in = vec![pending("b-in", Command::CheckIn)];
+    save_outbox(of(b), &b_check_in);
+    forget_outboxes_not_of(b);
+    assert!(load_outbox(of(a)).is_empty());
+    assert_eq!(storage.get_item("chibo.outbox.424243").unwrap(), None);
+    assert_eq!(load_outbox(of(b)), b_check_in);
+
+    // Logging out forgets every outbox of the account, whatever the meeting.
+    let elsewhere = Owner {
+        account: b,
+        meeting: MeetingId(9),
+    };
+    save_outbox(elsewhere, &hand);
+    save_outbox(of(a), &hand);
+    forget_outboxes_of(b);
+    assert!(load_outbox(of(b)).is_empty());
+    assert!(load_outbox(elsewhere).is_empty());
+    assert_eq!(load_outbox(of(a)), hand, "only the account's own");
+    forget_outboxes_of(a);
+}
+
+#[wasm_bindgen_test]
+fn a_quiet_socket_is_pinged_and_a_silent_one_given_up() {
+    let quiet = f64::from(HEARTBEAT_SECS) * 1000.0;
+    let silent = f64::from(SILENT_PEER_SECS) * 1000.0;
+    let mut beat = Heartbeat::new(0.0);
+    assert_eq!(beat.check(quiet - 1.0), Beat::Fine);
+    // Nothing said for a while: ping.
+    assert_eq!(beat.check(quiet), Beat::Ping);
+    beat.sent(quiet);
+    beat.heard(quiet + 30.0);
+    assert_eq!(beat.check(2.0 * quiet - 1.0), Beat::Fine);
+    // Talking does not keep a socket alive, only hearing from the server does:
+    // a network that silently drops everything is seen within SILENT_PEER_SECS.
+    beat.sent(quiet + silent - 100.0);
+    assert_eq!(beat.check(quiet + 30.0 + silent - 1.0), Beat::Fine);
+    assert_eq!(beat.check(quiet + 30.0 + silent), Beat::Dead);
+    // A socket that never opens, or is never welcomed, is given up as well.
+    assert_eq!(Heartbeat::new(0.0).check(silent), Beat::Dead);
 }

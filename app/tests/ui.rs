@@ -151,6 +151,60 @@ async fn a_valid_record_is_sent_and_the_servers_field_errors_are_shown() {
     assert_eq!(text(&root, ".form-error"), "Dữ liệu chưa hợp lệ.");
 }
 
+/// Item 17: a temporary attachment elsewhere is entered in the member form,
+/// checked with the rules from `shared` at its fields, and sent with the record.
+#[wasm_bindgen_test]
+async fn an_attachment_elsewhere_is_entered_and_checked() {
+    forget_language();
+    let root = container();
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let _app = mount_form(&root, sent.clone(), Ok(nobody()));
+    settle().await;
+    assert!(
+        root.query_selector("#f-attached_organization")
+            .unwrap()
+            .is_none(),
+        "no attachment fields until asked for"
+    );
+    type_into(&root, "#f-full_name", "Lê Văn Đức");
+    type_into(&root, "#f-admitted_on", "19/05/1995");
+    type_into(&root, "#f-full_member_on", "19/05/1996");
+    find(&root, "#f-attached").click();
+    settle().await;
+    type_into(&root, "#f-attached_organization", "  Chi bộ   Sở Nội vụ ");
+    type_into(&root, "#f-attached_from", "01/06/2026");
+    type_into(&root, "#f-attached_until", "31/05/2026");
+    find(&root, "button[type=submit]").click();
+    settle().await;
+    assert_eq!(
+        text(&root, "#e-attached_until"),
+        "Ngày kết thúc sinh hoạt tạm thời phải từ ngày bắt đầu trở đi."
+    );
+    type_into(&root, "#f-attached_from", "");
+    find(&root, "button[type=submit]").click();
+    settle().await;
+    assert_eq!(
+        text(&root, "#e-attached_from"),
+        "Cần ghi ngày bắt đầu sinh hoạt tạm thời."
+    );
+    assert!(sent.borrow().is_empty());
+    type_into(&root, "#f-attached_from", "01/03/2026");
+    find(&root, "button[type=submit]").click();
+    settle().await;
+    let sent = sent.borrow();
+    assert_eq!(sent.len(), 1, "sent once");
+    let attachment = sent[0].attached_elsewhere.clone().expect("the attachment");
+    assert_eq!(attachment.organization, "Chi bộ Sở Nội vụ");
+    assert_eq!(
+        attachment.from,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+    );
+    assert_eq!(
+        attachment.until,
+        chrono::NaiveDate::from_ymd_opt(2026, 5, 31)
+    );
+}
+
 #[wasm_bindgen_test]
 async fn the_language_toggle_switches_the_texts_and_is_remembered() {
     forget_language();

@@ -54,6 +54,7 @@ pub fn member_draft(i: usize, pos: usize) -> MemberDraft {
             CellRole::Member
         },
         card_number: Some(format!("98.{:07}", i + 1)),
+        attached_elsewhere: None,
     }
 }
 
@@ -275,6 +276,7 @@ pub async fn storage_probe(db: &Path, tasks: usize, secs: f64) -> Result<f64, St
                         hash: format!("{seq:064x}"),
                     }],
                     status: None,
+                    sealed_ballot: None,
                 };
                 let stored = writer.append(append).await?;
                 if stored != Appended::Stored {

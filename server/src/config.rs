@@ -1,8 +1,9 @@
 //! Settings, from flags or the environment.
 
+use crate::ratelimit::Limits;
 use clap::Parser;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 #[derive(Parser, Clone)]
@@ -23,6 +24,12 @@ pub struct Config {
     /// Mark the session cookie Secure (set when served over https).
     #[arg(long, env = "CHIBO_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The reverse proxy in front of the server (e.g. `127.0.0.1`): only on its
+    /// requests are `X-Forwarded-For` (the client's address, for the login
+    /// limits) and `X-Forwarded-Proto`/`X-Forwarded-Host` (for the same-origin
+    /// check) believed.
+    #[arg(long, env = "CHIBO_TRUSTED_PROXY")]
+    pub trusted_proxy: Option<IpAddr>,
     /// `text` or `json` log lines.
     #[arg(long, env = "CHIBO_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
@@ -36,8 +43,31 @@ impl fmt::Debug for Config {
             .field("static_dir", &self.static_dir)
             .field("demo_data", &self.demo_data)
             .field("secure_cookies", &self.secure_cookies)
+            .field("trusted_proxy", &self.trusted_proxy)
             .finish()
     }
+}
+
+impl Config {
+    /// What the application needs of the settings.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            secure_cookies: self.secure_cookies,
+            trusted_proxy: self.trusted_proxy,
+            limits: Limits::default(),
+            live: crate::live::LiveConfig::default(),
+        }
+    }
+}
+
+/// The settings the application runs with (tests build their own).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub secure_cookies: bool,
+    pub trusted_proxy: Option<IpAddr>,
+    pub limits: Limits,
+    /// The live meeting's timings (tests shorten them).
+    pub live: crate::live::LiveConfig,
 }
 
 /// Hides the password in `scheme://user:password@host…`.

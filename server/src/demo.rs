@@ -114,6 +114,7 @@ pub fn demo_member(cell: usize, pos: usize) -> MemberDraft {
         status,
         role,
         card_number: Some(format!("93.{:06}", 1201 + i * 37)),
+        attached_elsewhere: None,
     }
 }
 

@@ -16,8 +16,17 @@ pub enum ApiError {
     AccountDisabled,
     #[error("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {retry_after_secs} giây.")]
     RateLimited { retry_after_secs: u64 },
+    #[error(
+        "Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau {retry_after_secs} giây."
+    )]
+    PasswordChangeLimited { retry_after_secs: u64 },
+    #[error("Yêu cầu không đến từ trang của Chi Bộ Số nên bị từ chối.")]
+    ForeignOrigin,
     #[error("Bạn không có quyền thực hiện thao tác này.")]
     Forbidden,
+    /// Forbidden, with the reason.
+    #[error("{0}")]
+    NotAllowed(&'static str),
     #[error("Không tìm thấy {0}.")]
     NotFound(&'static str),
     #[error("Dữ liệu chưa hợp lệ.")]
@@ -42,8 +51,11 @@ impl ApiError {
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             ApiError::AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled"),
-            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::RateLimited { .. } | ApiError::PasswordChangeLimited { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+            }
+            ApiError::ForeignOrigin => (StatusCode::FORBIDDEN, "foreign_origin"),
+            ApiError::Forbidden | ApiError::NotAllowed(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
@@ -95,7 +107,8 @@ impl IntoResponse for ApiError {
             },
         };
         let mut res = (status, axum::Json(body)).into_response();
-        if let ApiError::RateLimited { retry_after_secs } = self
+        if let ApiError::RateLimited { retry_after_secs }
+        | ApiError::PasswordChangeLimited { retry_after_secs } = self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -157,10 +170,50 @@ fn describe_data_error(detail: &str) -> String {
     }
 }
 
-/// `Json` whose rejections speak our error format.
-#[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `Json` whose rejections speak our error format. A JSON number is a number:
+/// `30.0` is read as `30` where a whole number is expected, as JSON Schema and
+/// JavaScript see it.
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(mut value) =
+            axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        whole_numbers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| ApiError::BadRequest(describe_data_error(&e.to_string())))
+    }
+}
+
+/// Turns every number with no fractional part into an integer.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
+                && f.fract() == 0.0
+            {
+                // Exact: every float this large is a whole number, and the casts
+                // are guarded by the bounds.
+                if f >= -(2f64.powi(63)) && f < 2f64.powi(63) {
+                    *n = (f as i64).into();
+                } else if f >= 0.0 && f < 2f64.powi(64) {
+                    *n = (f as u64).into();
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {
@@ -178,6 +231,27 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::describe_data_error;
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_integers() {
+        let mut v =
+            serde_json::json!({"id": 2145.0, "ids": [-3.0, 1.5, 7], "big": 1e19, "huge": 1e300});
+        super::whole_numbers(&mut v);
+        assert_eq!(v["id"], serde_json::json!(2145));
+        assert!(v["id"].is_i64());
+        assert_eq!(v["ids"], serde_json::json!([-3, 1.5, 7]));
+        assert!(v["big"].is_u64());
+        assert!(v["huge"].is_f64(), "beyond any integer type: left as it is");
+        #[derive(serde::Deserialize)]
+        struct Draft {
+            id: shared::MemberId,
+            minutes: u16,
+        }
+        let mut v = serde_json::json!({"id": 12.0, "minutes": 30.0});
+        super::whole_numbers(&mut v);
+        let d: Draft = serde_json::from_value(v).unwrap();
+        assert_eq!((d.id, d.minutes), (shared::MemberId(12), 30));
+    }
 
     #[test]
     fn serde_errors_read_in_vietnamese() {

@@ -13,59 +13,50 @@ pub mod ratelimit;
 pub mod routes;
 pub mod state;
 pub mod storage;
+pub mod web;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::http::header;
+use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use ratelimit::{Limits, LoginLimiter};
+use config::Settings;
+use ratelimit::LoginLimiter;
 use state::AppState;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use storage::Store;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Large enough for a cell's CSV export; anything larger is refused with 413.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-pub async fn build_state(
-    store: Store,
-    secure_cookies: bool,
-    limits: Limits,
-) -> Result<AppState, error::ApiError> {
-    build_state_with(store, secure_cookies, limits, live::LiveConfig::default()).await
-}
-
-/// `build_state` with the live meeting's timings given (tests shorten them).
-pub async fn build_state_with(
-    store: Store,
-    secure_cookies: bool,
-    limits: Limits,
-    live_config: live::LiveConfig,
-) -> Result<AppState, error::ApiError> {
+pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, error::ApiError> {
     let mut random = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
     let gate = Arc::new(routes::live::SessionGate::new(store.clone()));
-    let live = live::LiveHub::start(store.clone(), gate, live_config);
+    let live = live::LiveHub::start(store.clone(), gate, settings.live);
     if let Some(signals) = store.live_signals().await? {
         live.follow(signals);
     }
     Ok(AppState {
         store,
-        limiter: Arc::new(LoginLimiter::new(limits)),
-        secure_cookies,
+        limiter: Arc::new(LoginLimiter::new(settings.limits)),
+        secure_cookies: settings.secure_cookies,
+        trusted_proxy: settings.trusted_proxy,
         dummy_hash: dummy_hash.into(),
         live,
     })
 }
 
 /// The whole application: API, health, OpenAPI, and the app's files with the
-/// SPA fallback (deep links such as `/org/3` load `index.html`).
+/// SPA fallback (deep links such as `/org/3` load `index.html`). Every request
+/// passes the same-origin rule and every answer gets the security headers
+/// (`web.rs`).
 pub fn router(state: AppState, static_dir: &Path) -> Router {
     let index = static_dir.join("index.html");
     // scripts/build-app writes a .br and a .gz beside each file.
@@ -83,14 +74,15 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .route("/healthz", get(healthz))
         .fallback_service(files)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ))
+        .layer(from_fn_with_state(state.clone(), web::same_origin_only))
+        .layer(from_fn_with_state(state.clone(), web::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
+/// `GET /api/openapi.json`: this document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "health", security(()),
+    responses((status = 200, description = "OpenAPI 3", content_type = "application/json")))]
 async fn openapi_json() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -98,6 +90,10 @@ async fn openapi_json() -> impl IntoResponse {
     )
 }
 
+/// `GET /healthz`: `ok <backend>` when the database answers.
+#[utoipa::path(get, path = "/healthz", tag = "health", security(()),
+    responses((status = 200, description = "`ok sqlite` hoặc `ok postgres`", body = String, content_type = "text/plain"),
+        (status = 503, description = "Cơ sở dữ liệu không trả lời.", body = String, content_type = "text/plain")))]
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
     match state.store.ping().await {
         Ok(()) => (

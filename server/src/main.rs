@@ -1,6 +1,5 @@
 use clap::Parser;
 use server::config::Config;
-use server::ratelimit::Limits;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -35,7 +34,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "no built app here: run scripts/build-app");
     }
-    let state = server::build_state(store, config.secure_cookies, Limits::default()).await?;
+    let state = server::build_state(store, config.settings()).await?;
     let hub = state.live.clone();
     let app = server::router(state, &config.static_dir);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;

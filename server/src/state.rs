@@ -1,6 +1,7 @@
 use crate::live::LiveHub;
 use crate::ratelimit::LoginLimiter;
 use crate::storage::Store;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// What every handler may reach.
@@ -9,6 +10,8 @@ pub struct AppState {
     pub store: Store,
     pub limiter: Arc<LoginLimiter>,
     pub secure_cookies: bool,
+    /// The reverse proxy whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxy: Option<IpAddr>,
     /// A hash of a random password, checked against when a login names nobody.
     pub dummy_hash: Arc<str>,
     /// The meetings being held, in this process.

@@ -371,6 +371,7 @@ fn append(
             hash: format!("{seq:064x}"),
         }],
         status: None,
+        sealed_ballot: None,
     }
 }
 

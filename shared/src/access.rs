@@ -78,6 +78,24 @@ impl Actor {
         self.access_to(path) >= Access::Manage
     }
 
+    /// Whether the actor sees members' personal details (ngày sinh, số thẻ
+    /// đảng viên) in the cell at the end of `path`: the cell's secretary and
+    /// committee (chi ủy), the committees above it, upper-level members
+    /// assigned to follow it, administrators. A plain member of the cell sees
+    /// cell-mates' names, status and role, and their own record whole
+    /// (`Member::as_seen_by`).
+    pub fn sees_personal_details(&self, path: &[OrgId]) -> bool {
+        if path.is_empty() {
+            return false;
+        }
+        self.is_admin
+            || self
+                .seat
+                .is_some_and(|s| s.role.on_cell_committee() && path.contains(&s.cell_id))
+            || self.committee_of.iter().any(|c| path.contains(c))
+            || self.assigned_cells.iter().any(|c| path.contains(c))
+    }
+
     /// Only administrators create accounts, reset passwords, shape the tree and make assignments.
     pub fn can_administer(&self) -> bool {
         self.is_admin
@@ -164,6 +182,53 @@ mod tests {
                 who.access_to(&c()),
                 who.access_to(&[ROOT, GRASS]),
             ];
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn personal_details_for_the_committee_and_above() {
+        let grass_committee = Actor {
+            committee_of: vec![GRASS],
+            ..actor()
+        };
+        let assigned = Actor {
+            assigned_cells: vec![CELL_C],
+            ..actor()
+        };
+        let admin = Actor {
+            is_admin: true,
+            ..actor()
+        };
+        let table: Vec<(&str, Actor, [bool; 3])> = vec![
+            // actor, [cell A, cell B, cell C]
+            (
+                "member A",
+                seated(CELL_A, CellRole::Member),
+                [false, false, false],
+            ),
+            (
+                "chi ủy viên A",
+                seated(CELL_A, CellRole::CommitteeMember),
+                [true, false, false],
+            ),
+            (
+                "deputy A",
+                seated(CELL_A, CellRole::DeputySecretary),
+                [true, false, false],
+            ),
+            (
+                "secretary A",
+                seated(CELL_A, CellRole::Secretary),
+                [true, false, false],
+            ),
+            ("đảng ủy viên", grass_committee, [true, true, false]),
+            ("assigned to C", assigned, [false, false, true]),
+            ("admin", admin, [true, true, true]),
+            ("no seat", actor(), [false, false, false]),
+        ];
+        for (name, who, want) in table {
+            let got = [a(), b(), c()].map(|p| who.sees_personal_details(&p));
             assert_eq!(got, want, "{name}");
         }
     }

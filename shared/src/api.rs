@@ -23,6 +23,9 @@ pub fn check_username(username: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// An account's display name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
+
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 
@@ -203,6 +206,7 @@ pub fn empty_member_draft() -> MemberDraft {
         status: crate::member::PartyStatus::Full,
         role: CellRole::Member,
         card_number: None,
+        attached_elsewhere: None,
     }
 }
 

@@ -2,6 +2,8 @@
 //! database (CSDL đảng viên): họ và tên, ngày sinh, giới tính, ngày vào Đảng,
 //! ngày chính thức, chức vụ, số thẻ đảng viên. UTF-8 with or without BOM; comma or
 //! semicolon. The browser previews with this code; the server re-checks with it.
+//! The export has no temporary attachment elsewhere (sinh hoạt tạm thời): an
+//! import keeps the one on the member's record, set in the member form.
 
 use crate::member::{CellRole, Gender, Member, MemberDraft, PartyStatus, normalize_name};
 use chrono::NaiveDate;
@@ -283,6 +285,7 @@ fn parse_row(
         status,
         role,
         card_number: (!card.is_empty()).then(|| card.to_string()),
+        attached_elsewhere: None,
     }
     .normalized();
     let problems = draft.problems(today);
@@ -328,7 +331,9 @@ pub fn match_key(d: &MemberDraft) -> MatchKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change<'a> {
     Create(&'a MemberDraft),
-    Update(&'a Member, &'a MemberDraft),
+    /// The member and the record to write: the row, with the attachment
+    /// elsewhere kept from the member's record.
+    Update(&'a Member, MemberDraft),
     Unchanged(&'a Member),
 }
 
@@ -338,8 +343,17 @@ pub fn plan<'a>(rows: &'a [ImportRow], existing: &'a [Member]) -> Vec<Change<'a>
         .map(|row| {
             let key = match_key(&row.draft);
             match existing.iter().find(|m| match_key(&m.draft) == key) {
-                Some(m) if m.draft == row.draft => Change::Unchanged(m),
-                Some(m) => Change::Update(m, &row.draft),
+                Some(m) => {
+                    let draft = MemberDraft {
+                        attached_elsewhere: m.draft.attached_elsewhere.clone(),
+                        ..row.draft.clone()
+                    };
+                    if draft == m.draft {
+                        Change::Unchanged(m)
+                    } else {
+                        Change::Update(m, draft)
+                    }
+                }
                 None => Change::Create(&row.draft),
             }
         })
@@ -557,6 +571,42 @@ mod tests {
         let changes = plan(&p.rows, &changed);
         assert!(matches!(changes[0], Change::Update(..)));
         assert!(matches!(plan(&p.rows, &[])[1], Change::Create(_)));
+    }
+
+    #[test]
+    fn an_import_keeps_the_attachment_on_record() {
+        let p = parse(GOOD, today());
+        let attachment = crate::member::Attachment {
+            organization: "Chi bộ Sở Nội vụ".into(),
+            from: today(),
+            until: None,
+        };
+        let mut existing: Vec<Member> = p
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Member {
+                id: MemberId(i as i64 + 1),
+                cell_id: OrgId(1),
+                draft: MemberDraft {
+                    attached_elsewhere: Some(attachment.clone()),
+                    ..r.draft.clone()
+                },
+            })
+            .collect();
+        assert!(
+            plan(&p.rows, &existing)
+                .iter()
+                .all(|c| matches!(c, Change::Unchanged(_)))
+        );
+        existing[0].draft.role = CellRole::Member;
+        match &plan(&p.rows, &existing)[0] {
+            Change::Update(_, draft) => {
+                assert_eq!(draft.attached_elsewhere, Some(attachment));
+                assert_eq!(draft.role, p.rows[0].draft.role);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

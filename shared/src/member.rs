@@ -1,5 +1,6 @@
 //! Party members (đảng viên) and their record in a cell.
 
+use crate::access::Actor;
 use crate::error::{FieldError, FieldErrors};
 use crate::ids::{MemberId, OrgId};
 use chrono::{Datelike, NaiveDate};
@@ -124,6 +125,11 @@ impl CellRole {
     pub fn manages_cell(self) -> bool {
         matches!(self, CellRole::Secretary | CellRole::DeputySecretary)
     }
+
+    /// The cell committee (chi ủy): secretary, deputy and committee members.
+    pub fn on_cell_committee(self) -> bool {
+        self != CellRole::Member
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -181,6 +187,33 @@ pub struct MemberDraft {
     pub role: CellRole,
     /// Số thẻ đảng viên.
     pub card_number: Option<String>,
+    /// Sinh hoạt tạm thời nơi khác: attached for a time to another party
+    /// organization, which the member attends meanwhile.
+    #[serde(default)]
+    pub attached_elsewhere: Option<Attachment>,
+}
+
+/// A temporary attachment to another party organization (sinh hoạt đảng tạm
+/// thời). While it lasts the member does not vote in the cell and leaves its
+/// vote denominator (`rules::vote::denominator`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// The organization the member attends, as written on the referral (at
+    /// most 200 characters: `MAX_ORGANIZATION_CHARS`).
+    pub organization: String,
+    /// First day attached.
+    pub from: NaiveDate,
+    /// Last day attached; `None` while no end is set.
+    pub until: Option<NaiveDate>,
+}
+
+impl Attachment {
+    /// Whether `day` falls within the attachment, both ends included.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|until| day <= until)
+    }
 }
 
 /// A member's stored record.
@@ -191,6 +224,38 @@ pub struct Member {
     pub cell_id: OrgId,
     #[serde(flatten)]
     pub draft: MemberDraft,
+}
+
+impl Member {
+    /// Whether the member is attached to another organization on `day`, and
+    /// so out of this cell's vote (and its denominator) that day.
+    pub fn attached_on(&self, day: NaiveDate) -> bool {
+        self.draft.attached_on(day)
+    }
+
+    /// The record without personal details (birth date, party card number).
+    pub fn without_personal_details(self) -> Member {
+        Member {
+            draft: MemberDraft {
+                birth_date: None,
+                card_number: None,
+                ..self.draft
+            },
+            ..self
+        }
+    }
+
+    /// The record as `actor` may see it in the cell at the end of
+    /// `cell_path`: whole for their own record and for those who see personal
+    /// details there (`Actor::sees_personal_details`), else without them.
+    pub fn as_seen_by(self, actor: &Actor, cell_path: &[OrgId]) -> Member {
+        let own = actor.seat.is_some_and(|s| s.member_id == self.id);
+        if own || actor.sees_personal_details(cell_path) {
+            self
+        } else {
+            self.without_personal_details()
+        }
+    }
 }
 
 /// Why a member's record is refused.
@@ -218,6 +283,12 @@ pub enum MemberError {
     FullWithoutFullDate,
     #[error("Số thẻ đảng viên chỉ gồm chữ số (có thể có dấu chấm), tối đa 20 ký tự.")]
     BadCardNumber,
+    #[error("Cần ghi tên tổ chức đảng nơi sinh hoạt tạm thời.")]
+    AttachmentWithoutOrganization,
+    #[error("Tên tổ chức đảng nơi sinh hoạt tạm thời quá dài (tối đa {max} ký tự).")]
+    AttachmentOrganizationTooLong { max: usize },
+    #[error("Ngày kết thúc sinh hoạt tạm thời phải từ ngày bắt đầu trở đi.")]
+    AttachmentEndsBeforeItStarts,
 }
 
 impl MemberError {
@@ -233,11 +304,17 @@ impl MemberError {
             | ProbationaryWithFullDate
             | FullWithoutFullDate => "full_member_on",
             BadCardNumber => "card_number",
+            AttachmentWithoutOrganization | AttachmentOrganizationTooLong { .. } => {
+                "attached_organization"
+            }
+            AttachmentEndsBeforeItStarts => "attached_until",
         }
     }
 }
 
 pub const MAX_NAME_CHARS: usize = 100;
+/// The name of an organization a member is attached to.
+pub const MAX_ORGANIZATION_CHARS: usize = 200;
 /// Điều lệ Đảng, Điều 1: a citizen of at least 18 may be admitted.
 pub const MIN_ADMISSION_AGE: i32 = 18;
 /// Điều lệ Đảng, Điều 5: probation lasts 12 months.
@@ -251,7 +328,17 @@ impl MemberDraft {
             .card_number
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty());
+        if let Some(a) = &mut self.attached_elsewhere {
+            a.organization = normalize_name(&a.organization);
+        }
         self
+    }
+
+    /// Whether the member is attached to another organization on `day`.
+    pub fn attached_on(&self, day: NaiveDate) -> bool {
+        self.attached_elsewhere
+            .as_ref()
+            .is_some_and(|a| a.covers(day))
     }
 
     /// Every reason the draft is refused, as of `today`.
@@ -312,6 +399,19 @@ impl MemberDraft {
                 errs.push(MemberError::BadCardNumber);
             }
         }
+        if let Some(a) = &self.attached_elsewhere {
+            let org = a.organization.trim();
+            if org.is_empty() {
+                errs.push(MemberError::AttachmentWithoutOrganization);
+            } else if org.chars().count() > MAX_ORGANIZATION_CHARS {
+                errs.push(MemberError::AttachmentOrganizationTooLong {
+                    max: MAX_ORGANIZATION_CHARS,
+                });
+            }
+            if a.until.is_some_and(|until| until < a.from) {
+                errs.push(MemberError::AttachmentEndsBeforeItStarts);
+            }
+        }
         errs
     }
 
@@ -362,6 +462,15 @@ mod tests {
             status: PartyStatus::Full,
             role: CellRole::Member,
             card_number: Some("93.012345".into()),
+            attached_elsewhere: None,
+        }
+    }
+
+    fn attachment(from: NaiveDate, until: Option<NaiveDate>) -> Attachment {
+        Attachment {
+            organization: "Chi bộ Phòng Tổ chức – Sở Nội vụ".into(),
+            from,
+            until,
         }
     }
 
@@ -442,6 +551,123 @@ mod tests {
             ..draft()
         };
         assert_eq!(ok.problems(TODAY()), vec![]);
+    }
+
+    #[test]
+    fn an_attachment_needs_an_organization_and_dates_in_order() {
+        let with = |a: Attachment| MemberDraft {
+            attached_elsewhere: Some(a),
+            ..draft()
+        };
+        let ok = [
+            attachment(d(2026, 3, 1), None),
+            attachment(d(2026, 3, 1), Some(d(2026, 3, 1))),
+            // Planned ahead: an attachment may start later.
+            attachment(d(2027, 1, 1), Some(d(2027, 6, 30))),
+        ];
+        for a in ok {
+            assert_eq!(with(a.clone()).problems(TODAY()), vec![], "{a:?}");
+        }
+        let cases = [
+            (
+                Attachment {
+                    organization: "   ".into(),
+                    ..attachment(d(2026, 3, 1), None)
+                },
+                MemberError::AttachmentWithoutOrganization,
+            ),
+            (
+                Attachment {
+                    organization: "Đ".repeat(MAX_ORGANIZATION_CHARS + 1),
+                    ..attachment(d(2026, 3, 1), None)
+                },
+                MemberError::AttachmentOrganizationTooLong {
+                    max: MAX_ORGANIZATION_CHARS,
+                },
+            ),
+            (
+                attachment(d(2026, 3, 1), Some(d(2026, 2, 28))),
+                MemberError::AttachmentEndsBeforeItStarts,
+            ),
+        ];
+        for (a, want) in cases {
+            let draft = with(a);
+            assert_eq!(draft.problems(TODAY()), vec![want.clone()]);
+            let fields = draft.validate(TODAY()).unwrap_err();
+            assert_eq!(fields.0[0].field, want.field());
+        }
+        let longest = Attachment {
+            organization: "Đ".repeat(MAX_ORGANIZATION_CHARS),
+            ..attachment(d(2026, 3, 1), None)
+        };
+        assert_eq!(with(longest).problems(TODAY()), vec![]);
+    }
+
+    #[test]
+    fn attached_on_counts_both_ends() {
+        let member = |a: Option<Attachment>| Member {
+            id: MemberId(4),
+            cell_id: OrgId(3),
+            draft: MemberDraft {
+                attached_elsewhere: a,
+                ..draft()
+            },
+        };
+        let closed = member(Some(attachment(d(2026, 3, 1), Some(d(2026, 5, 31)))));
+        assert!(!closed.attached_on(d(2026, 2, 28)));
+        assert!(closed.attached_on(d(2026, 3, 1)));
+        assert!(closed.attached_on(d(2026, 5, 31)));
+        assert!(!closed.attached_on(d(2026, 6, 1)));
+        let open = member(Some(attachment(d(2026, 3, 1), None)));
+        assert!(!open.attached_on(d(2026, 2, 28)));
+        assert!(open.attached_on(d(2036, 1, 1)));
+        assert!(!member(None).attached_on(d(2026, 3, 1)));
+    }
+
+    #[test]
+    fn an_attachment_keeps_its_name_tidy() {
+        let draft = MemberDraft {
+            attached_elsewhere: Some(Attachment {
+                organization: "  Chi bộ   Sở Nội vụ ".into(),
+                ..attachment(d(2026, 3, 1), None)
+            }),
+            ..draft()
+        }
+        .normalized();
+        assert_eq!(
+            draft.attached_elsewhere.unwrap().organization,
+            "Chi bộ Sở Nội vụ"
+        );
+    }
+
+    #[test]
+    fn a_record_without_personal_details_survives_json() {
+        let member = Member {
+            id: MemberId(4),
+            cell_id: OrgId(3),
+            draft: MemberDraft {
+                attached_elsewhere: Some(attachment(d(2026, 3, 1), None)),
+                ..draft()
+            },
+        };
+        let hidden = member.clone().without_personal_details();
+        assert_eq!(hidden.draft.birth_date, None);
+        assert_eq!(hidden.draft.card_number, None);
+        assert_eq!(
+            hidden.draft,
+            MemberDraft {
+                birth_date: None,
+                card_number: None,
+                ..member.draft.clone()
+            }
+        );
+        let json = serde_json::to_value(&hidden).unwrap();
+        assert!(json["birth_date"].is_null() && json["card_number"].is_null());
+        assert_eq!(json["full_name"], "Nguyễn Thị Hồng Nhung");
+        let back: Member = serde_json::from_value(json).unwrap();
+        assert_eq!(back, hidden);
+        let whole: Member = serde_json::from_str(&serde_json::to_string(&member).unwrap()).unwrap();
+        assert_eq!(whole, member);
     }
 
     #[test]

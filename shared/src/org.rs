@@ -3,6 +3,9 @@
 use crate::ids::OrgId;
 use serde::{Deserialize, Serialize};
 
+/// An organization's name, in characters.
+pub const MAX_ORG_NAME_CHARS: usize = 200;
+
 /// The level of an organization in the party's tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -86,7 +86,13 @@ fn static_dir() -> PathBuf {
     let dir = std::env::var("CHIBO_STATIC_DIR")
         .map(|d| workspace_root().join(d))
         .unwrap_or_else(|_| workspace_root().join("dist"));
-    for f in ["index.html", "app.js", "app_bg.wasm", "style.css"] {
+    for f in [
+        "index.html",
+        "boot.js",
+        "app.js",
+        "app_bg.wasm",
+        "style.css",
+    ] {
         assert!(
             dir.join(f).exists(),
             "{} is missing: run scripts/build-app first",
@@ -253,6 +259,8 @@ fn chromium_binary() -> PathBuf {
 pub struct Browser {
     pub client: Client,
     pub base: String,
+    /// chromedriver's address.
+    driver: String,
 }
 
 /// Runs `checks` in a fresh browser, then always closes the session and stops
@@ -271,6 +279,8 @@ where
 /// A chromedriver and its Chromium session, stopped when dropped.
 struct Driver {
     client: Client,
+    /// chromedriver's address, for the commands fantoccini lacks.
+    url: String,
     _process: Process,
     _profile: ScratchDir,
 }
@@ -295,7 +305,10 @@ async fn open_driver() -> Driver {
                 "--disable-component-update", "--disable-sync", "--window-size=390,844",
                 format!("--user-data-dir={}", profile.0.display()),
             ],
-        }
+        },
+        // The browser's console, where Chromium reports what the
+        // Content-Security-Policy refused (read by `csp_violations`).
+        "goog:loggingPrefs": {"browser": "ALL"},
     });
     let Value::Object(caps) = caps else {
         unreachable!()
@@ -319,6 +332,7 @@ async fn open_driver() -> Driver {
     };
     Driver {
         client,
+        url: format!("http://127.0.0.1:{port}"),
         _process: process,
         _profile: profile,
     }
@@ -340,9 +354,19 @@ where
         .map(|d| Browser {
             client: d.client.clone(),
             base: server.url.clone(),
+            driver: d.url.clone(),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let watched = browsers.clone();
     let outcome = tokio::spawn(checks(browsers)).await;
+    // The app runs under the server's Content-Security-Policy: anything it
+    // refused is a defect of the app, whatever the checks saw.
+    let mut violations = Vec::new();
+    if outcome.is_ok() {
+        for b in &watched {
+            violations.extend(b.csp_violations().await);
+        }
+    }
     for d in &drivers {
         let _ = d.client.clone().close().await;
     }
@@ -353,9 +377,44 @@ where
             Err(e) => panic!("the checks did not finish: {e}"),
         }
     }
+    assert!(
+        violations.is_empty(),
+        "the Content-Security-Policy refused something:\n{}",
+        violations.join("\n")
+    );
 }
 
 impl Browser {
+    /// What the Content-Security-Policy refused since the last call: the
+    /// browser's console entries that report it (Chromium's own, and the
+    /// app's `securitypolicyviolation` listener in boot.js). Reading empties the log.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .expect("a WebDriver session");
+        let res = reqwest::Client::new()
+            .post(format!("{}/session/{session}/se/log", self.driver))
+            .json(&json!({"type": "browser"}))
+            .send()
+            .await
+            .expect("read the browser log");
+        let log: Value = res.json().await.expect("the browser log as JSON");
+        log["value"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no browser log: {log}"))
+            .iter()
+            .filter_map(|entry| entry["message"].as_str())
+            .filter(|m| {
+                m.contains("Content Security Policy") || m.contains("Content-Security-Policy")
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
     pub async fn goto(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))
@@ -484,5 +543,187 @@ impl Browser {
         self.click("button[type=submit]").await;
         self.find(".page .facts, .page .card").await;
         assert_eq!(self.path().await, "/", "after logging in as {username}");
+    }
+}
+
+/// How the [`Proxy`] lets traffic through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Everything passes.
+    Open,
+    /// Nothing passes either way and nothing is closed: a network that
+    /// silently drops everything, as a phone leaving the Wi-Fi does.
+    Frozen,
+    /// New live-meeting sockets (`…/live`) are held unanswered and closed when
+    /// the flow changes, never forwarded; everything else passes.
+    HoldLive,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ProxyControl {
+    flow: Flow,
+    /// Bumped by [`Proxy::cut`]: connections of an older epoch close.
+    epoch: u64,
+}
+
+/// A TCP relay between the browser and the server that a test can freeze or
+/// cut, to see what the app does when the network fails under it. Open pages
+/// at [`Proxy::url`] to go through it.
+pub struct Proxy {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub url: String,
+    control: tokio::sync::watch::Sender<ProxyControl>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    /// Starts relaying to `server` (an `http://host:port` address).
+    pub async fn start(server: &str) -> Proxy {
+        let target = server
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the proxy");
+        let url = format!("http://{}", listener.local_addr().expect("proxy address"));
+        let (control, rx) = tokio::sync::watch::channel(ProxyControl {
+            flow: Flow::Open,
+            epoch: 0,
+        });
+        let accept = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                tokio::spawn(relay(client, target.clone(), rx.clone()));
+            }
+        });
+        Proxy {
+            url,
+            control,
+            accept,
+        }
+    }
+
+    pub fn set(&self, flow: Flow) {
+        self.control.send_modify(|c| c.flow = flow);
+    }
+
+    /// Closes every connection open now, dropping what they had not delivered.
+    pub fn cut(&self) {
+        self.control.send_modify(|c| c.epoch += 1);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.accept.abort();
+        self.cut();
+    }
+}
+
+/// Waits until data may pass; false when the connection was cut meanwhile.
+async fn may_pass(control: &mut tokio::sync::watch::Receiver<ProxyControl>, epoch: u64) -> bool {
+    loop {
+        {
+            let c = control.borrow_and_update();
+            if c.epoch != epoch {
+                return false;
+            }
+            if c.flow != Flow::Frozen {
+                return true;
+            }
+        }
+        if control.changed().await.is_err() {
+            return false;
+        }
+    }
+}
+
+/// Resolves when the connection is cut (or the proxy is gone).
+async fn cut_off(mut control: tokio::sync::watch::Receiver<ProxyControl>, epoch: u64) {
+    while control.borrow_and_update().epoch == epoch {
+        if control.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+fn is_live_socket(request: &[u8]) -> bool {
+    let line = request.split(|&b| b == b'\r').next().unwrap_or_default();
+    let line = String::from_utf8_lossy(line);
+    let mut words = line.split(' ');
+    words.next() == Some("GET") && words.next().is_some_and(|path| path.ends_with("/live"))
+}
+
+async fn relay(
+    mut client: tokio::net::TcpStream,
+    target: String,
+    mut control: tokio::sync::watch::Receiver<ProxyControl>,
+) {
+    use tokio::io::AsyncReadExt;
+    let epoch = control.borrow().epoch;
+    if !may_pass(&mut control, epoch).await {
+        return;
+    }
+    let mut first = vec![0u8; 16 * 1024];
+    let n = tokio::select! {
+        read = client.read(&mut first) => match read {
+            Ok(n) if n > 0 => n,
+            _ => return,
+        },
+        () = cut_off(control.clone(), epoch) => return,
+    };
+    first.truncate(n);
+    if control.borrow().flow == Flow::HoldLive && is_live_socket(&first) {
+        // Held: no answer, until the flow changes or the connection is cut.
+        while {
+            let c = *control.borrow_and_update();
+            c.epoch == epoch && c.flow == Flow::HoldLive
+        } {
+            if control.changed().await.is_err() {
+                break;
+            }
+        }
+        return;
+    }
+    let Ok(server) = tokio::net::TcpStream::connect(&target).await else {
+        return;
+    };
+    let (client_read, client_write) = client.into_split();
+    let (server_read, mut server_write) = server.into_split();
+    if tokio::io::AsyncWriteExt::write_all(&mut server_write, &first)
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let up = pump(client_read, server_write, control.clone(), epoch);
+    let down = pump(server_read, client_write, control, epoch);
+    tokio::join!(up, down);
+}
+
+/// Copies one direction, holding the data while the flow is frozen.
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mut control: tokio::sync::watch::Receiver<ProxyControl>,
+    epoch: u64,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = tokio::select! {
+            read = from.read(&mut buf) => read.unwrap_or(0),
+            () = cut_off(control.clone(), epoch) => return,
+        };
+        if !may_pass(&mut control, epoch).await {
+            return;
+        }
+        if n == 0 {
+            let _ = to.shutdown().await;
+            return;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
     }
 }

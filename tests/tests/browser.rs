@@ -196,3 +196,42 @@ async fn fits_in_vietnamese(b: &Browser, path: &str) {
     let lang: Value = b.eval("return document.documentElement.lang").await;
     assert_eq!(lang, "vi", "Vietnamese by default");
 }
+
+/// The app runs under the server's Content-Security-Policy (no inline script
+/// or style), and the harness sees what the policy refuses: every test fails
+/// on a violation.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_content_security_policy_holds_and_is_watched() {
+    let server = Server::start();
+    with_browser(&server, |b: Browser| async move {
+        b.login("bithu.a", DEMO_PASSWORD).await;
+        b.goto("/account").await;
+        b.find("#f-new_password").await;
+        assert_eq!(b.csp_violations().await, Vec::<String>::new());
+        // What an injected script would try: both are refused, and seen.
+        b.eval(
+            "const s = document.createElement('script');
+             s.textContent = 'window.injected = true';
+             document.body.append(s);
+             document.body.setAttribute('style', 'background: red');
+             return null;",
+        )
+        .await;
+        assert_eq!(b.eval("return window.injected === true").await, false);
+        let started = std::time::Instant::now();
+        let mut seen = Vec::new();
+        while seen.len() < 2 && started.elapsed() < std::time::Duration::from_secs(5) {
+            seen.extend(b.csp_violations().await);
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            seen.iter().any(|m| m.contains("script-src")),
+            "the refused script is reported: {seen:?}"
+        );
+        assert!(
+            seen.iter().any(|m| m.contains("style-src")),
+            "the refused style is reported: {seen:?}"
+        );
+    })
+    .await;
+}

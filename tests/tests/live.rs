@@ -1,13 +1,20 @@
 //! The live meeting with several people at once: the chair, a member, the
-//! upper-level visitor and a probationary member, each in their own browser.
+//! upper-level visitor and a probationary member, each in their own browser;
+//! and what the room does when the network fails under it, or when the next
+//! person uses the same browser.
 
-use e2e::{Browser, DEMO_PASSWORD, Server, with_browsers};
+use e2e::{Browser, DEMO_PASSWORD, Flow, Proxy, Server, with_browsers};
 use fantoccini::Locator;
 use serde_json::json;
+use shared::live::limits::SILENT_PEER_SECS;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
 const CELL_B: &str = "Chi bộ Nghiệp vụ – Thanh tra";
+
+/// The tests of this file one at a time: each drives several Chromiums, and
+/// those of the network depend on timers a starved machine would delay.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// `(member id, full name)` of a demo account, from `/api/me`.
 async fn member(server: &Server, username: &str) -> (i64, String) {
@@ -84,6 +91,7 @@ const done = arguments[arguments.length - 1];
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_meeting_from_opening_to_minutes() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let server = Server::start();
     let chair_api = server.api_login("bithu.b").await;
     let me = chair_api.get_ok("/api/me").await;
@@ -365,4 +373,196 @@ async fn a_meeting_from_opening_to_minutes() {
         "the minutes name the cell: {}",
         &xml[..xml.len().min(3000)]
     );
+}
+
+/// Registers a meeting of cell B through the API as its secretary (the chair);
+/// returns the meeting's id.
+async fn register_meeting(server: &Server, title: &str) -> i64 {
+    let chair_api = server.api_login("bithu.b").await;
+    let me = chair_api.get_ok("/api/me").await;
+    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
+    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
+    let draft = json!({
+        "kind": "regular",
+        "title": title,
+        "starts_at": "2030-12-05T14:00:00",
+        "mode": "online",
+        "place": "",
+        "video_link": "https://meet.example.vn/chibo-b",
+        "chair_id": chair_id,
+        "secretary_id": chair_id,
+        "agenda": [
+            {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""},
+            {"title": "Thảo luận", "presenter": "Bí thư chi bộ", "planned_minutes": 30, "notes": ""}
+        ]
+    });
+    let (status, created) = chair_api
+        .post(&format!("/api/organizations/{cell}/meetings"), &draft)
+        .await;
+    assert_eq!(status, 201, "register the meeting: {created}");
+    created["id"].as_i64().expect("a meeting id")
+}
+
+/// The stored outboxes of this browser, as `key → value`.
+async fn stored_outboxes(b: &Browser) -> serde_json::Value {
+    b.eval(
+        "const out = {};
+         for (let i = 0; i < localStorage.length; i++) {
+           const k = localStorage.key(i);
+           if (k.startsWith('chibo.outbox.')) out[k] = localStorage.getItem(k);
+         }
+         return out;",
+    )
+    .await
+}
+
+/// Whether this browser keeps an outbox holding `what`.
+fn outbox_holds(what: &str) -> String {
+    format!(
+        "return Object.keys(localStorage).some(k => k.startsWith('chibo.outbox.') \
+         && localStorage.getItem(k).includes('{what}'))"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unsent_command_is_never_sent_for_the_next_person_on_the_same_browser() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let server = Server::start();
+    let meeting = register_meeting(&server, "Sinh hoạt chi bộ trên máy dùng chung").await;
+    let (a_member, _) = member(&server, "dv.b05").await;
+    let (b_member, _) = member(&server, "dv.b06").await;
+    let a_account = server.api_login("dv.b05").await.get_ok("/api/me").await["account"]["id"]
+        .as_i64()
+        .expect("an account id");
+    let proxy = Proxy::start(&server.url).await;
+    with_browsers(&server, 2, move |browsers| async move {
+        let [chair, mut phone]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
+        phone.base = proxy.url.clone();
+        open_room(&chair, "bithu.b", meeting).await;
+        chair.click("#btn-open").await;
+        open_room(&phone, "dv.b05", meeting).await;
+        phone.wait_text("#current-item", "1/2").await;
+
+        // The network goes: member A's check-in cannot reach the server.
+        proxy.set(Flow::Frozen);
+        phone.click("#btn-checkin").await;
+        wait_js(
+            &phone,
+            &outbox_holds("check_in"),
+            "the check-in in the outbox",
+        )
+        .await;
+        proxy.cut();
+        proxy.set(Flow::HoldLive);
+
+        // A logs out; B logs in on the same browser and opens the meeting.
+        phone.goto("/account").await;
+        phone.click(".logout button").await;
+        phone.find("#f-username").await;
+        assert_eq!(
+            stored_outboxes(&phone).await,
+            json!({}),
+            "logging out forgets what was not sent"
+        );
+        proxy.set(Flow::Open);
+        phone.login("dv.b06", DEMO_PASSWORD).await;
+        // What A would have left without logging out (a session that ran out),
+        // and what an older app kept by meeting only: never sent either.
+        phone
+            .eval(&format!(
+                "const c = JSON.stringify([{{key: 'left-behind', command: {{type: 'check_in'}}}}]);
+                 localStorage.setItem('chibo.outbox.{a_account}.{meeting}', c);
+                 localStorage.setItem('chibo.outbox.{meeting}', c);"
+            ))
+            .await;
+        phone.goto(&format!("/meetings/{meeting}")).await;
+        phone.wait_text("#live-status", "Đã kết nối").await;
+        // A resend would come right after the welcome; give it time to arrive.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        phone.find("#btn-checkin").await;
+        for m in [a_member, b_member] {
+            chair
+                .find(&format!(
+                    "li.roll-row[data-member='{m}'][data-marked='false']"
+                ))
+                .await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_connection_says_connecting_not_reconnecting() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let server = Server::start();
+    let meeting = register_meeting(&server, "Sinh hoạt chi bộ, kết nối lần đầu").await;
+    let proxy = Proxy::start(&server.url).await;
+    with_browsers(&server, 1, move |browsers| async move {
+        let [mut member]: [Browser; 1] = browsers.try_into().ok().expect("one browser");
+        member.base = proxy.url.clone();
+        member.login("dv.b05", DEMO_PASSWORD).await;
+        // The room's socket waits unanswered: still the first connection.
+        proxy.set(Flow::HoldLive);
+        member.goto(&format!("/meetings/{meeting}")).await;
+        member.wait_text("#live-status", "Đang kết nối").await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let text = member
+            .find("#live-status")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert_eq!(text, "Đang kết nối…", "nothing was lost yet");
+        proxy.set(Flow::Open);
+        member.wait_text("#live-status", "Đã kết nối").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_network_drop_is_seen_shown_and_recovered() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let server = Server::start();
+    let meeting = register_meeting(&server, "Sinh hoạt chi bộ, mạng chập chờn").await;
+    let (_, member_name) = member(&server, "dv.b05").await;
+    let proxy = Proxy::start(&server.url).await;
+    with_browsers(&server, 2, move |browsers| async move {
+        let [chair, mut member]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
+        member.base = proxy.url.clone();
+        open_room(&chair, "bithu.b", meeting).await;
+        chair.click("#btn-open").await;
+        open_room(&member, "dv.b05", meeting).await;
+        member.click("#btn-checkin").await;
+        member.find(".ok-line").await;
+
+        // The network silently drops everything: no close reaches either side.
+        proxy.set(Flow::Frozen);
+        let frozen_at = Instant::now();
+        member.click("#btn-hand[data-raised='false']").await;
+        member.wait_text("#live-status", "Mất kết nối").await;
+        let seen = frozen_at.elapsed();
+        assert!(
+            seen <= Duration::from_secs(u64::from(SILENT_PEER_SECS) + 2),
+            "the dead link was shown after {seen:?}"
+        );
+        member
+            .wait_text("#live-status", "1 thao tác chưa gửi được")
+            .await;
+        member.wait_text(".mine .unsent", "Chưa gửi được").await;
+        // Nothing got through meanwhile.
+        chair.wait_text("#queue", "Chưa có ai đăng ký").await;
+
+        // The network comes back: the room reconnects and the raised hand goes through.
+        proxy.set(Flow::Open);
+        member.wait_text("#live-status", "Đã kết nối").await;
+        chair.wait_text("#queue", &member_name).await;
+        member.find("#btn-hand[data-raised='true']").await;
+        wait_js(
+            &member,
+            "return document.querySelector('.mine .unsent') === null",
+            "the “not sent” note to go",
+        )
+        .await;
+    })
+    .await;
 }

@@ -122,7 +122,7 @@ fn LogoutButton() -> impl IntoView {
     Effect::new(move |_| {
         // A session the server no longer knows is as good as logged out.
         if let Some(Ok(()) | Err(ApiError::Server { status: 401, .. })) = logout.value().get() {
-            session.logged_out();
+            session.log_out_here();
             navigate("/login", Default::default());
         }
     });

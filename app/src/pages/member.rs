@@ -11,7 +11,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::api::empty_member_draft;
 use shared::import::parse_date;
-use shared::member::{CellRole, Gender, Member, MemberDraft, PartyStatus};
+use shared::member::{
+    Attachment, CellRole, Gender, MAX_ORGANIZATION_CHARS, Member, MemberDraft, PartyStatus,
+};
 use shared::{FieldError, FieldErrors, MemberId, OrgId};
 
 pub type SaveAction = Action<MemberDraft, Result<Member, ApiError>>;
@@ -101,6 +103,15 @@ pub fn MemberForm(
     let status = RwSignal::new(initial.status);
     let role = RwSignal::new(initial.role);
     let card_number = RwSignal::new(initial.card_number.unwrap_or_default());
+    let attached = RwSignal::new(initial.attached_elsewhere.is_some());
+    let attachment = initial.attached_elsewhere.unwrap_or(Attachment {
+        organization: String::new(),
+        from: today(),
+        until: None,
+    });
+    let attached_organization = RwSignal::new(attachment.organization);
+    let attached_from = RwSignal::new(date_text(Some(attachment.from)));
+    let attached_until = RwSignal::new(date_text(attachment.until));
     let form = FormErrors::default();
     let errors = form.fields;
     form.follow(save, on_saved);
@@ -119,7 +130,7 @@ pub fn MemberForm(
             }
             d
         };
-        let draft = MemberDraft {
+        let mut draft = MemberDraft {
             full_name: full_name.get_untracked(),
             gender: gender.get_untracked(),
             birth_date: date("birth_date", birth_date.get_untracked()),
@@ -128,8 +139,27 @@ pub fn MemberForm(
             status: status.get_untracked(),
             role: role.get_untracked(),
             card_number: Some(card_number.get_untracked()),
+            attached_elsewhere: None,
+        };
+        let mut from_missing = false;
+        if attached.get_untracked() {
+            let from_text = attached_from.get_untracked();
+            from_missing = from_text.trim().is_empty();
+            let from = date("attached_from", from_text);
+            let until = date("attached_until", attached_until.get_untracked());
+            draft.attached_elsewhere = from.map(|from| Attachment {
+                organization: attached_organization.get_untracked(),
+                from,
+                until,
+            });
         }
-        .normalized();
+        let draft = draft.normalized();
+        if from_missing {
+            problems.push(FieldError::new(
+                "attached_from",
+                i18n.t().attached_from_missing,
+            ));
+        }
         // A date that could not be read would make the rules judge a wrong record.
         if problems.is_empty()
             && let Err(FieldErrors(mut found)) = draft.validate(today())
@@ -233,6 +263,47 @@ pub fn MemberForm(
                     bind:value=card_number
                 />
             </Field>
+            <label class="choice">
+                <input type="checkbox" id="f-attached" bind:checked=attached/>
+                <span>{move || t().f_attached}</span>
+            </label>
+            <Show when=move || attached.get()>
+                <Field
+                    name="attached_organization"
+                    label=Signal::derive(move || t().f_attached_organization)
+                    errors
+                >
+                    <input
+                        id="f-attached_organization"
+                        type="text"
+                        autocomplete="off"
+                        maxlength=MAX_ORGANIZATION_CHARS
+                        aria-describedby="e-attached_organization"
+                        bind:value=attached_organization
+                    />
+                </Field>
+                <DateField
+                    name="attached_from"
+                    label=Signal::derive(move || t().f_attached_from)
+                    value=attached_from
+                    errors
+                />
+                <Field
+                    name="attached_until"
+                    label=Signal::derive(move || t().f_attached_until)
+                    hint=Signal::derive(move || t().attached_until_hint)
+                    errors
+                >
+                    <input
+                        id="f-attached_until"
+                        type="text"
+                        placeholder="dd/mm/yyyy"
+                        autocomplete="off"
+                        aria-describedby="e-attached_until"
+                        bind:value=attached_until
+                    />
+                </Field>
+            </Show>
             <FormMessage message=form.message/>
             <SaveButton pending=save.pending()/>
         </form>

@@ -5,7 +5,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::pages::meeting::MeetingCard;
 use crate::session::use_session;
-use crate::ui::{format_opt_date, loaded};
+use crate::ui::{format_opt_date, loaded, today};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -260,6 +260,7 @@ fn MemberCard(member: Member, manage: bool) -> impl IntoView {
     let role = draft.role;
     let status = draft.status;
     let gender = draft.gender;
+    let attached = draft.attached_on(today());
     let name = if manage {
         view! { <A href=format!("/members/{id}") attr:class="member-name">{draft.full_name}</A> }
             .into_any()
@@ -276,6 +277,7 @@ fn MemberCard(member: Member, manage: bool) -> impl IntoView {
                 <span class="tag role">{move || i18n.pick(role.label_vi(), role.label_en())}</span>
                 <span class="tag status">{move || i18n.pick(status.label_vi(), status.label_en())}</span>
                 <span class="tag">{move || i18n.pick(gender.label_vi(), gender.label_en())}</span>
+                {attached.then(|| view! { <span class="tag attached">{move || i18n.t().attached_tag}</span> })}
             </p>
             <dl class="dates">
                 <div><dt>{move || i18n.t().born}</dt><dd>{born}</dd></div>

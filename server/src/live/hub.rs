@@ -138,6 +138,9 @@ impl LiveHub {
                             .into_iter()
                             .collect(),
                         LiveSignal::Resync => rooms.values().map(|r| (r.clone(), None)).collect(),
+                        LiveSignal::AccountChanged { .. } | LiveSignal::MeetingChanged { .. } => {
+                            Vec::new()
+                        }
                     }
                 };
                 for (room, seq) in rooms {
@@ -145,9 +148,13 @@ impl LiveHub {
                         tracing::warn!(meeting = %room.meeting(), error = %e, "live room could not catch up");
                     }
                 }
-                if signal == LiveSignal::Resync {
-                    let links = hub.all_links();
-                    hub.recheck(links, None).await;
+                match signal {
+                    LiveSignal::Resync => {
+                        let links = hub.all_links();
+                        hub.recheck(links, None).await;
+                    }
+                    LiveSignal::AccountChanged { account } => hub.account_changed(account).await,
+                    LiveSignal::Appended { .. } | LiveSignal::MeetingChanged { .. } => {}
                 }
             }
         });

@@ -91,10 +91,10 @@ async fn load_state(store: &Store, meeting: &Meeting) -> LiveResult<(LiveState, 
         .into_iter()
         .filter(|m| m.draft.status.on_roll())
         .map(|m| RosterEntry {
+            attached_elsewhere: m.attached_on(meeting.draft.starts_at.date()),
             member_id: m.id,
             full_name: m.draft.full_name,
             status: m.draft.status,
-            attached_elsewhere: false,
         })
         .collect();
     let mut state = LiveState::new(
@@ -299,7 +299,7 @@ impl Room {
                 // A retry of a command applied before this room was loaded may be
                 // refused now (a second vote, say): its stored key says it was accepted.
                 return Ok(Some(
-                    match stored_seq(&self.store, self.meeting, account, key).await? {
+                    match self.store.command_seq(self.meeting, account, key).await? {
                         Some(seq) => Ok(seq),
                         None => Err(reason),
                     },
@@ -332,6 +332,7 @@ impl Room {
             at: now_local(),
             events: new,
             status: (after != before).then_some(after),
+            sealed_ballot: None,
         };
         match self.writer.append(append).await? {
             Appended::Stored => {}
@@ -500,18 +501,6 @@ fn remember(
         keys.pop_front();
     }
     keys.push_back((account, key.into(), seq));
-}
-
-/// The last sequence number a command of this account with this key produced.
-// Storage contract (CONTRACTS.md): `Storage::command_seq(meeting, account, key)`.
-// Until that lands, this one line asks by key alone.
-async fn stored_seq(
-    store: &Store,
-    meeting: MeetingId,
-    _account: AccountId,
-    key: &str,
-) -> Result<Option<u64>, StorageError> {
-    store.command_seq(meeting, key).await
 }
 
 fn status_of(phase: Phase) -> MeetingStatus {

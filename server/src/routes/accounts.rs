@@ -7,8 +7,8 @@ use crate::storage::NewAccountRow;
 use axum::extract::State;
 use axum::http::StatusCode;
 use shared::api::{
-    AccountView, Assignment, CommitteeSeat, NewAccount, ResetPasswordRequest, SetDisabledRequest,
-    check_password, check_username,
+    AccountView, Assignment, CommitteeSeat, MAX_DISPLAY_NAME_CHARS, NewAccount,
+    ResetPasswordRequest, SetDisabledRequest, check_password, check_username,
 };
 use shared::org::OrgKind;
 use shared::{AccountId, ErrorBody, FieldError, FieldErrors, OrgId};
@@ -45,10 +45,10 @@ pub async fn create(
     if let Err(m) = check_username(&username) {
         errors.push(FieldError::new("username", m));
     }
-    if display_name.is_empty() || display_name.chars().count() > 100 {
+    if display_name.is_empty() || display_name.chars().count() > MAX_DISPLAY_NAME_CHARS {
         errors.push(FieldError::new(
             "display_name",
-            "Tên hiển thị phải có từ 1 đến 100 ký tự.",
+            format!("Tên hiển thị phải có từ 1 đến {MAX_DISPLAY_NAME_CHARS} ký tự."),
         ));
     }
     if let Err(m) = check_password(&req.password) {
@@ -90,6 +90,13 @@ pub async fn reset_password(
     ApiJson(req): ApiJson<ResetPasswordRequest>,
 ) -> ApiResult<StatusCode> {
     admin_only(&user)?;
+    if id == user.account.id.0 {
+        // Like everyone, with the current password (POST /api/me/password):
+        // a stolen administrator session cannot take the account over.
+        return Err(ApiError::NotAllowed(
+            "Đổi mật khẩu của chính mình ở trang Tài khoản, với mật khẩu hiện tại.",
+        ));
+    }
     check_password(&req.new_password).map_err(|m| ApiError::field("new_password", m))?;
     let hash = auth::hash_password(req.new_password).await?;
     if !state.store.set_password_hash(AccountId(id), &hash).await? {
@@ -112,8 +119,8 @@ pub async fn set_disabled(
 ) -> ApiResult<ApiJson<AccountView>> {
     admin_only(&user)?;
     if id == user.account.id.0 && req.disabled {
-        return Err(ApiError::BadRequest(
-            "Không thể tự khóa tài khoản của chính mình.".into(),
+        return Err(ApiError::NotAllowed(
+            "Không thể tự khóa tài khoản của chính mình.",
         ));
     }
     if !state

@@ -1,27 +1,31 @@
 use crate::auth::{self, CurrentUser};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, State};
+use crate::web::ClientAddr;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
 use shared::ErrorBody;
 use shared::api::{ChangePasswordRequest, LoginRequest, Me, check_password};
-use std::net::SocketAddr;
 use std::time::Instant;
 
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest, security(()),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "Số giây phải chờ.")))))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(ip): ClientAddr,
     jar: CookieJar,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<(CookieJar, ApiJson<Me>)> {
-    let ip = peer.ip().to_string();
     let username = req.username.trim().to_lowercase();
-    if let Some(retry_after_secs) = state.limiter.check(&ip, &username, Instant::now()) {
-        return Err(ApiError::RateLimited { retry_after_secs });
-    }
+    // Counted as a failure from here on, unless the password is right.
+    let attempt = state
+        .limiter
+        .try_login(ip, &username, Instant::now())
+        .map_err(|wait| ApiError::RateLimited {
+            retry_after_secs: wait.0,
+        })?;
     let secret = state.store.account_secret(&username).await?;
     // Verify even for unknown names, so timing does not tell which names exist.
     let (hash, account) = match secret {
@@ -30,14 +34,13 @@ pub async fn login(
     };
     let ok = auth::verify_password(req.password, hash).await?;
     let Some(account) = account.filter(|_| ok) else {
-        state.limiter.record_failure(&ip, &username, Instant::now());
         tracing::info!(%ip, "failed login");
         return Err(ApiError::BadCredentials);
     };
+    state.limiter.login_succeeded(attempt);
     if account.disabled {
         return Err(ApiError::AccountDisabled);
     }
-    state.limiter.record_success(&username);
     let (token, token_hash) = auth::new_session_token();
     let now = auth::now_secs();
     state
@@ -105,7 +108,8 @@ pub async fn me_of(state: &AppState, account: shared::api::AccountView) -> ApiRe
 }
 
 #[utoipa::path(post, path = "/api/me/password", tag = "auth", request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, headers(("Retry-After" = u64, description = "Số giây phải chờ.")))))]
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -117,12 +121,20 @@ pub async fn change_password(
         .account_secret_by_id(user.account.id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
+    let attempt = state
+        .limiter
+        .try_password_change(user.account.id, Instant::now())
+        .map_err(|wait| ApiError::PasswordChangeLimited {
+            retry_after_secs: wait.0,
+        })?;
     if !auth::verify_password(req.current_password, secret.password_hash).await? {
+        tracing::info!(account = %user.account.id, "wrong current password");
         return Err(ApiError::field(
             "current_password",
             "Mật khẩu hiện tại không đúng.",
         ));
     }
+    state.limiter.password_change_succeeded(attempt);
     let hash = auth::hash_password(req.new_password).await?;
     state
         .store

@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::live::{Denied, Gate, Participant};
 use crate::routes::{visible_org, visible_org_in};
 use crate::state::AppState;
-use crate::storage::Store;
+use crate::storage::{LiveSignal, Store};
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -90,8 +90,14 @@ impl Gate for SessionGate {
 /// instance and the others, check again (and close within a second if they
 /// may no longer take part). Call after the change is stored.
 pub async fn account_changed(state: &AppState, account: AccountId) {
-    // Storage contract (CONTRACTS.md): `state.store.publish(LiveSignal::AccountChanged { account })`
-    // tells the other instances; until it lands, only this one is told.
+    if let Err(e) = state
+        .store
+        .publish(LiveSignal::AccountChanged { account })
+        .await
+    {
+        // The other instances' periodic check closes the sockets a little later.
+        tracing::error!(%account, error = %e, "could not tell the other instances");
+    }
     state.live.account_changed(account).await;
 }
 
@@ -126,6 +132,12 @@ async fn meeting_of(state: &AppState, id: i64) -> ApiResult<Meeting> {
 }
 
 /// `GET /api/meetings/{id}/live`: the WebSocket of the live meeting.
+#[utoipa::path(get, path = "/api/meetings/{id}/live", tag = "meetings", params(("id" = i64, Path)),
+    description = "WebSocket của buổi sinh hoạt (Upgrade: websocket); các tin nhắn: docs/live-protocol.md.",
+    responses((status = 101, description = "Chuyển sang WebSocket."),
+        (status = 400, body = ErrorBody, description = "Không phải yêu cầu WebSocket."),
+        (status = 403, body = ErrorBody, description = "Không phải người dự họp, hoặc trang của nơi khác."),
+        (status = 404, body = ErrorBody)))]
 pub async fn socket(
     State(state): State<AppState>,
     user: CurrentUser,

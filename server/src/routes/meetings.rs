@@ -22,8 +22,9 @@ async fn cell(
         return Err(ApiError::Forbidden);
     }
     if org.kind != OrgKind::Cell {
-        return Err(ApiError::BadRequest(
-            "Chỉ chi bộ mới đăng ký lịch sinh hoạt.".into(),
+        // Not a bad request: the list asked for does not exist.
+        return Err(ApiError::NotFound(
+            "lịch sinh hoạt (chỉ chi bộ mới đăng ký)",
         ));
     }
     Ok(org)

@@ -11,34 +11,44 @@ use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
 use shared::{ErrorBody, MemberId, OrgId};
 
-/// A cell the user may see, or the reason it cannot be used as one.
+/// A cell the user may see, with its path (root first), or the reason it
+/// cannot be used as one.
 async fn cell(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
     need: Access,
-) -> ApiResult<Organization> {
-    let (org, _, access) = visible_org(state, user, OrgId(id)).await?;
+) -> ApiResult<(Organization, Vec<OrgId>)> {
+    let (org, path, access) = visible_org(state, user, OrgId(id)).await?;
     if access < need {
         return Err(ApiError::Forbidden);
     }
     if org.kind != OrgKind::Cell {
-        return Err(ApiError::BadRequest(
-            "Chỉ chi bộ mới có danh sách đảng viên.".into(),
+        // Not a bad request: the list asked for does not exist.
+        return Err(ApiError::NotFound(
+            "danh sách đảng viên (chỉ chi bộ mới có)",
         ));
     }
-    Ok(org)
+    Ok((org, path.iter().map(|o| o.id).collect()))
 }
 
 #[utoipa::path(get, path = "/api/organizations/{id}/members", tag = "members", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Member>), (status = 404, body = ErrorBody)))]
+/// A cell's members; birth dates and card numbers are null for those who may
+/// not see them (`Actor::sees_personal_details`).
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<ApiJson<Vec<Member>>> {
-    let cell = cell(&state, &user, id, Access::Read).await?;
-    Ok(ApiJson(state.store.members_of(cell.id).await?))
+    let (cell, path) = cell(&state, &user, id, Access::Read).await?;
+    let members = state.store.members_of(cell.id).await?;
+    Ok(ApiJson(
+        members
+            .into_iter()
+            .map(|m| m.as_seen_by(&user.actor, &path))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/organizations/{id}/members", tag = "members", params(("id" = i64, Path)),
@@ -50,7 +60,7 @@ pub async fn create(
     ApiPath(id): ApiPath<i64>,
     ApiJson(draft): ApiJson<MemberDraft>,
 ) -> ApiResult<(StatusCode, ApiJson<Member>)> {
-    let cell = cell(&state, &user, id, Access::Manage).await?;
+    let (cell, _) = cell(&state, &user, id, Access::Manage).await?;
     let draft = draft.normalized();
     draft.validate(today()).map_err(ApiError::Validation)?;
     let member = state.store.create_member(cell.id, &draft).await?;
@@ -58,31 +68,35 @@ pub async fn create(
     Ok((StatusCode::CREATED, ApiJson(member)))
 }
 
-/// A member the user may see, with the user's access to the member's cell.
+/// A member the user may see, with the user's access to the member's cell
+/// and the cell's path.
 async fn visible_member(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-) -> ApiResult<(Member, Access)> {
+) -> ApiResult<(Member, Access, Vec<OrgId>)> {
     let member = state
         .store
         .member(MemberId(id))
         .await?
         .ok_or(ApiError::NotFound("đảng viên"))?;
-    let (_, _, access) = visible_org(state, user, member.cell_id)
+    let (_, path, access) = visible_org(state, user, member.cell_id)
         .await
         .map_err(|_| ApiError::NotFound("đảng viên"))?;
-    Ok((member, access))
+    Ok((member, access, path.iter().map(|o| o.id).collect()))
 }
 
 #[utoipa::path(get, path = "/api/members/{id}", tag = "members", params(("id" = i64, Path)),
     responses((status = 200, body = Member), (status = 404, body = ErrorBody)))]
+/// A member; birth date and card number are null for those who may not see
+/// them (`Actor::sees_personal_details`).
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<ApiJson<Member>> {
-    Ok(ApiJson(visible_member(&state, &user, id).await?.0))
+    let (member, _, path) = visible_member(&state, &user, id).await?;
+    Ok(ApiJson(member.as_seen_by(&user.actor, &path)))
 }
 
 #[utoipa::path(put, path = "/api/members/{id}", tag = "members", params(("id" = i64, Path)), request_body = MemberDraft,
@@ -93,7 +107,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(draft): ApiJson<MemberDraft>,
 ) -> ApiResult<ApiJson<Member>> {
-    let (member, access) = visible_member(&state, &user, id).await?;
+    let (member, access, _) = visible_member(&state, &user, id).await?;
     if access < Access::Manage {
         return Err(ApiError::Forbidden);
     }
@@ -118,7 +132,7 @@ pub async fn import(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ImportRequest>,
 ) -> ApiResult<ApiJson<ImportReport>> {
-    let cell = cell(&state, &user, id, Access::Manage).await?;
+    let (cell, _) = cell(&state, &user, id, Access::Manage).await?;
     let parsed = import::parse(&req.csv, today());
     let existing = state.store.members_of(cell.id).await?;
     let changes = import::plan(&parsed.rows, &existing);
@@ -128,7 +142,7 @@ pub async fn import(
     for change in changes {
         match change {
             Change::Create(d) => create.push(d.clone()),
-            Change::Update(m, d) => update.push((m.id, d.clone())),
+            Change::Update(m, d) => update.push((m.id, d)),
             Change::Unchanged(_) => unchanged += 1,
         }
     }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use shared::access::{Access, Actor};
 use shared::api::{Home, NewOrganization, OrgDetail};
-use shared::org::{OrgEntry, OrgKind, Organization, path_to};
+use shared::org::{MAX_ORG_NAME_CHARS, OrgEntry, OrgKind, Organization, path_to};
 use shared::{ErrorBody, OrgId};
 
 /// The organizations the actor may see, each with its access, plus the ancestors
@@ -99,7 +99,8 @@ pub async fn detail(
 }
 
 #[utoipa::path(post, path = "/api/organizations", tag = "organizations", request_body = NewOrganization,
-    responses((status = 201, body = Organization), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Organization), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "Không tìm thấy tổ chức cấp trên."), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -109,10 +110,10 @@ pub async fn create(
         return Err(ApiError::Forbidden);
     }
     let name = shared::member::normalize_name(&req.name);
-    if name.is_empty() || name.chars().count() > 200 {
+    if name.is_empty() || name.chars().count() > MAX_ORG_NAME_CHARS {
         return Err(ApiError::field(
             "name",
-            "Tên tổ chức phải có từ 1 đến 200 ký tự.",
+            format!("Tên tổ chức phải có từ 1 đến {MAX_ORG_NAME_CHARS} ký tự."),
         ));
     }
     let parent_kind = match req.parent_id {

@@ -1,26 +1,43 @@
 //! SQLite, the embedded default: one file, WAL mode, so one command runs anywhere.
 
-use super::{Result, sql_store};
+use super::sql::{Backend, Sql, SqlStore};
+use super::{LiveSignal, Result};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::{Executor, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
+use tokio::sync::mpsc::Receiver;
 
-pub struct SqliteStore {
-    pool: SqlitePool,
-}
+pub type SqliteStore = SqlStore<Sqlite>;
 
-impl SqliteStore {
+impl Sql for Sqlite {}
+
+impl Backend for Sqlite {
+    const LABEL: &'static str = "sqlite";
     /// Write transactions take the write lock first: one that began reading
     /// could otherwise fail with SQLITE_BUSY_SNAPSHOT when another wrote meanwhile.
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
-    const BACKEND: &'static str = "sqlite";
-    /// `$2` is a JSON array of cell ids.
-    const UPCOMING_MEETINGS_SQL: &'static str =
-        "SELECT * FROM meetings WHERE status <> 'closed' AND starts_at >= $1
-         AND cell_id IN (SELECT value FROM json_each($2)) ORDER BY starts_at, id LIMIT $3";
 
+    fn ids_in_json(param: u32) -> String {
+        format!("SELECT value FROM json_each(${param})")
+    }
+
+    /// One process owns the file: nobody else to tell.
+    async fn notify<'e>(
+        _db: impl Executor<'e, Database = Sqlite>,
+        _payloads: Vec<String>,
+    ) -> Result<()> {
+        Ok(())
+    }
+
+    async fn listen(_pool: &SqlitePool) -> Result<Option<Receiver<LiveSignal>>> {
+        Ok(None)
+    }
+}
+
+impl SqliteStore {
     pub async fn connect(url: &str) -> Result<SqliteStore> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -41,22 +58,6 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqlStore { pool })
     }
 }
-
-impl SqliteStore {
-    /// One process owns the file: nobody else to tell.
-    async fn announce(
-        _tx: &mut sqlx::SqliteConnection,
-        _appended: &[(shared::MeetingId, u64)],
-    ) -> Result<()> {
-        Ok(())
-    }
-
-    async fn signals(&self) -> Result<Option<tokio::sync::mpsc::Receiver<super::LiveSignal>>> {
-        Ok(None)
-    }
-}
-
-sql_store!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);

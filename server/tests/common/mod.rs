@@ -5,8 +5,8 @@
 
 pub mod ws;
 
+use server::config::Settings;
 use server::live::LiveConfig;
-use server::ratelimit::Limits;
 use server::storage::{PgStore, SqliteStore, Store};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -50,19 +50,22 @@ fn unique(prefix: &str) -> String {
 
 impl TestServer {
     pub async fn start(backend: Backend) -> TestServer {
-        TestServer::start_with(backend, Limits::default()).await
-    }
-
-    pub async fn start_with(backend: Backend, limits: Limits) -> TestServer {
-        TestServer::start_full(backend, limits, LiveConfig::default()).await
+        TestServer::start_with(backend, Settings::default()).await
     }
 
     /// A server whose live meetings run on these timings (tests shorten them).
     pub async fn start_live(backend: Backend, live: LiveConfig) -> TestServer {
-        TestServer::start_full(backend, Limits::default(), live).await
+        TestServer::start_with(
+            backend,
+            Settings {
+                live,
+                ..Settings::default()
+            },
+        )
+        .await
     }
 
-    async fn start_full(backend: Backend, limits: Limits, live: LiveConfig) -> TestServer {
+    pub async fn start_with(backend: Backend, settings: Settings) -> TestServer {
         let dir = std::env::temp_dir().join(unique("chibo_test"));
         std::fs::create_dir_all(&dir).expect("temp dir");
         std::fs::write(
@@ -93,7 +96,7 @@ impl TestServer {
         server::demo::seed_if_empty(&store)
             .await
             .expect("demo data");
-        TestServer::serve(store, limits, live, dir, pg_schema).await
+        TestServer::serve(store, settings, dir, pg_schema).await
     }
 
     /// Another server instance on the same PostgreSQL schema, as in a deployment
@@ -108,24 +111,21 @@ impl TestServer {
             .expect("postgres");
         let dir = std::env::temp_dir().join(unique("chibo_test"));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        TestServer::serve(
-            Arc::new(store),
-            Limits::default(),
-            self.live_config.clone(),
-            dir,
-            None,
-        )
-        .await
+        let settings = Settings {
+            live: self.live_config.clone(),
+            ..Settings::default()
+        };
+        TestServer::serve(Arc::new(store), settings, dir, None).await
     }
 
     async fn serve(
         store: Store,
-        limits: Limits,
-        live_config: LiveConfig,
+        settings: Settings,
         dir: std::path::PathBuf,
         pg_schema: Option<String>,
     ) -> TestServer {
-        let state = server::build_state_with(store.clone(), false, limits, live_config.clone())
+        let live_config = settings.live.clone();
+        let state = server::build_state(store.clone(), settings)
             .await
             .expect("state");
         let live = state.live.clone();
@@ -261,7 +261,6 @@ impl TestServer {
             .to_string();
         cookie.split(';').next().unwrap_or_default().to_string()
     }
-
     /// A participant's socket to a meeting, logged in as a demo account.
     pub async fn ws(&self, username: &str, meeting: i64) -> Result<ws::Client, u16> {
         let cookie = self.session_cookie(username).await;
@@ -305,6 +304,7 @@ impl TestServer {
                     CellRole::Member
                 },
                 card_number: None,
+                attached_elsewhere: None,
             };
             let member = self
                 .store

@@ -737,4 +737,83 @@ mod tests {
             })
         );
     }
+
+    /// A member attached to another organization today (sinh hoạt tạm thời)
+    /// is out of the denominator; one whose attachment has ended is back in.
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn attached_members_leave_the_denominator_while_attached() {
+        use crate::api::empty_member_draft;
+        use crate::member::{Attachment, Member, MemberDraft};
+        let rules = RuleSet::national_default().votes;
+        let today = d(2026, 11, 22);
+        let elsewhere = |from, until| {
+            Some(Attachment {
+                organization: "Chi bộ Phòng Tổ chức – Sở Nội vụ".into(),
+                from,
+                until,
+            })
+        };
+        // Six full members: 5 is attached until the end of the year, 6 was
+        // attached until last month.
+        let members: Vec<Member> = (1..=6)
+            .map(|i| Member {
+                id: MemberId(i),
+                cell_id: crate::OrgId(1),
+                draft: MemberDraft {
+                    full_name: format!("Đảng viên {i}"),
+                    status: Full,
+                    attached_elsewhere: match i {
+                        5 => elsewhere(d(2026, 10, 1), Some(d(2026, 12, 31))),
+                        6 => elsewhere(d(2026, 6, 1), Some(d(2026, 10, 31))),
+                        _ => None,
+                    },
+                    ..empty_member_draft()
+                },
+            })
+            .collect();
+        let roster: Vec<RosterEntry> = members
+            .iter()
+            .map(|m| RosterEntry {
+                member_id: m.id,
+                full_name: m.draft.full_name.clone(),
+                status: m.draft.status,
+                attached_elsewhere: m.attached_on(today),
+            })
+            .collect();
+        let present = cat(vec![
+            marks(1, 4, InPerson),
+            vec![mark(5, AbsentWithReason), mark(6, InPerson)],
+        ]);
+        let p = plan(
+            VoteKind::Resolution,
+            Ballot::Open,
+            &roster,
+            &present,
+            &rules,
+        )
+        .unwrap();
+        assert_eq!(p.denominator, 5);
+        assert!(!p.voters.contains(&MemberId(5)));
+        assert!(p.voters.contains(&MemberId(6)));
+        assert!(decide(&p, tally(3, 2, 0)).unwrap().passed);
+        // Had 5 been counted, 3 of 6 would not pass.
+        let counted: Vec<RosterEntry> = roster
+            .iter()
+            .map(|r| RosterEntry {
+                attached_elsewhere: false,
+                ..r.clone()
+            })
+            .collect();
+        let p = plan(
+            VoteKind::Resolution,
+            Ballot::Open,
+            &counted,
+            &present,
+            &rules,
+        )
+        .unwrap();
+        assert_eq!(p.denominator, 6);
+        assert!(!decide(&p, tally(3, 2, 0)).unwrap().passed);
+    }
 }

@@ -1,0 +1,222 @@
+//! The chair's tools (điều hành): open a vote, conclude an item, assign a
+//! task, close the meeting.
+
+use super::connection::Live;
+use super::text_form::TextCommandForm;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use shared::live::state::{Command, Task};
+use shared::rules::vote::{Ballot, VoteKind};
+
+#[component]
+pub(super) fn ChairPanel(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let conclude = Callback::new(|text| Some(Command::Conclude { text }));
+    view! {
+        <div class="card live-card chair">
+            <h2>{move || i18n.t().live_chair_tools}</h2>
+            <OpenVoteForm live/>
+            <TextCommandForm
+                live
+                id="conclusion-text"
+                button_id="btn-conclude"
+                label=|t| t.live_conclusion
+                button=|t| t.live_save_conclusion
+                command=conclude
+                keep=true
+            />
+            <TaskForm live/>
+            <CloseMeeting live/>
+        </div>
+    }
+}
+
+/// The kind of vote, open or secret, and the question put to the vote.
+#[component]
+fn OpenVoteForm(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new(VoteKind::Resolution);
+    let secret = RwSignal::new(false);
+    let open_vote = Callback::new(move |question| {
+        Some(Command::OpenVote {
+            kind: kind.get_untracked(),
+            ballot: if secret.get_untracked() {
+                Ballot::Secret
+            } else {
+                Ballot::Open
+            },
+            question,
+        })
+    });
+    view! {
+        <TextCommandForm
+            live
+            id="vote-question"
+            button_id="btn-open-vote"
+            label=|t| t.vote_question
+            button=|t| t.vote_open
+            command=open_vote
+            rows=1
+        >
+            <label for="vote-kind">{move || i18n.t().vote_kind}</label>
+            <select
+                id="vote-kind"
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if let Some(k) = VoteKind::ALL.into_iter().find(|k| format!("{k:?}") == v) {
+                        kind.set(k);
+                    }
+                }
+            >
+                {VoteKind::ALL
+                    .into_iter()
+                    .map(|k| view! { <option value=format!("{k:?}")>{k.label_vi()}</option> })
+                    .collect_view()}
+            </select>
+            <label class="choice">
+                <input type="checkbox" id="vote-secret" prop:checked=move || secret.get() on:change=move |ev| secret.set(event_target_checked(&ev))/>
+                {move || i18n.t().vote_secret}
+            </label>
+        </TextCommandForm>
+    }
+}
+
+/// Bế mạc, after a confirmation: the record cannot be changed afterwards.
+#[component]
+fn CloseMeeting(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirm_close = RwSignal::new(false);
+    view! {
+        <div class="close-meeting">
+            <Show
+                when=move || confirm_close.get()
+                fallback=move || view! {
+                    <button id="btn-close" class="button danger wide" on:click=move |_| confirm_close.set(true)>
+                        {move || i18n.t().live_close}
+                    </button>
+                }
+            >
+                <p class="big">{move || i18n.t().live_close_confirm_q}</p>
+                <div class="actions two">
+                    <button id="btn-close-confirm" class="button" on:click=move |_| {
+                        live.run(Command::Close);
+                        confirm_close.set(false);
+                    }>
+                        {move || i18n.t().live_close_confirm}
+                    </button>
+                    <button class="button secondary" on:click=move |_| confirm_close.set(false)>
+                        {move || i18n.t().cancel}
+                    </button>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Giao nhiệm vụ: to a member on the roll or to a name, with a due date.
+#[component]
+fn TaskForm(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let who = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let what = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    let due_error = RwSignal::new(false);
+    let roll = move || {
+        live.state
+            .with(|s| s.as_ref().map(|s| s.roll.clone()).unwrap_or_default())
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let due_text = due.get_untracked();
+        let due_date = if due_text.trim().is_empty() {
+            None
+        } else {
+            match shared::import::parse_date(&due_text) {
+                Some(d) => Some(d),
+                None => {
+                    due_error.set(true);
+                    return;
+                }
+            }
+        };
+        due_error.set(false);
+        let assignee = who.get_untracked().parse().ok().map(shared::MemberId);
+        let assignee_name = match assignee {
+            Some(m) => live.state.with_untracked(|s| {
+                s.as_ref()
+                    .and_then(|s| s.roll_entry(m))
+                    .map(|r| r.full_name.clone())
+                    .unwrap_or_default()
+            }),
+            None => name.get_untracked(),
+        };
+        if live.run(Command::AssignTask {
+            task: Task {
+                assignee,
+                assignee_name,
+                what: what.get_untracked(),
+                due: due_date,
+            },
+        }) {
+            what.set(String::new());
+            due.set(String::new());
+        }
+    };
+    view! {
+        <form class="form task-form" on:submit=submit>
+            <h3>{move || i18n.t().task_assign}</h3>
+            <label for="task-who">{move || i18n.t().task_who}</label>
+            <select id="task-who" on:change=move |ev| who.set(event_target_value(&ev))>
+                <option value="">{move || i18n.t().task_free_name}</option>
+                {move || roll()
+                    .into_iter()
+                    .map(|r| view! { <option value=r.member_id.to_string()>{r.full_name}</option> })
+                    .collect_view()}
+            </select>
+            <Show when=move || who.get().is_empty()>
+                <input
+                    id="task-name"
+                    aria-label=move || i18n.t().task_free_name
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+            </Show>
+            <label for="task-what">{move || i18n.t().task_what}</label>
+            <input id="task-what" prop:value=move || what.get() on:input=move |ev| what.set(event_target_value(&ev))/>
+            <label for="task-due">{move || i18n.t().task_due}</label>
+            <input
+                id="task-due"
+                inputmode="numeric"
+                placeholder="dd/mm/yyyy"
+                prop:value=move || due.get()
+                on:input=move |ev| due.set(event_target_value(&ev))
+            />
+            <Show when=move || due_error.get()>
+                <p class="field-error">{move || i18n.t().bad_date}</p>
+            </Show>
+            <button id="btn-assign" type="submit" class="button">{move || i18n.t().task_assign}</button>
+            <TaskList live/>
+        </form>
+    }
+}
+
+/// The tasks assigned so far.
+#[component]
+fn TaskList(live: Live) -> impl IntoView {
+    let tasks = move || {
+        live.state
+            .with(|s| s.as_ref().map(|s| s.tasks.clone()).unwrap_or_default())
+    };
+    view! {
+        <ul class="tasks">
+            {move || tasks()
+                .into_iter()
+                .map(|t| {
+                    let due = t.due.map(|d| format!(" — {}", crate::ui::format_date(d)));
+                    view! { <li><strong>{t.assignee_name}</strong>": "{t.what}{due}</li> }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,190 @@
+//! Phòng sinh hoạt trực tuyến: the live meeting on one screen, for a phone as
+//! for a desktop. The state comes from the server's numbered events, folded
+//! with `shared::live::state::apply`; commands are checked with `decide` first,
+//! then kept in an outbox until the server answers.
+//!
+//! `connection` holds the link to the server (`Live`); every other module is
+//! one panel of the screen, a view of `Live`'s state that proposes commands.
+
+mod agenda;
+mod attendance;
+mod chair;
+mod closed;
+mod connection;
+mod floor;
+mod mine;
+mod opinions;
+mod secretary;
+mod status;
+mod text_form;
+mod vote;
+
+use crate::api;
+use crate::i18n::{Texts, use_i18n};
+use crate::pages::meeting::JoinButton;
+use crate::pages::org::{bad_address, param_id};
+use crate::ui::loaded;
+use agenda::{AgendaPanel, CurrentItem};
+use attendance::AttendancePanel;
+use chair::ChairPanel;
+use closed::ClosedView;
+use connection::Live;
+use floor::{FloorPanel, QueuePanel};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use mine::MyActions;
+use opinions::OpinionsPanel;
+use secretary::SecretaryPanel;
+use shared::MeetingId;
+use shared::access::Access;
+use shared::live::state::{Command, LiveState, Phase, Speaker};
+use shared::meeting::{Meeting, MeetingStatus};
+use status::{Flash, LinkStatus};
+use vote::VotePanel;
+
+#[component]
+pub fn RoomPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = param_id("id");
+    let meeting = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            match id {
+                Some(id) => api::meeting(MeetingId(id)).await,
+                None => Err(bad_address(i18n)),
+            }
+        }
+    });
+    view! { <section class="page room">{loaded(meeting, |m| view! { <Room meeting=m/> })}</section> }
+}
+
+/// A speaker's name as the room shows it.
+fn name_of(state: &LiveState, speaker: Speaker, t: &Texts) -> String {
+    match speaker {
+        Speaker::Member(m) => state
+            .roll_entry(m)
+            .map(|r| r.full_name.clone())
+            .unwrap_or_else(|| format!("#{m}")),
+        Speaker::Visitor(a) => match state.visitor(a) {
+            Some(v) => format!("{} ({})", v.name, t.upper_level_guest),
+            None => format!("{} (#{a})", t.upper_level_guest),
+        },
+    }
+}
+
+#[component]
+fn Room(meeting: Meeting) -> impl IntoView {
+    let i18n = use_i18n();
+    let live = Live::new(meeting.id);
+    live.start();
+    let online = window_event_listener(leptos::ev::online, move |_| live.wake());
+    on_cleanup(move || {
+        online.remove();
+        live.dispose();
+    });
+    // A refusal from before the meeting closed means nothing any more.
+    Effect::new(move |_| {
+        if live.phase() == Some(Phase::Closed) {
+            live.flash.set(None);
+        }
+    });
+    let id = meeting.id;
+    let phase = Memo::new(move |_| live.phase());
+    view! {
+        <RoomHead live meeting phase/>
+        <Flash live/>
+        // Only a change of phase rebuilds the room: every other event updates
+        // the panels in place, so what is being typed in them stays.
+        {move || match phase.get() {
+            None => view! { <p class="loading" role="status">{move || i18n.t().live_connecting}</p> }.into_any(),
+            Some(Phase::NotStarted) => view! { <NotStarted live/> }.into_any(),
+            Some(Phase::InProgress) => view! { <InProgress live/> }.into_any(),
+            Some(Phase::Closed) => view! { <ClosedView live id/> }.into_any(),
+        }}
+    }
+}
+
+/// The title, time and place, the link's state, joining the video call, and
+/// changing a registration that has not opened.
+#[component]
+fn RoomHead(live: Live, meeting: Meeting, phase: Memo<Option<Phase>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let when = meeting
+        .draft
+        .starts_at
+        .format("%H:%M · %d/%m/%Y")
+        .to_string();
+    let place = meeting.draft.place.clone();
+    let id = meeting.id;
+    // Those who manage the cell may still change a registration that has not opened.
+    let manages = RwSignal::new(false);
+    if meeting.status == MeetingStatus::Scheduled {
+        let cell = meeting.cell_id;
+        leptos::task::spawn_local(async move {
+            if let Ok(detail) = api::organization(cell).await {
+                manages.try_set(detail.access >= Access::Manage);
+            }
+        });
+    }
+    let editable = move || manages.get() && matches!(phase.get(), None | Some(Phase::NotStarted));
+    view! {
+        <header class="room-head">
+            <h1 id="room-title">{meeting.draft.title.clone()}</h1>
+            <p class="muted">{when} {(!place.is_empty()).then(|| format!(" · {place}"))}</p>
+            <LinkStatus live/>
+            <div class="actions">
+                <JoinButton link=meeting.draft.video_link.clone()/>
+                <Show when=editable>
+                    <A href=format!("/meetings/{id}/edit") attr:class="button secondary edit-meeting">
+                        {move || i18n.t().edit_registration}
+                    </A>
+                </Show>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn NotStarted(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="card live-card">
+            <p class="big">{move || i18n.t().live_not_started}</p>
+            <Show
+                when=move || live.is_chair()
+                fallback=move || view! { <p class="muted">{move || i18n.t().live_wait_chair}</p> }
+            >
+                <button id="btn-open" class="button huge" on:click=move |_| { live.run(Command::Open); }>
+                    {move || i18n.t().live_open}
+                </button>
+            </Show>
+        </div>
+        <AgendaPanel live/>
+    }
+}
+
+#[component]
+fn InProgress(live: Live) -> impl IntoView {
+    view! {
+        <div class="room-grid">
+            <div class="room-main">
+                <CurrentItem live/>
+                <VotePanel live/>
+                <FloorPanel live/>
+                <MyActions live/>
+                <Show when=move || live.is_chair()>
+                    <ChairPanel live/>
+                </Show>
+                <OpinionsPanel live/>
+                <Show when=move || live.keeps_minutes()>
+                    <SecretaryPanel live/>
+                </Show>
+            </div>
+            <div class="room-side">
+                <QueuePanel live/>
+                <AttendancePanel live/>
+                <AgendaPanel live/>
+            </div>
+        </div>
+    }
+}

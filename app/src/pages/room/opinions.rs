@@ -1,0 +1,61 @@
+//! The opinions (ý kiến) recorded so far, grouped by agenda item.
+
+use super::connection::Live;
+use super::name_of;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use shared::live::state::Speaker;
+
+#[component]
+pub(super) fn OpinionsPanel(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let groups = move || {
+        live.state.with(|s| {
+            let Some(s) = s else { return Vec::new() };
+            s.agenda
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    let ops: Vec<_> = s
+                        .opinions
+                        .iter()
+                        .filter(|o| o.item == i)
+                        .map(|o| {
+                            (
+                                name_of(s, o.author, i18n.t()),
+                                matches!(o.author, Speaker::Visitor(_)),
+                                o.text.clone(),
+                            )
+                        })
+                        .collect();
+                    (!ops.is_empty()).then(|| (i + 1, item.title.clone(), ops))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div id="opinions" class="card live-card">
+            <h2>{move || i18n.t().live_opinions}</h2>
+            <Show when=move || groups().is_empty()>
+                <p class="muted">{move || i18n.t().live_no_opinions}</p>
+            </Show>
+            {move || groups()
+                .into_iter()
+                .map(|(n, title, ops)| view! {
+                    <h3 class="op-item">{format!("{n}. {title}")}</h3>
+                    <ul class="opinions">
+                        {ops.into_iter()
+                            .map(|(name, visitor, text)| view! {
+                                <li class="opinion" class:visitor=visitor>
+                                    <strong>{name}</strong>
+                                    {visitor.then(|| view! { <span class="tag">{move || i18n.t().upper_level_guest}</span> })}
+                                    <p>{text}</p>
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
+                })
+                .collect_view()}
+        </div>
+    }
+}

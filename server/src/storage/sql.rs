@@ -1,0 +1,446 @@
+//! The SQL both databases understand, written once.
+//!
+//! Queries are plain sqlx queries with `$1…` placeholders, which SQLite and
+//! PostgreSQL both accept, in functions generic over `DB: Backend`. Rust does
+//! not carry a trait's `where` clauses (say, "`i64` binds on `DB`") to the
+//! trait's users, only its supertraits, so `Sql` lists every column type as a
+//! supertrait, and small extension traits below (`BindParam`, `PushParam`,
+//! `ReadColumn`, `PoolExecutor`, `ConnectionExecutor`) build on them:
+//!
+//! ```text
+//! sqlx::query("SELECT * FROM members WHERE id = $1")
+//!     .param(id.0)                       // instead of .bind(…)
+//!     .fetch_optional(pool.executor())   // or tx.executor() in a transaction
+//!     .await?;
+//! let name: String = row.read("full_name")?;   // instead of .try_get(…)
+//! ```
+//!
+//! A new column type is one more line in `Sql`; what the two databases do
+//! differently goes into `Backend`.
+
+use super::{
+    AccountSecret, Append, Appended, LiveSignal, NewAccountRow, Result, Storage, StorageError,
+    StoredEvent, accounts, ballots, events, meetings, members, orgs,
+};
+use async_trait::async_trait;
+use chrono::{NaiveDate, NaiveDateTime};
+use shared::api::AccountView;
+use shared::meeting::{Meeting, MeetingDraft};
+use shared::member::{Member, MemberDraft};
+use shared::org::{OrgKind, Organization};
+use shared::rules::vote::VoteTally;
+use shared::{AccountId, MeetingId, MemberId, OrgId};
+use sqlx::database::HasStatementCache;
+use sqlx::query::Query;
+use sqlx::query_builder::Separated;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
+use std::collections::HashMap;
+use std::future::Future;
+use tokio::sync::mpsc::Receiver;
+
+/// Everything the shared SQL needs from a database: each Rust type it binds
+/// or reads, a way to run queries, a statement cache to opt out of for
+/// one-off statements. SQLite and PostgreSQL have it all.
+pub trait Sql:
+    Database<Arguments: IntoArguments<Self>>
+    + HasStatementCache
+    + Exec
+    + Value<i64>
+    + Value<Option<i64>>
+    + Value<bool>
+    + Value<String>
+    + Value<Option<String>>
+    + for<'a> Param<&'a str>
+    + Value<NaiveDate>
+    + Value<Option<NaiveDate>>
+    + Value<NaiveDateTime>
+{
+}
+
+/// What differs between the databases; everything else is shared.
+pub trait Backend: Sql {
+    /// For logs and health checks.
+    const LABEL: &'static str;
+    /// Opens a transaction that will write.
+    const BEGIN_WRITE: &'static str;
+
+    /// A subquery giving the integers of the JSON array bound at `$param`.
+    fn ids_in_json(param: u32) -> String;
+
+    /// Tells the other instances sharing the database. Inside a transaction,
+    /// the payloads go out only if it commits.
+    fn notify<'e>(
+        db: impl Executor<'e, Database = Self>,
+        payloads: Vec<String>,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Signals from the other instances; `None` when the database has only
+    /// this process.
+    fn listen(
+        pool: &Pool<Self>,
+    ) -> impl Future<Output = Result<Option<Receiver<LiveSignal>>>> + Send;
+}
+
+/// A Rust value `Self` can bind as a query parameter.
+pub trait Param<T>: Database {
+    fn bind_param<'q>(
+        query: Query<'q, Self, Self::Arguments>,
+        value: T,
+    ) -> Query<'q, Self, Self::Arguments>;
+    fn push_param(list: &mut Separated<'_, Self, &'static str>, value: T);
+}
+
+impl<DB: Database, T> Param<T> for DB
+where
+    T: for<'e> Encode<'e, DB> + Type<DB>,
+{
+    fn bind_param<'q>(
+        query: Query<'q, DB, DB::Arguments>,
+        value: T,
+    ) -> Query<'q, DB, DB::Arguments> {
+        query.bind(value)
+    }
+
+    fn push_param(list: &mut Separated<'_, DB, &'static str>, value: T) {
+        list.push_bind(value);
+    }
+}
+
+/// A Rust value `Self` can read from a named column (and bind: `Param`).
+pub trait Value<T>: Param<T> {
+    fn get(row: &Self::Row, column: &str) -> sqlx::Result<T>;
+}
+
+impl<DB: Database, T> Value<T> for DB
+where
+    T: for<'e> Encode<'e, DB> + for<'r> Decode<'r, DB> + Type<DB>,
+    for<'c> &'c str: ColumnIndex<DB::Row>,
+{
+    fn get(row: &DB::Row, column: &str) -> sqlx::Result<T> {
+        sqlx::Row::try_get(row, column)
+    }
+}
+
+/// Where a query runs: the pool, or the connection of a transaction.
+pub trait Exec: Database {
+    fn on_pool(pool: &Pool<Self>) -> impl Executor<'_, Database = Self>;
+    fn on_connection(conn: &mut Self::Connection) -> impl Executor<'_, Database = Self>;
+}
+
+impl<DB: Database> Exec for DB
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    fn on_pool(pool: &Pool<DB>) -> impl Executor<'_, Database = DB> {
+        pool
+    }
+
+    fn on_connection(conn: &mut DB::Connection) -> impl Executor<'_, Database = DB> {
+        conn
+    }
+}
+
+/// `query.param(value)`: sqlx's `bind` for any type `Sql` lists.
+pub trait BindParam<DB: Database> {
+    fn param<T>(self, value: T) -> Self
+    where
+        DB: Param<T>;
+}
+
+impl<DB: Database> BindParam<DB> for Query<'_, DB, DB::Arguments> {
+    fn param<T>(self, value: T) -> Self
+    where
+        DB: Param<T>,
+    {
+        DB::bind_param(self, value)
+    }
+}
+
+/// `row.param(value)` inside `QueryBuilder::push_values`.
+pub trait PushParam<DB: Database> {
+    fn param<T>(&mut self, value: T) -> &mut Self
+    where
+        DB: Param<T>;
+}
+
+impl<DB: Database> PushParam<DB> for Separated<'_, DB, &'static str> {
+    fn param<T>(&mut self, value: T) -> &mut Self
+    where
+        DB: Param<T>,
+    {
+        DB::push_param(self, value);
+        self
+    }
+}
+
+/// `row.read("column")`: sqlx's `try_get` for any type `Sql` lists.
+pub trait ReadColumn: sqlx::Row {
+    fn read<T>(&self, column: &str) -> sqlx::Result<T>
+    where
+        Self::Database: Value<T>;
+}
+
+impl<R: sqlx::Row> ReadColumn for R {
+    fn read<T>(&self, column: &str) -> sqlx::Result<T>
+    where
+        R::Database: Value<T>,
+    {
+        <R::Database as Value<T>>::get(self, column)
+    }
+}
+
+/// `pool.executor()`: runs a query on the pool.
+pub trait PoolExecutor<DB: Exec> {
+    fn executor(&self) -> impl Executor<'_, Database = DB>;
+}
+
+impl<DB: Exec> PoolExecutor<DB> for Pool<DB> {
+    fn executor(&self) -> impl Executor<'_, Database = DB> {
+        DB::on_pool(self)
+    }
+}
+
+/// `tx.executor()`: runs a query in a transaction (or on one connection).
+pub trait ConnectionExecutor: sqlx::Connection<Database: Exec> {
+    fn executor(&mut self) -> impl Executor<'_, Database = Self::Database>;
+}
+
+impl<C: sqlx::Connection<Database: Exec>> ConnectionExecutor for C {
+    fn executor(&mut self) -> impl Executor<'_, Database = C::Database> {
+        <C::Database as Exec>::on_connection(self)
+    }
+}
+
+/// Turns a unique-key violation into a `Conflict` with a message people can act on.
+pub fn map_err(err: sqlx::Error) -> StorageError {
+    match conflict_message(&err) {
+        Some(m) => StorageError::Conflict(m),
+        None => StorageError::Database(err),
+    }
+}
+
+fn conflict_message(err: &sqlx::Error) -> Option<String> {
+    let db = err.as_database_error()?;
+    if !db.is_unique_violation() {
+        return None;
+    }
+    let msg = db.message();
+    Some(if msg.contains("username") {
+        "Tên đăng nhập đã được dùng.".to_string()
+    } else if msg.contains("card_number") {
+        "Số thẻ đảng viên đã có trong danh sách.".to_string()
+    } else if msg.contains("member_id") {
+        "Đảng viên này đã có tài khoản.".to_string()
+    } else {
+        "Bản ghi đã tồn tại.".to_string()
+    })
+}
+
+/// A stored name of an enum value (`"full"`, `"cell"`…) back to the value.
+pub fn parse_enum<T>(value: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> Result<T> {
+    parse(value).ok_or_else(|| StorageError::Corrupt(format!("{what} không hợp lệ: {value}")))
+}
+
+/// A database's `Storage`: `SqliteStore` or `PgStore`.
+pub struct SqlStore<DB: Database> {
+    pub(super) pool: Pool<DB>,
+}
+
+/// Each method hands over to its area's module.
+#[async_trait]
+impl<DB: Backend> Storage for SqlStore<DB> {
+    fn backend(&self) -> &'static str {
+        DB::LABEL
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(self.pool.executor())
+            .await?;
+        Ok(())
+    }
+
+    async fn create_account(&self, new: NewAccountRow) -> Result<AccountView> {
+        accounts::create(&self.pool, new).await
+    }
+
+    async fn account(&self, id: AccountId) -> Result<Option<AccountView>> {
+        accounts::get(&self.pool, id).await
+    }
+
+    async fn account_secret(&self, username: &str) -> Result<Option<AccountSecret>> {
+        accounts::secret_by_username(&self.pool, username).await
+    }
+
+    async fn account_secret_by_id(&self, id: AccountId) -> Result<Option<AccountSecret>> {
+        accounts::secret_by_id(&self.pool, id).await
+    }
+
+    async fn accounts(&self) -> Result<Vec<AccountView>> {
+        accounts::all(&self.pool).await
+    }
+
+    async fn set_password_hash(&self, id: AccountId, hash: &str) -> Result<bool> {
+        accounts::set_password_hash(&self.pool, id, hash).await
+    }
+
+    async fn set_disabled(&self, id: AccountId, disabled: bool) -> Result<bool> {
+        accounts::set_disabled(&self.pool, id, disabled).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        account: AccountId,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        accounts::create_session(&self.pool, token_hash, account, now, expires_at).await
+    }
+
+    async fn session_account(&self, token_hash: &str, now: i64) -> Result<Option<AccountId>> {
+        accounts::session_account(&self.pool, token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        accounts::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn delete_sessions_of(&self, account: AccountId, except: Option<&str>) -> Result<()> {
+        accounts::delete_sessions_of(&self.pool, account, except).await
+    }
+
+    async fn organizations(&self) -> Result<Vec<Organization>> {
+        orgs::all(&self.pool).await
+    }
+
+    async fn organization(&self, id: OrgId) -> Result<Option<Organization>> {
+        orgs::get(&self.pool, id).await
+    }
+
+    async fn org_path(&self, id: OrgId) -> Result<Vec<Organization>> {
+        orgs::path(&self.pool, id).await
+    }
+
+    async fn create_organization(
+        &self,
+        parent: Option<OrgId>,
+        kind: OrgKind,
+        name: &str,
+    ) -> Result<Organization> {
+        orgs::create(&self.pool, parent, kind, name).await
+    }
+
+    async fn member_counts(&self) -> Result<HashMap<OrgId, u32>> {
+        members::counts(&self.pool).await
+    }
+
+    async fn members_of(&self, cell: OrgId) -> Result<Vec<Member>> {
+        members::of_cell(&self.pool, cell).await
+    }
+
+    async fn member(&self, id: MemberId) -> Result<Option<Member>> {
+        members::get(&self.pool, id).await
+    }
+
+    async fn create_member(&self, cell: OrgId, draft: &MemberDraft) -> Result<Member> {
+        members::insert(self.pool.executor(), cell, draft).await
+    }
+
+    async fn update_member(&self, id: MemberId, draft: &MemberDraft) -> Result<Option<Member>> {
+        members::update(self.pool.executor(), id, draft).await
+    }
+
+    async fn apply_import(
+        &self,
+        cell: OrgId,
+        create: &[MemberDraft],
+        update: &[(MemberId, MemberDraft)],
+    ) -> Result<()> {
+        members::import(&self.pool, cell, create, update).await
+    }
+
+    async fn create_meeting(
+        &self,
+        cell: OrgId,
+        draft: &MeetingDraft,
+        registered_at: NaiveDateTime,
+    ) -> Result<Meeting> {
+        meetings::create(&self.pool, cell, draft, registered_at).await
+    }
+
+    async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>> {
+        meetings::get(&self.pool, id).await
+    }
+
+    async fn update_meeting(&self, id: MeetingId, draft: &MeetingDraft) -> Result<Option<Meeting>> {
+        meetings::update(&self.pool, id, draft).await
+    }
+
+    async fn meetings_of(&self, cell: OrgId) -> Result<Vec<Meeting>> {
+        meetings::of_cell(&self.pool, cell).await
+    }
+
+    async fn upcoming_meetings(
+        &self,
+        cells: &[OrgId],
+        from: NaiveDateTime,
+        limit: i64,
+    ) -> Result<Vec<Meeting>> {
+        meetings::upcoming(&self.pool, cells, from, limit).await
+    }
+
+    async fn append_batch(&self, batch: &[Append]) -> Result<Vec<Appended>> {
+        events::append_batch(&self.pool, batch).await
+    }
+
+    async fn live_signals(&self) -> Result<Option<Receiver<LiveSignal>>> {
+        DB::listen(&self.pool).await
+    }
+
+    async fn events_since(
+        &self,
+        meeting: MeetingId,
+        after_seq: u64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>> {
+        events::since(&self.pool, meeting, after_seq, limit).await
+    }
+
+    async fn command_seq(
+        &self,
+        meeting: MeetingId,
+        account: AccountId,
+        command_key: &str,
+    ) -> Result<Option<u64>> {
+        events::command_seq(&self.pool, meeting, account, command_key).await
+    }
+
+    async fn ballot_count(&self, meeting: MeetingId, vote: u64) -> Result<VoteTally> {
+        ballots::count(&self.pool, meeting, vote).await
+    }
+
+    async fn publish(&self, signal: LiveSignal) -> Result<()> {
+        events::publish(&self.pool, signal).await
+    }
+
+    async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>> {
+        orgs::committee_seats_of(&self.pool, account).await
+    }
+
+    async fn add_committee_seat(&self, account: AccountId, org: OrgId) -> Result<()> {
+        orgs::add_committee_seat(&self.pool, account, org).await
+    }
+
+    async fn assignments_of(&self, account: AccountId) -> Result<Vec<OrgId>> {
+        orgs::assignments_of(&self.pool, account).await
+    }
+
+    async fn add_assignment(&self, account: AccountId, cell: OrgId) -> Result<()> {
+        orgs::add_assignment(&self.pool, account, cell).await
+    }
+
+    async fn remove_assignment(&self, account: AccountId, cell: OrgId) -> Result<bool> {
+        orgs::remove_assignment(&self.pool, account, cell).await
+    }
+}
