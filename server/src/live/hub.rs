@@ -117,10 +117,6 @@ impl LiveHub {
         let _ = self.shutdown.send(true);
     }
 
-    pub fn config(&self) -> &LiveConfig {
-        &self.config
-    }
-
     /// Follows other instances (PostgreSQL): the rooms their appends touch
     /// catch up from the database and fan the events out to this instance's
     /// sockets; a lost signal makes every room and every socket check again.

@@ -510,3 +510,26 @@ fn status_of(phase: Phase) -> MeetingStatus {
         Phase::Closed => MeetingStatus::Closed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_bucket_allows_a_burst_then_the_rate() {
+        let start = Instant::now();
+        let mut bucket = Bucket {
+            tokens: COMMAND_BURST as f32,
+            at: start,
+        };
+        let burst = (0..100).filter(|_| bucket.take(start)).count();
+        assert_eq!(burst, COMMAND_BURST as usize);
+        let later = start + Duration::from_secs(2);
+        let refilled = (0..100).filter(|_| bucket.take(later)).count();
+        assert_eq!(refilled, 2 * COMMANDS_PER_SEC as usize);
+        // Never more than a burst, however long the pause.
+        let much_later = later + Duration::from_secs(3600);
+        let capped = (0..100).filter(|_| bucket.take(much_later)).count();
+        assert_eq!(capped, COMMAND_BURST as usize);
+    }
+}

@@ -311,3 +311,25 @@ pub(super) async fn run(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_peer_is_held_to_its_message_rate_and_hello_rate() {
+        let start = Instant::now();
+        let mut peer = Peer::new(start);
+        let within = (0..MESSAGES_PER_SEC + 5)
+            .filter(|_| peer.heard(start))
+            .count();
+        assert_eq!(within, MESSAGES_PER_SEC as usize);
+        // A new second, a new allowance.
+        assert!(peer.heard(start + Duration::from_millis(1001)));
+
+        assert!(peer.hello_allowed(start));
+        assert!(!peer.hello_allowed(start + Duration::from_millis(500)));
+        let later = start + Duration::from_secs(MIN_SECS_BETWEEN_HELLOS.into());
+        assert!(peer.hello_allowed(later));
+    }
+}
