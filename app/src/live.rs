@@ -302,12 +302,10 @@ pub fn socket_url(meeting: MeetingId) -> Option<String> {
     Some(format!("{scheme}://{host}/api/meetings/{meeting}/live"))
 }
 
-/// The wall-clock time here, as the server's local (Vietnam) times are kept.
+/// Now in Vietnam (UTC+7) from the device's UTC clock, by the same rule as
+/// the server (`shared::clock`): a phone set to another zone still agrees.
 pub fn now_local() -> chrono::NaiveDateTime {
-    let d = js_sys::Date::new_0();
-    chrono::NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
-        .and_then(|day| day.and_hms_opt(d.get_hours(), d.get_minutes(), d.get_seconds()))
-        .unwrap_or_default()
+    shared::clock::vietnam_time_from_millis(js_sys::Date::now()).unwrap_or_default()
 }
 
 /// "mm:ss" (or "h:mm:ss") for a speaker's running time.

@@ -199,15 +199,9 @@ pub fn Notice(#[prop(into)] message: Signal<Option<&'static str>>) -> impl IntoV
     }
 }
 
-/// Today on the device's calendar (the people using it are in Vietnam).
+/// Today in Vietnam, whatever zone the device is set to (`shared::clock`).
 pub fn today() -> NaiveDate {
-    let now = js_sys::Date::new_0();
-    NaiveDate::from_ymd_opt(
-        now.get_full_year() as i32,
-        now.get_month() + 1,
-        now.get_date(),
-    )
-    .unwrap_or_default()
+    crate::live::now_local().date()
 }
 
 /// Dates as Vietnamese write them: 02/09/1985.

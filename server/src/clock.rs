@@ -1,9 +1,9 @@
-//! Vietnam's wall clock (UTC+7, no daylight saving): the time meetings are
-//! registered and held in, and the date people write on forms.
+//! Vietnam's wall clock for the server, from `shared::clock` (the app uses the
+//! same rule, so both agree whatever zone a device is set to).
 
 /// Now in Vietnam, as the local wall-clock time meetings are registered in.
 pub fn now_local() -> chrono::NaiveDateTime {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).naive_utc()
+    shared::clock::vietnam_time(chrono::Utc::now())
 }
 
 /// Today in Vietnam.

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod api;
+pub mod clock;
 pub mod error;
 pub mod ids;
 pub mod import;
@@ -15,6 +16,7 @@ pub mod meeting;
 pub mod member;
 pub mod org;
 pub mod rules;
+pub mod text;
 
 pub use error::{ErrorBody, ErrorDetail, FieldError, FieldErrors};
 pub use ids::{AccountId, MeetingId, MemberId, OrgId};

@@ -27,3 +27,18 @@ pub const MAX_SOCKETS_PER_ACCOUNT: usize = 3;
 
 /// A socket may ask for the whole state (`hello`) at most this often.
 pub const MIN_SECS_BETWEEN_HELLOS: u32 = 2;
+
+/// Characters in an opinion, a task, or an agenda item's note.
+pub const MAX_TEXT_CHARS: usize = 4000;
+/// Characters in the minutes' free text and in the conclusion.
+pub const MAX_MINUTES_CHARS: usize = 100_000;
+/// Characters in a name (a visitor's, a task's assignee).
+pub const MAX_NAME_CHARS: usize = 200;
+/// Characters in a reason for absence.
+pub const MAX_REASON_CHARS: usize = 500;
+/// Characters in a vote's question.
+pub const MAX_QUESTION_CHARS: usize = 500;
+/// Tasks assigned in one meeting.
+pub const MAX_TASKS: usize = 100;
+/// Opinions recorded in one meeting.
+pub const MAX_OPINIONS: usize = 2000;

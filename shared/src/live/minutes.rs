@@ -4,22 +4,20 @@
 //! and the server writes it as a Word document.
 
 use super::state::{Choice, LiveState, Speaker, Task};
-use crate::ids::AccountId;
 use crate::meeting::Meeting;
 use crate::rules::attendance::AttendanceFigures;
 use crate::rules::vote::VoteKind;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-/// Names the record itself does not hold: the organizations and the visitors.
+/// Names the record itself does not hold: the organizations. Visitors are
+/// named by the record (their arrival), never looked up among accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Names {
     /// The upper committee, e.g. "Đảng bộ Cục Quản lý thị trường".
     pub committee: String,
     /// The cell, e.g. "Chi bộ Văn phòng".
     pub cell: String,
-    pub visitors: BTreeMap<AccountId, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +53,11 @@ pub struct VoteLine {
     pub passed: bool,
     /// The rules' own sentence: the count, the threshold and the result.
     pub explanation: String,
+    /// How the ballots were cast: online, by members themselves…
+    pub online: u32,
+    /// …and in the room (recorded by the chair, the secretary or a counter,
+    /// or counted from paper ballots).
+    pub in_room: u32,
 }
 
 /// Everything a biên bản shows, in its order.
@@ -79,15 +82,21 @@ pub struct Minutes {
     pub tasks: Vec<Task>,
     /// The secretary's own notes.
     pub notes: String,
+    /// When the cell adopted the minutes; `None` if it did not (the documents
+    /// then say nothing of an adoption).
+    pub adopted_at: Option<NaiveDateTime>,
     /// The hash of the last event: anyone can check the record against it.
     pub digest: String,
 }
 
 impl Minutes {
     /// The resolution's number, "…-NQ/CB", with the meeting's id standing in
-    /// for the cell's own register.
-    pub fn resolution_number(&self, meeting: &Meeting) -> String {
-        format!("{:02}-NQ/CB", meeting.id.0)
+    /// for the cell's own register; only for a resolution that passed (a
+    /// failed vote is in the minutes and takes no number).
+    pub fn resolution_number(&self, meeting: &Meeting) -> Option<String> {
+        self.resolution_vote()
+            .filter(|v| v.passed)
+            .map(|_| format!("{:02}-NQ/CB", meeting.id.0))
     }
 
     /// The vote on the resolution, if one was held.
@@ -99,7 +108,7 @@ impl Minutes {
     }
 }
 
-fn speaker_name(state: &LiveState, names: &Names, s: Speaker) -> String {
+fn speaker_name(state: &LiveState, s: Speaker) -> String {
     match s {
         Speaker::Member(m) => state
             .roll_entry(m)
@@ -108,14 +117,13 @@ fn speaker_name(state: &LiveState, names: &Names, s: Speaker) -> String {
         Speaker::Visitor(a) => state
             .visitor(a)
             .map(|v| v.name.clone())
-            .or_else(|| names.visitors.get(&a).cloned())
             .unwrap_or_else(|| format!("Đại biểu cấp trên #{a}")),
     }
 }
 
 /// Draws the minutes from the record.
 pub fn minutes(state: &LiveState, meeting: &Meeting, names: &Names, digest: &str) -> Minutes {
-    let name = |s| speaker_name(state, names, s);
+    let name = |s| speaker_name(state, s);
     let member_name =
         |m: Option<crate::ids::MemberId>| m.map(|m| name(Speaker::Member(m))).unwrap_or_default();
     let items = state
@@ -155,6 +163,10 @@ pub fn minutes(state: &LiveState, meeting: &Meeting, names: &Names, digest: &str
         .filter_map(|(i, v)| {
             let tally = v.tally?;
             let outcome = state.vote_outcome(i)?.ok()?;
+            let recorded = v.ballots.iter().filter(|b| b.recorded_by.is_some()).count();
+            let in_room = u32::try_from(recorded)
+                .unwrap_or(u32::MAX)
+                .saturating_add(v.paper.map_or(0, |p| p.cast()));
             Some(VoteLine {
                 question: v.question.clone(),
                 kind: v.plan.kind,
@@ -165,26 +177,13 @@ pub fn minutes(state: &LiveState, meeting: &Meeting, names: &Names, digest: &str
                 denominator: outcome.denominator,
                 passed: outcome.passed,
                 explanation: outcome.explanation,
+                online: tally.cast().saturating_sub(in_room),
+                in_room,
             })
         })
         .collect();
-    let mut guests: Vec<String> = Vec::new();
-    // Every visitor who came, then any who spoke before their arrival was recorded.
-    let visitor_ids = state
-        .visitors
-        .iter()
-        .map(|v| Speaker::Visitor(v.account))
-        .chain(state.turns.iter().map(|t| t.speaker))
-        .chain(state.opinions.iter().map(|o| o.author))
-        .chain(state.queue.iter().copied());
-    for s in visitor_ids {
-        if let Speaker::Visitor(_) = s {
-            let n = name(s);
-            if !guests.contains(&n) {
-                guests.push(n);
-            }
-        }
-    }
+    // Only visitors whose arrival is recorded: nobody is listed who did not come.
+    let guests: Vec<String> = state.visitors.iter().map(|v| v.name.clone()).collect();
     Minutes {
         committee: names.committee.clone(),
         cell: names.cell.clone(),
@@ -208,6 +207,7 @@ pub fn minutes(state: &LiveState, meeting: &Meeting, names: &Names, digest: &str
         conclusion: state.conclusion.clone(),
         tasks: state.tasks.clone(),
         notes: state.minutes.clone(),
+        adopted_at: state.minutes_adopted_at,
         digest: digest.to_string(),
     }
 }
@@ -224,8 +224,9 @@ pub fn choice_vi(c: Choice) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::AccountId;
     use crate::ids::{MeetingId, MemberId, OrgId};
-    use crate::live::state::{Caller, Command, apply, decide};
+    use crate::live::state::{Command, Setup, apply, decide};
     use crate::meeting::{MeetingDraft, MeetingKind, MeetingMode, MeetingStatus, standard_agenda};
     use crate::member::PartyStatus;
     use crate::rules::RuleSet;
@@ -277,33 +278,37 @@ mod tests {
         };
         let mut state = LiveState::new(
             meeting.id,
-            meeting.draft.agenda.clone(),
-            RuleSet::national_default().meeting_rules(),
-            roll,
-            Some(MemberId(1)),
-            Some(MemberId(2)),
+            Setup {
+                agenda: meeting.draft.agenda.clone(),
+                rules: RuleSet::national_default().meeting_rules(),
+                roll,
+                chair: Some(MemberId(1)),
+                secretary: Some(MemberId(2)),
+                starts_at: Some(now),
+            },
         );
-        let chair = Caller {
-            speaker: Speaker::Member(MemberId(1)),
-            is_chair: true,
-            is_secretary: false,
-        };
-        let who = |id: i64| Caller {
-            speaker: Speaker::Member(MemberId(id)),
-            is_chair: false,
-            is_secretary: false,
-        };
-        let visitor = Caller {
-            speaker: Speaker::Visitor(AccountId(77)),
-            is_chair: false,
-            is_secretary: false,
-        };
-        let run = |state: &mut LiveState, c: Caller, cmd: Command| {
+        let chair = Speaker::Member(MemberId(1));
+        let who = |id: i64| Speaker::Member(MemberId(id));
+        let visitor = Speaker::Visitor(AccountId(77));
+        let run = |state: &mut LiveState, c: Speaker, cmd: Command| {
             for e in decide(state, c, &cmd, now).unwrap() {
                 apply(state, &e);
             }
         };
-        run(&mut state, chair, Command::Open);
+        run(
+            &mut state,
+            chair,
+            Command::Open {
+                confirm_early: false,
+            },
+        );
+        run(
+            &mut state,
+            visitor,
+            Command::VisitorArrives {
+                name: "Trịnh Minh Tuấn".into(),
+            },
+        );
         for id in 1..=3 {
             run(
                 &mut state,
@@ -372,7 +377,6 @@ mod tests {
         let names = Names {
             committee: "Đảng bộ Cục Quản lý thị trường".into(),
             cell: "Chi bộ Văn phòng".into(),
-            visitors: BTreeMap::from([(AccountId(77), "Trịnh Minh Tuấn".to_string())]),
         };
         let m = minutes(&state, &meeting, &names, "abcd");
         assert_eq!(
@@ -397,7 +401,9 @@ mod tests {
             (vote.in_favour, vote.denominator, vote.passed),
             (3, 3, true)
         );
-        assert_eq!(m.resolution_number(&meeting), "12-NQ/CB");
+        assert_eq!(m.resolution_number(&meeting).as_deref(), Some("12-NQ/CB"));
+        assert_eq!((vote.online, vote.in_room), (3, 0));
+        assert_eq!(m.adopted_at, None, "no adoption was recorded");
         assert_eq!(m.place, "Hội trường – Trực tiếp");
     }
 }

@@ -7,3 +7,6 @@ pub mod limits;
 pub mod minutes;
 pub mod protocol;
 pub mod state;
+
+#[cfg(test)]
+mod roundtrip_tests;

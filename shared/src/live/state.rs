@@ -13,7 +13,6 @@ use crate::rules::vote::{
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// Who speaks or writes: a member of the cell, or an upper-level committee
@@ -86,8 +85,12 @@ pub struct Turn {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
-    /// The chair opens the meeting.
-    Open,
+    /// The chair opens the meeting. More than `OPENS_EARLY_MINUTES` before
+    /// its registered time, only with `confirm_early` (the chair was asked).
+    Open {
+        #[serde(default)]
+        confirm_early: bool,
+    },
     /// The chair moves to an agenda item (forward or back).
     MoveTo {
         item: usize,
@@ -127,6 +130,24 @@ pub enum Command {
         vote: usize,
         choice: Choice,
     },
+    /// The chair names the vote counters (tổ kiểm phiếu), who may record the
+    /// ballots of members voting in the room.
+    AppointCounters {
+        members: Vec<MemberId>,
+    },
+    /// The chair, the secretary or a counter records the open-vote ballot of a
+    /// member present in the room (a show of hands).
+    RecordBallot {
+        vote: usize,
+        member: MemberId,
+        choice: Choice,
+    },
+    /// The chair, the secretary or a counter records the count of the paper
+    /// ballots of a secret vote cast in the room.
+    CountPaperBallots {
+        vote: usize,
+        tally: VoteTally,
+    },
     /// The chair closes the vote; the rules decide the result.
     CloseVote {
         vote: usize,
@@ -142,6 +163,9 @@ pub enum Command {
     AssignTask {
         task: Task,
     },
+    /// The chair records that the minutes were read out and adopted by the
+    /// cell (biên bản được thông qua).
+    AdoptMinutes,
     /// The chair closes the meeting: the record freezes.
     Close,
 }
@@ -150,12 +174,20 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    /// The roll and the agenda are fixed as the meeting opens, so replaying the
-    /// log gives the same meeting whatever changes in the cell afterwards.
+    /// The roll, the agenda, the chair, the secretary and the rules are taken
+    /// from the current records as the meeting opens and fixed here, so
+    /// replaying the log gives the same meeting whatever changes afterwards.
+    /// (Logs written before the chair and rules were recorded lack them.)
     Opened {
         at: NaiveDateTime,
         roll: Vec<RosterEntry>,
         agenda: Vec<AgendaItem>,
+        #[serde(default)]
+        chair: Option<MemberId>,
+        #[serde(default)]
+        secretary: Option<MemberId>,
+        #[serde(default)]
+        rules: Option<Box<RecordedRules>>,
     },
     MovedTo {
         item: usize,
@@ -193,11 +225,27 @@ pub enum Event {
         question: String,
         at: NaiveDateTime,
     },
-    /// `choice` is `None` where participants may not see it (a secret ballot still open).
+    /// `member` voted. `choice` is `None` in a secret ballot: the choice goes
+    /// into the ballot box, never next to the voter. `recorded_by` is who
+    /// recorded a ballot cast in the room; `None` when the member voted online.
     Cast {
         vote: usize,
         member: MemberId,
         choice: Option<Choice>,
+        #[serde(default)]
+        recorded_by: Option<Speaker>,
+    },
+    CountersAppointed {
+        members: Vec<MemberId>,
+    },
+    /// The count of a secret vote's paper ballots cast in the room.
+    PaperCounted {
+        vote: usize,
+        tally: VoteTally,
+        by: Speaker,
+    },
+    MinutesAdopted {
+        at: NaiveDateTime,
     },
     VoteClosed {
         vote: usize,
@@ -227,6 +275,23 @@ pub struct Visitor {
     pub arrived_at: NaiveDateTime,
 }
 
+/// The rule set a meeting was opened under: a built-in set by name and
+/// version, another whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RecordedRules(#[serde(with = "crate::rules::ruleset::rules_by_name")] pub MeetingRules);
+
+/// One member's ballot: who voted, how (when it may be known), and who
+/// recorded it when it was cast in the room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotRecord {
+    pub member: MemberId,
+    /// `None` in a secret ballot: its choices are only counted.
+    pub choice: Option<Choice>,
+    /// `None` when the member voted online.
+    pub recorded_by: Option<Speaker>,
+}
+
 /// One vote held in the meeting. Its result is not stored: the rules derive it
 /// from the plan and the tally, the same way everywhere.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,8 +299,13 @@ pub struct VoteRecord {
     pub plan: VotePlan,
     pub question: String,
     pub opened_at: NaiveDateTime,
-    /// Who voted; the choice is hidden (`None`) from participants during a secret ballot.
-    pub ballots: BTreeMap<MemberId, Option<Choice>>,
+    /// Who voted, in the order they did. A list, not a map keyed by member:
+    /// JSON keys are strings, and a map inside an internally tagged message
+    /// cannot be read back (the bug that kept everyone out after a vote).
+    pub ballots: Vec<BallotRecord>,
+    /// A secret vote's paper ballots cast in the room, once counted.
+    #[serde(default)]
+    pub paper: Option<VoteTally>,
     /// The count, fixed when the vote closes.
     pub tally: Option<VoteTally>,
     pub closed_at: Option<NaiveDateTime>,
@@ -272,7 +342,32 @@ pub struct LiveState {
     pub tasks: Vec<Task>,
     pub opened_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
+    /// The registered start, for the confirmation before opening early.
+    #[serde(default)]
+    pub starts_at: Option<NaiveDateTime>,
+    /// The vote counters (tổ kiểm phiếu) the chair named.
+    #[serde(default)]
+    pub counters: Vec<MemberId>,
+    /// When the cell adopted the minutes, if it did.
+    #[serde(default)]
+    pub minutes_adopted_at: Option<NaiveDateTime>,
 }
+
+/// What a meeting takes from the current records until the chair opens it
+/// (the registration, the cell's members, the rules in force).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setup {
+    pub agenda: Vec<AgendaItem>,
+    pub rules: MeetingRules,
+    pub roll: Vec<RosterEntry>,
+    pub chair: Option<MemberId>,
+    pub secretary: Option<MemberId>,
+    pub starts_at: Option<NaiveDateTime>,
+}
+
+/// How long before its registered time a meeting opens without the chair
+/// confirming (a meeting opened a day early is most likely a mistake).
+pub const OPENS_EARLY_MINUTES: i64 = 30;
 
 /// Who sends a command, and the powers this meeting gives them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -282,10 +377,10 @@ pub struct Caller {
     pub is_secretary: bool,
 }
 
-pub const MAX_TEXT_CHARS: usize = 4000;
-pub const MAX_MINUTES_CHARS: usize = 100_000;
-pub const MAX_TASKS: usize = 100;
-pub const MAX_OPINIONS: usize = 2000;
+pub use super::limits::{
+    MAX_MINUTES_CHARS, MAX_NAME_CHARS, MAX_OPINIONS, MAX_QUESTION_CHARS, MAX_REASON_CHARS,
+    MAX_TASKS, MAX_TEXT_CHARS,
+};
 
 /// Why a command is refused, in words for the person who sent it.
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
@@ -339,6 +434,38 @@ pub enum Refusal {
     TimesNeedPresence,
     #[error("Giờ về sớm phải sau giờ đến muộn.")]
     LeftBeforeArrived,
+    #[error(
+        "Buổi sinh hoạt đăng ký bắt đầu lúc {starts_at}. Đồng chí xác nhận nếu muốn khai mạc sớm hơn."
+    )]
+    OpensEarly { starts_at: String },
+    #[error(
+        "Còn {count} đảng viên chưa được điểm danh: {names}. Cần ghi có mặt hoặc vắng trước khi bế mạc."
+    )]
+    Unmarked { count: usize, names: String },
+    #[error("Đại biểu cấp trên chưa ghi nhận có mặt tại buổi sinh hoạt.")]
+    VisitorNotArrived,
+    #[error("Chỉ người chủ trì, thư ký hoặc tổ kiểm phiếu mới ghi phiếu tại hội nghị.")]
+    CountersOnly,
+    #[error("Chỉ ghi phiếu tại hội nghị cho đảng viên được điểm danh có mặt trực tiếp.")]
+    NotInRoom,
+    #[error(
+        "Biểu quyết kín: đảng viên có mặt trực tiếp bỏ phiếu giấy, tổ kiểm phiếu ghi số phiếu."
+    )]
+    VoteOnPaper,
+    #[error("Biểu quyết công khai: ghi phiếu của từng đảng viên, không ghi số phiếu giấy.")]
+    NotOnPaper,
+    #[error(
+        "Số phiếu giấy ({counted}) nhiều hơn số đảng viên có mặt trực tiếp được bỏ phiếu ({max})."
+    )]
+    TooManyPaperBallots { counted: u32, max: u32 },
+    #[error("Phiếu giấy của cuộc biểu quyết này đã được kiểm.")]
+    PaperAlreadyCounted,
+    #[error(
+        "Số phiếu trong hòm phiếu không khớp số đảng viên đã bỏ phiếu; chưa thể kết thúc biểu quyết."
+    )]
+    BallotBoxMismatch,
+    #[error("Biên bản đã được thông qua.")]
+    AlreadyAdopted,
     #[error(transparent)]
     Vote {
         #[from]
@@ -359,15 +486,16 @@ fn tally_of(choices: impl Iterator<Item = Choice>) -> VoteTally {
 }
 
 impl LiveState {
-    /// A meeting before it opens.
-    pub fn new(
-        meeting_id: MeetingId,
-        agenda: Vec<AgendaItem>,
-        rules: MeetingRules,
-        roll: Vec<RosterEntry>,
-        chair: Option<MemberId>,
-        secretary: Option<MemberId>,
-    ) -> LiveState {
+    /// A meeting before it opens, as registered.
+    pub fn new(meeting_id: MeetingId, setup: Setup) -> LiveState {
+        let Setup {
+            agenda,
+            rules,
+            roll,
+            chair,
+            secretary,
+            starts_at,
+        } = setup;
         LiveState {
             meeting_id,
             seq: 0,
@@ -390,7 +518,54 @@ impl LiveState {
             tasks: Vec::new(),
             opened_at: None,
             closed_at: None,
+            starts_at,
+            counters: Vec::new(),
+            minutes_adopted_at: None,
         }
+    }
+
+    /// Takes the current records again, as long as the meeting has not
+    /// opened: from the opening on, only its own events change it.
+    pub fn refresh(&mut self, setup: Setup) {
+        if self.phase != Phase::NotStarted {
+            return;
+        }
+        self.agenda = setup.agenda;
+        self.rules = setup.rules;
+        self.roll = setup.roll;
+        self.chair = setup.chair;
+        self.secretary = setup.secretary;
+        self.starts_at = setup.starts_at;
+    }
+
+    /// The powers this meeting gives a speaker, from the state itself (so an
+    /// edit of the registration after the opening changes nothing).
+    pub fn caller(&self, speaker: Speaker) -> Caller {
+        let member = match speaker {
+            Speaker::Member(m) => Some(m),
+            Speaker::Visitor(_) => None,
+        };
+        Caller {
+            speaker,
+            is_chair: member.is_some() && member == self.chair,
+            is_secretary: member.is_some() && member == self.secretary,
+        }
+    }
+
+    /// The chair, the secretary and the counters record ballots cast in the room.
+    pub fn may_record_ballots(&self, speaker: Speaker) -> bool {
+        let c = self.caller(speaker);
+        c.is_chair
+            || c.is_secretary
+            || matches!(speaker, Speaker::Member(m) if self.counters.contains(&m))
+    }
+
+    /// Members of the roll with no attendance mark yet.
+    pub fn unmarked(&self) -> Vec<&RosterEntry> {
+        self.roll
+            .iter()
+            .filter(|r| self.mark_of(r.member_id).is_none())
+            .collect()
     }
 
     pub fn roll_entry(&self, member: MemberId) -> Option<&RosterEntry> {
@@ -399,8 +574,8 @@ impl LiveState {
 
     pub fn is_present(&self, speaker: Speaker) -> bool {
         match speaker {
-            // A visitor in the room is present by being there.
-            Speaker::Visitor(_) => true,
+            // A visitor is present once their arrival is recorded.
+            Speaker::Visitor(a) => self.visitor(a).is_some(),
             Speaker::Member(m) => self.mark_of(m).is_some_and(|a| a.presence.is_present()),
         }
     }
@@ -433,7 +608,7 @@ impl LiveState {
         if v.plan.ballot == Ballot::Secret {
             return None;
         }
-        Some(tally_of(v.ballots.values().flatten().copied()))
+        Some(v.visible_count())
     }
 
     /// The vote now open, if any.
@@ -447,8 +622,51 @@ impl LiveState {
     }
 }
 
+impl VoteRecord {
+    pub fn has_voted(&self, member: MemberId) -> bool {
+        self.ballots.iter().any(|b| b.member == member)
+    }
+
+    /// The choices that may be seen, with the paper count.
+    fn visible_count(&self) -> VoteTally {
+        let mut t = tally_of(self.ballots.iter().filter_map(|b| b.choice));
+        if let Some(p) = self.paper {
+            t.in_favour += p.in_favour;
+            t.against += p.against;
+            t.abstain += p.abstain;
+        }
+        t
+    }
+
+    /// Ballots cast: online and recorded in the room, paper ones included.
+    pub fn turnout(&self) -> u32 {
+        let paper = self.paper.map_or(0, |p| p.cast());
+        u32::try_from(self.ballots.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(paper)
+    }
+
+    /// Voters of the plan present in the room who have not voted online: the
+    /// most paper ballots there can be.
+    fn paper_voters(&self, state: &LiveState) -> u32 {
+        let n = self
+            .plan
+            .voters
+            .iter()
+            .filter(|m| !self.has_voted(**m))
+            .filter(|m| {
+                state
+                    .mark_of(**m)
+                    .is_some_and(|a| a.presence == Presence::InPerson)
+            })
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+}
+
 fn text(s: &str, max: usize) -> Result<String, Refusal> {
-    let t = s.trim();
+    let cleaned = crate::text::clean(s);
+    let t = cleaned.trim();
     if t.is_empty() {
         return Err(Refusal::EmptyText);
     }
@@ -458,14 +676,16 @@ fn text(s: &str, max: usize) -> Result<String, Refusal> {
     Ok(t.to_string())
 }
 
-/// Checks a command against the state; gives the events it produces.
+/// Checks a command against the state; gives the events it produces. The
+/// speaker's powers come from the state (`LiveState::caller`).
 pub fn decide(
     state: &LiveState,
-    caller: Caller,
+    speaker: Speaker,
     command: &Command,
     now: NaiveDateTime,
 ) -> Result<Vec<Event>, Refusal> {
     use Command as C;
+    let caller = state.caller(speaker);
     let chair_only = || {
         if caller.is_chair {
             Ok(())
@@ -480,26 +700,62 @@ pub fn decide(
             Err(Refusal::SecretaryOnly)
         }
     };
+    // Who may speak or be written in: a member marked present, a visitor
+    // whose arrival is recorded.
+    let present = |who: Speaker| match who {
+        _ if state.is_present(who) => Ok(()),
+        Speaker::Visitor(_) => Err(Refusal::VisitorNotArrived),
+        Speaker::Member(m) => {
+            state.roll_entry(m).ok_or(Refusal::NotOnRoll)?;
+            Err(Refusal::NotPresent)
+        }
+    };
+    let open_vote = |vote: usize| {
+        let record = state.votes.get(vote).ok_or(Refusal::NoSuchVote {
+            vote: vote.saturating_add(1),
+        })?;
+        if record.closed_at.is_some() {
+            return Err(Refusal::VoteClosed);
+        }
+        Ok(record)
+    };
     match state.phase {
         Phase::Closed => return Err(Refusal::Closed),
-        Phase::NotStarted if !matches!(command, C::Open) => return Err(Refusal::NotStarted),
-        Phase::InProgress if matches!(command, C::Open) => return Err(Refusal::AlreadyStarted),
+        Phase::NotStarted if !matches!(command, C::Open { .. }) => {
+            return Err(Refusal::NotStarted);
+        }
+        Phase::InProgress if matches!(command, C::Open { .. }) => {
+            return Err(Refusal::AlreadyStarted);
+        }
         _ => {}
     }
     let mut events = Vec::new();
     match command {
-        C::Open => {
+        C::Open { confirm_early } => {
             chair_only()?;
+            if let Some(starts_at) = state.starts_at
+                && !confirm_early
+                && starts_at - now > chrono::Duration::minutes(OPENS_EARLY_MINUTES)
+            {
+                return Err(Refusal::OpensEarly {
+                    starts_at: starts_at.format("%H:%M ngày %d/%m/%Y").to_string(),
+                });
+            }
             events.push(Event::Opened {
                 at: now,
                 roll: state.roll.clone(),
                 agenda: state.agenda.clone(),
+                chair: state.chair,
+                secretary: state.secretary,
+                rules: Some(Box::new(RecordedRules(state.rules.clone()))),
             });
         }
         C::MoveTo { item } => {
             chair_only()?;
             if *item >= state.agenda.len() {
-                return Err(Refusal::NoSuchItem { item: item + 1 });
+                return Err(Refusal::NoSuchItem {
+                    item: item.saturating_add(1),
+                });
             }
             if state.floor.is_some() {
                 events.push(Event::FloorEnded { at: now });
@@ -510,31 +766,31 @@ pub fn decide(
             });
         }
         C::VisitorArrives { name } => {
-            let Speaker::Visitor(account) = caller.speaker else {
+            let Speaker::Visitor(account) = speaker else {
                 return Err(Refusal::VisitorsOnly);
             };
             if state.visitor(account).is_none() {
                 events.push(Event::VisitorArrived {
                     visitor: Visitor {
                         account,
-                        name: text(name, 200)?,
+                        name: text(name, MAX_NAME_CHARS)?,
                         arrived_at: now,
                     },
                 });
             }
         }
         C::CheckIn => {
-            let Speaker::Member(member) = caller.speaker else {
+            let Speaker::Member(member) = speaker else {
                 return Err(Refusal::VisitorNotOnRoll);
             };
             if state.roll_entry(member).is_none() {
                 return Err(Refusal::NotOnRoll);
             }
             // Already present (in the room or online) stays as marked.
-            if !state.is_present(caller.speaker) {
+            if !state.is_present(speaker) {
                 events.push(Event::Marked {
                     mark: AttendanceMark::new(member, Presence::Online),
-                    by: caller.speaker,
+                    by: speaker,
                 });
             }
         }
@@ -544,9 +800,11 @@ pub fn decide(
                 return Err(Refusal::NotOnRoll);
             }
             let mut mark = mark.clone();
-            mark.reason = mark.reason.trim().to_string();
-            if mark.reason.chars().count() > 500 {
-                return Err(Refusal::TextTooLong { max: 500 });
+            mark.reason = crate::text::clean_trimmed(&mark.reason);
+            if mark.reason.chars().count() > MAX_REASON_CHARS {
+                return Err(Refusal::TextTooLong {
+                    max: MAX_REASON_CHARS,
+                });
             }
             let timed = mark.arrived_late_at.is_some() || mark.left_early_at.is_some();
             if timed && !mark.presence.is_present() {
@@ -557,47 +815,35 @@ pub fn decide(
             {
                 return Err(Refusal::LeftBeforeArrived);
             }
-            events.push(Event::Marked {
-                mark,
-                by: caller.speaker,
-            });
+            events.push(Event::Marked { mark, by: speaker });
         }
         C::RaiseHand => {
-            if !state.is_present(caller.speaker) {
-                return Err(Refusal::NotPresent);
-            }
-            if state.queue.contains(&caller.speaker) {
+            present(speaker)?;
+            if state.queue.contains(&speaker) {
                 return Err(Refusal::AlreadyInQueue);
             }
-            events.push(Event::HandRaised {
-                speaker: caller.speaker,
-                at: now,
-            });
+            events.push(Event::HandRaised { speaker, at: now });
         }
         C::WithdrawHand => {
-            if !state.queue.contains(&caller.speaker) {
+            if !state.queue.contains(&speaker) {
                 return Err(Refusal::NotInQueue);
             }
-            events.push(Event::HandWithdrawn {
-                speaker: caller.speaker,
-            });
+            events.push(Event::HandWithdrawn { speaker });
         }
-        C::GiveFloor { speaker } => {
+        C::GiveFloor { speaker: to } => {
             chair_only()?;
-            if !state.is_present(*speaker) {
-                return Err(Refusal::NotPresent);
-            }
+            present(*to)?;
             if state.floor.is_some() {
                 events.push(Event::FloorEnded { at: now });
             }
             events.push(Event::FloorGiven {
-                speaker: *speaker,
+                speaker: *to,
                 at: now,
             });
         }
         C::EndFloor => {
             let floor = state.floor.ok_or(Refusal::NobodyHasFloor)?;
-            if !(caller.is_chair || floor.speaker == caller.speaker) {
+            if !(caller.is_chair || floor.speaker == speaker) {
                 return Err(Refusal::ChairOnly);
             }
             events.push(Event::FloorEnded { at: now });
@@ -613,13 +859,11 @@ pub fn decide(
             let (author, noted_by) = match on_behalf_of {
                 Some(author) => {
                     secretary_or_chair()?;
-                    if let Speaker::Member(m) = author {
-                        state.roll_entry(*m).ok_or(Refusal::NotOnRoll)?;
-                    }
-                    (*author, Some(caller.speaker))
+                    (*author, Some(speaker))
                 }
-                None => (caller.speaker, None),
+                None => (speaker, None),
             };
+            present(author)?;
             events.push(Event::Opined {
                 opinion: Opinion {
                     item: state.current_item,
@@ -639,7 +883,7 @@ pub fn decide(
             if state.open_vote().is_some() {
                 return Err(Refusal::VoteInProgress);
             }
-            let question = text(question, 500)?;
+            let question = text(question, MAX_QUESTION_CHARS)?;
             let plan = vote::plan(
                 *kind,
                 *ballot,
@@ -655,14 +899,8 @@ pub fn decide(
             });
         }
         C::Cast { vote, choice } => {
-            let record = state
-                .votes
-                .get(*vote)
-                .ok_or(Refusal::NoSuchVote { vote: vote + 1 })?;
-            if record.closed_at.is_some() {
-                return Err(Refusal::VoteClosed);
-            }
-            let member = match caller.speaker {
+            let record = open_vote(*vote)?;
+            let member = match speaker {
                 Speaker::Member(m) => m,
                 Speaker::Visitor(_) => return Err(VoteRefusal::UpperLevelVisitor.into()),
             };
@@ -670,42 +908,116 @@ pub fn decide(
             if !record.plan.voters.contains(&member) {
                 return Err(Refusal::JoinedAfterVoteOpened);
             }
-            if record.ballots.contains_key(&member) {
+            if record.has_voted(member) {
                 return Err(Refusal::AlreadyVoted);
+            }
+            let secret = record.plan.ballot == Ballot::Secret;
+            if secret
+                && state
+                    .mark_of(member)
+                    .is_some_and(|a| a.presence == Presence::InPerson)
+            {
+                return Err(Refusal::VoteOnPaper);
             }
             events.push(Event::Cast {
                 vote: *vote,
                 member,
+                // A secret choice goes into the ballot box (`sealed_choice`).
+                choice: (!secret).then_some(*choice),
+                recorded_by: None,
+            });
+        }
+        C::AppointCounters { members } => {
+            chair_only()?;
+            let mut named = Vec::with_capacity(members.len());
+            for m in members {
+                state.roll_entry(*m).ok_or(Refusal::NotOnRoll)?;
+                if !named.contains(m) {
+                    named.push(*m);
+                }
+            }
+            events.push(Event::CountersAppointed { members: named });
+        }
+        C::RecordBallot {
+            vote,
+            member,
+            choice,
+        } => {
+            if !state.may_record_ballots(speaker) {
+                return Err(Refusal::CountersOnly);
+            }
+            let record = open_vote(*vote)?;
+            if record.plan.ballot == Ballot::Secret {
+                return Err(Refusal::VoteOnPaper);
+            }
+            vote::eligibility(Participant::Member(*member), &state.roll, &state.attendance)?;
+            if !record.plan.voters.contains(member) {
+                return Err(Refusal::JoinedAfterVoteOpened);
+            }
+            if state
+                .mark_of(*member)
+                .is_none_or(|a| a.presence != Presence::InPerson)
+            {
+                return Err(Refusal::NotInRoom);
+            }
+            if record.has_voted(*member) {
+                return Err(Refusal::AlreadyVoted);
+            }
+            events.push(Event::Cast {
+                vote: *vote,
+                member: *member,
                 choice: Some(*choice),
+                recorded_by: Some(speaker),
+            });
+        }
+        C::CountPaperBallots { vote, tally } => {
+            if !state.may_record_ballots(speaker) {
+                return Err(Refusal::CountersOnly);
+            }
+            let record = open_vote(*vote)?;
+            if record.plan.ballot != Ballot::Secret {
+                return Err(Refusal::NotOnPaper);
+            }
+            if record.paper.is_some() {
+                return Err(Refusal::PaperAlreadyCounted);
+            }
+            let max = record.paper_voters(state);
+            let counted =
+                u64::from(tally.in_favour) + u64::from(tally.against) + u64::from(tally.abstain);
+            if counted > u64::from(max) {
+                return Err(Refusal::TooManyPaperBallots {
+                    counted: u32::try_from(counted).unwrap_or(u32::MAX),
+                    max,
+                });
+            }
+            events.push(Event::PaperCounted {
+                vote: *vote,
+                tally: *tally,
+                by: speaker,
             });
         }
         C::CloseVote { vote } => {
             chair_only()?;
-            let record = state
-                .votes
-                .get(*vote)
-                .ok_or(Refusal::NoSuchVote { vote: vote + 1 })?;
-            if record.closed_at.is_some() {
-                return Err(Refusal::VoteClosed);
-            }
-            // Only the server holds every choice of a secret ballot; it alone closes a vote.
-            let tally = tally_of(record.ballots.values().flatten().copied());
+            let record = open_vote(*vote)?;
+            // A secret ballot's online choices are only in the ballot box: the
+            // server adds them (`count_secret_vote`) before storing this.
             events.push(Event::VoteClosed {
                 vote: *vote,
-                tally,
+                tally: record.visible_count(),
                 at: now,
             });
         }
         C::EditMinutes { text: t } => {
             secretary_or_chair()?;
+            let t = crate::text::clean(t);
             if t.chars().count() > MAX_MINUTES_CHARS {
                 return Err(Refusal::TextTooLong {
                     max: MAX_MINUTES_CHARS,
                 });
             }
             events.push(Event::MinutesEdited {
-                text: t.clone(),
-                by: caller.speaker,
+                text: t,
+                by: speaker,
             });
         }
         C::Conclude { text: t } => {
@@ -724,16 +1036,37 @@ pub fn decide(
             }
             let task = Task {
                 assignee: task.assignee,
-                assignee_name: text(&task.assignee_name, 200)?,
+                assignee_name: text(&task.assignee_name, MAX_NAME_CHARS)?,
                 what: text(&task.what, MAX_TEXT_CHARS)?,
                 due: task.due,
             };
             events.push(Event::TaskAssigned { task });
         }
+        C::AdoptMinutes => {
+            chair_only()?;
+            if state.minutes_adopted_at.is_some() {
+                return Err(Refusal::AlreadyAdopted);
+            }
+            if state.open_vote().is_some() {
+                return Err(Refusal::VoteInProgress);
+            }
+            events.push(Event::MinutesAdopted { at: now });
+        }
         C::Close => {
             chair_only()?;
             if state.open_vote().is_some() {
                 return Err(Refusal::VoteInProgress);
+            }
+            let unmarked = state.unmarked();
+            if !unmarked.is_empty() {
+                return Err(Refusal::Unmarked {
+                    count: unmarked.len(),
+                    names: unmarked
+                        .iter()
+                        .map(|r| r.full_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
             }
             if state.floor.is_some() {
                 events.push(Event::FloorEnded { at: now });
@@ -744,15 +1077,78 @@ pub fn decide(
     Ok(events)
 }
 
+/// For the server: the choice of a secret ballot being cast, which goes into
+/// the ballot box and never into the log, with no reference to its voter.
+pub fn sealed_choice(state: &LiveState, command: &Command) -> Option<(usize, Choice)> {
+    match command {
+        Command::Cast { vote, choice }
+            if state
+                .votes
+                .get(*vote)
+                .is_some_and(|v| v.plan.ballot == Ballot::Secret) =>
+        {
+            Some((*vote, *choice))
+        }
+        _ => None,
+    }
+}
+
+/// For the server, closing a secret vote: adds the ballot box's count to the
+/// decided tally. The box must hold one ballot per member the log says voted
+/// online; otherwise the count is refused, not guessed.
+pub fn count_secret_vote(
+    state: &LiveState,
+    events: &mut [Event],
+    boxed: VoteTally,
+) -> Result<(), Refusal> {
+    for e in events.iter_mut() {
+        if let Event::VoteClosed { vote, tally, .. } = e {
+            let Some(record) = state.votes.get(*vote) else {
+                continue;
+            };
+            if record.plan.ballot != Ballot::Secret {
+                continue;
+            }
+            let online = record
+                .ballots
+                .iter()
+                .filter(|b| b.recorded_by.is_none())
+                .count();
+            if usize::try_from(boxed.cast()).ok() != Some(online) {
+                return Err(Refusal::BallotBoxMismatch);
+            }
+            tally.in_favour = tally.in_favour.saturating_add(boxed.in_favour);
+            tally.against = tally.against.saturating_add(boxed.against);
+            tally.abstain = tally.abstain.saturating_add(boxed.abstain);
+        }
+    }
+    Ok(())
+}
+
 /// Folds one event into the state. Never fails: events were decided already.
 pub fn apply(state: &mut LiveState, event: &Event) {
     state.seq += 1;
     match event {
-        Event::Opened { at, roll, agenda } => {
+        Event::Opened {
+            at,
+            roll,
+            agenda,
+            chair,
+            secretary,
+            rules,
+        } => {
             state.phase = Phase::InProgress;
             state.roll = roll.clone();
             state.agenda = agenda.clone();
             state.opened_at = Some(*at);
+            // Older logs did not record these: the registration's stand.
+            if chair.is_some() || rules.is_some() {
+                state.chair = *chair;
+                state.secretary = *secretary;
+            }
+            if let Some(rules) = rules {
+                state.rules = rules.0.clone();
+            }
         }
         Event::MovedTo { item, .. } => state.current_item = *item,
         Event::Marked { mark, .. } => {
@@ -800,7 +1196,8 @@ pub fn apply(state: &mut LiveState, event: &Event) {
             plan: plan.clone(),
             question: question.clone(),
             opened_at: *at,
-            ballots: BTreeMap::new(),
+            ballots: Vec::new(),
+            paper: None,
             tally: None,
             closed_at: None,
         }),
@@ -808,11 +1205,25 @@ pub fn apply(state: &mut LiveState, event: &Event) {
             vote,
             member,
             choice,
+            recorded_by,
         } => {
-            if let Some(v) = state.votes.get_mut(*vote) {
-                v.ballots.insert(*member, *choice);
+            if let Some(v) = state.votes.get_mut(*vote)
+                && !v.has_voted(*member)
+            {
+                v.ballots.push(BallotRecord {
+                    member: *member,
+                    choice: *choice,
+                    recorded_by: *recorded_by,
+                });
             }
         }
+        Event::CountersAppointed { members } => state.counters = members.clone(),
+        Event::PaperCounted { vote, tally, .. } => {
+            if let Some(v) = state.votes.get_mut(*vote) {
+                v.paper = Some(*tally);
+            }
+        }
+        Event::MinutesAdopted { at } => state.minutes_adopted_at = Some(*at),
         Event::VoteClosed { vote, tally, at } => {
             if let Some(v) = state.votes.get_mut(*vote) {
                 v.tally = Some(*tally);
@@ -838,8 +1249,8 @@ impl LiveState {
             .iter_mut()
             .filter(|v| v.plan.ballot == Ballot::Secret)
         {
-            for choice in v.ballots.values_mut() {
-                *choice = None;
+            for b in &mut v.ballots {
+                b.choice = None;
             }
         }
         view
@@ -851,16 +1262,21 @@ impl Event {
     /// a secret ballot's choice stays with the server until the count.
     pub fn for_participants(&self, state: &LiveState) -> Event {
         match self {
-            Event::Cast { vote, member, .. }
-                if state
-                    .votes
-                    .get(*vote)
-                    .is_some_and(|v| v.plan.ballot == Ballot::Secret) =>
+            Event::Cast {
+                vote,
+                member,
+                recorded_by,
+                ..
+            } if state
+                .votes
+                .get(*vote)
+                .is_some_and(|v| v.plan.ballot == Ballot::Secret) =>
             {
                 Event::Cast {
                     vote: *vote,
                     member: *member,
                     choice: None,
+                    recorded_by: *recorded_by,
                 }
             }
             other => other.clone(),
@@ -962,53 +1378,41 @@ mod tests {
         r
     }
 
+    fn setup() -> Setup {
+        Setup {
+            agenda: standard_agenda(MeetingKind::Regular),
+            rules: crate::rules::RuleSet::national_default().meeting_rules(),
+            roll: roster(),
+            chair: Some(CHAIR),
+            secretary: Some(SECRETARY),
+            starts_at: Some(at(0)),
+        }
+    }
+
     fn meeting() -> LiveState {
-        LiveState::new(
-            crate::ids::MeetingId(7),
-            standard_agenda(MeetingKind::Regular),
-            crate::rules::RuleSet::national_default().meeting_rules(),
-            roster(),
-            Some(CHAIR),
-            Some(SECRETARY),
-        )
+        LiveState::new(crate::ids::MeetingId(7), setup())
     }
 
-    fn chair() -> Caller {
-        Caller {
-            speaker: Speaker::Member(CHAIR),
-            is_chair: true,
-            is_secretary: false,
-        }
+    fn chair() -> Speaker {
+        Speaker::Member(CHAIR)
     }
 
-    fn secretary() -> Caller {
-        Caller {
-            speaker: Speaker::Member(SECRETARY),
-            is_chair: false,
-            is_secretary: true,
-        }
+    fn secretary() -> Speaker {
+        Speaker::Member(SECRETARY)
     }
 
-    fn member(id: i64) -> Caller {
-        Caller {
-            speaker: Speaker::Member(MemberId(id)),
-            is_chair: false,
-            is_secretary: false,
-        }
+    fn member(id: i64) -> Speaker {
+        Speaker::Member(MemberId(id))
     }
 
-    fn visitor() -> Caller {
-        Caller {
-            speaker: Speaker::Visitor(VISITOR),
-            is_chair: false,
-            is_secretary: false,
-        }
+    fn visitor() -> Speaker {
+        Speaker::Visitor(VISITOR)
     }
 
     /// Decides and applies, as the server does; returns the events.
     fn run(
         state: &mut LiveState,
-        caller: Caller,
+        caller: Speaker,
         command: Command,
         minute: u32,
     ) -> Result<Vec<Event>, Refusal> {
@@ -1027,10 +1431,25 @@ mod tests {
             Err(Refusal::NotStarted)
         );
         assert_eq!(
-            run(&mut m, member(3), Command::Open, 0),
+            run(
+                &mut m,
+                member(3),
+                Command::Open {
+                    confirm_early: false
+                },
+                0
+            ),
             Err(Refusal::ChairOnly)
         );
-        run(&mut m, chair(), Command::Open, 0).unwrap();
+        run(
+            &mut m,
+            chair(),
+            Command::Open {
+                confirm_early: false,
+            },
+            0,
+        )
+        .unwrap();
 
         // Attendance: eight full members online, the probationary member in person,
         // member 9 absent with a reason, the exempted member absent (dropped).
@@ -1250,6 +1669,11 @@ mod tests {
             86,
         )
         .unwrap();
+        let unmarked = run(&mut m, chair(), Command::Close, 95);
+        assert!(matches!(unmarked, Err(Refusal::Unmarked { count: 1, .. })));
+        let mut away = AttendanceMark::new(EXEMPTED, Presence::AbsentWithReason);
+        away.reason = "Miễn sinh hoạt".into();
+        run(&mut m, secretary(), Command::Mark { mark: away }, 95).unwrap();
         run(&mut m, chair(), Command::Close, 95).unwrap();
         assert_eq!(m.phase, Phase::Closed);
         assert_eq!(
@@ -1264,7 +1688,14 @@ mod tests {
             Err(Refusal::Closed)
         );
         assert_eq!(
-            run(&mut m, chair(), Command::Open, 96),
+            run(
+                &mut m,
+                chair(),
+                Command::Open {
+                    confirm_early: false
+                },
+                96
+            ),
             Err(Refusal::Closed)
         );
     }
@@ -1272,7 +1703,15 @@ mod tests {
     #[test]
     fn a_vote_that_cannot_pass_is_refused_before_it_opens() {
         let mut m = meeting();
-        run(&mut m, chair(), Command::Open, 0).unwrap();
+        run(
+            &mut m,
+            chair(),
+            Command::Open {
+                confirm_early: false,
+            },
+            0,
+        )
+        .unwrap();
         for i in 1..=4 {
             run(&mut m, member(i), Command::CheckIn, 1).unwrap();
         }
@@ -1299,10 +1738,48 @@ mod tests {
         assert!(err.contains("ít nhất 5"), "{err}");
     }
 
+    /// Runs a secret-ballot command as the server does: the choice goes to
+    /// the ballot box, the count comes out of it.
+    fn run_secret(
+        state: &mut LiveState,
+        speaker: Speaker,
+        command: Command,
+        minute: u32,
+        boxed: &mut VoteTally,
+    ) -> Result<Vec<Event>, Refusal> {
+        let mut events = decide(state, speaker, &command, at(minute))?;
+        if let Some((_, choice)) = sealed_choice(state, &command) {
+            *boxed = tally_of(
+                [*boxed]
+                    .into_iter()
+                    .flat_map(|t| {
+                        std::iter::repeat_n(Choice::InFavour, t.in_favour as usize)
+                            .chain(std::iter::repeat_n(Choice::Against, t.against as usize))
+                            .chain(std::iter::repeat_n(Choice::Abstain, t.abstain as usize))
+                    })
+                    .chain([choice]),
+            );
+        }
+        count_secret_vote(state, &mut events, *boxed)?;
+        for e in &events {
+            apply(state, e);
+        }
+        Ok(events)
+    }
+
     #[test]
-    fn a_secret_ballot_hides_choices_until_the_count() {
+    fn a_secret_ballot_keeps_no_choice_next_to_its_voter() {
         let mut m = meeting();
-        run(&mut m, chair(), Command::Open, 0).unwrap();
+        let mut boxed = VoteTally::default();
+        run(
+            &mut m,
+            chair(),
+            Command::Open {
+                confirm_early: false,
+            },
+            0,
+        )
+        .unwrap();
         for i in 1..=9 {
             run(&mut m, member(i), Command::CheckIn, 1).unwrap();
         }
@@ -1317,7 +1794,7 @@ mod tests {
             2,
         )
         .unwrap();
-        let events = run(
+        let events = run_secret(
             &mut m,
             member(2),
             Command::Cast {
@@ -1325,27 +1802,488 @@ mod tests {
                 choice: Choice::Against,
             },
             3,
+            &mut boxed,
+        )
+        .unwrap();
+        // The event stored in the log says who voted, never how.
+        assert_eq!(
+            events,
+            [Event::Cast {
+                vote: 0,
+                member: MemberId(2),
+                choice: None,
+                recorded_by: None,
+            }]
+        );
+        assert!(!serde_json::to_string(&m).unwrap().contains("against"));
+        assert_eq!(m.visible_tally(0), None);
+        // The box must agree with the log: one ballot more is refused, not counted.
+        let mut stuffed = VoteTally {
+            against: 2,
+            ..boxed
+        };
+        let mut close = decide(&m, chair(), &Command::CloseVote { vote: 0 }, at(4)).unwrap();
+        assert_eq!(
+            count_secret_vote(&m, &mut close, stuffed),
+            Err(Refusal::BallotBoxMismatch)
+        );
+        stuffed.against = 1;
+        run_secret(
+            &mut m,
+            chair(),
+            Command::CloseVote { vote: 0 },
+            4,
+            &mut stuffed,
+        )
+        .unwrap();
+        assert_eq!(m.visible_tally(0).map(|t| t.against), Some(1));
+        assert!(!m.vote_outcome(0).unwrap().unwrap().passed);
+    }
+
+    /// Item 7a: members in the room vote too, recorded by the chair, the
+    /// secretary or a counter (open vote), or counted from paper (secret).
+    #[test]
+    fn ballots_cast_in_the_room_count_with_the_online_ones() {
+        let mut m = meeting();
+        run(
+            &mut m,
+            chair(),
+            Command::Open {
+                confirm_early: false,
+            },
+            0,
+        )
+        .unwrap();
+        for i in 1..=9 {
+            let mark = AttendanceMark::new(
+                MemberId(i),
+                if i <= 7 {
+                    Presence::InPerson
+                } else {
+                    Presence::Online
+                },
+            );
+            run(&mut m, secretary(), Command::Mark { mark }, 1).unwrap();
+        }
+        run(
+            &mut m,
+            chair(),
+            Command::AppointCounters {
+                members: vec![MemberId(5)],
+            },
+            1,
+        )
+        .unwrap();
+        run(
+            &mut m,
+            chair(),
+            Command::OpenVote {
+                kind: VoteKind::Resolution,
+                ballot: Ballot::Open,
+                question: "Thông qua nghị quyết".into(),
+            },
+            2,
+        )
+        .unwrap();
+        for i in 8..=9 {
+            run(
+                &mut m,
+                member(i),
+                Command::Cast {
+                    vote: 0,
+                    choice: Choice::InFavour,
+                },
+                3,
+            )
+            .unwrap();
+        }
+        let record = |member, choice| Command::RecordBallot {
+            vote: 0,
+            member: MemberId(member),
+            choice,
+        };
+        assert_eq!(
+            run(&mut m, member(4), record(3, Choice::InFavour), 3),
+            Err(Refusal::CountersOnly)
+        );
+        assert_eq!(
+            run(&mut m, member(5), record(8, Choice::Against), 3),
+            Err(Refusal::NotInRoom)
+        );
+        for i in 1..=7 {
+            run(&mut m, member(5), record(i, Choice::InFavour), 3).unwrap();
+        }
+        assert_eq!(
+            run(&mut m, chair(), record(1, Choice::Against), 3),
+            Err(Refusal::AlreadyVoted)
+        );
+        run(&mut m, chair(), Command::CloseVote { vote: 0 }, 4).unwrap();
+        let outcome = m.vote_outcome(0).unwrap().unwrap();
+        assert!(outcome.passed, "9 of 9 in favour: {}", outcome.explanation);
+        assert_eq!(
+            m.votes[0]
+                .ballots
+                .iter()
+                .filter(|b| b.recorded_by == Some(member(5)))
+                .count(),
+            7
+        );
+
+        // A secret ballot: members online through the box, the room on paper.
+        let mut boxed = VoteTally::default();
+        run(
+            &mut m,
+            chair(),
+            Command::OpenVote {
+                kind: VoteKind::Resolution,
+                ballot: Ballot::Secret,
+                question: "Bỏ phiếu kín".into(),
+            },
+            5,
         )
         .unwrap();
         assert_eq!(
-            events[0].for_participants(&m),
-            Event::Cast {
-                vote: 0,
-                member: MemberId(2),
-                choice: None
+            run_secret(
+                &mut m,
+                member(3),
+                Command::Cast {
+                    vote: 1,
+                    choice: Choice::InFavour
+                },
+                5,
+                &mut boxed
+            ),
+            Err(Refusal::VoteOnPaper)
+        );
+        for i in 8..=9 {
+            run_secret(
+                &mut m,
+                member(i),
+                Command::Cast {
+                    vote: 1,
+                    choice: Choice::InFavour,
+                },
+                5,
+                &mut boxed,
+            )
+            .unwrap();
+        }
+        let too_many = VoteTally {
+            in_favour: 6,
+            against: 2,
+            abstain: 0,
+        };
+        assert_eq!(
+            run(
+                &mut m,
+                member(5),
+                Command::CountPaperBallots {
+                    vote: 1,
+                    tally: too_many
+                },
+                6
+            ),
+            Err(Refusal::TooManyPaperBallots { counted: 8, max: 7 })
+        );
+        let paper = VoteTally {
+            in_favour: 5,
+            against: 1,
+            abstain: 1,
+        };
+        run(
+            &mut m,
+            member(5),
+            Command::CountPaperBallots {
+                vote: 1,
+                tally: paper,
+            },
+            6,
+        )
+        .unwrap();
+        run_secret(
+            &mut m,
+            chair(),
+            Command::CloseVote { vote: 1 },
+            7,
+            &mut boxed,
+        )
+        .unwrap();
+        assert_eq!(
+            m.votes[1].tally,
+            Some(VoteTally {
+                in_favour: 7,
+                against: 1,
+                abstain: 1
+            })
+        );
+        assert_eq!(m.votes[1].turnout(), 9);
+    }
+
+    /// Item 7c: no "Vắng: 0" for members never marked; opening early asks; the
+    /// adoption of the minutes is a recorded step.
+    #[test]
+    fn the_record_says_only_what_happened() {
+        let mut m = meeting();
+        let refused = run(
+            &mut m,
+            chair(),
+            Command::Open {
+                confirm_early: false,
+            },
+            0,
+        );
+        assert_eq!(refused.as_ref().map(|_| ()), Ok(()));
+        let mut early = meeting();
+        early.starts_at = Some(at(0) + chrono::Duration::days(1));
+        assert!(matches!(
+            run(
+                &mut early,
+                chair(),
+                Command::Open {
+                    confirm_early: false
+                },
+                0
+            ),
+            Err(Refusal::OpensEarly { .. })
+        ));
+        run(
+            &mut early,
+            chair(),
+            Command::Open {
+                confirm_early: true,
+            },
+            0,
+        )
+        .unwrap();
+
+        for i in 1..=8 {
+            run(&mut m, member(i), Command::CheckIn, 1).unwrap();
+        }
+        let unmarked = run(&mut m, chair(), Command::Close, 2).unwrap_err();
+        assert_eq!(
+            unmarked,
+            Refusal::Unmarked {
+                count: 3,
+                names: "Đảng viên 9, Giàng Thị Mỷ, Lê Văn Cụ".into()
             }
         );
-        assert_eq!(m.visible_tally(0), None);
-        run(&mut m, chair(), Command::CloseVote { vote: 0 }, 4).unwrap();
-        assert_eq!(m.visible_tally(0).map(|t| t.against), Some(1));
-        assert!(!m.vote_outcome(0).unwrap().unwrap().passed);
+        for id in [9, 10, 11] {
+            let mark = AttendanceMark::new(MemberId(id), Presence::AbsentWithReason);
+            run(&mut m, secretary(), Command::Mark { mark }, 2).unwrap();
+        }
+        assert_eq!(
+            run(&mut m, secretary(), Command::AdoptMinutes, 3),
+            Err(Refusal::ChairOnly)
+        );
+        run(&mut m, chair(), Command::AdoptMinutes, 3).unwrap();
+        assert_eq!(m.minutes_adopted_at, Some(at(3)));
+        assert_eq!(
+            run(&mut m, chair(), Command::AdoptMinutes, 3),
+            Err(Refusal::AlreadyAdopted)
+        );
+        run(&mut m, chair(), Command::Close, 4).unwrap();
+    }
+
+    /// Item 4: only visitors whose arrival is recorded are written in, and
+    /// only people present speak.
+    #[test]
+    fn nobody_is_written_in_who_did_not_come() {
+        let mut m = meeting();
+        run(
+            &mut m,
+            chair(),
+            Command::Open {
+                confirm_early: false,
+            },
+            0,
+        )
+        .unwrap();
+        run(&mut m, member(2), Command::CheckIn, 0).unwrap();
+        let stranger = Speaker::Visitor(AccountId(4242));
+        assert_eq!(
+            run(&mut m, chair(), Command::GiveFloor { speaker: stranger }, 1),
+            Err(Refusal::VisitorNotArrived)
+        );
+        let on_behalf = |author| Command::Opine {
+            text: "Ý kiến".into(),
+            on_behalf_of: Some(author),
+        };
+        assert_eq!(
+            run(&mut m, secretary(), on_behalf(stranger), 1),
+            Err(Refusal::VisitorNotArrived)
+        );
+        assert_eq!(
+            run(&mut m, secretary(), on_behalf(member(4)), 1),
+            Err(Refusal::NotPresent)
+        );
+        assert_eq!(
+            run(
+                &mut m,
+                member(4),
+                Command::Opine {
+                    text: "Tôi".into(),
+                    on_behalf_of: None
+                },
+                1
+            ),
+            Err(Refusal::NotPresent)
+        );
+        assert_eq!(
+            run(&mut m, visitor(), Command::RaiseHand, 1),
+            Err(Refusal::VisitorNotArrived)
+        );
+        run(
+            &mut m,
+            visitor(),
+            Command::VisitorArrives {
+                name: "Trịnh\u{0} Minh Tuấn".into(),
+            },
+            2,
+        )
+        .unwrap();
+        assert_eq!(m.visitors[0].name, "Trịnh Minh Tuấn");
+        run(&mut m, secretary(), on_behalf(visitor()), 2).unwrap();
+        run(
+            &mut m,
+            chair(),
+            Command::GiveFloor { speaker: visitor() },
+            2,
+        )
+        .unwrap();
+    }
+
+    /// Item 1: until the chair opens, the meeting follows the records; the
+    /// opening fixes the roll, the agenda, the chair, the secretary and the
+    /// rules, and replaying the log gives them back whatever changed since.
+    #[test]
+    fn the_opening_fixes_what_the_records_say_then() {
+        let mut m = meeting();
+        let mut changed = setup();
+        changed.roll[5].status = PartyStatus::Exempted;
+        changed.roll.push(RosterEntry {
+            member_id: MemberId(12),
+            full_name: "Hà Văn Mới".into(),
+            status: PartyStatus::Full,
+            attached_elsewhere: false,
+        });
+        changed.agenda.truncate(2);
+        changed.chair = Some(MemberId(3));
+        m.refresh(changed.clone());
+        assert!(!m.caller(chair()).is_chair);
+        assert!(m.caller(member(3)).is_chair);
+        assert_eq!(
+            run(
+                &mut m,
+                chair(),
+                Command::Open {
+                    confirm_early: false
+                },
+                0
+            ),
+            Err(Refusal::ChairOnly)
+        );
+        let opened = run(
+            &mut m,
+            member(3),
+            Command::Open {
+                confirm_early: false,
+            },
+            0,
+        )
+        .unwrap();
+        // After the opening, the records no longer reach the meeting.
+        m.refresh(setup());
+        assert_eq!(m.roll, changed.roll);
+        assert_eq!(m.agenda.len(), 2);
+        // Replayed over the registration as it was at first, the log still gives the same meeting.
+        let mut replayed = meeting();
+        for e in &opened {
+            apply(&mut replayed, e);
+        }
+        assert_eq!(replayed, m);
+        let json = serde_json::to_string(&opened).unwrap();
+        assert!(json.contains(r#""rules":{"builtin""#), "{json}");
+        assert_eq!(serde_json::from_str::<Vec<Event>>(&json).unwrap(), opened);
+    }
+
+    /// Item 15: control characters never reach the record.
+    #[test]
+    fn control_characters_never_reach_the_record() {
+        let mut m = meeting();
+        run(
+            &mut m,
+            chair(),
+            Command::Open {
+                confirm_early: false,
+            },
+            0,
+        )
+        .unwrap();
+        run(&mut m, member(2), Command::CheckIn, 0).unwrap();
+        run(
+            &mut m,
+            member(2),
+            Command::Opine {
+                text: "Đồng ý\u{0}\u{b}\u{1f} với dự thảo\r\n".into(),
+                on_behalf_of: None,
+            },
+            1,
+        )
+        .unwrap();
+        run(
+            &mut m,
+            chair(),
+            Command::Conclude {
+                text: "Kết\u{7}luận".into(),
+            },
+            1,
+        )
+        .unwrap();
+        run(
+            &mut m,
+            secretary(),
+            Command::EditMinutes {
+                text: "Ghi\u{1b}chú\r\n".into(),
+            },
+            1,
+        )
+        .unwrap();
+        assert_eq!(m.opinions[0].text, "Đồng ý với dự thảo");
+        assert_eq!(m.conclusion, "Kếtluận");
+        assert_eq!(m.minutes, "Ghichú\n");
+        assert_eq!(
+            run(
+                &mut m,
+                member(2),
+                Command::Cast {
+                    vote: usize::MAX,
+                    choice: Choice::InFavour
+                },
+                1
+            ),
+            Err(Refusal::NoSuchVote { vote: usize::MAX })
+        );
+        assert_eq!(
+            run(&mut m, chair(), Command::MoveTo { item: usize::MAX }, 1),
+            Err(Refusal::NoSuchItem { item: usize::MAX })
+        );
     }
 
     #[test]
     fn replaying_the_log_rebuilds_the_same_state() {
         let mut m = meeting();
         let mut log = Vec::new();
-        log.extend(run(&mut m, chair(), Command::Open, 0).unwrap());
+        log.extend(
+            run(
+                &mut m,
+                chair(),
+                Command::Open {
+                    confirm_early: false,
+                },
+                0,
+            )
+            .unwrap(),
+        );
         log.extend(run(&mut m, member(3), Command::CheckIn, 1).unwrap());
         log.extend(run(&mut m, member(3), Command::RaiseHand, 2).unwrap());
         log.extend(run(&mut m, chair(), Command::MoveTo { item: 2 }, 3).unwrap());
@@ -1388,7 +2326,9 @@ mod properties {
             Just(Speaker::Visitor(AccountId(1)))
         ];
         prop_oneof![
-            Just(Command::Open),
+            Just(Command::Open {
+                confirm_early: false
+            }),
             (0usize..12).prop_map(|item| Command::MoveTo { item }),
             Just(Command::CheckIn),
             Just(Command::RaiseHand),
@@ -1416,18 +2356,14 @@ mod properties {
         ]
     }
 
-    fn caller() -> impl Strategy<Value = Caller> {
-        (0i64..8, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-            |(id, visitor, is_chair, is_secretary)| Caller {
-                speaker: if visitor {
-                    Speaker::Visitor(AccountId(1))
-                } else {
-                    Speaker::Member(MemberId(id))
-                },
-                is_chair,
-                is_secretary,
-            },
-        )
+    fn caller() -> impl Strategy<Value = Speaker> {
+        (0i64..8, any::<bool>()).prop_map(|(id, visitor)| {
+            if visitor {
+                Speaker::Visitor(AccountId(1))
+            } else {
+                Speaker::Member(MemberId(id))
+            }
+        })
     }
 
     proptest! {
@@ -1436,7 +2372,7 @@ mod properties {
         /// Any sequence of commands from anyone: no panic, and the log replays to the same state.
         #[test]
         fn arbitrary_commands_never_panic_and_replay(steps in proptest::collection::vec((caller(), command()), 0..80)) {
-            let fresh = || LiveState::new(MeetingId(1), standard_agenda(MeetingKind::Regular), crate::rules::RuleSet::national_default().meeting_rules(), roster(), Some(MemberId(1)), None);
+            let fresh = || LiveState::new(MeetingId(1), Setup { agenda: standard_agenda(MeetingKind::Regular), rules: crate::rules::RuleSet::national_default().meeting_rules(), roll: roster(), chair: Some(MemberId(1)), secretary: None, starts_at: None });
             let mut state = fresh();
             let mut log = Vec::new();
             let now = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap().and_hms_opt(8, 0, 0).unwrap();

@@ -1,0 +1,252 @@
+//! What the browser decodes must read back: arbitrary meetings (votes open and
+//! closed, open and secret, ballots online and in the room, marks, visitors,
+//! opinions) are built by random commands, and every state, event and server
+//! message is sent through JSON and read back, natively and in wasm. A map
+//! keyed by member id inside the tagged `ServerMessage` once kept everyone
+//! out of a meeting after its first vote; this is the test that sees it.
+
+use super::protocol::{PROTOCOL_VERSION, Sequenced, ServerMessage};
+use super::state::*;
+use crate::ids::{AccountId, MeetingId, MemberId};
+use crate::meeting::{MeetingKind, standard_agenda};
+use crate::member::PartyStatus;
+use crate::rules::attendance::{AttendanceMark, Presence, RosterEntry};
+use crate::rules::vote::{Ballot, VoteKind, VoteTally};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A small deterministic generator: the same meetings on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const TEXTS: [&str; 4] = [
+    "Đồng ý với dự thảo nghị quyết; đề nghị bổ sung chỉ tiêu phát triển đảng viên.",
+    "Ý kiến \"trong ngoặc\" và \\ gạch chéo, xuống\ndòng, tab\t.",
+    "Kết nạp đồng chí Hờ A Páo — bản Tả Van",
+    "🙂 ý kiến ngắn",
+];
+
+fn roster() -> Vec<RosterEntry> {
+    (1..=12)
+        .map(|i| RosterEntry {
+            member_id: MemberId(i),
+            full_name: format!("Đảng viên Lò Văn {i}"),
+            status: match i {
+                11 => PartyStatus::Probationary,
+                12 => PartyStatus::Exempted,
+                _ => PartyStatus::Full,
+            },
+            attached_elsewhere: i == 10,
+        })
+        .collect()
+}
+
+fn setup() -> Setup {
+    Setup {
+        agenda: standard_agenda(MeetingKind::Regular),
+        rules: crate::rules::RuleSet::national_default().meeting_rules(),
+        roll: roster(),
+        chair: Some(MemberId(1)),
+        secretary: Some(MemberId(2)),
+        starts_at: None,
+    }
+}
+
+fn speaker(rng: &mut Rng) -> Speaker {
+    match rng.below(6) {
+        0 => Speaker::Visitor(AccountId(rng.pick(&[900, 901]))),
+        _ => Speaker::Member(MemberId(rng.below(13) as i64 + 1)),
+    }
+}
+
+fn command(rng: &mut Rng, state: &LiveState) -> Command {
+    let vote = state.votes.len().saturating_sub(1);
+    let choice = rng.pick(&[Choice::InFavour, Choice::Against, Choice::Abstain]);
+    let member = MemberId(rng.below(12) as i64 + 1);
+    match rng.below(20) {
+        0 => Command::Open {
+            confirm_early: true,
+        },
+        1 => Command::MoveTo {
+            item: rng.below(8) as usize,
+        },
+        2 => Command::CheckIn,
+        3 => Command::VisitorArrives {
+            name: "Trịnh Minh Tuấn".into(),
+        },
+        4 | 5 => {
+            let presence = rng.pick(&[
+                Presence::InPerson,
+                Presence::InPerson,
+                Presence::Online,
+                Presence::AbsentWithReason,
+                Presence::AbsentWithoutReason,
+            ]);
+            let mut mark = AttendanceMark::new(member, presence);
+            if !presence.is_present() {
+                mark.reason = "Ốm".into();
+            }
+            Command::Mark { mark }
+        }
+        6 => Command::RaiseHand,
+        7 => Command::GiveFloor {
+            speaker: speaker(rng),
+        },
+        8 => Command::EndFloor,
+        9 => Command::Opine {
+            text: rng.pick(&TEXTS).into(),
+            on_behalf_of: (rng.below(2) == 0).then(|| speaker(rng)),
+        },
+        10 => Command::OpenVote {
+            kind: rng.pick(&[
+                VoteKind::Resolution,
+                VoteKind::Resolution,
+                VoteKind::Expulsion,
+            ]),
+            ballot: rng.pick(&[Ballot::Open, Ballot::Secret]),
+            question: "Thông qua nghị quyết tháng 12".into(),
+        },
+        11..=13 => Command::Cast { vote, choice },
+        14 => Command::RecordBallot {
+            vote,
+            member,
+            choice,
+        },
+        15 => Command::CountPaperBallots {
+            vote,
+            tally: VoteTally {
+                in_favour: rng.below(3) as u32,
+                against: rng.below(2) as u32,
+                abstain: 0,
+            },
+        },
+        16 => Command::CloseVote { vote },
+        17 => Command::AppointCounters {
+            members: vec![member],
+        },
+        18 => Command::AssignTask {
+            task: Task {
+                assignee: Some(member),
+                assignee_name: "Đảng viên".into(),
+                what: rng.pick(&TEXTS).into(),
+                due: NaiveDate::from_ymd_opt(2027, 1, 15),
+            },
+        },
+        _ => rng
+            .pick(&[0, 1, 2])
+            .eq(&0)
+            .then_some(Command::AdoptMinutes)
+            .unwrap_or(Command::Close),
+    }
+}
+
+fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(value: &T) {
+    let json = serde_json::to_string(value).expect("serializes");
+    let back: T = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(&back, value);
+    // And through a `Value`, as a client holding loose JSON would.
+    let loose: serde_json::Value = serde_json::from_str(&json).expect("is JSON");
+    let back: T = serde_json::from_value(loose).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(&back, value);
+}
+
+/// Plays one random meeting; checks every message on the way.
+fn play(seed: u64, steps: usize) -> (LiveState, usize) {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut state = LiveState::new(MeetingId(seed as i64), setup());
+    let start: NaiveDateTime = NaiveDate::from_ymd_opt(2026, 12, 5)
+        .and_then(|d| d.and_hms_opt(8, 0, 0))
+        .expect("a date");
+    let mut stored = 0;
+    let mut boxed = std::collections::BTreeMap::<usize, VoteTally>::new();
+    for step in 0..steps {
+        let who = if rng.below(3) == 0 {
+            Speaker::Member(MemberId(1))
+        } else {
+            speaker(&mut rng)
+        };
+        let command = command(&mut rng, &state);
+        let now = start + chrono::Duration::seconds(step as i64);
+        let Ok(mut events) = decide(&state, who, &command, now) else {
+            continue;
+        };
+        if let Some((vote, choice)) = sealed_choice(&state, &command) {
+            let t = boxed.entry(vote).or_default();
+            match choice {
+                Choice::InFavour => t.in_favour += 1,
+                Choice::Against => t.against += 1,
+                Choice::Abstain => t.abstain += 1,
+            }
+        }
+        if let Command::CloseVote { vote } = command {
+            let t = boxed.get(&vote).copied().unwrap_or_default();
+            count_secret_vote(&state, &mut events, t).expect("the box agrees");
+        }
+        let mut sequenced = Vec::new();
+        for e in events {
+            round_trip(&e);
+            let seen = e.for_participants(&state);
+            apply(&mut state, &e);
+            stored += 1;
+            sequenced.push(Sequenced {
+                seq: state.seq,
+                event: seen,
+            });
+        }
+        round_trip(&ServerMessage::Events { events: sequenced });
+        round_trip(&command);
+    }
+    round_trip(&state);
+    let view = state.for_participants();
+    round_trip(&ServerMessage::Welcome {
+        version: PROTOCOL_VERSION,
+        you: state.caller(Speaker::Member(MemberId(3))),
+        snapshot: Some(Box::new(view.clone())),
+        events: Vec::new(),
+    });
+    round_trip(&ServerMessage::Snapshot {
+        state: Box::new(view),
+    });
+    (state, stored)
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn arbitrary_meetings_read_back_from_json() {
+    let mut votes = 0;
+    let mut ballots = 0;
+    let mut in_room = 0;
+    let mut visitors = 0;
+    for seed in 1..=60 {
+        let (state, _) = play(seed, 400);
+        votes += state.votes.len();
+        ballots += state.votes.iter().map(|v| v.ballots.len()).sum::<usize>();
+        in_room += state
+            .votes
+            .iter()
+            .flat_map(|v| &v.ballots)
+            .filter(|b| b.recorded_by.is_some())
+            .count();
+        visitors += state.visitors.len();
+    }
+    // The generator must reach what broke before: votes with ballots.
+    assert!(
+        votes > 30 && ballots > 100 && in_room >= 5 && visitors > 10,
+        "votes {votes}, ballots {ballots}, in the room {in_room}, visitors {visitors}"
+    );
+}
