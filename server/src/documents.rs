@@ -4,23 +4,50 @@
 
 use chrono::NaiveDateTime;
 use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow};
-use shared::live::minutes::Minutes;
+use shared::live::minutes::{Minutes, VoteLine};
 use shared::meeting::Meeting;
+use thiserror::Error;
+
+/// Why a document is not written.
+#[derive(Debug, Error)]
+pub enum DocumentError {
+    /// A resolution is issued (and numbered) only when its vote passed; a
+    /// failed vote stays in the minutes.
+    #[error(
+        "Nghị quyết không được thông qua (hoặc chưa biểu quyết) nên không ban hành; kết quả biểu quyết có trong biên bản."
+    )]
+    NotPassed,
+    #[error("không đóng gói được tài liệu: {0}")]
+    Pack(String),
+}
 
 /// Font sizes are in half-points.
 const BODY: usize = 26;
 const TITLE: usize = 30;
 
+// Every text goes through `shared::text::clean`: records written before text
+// was cleaned at input may hold characters XML cannot carry.
 fn text(t: impl Into<String>) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(t).size(BODY))
+    Paragraph::new().add_run(
+        Run::new()
+            .add_text(shared::text::clean(&t.into()))
+            .size(BODY),
+    )
 }
 
 fn bold(t: impl Into<String>) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(t).size(BODY).bold())
+    Paragraph::new().add_run(
+        Run::new()
+            .add_text(shared::text::clean(&t.into()))
+            .size(BODY)
+            .bold(),
+    )
 }
 
 fn centered(t: impl Into<String>, size: usize, strong: bool) -> Paragraph {
-    let run = Run::new().add_text(t).size(size);
+    let run = Run::new()
+        .add_text(shared::text::clean(&t.into()))
+        .size(size);
     Paragraph::new()
         .add_run(if strong { run.bold() } else { run })
         .align(AlignmentType::Center)
@@ -67,10 +94,26 @@ fn document() -> Docx {
         .default_size(BODY)
 }
 
-fn pack(doc: Docx) -> Result<Vec<u8>, String> {
+fn pack(doc: Docx) -> Result<Vec<u8>, DocumentError> {
     let mut out = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut out).map_err(|e| e.to_string())?;
+    doc.build()
+        .pack(&mut out)
+        .map_err(|e| DocumentError::Pack(e.to_string()))?;
     Ok(out.into_inner())
+}
+
+/// How a vote's ballots were cast, for the record.
+fn how_cast(v: &VoteLine) -> String {
+    let way = if v.secret {
+        "bỏ phiếu kín"
+    } else {
+        "biểu quyết công khai"
+    };
+    match (v.online, v.in_room) {
+        (_, 0) => format!("Hình thức: {way}, trực tuyến ({} phiếu).", v.online),
+        (0, _) => format!("Hình thức: {way}, tại hội nghị ({} phiếu).", v.in_room),
+        (o, r) => format!("Hình thức: {way}; trực tuyến {o} phiếu, tại hội nghị {r} phiếu."),
+    }
 }
 
 fn names(list: impl Iterator<Item = String>) -> String {
@@ -83,7 +126,7 @@ fn names(list: impl Iterator<Item = String>) -> String {
 }
 
 /// Biên bản sinh hoạt chi bộ.
-pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, String> {
+pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, DocumentError> {
     let a = &m.attendance;
     let mut doc = document()
         .add_table(header(&m.committee, &m.cell))
@@ -150,7 +193,9 @@ pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, String> {
         doc = doc.add_paragraph(text("Không có biểu quyết."));
     }
     for v in &m.votes {
-        doc = doc.add_paragraph(text(format!("{}: {}", v.question, v.explanation)));
+        doc = doc
+            .add_paragraph(text(format!("{}: {}", v.question, v.explanation)))
+            .add_paragraph(text(how_cast(v)));
     }
     if !m.notes.trim().is_empty() {
         doc = doc.add_paragraph(bold("V. GHI CHÉP CỦA THƯ KÝ"));
@@ -162,9 +207,19 @@ pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, String> {
         .closed_at
         .map(when)
         .unwrap_or_else(|| "(chưa bế mạc)".into());
+    // The adoption is said only when the meeting recorded it.
+    let adopted = m
+        .adopted_at
+        .map(|t| {
+            format!(
+                " Biên bản đã được đọc lại và được chi bộ thông qua lúc {}.",
+                when(t)
+            )
+        })
+        .unwrap_or_default();
     doc = doc
         .add_paragraph(text(format!(
-            "Buổi sinh hoạt kết thúc lúc {ended}. Biên bản đã được đọc lại và được chi bộ thông qua."
+            "Buổi sinh hoạt kết thúc lúc {ended}.{adopted}"
         )))
         .add_paragraph(text(format!("Mã kiểm chứng biên bản: {}", m.digest)))
         .add_paragraph(centered("", BODY, false))
@@ -173,10 +228,14 @@ pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, String> {
 }
 
 /// Nghị quyết chi bộ: assessment, next tasks, the vote, "T/M CHI BỘ – BÍ THƯ".
-pub fn resolution_docx(m: &Minutes, meeting: &Meeting) -> Result<Vec<u8>, String> {
+/// Only for a resolution whose vote passed.
+pub fn resolution_docx(m: &Minutes, meeting: &Meeting) -> Result<Vec<u8>, DocumentError> {
+    let (Some(number), Some(vote)) = (m.resolution_number(meeting), m.resolution_vote()) else {
+        return Err(DocumentError::NotPassed);
+    };
     let mut doc = document()
         .add_table(header(&m.committee, &m.cell))
-        .add_paragraph(text(format!("Số {}", m.resolution_number(meeting))))
+        .add_paragraph(text(format!("Số {number}")))
         .add_paragraph(centered("NGHỊ QUYẾT", TITLE, true))
         .add_paragraph(centered(m.title.clone(), BODY, true))
         .add_paragraph(bold("I. ĐÁNH GIÁ"))
@@ -201,12 +260,11 @@ pub fn resolution_docx(m: &Minutes, meeting: &Meeting) -> Result<Vec<u8>, String
             t.what
         )));
     }
-    let vote = m
-        .resolution_vote()
-        .map(|v| format!("Nghị quyết được biểu quyết: {}", v.explanation))
-        .unwrap_or_else(|| "Chưa biểu quyết thông qua nghị quyết.".into());
     doc = doc
-        .add_paragraph(text(vote))
+        .add_paragraph(text(format!(
+            "Nghị quyết được biểu quyết thông qua: {}",
+            vote.explanation
+        )))
         .add_paragraph(centered("", BODY, false))
         .add_table(signatures(
             "NƠI NHẬN",
@@ -220,19 +278,39 @@ pub fn resolution_docx(m: &Minutes, meeting: &Meeting) -> Result<Vec<u8>, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::live::state::LiveState;
+    use shared::live::state::{Command, LiveState, Setup, Speaker, apply, decide};
     use shared::meeting::{MeetingDraft, MeetingKind, MeetingMode, MeetingStatus, standard_agenda};
+    use shared::member::PartyStatus;
     use shared::rules::RuleSet;
+    use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
+    use shared::rules::vote::{Ballot, VoteKind};
+    use shared::{MeetingId, MemberId, OrgId};
+    use std::io::Read;
 
-    #[test]
-    fn documents_are_zip_packages_with_the_text() {
+    /// The texts of `word/document.xml`, which must be well-formed XML.
+    fn document_texts(bytes: &[u8]) -> String {
+        assert_eq!(&bytes[..2], b"PK", "a .docx is a zip package");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")
+            .expect("word/document.xml")
+            .read_to_string(&mut xml)
+            .expect("UTF-8");
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("invalid XML: {e}"));
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == "t")
+            .filter_map(|n| n.text())
+            .collect()
+    }
+
+    fn meeting() -> Meeting {
         let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
             .unwrap()
             .and_hms_opt(8, 0, 0)
             .unwrap();
-        let meeting = Meeting {
-            id: shared::MeetingId(3),
-            cell_id: shared::OrgId(1),
+        Meeting {
+            id: MeetingId(3),
+            cell_id: OrgId(1),
             registered_at: now,
             status: MeetingStatus::Closed,
             draft: MeetingDraft {
@@ -242,26 +320,140 @@ mod tests {
                 mode: MeetingMode::Online,
                 place: String::new(),
                 video_link: "https://hop.example.vn".into(),
-                chair_id: None,
-                secretary_id: None,
+                chair_id: Some(MemberId(1)),
+                secretary_id: Some(MemberId(2)),
                 agenda: standard_agenda(MeetingKind::Regular),
             },
-        };
-        let state = LiveState::new(
+        }
+    }
+
+    /// A meeting of three, with one vote; `adopt` records the adoption.
+    fn held(meeting: &Meeting, in_favour: i64, adopt: bool) -> LiveState {
+        let roll = (1..=3)
+            .map(|i| RosterEntry {
+                member_id: MemberId(i),
+                full_name: ["Nguyễn Văn An", "Trần Thị Bình", "Hờ A Páo"][i as usize - 1].into(),
+                status: PartyStatus::Full,
+                attached_elsewhere: false,
+            })
+            .collect();
+        let mut state = LiveState::new(
             meeting.id,
-            meeting.draft.agenda.clone(),
-            RuleSet::national_default().meeting_rules(),
-            vec![],
-            None,
-            None,
+            Setup {
+                agenda: meeting.draft.agenda.clone(),
+                rules: RuleSet::national_default().meeting_rules(),
+                roll,
+                chair: Some(MemberId(1)),
+                secretary: Some(MemberId(2)),
+                starts_at: Some(meeting.draft.starts_at),
+            },
         );
+        let now = meeting.draft.starts_at;
+        let chair = Speaker::Member(MemberId(1));
+        let mut run = |who: Speaker, c: Command| {
+            for e in decide(&state, who, &c, now).unwrap() {
+                apply(&mut state, &e);
+            }
+        };
+        run(
+            chair,
+            Command::Open {
+                confirm_early: false,
+            },
+        );
+        for i in 1..=3 {
+            let mark = AttendanceMark::new(MemberId(i), Presence::InPerson);
+            run(chair, Command::Mark { mark });
+        }
+        run(
+            Speaker::Member(MemberId(3)),
+            Command::Opine {
+                // What a bad keyboard or a paste sends: cleaned at input.
+                text: "Đồng ý\u{0}\u{1}\u{1f} <với> & \"dự thảo\"".into(),
+                on_behalf_of: None,
+            },
+        );
+        run(
+            chair,
+            Command::OpenVote {
+                kind: VoteKind::Resolution,
+                ballot: Ballot::Open,
+                question: "Thông qua nghị quyết".into(),
+            },
+        );
+        for i in 1..=3 {
+            let choice = if i <= in_favour {
+                shared::live::state::Choice::InFavour
+            } else {
+                shared::live::state::Choice::Against
+            };
+            run(
+                chair,
+                Command::RecordBallot {
+                    vote: 0,
+                    member: MemberId(i),
+                    choice,
+                },
+            );
+        }
+        run(chair, Command::CloseVote { vote: 0 });
+        if adopt {
+            run(chair, Command::AdoptMinutes);
+        }
+        run(chair, Command::Close);
+        state
+    }
+
+    #[test]
+    fn the_documents_say_what_the_record_holds() {
+        let meeting = meeting();
+        let state = held(&meeting, 3, true);
         let m = shared::live::minutes::minutes(&state, &meeting, &Default::default(), "ff00");
+        let minutes = document_texts(&minutes_docx(&m).unwrap());
+        assert!(minutes.contains("Đồng ý <với> & \"dự thảo\""), "{minutes}");
+        assert!(
+            minutes.contains("được chi bộ thông qua lúc 08 giờ 00"),
+            "{minutes}"
+        );
+        assert!(minutes.contains("tại hội nghị (3 phiếu)"), "{minutes}");
+        assert!(minutes.contains("Hờ A Páo"));
+        let resolution = document_texts(&resolution_docx(&m, &meeting).unwrap());
+        assert!(resolution.contains("Số 03-NQ/CB"), "{resolution}");
+        assert!(resolution.contains("NGHỊ QUYẾT"));
+    }
+
+    #[test]
+    fn no_adoption_and_no_resolution_that_did_not_happen() {
+        let meeting = meeting();
+        let state = held(&meeting, 1, false);
+        let m = shared::live::minutes::minutes(&state, &meeting, &Default::default(), "ff00");
+        let minutes = document_texts(&minutes_docx(&m).unwrap());
+        assert!(!minutes.contains("thông qua lúc"), "{minutes}");
+        assert!(!minutes.contains("Biên bản đã được đọc lại"), "{minutes}");
+        assert!(
+            minutes.contains("Không tán thành") || minutes.contains("không được thông qua"),
+            "{minutes}"
+        );
+        assert!(matches!(
+            resolution_docx(&m, &meeting),
+            Err(DocumentError::NotPassed)
+        ));
+    }
+
+    #[test]
+    fn text_from_before_cleaning_still_makes_valid_documents() {
+        let meeting = meeting();
+        let state = held(&meeting, 3, true);
+        let mut m = shared::live::minutes::minutes(&state, &meeting, &Default::default(), "ff00");
+        // A record written before input was cleaned.
+        m.conclusion = "Kết\u{0}luận\u{b}\u{1b}".into();
+        m.items[0].opinions[0].text = "\u{8}ý kiến".into();
         for bytes in [
             minutes_docx(&m).unwrap(),
             resolution_docx(&m, &meeting).unwrap(),
         ] {
-            assert_eq!(&bytes[..2], b"PK", "a .docx is a zip package");
-            assert!(bytes.windows(17).any(|w| w == b"word/document.xml"));
+            let texts = document_texts(&bytes);
+            assert!(texts.contains("Kếtluận"), "{texts}");
         }
     }
 }

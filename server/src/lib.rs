@@ -123,3 +123,12 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await
 }
+
+/// Turns off the logs that could hold a WebSocket frame's content (a vote's
+/// choice among them), whatever the filter asked for.
+pub fn quiet_frames(filter: tracing_subscriber::EnvFilter) -> tracing_subscriber::EnvFilter {
+    ["tungstenite=off", "tokio_tungstenite=off"]
+        .into_iter()
+        .filter_map(|d| d.parse().ok())
+        .fold(filter, |f, d| f.add_directive(d))
+}

@@ -7,6 +7,9 @@ async fn main() -> std::process::ExitCode {
     let config = Config::parse();
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // The WebSocket library logs frames at its debug level, and frames carry
+    // votes: never, whatever RUST_LOG says (secret ballots stay secret).
+    let filter = server::quiet_frames(filter);
     if config.log_format == "json" {
         tracing_subscriber::fmt()
             .json()

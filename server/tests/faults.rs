@@ -152,10 +152,14 @@ async fn sigkill_loses_no_acknowledged_event() {
     let mut chair = connect(&server.base, &cookie, meeting).await;
     chair.hello(None).await;
     chair
-        .send(json!({"type": "command", "key": "open", "command": {"type": "open"}}))
+        .send(json!({"type": "command", "key": "open", "command": {"type": "open", "confirm_early": true}}))
         .await;
     chair.answer("open").await;
-    let mut acked = 1;
+    chair
+        .send(json!({"type": "command", "key": "in", "command": {"type": "check_in"}}))
+        .await;
+    chair.answer("in").await;
+    let mut acked = 2;
     for i in 0..30 {
         let key = format!("op-{i}");
         let answer = chair
@@ -227,9 +231,13 @@ async fn a_connection_cut_again_and_again_loses_and_duplicates_nothing() {
     let mut socket = connect(&server.base, &cookie, meeting).await;
     socket.hello(None).await;
     socket
-        .send(json!({"type": "command", "key": "open", "command": {"type": "open"}}))
+        .send(json!({"type": "command", "key": "open", "command": {"type": "open", "confirm_early": true}}))
         .await;
     socket.answer("open").await;
+    socket
+        .send(json!({"type": "command", "key": "in", "command": {"type": "check_in"}}))
+        .await;
+    socket.answer("in").await;
 
     // An outbox as the app keeps it: commands stay until acknowledged, and are
     // sent again after every reconnection.

@@ -288,8 +288,24 @@ async fn a_meeting_held_over_websockets(b: Backend) {
         "the account names the visitor"
     );
     assert_eq!(m["votes"][0]["in_favour"], 2);
+    assert_eq!(m["votes"][0]["passed"], false);
     assert_eq!(m["digest"], report["digest"]);
-    for doc in ["minutes.docx", "resolution.docx"] {
+    // A resolution that did not pass is not issued: no number is taken.
+    let res = http
+        .get(s.url(&format!("/api/meetings/{id}/resolution.docx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("không ban hành"),
+        "{body}"
+    );
+    for doc in ["minutes.docx"] {
         let res = http
             .get(s.url(&format!("/api/meetings/{id}/{doc}")))
             .send()

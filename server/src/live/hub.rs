@@ -150,7 +150,8 @@ impl LiveHub {
                         hub.recheck(links, None).await;
                     }
                     LiveSignal::AccountChanged { account } => hub.account_changed(account).await,
-                    LiveSignal::Appended { .. } | LiveSignal::MeetingChanged { .. } => {}
+                    LiveSignal::MeetingChanged { meeting } => hub.meeting_changed(meeting).await,
+                    LiveSignal::Appended { .. } => {}
                 }
             }
         });
@@ -284,6 +285,17 @@ impl LiveHub {
     /// An account's rights may have changed (logout, password, disabled, moved
     /// out of the cell): its sockets check their session again, and those no
     /// longer allowed are closed before this returns.
+    /// A meeting's registration or its cell's members changed: its room, if
+    /// this instance holds it and the meeting has not opened, follows.
+    pub async fn meeting_changed(&self, meeting: MeetingId) {
+        let room = locked(&self.rooms).get(&meeting).cloned();
+        if let Some(room) = room
+            && let Err(e) = room.records_changed().await
+        {
+            tracing::warn!(%meeting, error = %e, "live room could not follow its records");
+        }
+    }
+
     pub async fn account_changed(&self, account: AccountId) {
         let links = locked(&self.links)
             .get(&account)

@@ -6,15 +6,21 @@
 
 use super::error::{LiveError, LiveResult};
 use crate::clock::now_local;
+use crate::storage::SealedBallot;
 use crate::storage::{Append, Appended, EventWriter, NewEvent, StorageError, Store};
 use axum::extract::ws::Utf8Bytes;
 use shared::live::chain;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC};
 use shared::live::protocol::{MAX_CATCH_UP_EVENTS, PROTOCOL_VERSION, Sequenced, ServerMessage};
-use shared::live::state::{Caller, Command, Event, LiveState, Phase, Refusal, apply, decide};
+use shared::live::state::{
+    Caller, Command, Event, LiveState, Phase, Refusal, Setup, apply, count_secret_vote, decide,
+    sealed_choice,
+};
 use shared::meeting::{Meeting, MeetingStatus};
+use shared::member::CellRole;
 use shared::rules::RuleSet;
 use shared::rules::attendance::RosterEntry;
+use shared::rules::vote::Ballot;
 use shared::{AccountId, MeetingId};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -33,6 +39,9 @@ const RECENT_KEYS: usize = 16;
 pub(super) struct Batch {
     pub last_seq: u64,
     pub json: Utf8Bytes,
+    /// A new snapshot of a meeting not yet opened (its registration changed):
+    /// sent to every socket whatever its sequence number.
+    pub refresh: bool,
 }
 
 pub struct Room {
@@ -82,29 +91,41 @@ impl Bucket {
     }
 }
 
-/// The meeting's state and the hash of its last event, from its registration
-/// and its stored log.
-async fn load_state(store: &Store, meeting: &Meeting) -> LiveResult<(LiveState, String)> {
-    let roll: Vec<RosterEntry> = store
-        .members_of(meeting.cell_id)
-        .await?
+/// What the current records say the meeting is, until it opens: the
+/// registration, the cell's roll on the meeting's day, the rules in force.
+async fn current_setup(store: &Store, meeting: &Meeting) -> LiveResult<Setup> {
+    let members = store.members_of(meeting.cell_id).await?;
+    // No chair named: the cell's secretary chairs, as the Charter has it.
+    let chair = meeting.draft.chair_id.or_else(|| {
+        members
+            .iter()
+            .find(|m| m.draft.role == CellRole::Secretary && m.draft.status.on_roll())
+            .map(|m| m.id)
+    });
+    let roll: Vec<RosterEntry> = members
         .into_iter()
         .filter(|m| m.draft.status.on_roll())
         .map(|m| RosterEntry {
             attached_elsewhere: m.attached_on(meeting.draft.starts_at.date()),
             member_id: m.id,
-            full_name: m.draft.full_name,
+            full_name: shared::text::clean_trimmed(&m.draft.full_name),
             status: m.draft.status,
         })
         .collect();
-    let mut state = LiveState::new(
-        meeting.id,
-        meeting.draft.agenda.clone(),
-        RuleSet::national_default().meeting_rules(),
+    Ok(Setup {
+        agenda: meeting.draft.agenda.clone(),
+        rules: RuleSet::national_default().meeting_rules(),
         roll,
-        meeting.draft.chair_id,
-        meeting.draft.secretary_id,
-    );
+        chair,
+        secretary: meeting.draft.secretary_id,
+        starts_at: Some(meeting.draft.starts_at),
+    })
+}
+
+/// The meeting's state and the hash of its last event, from its registration
+/// and its stored log.
+async fn load_state(store: &Store, meeting: &Meeting) -> LiveResult<(LiveState, String)> {
+    let mut state = LiveState::new(meeting.id, current_setup(store, meeting).await?);
     let mut last_hash = chain::GENESIS.to_string();
     catch_up(store, &mut state, &mut last_hash).await?;
     Ok((state, last_hash))
@@ -144,6 +165,43 @@ impl Room {
 
     pub fn meeting(&self) -> MeetingId {
         self.meeting
+    }
+
+    /// Before the opening, takes the current records again (the registration,
+    /// the roll, the rules) and, if they changed, sends everyone the new state.
+    async fn refresh_locked(&self, inner: &mut RoomState) -> LiveResult<()> {
+        if inner.state.phase != Phase::NotStarted {
+            return Ok(());
+        }
+        let Some(meeting) = self.store.meeting(self.meeting).await? else {
+            return Ok(());
+        };
+        let setup = current_setup(&self.store, &meeting).await?;
+        let before = inner.state.clone();
+        inner.state.refresh(setup);
+        if inner.state != before {
+            let message = ServerMessage::Snapshot {
+                state: Box::new(inner.state.for_participants()),
+            };
+            match serde_json::to_string(&message) {
+                Ok(json) => {
+                    let _ = self.tx.send(Batch {
+                        last_seq: inner.state.seq,
+                        json: json.into(),
+                        refresh: true,
+                    });
+                }
+                Err(e) => tracing::error!(error = %e, "could not serialize a snapshot"),
+            }
+        }
+        Ok(())
+    }
+
+    /// The registration or the cell's members changed: a meeting not yet
+    /// opened follows them at once.
+    pub(super) async fn records_changed(&self) -> LiveResult<()> {
+        let mut inner = self.inner.lock().await;
+        self.refresh_locked(&mut inner).await
     }
 
     fn presence(&self) -> std::sync::MutexGuard<'_, Presence> {
@@ -286,7 +344,19 @@ impl Room {
         key: &str,
         command: &Command,
     ) -> LiveResult<Option<Result<u64, Refusal>>> {
-        let events = match decide(&inner.state, caller, command, now_local()) {
+        if matches!(command, Command::Open { .. }) {
+            // The opening fixes what the records say at this moment.
+            self.refresh_locked(inner).await?;
+        }
+        let decided = decide(&inner.state, caller.speaker, command, now_local());
+        let decided = match decided {
+            Ok(mut events) => match self.count_ballot_box(&inner.state, &mut events).await? {
+                Ok(()) => Ok(events),
+                Err(reason) => Err(reason),
+            },
+            Err(reason) => Err(reason),
+        };
+        let events = match decided {
             Ok(events) => events,
             Err(reason) => {
                 // Refused on what this instance knows: another one may have
@@ -332,7 +402,13 @@ impl Room {
             at: now_local(),
             events: new,
             status: (after != before).then_some(after),
-            sealed_ballot: None,
+            // A secret choice goes into the ballot box, never into the log.
+            sealed_ballot: sealed_choice(&inner.state, command).map(|(vote, choice)| {
+                SealedBallot {
+                    vote: vote as u64,
+                    choice,
+                }
+            }),
         };
         match self.writer.append(append).await? {
             Appended::Stored => {}
@@ -365,6 +441,28 @@ impl Room {
         Ok(Some(Ok(seq)))
     }
 
+    /// Closing a secret vote: its online choices are counted from the ballot
+    /// box. A box that does not agree with the log is refused (after catching
+    /// up: another instance may have stored a ballot this one has not seen).
+    async fn count_ballot_box(
+        &self,
+        state: &LiveState,
+        events: &mut [Event],
+    ) -> LiveResult<Result<(), Refusal>> {
+        for e in events.iter() {
+            if let Event::VoteClosed { vote, .. } = e
+                && state
+                    .votes
+                    .get(*vote)
+                    .is_some_and(|v| v.plan.ballot == Ballot::Secret)
+            {
+                let boxed = self.store.ballot_count(self.meeting, *vote as u64).await?;
+                return Ok(count_secret_vote(state, events, boxed));
+            }
+        }
+        Ok(Ok(()))
+    }
+
     /// Applies what other instances stored, and sends it out.
     async fn catch_up(&self, inner: &mut RoomState) -> LiveResult<()> {
         let RoomState {
@@ -393,6 +491,7 @@ impl Room {
                 let _ = self.tx.send(Batch {
                     last_seq,
                     json: json.into(),
+                    refresh: false,
                 });
             }
             Err(e) => tracing::error!(error = %e, "could not serialize events"),
@@ -415,7 +514,9 @@ impl Room {
         caller: Caller,
         last_seq: Option<u64>,
     ) -> LiveResult<(ServerMessage, u64)> {
-        let inner = self.inner.lock().await;
+        let mut inner = self.inner.lock().await;
+        self.refresh_locked(&mut inner).await?;
+        let you = inner.state.caller(caller.speaker);
         let now = inner.state.seq;
         let missed = match last_seq {
             Some(seen) if seen <= now && now - seen <= MAX_CATCH_UP_EVENTS => {
@@ -440,13 +541,13 @@ impl Room {
         let message = match missed {
             Some(events) => ServerMessage::Welcome {
                 version: PROTOCOL_VERSION,
-                you: caller,
+                you,
                 snapshot: None,
                 events,
             },
             None => ServerMessage::Welcome {
                 version: PROTOCOL_VERSION,
-                you: caller,
+                you,
                 snapshot: Some(Box::new(inner.state.for_participants())),
                 events: Vec::new(),
             },

@@ -272,7 +272,7 @@ pub(super) async fn run(
             }
             batch = rx.recv() => match batch {
                 Ok(batch) => {
-                    if sent_up_to.is_some_and(|s| batch.last_seq > s) {
+                    if sent_up_to.is_some_and(|s| batch.last_seq > s || batch.refresh) {
                         sent_up_to = Some(batch.last_seq);
                         if !send_within(&mut socket, Message::Text(batch.json), silent).await { break; }
                     }

@@ -15,8 +15,8 @@ use axum::response::Response;
 use shared::live::chain::{self, ChainLink, ChainReport};
 use shared::live::minutes::{Minutes, Names};
 use shared::live::state::{Caller, Speaker};
-use shared::meeting::Meeting;
-use shared::{AccountId, ErrorBody, MeetingId, MemberId};
+use shared::meeting::{Meeting, MeetingStatus};
+use shared::{AccountId, ErrorBody, MeetingId, MemberId, OrgId};
 
 /// Who the user is in this meeting: a member of the cell (with the chair's or
 /// the secretary's powers), or an upper-level committee member following it.
@@ -99,6 +99,36 @@ pub async fn account_changed(state: &AppState, account: AccountId) {
         tracing::error!(%account, error = %e, "could not tell the other instances");
     }
     state.live.account_changed(account).await;
+}
+
+/// A meeting's registration changed: before it opens, its participants on
+/// every instance see the new registration at once.
+pub async fn meeting_changed(state: &AppState, meeting: MeetingId) {
+    if let Err(e) = state
+        .store
+        .publish(LiveSignal::MeetingChanged { meeting })
+        .await
+    {
+        // Their next reconnection or the opening still takes the new records.
+        tracing::error!(%meeting, error = %e, "could not tell the other instances");
+    }
+    state.live.meeting_changed(meeting).await;
+}
+
+/// A cell's members changed: its meetings not yet opened follow the roll.
+pub async fn cell_changed(state: &AppState, cell: OrgId) {
+    let from = crate::clock::now_local() - chrono::Duration::days(366);
+    match state.store.upcoming_meetings(&[cell], from, 100).await {
+        Ok(meetings) => {
+            for m in meetings
+                .iter()
+                .filter(|m| m.status == MeetingStatus::Scheduled)
+            {
+                meeting_changed(state, m.id).await;
+            }
+        }
+        Err(e) => tracing::error!(%cell, error = %e, "could not find the cell's meetings"),
+    }
 }
 
 /// Members' records changed (a status, a role): their accounts' sockets check again.
@@ -196,7 +226,8 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
         .await
         .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
     let (live, digest) = state.live.record(&meeting).await?;
-    let mut names = Names {
+    // Visitors are named by their recorded arrival; no account is looked up.
+    let names = Names {
         committee: path
             .iter()
             .rev()
@@ -204,24 +235,7 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
             .map(|o| o.name.clone())
             .unwrap_or_default(),
         cell: cell.name,
-        visitors: Default::default(),
     };
-    let visitors = live
-        .turns
-        .iter()
-        .map(|t| t.speaker)
-        .chain(live.opinions.iter().map(|o| o.author))
-        .chain(live.queue.iter().copied());
-    for s in visitors {
-        // Visitors whose arrival is on the record are named by it: no lookup.
-        if let Speaker::Visitor(a) = s
-            && live.visitor(a).is_none()
-            && !names.visitors.contains_key(&a)
-            && let Some(acc) = state.store.account(a).await?
-        {
-            names.visitors.insert(a, acc.display_name);
-        }
-    }
     let minutes = shared::live::minutes::minutes(&live, &meeting, &names, &digest);
     Ok((meeting, minutes))
 }
@@ -288,7 +302,8 @@ pub async fn minutes_docx(
     ))
 }
 
-/// `GET /api/meetings/{id}/resolution.docx`: the resolution as a Word document, once closed.
+/// `GET /api/meetings/{id}/resolution.docx`: the resolution as a Word
+/// document, once closed, and only if its vote passed (409 otherwise).
 #[utoipa::path(get, path = "/api/meetings/{id}/resolution.docx", tag = "meetings", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -298,7 +313,9 @@ pub async fn resolution_docx(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     let (meeting, m) = closed_record(&state, &user, id).await?;
-    let bytes = crate::documents::resolution_docx(&m, &meeting)
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let bytes = crate::documents::resolution_docx(&m, &meeting).map_err(|e| match e {
+        crate::documents::DocumentError::NotPassed => ApiError::Conflict(e.to_string()),
+        crate::documents::DocumentError::Pack(_) => ApiError::Internal(e.into()),
+    })?;
     Ok(docx_response(bytes, &format!("nghi-quyet-{id}.docx")))
 }

@@ -134,5 +134,6 @@ pub async fn update(
         .ok_or_else(|| {
             ApiError::Conflict("Buổi sinh hoạt vừa bắt đầu, không sửa đăng ký được nữa.".into())
         })?;
+    super::live::meeting_changed(&state, updated.id).await;
     Ok(ApiJson(updated))
 }

@@ -64,6 +64,7 @@ pub async fn create(
     let draft = draft.normalized();
     draft.validate(today()).map_err(ApiError::Validation)?;
     let member = state.store.create_member(cell.id, &draft).await?;
+    super::live::cell_changed(&state, cell.id).await;
     tracing::info!(member = %member.id, cell = %cell.id, by = %user.account.id, "member created");
     Ok((StatusCode::CREATED, ApiJson(member)))
 }
@@ -120,6 +121,7 @@ pub async fn update(
         .ok_or(ApiError::NotFound("đảng viên"))?;
     tracing::info!(member = %member.id, by = %user.account.id, "member updated");
     super::live::members_changed(&state, &[member.id]).await;
+    super::live::cell_changed(&state, updated.cell_id).await;
     Ok(ApiJson(updated))
 }
 
@@ -151,6 +153,7 @@ pub async fn import(
         state.store.apply_import(cell.id, &create, &update).await?;
         let updated: Vec<MemberId> = update.iter().map(|(id, _)| *id).collect();
         super::live::members_changed(&state, &updated).await;
+        super::live::cell_changed(&state, cell.id).await;
         tracing::info!(cell = %cell.id, created = create.len(), updated = update.len(), by = %user.account.id, "members imported");
     }
     Ok(ApiJson(ImportReport {
