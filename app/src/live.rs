@@ -6,8 +6,9 @@
 use serde::{Deserialize, Serialize};
 use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
 use shared::live::protocol::{Sequenced, ServerMessage};
-use shared::live::state::{Command, LiveState, apply};
-use shared::{AccountId, MeetingId};
+use shared::live::state::{Command, LiveState, VoteRecord, apply};
+use shared::rules::attendance::Presence;
+use shared::{AccountId, MeetingId, MemberId};
 
 /// The state has a hole before this event: ask again from `state.seq`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +119,11 @@ impl Outbox {
     /// Whether a command like this one waits.
     pub fn has(&self, like: impl Fn(&Command) -> bool) -> bool {
         self.entries.iter().any(|e| like(&e.pending.command))
+    }
+
+    /// Whether the command with this key waits here.
+    pub fn holds_key(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| e.pending.key == key)
     }
 
     /// A command made (and sent, if connected) at `now`.
@@ -316,4 +322,41 @@ pub fn clock(seconds: i64) -> String {
     } else {
         format!("{:02}:{:02}", s / 60, s % 60)
     }
+}
+
+/// Whether the member was marked present in the room itself (not online).
+pub fn in_person(state: &LiveState, member: MemberId) -> bool {
+    state
+        .mark_of(member)
+        .is_some_and(|m| m.presence == Presence::InPerson)
+}
+
+/// A vote's ballots so far: `(online, in_room)`: cast online by members
+/// themselves, and in the room (recorded by the chair, the secretary or a
+/// counter, or counted on paper).
+pub fn turnout(record: &VoteRecord) -> (u32, u32) {
+    let recorded = record
+        .ballots
+        .iter()
+        .filter(|b| b.recorded_by.is_some())
+        .count();
+    let recorded = u32::try_from(recorded).unwrap_or(u32::MAX);
+    let in_room = recorded.saturating_add(record.paper.map_or(0, |p| p.cast()));
+    (record.turnout().saturating_sub(in_room), in_room)
+}
+
+/// The voters of a vote present in person who have not voted yet, in roll
+/// order: whose show of hands is still to record in an open vote, and the
+/// most paper ballots a secret one can have.
+pub fn waiting_in_room(state: &LiveState, vote: usize) -> Vec<MemberId> {
+    let Some(record) = state.votes.get(vote) else {
+        return Vec::new();
+    };
+    state
+        .roll
+        .iter()
+        .map(|r| r.member_id)
+        .filter(|m| record.plan.voters.contains(m))
+        .filter(|m| in_person(state, *m) && !record.has_voted(*m))
+        .collect()
 }

@@ -8,7 +8,7 @@ use app::live::{
 use chrono::NaiveDate;
 use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
 use shared::live::protocol::{Sequenced, ServerMessage};
-use shared::live::state::{Choice, Command, Event, LiveState, Phase, Refusal};
+use shared::live::state::{Choice, Command, Event, LiveState, Phase, Refusal, Setup};
 use shared::meeting::AgendaItem;
 use shared::rules::RuleSet;
 use shared::{AccountId, MeetingId};
@@ -25,11 +25,14 @@ fn state() -> LiveState {
     };
     LiveState::new(
         MeetingId(1),
-        vec![item("Khai mạc"), item("Thảo luận")],
-        RuleSet::default().meeting_rules(),
-        Vec::new(),
-        None,
-        None,
+        Setup {
+            agenda: vec![item("Khai mạc"), item("Thảo luận")],
+            rules: RuleSet::default().meeting_rules(),
+            roll: Vec::new(),
+            chair: None,
+            secretary: None,
+            starts_at: Some(at()),
+        },
     )
 }
 
@@ -47,6 +50,9 @@ fn opened(seq: u64) -> Sequenced {
             at: at(),
             roll: Vec::new(),
             agenda: state().agenda,
+            chair: None,
+            secretary: None,
+            rules: None,
         },
     }
 }

@@ -155,12 +155,16 @@ fn MinutesDoc(m: Minutes) -> impl IntoView {
                     m.votes.iter().map(|v| view! {
                         <p>
                             <strong>{format!("{}{}: ", v.question, if v.secret { " (bỏ phiếu kín)" } else { "" })}</strong>
-                            {format!("tán thành {}/{}, không tán thành {}, không ý kiến {}. ", v.in_favour, v.denominator, v.against, v.abstain)}
+                            {format!("tán thành {}/{}, không tán thành {}, không ý kiến {} ", v.in_favour, v.denominator, v.against, v.abstain)}
+                            {format!("(bỏ phiếu trực tuyến {}, tại hội nghị {}). ", v.online, v.in_room)}
                             {v.explanation.clone()}
                         </p>
                     }).collect_view().into_any()
                 }}
             </div>
+            {m.adopted_at.map(|at| view! {
+                <p id="min-adopted">{format!("Biên bản đã được đọc lại trước chi bộ và được thông qua lúc {}.", time(Some(at)))}</p>
+            })}
             <p>{format!("Buổi sinh hoạt kết thúc lúc {closed}.")}</p>
             <p class="digest" id="min-digest">{format!("Mã kiểm chứng: {}", m.digest)}</p>
             <div class="signatures">

@@ -7,6 +7,7 @@ use crate::i18n::{Texts, use_i18n};
 use crate::live;
 use chrono::NaiveTime;
 use leptos::prelude::*;
+use shared::live::limits::MAX_REASON_CHARS;
 use shared::live::state::{Command, Speaker};
 use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
 
@@ -200,6 +201,7 @@ fn MarkButtons(
             </button>
             <input
                 class="reason"
+                maxlength=MAX_REASON_CHARS
                 aria-label=move || t().mark_reason
                 placeholder=move || t().mark_reason
                 prop:value=move || reason.get()

@@ -1,10 +1,11 @@
 //! The chair's tools (điều hành): open a vote, conclude an item, assign a
-//! task, close the meeting.
+//! task, adopt the minutes, close the meeting once everyone is marked.
 
 use super::connection::Live;
 use super::text_form::TextCommandForm;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use shared::live::limits::{MAX_MINUTES_CHARS, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TEXT_CHARS};
 use shared::live::state::{Command, Task};
 use shared::rules::vote::{Ballot, VoteKind};
 
@@ -23,9 +24,11 @@ pub(super) fn ChairPanel(live: Live) -> impl IntoView {
                 label=|t| t.live_conclusion
                 button=|t| t.live_save_conclusion
                 command=conclude
+                maxlength=MAX_MINUTES_CHARS
                 keep=true
             />
             <TaskForm live/>
+            <AdoptMinutes live/>
             <CloseMeeting live/>
         </div>
     }
@@ -56,6 +59,7 @@ fn OpenVoteForm(live: Live) -> impl IntoView {
             label=|t| t.vote_question
             button=|t| t.vote_open
             command=open_vote
+            maxlength=MAX_QUESTION_CHARS
             rows=1
         >
             <label for="vote-kind">{move || i18n.t().vote_kind}</label>
@@ -81,17 +85,99 @@ fn OpenVoteForm(live: Live) -> impl IntoView {
     }
 }
 
+/// Thông qua biên bản: the secretary read the minutes out and the cell
+/// adopted them; after a confirmation, as it cannot be undone.
+#[component]
+pub(super) fn AdoptMinutes(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirm = RwSignal::new(false);
+    let adopted_at = move || {
+        live.state
+            .with(|s| s.as_ref().and_then(|s| s.minutes_adopted_at))
+    };
+    view! {
+        <div class="adopt-minutes">
+            {move || match adopted_at() {
+                Some(at) => view! { <MinutesAdopted at/> }.into_any(),
+                None if confirm.get() => view! {
+                    <p class="big">{move || i18n.t().live_adopt_confirm_q}</p>
+                    <div class="actions two">
+                        <button id="btn-adopt-confirm" class="button" on:click=move |_| {
+                            live.run(Command::AdoptMinutes);
+                            confirm.set(false);
+                        }>
+                            {move || i18n.t().live_adopt_confirm}
+                        </button>
+                        <button class="button secondary" on:click=move |_| confirm.set(false)>
+                            {move || i18n.t().cancel}
+                        </button>
+                    </div>
+                }
+                    .into_any(),
+                None => view! {
+                    <button id="btn-adopt" class="button secondary wide" on:click=move |_| confirm.set(true)>
+                        {move || i18n.t().live_adopt}
+                    </button>
+                }
+                    .into_any(),
+            }}
+        </div>
+    }
+}
+
+/// "Biên bản đã được chi bộ thông qua lúc 15:42 ngày 05/12/2030."
+#[component]
+pub(super) fn MinutesAdopted(at: chrono::NaiveDateTime) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p id="minutes-adopted" class="ok-line">
+            {move || format!("{} {}.", i18n.t().live_adopted_at, at.format("%H:%M ngày %d/%m/%Y"))}
+        </p>
+    }
+}
+
 /// Bế mạc, after a confirmation: the record cannot be changed afterwards.
+/// Not before every member of the roll is marked present or absent: the
+/// button stays disabled, with the names still to mark.
 #[component]
 fn CloseMeeting(live: Live) -> impl IntoView {
     let i18n = use_i18n();
     let confirm_close = RwSignal::new(false);
+    let unmarked = move || {
+        live.state.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.unmarked()
+                        .into_iter()
+                        .map(|r| (r.member_id, r.full_name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let all_marked = move || unmarked().is_empty();
     view! {
         <div class="close-meeting">
+            <Show when=move || !all_marked()>
+                <div id="unmarked" class="notice">
+                    <p>{move || format!("{} ({}):", i18n.t().live_close_needs_marks, unmarked().len())}</p>
+                    <ul class="unmarked-list">
+                        {move || unmarked()
+                            .into_iter()
+                            .map(|(id, name)| view! { <li data-member=id.to_string()>{name}</li> })
+                            .collect_view()}
+                    </ul>
+                </div>
+            </Show>
             <Show
-                when=move || confirm_close.get()
+                when=move || confirm_close.get() && all_marked()
                 fallback=move || view! {
-                    <button id="btn-close" class="button danger wide" on:click=move |_| confirm_close.set(true)>
+                    <button
+                        id="btn-close"
+                        class="button danger wide"
+                        disabled=move || !all_marked()
+                        on:click=move |_| confirm_close.set(true)
+                    >
                         {move || i18n.t().live_close}
                     </button>
                 }
@@ -177,13 +263,14 @@ fn TaskForm(live: Live) -> impl IntoView {
             <Show when=move || who.get().is_empty()>
                 <input
                     id="task-name"
+                    maxlength=MAX_NAME_CHARS
                     aria-label=move || i18n.t().task_free_name
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))
                 />
             </Show>
             <label for="task-what">{move || i18n.t().task_what}</label>
-            <input id="task-what" prop:value=move || what.get() on:input=move |ev| what.set(event_target_value(&ev))/>
+            <input id="task-what" maxlength=MAX_TEXT_CHARS prop:value=move || what.get() on:input=move |ev| what.set(event_target_value(&ev))/>
             <label for="task-due">{move || i18n.t().task_due}</label>
             <input
                 id="task-due"

@@ -1,8 +1,11 @@
 //! A closed meeting: the minutes and the resolution to print or download, the
-//! check of the record's hash chain, and what was decided, read-only.
+//! check of the record's hash chain, and what was decided, read-only. The
+//! resolution is issued only when its vote passed; whether the cell adopted
+//! the minutes is said.
 
 use super::agenda::AgendaPanel;
 use super::attendance::AttendancePanel;
+use super::chair::MinutesAdopted;
 use super::connection::Live;
 use super::opinions::OpinionsPanel;
 use super::vote::VotePanel;
@@ -12,14 +15,48 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::MeetingId;
 use shared::live::chain::ChainReport;
+use shared::live::minutes::{self, Names};
 use shared::live::state::Speaker;
+use shared::meeting::Meeting;
+
+/// The resolution as the record decides it: issued (with its number) only
+/// when the vote on it passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Resolution {
+    Issued(String),
+    NotPassed,
+    NoVote,
+}
 
 #[component]
-pub(super) fn ClosedView(live: Live, id: MeetingId) -> impl IntoView {
+pub(super) fn ClosedView(live: Live, meeting: Meeting) -> impl IntoView {
     let i18n = use_i18n();
+    let id = meeting.id;
+    // The same rule as the server's documents (`Minutes::resolution_number`).
+    let resolution = Memo::new(move |_| {
+        live.state.with(|s| {
+            let Some(s) = s else {
+                return Resolution::NoVote;
+            };
+            let m = minutes::minutes(s, &meeting, &Names::default(), "");
+            match (m.resolution_number(&meeting), m.resolution_vote()) {
+                (Some(number), _) => Resolution::Issued(number),
+                (None, Some(_)) => Resolution::NotPassed,
+                (None, None) => Resolution::NoVote,
+            }
+        })
+    });
+    let adopted_at = move || {
+        live.state
+            .with(|s| s.as_ref().and_then(|s| s.minutes_adopted_at))
+    };
     view! {
         <div class="card live-card closed">
             <p class="big">{move || i18n.t().live_closed}</p>
+            {move || match adopted_at() {
+                Some(at) => view! { <MinutesAdopted at/> }.into_any(),
+                None => view! { <p id="minutes-not-adopted" class="muted">{move || i18n.t().live_not_adopted}</p> }.into_any(),
+            }}
             <div class="actions">
                 <A href=format!("/meetings/{id}/minutes") attr:class="button" attr:id="link-minutes">
                     {move || i18n.t().minutes_print_link}
@@ -27,9 +64,22 @@ pub(super) fn ClosedView(live: Live, id: MeetingId) -> impl IntoView {
                 <a class="button secondary" href=format!("/api/meetings/{id}/minutes.docx") download="">
                     {move || i18n.t().minutes_docx}
                 </a>
-                <a class="button secondary" href=format!("/api/meetings/{id}/resolution.docx") download="">
-                    {move || i18n.t().resolution_docx}
-                </a>
+                {move || match resolution.get() {
+                    Resolution::Issued(number) => view! {
+                        <a id="link-resolution" class="button secondary" href=format!("/api/meetings/{id}/resolution.docx") download="" title=number>
+                            {move || i18n.t().resolution_docx}
+                        </a>
+                    }
+                        .into_any(),
+                    Resolution::NotPassed => view! {
+                        <p id="no-resolution" class="notice">{move || i18n.t().resolution_not_passed}</p>
+                    }
+                        .into_any(),
+                    Resolution::NoVote => view! {
+                        <p id="no-resolution" class="muted">{move || i18n.t().resolution_no_vote}</p>
+                    }
+                        .into_any(),
+                }}
             </div>
             <VerifyChain live id/>
         </div>
@@ -44,10 +94,7 @@ fn VerifyChain(live: Live, id: MeetingId) -> impl IntoView {
     let i18n = use_i18n();
     let report = RwSignal::new(None::<Result<ChainReport, String>>);
     let checking = RwSignal::new(false);
-    let visitor = move || {
-        live.caller()
-            .is_some_and(|c| matches!(c.speaker, Speaker::Visitor(_)))
-    };
+    let visitor = move || matches!(live.you.get(), Some(Speaker::Visitor(_)));
     let verify = move |_| {
         checking.set(true);
         leptos::task::spawn_local(async move {

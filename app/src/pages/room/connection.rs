@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use shared::MeetingId;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC};
 use shared::live::protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage};
-use shared::live::state::{Caller, Command, LiveState, Phase, Speaker, decide};
+use shared::live::state::{Caller, Command, LiveState, Phase, Refusal, Speaker, decide};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -52,11 +52,17 @@ pub(super) struct Live {
     /// Whose outbox is kept; `None` (kept nowhere) without a known account.
     owner: Option<Owner>,
     pub(super) state: RwSignal<Option<LiveState>>,
-    pub(super) you: RwSignal<Option<Caller>>,
+    /// Who this page is in the room (from the welcome). What they may do
+    /// comes from the state (`LiveState::caller`): before the opening it
+    /// follows the registration, afterwards the chair the opening recorded.
+    pub(super) you: RwSignal<Option<Speaker>>,
     pub(super) link: RwSignal<Link>,
     pub(super) outbox: RwSignal<Outbox>,
     /// A refusal or a server message for this person.
     pub(super) flash: RwSignal<Option<String>>,
+    /// The chair asked to open more than `OPENS_EARLY_MINUTES` before the
+    /// registered time: the registered time, to confirm or not.
+    pub(super) opens_early: RwSignal<Option<String>>,
     conn: StoredValue<Conn, LocalStorage>,
     i18n: I18n,
     /// The account's name, sent when an upper-level visitor's arrival is recorded.
@@ -83,6 +89,7 @@ impl Live {
             link: RwSignal::new(Link::Connecting),
             outbox: RwSignal::new(Outbox::new(kept)),
             flash: RwSignal::new(None),
+            opens_early: RwSignal::new(None),
             conn: StoredValue::new_local(Conn::default()),
             i18n: use_i18n(),
             my_name: StoredValue::new(me.map(|m| m.account.display_name).unwrap_or_default()),
@@ -133,10 +140,15 @@ impl Live {
                     beat.heard(now_ms());
                 }
             });
-            if let Some(text) = e.data().as_string()
-                && let Ok(msg) = serde_json::from_str::<ServerMessage>(&text)
-            {
-                self.receive(msg);
+            if let Some(text) = e.data().as_string() {
+                match serde_json::from_str::<ServerMessage>(&text) {
+                    Ok(msg) => self.receive(msg),
+                    // Never silently: a message this app cannot read would
+                    // leave the room waiting for a welcome that never comes.
+                    Err(_) => self
+                        .flash
+                        .set(Some(self.i18n.t().live_unreadable.to_string())),
+                }
             }
         });
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_| self.lost());
@@ -265,7 +277,7 @@ impl Live {
                 events,
                 ..
             } => {
-                self.you.set(Some(you));
+                self.you.set(Some(you.speaker));
                 if let Some(snapshot) = snapshot {
                     self.state.set(Some(*snapshot));
                 }
@@ -296,13 +308,7 @@ impl Live {
     /// An upper-level visitor's arrival goes on the record once the meeting is
     /// under way (also when they joined before it opened).
     fn note_arrival(self) {
-        let Some(
-            you @ Caller {
-                speaker: Speaker::Visitor(_),
-                ..
-            },
-        ) = self.you.get_untracked()
-        else {
+        let Some(you @ Speaker::Visitor(_)) = self.you.get_untracked() else {
             return;
         };
         let arrives = Command::VisitorArrives {
@@ -341,6 +347,16 @@ impl Live {
     /// The server's answer to a command: only a refusal of the rules (shown)
     /// or its acceptance takes it out of the outbox.
     fn settle(self, answer: &ServerMessage) {
+        // Opening early was refused by the server's clock: the chair is
+        // asked to confirm, as when this page's clock refuses it.
+        let early = match answer {
+            ServerMessage::Rejected {
+                key,
+                reason: Refusal::OpensEarly { starts_at },
+                ..
+            } if self.outbox.with_untracked(|o| o.holds_key(key)) => Some(starts_at.clone()),
+            _ => None,
+        };
         let settled = self
             .outbox
             .try_update(|o| o.answer(answer, now_ms()))
@@ -350,7 +366,10 @@ impl Live {
             Some(Answer::Stored) => self.save_outbox(),
             Some(Answer::Refused(message)) => {
                 self.save_outbox();
-                self.flash.set(Some(message));
+                match early {
+                    Some(starts_at) => self.opens_early.set(Some(starts_at)),
+                    None => self.flash.set(Some(message)),
+                }
             }
         }
     }
@@ -389,6 +408,12 @@ impl Live {
                     .set(Some(self.i18n.t().live_not_ready.to_string()));
                 return false;
             }
+            // Opening early is not refused for good: the chair is asked.
+            Some(Err(Refusal::OpensEarly { starts_at })) => {
+                self.flash.set(None);
+                self.opens_early.set(Some(starts_at));
+                return false;
+            }
             Some(Err(refusal)) => {
                 self.flash.set(Some(refusal.to_string()));
                 return false;
@@ -396,6 +421,7 @@ impl Live {
             Some(Ok(_)) => {}
         }
         self.flash.set(None);
+        self.opens_early.set(None);
         let pending = Pending {
             key: live::new_key(),
             command,
@@ -412,8 +438,10 @@ impl Live {
         true
     }
 
+    /// This page's speaker with the powers the state gives them (reactive).
     pub(super) fn caller(self) -> Option<Caller> {
-        self.you.get()
+        let you = self.you.get()?;
+        self.state.with(|s| s.as_ref().map(|s| s.caller(you)))
     }
 
     pub(super) fn is_chair(self) -> bool {
@@ -422,6 +450,15 @@ impl Live {
 
     pub(super) fn keeps_minutes(self) -> bool {
         self.caller().is_some_and(|c| c.is_chair || c.is_secretary)
+    }
+
+    /// The chair, the secretary or a vote counter (reactive).
+    pub(super) fn records_ballots(self) -> bool {
+        let Some(you) = self.you.get() else {
+            return false;
+        };
+        self.state
+            .with(|s| s.as_ref().is_some_and(|s| s.may_record_ballots(you)))
     }
 
     pub(super) fn phase(self) -> Option<Phase> {

@@ -5,6 +5,7 @@ use super::status::Unsent;
 use super::text_form::TextCommandForm;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use shared::live::limits::MAX_TEXT_CHARS;
 use shared::live::state::{Command, Speaker};
 
 #[component]
@@ -34,20 +35,25 @@ pub(super) fn MyActions(live: Live) -> impl IntoView {
                 </button>
                 <Unsent live like=|c| matches!(c, Command::CheckIn)/>
             </Show>
-            <Show when=move || is_member() && present()>
-                <p class="ok-line">{move || i18n.t().live_you_are_present}</p>
+            // Only those present (a member marked, a visitor whose arrival is
+            // recorded) ask to speak or give an opinion.
+            <Show when=present>
+                <Show when=is_member>
+                    <p class="ok-line">{move || i18n.t().live_you_are_present}</p>
+                </Show>
+                <HandButton live/>
+                <Unsent live like=|c| matches!(c, Command::RaiseHand | Command::WithdrawHand)/>
+                <TextCommandForm
+                    live
+                    id="opinion-text"
+                    button_id="btn-opine"
+                    label=|t| t.live_your_opinion
+                    button=|t| t.live_send_opinion
+                    command=opine
+                    maxlength=MAX_TEXT_CHARS
+                    class="form opinion-form"
+                />
             </Show>
-            <HandButton live/>
-            <Unsent live like=|c| matches!(c, Command::RaiseHand | Command::WithdrawHand)/>
-            <TextCommandForm
-                live
-                id="opinion-text"
-                button_id="btn-opine"
-                label=|t| t.live_your_opinion
-                button=|t| t.live_send_opinion
-                command=opine
-                class="form opinion-form"
-            />
         </div>
     }
 }

@@ -88,8 +88,8 @@ fn Room(meeting: Meeting) -> impl IntoView {
             live.flash.set(None);
         }
     });
-    let id = meeting.id;
     let phase = Memo::new(move |_| live.phase());
+    let record = meeting.clone();
     view! {
         <RoomHead live meeting phase/>
         <Flash live/>
@@ -99,7 +99,7 @@ fn Room(meeting: Meeting) -> impl IntoView {
             None => view! { <p class="loading" role="status">{move || i18n.t().live_connecting}</p> }.into_any(),
             Some(Phase::NotStarted) => view! { <NotStarted live/> }.into_any(),
             Some(Phase::InProgress) => view! { <InProgress live/> }.into_any(),
-            Some(Phase::Closed) => view! { <ClosedView live id/> }.into_any(),
+            Some(Phase::Closed) => view! { <ClosedView live meeting=record.clone()/> }.into_any(),
         }}
     }
 }
@@ -147,6 +147,9 @@ fn RoomHead(live: Live, meeting: Meeting, phase: Memo<Option<Phase>>) -> impl In
 #[component]
 fn NotStarted(live: Live) -> impl IntoView {
     let i18n = use_i18n();
+    let open = move |confirm_early: bool| {
+        live.run(Command::Open { confirm_early });
+    };
     view! {
         <div class="card live-card">
             <p class="big">{move || i18n.t().live_not_started}</p>
@@ -154,9 +157,36 @@ fn NotStarted(live: Live) -> impl IntoView {
                 when=move || live.is_chair()
                 fallback=move || view! { <p class="muted">{move || i18n.t().live_wait_chair}</p> }
             >
-                <button id="btn-open" class="button huge" on:click=move |_| { live.run(Command::Open); }>
-                    {move || i18n.t().live_open}
-                </button>
+                // More than OPENS_EARLY_MINUTES before the registered time the
+                // state machine asks the chair first.
+                {move || match live.opens_early.get() {
+                    None => view! {
+                        <button id="btn-open" class="button huge" on:click=move |_| open(false)>
+                            {move || i18n.t().live_open}
+                        </button>
+                    }
+                        .into_any(),
+                    Some(starts_at) => view! {
+                        <div id="opens-early" class="notice" role="alert">
+                            <p class="big">
+                                {move || format!(
+                                    "{} {starts_at}{}",
+                                    i18n.t().live_opens_early_before,
+                                    i18n.t().live_opens_early_after,
+                                )}
+                            </p>
+                            <div class="actions two">
+                                <button id="btn-open-early" class="button" on:click=move |_| open(true)>
+                                    {move || i18n.t().live_open_early}
+                                </button>
+                                <button class="button secondary" on:click=move |_| live.opens_early.set(None)>
+                                    {move || i18n.t().cancel}
+                                </button>
+                            </div>
+                        </div>
+                    }
+                        .into_any(),
+                }}
             </Show>
         </div>
         <AgendaPanel live/>

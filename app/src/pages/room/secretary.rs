@@ -5,6 +5,7 @@ use super::connection::Live;
 use super::text_form::TextCommandForm;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use shared::live::limits::{MAX_MINUTES_CHARS, MAX_TEXT_CHARS};
 use shared::live::state::{Command, Speaker};
 
 #[component]
@@ -25,6 +26,7 @@ pub(super) fn SecretaryPanel(live: Live) -> impl IntoView {
                 label=|t| t.live_minutes_text
                 button=|t| t.save
                 command=save_minutes
+                maxlength=MAX_MINUTES_CHARS
                 rows=6
                 keep=true
                 initial=minutes
@@ -60,6 +62,7 @@ fn NoteForm(live: Live) -> impl IntoView {
             label=|t| t.live_your_opinion
             button=|t| t.live_note
             command=note
+            maxlength=MAX_TEXT_CHARS
             rows=2
             label_hidden=true
         >

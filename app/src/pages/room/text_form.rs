@@ -19,6 +19,8 @@ pub(super) fn TextCommandForm(
     button: fn(&Texts) -> &'static str,
     /// The command for this text, or `None` (after saying why) to send nothing.
     command: Callback<String, Option<Command>>,
+    /// The most characters the state machine takes (`shared::live::limits`).
+    maxlength: usize,
     /// Rows of the box; a single row is a one-line input.
     #[prop(default = 3)]
     rows: u32,
@@ -50,6 +52,7 @@ pub(super) fn TextCommandForm(
             <textarea
                 id=id
                 rows=rows
+                maxlength=maxlength
                 aria-label=aria_label
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
@@ -60,6 +63,7 @@ pub(super) fn TextCommandForm(
         view! {
             <input
                 id=id
+                maxlength=maxlength
                 aria-label=aria_label
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
