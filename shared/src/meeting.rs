@@ -230,8 +230,16 @@ impl Meeting {
 /// Why a meeting's registration is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum MeetingError {
-    #[error("Tiêu đề không được để trống (tối đa 200 ký tự).")]
+    #[error("Tiêu đề không được để trống (tối đa {MAX_TITLE_CHARS} ký tự).")]
     BadTitle,
+    #[error("Địa điểm quá dài (tối đa {MAX_PLACE_CHARS} ký tự).")]
+    PlaceTooLong,
+    #[error("Đường dẫn quá dài (tối đa {MAX_LINK_CHARS} ký tự).")]
+    LinkTooLong,
+    #[error(
+        "Nội dung số {0}: tên, người trình bày hoặc ghi chú quá dài (tên tối đa {MAX_ITEM_TITLE_CHARS}, người trình bày {MAX_PRESENTER_CHARS}, ghi chú {MAX_NOTES_CHARS} ký tự)."
+    )]
+    AgendaItemTooLong(usize),
     #[error("Thời gian sinh hoạt đã qua.")]
     StartsInPast,
     #[error("Cần ghi địa điểm sinh hoạt.")]
@@ -258,16 +266,31 @@ impl MeetingError {
         match self {
             BadTitle => "title",
             StartsInPast => "starts_at",
-            PlaceMissing => "place",
-            LinkMissing | LinkInvalid => "video_link",
+            PlaceMissing | PlaceTooLong => "place",
+            LinkMissing | LinkInvalid | LinkTooLong => "video_link",
             ChairNotInCell => "chair_id",
             SecretaryNotInCell => "secretary_id",
-            AgendaSize { .. } | AgendaItemUntitled(_) | AgendaItemMinutes(_) => "agenda",
+            AgendaSize { .. }
+            | AgendaItemUntitled(_)
+            | AgendaItemMinutes(_)
+            | AgendaItemTooLong(_) => "agenda",
         }
     }
 }
 
 pub const MAX_AGENDA_ITEMS: usize = 40;
+/// Text limits of a registration, in characters (docs/live-protocol.md).
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_PLACE_CHARS: usize = 300;
+pub const MAX_LINK_CHARS: usize = 500;
+pub const MAX_ITEM_TITLE_CHARS: usize = 300;
+pub const MAX_PRESENTER_CHARS: usize = 200;
+/// An agenda item's notes (documents are linked, not pasted whole).
+pub const MAX_NOTES_CHARS: usize = 4000;
+
+fn too_long(s: &str, max: usize) -> bool {
+    s.chars().count() > max
+}
 
 impl MeetingDraft {
     pub fn planned_minutes(&self) -> u32 {
@@ -282,8 +305,14 @@ impl MeetingDraft {
     pub fn problems(&self, now: NaiveDateTime, on_roll: &[MemberId]) -> Vec<MeetingError> {
         let mut errs = Vec::new();
         let title = self.title.trim();
-        if title.is_empty() || title.chars().count() > 200 {
+        if title.is_empty() || too_long(title, MAX_TITLE_CHARS) {
             errs.push(MeetingError::BadTitle);
+        }
+        if too_long(&self.place, MAX_PLACE_CHARS) {
+            errs.push(MeetingError::PlaceTooLong);
+        }
+        if too_long(&self.video_link, MAX_LINK_CHARS) {
+            errs.push(MeetingError::LinkTooLong);
         }
         if self.starts_at < now {
             errs.push(MeetingError::StartsInPast);
@@ -316,8 +345,28 @@ impl MeetingDraft {
             if !(1..=240).contains(&item.planned_minutes) {
                 errs.push(MeetingError::AgendaItemMinutes(i + 1));
             }
+            if too_long(&item.title, MAX_ITEM_TITLE_CHARS)
+                || too_long(&item.presenter, MAX_PRESENTER_CHARS)
+                || too_long(&item.notes, MAX_NOTES_CHARS)
+            {
+                errs.push(MeetingError::AgendaItemTooLong(i + 1));
+            }
         }
         errs
+    }
+
+    /// The draft with control characters removed and one-line fields trimmed
+    /// (`crate::text`): what is stored is what the documents can print.
+    pub fn clean(&mut self) {
+        use crate::text::{clean, clean_trimmed};
+        self.title = clean_trimmed(&self.title);
+        self.place = clean_trimmed(&self.place);
+        self.video_link = clean_trimmed(&self.video_link);
+        for item in &mut self.agenda {
+            item.title = clean_trimmed(&item.title);
+            item.presenter = clean_trimmed(&item.presenter);
+            item.notes = clean(&item.notes);
+        }
     }
 
     pub fn validate(&self, now: NaiveDateTime, on_roll: &[MemberId]) -> Result<(), FieldErrors> {

@@ -432,7 +432,10 @@ impl MemberDraft {
 
 /// Collapses runs of white space; keeps the diacritics exactly as typed.
 pub fn normalize_name(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::clean(name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whole years from `from` to `to` (age on a date).

@@ -10,7 +10,7 @@ use crate::storage::SealedBallot;
 use crate::storage::{Append, Appended, EventWriter, NewEvent, StorageError, Store};
 use axum::extract::ws::Utf8Bytes;
 use shared::live::chain;
-use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC};
+use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC, MAX_CATCH_UP_BYTES};
 use shared::live::protocol::{MAX_CATCH_UP_EVENTS, PROTOCOL_VERSION, Sequenced, ServerMessage};
 use shared::live::state::{
     Caller, Command, Event, LiveState, Phase, Refusal, Setup, apply, count_secret_vote, decide,
@@ -524,8 +524,12 @@ impl Room {
                     .store
                     .events_since(self.meeting, seen, MAX_CATCH_UP_EVENTS as i64)
                     .await?;
+                let bytes: usize = stored.iter().map(|e| e.payload.len()).sum();
                 let mut events = Vec::with_capacity(stored.len());
-                for e in stored.into_iter().filter(|e| e.seq <= now) {
+                for e in stored
+                    .into_iter()
+                    .filter(|e| e.seq <= now && bytes <= MAX_CATCH_UP_BYTES)
+                {
                     let event: Event = serde_json::from_str(&e.payload).map_err(|err| {
                         StorageError::Corrupt(format!("sự kiện số {}: {err}", e.seq))
                     })?;
@@ -534,7 +538,8 @@ impl Room {
                         event: event.for_participants(&inner.state),
                     });
                 }
-                Some(events)
+                // Long texts missed: the (small) state is cheaper than the events.
+                (bytes <= MAX_CATCH_UP_BYTES).then_some(events)
             }
             _ => None,
         };

@@ -40,10 +40,10 @@ async fn checked(state: &AppState, cell: OrgId, draft: MeetingDraft) -> ApiResul
         .filter(|m| m.draft.status.on_roll())
         .map(|m| m.id)
         .collect();
+    let mut draft = draft;
+    draft.clean();
     let draft = MeetingDraft {
         title: shared::member::normalize_name(&draft.title),
-        place: draft.place.trim().to_string(),
-        video_link: draft.video_link.trim().to_string(),
         ..draft
     };
     draft

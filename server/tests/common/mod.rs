@@ -149,6 +149,75 @@ impl TestServer {
         }
     }
 
+    /// Every row of every table of this server's database, as
+    /// `(table, row as JSON text)`: what someone holding the database sees.
+    pub async fn every_row(&self) -> Vec<(String, String)> {
+        use sqlx::Row;
+        let mut rows = Vec::new();
+        match &self.pg_schema {
+            Some(schema) => {
+                let pool = sqlx::PgPool::connect(&postgres_url())
+                    .await
+                    .expect("postgres");
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1",
+                )
+                .bind(schema)
+                .fetch_all(&pool)
+                .await
+                .expect("tables");
+                for t in tables {
+                    let q = format!("SELECT row_to_json(t)::text FROM \"{schema}\".\"{t}\" t");
+                    for r in sqlx::query(sqlx::AssertSqlSafe(q))
+                        .fetch_all(&pool)
+                        .await
+                        .expect("rows")
+                    {
+                        rows.push((t.clone(), r.get::<String, _>(0)));
+                    }
+                }
+                pool.close().await;
+            }
+            None => {
+                let url = format!("sqlite:{}", self.dir.join("chibo.db").display());
+                let pool = sqlx::SqlitePool::connect(&url).await.expect("sqlite");
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                )
+                .fetch_all(&pool)
+                .await
+                .expect("tables");
+                for t in tables {
+                    let columns: Vec<String> =
+                        sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
+                            .bind(&t)
+                            .fetch_all(&pool)
+                            .await
+                            .expect("columns");
+                    let pairs: Vec<String> =
+                        columns
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "'{c}', CASE WHEN typeof(\"{c}\") = 'blob' THEN hex(\"{c}\") ELSE \"{c}\" END"
+                            )
+                        })
+                        .collect();
+                    let q = format!("SELECT json_object({}) FROM \"{t}\"", pairs.join(", "));
+                    for r in sqlx::query(sqlx::AssertSqlSafe(q))
+                        .fetch_all(&pool)
+                        .await
+                        .expect("rows")
+                    {
+                        rows.push((t.clone(), r.get::<String, _>(0)));
+                    }
+                }
+                pool.close().await;
+            }
+        }
+        rows
+    }
+
     /// The folder the app's files are served from.
     pub fn static_dir(&self) -> &std::path::Path {
         &self.dir

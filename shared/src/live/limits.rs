@@ -28,10 +28,14 @@ pub const MAX_SOCKETS_PER_ACCOUNT: usize = 3;
 /// A socket may ask for the whole state (`hello`) at most this often.
 pub const MIN_SECS_BETWEEN_HELLOS: u32 = 2;
 
-/// Characters in an opinion, a task, or an agenda item's note.
+/// Characters in an opinion.
 pub const MAX_TEXT_CHARS: usize = 4000;
-/// Characters in the minutes' free text and in the conclusion.
-pub const MAX_MINUTES_CHARS: usize = 100_000;
+/// Characters in the minutes' free text (the secretary's notes).
+pub const MAX_MINUTES_CHARS: usize = 20_000;
+/// Characters in the chair's conclusion.
+pub const MAX_CONCLUSION_CHARS: usize = 10_000;
+/// Characters in a task's description.
+pub const MAX_TASK_CHARS: usize = 1000;
 /// Characters in a name (a visitor's, a task's assignee).
 pub const MAX_NAME_CHARS: usize = 200;
 /// Characters in a reason for absence.
@@ -39,6 +43,19 @@ pub const MAX_REASON_CHARS: usize = 500;
 /// Characters in a vote's question.
 pub const MAX_QUESTION_CHARS: usize = 500;
 /// Tasks assigned in one meeting.
-pub const MAX_TASKS: usize = 100;
+pub const MAX_TASKS: usize = 50;
+/// Votes held in one meeting.
+pub const MAX_VOTES: usize = 30;
 /// Opinions recorded in one meeting.
-pub const MAX_OPINIONS: usize = 2000;
+pub const MAX_OPINIONS: usize = 3000;
+
+/// The most recent opinions a joining participant receives with the state;
+/// earlier ones are counted (`omitted_opinions`) and read in the minutes
+/// preview (`GET /api/meetings/{id}/minutes`). The join message so stays
+/// small however long the meeting.
+pub const VIEW_OPINIONS: usize = 10;
+/// The most recent turns at the floor sent with the state.
+pub const VIEW_TURNS: usize = 100;
+/// Missed events sent on resuming, in bytes of JSON at most; more, and the
+/// participant gets the (small) state instead.
+pub const MAX_CATCH_UP_BYTES: usize = 256 * 1024;

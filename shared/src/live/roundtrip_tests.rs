@@ -147,11 +147,13 @@ fn command(rng: &mut Rng, state: &LiveState) -> Command {
                 due: NaiveDate::from_ymd_opt(2027, 1, 15),
             },
         },
-        _ => rng
-            .pick(&[0, 1, 2])
-            .eq(&0)
-            .then_some(Command::AdoptMinutes)
-            .unwrap_or(Command::Close),
+        _ => {
+            if rng.below(3) == 0 {
+                Command::AdoptMinutes
+            } else {
+                Command::Close
+            }
+        }
     }
 }
 
@@ -249,4 +251,151 @@ fn arbitrary_meetings_read_back_from_json() {
         votes > 30 && ballots > 100 && in_room >= 5 && visitors > 10,
         "votes {votes}, ballots {ballots}, in the room {in_room}, visitors {visitors}"
     );
+}
+
+/// Item 8: whatever a meeting holds within the limits, a joining participant
+/// gets a state of bounded size; its opinions' count does not matter.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn the_largest_meeting_the_limits_allow_joins_in_a_small_message() {
+    use super::limits::*;
+    // Three bytes of UTF-8 per character: the worst case for Vietnamese text.
+    let long = |n: usize| "ệ".repeat(n);
+    let mut roll = roster();
+    for i in 13..=120 {
+        roll.push(RosterEntry {
+            member_id: MemberId(i),
+            full_name: long(40),
+            status: PartyStatus::Full,
+            attached_elsewhere: false,
+        });
+    }
+    let mut agenda = standard_agenda(MeetingKind::Regular);
+    agenda.resize(crate::meeting::MAX_AGENDA_ITEMS, agenda[0].clone());
+    for item in &mut agenda {
+        item.notes = long(crate::meeting::MAX_NOTES_CHARS);
+    }
+    let mut state = LiveState::new(
+        MeetingId(1),
+        Setup {
+            agenda,
+            roll,
+            ..setup()
+        },
+    );
+    let at = NaiveDate::from_ymd_opt(2026, 12, 5)
+        .and_then(|d| d.and_hms_opt(8, 0, 0))
+        .expect("a date");
+    let chair = Speaker::Member(MemberId(1));
+    let run = |state: &mut LiveState, who: Speaker, c: Command| {
+        for e in decide(state, who, &c, at).unwrap_or_else(|r| panic!("{c:?}: {r}")) {
+            apply(state, &e);
+        }
+    };
+    run(
+        &mut state,
+        chair,
+        Command::Open {
+            confirm_early: true,
+        },
+    );
+    for i in 1..=120 {
+        let mark = AttendanceMark::new(MemberId(i), Presence::Online);
+        run(&mut state, chair, Command::Mark { mark });
+    }
+    for _ in 0..MAX_OPINIONS {
+        run(
+            &mut state,
+            chair,
+            Command::Opine {
+                text: long(MAX_TEXT_CHARS),
+                on_behalf_of: None,
+            },
+        );
+    }
+    for vote in 0..MAX_VOTES {
+        run(
+            &mut state,
+            chair,
+            Command::OpenVote {
+                kind: VoteKind::Resolution,
+                ballot: Ballot::Open,
+                question: long(MAX_QUESTION_CHARS),
+            },
+        );
+        for i in 1..=9 {
+            let who = Speaker::Member(MemberId(i));
+            run(
+                &mut state,
+                who,
+                Command::Cast {
+                    vote,
+                    choice: Choice::InFavour,
+                },
+            );
+        }
+        run(&mut state, chair, Command::CloseVote { vote });
+    }
+    for _ in 0..MAX_TASKS {
+        let task = Task {
+            assignee: None,
+            assignee_name: long(MAX_NAME_CHARS),
+            what: long(MAX_TASK_CHARS),
+            due: None,
+        };
+        run(&mut state, chair, Command::AssignTask { task });
+    }
+    run(
+        &mut state,
+        chair,
+        Command::EditMinutes {
+            text: long(MAX_MINUTES_CHARS),
+        },
+    );
+    run(
+        &mut state,
+        chair,
+        Command::Conclude {
+            text: long(MAX_CONCLUSION_CHARS),
+        },
+    );
+    for i in 1..=500 {
+        run(
+            &mut state,
+            chair,
+            Command::GiveFloor {
+                speaker: Speaker::Member(MemberId(1 + i % 100)),
+            },
+        );
+    }
+    let whole = serde_json::to_string(&state).expect("serializes").len();
+    let view = state.for_participants();
+    assert_eq!(view.omitted_opinions, MAX_OPINIONS - VIEW_OPINIONS);
+    let json = serde_json::to_string(&ServerMessage::Welcome {
+        version: PROTOCOL_VERSION,
+        you: view.caller(chair),
+        snapshot: Some(Box::new(view.clone())),
+        events: Vec::new(),
+    })
+    .expect("serializes");
+    assert!(whole > 30 * 1024 * 1024, "the whole state is {whole} bytes");
+    assert!(
+        json.len() < 640 * 1024,
+        "the join message is {} bytes",
+        json.len()
+    );
+    // The view decides as the whole state does: no more opinions past the limit.
+    assert_eq!(
+        decide(
+            &view,
+            chair,
+            &Command::Opine {
+                text: "Thêm".into(),
+                on_behalf_of: None
+            },
+            at
+        ),
+        Err(Refusal::TooMany)
+    );
+    round_trip(&view);
 }

@@ -351,6 +351,12 @@ pub struct LiveState {
     /// When the cell adopted the minutes, if it did.
     #[serde(default)]
     pub minutes_adopted_at: Option<NaiveDateTime>,
+    /// Earlier opinions and turns left out of a participant's copy (see
+    /// `for_participants`); always 0 in the server's whole state.
+    #[serde(default)]
+    pub omitted_opinions: usize,
+    #[serde(default)]
+    pub omitted_turns: usize,
 }
 
 /// What a meeting takes from the current records until the chair opens it
@@ -378,8 +384,9 @@ pub struct Caller {
 }
 
 pub use super::limits::{
-    MAX_MINUTES_CHARS, MAX_NAME_CHARS, MAX_OPINIONS, MAX_QUESTION_CHARS, MAX_REASON_CHARS,
-    MAX_TASKS, MAX_TEXT_CHARS,
+    MAX_CONCLUSION_CHARS, MAX_MINUTES_CHARS, MAX_NAME_CHARS, MAX_OPINIONS, MAX_QUESTION_CHARS,
+    MAX_REASON_CHARS, MAX_TASK_CHARS, MAX_TASKS, MAX_TEXT_CHARS, MAX_VOTES, VIEW_OPINIONS,
+    VIEW_TURNS,
 };
 
 /// Why a command is refused, in words for the person who sent it.
@@ -521,6 +528,8 @@ impl LiveState {
             starts_at,
             counters: Vec::new(),
             minutes_adopted_at: None,
+            omitted_opinions: 0,
+            omitted_turns: 0,
         }
     }
 
@@ -853,7 +862,7 @@ pub fn decide(
             on_behalf_of,
         } => {
             let t = text(t, MAX_TEXT_CHARS)?;
-            if state.opinions.len() >= MAX_OPINIONS {
+            if state.opinions.len() + state.omitted_opinions >= MAX_OPINIONS {
                 return Err(Refusal::TooMany);
             }
             let (author, noted_by) = match on_behalf_of {
@@ -882,6 +891,9 @@ pub fn decide(
             chair_only()?;
             if state.open_vote().is_some() {
                 return Err(Refusal::VoteInProgress);
+            }
+            if state.votes.len() >= MAX_VOTES {
+                return Err(Refusal::TooMany);
             }
             let question = text(question, MAX_QUESTION_CHARS)?;
             let plan = vote::plan(
@@ -1023,7 +1035,7 @@ pub fn decide(
         C::Conclude { text: t } => {
             chair_only()?;
             events.push(Event::Concluded {
-                text: text(t, MAX_MINUTES_CHARS)?,
+                text: text(t, MAX_CONCLUSION_CHARS)?,
             });
         }
         C::AssignTask { task } => {
@@ -1037,7 +1049,7 @@ pub fn decide(
             let task = Task {
                 assignee: task.assignee,
                 assignee_name: text(&task.assignee_name, MAX_NAME_CHARS)?,
-                what: text(&task.what, MAX_TEXT_CHARS)?,
+                what: text(&task.what, MAX_TASK_CHARS)?,
                 due: task.due,
             };
             events.push(Event::TaskAssigned { task });
@@ -1241,9 +1253,29 @@ pub fn apply(state: &mut LiveState, event: &Event) {
 }
 
 impl LiveState {
-    /// The state as participants may see it: a secret ballot's choices stay hidden.
+    /// The state as participants may see it, and small whatever the
+    /// meeting's length: a secret ballot's choices stay hidden; only the last
+    /// `VIEW_OPINIONS` opinions and `VIEW_TURNS` turns are sent (the earlier
+    /// ones counted), and agenda notes are left to the registration.
     pub fn for_participants(&self) -> LiveState {
-        let mut view = self.clone();
+        let keep_from = |n: usize, keep: usize| n.saturating_sub(keep);
+        let first_opinion = keep_from(self.opinions.len(), VIEW_OPINIONS);
+        let first_turn = keep_from(self.turns.len(), VIEW_TURNS);
+        let mut view = LiveState {
+            opinions: self.opinions[first_opinion..].to_vec(),
+            turns: self.turns[first_turn..].to_vec(),
+            omitted_opinions: self.omitted_opinions + first_opinion,
+            omitted_turns: self.omitted_turns + first_turn,
+            agenda: self
+                .agenda
+                .iter()
+                .map(|item| AgendaItem {
+                    notes: String::new(),
+                    ..item.clone()
+                })
+                .collect(),
+            ..self.clone_without_logs()
+        };
         for v in view
             .votes
             .iter_mut()
@@ -1254,6 +1286,40 @@ impl LiveState {
             }
         }
         view
+    }
+}
+
+impl LiveState {
+    /// A copy without the long lists `for_participants` cuts.
+    fn clone_without_logs(&self) -> LiveState {
+        LiveState {
+            meeting_id: self.meeting_id,
+            seq: self.seq,
+            phase: self.phase,
+            agenda: Vec::new(),
+            current_item: self.current_item,
+            rules: self.rules.clone(),
+            roll: self.roll.clone(),
+            chair: self.chair,
+            secretary: self.secretary,
+            attendance: self.attendance.clone(),
+            visitors: self.visitors.clone(),
+            queue: self.queue.clone(),
+            floor: self.floor,
+            turns: Vec::new(),
+            opinions: Vec::new(),
+            votes: self.votes.clone(),
+            minutes: self.minutes.clone(),
+            conclusion: self.conclusion.clone(),
+            tasks: self.tasks.clone(),
+            opened_at: self.opened_at,
+            closed_at: self.closed_at,
+            starts_at: self.starts_at,
+            counters: self.counters.clone(),
+            minutes_adopted_at: self.minutes_adopted_at,
+            omitted_opinions: self.omitted_opinions,
+            omitted_turns: self.omitted_turns,
+        }
     }
 }
 
@@ -1279,6 +1345,28 @@ impl Event {
                     recorded_by: *recorded_by,
                 }
             }
+            // Agenda notes are read in the registration, not carried by the room.
+            Event::Opened {
+                at,
+                roll,
+                agenda,
+                chair,
+                secretary,
+                rules,
+            } => Event::Opened {
+                at: *at,
+                roll: roll.clone(),
+                agenda: agenda
+                    .iter()
+                    .map(|item| AgendaItem {
+                        notes: String::new(),
+                        ..item.clone()
+                    })
+                    .collect(),
+                chair: *chair,
+                secretary: *secretary,
+                rules: rules.clone(),
+            },
             other => other.clone(),
         }
     }
