@@ -3,15 +3,20 @@
 
 use app::live::{
     Answer, Beat, Gap, Heartbeat, Outbox, Owner, Pending, RESEND_AFTER_MS, apply_in_order,
-    backoff_ms, clock, forget_outboxes_not_of, forget_outboxes_of, load_outbox, save_outbox,
+    backoff_ms, clock, forget_outboxes_not_of, forget_outboxes_of, in_person, load_outbox,
+    save_outbox, turnout, waiting_in_room,
 };
 use chrono::NaiveDate;
 use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
 use shared::live::protocol::{Sequenced, ServerMessage};
-use shared::live::state::{Choice, Command, Event, LiveState, Phase, Refusal, Setup};
+use shared::live::state::{
+    Choice, Command, Event, LiveState, Phase, Refusal, Setup, Speaker, apply, decide,
+};
 use shared::meeting::AgendaItem;
 use shared::rules::RuleSet;
-use shared::{AccountId, MeetingId};
+use shared::rules::attendance::{AttendanceMark, Presence};
+use shared::rules::vote::{Ballot, VoteKind, VoteTally};
+use shared::{AccountId, MeetingId, MemberId};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -285,4 +290,175 @@ fn a_quiet_socket_is_pinged_and_a_silent_one_given_up() {
     assert_eq!(beat.check(quiet + 30.0 + silent), Beat::Dead);
     // A socket that never opens, or is never welcomed, is given up as well.
     assert_eq!(Heartbeat::new(0.0).check(silent), Beat::Dead);
+}
+
+fn roll(n: i64) -> Vec<shared::rules::attendance::RosterEntry> {
+    (1..=n)
+        .map(|i| shared::rules::attendance::RosterEntry {
+            member_id: MemberId(i),
+            full_name: format!("Đảng viên {i}"),
+            status: shared::member::PartyStatus::Full,
+            attached_elsewhere: false,
+        })
+        .collect()
+}
+
+/// Runs a command as `who` the way the room does: decided here, then applied.
+fn run(s: &mut LiveState, who: Speaker, command: Command) -> Result<(), Refusal> {
+    for e in decide(s, who, &command, at())? {
+        apply(s, &e);
+    }
+    Ok(())
+}
+
+#[wasm_bindgen_test]
+fn ballots_in_the_room_and_online_are_counted_apart_and_waiting_ones_listed() {
+    let chair = Speaker::Member(MemberId(1));
+    let mut s = LiveState::new(
+        MeetingId(2),
+        Setup {
+            agenda: state().agenda,
+            rules: RuleSet::default().meeting_rules(),
+            roll: roll(4),
+            chair: Some(MemberId(1)),
+            secretary: None,
+            starts_at: Some(at() + chrono::Duration::days(1)),
+        },
+    );
+    // The chair's powers come from the state; a day early is asked first.
+    assert!(s.caller(chair).is_chair);
+    assert!(matches!(
+        run(
+            &mut s,
+            chair,
+            Command::Open {
+                confirm_early: false
+            }
+        ),
+        Err(Refusal::OpensEarly { .. })
+    ));
+    run(
+        &mut s,
+        chair,
+        Command::Open {
+            confirm_early: true,
+        },
+    )
+    .unwrap();
+    for (m, presence) in [
+        (1, Presence::InPerson),
+        (2, Presence::InPerson),
+        (3, Presence::Online),
+        (4, Presence::AbsentWithReason),
+    ] {
+        run(
+            &mut s,
+            chair,
+            Command::Mark {
+                mark: AttendanceMark::new(MemberId(m), presence),
+            },
+        )
+        .unwrap();
+    }
+    run(
+        &mut s,
+        chair,
+        Command::OpenVote {
+            kind: VoteKind::Resolution,
+            ballot: Ballot::Open,
+            question: "Thông qua nghị quyết".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(waiting_in_room(&s, 0), [MemberId(1), MemberId(2)]);
+    run(
+        &mut s,
+        Speaker::Member(MemberId(3)),
+        Command::Cast {
+            vote: 0,
+            choice: Choice::InFavour,
+        },
+    )
+    .unwrap();
+    run(
+        &mut s,
+        chair,
+        Command::RecordBallot {
+            vote: 0,
+            member: MemberId(2),
+            choice: Choice::Against,
+        },
+    )
+    .unwrap();
+    assert_eq!(turnout(&s.votes[0]), (1, 1), "one online, one in the room");
+    assert_eq!(waiting_in_room(&s, 0), [MemberId(1)]);
+    assert!(in_person(&s, MemberId(1)) && !in_person(&s, MemberId(3)));
+    run(&mut s, chair, Command::CloseVote { vote: 0 }).unwrap();
+
+    // A secret vote: those in the room vote on paper, counted as one figure.
+    run(
+        &mut s,
+        chair,
+        Command::OpenVote {
+            kind: VoteKind::Resolution,
+            ballot: Ballot::Secret,
+            question: "Bỏ phiếu kín".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        run(
+            &mut s,
+            Speaker::Member(MemberId(2)),
+            Command::Cast {
+                vote: 1,
+                choice: Choice::InFavour
+            }
+        ),
+        Err(Refusal::VoteOnPaper)
+    );
+    let paper = |in_favour| Command::CountPaperBallots {
+        vote: 1,
+        tally: VoteTally {
+            in_favour,
+            against: 0,
+            abstain: 0,
+        },
+    };
+    // More paper ballots than voters in the room is refused before sending.
+    assert!(matches!(
+        run(&mut s, chair, paper(3)),
+        Err(Refusal::TooManyPaperBallots { counted: 3, max: 2 })
+    ));
+    run(&mut s, chair, paper(2)).unwrap();
+    assert_eq!(turnout(&s.votes[1]), (0, 2));
+}
+
+#[wasm_bindgen_test]
+fn the_outbox_knows_its_own_keys() {
+    let mut outbox = Outbox::default();
+    outbox.push(
+        pending(
+            "open",
+            Command::Open {
+                confirm_early: false,
+            },
+        ),
+        0.0,
+    );
+    assert!(outbox.holds_key("open"));
+    assert!(!outbox.holds_key("someone-else"));
+    let refused = ServerMessage::Rejected {
+        key: "open".into(),
+        reason: Refusal::OpensEarly {
+            starts_at: "14:00 ngày 06/12/2026".into(),
+        },
+        message: "Buổi sinh hoạt đăng ký bắt đầu lúc 14:00 ngày 06/12/2026.".into(),
+    };
+    // A refusal of the rules: out of the outbox (the room asks the chair).
+    assert!(matches!(
+        outbox.answer(&refused, 1.0),
+        Some(Answer::Refused(_))
+    ));
+    assert!(!outbox.holds_key("open"));
 }

@@ -46,6 +46,42 @@ async fn open_room(b: &Browser, user: &str, meeting: i64) {
     b.wait_text("#live-status", "Đã kết nối").await;
 }
 
+/// The chair opens the meeting. The demo meetings are registered for 2030:
+/// the room asks the chair to confirm an opening that early.
+async fn open_meeting(chair: &Browser) {
+    chair.click("#btn-open").await;
+    chair
+        .wait_text("#opens-early", "đăng ký bắt đầu lúc 14:00 ngày 05/12/2030")
+        .await;
+    chair.wait_text("#opens-early", "khai mạc sớm?").await;
+    chair.click("#btn-open-early").await;
+}
+
+/// The chair marks present in the room every member not marked yet.
+async fn mark_the_rest_in_person(chair: &Browser) {
+    let unmarked = "li.roll-row[data-marked='false'] button[data-presence='in_person']";
+    loop {
+        let left = chair.client.find_all(Locator::Css(unmarked)).await.unwrap();
+        let Some(first) = left.first() else { break };
+        let count = left.len();
+        chair.center(first).await;
+        first.click().await.expect("mark present");
+        wait_js(
+            chair,
+            &format!("return document.querySelectorAll(\"{unmarked}\").length < {count}"),
+            "the mark to arrive",
+        )
+        .await;
+    }
+}
+
+/// Reloads the page: the room must come back connected, never left waiting.
+async fn reload(b: &Browser) {
+    b.client.refresh().await.expect("reload the page");
+    let status = b.wait_text("#live-status", "Đã kết nối").await;
+    assert_eq!(status, "Đã kết nối", "back in the room after the reload");
+}
+
 /// A screenshot for a look by eye, when `CHIBO_SHOTS` names a folder.
 async fn shoot(b: &Browser, name: &str, width: u32) {
     let Ok(dir) = std::env::var("CHIBO_SHOTS") else {
@@ -135,7 +171,7 @@ async fn a_meeting_from_opening_to_minutes() {
         member
             .wait_text(".room", "Chờ đồng chí chủ trì khai mạc")
             .await;
-        chair.click("#btn-open").await;
+        open_meeting(&chair).await;
         for b in [&chair, &member, &visitor, &probationary] {
             b.wait_text("#current-item", "1/3").await;
         }
@@ -171,20 +207,17 @@ async fn a_meeting_from_opening_to_minutes() {
             ))
             .await;
         chair.wait_text(&absent_row, "Vắng có lý do").await;
-        let unmarked = "li.roll-row[data-marked='false'] button[data-presence='in_person']";
-        loop {
-            let left = chair.client.find_all(Locator::Css(unmarked)).await.unwrap();
-            let Some(first) = left.first() else { break };
-            let count = left.len();
-            chair.center(first).await;
-            first.click().await.expect("mark present");
-            wait_js(
-                &chair,
-                &format!("return document.querySelectorAll(\"{unmarked}\").length < {count}"),
-                "the mark to arrive",
-            )
-            .await;
-        }
+        // Until everyone is marked, the chair sees who is not and cannot close.
+        chair.wait_text("#unmarked", "Chưa điểm danh (8)").await;
+        chair.find("#btn-close[disabled]").await;
+        mark_the_rest_in_person(&chair).await;
+        wait_js(
+            &chair,
+            "return document.querySelector('#unmarked') === null \
+             && !document.querySelector('#btn-close').disabled",
+            "the close button to be enabled",
+        )
+        .await;
         for b in [&chair, &visitor] {
             b.wait_text("#figures", "11/12").await;
         }
@@ -327,6 +360,11 @@ async fn a_meeting_from_opening_to_minutes() {
         for b in [&chair, &member, &visitor, &probationary] {
             b.wait_text(".closed", "đã bế mạc").await;
         }
+        // The resolution passed: it is issued.
+        member.find("#link-resolution").await;
+        member
+            .wait_text("#minutes-not-adopted", "chưa được thông qua")
+            .await;
         member.assert_fits("the closed room at 360 px").await;
 
         shoot(&visitor, "visitor-closed-390", 390).await;
@@ -439,7 +477,7 @@ async fn an_unsent_command_is_never_sent_for_the_next_person_on_the_same_browser
         let [chair, mut phone]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
         phone.base = proxy.url.clone();
         open_room(&chair, "bithu.b", meeting).await;
-        chair.click("#btn-open").await;
+        open_meeting(&chair).await;
         open_room(&phone, "dv.b05", meeting).await;
         phone.wait_text("#current-item", "1/2").await;
 
@@ -530,7 +568,7 @@ async fn a_silent_network_drop_is_seen_shown_and_recovered() {
         let [chair, mut member]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
         member.base = proxy.url.clone();
         open_room(&chair, "bithu.b", meeting).await;
-        chair.click("#btn-open").await;
+        open_meeting(&chair).await;
         open_room(&member, "dv.b05", meeting).await;
         member.click("#btn-checkin").await;
         member.find(".ok-line").await;
@@ -565,4 +603,307 @@ async fn a_silent_network_drop_is_seen_shown_and_recovered() {
         .await;
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_after_a_vote_mid_vote_and_after_close_rejoins() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let server = Server::start();
+    let meeting = register_meeting(&server, "Sinh hoạt chi bộ, tải lại trang").await;
+    let chair_api = server.api_login("bithu.b").await;
+    with_browsers(&server, 2, move |browsers| async move {
+        let [chair, member]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
+        open_room(&chair, "bithu.b", meeting).await;
+        open_room(&member, "dv.b05", meeting).await;
+        open_meeting(&chair).await;
+        member.click("#btn-checkin").await;
+        member.find(".ok-line").await;
+        mark_the_rest_in_person(&chair).await;
+        chair.wait_text("#figures", "12/12").await;
+
+        // An open vote, held and closed: only two of eleven in favour.
+        chair
+            .type_into("#vote-question", "Thông qua nghị quyết chuyên đề")
+            .await;
+        chair.click("#btn-open-vote").await;
+        member
+            .click("#vote .btn-cast[data-choice='in_favour']")
+            .await;
+        chair
+            .click("#vote .btn-cast[data-choice='in_favour']")
+            .await;
+        chair.wait_text("#vote .tally", "Tán thành 2").await;
+        chair.click("#btn-close-vote").await;
+        for b in [&chair, &member] {
+            b.find("#vote .vote-outcome.failed").await;
+        }
+        // After a vote: both come back to the room as it is.
+        for b in [&chair, &member] {
+            reload(b).await;
+            b.find("#vote[data-open='false'] .vote-outcome.failed")
+                .await;
+            b.wait_text("#vote .tally", "Tán thành 2").await;
+            b.wait_text("#turnout", "2 trực tuyến / 0 tại hội nghị")
+                .await;
+        }
+
+        // A secret vote under way, one ballot cast online. The chair, marked
+        // present in the room, votes on paper.
+        chair
+            .type_into("#vote-question", "Thông qua nghị quyết (bỏ phiếu kín)")
+            .await;
+        chair.click("#vote-secret").await;
+        chair.click("#btn-open-vote").await;
+        member
+            .wait_text("#vote", "Thông qua nghị quyết (bỏ phiếu kín)")
+            .await;
+        member.click("#vote .btn-cast[data-choice='against']").await;
+        member.wait_text("#you-voted", "đã biểu quyết").await;
+        chair.wait_text("#vote-on-paper", "bỏ phiếu giấy").await;
+        chair.wait_text("#turnout", "1 trực tuyến").await;
+        // Mid-vote: the vote is still open, the ballot cast is known, its choice is not.
+        for b in [&chair, &member] {
+            reload(b).await;
+            b.find("#vote[data-open='true']").await;
+            b.wait_text("#vote .tally", "Bỏ phiếu kín").await;
+            b.wait_text("#turnout", "1 trực tuyến / 0 tại hội nghị")
+                .await;
+        }
+        member.wait_text("#you-voted", "đã biểu quyết").await;
+        chair.find("#paper-count #btn-count-paper").await;
+        chair.click("#btn-close-vote").await;
+        for b in [&chair, &member] {
+            b.find("#vote[data-open='false'] .vote-outcome.failed")
+                .await;
+        }
+
+        // The close, then a reload: the closed meeting, read-only.
+        chair.click("#btn-close").await;
+        chair.click("#btn-close-confirm").await;
+        for b in [&chair, &member] {
+            b.wait_text(".closed", "đã bế mạc").await;
+        }
+        for b in [&chair, &member] {
+            reload(b).await;
+            b.wait_text(".closed", "đã bế mạc").await;
+            b.wait_text(
+                "#no-resolution",
+                "Nghị quyết không được thông qua — không ban hành",
+            )
+            .await;
+            assert_eq!(
+                b.eval("return document.querySelector('#link-resolution') === null")
+                    .await,
+                json!(true),
+                "no resolution to download"
+            );
+            b.wait_text("#minutes-not-adopted", "chưa được thông qua")
+                .await;
+            b.wait_text("#vote .tally", "Không tán thành").await;
+        }
+    })
+    .await;
+    let (status, _) = chair_api
+        .get_bytes(&format!("/api/meetings/{meeting}/resolution.docx"))
+        .await;
+    assert_eq!(status, 409, "a resolution that did not pass is not issued");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ballots_cast_in_the_room_are_recorded_and_the_adopted_minutes_close_the_meeting() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let server = Server::start();
+    let chair_api = server.api_login("bithu.b").await;
+    let me = chair_api.get_ok("/api/me").await;
+    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
+    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
+    let (counter_id, counter_name) = member(&server, "dv.b05").await;
+    let (absent_id, _) = member(&server, "dv.b11").await;
+    let draft = json!({
+        "kind": "regular",
+        "title": "Sinh hoạt chi bộ tại hội trường",
+        "starts_at": "2030-12-05T14:00:00",
+        "mode": "hybrid",
+        "place": "Hội trường tầng 1",
+        "video_link": "https://meet.example.vn/chibo-b",
+        "chair_id": chair_id,
+        "secretary_id": chair_id,
+        "agenda": [
+            {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""},
+            {"title": "Biểu quyết", "presenter": "Bí thư chi bộ", "planned_minutes": 30, "notes": ""}
+        ]
+    });
+    let (status, created) = chair_api
+        .post(&format!("/api/organizations/{cell}/meetings"), &draft)
+        .await;
+    assert_eq!(status, 201, "register the meeting: {created}");
+    let meeting = created["id"].as_i64().expect("a meeting id");
+
+    with_browsers(&server, 3, move |browsers| async move {
+        let [chair, counter, member]: [Browser; 3] =
+            browsers.try_into().ok().expect("three browsers");
+        open_room(&chair, "bithu.b", meeting).await;
+        open_room(&counter, "dv.b05", meeting).await;
+        open_room(&member, "dv.b06", meeting).await;
+        open_meeting(&chair).await;
+
+        // Everyone is in the hall but dv.b11, away with a reason.
+        let absent_row = format!("li.roll-row[data-member='{absent_id}']");
+        chair
+            .type_into(&format!("{absent_row} input.reason"), "Nghỉ phép")
+            .await;
+        chair
+            .click(&format!(
+                "{absent_row} button[data-presence='absent_with_reason']"
+            ))
+            .await;
+        chair.wait_text(&absent_row, "Vắng có lý do").await;
+        chair.wait_text("#unmarked", "Chưa điểm danh (11)").await;
+        chair.find("#btn-close[disabled]").await;
+        mark_the_rest_in_person(&chair).await;
+        chair.wait_text("#figures", "11/12").await;
+        member.wait_text(".mine .ok-line", "đã có mặt").await;
+
+        // The chair names dv.b05 to the vote counters.
+        chair
+            .click(&format!(
+                "#counters input.counter-pick[data-member='{counter_id}']"
+            ))
+            .await;
+        chair.click("#btn-appoint-counters").await;
+        for b in [&chair, &counter, &member] {
+            b.wait_text("#counter-names", &counter_name).await;
+        }
+
+        // An open vote on the resolution: dv.b06 votes from the phone, the
+        // counter records the show of hands of the others in the hall.
+        chair.click("#btn-next").await;
+        chair
+            .type_into("#vote-question", "Thông qua nghị quyết tháng 12")
+            .await;
+        chair.click("#btn-open-vote").await;
+        member.click("#vote .btn-cast[data-choice='in_favour']").await;
+        member.wait_text("#you-voted", "đã biểu quyết").await;
+        counter
+            .wait_text("#room-ballots", "Ghi phiếu tại hội nghị")
+            .await;
+        // Ten full members in the hall; dv.b06 voted already: nine to record.
+        wait_js(
+            &counter,
+            "return document.querySelectorAll('#room-ballots li.room-voter').length === 9",
+            "nine ballots to record",
+        )
+        .await;
+        let mut recorded = 0;
+        loop {
+            let rows = counter
+                .client
+                .find_all(Locator::Css("#room-ballots li.room-voter"))
+                .await
+                .unwrap();
+            let Some(row) = rows.first() else { break };
+            let count = rows.len();
+            let choice = if recorded == 0 { "against" } else { "in_favour" };
+            let button = row
+                .find(Locator::Css(&format!(
+                    ".btn-record[data-choice='{choice}']"
+                )))
+                .await
+                .expect("the row's buttons");
+            counter.center(&button).await;
+            button.click().await.expect("record the ballot");
+            wait_js(
+                &counter,
+                &format!(
+                    "return document.querySelectorAll('#room-ballots li.room-voter').length < {count}"
+                ),
+                "the ballot to be recorded",
+            )
+            .await;
+            recorded += 1;
+        }
+        assert_eq!(recorded, 9);
+        counter
+            .wait_text("#room-ballots", "Đã ghi phiếu của mọi đảng viên")
+            .await;
+        for b in [&chair, &counter, &member] {
+            b.wait_text("#turnout", "1 trực tuyến / 9 tại hội nghị").await;
+            b.wait_text("#vote .tally", "Tán thành 9").await;
+        }
+        chair.click("#btn-close-vote").await;
+        for b in [&chair, &counter, &member] {
+            b.find("#vote .vote-outcome.passed").await;
+        }
+
+        // A secret vote: those in the hall vote on paper; the counter enters
+        // the count, checked before it is sent.
+        chair
+            .find("#vote-kind")
+            .await
+            .select_by_value("AdmissionProposal")
+            .await
+            .expect("pick the kind of vote");
+        chair
+            .type_into("#vote-question", "Đề nghị kết nạp quần chúng Nguyễn Văn An")
+            .await;
+        if chair
+            .eval("return document.querySelector('#vote-secret').checked")
+            .await
+            != json!(true)
+        {
+            chair.click("#vote-secret").await;
+        }
+        chair.click("#btn-open-vote").await;
+        member
+            .wait_text("#vote-on-paper", "bỏ phiếu giấy tại hội nghị")
+            .await;
+        counter.wait_text("#paper-count", "Tối đa 10 phiếu").await;
+        counter.type_into("#paper-in-favour", "11").await;
+        counter.click("#btn-count-paper").await;
+        counter
+            .wait_text("#flash", "Số phiếu giấy (11) nhiều hơn")
+            .await;
+        counter.type_into("#paper-in-favour", "9").await;
+        counter.type_into("#paper-against", "1").await;
+        counter.click("#btn-count-paper").await;
+        counter.wait_text("#paper-counted", "10 phiếu").await;
+        for b in [&chair, &counter, &member] {
+            b.wait_text("#turnout", "0 trực tuyến / 10 tại hội nghị").await;
+            b.wait_text("#vote .tally", "Bỏ phiếu kín").await;
+        }
+        chair.click("#btn-close-vote").await;
+        for b in [&chair, &counter, &member] {
+            b.wait_text("#vote .tally", "Tán thành 9").await;
+        }
+
+        // The minutes are read out and adopted; then the meeting closes.
+        chair.click("#btn-adopt").await;
+        chair.click("#btn-adopt-confirm").await;
+        chair
+            .wait_text("#minutes-adopted", "Biên bản đã được chi bộ thông qua lúc")
+            .await;
+        chair.click("#btn-close").await;
+        chair.click("#btn-close-confirm").await;
+        for b in [&chair, &counter, &member] {
+            b.wait_text(".closed", "đã bế mạc").await;
+            b.wait_text(".closed #minutes-adopted", "thông qua lúc").await;
+            b.find(".closed #link-resolution").await;
+        }
+        shoot(&counter, "counter-closed-390", 390).await;
+
+        chair.click("#link-minutes").await;
+        chair.wait_text("#min-adopted", "được thông qua lúc").await;
+        chair
+            .wait_text("#min-votes", "trực tuyến 1, tại hội nghị 9")
+            .await;
+        chair
+            .wait_text("#min-votes", "trực tuyến 0, tại hội nghị 10")
+            .await;
+    })
+    .await;
+    let (status, bytes) = chair_api
+        .get_bytes(&format!("/api/meetings/{meeting}/resolution.docx"))
+        .await;
+    assert_eq!(status, 200, "the resolution passed: it is issued");
+    assert!(bytes.starts_with(b"PK\x03\x04"), "a Word file");
 }
