@@ -2441,6 +2441,41 @@ mod properties {
             (0usize..3).prop_map(|vote| Command::CloseVote { vote }),
             ".{0,20}".prop_map(|text| Command::EditMinutes { text }),
             Just(Command::Close),
+            (0i64..8, 0u8..3).prop_map(|(m, p)| Command::Mark {
+                mark: AttendanceMark::new(
+                    MemberId(m),
+                    [
+                        Presence::InPerson,
+                        Presence::Online,
+                        Presence::AbsentWithReason
+                    ][p as usize]
+                )
+            }),
+            Just(Command::OpenVote {
+                kind: VoteKind::Resolution,
+                ballot: Ballot::Secret,
+                question: "Q".into()
+            }),
+            (0usize..3, 0i64..8).prop_map(|(vote, m)| Command::RecordBallot {
+                vote,
+                member: MemberId(m),
+                choice: Choice::Against
+            }),
+            (0usize..3, 0u32..4).prop_map(|(vote, n)| Command::CountPaperBallots {
+                vote,
+                tally: VoteTally {
+                    in_favour: n,
+                    against: 1,
+                    abstain: 0
+                }
+            }),
+            (0i64..8).prop_map(|m| Command::AppointCounters {
+                members: vec![MemberId(m)]
+            }),
+            Just(Command::AdoptMinutes),
+            Just(Command::VisitorArrives {
+                name: "Khách".into()
+            }),
         ]
     }
 
@@ -2480,7 +2515,14 @@ mod properties {
             for e in &log {
                 apply(&mut replayed, e);
             }
-            prop_assert_eq!(replayed, state);
+            prop_assert_eq!(&replayed, &state);
+            // What the browser reads back: the state, its participants' copy, the log.
+            for s in [state.clone(), state.for_participants()] {
+                let json = serde_json::to_string(&s).unwrap();
+                prop_assert_eq!(serde_json::from_str::<LiveState>(&json).unwrap(), s);
+            }
+            let json = serde_json::to_string(&log).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Vec<Event>>(&json).unwrap(), log);
         }
 
         /// Arbitrary text sent as a command decodes or is refused; it never panics.
