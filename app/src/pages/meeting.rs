@@ -17,8 +17,9 @@ use leptos_router::hooks::use_navigate;
 use shared::access::Access;
 use shared::api::OrgDetail;
 use shared::meeting::{
-    AgendaItem, Meeting, MeetingDraft, MeetingKind, MeetingMode, MeetingStatus, default_title,
-    standard_agenda,
+    AgendaItem, MAX_ITEM_TITLE_CHARS, MAX_LINK_CHARS, MAX_NOTES_CHARS, MAX_PLACE_CHARS,
+    MAX_PRESENTER_CHARS, MAX_TITLE_CHARS, Meeting, MeetingDraft, MeetingKind, MeetingMode,
+    MeetingStatus, default_title, standard_agenda,
 };
 use shared::member::{CellRole, Member, normalize_name};
 use shared::org::OrgKind;
@@ -372,6 +373,7 @@ pub fn MeetingForm(
                 <input
                     id="f-title"
                     type="text"
+                    maxlength=MAX_TITLE_CHARS
                     autocomplete="off"
                     aria-describedby="e-title"
                     prop:value=move || title.get()
@@ -432,6 +434,7 @@ pub fn MeetingForm(
                 <input
                     id="f-place"
                     type="text"
+                    maxlength=MAX_PLACE_CHARS
                     autocomplete="off"
                     aria-describedby="e-place"
                     prop:value=move || place.get()
@@ -448,6 +451,7 @@ pub fn MeetingForm(
                     <input
                         id="f-video_link"
                         type="url"
+                        maxlength=MAX_LINK_CHARS
                         inputmode="url"
                         autocomplete="off"
                         aria-describedby="e-video_link"
@@ -648,6 +652,7 @@ fn AgendaRow(row: Row, agenda: RwSignal<Vec<Row>>, edited: RwSignal<bool>) -> im
                 id=id("title")
                 class="ag-title"
                 rows="2"
+                maxlength=MAX_ITEM_TITLE_CHARS
                 prop:value=move || row.title.get()
                 on:input=typed(row.title)
             ></textarea>
@@ -658,6 +663,7 @@ fn AgendaRow(row: Row, agenda: RwSignal<Vec<Row>>, edited: RwSignal<bool>) -> im
                         id=id("presenter")
                         class="ag-presenter"
                         type="text"
+                        maxlength=MAX_PRESENTER_CHARS
                         autocomplete="off"
                         prop:value=move || row.presenter.get()
                         on:input=typed(row.presenter)
@@ -682,6 +688,7 @@ fn AgendaRow(row: Row, agenda: RwSignal<Vec<Row>>, edited: RwSignal<bool>) -> im
                 id=id("notes")
                 class="ag-notes"
                 rows="2"
+                maxlength=MAX_NOTES_CHARS
                 prop:value=move || row.notes.get()
                 on:input=typed(row.notes)
             ></textarea>

@@ -5,7 +5,9 @@ use super::connection::Live;
 use super::text_form::TextCommandForm;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
-use shared::live::limits::{MAX_MINUTES_CHARS, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TEXT_CHARS};
+use shared::live::limits::{
+    MAX_CONCLUSION_CHARS, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TASK_CHARS,
+};
 use shared::live::state::{Command, Task};
 use shared::rules::vote::{Ballot, VoteKind};
 
@@ -24,7 +26,7 @@ pub(super) fn ChairPanel(live: Live) -> impl IntoView {
                 label=|t| t.live_conclusion
                 button=|t| t.live_save_conclusion
                 command=conclude
-                maxlength=MAX_MINUTES_CHARS
+                maxlength=MAX_CONCLUSION_CHARS
                 keep=true
             />
             <TaskForm live/>
@@ -270,7 +272,7 @@ fn TaskForm(live: Live) -> impl IntoView {
                 />
             </Show>
             <label for="task-what">{move || i18n.t().task_what}</label>
-            <input id="task-what" maxlength=MAX_TEXT_CHARS prop:value=move || what.get() on:input=move |ev| what.set(event_target_value(&ev))/>
+            <input id="task-what" maxlength=MAX_TASK_CHARS prop:value=move || what.get() on:input=move |ev| what.set(event_target_value(&ev))/>
             <label for="task-due">{move || i18n.t().task_due}</label>
             <input
                 id="task-due"

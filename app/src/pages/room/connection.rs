@@ -461,6 +461,10 @@ impl Live {
             .with(|s| s.as_ref().is_some_and(|s| s.may_record_ballots(you)))
     }
 
+    pub(super) fn meeting(self) -> MeetingId {
+        self.meeting
+    }
+
     pub(super) fn phase(self) -> Option<Phase> {
         self.state.with(|s| s.as_ref().map(|s| s.phase))
     }

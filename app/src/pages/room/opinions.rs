@@ -4,6 +4,7 @@ use super::connection::Live;
 use super::name_of;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use shared::live::state::Speaker;
 
 #[component]
@@ -33,10 +34,23 @@ pub(super) fn OpinionsPanel(live: Live) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // A participant's copy of the state carries only the latest opinions;
+    // the earlier ones are in the minutes (a preview while the meeting runs).
+    let omitted = move || {
+        live.state
+            .with(|s| s.as_ref().map_or(0, |s| s.omitted_opinions))
+    };
+    let minutes = format!("/meetings/{}/minutes", live.meeting());
     view! {
         <div id="opinions" class="card live-card">
             <h2>{move || i18n.t().live_opinions}</h2>
-            <Show when=move || groups().is_empty()>
+            <Show when=move || { omitted() > 0 }>
+                <p id="earlier-opinions" class="muted">
+                    {move || format!("{} {} ", omitted(), i18n.t().live_earlier_opinions)}
+                    <A href=minutes.clone()>{move || i18n.t().live_read_in_minutes}</A>
+                </p>
+            </Show>
+            <Show when=move || groups().is_empty() && omitted() == 0>
                 <p class="muted">{move || i18n.t().live_no_opinions}</p>
             </Show>
             {move || groups()
