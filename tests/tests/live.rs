@@ -96,6 +96,23 @@ async fn shoot(b: &Browser, name: &str, width: u32) {
     std::fs::write(format!("{dir}/{name}.png"), png).expect("write the screenshot");
 }
 
+/// `shoot`, with `css` scrolled to the top of the screen.
+async fn shoot_at(b: &Browser, css: &str, name: &str, width: u32) {
+    if std::env::var("CHIBO_SHOTS").is_err() {
+        return;
+    }
+    let el = b.find(css).await;
+    let arg = serde_json::to_value(&el).expect("an element as an argument");
+    let _ = b
+        .client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -80)",
+            vec![arg],
+        )
+        .await;
+    shoot(b, name, width).await;
+}
+
 /// Logs in as each member in turn from the page and casts a vote in favour over
 /// the room's WebSocket (what the app does, minus the screen).
 const VOTE_AS: &str = r#"
@@ -760,6 +777,7 @@ async fn ballots_cast_in_the_room_are_recorded_and_the_adopted_minutes_close_the
         chair.wait_text(&absent_row, "Vắng có lý do").await;
         chair.wait_text("#unmarked", "Chưa điểm danh (11)").await;
         chair.find("#btn-close[disabled]").await;
+        shoot_at(&chair, "#unmarked", "chair-unmarked-390", 390).await;
         mark_the_rest_in_person(&chair).await;
         chair.wait_text("#figures", "11/12").await;
         member.wait_text(".mine .ok-line", "đã có mặt").await;
@@ -787,6 +805,7 @@ async fn ballots_cast_in_the_room_are_recorded_and_the_adopted_minutes_close_the
         counter
             .wait_text("#room-ballots", "Ghi phiếu tại hội nghị")
             .await;
+        shoot_at(&counter, "#vote", "counter-room-ballots-390", 390).await;
         // Ten full members in the hall; dv.b06 voted already: nine to record.
         wait_js(
             &counter,
@@ -858,6 +877,8 @@ async fn ballots_cast_in_the_room_are_recorded_and_the_adopted_minutes_close_the
             .wait_text("#vote-on-paper", "bỏ phiếu giấy tại hội nghị")
             .await;
         counter.wait_text("#paper-count", "Tối đa 10 phiếu").await;
+        shoot_at(&counter, "#paper-count", "counter-paper-390", 390).await;
+        shoot_at(&member, "#vote", "member-on-paper-390", 390).await;
         counter.type_into("#paper-in-favour", "11").await;
         counter.click("#btn-count-paper").await;
         counter
@@ -889,7 +910,7 @@ async fn ballots_cast_in_the_room_are_recorded_and_the_adopted_minutes_close_the
             b.wait_text(".closed #minutes-adopted", "thông qua lúc").await;
             b.find(".closed #link-resolution").await;
         }
-        shoot(&counter, "counter-closed-390", 390).await;
+        shoot_at(&counter, ".closed", "counter-closed-390", 390).await;
 
         chair.click("#link-minutes").await;
         chair.wait_text("#min-adopted", "được thông qua lúc").await;

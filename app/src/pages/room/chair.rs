@@ -161,7 +161,7 @@ fn CloseMeeting(live: Live) -> impl IntoView {
     view! {
         <div class="close-meeting">
             <Show when=move || !all_marked()>
-                <div id="unmarked" class="notice">
+                <div id="unmarked" class="notice warn" role="status">
                     <p>{move || format!("{} ({}):", i18n.t().live_close_needs_marks, unmarked().len())}</p>
                     <ul class="unmarked-list">
                         {move || unmarked()

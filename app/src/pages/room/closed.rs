@@ -72,7 +72,7 @@ pub(super) fn ClosedView(live: Live, meeting: Meeting) -> impl IntoView {
                     }
                         .into_any(),
                     Resolution::NotPassed => view! {
-                        <p id="no-resolution" class="notice">{move || i18n.t().resolution_not_passed}</p>
+                        <p id="no-resolution" class="notice warn">{move || i18n.t().resolution_not_passed}</p>
                     }
                         .into_any(),
                     Resolution::NoVote => view! {

@@ -167,7 +167,7 @@ fn NotStarted(live: Live) -> impl IntoView {
                     }
                         .into_any(),
                     Some(starts_at) => view! {
-                        <div id="opens-early" class="notice" role="alert">
+                        <div id="opens-early" class="notice warn" role="alert">
                             <p class="big">
                                 {move || format!(
                                     "{} {starts_at}{}",
