@@ -203,6 +203,18 @@ impl Api {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    pub async fn put(&self, path: &str, body: &Value) -> (u16, Value) {
+        let res = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("API request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     /// The raw answer of a GET (for downloads).
     pub async fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
         let res = self

@@ -430,14 +430,9 @@ async fn a_meeting_from_opening_to_minutes() {
     );
 }
 
-/// Registers a meeting of cell B through the API as its secretary (the chair);
-/// returns the meeting's id.
-async fn register_meeting(server: &Server, title: &str) -> i64 {
-    let chair_api = server.api_login("bithu.b").await;
-    let me = chair_api.get_ok("/api/me").await;
-    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
-    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
-    let draft = json!({
+/// An online meeting of cell B on 5 December 2030, as registered through the API.
+fn online_draft(title: &str, chair_id: i64, secretary_id: i64) -> serde_json::Value {
+    json!({
         "kind": "regular",
         "title": title,
         "starts_at": "2030-12-05T14:00:00",
@@ -445,12 +440,22 @@ async fn register_meeting(server: &Server, title: &str) -> i64 {
         "place": "",
         "video_link": "https://meet.example.vn/chibo-b",
         "chair_id": chair_id,
-        "secretary_id": chair_id,
+        "secretary_id": secretary_id,
         "agenda": [
             {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""},
             {"title": "Thảo luận", "presenter": "Bí thư chi bộ", "planned_minutes": 30, "notes": ""}
         ]
-    });
+    })
+}
+
+/// Registers a meeting of cell B through the API as its secretary (the chair);
+/// returns the meeting's id.
+async fn register_meeting(server: &Server, title: &str) -> i64 {
+    let chair_api = server.api_login("bithu.b").await;
+    let me = chair_api.get_ok("/api/me").await;
+    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
+    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
+    let draft = online_draft(title, chair_id, chair_id);
     let (status, created) = chair_api
         .post(&format!("/api/organizations/{cell}/meetings"), &draft)
         .await;
@@ -927,4 +932,58 @@ async fn ballots_cast_in_the_room_are_recorded_and_the_adopted_minutes_close_the
         .await;
     assert_eq!(status, 200, "the resolution passed: it is issued");
     assert!(bytes.starts_with(b"PK\x03\x04"), "a Word file");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chair_named_before_the_opening_gets_the_chairs_tools_at_once() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let server = Server::start();
+    let title = "Sinh hoạt chi bộ, đổi người chủ trì";
+    let meeting = register_meeting(&server, title).await;
+    let registrar = server.api_login("bithu.b").await;
+    let (secretary_id, _) = member(&server, "bithu.b").await;
+    let (deputy_id, _) = member(&server, "dv.b02").await;
+    with_browsers(&server, 2, move |browsers| async move {
+        let [first, deputy]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
+        open_room(&first, "bithu.b", meeting).await;
+        open_room(&deputy, "dv.b02", meeting).await;
+        first.find("#btn-open").await;
+        deputy
+            .wait_text(".room", "Chờ đồng chí chủ trì khai mạc")
+            .await;
+
+        // The registration now names dv.b02 to chair: both rooms follow at
+        // once, without a reload (the powers come from the state).
+        let (status, body) = registrar
+            .put(
+                &format!("/api/meetings/{meeting}"),
+                &online_draft(title, deputy_id, secretary_id),
+            )
+            .await;
+        assert_eq!(status, 200, "change the chair: {body}");
+        deputy.find("#btn-open").await;
+        first
+            .wait_text(".room", "Chờ đồng chí chủ trì khai mạc")
+            .await;
+
+        // The new chair opens; the opening fixes who chairs.
+        open_meeting(&deputy).await;
+        for b in [&first, &deputy] {
+            b.wait_text("#current-item", "1/2").await;
+        }
+        deputy.find("#btn-next").await;
+        deputy.find("#btn-close").await;
+        // bithu.b is still the secretary: marks the roll, does not chair.
+        first
+            .find("li.roll-row button[data-presence='in_person']")
+            .await;
+        assert_eq!(
+            first
+                .eval("return document.querySelector('#btn-next, #btn-close') === null")
+                .await,
+            json!(true),
+            "the former chair has no chair's tools"
+        );
+    })
+    .await;
 }
