@@ -1,13 +1,14 @@
 //! The member CSV importer: any file is parsed without a panic; every row it
 //! accepts passes the same checks as a member entered by hand; every problem is
-//! placed on a line; the plan against the cell's members pairs rows rightly;
+//! placed on a line; the plan against the cell's members pairs rows rightly
+//! and keeps a member's attachment elsewhere (the file does not carry it);
 //! and a file committed once changes nothing when imported again.
 #![no_main]
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use shared::import::{Change, match_key, parse, plan};
-use shared::member::{CellRole, Gender, Member, MemberDraft, PartyStatus};
+use shared::member::{Attachment, CellRole, Gender, Member, MemberDraft, PartyStatus};
 use shared::{MemberId, OrgId};
 use shared_fuzz::{round_trip, skipped};
 
@@ -20,7 +21,8 @@ fn today() -> NaiveDate {
 }
 
 /// The cell as stored before the import: one member matched by card, one by
-/// name and birth date, one the seed files do not mention.
+/// name and birth date (attached elsewhere for a while), one the seed files
+/// do not mention.
 fn existing() -> Vec<Member> {
     let drafts = [
         MemberDraft {
@@ -32,6 +34,7 @@ fn existing() -> Vec<Member> {
             status: PartyStatus::Full,
             role: CellRole::Secretary,
             card_number: Some("93.000101".into()),
+            attached_elsewhere: None,
         },
         MemberDraft {
             full_name: "Trần Thị Bích Ngọc".into(),
@@ -42,6 +45,11 @@ fn existing() -> Vec<Member> {
             status: PartyStatus::Probationary,
             role: CellRole::Member,
             card_number: None,
+            attached_elsewhere: Some(Attachment {
+                organization: "Chi bộ Trường Tiểu học Tả Van".into(),
+                from: day(2026, 9, 1).expect("a valid date"),
+                until: None,
+            }),
         },
         MemberDraft {
             full_name: "Lò Văn Pấng".into(),
@@ -52,6 +60,7 @@ fn existing() -> Vec<Member> {
             status: PartyStatus::Full,
             role: CellRole::CommitteeMember,
             card_number: Some("12.345".into()),
+            attached_elsewhere: None,
         },
     ];
     drafts
@@ -90,17 +99,23 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(changes.len(), parsed.rows.len());
     for (row, change) in parsed.rows.iter().zip(&changes) {
         let key = match_key(&row.draft);
+        // What a matched member's record becomes: the row, with the member's
+        // attachment elsewhere kept.
+        let kept = |m: &Member| MemberDraft {
+            attached_elsewhere: m.draft.attached_elsewhere.clone(),
+            ..row.draft.clone()
+        };
         match change {
             Change::Create(d) => {
                 assert_eq!(*d, &row.draft);
                 assert!(existing.iter().all(|m| match_key(&m.draft) != key));
             }
             Change::Update(m, d) => {
-                assert_eq!(*d, &row.draft);
+                assert_eq!(*d, kept(m));
                 assert_eq!(match_key(&m.draft), key);
-                assert_ne!(m.draft, row.draft);
+                assert_ne!(m.draft, *d);
             }
-            Change::Unchanged(m) => assert_eq!(m.draft, row.draft),
+            Change::Unchanged(m) => assert_eq!(m.draft, kept(m)),
         }
     }
     if skipped("duplicate_key") || !parsed.errors.is_empty() {
@@ -120,7 +135,7 @@ fuzz_target!(|data: &[u8]| {
                     .iter_mut()
                     .find(|s| s.id == m.id)
                     .expect("a stored member");
-                stored.draft = (*d).clone();
+                stored.draft = d.clone();
             }
             Change::Unchanged(_) => {}
         }

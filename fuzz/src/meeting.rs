@@ -4,23 +4,32 @@
 //! - who: the low 2 bits are 0 chair, 1 secretary, 2 a member, 3 an upper-level
 //!   visitor; the other 6 bits pick which (member ids 1–12 are on the roll, 13–14 not).
 //! - command: its number modulo the number of kinds, in the order of `Command`.
-//! - a number (agenda item, vote): one byte, or `FF` then 8 bytes little-endian.
-//! - a text: a byte below `80` picks a sample; `80`–`BF` repeats a sample to a
-//!   length in characters (2 more bytes, little-endian, times two); `C0` and
-//!   above is followed by a length byte and that many bytes of UTF-8 (broken
-//!   sequences replaced).
+//! - a number (agenda item, vote): a byte below `FF` is itself modulo 16 (the
+//!   agenda has 9 items, a meeting a few votes), `FF` is followed by 8 bytes
+//!   little-endian (any `usize`).
+//! - a count (of paper ballots): a byte below `FF` is itself modulo 8, `FF` is
+//!   followed by 4 bytes little-endian (any `u32`).
+//! - a list of members: a length byte (modulo 8), then that many members.
+//! - a text: a byte below `C0` picks a sample, except `80`–`8F`, which repeats
+//!   a sample to a length in characters given by the next byte `L`: below
+//!   `FF`, one of the text limits (`L` modulo 7 picks which) less one, itself
+//!   or plus one (`L / 7` modulo 3); `FF` is followed by 2 bytes little-endian,
+//!   times two (up to 131,070 characters). `C0` and above is followed by a
+//!   length byte and that many bytes of UTF-8 (broken sequences replaced).
 //! - an optional value: a zero byte for none, else a non-zero byte then the value.
 //!
 //! Past the end every byte reads as zero, so any input is a script.
 
-use crate::skipped;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use shared::live::state::{Caller, Choice, Command, LiveState, Speaker, Task};
+use shared::live::state::{
+    Choice, Command, LiveState, MAX_CONCLUSION_CHARS, MAX_MINUTES_CHARS, MAX_NAME_CHARS,
+    MAX_QUESTION_CHARS, MAX_REASON_CHARS, MAX_TASK_CHARS, MAX_TEXT_CHARS, Setup, Speaker, Task,
+};
 use shared::meeting::{MeetingKind, standard_agenda};
 use shared::member::PartyStatus;
 use shared::rules::RuleSet;
 use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
-use shared::rules::vote::{Ballot, VoteKind};
+use shared::rules::vote::{Ballot, VoteKind, VoteTally};
 use shared::{AccountId, MeetingId, MemberId};
 use std::sync::LazyLock;
 
@@ -66,20 +75,30 @@ pub fn roll() -> Vec<RosterEntry> {
 }
 
 /// A regular monthly meeting under the national rule set, before it opens.
+/// Registered for `OPENS_AFTER_MINUTES` after the script's first step: the
+/// chair opening at once must confirm the early start.
 pub fn meeting() -> LiveState {
-    // Made once: the target replays from it after every step.
+    // Made once: every run starts from it, and replays its log from it.
     static MEETING: LazyLock<LiveState> = LazyLock::new(|| {
         LiveState::new(
             MeetingId(42),
-            standard_agenda(MeetingKind::Regular),
-            RuleSet::national_default().meeting_rules(),
-            roll(),
-            Some(CHAIR),
-            Some(SECRETARY),
+            Setup {
+                agenda: standard_agenda(MeetingKind::Regular),
+                rules: RuleSet::national_default().meeting_rules(),
+                roll: roll(),
+                chair: Some(CHAIR),
+                secretary: Some(SECRETARY),
+                starts_at: Some(start() + Duration::minutes(OPENS_AFTER_MINUTES)),
+            },
         )
     });
     MEETING.clone()
 }
+
+/// Minutes from the script's first step to the registered start: a few
+/// minutes more than the chair may open early without confirming, so that a
+/// script reaches both answers (a step waits up to 255 s).
+pub const OPENS_AFTER_MINUTES: i64 = shared::live::state::OPENS_EARLY_MINUTES + 5;
 
 pub fn start() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 12, 5)
@@ -100,6 +119,17 @@ pub const SAMPLES: [&str; 10] = [
     "ý",
 ];
 
+/// The text limits a long text is cut to (give or take a character).
+pub const LIMITS: [usize; 7] = [
+    MAX_NAME_CHARS,
+    MAX_REASON_CHARS,
+    MAX_QUESTION_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_CONCLUSION_CHARS,
+    MAX_MINUTES_CHARS,
+    MAX_TASK_CHARS,
+];
+
 /// The kinds of command, numbered as in a script.
 pub mod op {
     pub const OPEN: u8 = 0;
@@ -114,12 +144,16 @@ pub mod op {
     pub const OPINE: u8 = 9;
     pub const OPEN_VOTE: u8 = 10;
     pub const CAST: u8 = 11;
-    pub const CLOSE_VOTE: u8 = 12;
-    pub const EDIT_MINUTES: u8 = 13;
-    pub const CONCLUDE: u8 = 14;
-    pub const ASSIGN_TASK: u8 = 15;
-    pub const CLOSE: u8 = 16;
-    pub const COUNT: u8 = 17;
+    pub const APPOINT_COUNTERS: u8 = 12;
+    pub const RECORD_BALLOT: u8 = 13;
+    pub const COUNT_PAPER_BALLOTS: u8 = 14;
+    pub const CLOSE_VOTE: u8 = 15;
+    pub const EDIT_MINUTES: u8 = 16;
+    pub const CONCLUDE: u8 = 17;
+    pub const ASSIGN_TASK: u8 = 18;
+    pub const ADOPT_MINUTES: u8 = 19;
+    pub const CLOSE: u8 = 20;
+    pub const COUNT: u8 = 21;
 }
 
 /// Reads a script; past its end every byte is zero.
@@ -170,31 +204,43 @@ impl<'a> Reader<'a> {
     /// An agenda item's or a vote's number: mostly small, sometimes any a client may send.
     fn index(&mut self) -> usize {
         match self.byte() {
-            0xFF => {
-                let n = u64::from_le_bytes(self.le()) as usize;
-                if skipped("index_overflow") {
-                    n.min(usize::MAX - 1)
-                } else {
-                    n
-                }
-            }
-            b => usize::from(b),
+            0xFF => u64::from_le_bytes(self.le()) as usize,
+            b => usize::from(b % 16),
         }
+    }
+
+    /// A number of paper ballots: mostly what a cell has, sometimes any a client may send.
+    fn count(&mut self) -> u32 {
+        match self.byte() {
+            0xFF => u32::from_le_bytes(self.le()),
+            b => u32::from(b % 8),
+        }
+    }
+
+    fn choice(&mut self) -> Choice {
+        [Choice::InFavour, Choice::Against, Choice::Abstain][usize::from(self.byte() % 3)]
     }
 
     fn text(&mut self) -> String {
         let b = self.byte();
         let sample = SAMPLES[usize::from(b) % SAMPLES.len()];
         match b {
-            0..0x80 => sample.to_string(),
-            // Up to 131,070 characters: past every text limit.
-            0x80..0xC0 => {
-                let chars = usize::from(u16::from_le_bytes(self.le())) * 2;
+            // Long texts cost the most: one in sixteen.
+            0x80..0x90 => {
+                let chars = match self.byte() {
+                    // Up to 131,070 characters: past every text limit.
+                    0xFF => usize::from(u16::from_le_bytes(self.le())) * 2,
+                    l => {
+                        (LIMITS[usize::from(l) % LIMITS.len()] + usize::from(l) / LIMITS.len() % 3)
+                            - 1
+                    }
+                };
                 let per_sample = sample.chars().count().max(1);
                 let mut long = sample.repeat(chars / per_sample);
                 long.extend(sample.chars().take(chars % per_sample));
                 long
             }
+            0..0xC0 => sample.to_string(),
             _ => {
                 let len = usize::from(self.byte()).min(self.0.len());
                 let (bytes, rest) = self.0.split_at(len);
@@ -225,7 +271,9 @@ impl<'a> Reader<'a> {
 
     fn command(&mut self) -> Command {
         match self.byte() % op::COUNT {
-            op::OPEN => Command::Open,
+            op::OPEN => Command::Open {
+                confirm_early: self.present(),
+            },
             op::MOVE_TO => Command::MoveTo { item: self.index() },
             op::CHECK_IN => Command::CheckIn,
             op::VISITOR_ARRIVES => Command::VisitorArrives { name: self.text() },
@@ -268,8 +316,26 @@ impl<'a> Reader<'a> {
             },
             op::CAST => Command::Cast {
                 vote: self.index(),
-                choice: [Choice::InFavour, Choice::Against, Choice::Abstain]
-                    [usize::from(self.byte() % 3)],
+                choice: self.choice(),
+            },
+            op::APPOINT_COUNTERS => {
+                let n = self.byte() % 8;
+                Command::AppointCounters {
+                    members: (0..n).map(|_| self.member()).collect(),
+                }
+            }
+            op::RECORD_BALLOT => Command::RecordBallot {
+                vote: self.index(),
+                member: self.member(),
+                choice: self.choice(),
+            },
+            op::COUNT_PAPER_BALLOTS => Command::CountPaperBallots {
+                vote: self.index(),
+                tally: VoteTally {
+                    in_favour: self.count(),
+                    against: self.count(),
+                    abstain: self.count(),
+                },
             },
             op::CLOSE_VOTE => Command::CloseVote { vote: self.index() },
             op::EDIT_MINUTES => Command::EditMinutes { text: self.text() },
@@ -282,22 +348,18 @@ impl<'a> Reader<'a> {
                     due: self.date(),
                 },
             },
+            op::ADOPT_MINUTES => Command::AdoptMinutes,
             _ => Command::Close,
         }
     }
 
     /// The next step: who, what, and how many seconds after the last one.
-    pub fn step(&mut self) -> (Caller, Command, u8) {
+    /// Powers come from the state (`LiveState::caller`), as on the server.
+    pub fn step(&mut self) -> (Speaker, Command, u8) {
         let speaker = self.speaker();
-        let caller = Caller {
-            speaker,
-            // The server gives these powers from the meeting's record, as here.
-            is_chair: speaker == Speaker::Member(CHAIR),
-            is_secretary: speaker == Speaker::Member(SECRETARY),
-        };
         let command = self.command();
         let after = self.byte();
-        (caller, command, after)
+        (speaker, command, after)
     }
 }
 
@@ -346,6 +408,16 @@ impl Script {
         self
     }
 
+    /// Sample `sample` repeated to the text limit `LIMITS[limit]`, plus `more`
+    /// characters (-1, 0 or 1).
+    pub fn long(&mut self, sample: u8, limit: u8, more: i8) -> &mut Script {
+        assert!(sample < 10 && usize::from(limit) < LIMITS.len() && (-1..=1).contains(&more));
+        let l = limit + LIMITS.len() as u8 * (more + 1) as u8;
+        // 0x80 + k picks sample (128 + k) % 10.
+        self.0.extend([0x80 + (sample + 2) % 10, l]);
+        self
+    }
+
     pub fn who(&mut self, who: u8) -> &mut Script {
         self.byte(who)
     }
@@ -372,17 +444,37 @@ impl Script {
         self.0.extend(days.to_le_bytes());
         self
     }
+
+    /// A list of members (at most 7).
+    pub fn members(&mut self, ids: &[MemberId]) -> &mut Script {
+        assert!(ids.len() < 8);
+        self.byte(ids.len() as u8);
+        for id in ids {
+            self.member_arg(*id);
+        }
+        self
+    }
+
+    /// A small count of paper ballots.
+    pub fn count(&mut self, n: u8) -> &mut Script {
+        assert!(n < 8);
+        self.byte(n)
+    }
 }
 
-/// The seed scripts: a whole meeting as a cell holds it, and one that is refused a lot.
+/// The seed scripts: a whole meeting as a cell holds it (an open vote with
+/// ballots online and recorded in the room, a secret one with ballots online
+/// and on paper), and one that is refused a lot.
 pub fn seeds() -> Vec<(&'static str, Script)> {
     use op::*;
     let chair = Script::CHAIR;
     let secretary = Script::SECRETARY;
     let m = |i: i64| Script::member(MemberId(i));
+    let counter = MemberId(5);
 
     let mut s = Script::default();
-    s.step(chair, OPEN).after(0);
+    // Thirty-five minutes early: the chair confirms.
+    s.step(chair, OPEN).some().after(0);
     s.step(secretary, MARK)
         .member_arg(CHAIR)
         .byte(0)
@@ -434,22 +526,28 @@ pub fn seeds() -> Vec<(&'static str, Script)> {
         .text("Chi bộ cần bám sát nghị quyết của Đảng ủy phường.")
         .none()
         .after(45);
+    s.step(chair, APPOINT_COUNTERS)
+        .members(&[counter, MemberId(6)])
+        .after(20);
     s.step(chair, MOVE_TO).byte(3).after(120);
+    // The resolution, by show of hands: online, and recorded in the room.
     s.step(chair, OPEN_VOTE).byte(0).byte(0).sample(5).after(20);
-    for (i, choice) in [
-        (1, 0),
-        (2, 0),
-        (3, 0),
-        (4, 1),
-        (5, 0),
-        (6, 2),
-        (7, 0),
-        (8, 0),
-    ] {
+    for (i, choice) in [(3, 0), (4, 1), (5, 0), (6, 2), (7, 0), (8, 0)] {
         s.step(m(i), CAST).byte(0).byte(choice).after(2);
     }
     s.step(m(10), CAST).byte(0).byte(0).after(2);
+    s.step(m(counter.0), RECORD_BALLOT)
+        .byte(0)
+        .member_arg(CHAIR)
+        .byte(0)
+        .after(2);
+    s.step(secretary, RECORD_BALLOT)
+        .byte(0)
+        .member_arg(SECRETARY)
+        .byte(0)
+        .after(2);
     s.step(chair, CLOSE_VOTE).byte(0).after(15);
+    // An admission, by secret ballot: online, and on paper in the room.
     s.step(chair, OPEN_VOTE)
         .byte(1)
         .byte(1)
@@ -461,6 +559,12 @@ pub fn seeds() -> Vec<(&'static str, Script)> {
             .byte(if i == 4 { 1 } else { 0 })
             .after(3);
     }
+    s.step(m(counter.0), COUNT_PAPER_BALLOTS)
+        .byte(1)
+        .count(2)
+        .count(0)
+        .count(0)
+        .after(40);
     s.step(chair, CLOSE_VOTE).byte(1).after(10);
     s.step(secretary, EDIT_MINUTES)
         .text("Chi bộ họp lúc 7 giờ 30, có mặt 10/11 đồng chí; đồng chí Lê Văn Cụ vắng có lý do.")
@@ -475,16 +579,27 @@ pub fn seeds() -> Vec<(&'static str, Script)> {
         .text("Hoàn thiện hồ sơ kết nạp đảng viên mới")
         .days(26)
         .after(20);
+    // Closing needs everyone marked: the member attached elsewhere too.
+    s.step(secretary, MARK)
+        .member_arg(ATTACHED_ELSEWHERE)
+        .byte(2)
+        .text("Sinh hoạt tạm thời ở chi bộ nơi công tác")
+        .none()
+        .none()
+        .after(5);
+    s.step(chair, ADOPT_MINUTES).after(30);
     s.step(chair, CLOSE).after(10);
 
     // Refused along the way: before opening, from the wrong person, twice.
     let mut r = Script::default();
     r.step(m(3), CHECK_IN).after(0);
-    r.step(m(3), OPEN).after(1);
-    r.step(chair, OPEN).after(1);
-    r.step(chair, OPEN).after(1);
+    r.step(m(3), OPEN).some().after(1);
+    r.step(chair, OPEN).none().after(1);
+    r.step(chair, OPEN).some().after(1);
+    r.step(chair, OPEN).some().after(1);
     r.step(m(13), CHECK_IN).after(1);
     r.step(Script::visitor(1), CHECK_IN).after(1);
+    r.step(Script::visitor(1), RAISE_HAND).after(1);
     r.step(m(3), RAISE_HAND).after(1);
     r.step(m(3), MARK)
         .member_arg(MemberId(3))
@@ -495,21 +610,127 @@ pub fn seeds() -> Vec<(&'static str, Script)> {
         .after(1);
     r.step(chair, OPEN_VOTE).byte(2).byte(0).sample(5).after(1);
     r.step(m(10), CAST).byte(0).byte(0).after(1);
-    r.step(chair, MOVE_TO).byte(40).after(1);
-    r.step(chair, CONCLUDE)
-        .byte(0x82)
-        .byte(0x10)
-        .byte(0x27)
+    r.step(chair, APPOINT_COUNTERS)
+        .members(&[MemberId(13)])
         .after(1);
+    r.step(m(3), RECORD_BALLOT)
+        .byte(0)
+        .member_arg(MemberId(3))
+        .byte(0)
+        .after(1);
+    r.step(chair, COUNT_PAPER_BALLOTS)
+        .byte(0)
+        .byte(0xFF)
+        .byte(0xFF)
+        .byte(0xFF)
+        .byte(0xFF)
+        .byte(0xFF)
+        .count(1)
+        .count(0)
+        .after(1);
+    r.step(m(3), ADOPT_MINUTES).after(1);
+    r.step(chair, CLOSE).after(1);
+    r.step(chair, MOVE_TO).byte(15).after(1);
+    r.step(chair, CONCLUDE).long(9, 4, 1).after(1);
 
-    vec![("seed-meeting", s), ("seed-refused", r)]
+    // Left in the middle of a secret vote, its paper ballots counted: what
+    // comes next acts on a vote with ballots online and on paper.
+    let mut v = Script::default();
+    v.step(chair, OPEN).some().after(0);
+    for i in 1..=9 {
+        v.step(m(i), CHECK_IN).after(2);
+    }
+    for member in [MemberId(3), MemberId(4)] {
+        v.step(secretary, MARK)
+            .member_arg(member)
+            .byte(0)
+            .sample(0)
+            .none()
+            .none()
+            .after(2);
+    }
+    v.step(chair, APPOINT_COUNTERS).members(&[counter]).after(5);
+    v.step(chair, OPEN_VOTE)
+        .byte(2)
+        .byte(1)
+        .text("Đề nghị khai trừ đảng viên vi phạm tư cách")
+        .after(30);
+    for i in [1, 2, 3, 5, 6, 7, 8] {
+        v.step(m(i), CAST).byte(0).byte(i as u8 % 3).after(3);
+    }
+    v.step(m(counter.0), COUNT_PAPER_BALLOTS)
+        .byte(0)
+        .count(1)
+        .count(1)
+        .count(0)
+        .after(30);
+
+    vec![
+        ("seed-meeting", s),
+        ("seed-refused", r),
+        ("seed-secret-vote", v),
+    ]
+}
+
+/// Scripts that show a defect of `shared` still open (see `crate::skipped`),
+/// for the ignored test below and for `cargo fuzz run` by hand.
+pub fn known_defects() -> Vec<(&'static str, Script)> {
+    use op::*;
+    let chair = Script::CHAIR;
+    let secretary = Script::SECRETARY;
+    let m = |i: i64| Script::member(MemberId(i));
+    // `paper_double_vote`: member 3 votes on paper in the room, is marked
+    // online, and votes again. With `all` every other voter votes too (ten
+    // ballots from nine voters); without, nothing shows it.
+    let double_vote = |all: bool| {
+        let mut s = Script::default();
+        s.step(chair, OPEN).some().after(0);
+        for i in 1..=9 {
+            s.step(m(i), CHECK_IN).after(1);
+        }
+        s.step(secretary, MARK)
+            .member_arg(MemberId(3))
+            .byte(0)
+            .sample(0)
+            .none()
+            .none()
+            .after(1);
+        s.step(chair, OPEN_VOTE).byte(2).byte(1).sample(5).after(1);
+        for i in [1, 2, 4, 5, 6, 7, 8, 9]
+            .into_iter()
+            .take(if all { 8 } else { 7 })
+        {
+            s.step(m(i), CAST).byte(0).byte(0).after(1);
+        }
+        s.step(secretary, COUNT_PAPER_BALLOTS)
+            .byte(0)
+            .count(1)
+            .count(0)
+            .count(0)
+            .after(1);
+        s.step(secretary, MARK)
+            .member_arg(MemberId(3))
+            .byte(1)
+            .sample(0)
+            .none()
+            .none()
+            .after(1);
+        s.step(m(3), CAST).byte(0).byte(0).after(1);
+        s.step(chair, CLOSE_VOTE).byte(0).after(1);
+        s
+    };
+    vec![
+        ("paper_double_vote", double_vote(true)),
+        ("paper_double_vote_silent", double_vote(false)),
+    ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::room::Room;
     use shared::live::protocol::ClientMessage;
-    use shared::live::state::{Phase, apply, decide};
+    use shared::live::state::Phase;
     use std::path::{Path, PathBuf};
 
     fn corpus(target: &str) -> PathBuf {
@@ -535,19 +756,18 @@ mod tests {
     }
 
     fn play(script: &[u8]) -> (LiveState, Vec<Command>) {
-        let mut state = meeting();
+        let mut room = Room::default();
         let mut accepted = Vec::new();
         let mut now = start();
         let mut r = Reader::new(script);
         while !r.is_empty() {
-            let (caller, command, after) = r.step();
+            let (speaker, command, after) = r.step();
             now += Duration::seconds(i64::from(after));
-            if let Ok(events) = decide(&state, caller, &command, now) {
-                events.iter().for_each(|e| apply(&mut state, e));
+            if room.command(speaker, &command, now).is_ok() {
                 accepted.push(command);
             }
         }
-        (state, accepted)
+        (room.state, accepted)
     }
 
     #[test]
@@ -555,19 +775,39 @@ mod tests {
         let seeds = seeds();
         let (state, accepted) = play(&seeds[0].1.0);
         assert_eq!(state.phase, Phase::Closed);
-        assert_eq!(state.attendance.len(), 11);
+        assert_eq!(
+            state.attendance.len(),
+            12,
+            "everyone marked before the close"
+        );
         assert_eq!(state.visitors.len(), 1);
         assert_eq!(state.opinions.len(), 3);
+        assert_eq!(state.counters, [MemberId(5), MemberId(6)]);
         assert_eq!(state.votes.len(), 2);
+        let open = &state.votes[0];
         assert_eq!(
-            state.votes[0].ballots.len(),
+            open.ballots.len(),
             8,
             "the probationary member may not vote"
         );
-        assert_eq!(state.votes[1].ballots.len(), 9);
+        assert_eq!(
+            open.ballots
+                .iter()
+                .filter(|b| b.recorded_by.is_some())
+                .count(),
+            2,
+            "the chair's and the secretary's, recorded in the room"
+        );
+        let secret = &state.votes[1];
+        assert_eq!(secret.ballots.len(), 7, "online; in the room on paper");
+        assert!(secret.ballots.iter().all(|b| b.choice.is_none()));
+        assert_eq!(secret.paper.map(|p| p.cast()), Some(2));
+        assert_eq!(secret.tally.map(|t| (t.in_favour, t.against)), Some((8, 1)));
         assert!(state.votes.iter().all(|v| v.tally.is_some()));
+        assert!(state.vote_outcome(0).unwrap().unwrap().passed);
         assert_eq!(state.tasks.len(), 1);
         assert!(!state.minutes.is_empty() && !state.conclusion.is_empty());
+        assert!(state.minutes_adopted_at.is_some());
         let kinds: std::collections::BTreeSet<String> = accepted
             .iter()
             .map(|c| serde_json::to_value(c).unwrap()["type"].to_string())
@@ -578,9 +818,24 @@ mod tests {
             "every kind of command: {kinds:?}"
         );
 
-        let (refused, _) = play(&seeds[1].1.0);
+        let (secret, _) = play(&seeds[2].1.0);
+        let vote = &secret.votes[0];
+        assert!(vote.closed_at.is_none());
+        assert_eq!(vote.ballots.len(), 6, "members 3 and 4 vote on paper");
+        assert_eq!(vote.paper.map(|p| p.cast()), Some(2));
+
+        let (refused, accepted) = play(&seeds[1].1.0);
         assert_eq!(refused.phase, Phase::InProgress);
-        assert!(refused.attendance.is_empty() && refused.votes.is_empty());
+        assert!(
+            matches!(
+                accepted.as_slice(),
+                [Command::Open {
+                    confirm_early: true
+                }]
+            ),
+            "only the confirmed opening: {} accepted",
+            accepted.len()
+        );
     }
 
     #[test]
@@ -624,6 +879,22 @@ mod tests {
                 "decode_client",
                 &format!("seed-{kind}.json"),
                 json.as_bytes(),
+            );
+        }
+    }
+
+    /// Fails while the defects `known_defects` shows are open: run it with
+    /// `--ignored` once `shared` is fixed, then drop the skip from `crate::skipped`.
+    #[test]
+    #[ignore = "known defect of shared: FUZZ_SKIP=paper_double_vote"]
+    fn known_defects_are_fixed() {
+        for (name, script) in known_defects() {
+            let (state, _) = play(&script.0);
+            let vote = &state.votes[0];
+            assert!(vote.tally.is_some(), "{name}: the vote closes");
+            assert!(
+                !vote.ballots.iter().any(|b| b.member == MemberId(3)),
+                "{name}: member 3 voted on paper and again online: {vote:?}"
             );
         }
     }
