@@ -883,10 +883,8 @@ mod tests {
         }
     }
 
-    /// Fails while the defects `known_defects` shows are open: run it with
-    /// `--ignored` once `shared` is fixed, then drop the skip from `crate::skipped`.
+    /// The defects the fuzzer's checks once found stay fixed.
     #[test]
-    #[ignore = "known defect of shared: FUZZ_SKIP=paper_double_vote"]
     fn known_defects_are_fixed() {
         for (name, script) in known_defects() {
             let (state, _) = play(&script.0);

@@ -142,20 +142,33 @@ pub fn parse(text: &str, today: NaiveDate) -> Parsed {
             Err(mut errs) => out.errors.append(&mut errs),
         }
     }
-    // The same card twice in one file is a mistake of the file, not of either row.
-    let mut seen: Vec<(&str, u32)> = Vec::new();
+    // The same member twice in one file (the same card, or without a card the
+    // same name and birth date) is a mistake of the file: importing it would
+    // make two members now and mix them up at the next import.
+    let mut seen: Vec<(MatchKey, u32)> = Vec::new();
     let mut dup_errors = Vec::new();
     for row in &out.rows {
-        if let Some(card) = row.draft.card_number.as_deref() {
-            if let Some((_, first)) = seen.iter().find(|(c, _)| *c == card) {
-                dup_errors.push(ImportError {
-                    line: row.line,
-                    column: Column::CardNumber.label().to_string(),
-                    message: format!("Số thẻ trùng với dòng {first}."),
-                });
-            } else {
-                seen.push((card, row.line));
-            }
+        let key = match_key(&row.draft);
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            let (column, message) = match key {
+                MatchKey::Card(_) => (
+                    Column::CardNumber,
+                    format!("Số thẻ trùng với dòng {first}."),
+                ),
+                MatchKey::NameAndBirth(..) => (
+                    Column::FullName,
+                    format!(
+                        "Trùng họ tên và ngày sinh với dòng {first} (không có số thẻ để phân biệt)."
+                    ),
+                ),
+            };
+            dup_errors.push(ImportError {
+                line: row.line,
+                column: column.label().to_string(),
+                message,
+            });
+        } else {
+            seen.push((key, row.line));
         }
     }
     out.errors.extend(dup_errors);
@@ -313,7 +326,8 @@ fn parse_row(
 }
 
 /// What identifies a member across imports: the card number when there is one,
-/// else the name with the birth date.
+/// else the name with the birth date. The name is compared with its
+/// diacritics (case aside): "Lò Văn Pấng" and "Lò Văn Pầng" are two people.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MatchKey {
     Card(String),
@@ -323,7 +337,7 @@ pub enum MatchKey {
 pub fn match_key(d: &MemberDraft) -> MatchKey {
     match &d.card_number {
         Some(c) => MatchKey::Card(c.clone()),
-        None => MatchKey::NameAndBirth(fold_vi(&normalize_name(&d.full_name)), d.birth_date),
+        None => MatchKey::NameAndBirth(normalize_name(&d.full_name).to_lowercase(), d.birth_date),
     }
 }
 
@@ -536,6 +550,23 @@ mod tests {
             today(),
         );
         assert_eq!(p.errors[0].message, FileError::UnclosedQuote.to_string());
+    }
+
+    #[test]
+    fn names_differing_by_a_tone_mark_are_two_people_and_a_repeated_one_is_refused() {
+        let text = "Họ và tên,Ngày sinh,Giới tính,Ngày vào Đảng,Ngày chính thức,Chức vụ,Số thẻ đảng viên\n\
+            Lò Văn Pấng,,Nam,01/03/2010,01/03/2011,Đảng viên,\n\
+            Lò Văn Pầng,,Nam,01/03/2010,01/03/2011,Đảng viên,\n\
+            LÒ VĂN PẤNG,,Nam,01/03/2010,01/03/2011,Đảng viên,\n";
+        let p = parse(text, today());
+        assert_ne!(match_key(&p.rows[0].draft), match_key(&p.rows[1].draft));
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert_eq!(p.errors[0].line, 4);
+        assert!(
+            p.errors[0].message.contains("dòng 2"),
+            "{}",
+            p.errors[0].message
+        );
     }
 
     #[test]

@@ -148,7 +148,8 @@ fn command(rng: &mut Rng, state: &LiveState) -> Command {
             },
         },
         _ => {
-            if rng.below(3) == 0 {
+            // Adoption freezes the record: rare, so meetings go on long enough.
+            if rng.below(12) == 0 {
                 Command::AdoptMinutes
             } else {
                 Command::Close

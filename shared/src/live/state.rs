@@ -306,6 +306,11 @@ pub struct VoteRecord {
     /// A secret vote's paper ballots cast in the room, once counted.
     #[serde(default)]
     pub paper: Option<VoteTally>,
+    /// Who could have cast those paper ballots (the voters in the room who
+    /// had not voted online when they were counted): they have voted, and
+    /// may not vote again online after being marked otherwise.
+    #[serde(default)]
+    pub paper_voters: Vec<MemberId>,
     /// The count, fixed when the vote closes.
     pub tally: Option<VoteTally>,
     pub closed_at: Option<NaiveDateTime>,
@@ -473,6 +478,10 @@ pub enum Refusal {
     BallotBoxMismatch,
     #[error("Biên bản đã được thông qua.")]
     AlreadyAdopted,
+    #[error(
+        "Biên bản đã được chi bộ thông qua; nội dung buổi sinh hoạt không thay đổi được nữa, chỉ còn bế mạc."
+    )]
+    Adopted,
     #[error(transparent)]
     Vote {
         #[from]
@@ -633,7 +642,7 @@ impl LiveState {
 
 impl VoteRecord {
     pub fn has_voted(&self, member: MemberId) -> bool {
-        self.ballots.iter().any(|b| b.member == member)
+        self.ballots.iter().any(|b| b.member == member) || self.paper_voters.contains(&member)
     }
 
     /// The choices that may be seen, with the paper count.
@@ -655,21 +664,20 @@ impl VoteRecord {
             .saturating_add(paper)
     }
 
-    /// Voters of the plan present in the room who have not voted online: the
-    /// most paper ballots there can be.
-    fn paper_voters(&self, state: &LiveState) -> u32 {
-        let n = self
-            .plan
+    /// Voters of the plan present in the room who have not voted online:
+    /// those who may cast a paper ballot.
+    fn in_room_voters(&self, state: &LiveState) -> Vec<MemberId> {
+        self.plan
             .voters
             .iter()
-            .filter(|m| !self.has_voted(**m))
+            .copied()
+            .filter(|m| !self.has_voted(*m))
             .filter(|m| {
                 state
-                    .mark_of(**m)
+                    .mark_of(*m)
                     .is_some_and(|a| a.presence == Presence::InPerson)
             })
-            .count();
-        u32::try_from(n).unwrap_or(u32::MAX)
+            .collect()
     }
 }
 
@@ -737,6 +745,16 @@ pub fn decide(
             return Err(Refusal::AlreadyStarted);
         }
         _ => {}
+    }
+    // Adopted minutes say what happened until then: nothing the record holds
+    // may change after (the floor may end, hands go down, the chair closes).
+    if state.minutes_adopted_at.is_some()
+        && !matches!(
+            command,
+            C::Close | C::EndFloor | C::WithdrawHand | C::AdoptMinutes
+        )
+    {
+        return Err(Refusal::Adopted);
     }
     let mut events = Vec::new();
     match command {
@@ -993,7 +1011,7 @@ pub fn decide(
             if record.paper.is_some() {
                 return Err(Refusal::PaperAlreadyCounted);
             }
-            let max = record.paper_voters(state);
+            let max = u32::try_from(record.in_room_voters(state).len()).unwrap_or(u32::MAX);
             let counted =
                 u64::from(tally.in_favour) + u64::from(tally.against) + u64::from(tally.abstain);
             if counted > u64::from(max) {
@@ -1210,6 +1228,7 @@ pub fn apply(state: &mut LiveState, event: &Event) {
             opened_at: *at,
             ballots: Vec::new(),
             paper: None,
+            paper_voters: Vec::new(),
             tally: None,
             closed_at: None,
         }),
@@ -1231,8 +1250,14 @@ pub fn apply(state: &mut LiveState, event: &Event) {
         }
         Event::CountersAppointed { members } => state.counters = members.clone(),
         Event::PaperCounted { vote, tally, .. } => {
+            let voters = state
+                .votes
+                .get(*vote)
+                .map(|v| v.in_room_voters(state))
+                .unwrap_or_default();
             if let Some(v) = state.votes.get_mut(*vote) {
                 v.paper = Some(*tally);
+                v.paper_voters = voters;
             }
         }
         Event::MinutesAdopted { at } => state.minutes_adopted_at = Some(*at),
@@ -1405,6 +1430,23 @@ mod tests {
             Refusal::JoinedAfterVoteOpened,
             Refusal::TimesNeedPresence,
             Refusal::LeftBeforeArrived,
+            Refusal::OpensEarly {
+                starts_at: "14:00 ngày 05/12/2026".into(),
+            },
+            Refusal::Unmarked {
+                count: 2,
+                names: "Lò Văn Pấng, Giàng Thị Mỷ".into(),
+            },
+            Refusal::VisitorNotArrived,
+            Refusal::CountersOnly,
+            Refusal::NotInRoom,
+            Refusal::VoteOnPaper,
+            Refusal::NotOnPaper,
+            Refusal::TooManyPaperBallots { counted: 8, max: 7 },
+            Refusal::PaperAlreadyCounted,
+            Refusal::BallotBoxMismatch,
+            Refusal::AlreadyAdopted,
+            Refusal::Adopted,
             Refusal::Vote {
                 refusal: VoteRefusal::UpperLevelVisitor,
             },
@@ -2088,6 +2130,22 @@ mod tests {
             6,
         )
         .unwrap();
+        // A member covered by the paper count, marked online afterwards, has voted.
+        let online = AttendanceMark::new(MemberId(3), Presence::Online);
+        run(&mut m, secretary(), Command::Mark { mark: online }, 6).unwrap();
+        assert_eq!(
+            run_secret(
+                &mut m,
+                member(3),
+                Command::Cast {
+                    vote: 1,
+                    choice: Choice::InFavour
+                },
+                6,
+                &mut boxed
+            ),
+            Err(Refusal::AlreadyVoted)
+        );
         run_secret(
             &mut m,
             chair(),
@@ -2165,6 +2223,29 @@ mod tests {
         );
         run(&mut m, chair(), Command::AdoptMinutes, 3).unwrap();
         assert_eq!(m.minutes_adopted_at, Some(at(3)));
+        // Adopted minutes are not changed behind the cell's back.
+        assert_eq!(
+            run(
+                &mut m,
+                secretary(),
+                Command::EditMinutes {
+                    text: "Sửa sau".into()
+                },
+                3
+            ),
+            Err(Refusal::Adopted)
+        );
+        assert_eq!(
+            run(
+                &mut m,
+                chair(),
+                Command::Conclude {
+                    text: "Kết luận khác".into()
+                },
+                3
+            ),
+            Err(Refusal::Adopted)
+        );
         assert_eq!(
             run(&mut m, chair(), Command::AdoptMinutes, 3),
             Err(Refusal::AlreadyAdopted)
