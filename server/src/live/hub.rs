@@ -9,7 +9,7 @@ use crate::storage::{EventWriter, LiveSignal, Store};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::response::Response;
 use shared::live::limits::MAX_SOCKETS_PER_ACCOUNT;
-use shared::live::state::{Caller, LiveState};
+use shared::live::state::{LiveState, Speaker};
 use shared::meeting::Meeting;
 use shared::{AccountId, MeetingId};
 use std::collections::HashMap;
@@ -38,7 +38,7 @@ pub(super) struct Link {
     account: AccountId,
     /// The hash of the session's token.
     session: Box<str>,
-    caller: Caller,
+    speaker: Speaker,
     /// Why the socket must close (a `Close`), once decided; 0 while it may stay.
     closing: AtomicU8,
     wake: Notify,
@@ -235,7 +235,7 @@ impl LiveHub {
             meeting,
             account: who.account,
             session: who.session.clone(),
-            caller: who.caller,
+            speaker: who.speaker,
             closing: AtomicU8::new(0),
             wake: Notify::new(),
         });
@@ -313,7 +313,7 @@ impl LiveHub {
     /// questions out.
     async fn recheck(&self, links: Vec<Arc<Link>>, pace: Option<Duration>) {
         let start = tokio::time::Instant::now();
-        let mut answers: HashMap<(&str, MeetingId), Result<Caller, Denied>> = HashMap::new();
+        let mut answers: HashMap<(&str, MeetingId), Result<Speaker, Denied>> = HashMap::new();
         for (i, link) in links.iter().enumerate() {
             if link.closing().is_some() {
                 continue;
@@ -332,7 +332,7 @@ impl LiveHub {
                 }
             };
             match answer {
-                Ok(caller) if *caller == link.caller => {}
+                Ok(speaker) if *speaker == link.speaker => {}
                 Ok(_) => link.close(Close::PowersChanged),
                 Err(Denied::SessionEnded) => link.close(Close::SessionEnded),
                 Err(Denied::NotParticipant) => link.close(Close::NotParticipant),

@@ -19,17 +19,18 @@ pub use socket::Participant;
 
 use shared::MeetingId;
 use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
-use shared::live::state::Caller;
+use shared::live::state::Speaker;
 use std::time::Duration;
 
-/// Who a session is in a meeting now. The hub asks again when the session's
+/// Who a session is in a meeting now (its powers there come from the
+/// meeting's state, not from here). The hub asks again when the session's
 /// account changes (a signal) and every `LiveConfig::recheck`; the answer
 /// comes from sessions and permissions, which this module does not know
 /// (`routes::live` implements it).
 #[async_trait::async_trait]
 pub trait Gate: Send + Sync + 'static {
     /// `session` is the hash of the session's token.
-    async fn admit(&self, session: &str, meeting: MeetingId) -> Result<Caller, Denied>;
+    async fn admit(&self, session: &str, meeting: MeetingId) -> Result<Speaker, Denied>;
 }
 
 /// Why a session may not (or no longer) take part.

@@ -13,7 +13,7 @@ use shared::live::chain;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC, MAX_CATCH_UP_BYTES};
 use shared::live::protocol::{MAX_CATCH_UP_EVENTS, PROTOCOL_VERSION, Sequenced, ServerMessage};
 use shared::live::state::{
-    Caller, Command, Event, LiveState, Phase, Refusal, Setup, apply, count_secret_vote, decide,
+    Command, Event, LiveState, Phase, Refusal, Setup, Speaker, apply, count_secret_vote, decide,
     sealed_choice,
 };
 use shared::meeting::{Meeting, MeetingStatus};
@@ -262,12 +262,12 @@ impl Room {
     /// Decides, stores, applies and broadcasts one command; the answer for its sender.
     pub(super) async fn command(
         &self,
-        caller: Caller,
+        speaker: Speaker,
         account: AccountId,
         key: String,
         command: Command,
     ) -> ServerMessage {
-        match self.try_command(caller, account, &key, command).await {
+        match self.try_command(speaker, account, &key, command).await {
             Ok(Ok(seq)) => ServerMessage::Accepted { key, seq },
             Ok(Err(reason)) => ServerMessage::Rejected {
                 key,
@@ -290,7 +290,7 @@ impl Room {
     /// to one catches up and decides again (see docs/live-server.md).
     async fn try_command(
         &self,
-        caller: Caller,
+        speaker: Speaker,
         account: AccountId,
         key: &str,
         command: Command,
@@ -307,7 +307,7 @@ impl Room {
         let mut setbacks = 0u32;
         loop {
             let failure = match self
-                .attempt(&mut inner, caller, account, key, &command)
+                .attempt(&mut inner, speaker, account, key, &command)
                 .await
             {
                 Ok(Some(answer)) => return Ok(answer),
@@ -339,7 +339,7 @@ impl Room {
     async fn attempt(
         &self,
         inner: &mut RoomState,
-        caller: Caller,
+        speaker: Speaker,
         account: AccountId,
         key: &str,
         command: &Command,
@@ -348,7 +348,7 @@ impl Room {
             // The opening fixes what the records say at this moment.
             self.refresh_locked(inner).await?;
         }
-        let decided = decide(&inner.state, caller.speaker, command, now_local());
+        let decided = decide(&inner.state, speaker, command, now_local());
         let decided = match decided {
             Ok(mut events) => match self.count_ballot_box(&inner.state, &mut events).await? {
                 Ok(()) => Ok(events),
@@ -511,12 +511,12 @@ impl Room {
     /// and the sequence number it is up to after it.
     pub(super) async fn welcome(
         &self,
-        caller: Caller,
+        speaker: Speaker,
         last_seq: Option<u64>,
     ) -> LiveResult<(ServerMessage, u64)> {
         let mut inner = self.inner.lock().await;
         self.refresh_locked(&mut inner).await?;
-        let you = inner.state.caller(caller.speaker);
+        let you = inner.state.caller(speaker);
         let now = inner.state.seq;
         let missed = match last_seq {
             Some(seen) if seen <= now && now - seen <= MAX_CATCH_UP_EVENTS => {

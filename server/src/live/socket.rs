@@ -11,7 +11,7 @@ use shared::live::limits::{MESSAGES_PER_SEC, MIN_SECS_BETWEEN_HELLOS};
 use shared::live::protocol::{
     ClientMessage, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ServerMessage, decode_client,
 };
-use shared::live::state::{Caller, Command};
+use shared::live::state::{Command, Speaker};
 use std::future::Future;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
@@ -27,7 +27,7 @@ const MAX_FRAME_READ: usize = 4 * MAX_CLIENT_MESSAGE_BYTES;
 
 /// Who is on the other end of a socket.
 pub struct Participant {
-    pub caller: Caller,
+    pub speaker: Speaker,
     pub account: AccountId,
     /// The hash of the session's token: checked again when the account changes.
     pub session: Box<str>,
@@ -162,7 +162,7 @@ pub(super) async fn run(
 ) {
     let Membership { room, link, .. } = &membership;
     let Participant {
-        caller,
+        speaker,
         account,
         visitor_name,
         ..
@@ -239,7 +239,7 @@ pub(super) async fn run(
                         } else if !peer.hello_allowed(now) {
                             SocketError::TooManyHellos.to_message()
                         } else {
-                            match Box::pin(room.welcome(caller, last_seq)).await {
+                            match Box::pin(room.welcome(speaker, last_seq)).await {
                                 Ok((message, seq)) => { sent_up_to = Some(seq); message }
                                 Err(e) => {
                                     tracing::error!(error = %e, "welcome failed");
@@ -264,7 +264,7 @@ pub(super) async fn run(
                                 message: "Đồng chí thao tác nhanh quá; thao tác sẽ được gửi lại sau giây lát.".into(),
                             }
                         } else {
-                            Box::pin(room.command(caller, account, key, command)).await
+                            Box::pin(room.command(speaker, account, key, command)).await
                         }
                     }
                 };

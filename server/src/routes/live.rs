@@ -14,44 +14,32 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::response::Response;
 use shared::live::chain::{self, ChainLink, ChainReport};
 use shared::live::minutes::{Minutes, Names};
-use shared::live::state::{Caller, Speaker};
+use shared::live::state::Speaker;
 use shared::meeting::{Meeting, MeetingStatus};
 use shared::{AccountId, ErrorBody, MeetingId, MemberId, OrgId};
 
-/// Who the user is in this meeting: a member of the cell (with the chair's or
-/// the secretary's powers), or an upper-level committee member following it.
-async fn caller_for(store: &Store, user: &CurrentUser, meeting: &Meeting) -> ApiResult<Caller> {
+/// Who the user is in this meeting: a member of the cell, or an upper-level
+/// committee member following it. Their powers there (chair, secretary,
+/// counter) come from the meeting's state (`LiveState::caller`).
+async fn speaker_for(store: &Store, user: &CurrentUser, meeting: &Meeting) -> ApiResult<Speaker> {
     let (_, path, _) = visible_org_in(store, user, meeting.cell_id)
         .await
         .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
     if let Some(seat) = user.actor.seat.filter(|s| s.cell_id == meeting.cell_id) {
-        let chair = match meeting.draft.chair_id {
-            Some(c) => c == seat.member_id,
-            // No chair named: the cell's secretary chairs, as the Charter has it.
-            None => seat.role == shared::member::CellRole::Secretary,
-        };
-        return Ok(Caller {
-            speaker: Speaker::Member(seat.member_id),
-            is_chair: chair,
-            is_secretary: meeting.draft.secretary_id == Some(seat.member_id),
-        });
+        return Ok(Speaker::Member(seat.member_id));
     }
     let ids: Vec<_> = path.iter().map(|o| o.id).collect();
     let follows = user.actor.assigned_cells.contains(&meeting.cell_id)
         || user.actor.committee_of.iter().any(|c| ids.contains(c));
     if follows {
-        Ok(Caller {
-            speaker: Speaker::Visitor(user.account.id),
-            is_chair: false,
-            is_secretary: false,
-        })
+        Ok(Speaker::Visitor(user.account.id))
     } else {
         Err(ApiError::Forbidden)
     }
 }
 
 /// The hub's questions about a socket's session, answered as the upgrade
-/// answered them: session → account → seat → caller.
+/// answered them: session → account → seat → speaker.
 pub struct SessionGate {
     store: Store,
 }
@@ -64,7 +52,7 @@ impl SessionGate {
 
 #[async_trait::async_trait]
 impl Gate for SessionGate {
-    async fn admit(&self, session: &str, meeting: MeetingId) -> Result<Caller, Denied> {
+    async fn admit(&self, session: &str, meeting: MeetingId) -> Result<Speaker, Denied> {
         let unknown = |e: ApiError| Denied::Unknown(format!("{e:?}"));
         let user = match auth::user_of_session(&self.store, session.to_string()).await {
             Ok(user) => user,
@@ -78,8 +66,8 @@ impl Gate for SessionGate {
             Ok(None) => return Err(Denied::NotParticipant),
             Err(e) => return Err(unknown(e.into())),
         };
-        match caller_for(&self.store, &user, &meeting).await {
-            Ok(caller) => Ok(caller),
+        match speaker_for(&self.store, &user, &meeting).await {
+            Ok(speaker) => Ok(speaker),
             Err(ApiError::NotFound(_) | ApiError::Forbidden) => Err(Denied::NotParticipant),
             Err(e) => Err(unknown(e)),
         }
@@ -175,17 +163,17 @@ pub async fn socket(
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     let meeting = meeting_of(&state, id).await?;
-    let caller = caller_for(&state.store, &user, &meeting).await?;
+    let speaker = speaker_for(&state.store, &user, &meeting).await?;
     // Checked after the permissions, so a stranger learns nothing from the answer.
     let ws =
         ws.map_err(|_| ApiError::BadRequest("Địa chỉ này chỉ nhận kết nối WebSocket.".into()))?;
     let room = state.live.room(&meeting).await?;
     let who = Participant {
-        caller,
+        speaker,
         account: user.account.id,
         session: user.token_hash.into_boxed_str(),
         // A visitor is named on the record by their account, whatever the client says.
-        visitor_name: matches!(caller.speaker, Speaker::Visitor(_))
+        visitor_name: matches!(speaker, Speaker::Visitor(_))
             .then(|| user.account.display_name.clone().into_boxed_str()),
     };
     Ok(state.live.accept(ws, room, who))
