@@ -177,9 +177,7 @@ impl Room {
             return Ok(());
         };
         let setup = current_setup(&self.store, &meeting).await?;
-        let before = inner.state.clone();
-        inner.state.refresh(setup);
-        if inner.state != before {
+        if inner.state.refresh(setup) {
             let message = ServerMessage::Snapshot {
                 state: Box::new(inner.state.for_participants()),
             };

@@ -543,17 +543,27 @@ impl LiveState {
     }
 
     /// Takes the current records again, as long as the meeting has not
-    /// opened: from the opening on, only its own events change it.
-    pub fn refresh(&mut self, setup: Setup) {
+    /// opened: from the opening on, only its own events change it. Says
+    /// whether anything changed.
+    pub fn refresh(&mut self, setup: Setup) -> bool {
         if self.phase != Phase::NotStarted {
-            return;
+            return false;
         }
-        self.agenda = setup.agenda;
-        self.rules = setup.rules;
-        self.roll = setup.roll;
-        self.chair = setup.chair;
-        self.secretary = setup.secretary;
-        self.starts_at = setup.starts_at;
+        let changed = self.agenda != setup.agenda
+            || self.rules != setup.rules
+            || self.roll != setup.roll
+            || self.chair != setup.chair
+            || self.secretary != setup.secretary
+            || self.starts_at != setup.starts_at;
+        if changed {
+            self.agenda = setup.agenda;
+            self.rules = setup.rules;
+            self.roll = setup.roll;
+            self.chair = setup.chair;
+            self.secretary = setup.secretary;
+            self.starts_at = setup.starts_at;
+        }
+        changed
     }
 
     /// The powers this meeting gives a speaker, from the state itself (so an

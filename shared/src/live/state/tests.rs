@@ -938,7 +938,8 @@ fn the_opening_fixes_what_the_records_say_then() {
     });
     changed.agenda.truncate(2);
     changed.chair = Some(MemberId(3));
-    m.refresh(changed.clone());
+    assert!(m.refresh(changed.clone()));
+    assert!(!m.refresh(changed.clone()), "nothing new");
     assert!(!m.caller(chair()).is_chair);
     assert!(m.caller(member(3)).is_chair);
     assert_eq!(
@@ -962,7 +963,7 @@ fn the_opening_fixes_what_the_records_say_then() {
     )
     .unwrap();
     // After the opening, the records no longer reach the meeting.
-    m.refresh(setup());
+    assert!(!m.refresh(setup()), "the opened meeting keeps its records");
     assert_eq!(m.roll, changed.roll);
     assert_eq!(m.agenda.len(), 2);
     // Replayed over the registration as it was at first, the log still gives the same meeting.
