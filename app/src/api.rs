@@ -8,6 +8,7 @@ use shared::api::{
     AccountView, ChangePasswordRequest, Home, ImportReport, ImportRequest, LoginRequest, Me,
     NewAccount, OrgDetail, ResetPasswordRequest, SetDisabledRequest,
 };
+use shared::followup::{TaskUpdate, TaskView};
 use shared::live::chain::ChainReport;
 use shared::live::minutes::Minutes;
 use shared::meeting::{Meeting, MeetingDraft};
@@ -84,10 +85,16 @@ impl ApiError {
     }
 }
 
+/// A request's body with its Content-Type.
+struct Body {
+    content_type: &'static str,
+    value: wasm_bindgen::JsValue,
+}
+
 async fn send<T: DeserializeOwned>(
     method: &str,
     path: &str,
-    body: Option<String>,
+    body: Option<Body>,
 ) -> Result<T, ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
@@ -96,8 +103,8 @@ async fn send<T: DeserializeOwned>(
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let _ = headers.set("Accept", "application/json");
     if let Some(body) = &body {
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_body(&body.into());
+        let _ = headers.set("Content-Type", body.content_type);
+        init.set_body(&body.value);
     }
     init.set_headers(&headers);
     let window = web_sys::window().ok_or(ApiError::Network)?;
@@ -144,7 +151,11 @@ async fn with_body<T: DeserializeOwned>(
     body: &impl Serialize,
 ) -> Result<T, ApiError> {
     let json = serde_json::to_string(body).map_err(|_| ApiError::local(0, "encode", ""))?;
-    send(method, path, Some(json)).await
+    let body = Body {
+        content_type: "application/json",
+        value: json.into(),
+    };
+    send(method, path, Some(body)).await
 }
 
 pub async fn login(req: LoginRequest) -> Result<Me, ApiError> {
@@ -205,6 +216,24 @@ pub async fn import_members(cell: OrgId, req: ImportRequest) -> Result<ImportRep
     .await
 }
 
+/// An Excel workbook as it is, the content type telling the server to read it so.
+pub async fn import_members_xlsx(
+    cell: OrgId,
+    workbook: &[u8],
+    commit: bool,
+) -> Result<ImportReport, ApiError> {
+    let body = Body {
+        content_type: shared::import::XLSX_MEDIA_TYPE,
+        value: js_sys::Uint8Array::from(workbook).into(),
+    };
+    send(
+        "POST",
+        &format!("/api/organizations/{cell}/members/import?commit={commit}"),
+        Some(body),
+    )
+    .await
+}
+
 pub async fn accounts() -> Result<Vec<AccountView>, ApiError> {
     get("/api/accounts").await
 }
@@ -253,4 +282,20 @@ pub async fn verify(id: MeetingId) -> Result<ChainReport, ApiError> {
 
 pub async fn minutes(id: MeetingId) -> Result<Minutes, ApiError> {
     get(&format!("/api/meetings/{id}/minutes")).await
+}
+
+pub async fn my_tasks() -> Result<Vec<TaskView>, ApiError> {
+    get("/api/me/tasks").await
+}
+
+pub async fn meeting_tasks(id: MeetingId) -> Result<Vec<TaskView>, ApiError> {
+    get(&format!("/api/meetings/{id}/tasks")).await
+}
+
+pub async fn update_task(
+    id: MeetingId,
+    index: usize,
+    update: TaskUpdate,
+) -> Result<TaskView, ApiError> {
+    with_body("PUT", &format!("/api/meetings/{id}/tasks/{index}"), &update).await
 }

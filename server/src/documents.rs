@@ -5,7 +5,6 @@
 use chrono::NaiveDateTime;
 use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow};
 use shared::live::minutes::{Minutes, VoteLine};
-use shared::meeting::Meeting;
 use thiserror::Error;
 
 /// Why a document is not written.
@@ -170,6 +169,16 @@ pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, DocumentError> {
             doc = doc.add_paragraph(text(format!("– {who}: {}", o.text)));
         }
     }
+    if !m.previous_tasks.is_empty() {
+        doc = doc.add_paragraph(bold("Kết quả thực hiện việc được giao ở kỳ trước"));
+        for (i, t) in m.previous_tasks.iter().enumerate() {
+            doc = doc.add_paragraph(text(format!(
+                "{}. {}.",
+                i + 1,
+                shared::followup::task_line(t)
+            )));
+        }
+    }
     doc = doc.add_paragraph(bold("III. KẾT LUẬN CỦA CHỦ TRÌ"));
     doc = doc.add_paragraph(text(if m.conclusion.is_empty() {
         "(không ghi)"
@@ -229,8 +238,8 @@ pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, DocumentError> {
 
 /// Nghị quyết chi bộ: assessment, next tasks, the vote, "T/M CHI BỘ – BÍ THƯ".
 /// Only for a resolution whose vote passed.
-pub fn resolution_docx(m: &Minutes, meeting: &Meeting) -> Result<Vec<u8>, DocumentError> {
-    let (Some(number), Some(vote)) = (m.resolution_number(meeting), m.resolution_vote()) else {
+pub fn resolution_docx(m: &Minutes) -> Result<Vec<u8>, DocumentError> {
+    let (Some(number), Some(vote)) = (m.resolution_number(), m.resolution_vote()) else {
         return Err(DocumentError::NotPassed);
     };
     let mut doc = document()
@@ -279,7 +288,9 @@ pub fn resolution_docx(m: &Minutes, meeting: &Meeting) -> Result<Vec<u8>, Docume
 mod tests {
     use super::*;
     use shared::live::state::{Command, LiveState, Setup, Speaker, apply, decide};
-    use shared::meeting::{MeetingDraft, MeetingKind, MeetingMode, MeetingStatus, standard_agenda};
+    use shared::meeting::{
+        Meeting, MeetingDraft, MeetingKind, MeetingMode, MeetingStatus, standard_agenda,
+    };
     use shared::member::PartyStatus;
     use shared::rules::RuleSet;
     use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
@@ -408,8 +419,35 @@ mod tests {
     fn the_documents_say_what_the_record_holds() {
         let meeting = meeting();
         let state = held(&meeting, 3, true);
-        let m = shared::live::minutes::minutes(&state, &meeting, &Default::default(), "ff00");
+        let previous = shared::followup::TaskView::new(
+            &meeting,
+            0,
+            shared::live::state::Task {
+                assignee: None,
+                assignee_name: "Chi ủy".into(),
+                what: "Rà soát hồ sơ đảng viên".into(),
+                due: None,
+            },
+            None,
+            meeting.draft.starts_at.date(),
+            false,
+        );
+        let register = shared::live::minutes::Register {
+            resolution_ordinal: Some(3),
+            previous_tasks: vec![previous],
+        };
+        let m = shared::live::minutes::minutes(
+            &state,
+            &meeting,
+            &Default::default(),
+            &register,
+            "ff00",
+        );
         let minutes = document_texts(&minutes_docx(&m).unwrap());
+        assert!(
+            minutes.contains("1. Chi ủy: Rà soát hồ sơ đảng viên — Đang thực hiện."),
+            "{minutes}"
+        );
         assert!(minutes.contains("Đồng ý <với> & \"dự thảo\""), "{minutes}");
         assert!(
             minutes.contains("được chi bộ thông qua lúc 08 giờ 00"),
@@ -417,7 +455,7 @@ mod tests {
         );
         assert!(minutes.contains("tại hội nghị (3 phiếu)"), "{minutes}");
         assert!(minutes.contains("Hờ A Páo"));
-        let resolution = document_texts(&resolution_docx(&m, &meeting).unwrap());
+        let resolution = document_texts(&resolution_docx(&m).unwrap());
         assert!(resolution.contains("Số 03-NQ/CB"), "{resolution}");
         assert!(resolution.contains("NGHỊ QUYẾT"));
     }
@@ -426,7 +464,13 @@ mod tests {
     fn no_adoption_and_no_resolution_that_did_not_happen() {
         let meeting = meeting();
         let state = held(&meeting, 1, false);
-        let m = shared::live::minutes::minutes(&state, &meeting, &Default::default(), "ff00");
+        let m = shared::live::minutes::minutes(
+            &state,
+            &meeting,
+            &Default::default(),
+            &Default::default(),
+            "ff00",
+        );
         let minutes = document_texts(&minutes_docx(&m).unwrap());
         assert!(!minutes.contains("thông qua lúc"), "{minutes}");
         assert!(!minutes.contains("Biên bản đã được đọc lại"), "{minutes}");
@@ -434,24 +478,25 @@ mod tests {
             minutes.contains("Không tán thành") || minutes.contains("không được thông qua"),
             "{minutes}"
         );
-        assert!(matches!(
-            resolution_docx(&m, &meeting),
-            Err(DocumentError::NotPassed)
-        ));
+        assert!(matches!(resolution_docx(&m), Err(DocumentError::NotPassed)));
     }
 
     #[test]
     fn text_from_before_cleaning_still_makes_valid_documents() {
         let meeting = meeting();
         let state = held(&meeting, 3, true);
-        let mut m = shared::live::minutes::minutes(&state, &meeting, &Default::default(), "ff00");
+        let mut m = shared::live::minutes::minutes(
+            &state,
+            &meeting,
+            &Default::default(),
+            &Default::default(),
+            "ff00",
+        );
+        m.resolution_ordinal = Some(1);
         // A record written before input was cleaned.
         m.conclusion = "Kết\u{0}luận\u{b}\u{1b}".into();
         m.items[0].opinions[0].text = "\u{8}ý kiến".into();
-        for bytes in [
-            minutes_docx(&m).unwrap(),
-            resolution_docx(&m, &meeting).unwrap(),
-        ] {
+        for bytes in [minutes_docx(&m).unwrap(), resolution_docx(&m).unwrap()] {
             let texts = document_texts(&bytes);
             assert!(texts.contains("Kếtluận"), "{texts}");
         }

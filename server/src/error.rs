@@ -37,6 +37,11 @@ pub enum ApiError {
     Conflict(String),
     #[error("Dữ liệu gửi lên quá lớn.")]
     PayloadTooLarge,
+    /// A member list refused as a whole: too large (413) or not a workbook (415).
+    #[error("{0}")]
+    ImportFile(shared::import::FileError),
+    #[error("Chỉ nhận nội dung JSON hoặc tệp Excel (.xlsx).")]
+    UnsupportedMediaType,
     #[error("Máy chủ gặp sự cố. Vui lòng thử lại sau.")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -61,6 +66,12 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::ImportFile(e) if e.is_too_large() => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+            }
+            ApiError::ImportFile(_) | ApiError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -40,6 +40,9 @@ use utoipa::{Modify, OpenApi};
         crate::routes::live::minutes,
         crate::routes::live::minutes_docx,
         crate::routes::live::resolution_docx,
+        crate::routes::tasks::mine,
+        crate::routes::tasks::of_meeting,
+        crate::routes::tasks::update,
         accounts::list,
         accounts::create,
         accounts::reset_password,
@@ -198,6 +201,11 @@ fn limits(doc: &mut Value) {
             "MeetingDraft",
             "agenda",
             json!({"minItems": 1, "maxItems": shared::meeting::MAX_AGENDA_ITEMS}),
+        ),
+        (
+            "TaskUpdate",
+            "note",
+            json!({"maxLength": shared::followup::MAX_NOTE_CHARS}),
         ),
         (
             "AgendaItem",

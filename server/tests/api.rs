@@ -476,6 +476,225 @@ async fn csv_import_is_all_or_nothing_and_idempotent(b: Backend) {
     s.stop().await;
 }
 
+/// A member list as the offices keep it: dates as date cells, serial numbers
+/// or text; card numbers typed as numbers. `bad_row` adds a row 4 with a
+/// birth date that is no date.
+fn workbook(bad_row: bool) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let header = [
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Ngày vào Đảng",
+        "Ngày chính thức",
+        "Chức vụ",
+        "Số thẻ đảng viên",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let day = |y, m, d| ExcelDateTime::from_ymd(y, m, d).unwrap();
+    sheet.write_string(1, 0, "Vàng A Chinh").unwrap();
+    sheet
+        .write_datetime_with_format(1, 1, day(1984, 7, 1), &date)
+        .unwrap();
+    sheet.write_string(1, 2, "Nam").unwrap();
+    sheet
+        .write_datetime_with_format(1, 3, day(2010, 5, 19), &date)
+        .unwrap();
+    // 19/05/2011 as the serial number Excel keeps.
+    sheet.write_number(1, 4, 40682.0).unwrap();
+    sheet.write_string(1, 5, "Đảng viên").unwrap();
+    sheet.write_number(1, 6, 77100002.0).unwrap();
+    sheet.write_string(2, 0, "Thào Thị Dợ").unwrap();
+    sheet.write_string(2, 1, "03/03/1996").unwrap();
+    sheet.write_string(2, 2, "Nữ").unwrap();
+    sheet.write_string(2, 3, "02/09/2026").unwrap();
+    if bad_row {
+        sheet.write_string(3, 0, "Lầu Văn Chứ").unwrap();
+        sheet.write_string(3, 1, "xx/01/1980").unwrap();
+        sheet.write_string(3, 2, "Nam").unwrap();
+        sheet.write_string(3, 3, "19/05/2010").unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+const XLSX: &str = shared::import::XLSX_MEDIA_TYPE;
+
+async fn xlsx_import_previews_then_writes_once(b: Backend) {
+    let s = TestServer::start(b).await;
+    let d = s.org_id(CELL_D).await;
+    let sec = s.login("bithu.d").await;
+    let url = s.url(&format!("/api/organizations/{d}/members/import"));
+    let members_url = s.url(&format!("/api/organizations/{d}/members"));
+    let count = |v: &Value| v.as_array().unwrap().len();
+    let before = count(&body(sec.get(&members_url).send().await.unwrap()).await);
+    let post = |bytes: Vec<u8>, commit: bool| {
+        sec.post(format!("{url}?commit={commit}"))
+            .header("content-type", XLSX)
+            .body(bytes)
+            .send()
+    };
+
+    let report = body(post(workbook(true), true).await.unwrap()).await;
+    assert_eq!(report["committed"], false);
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["errors"][0]["line"], 4, "the sheet's row");
+    assert_eq!(report["errors"][0]["column"], "Ngày sinh");
+    assert_eq!(
+        count(&body(sec.get(&members_url).send().await.unwrap()).await),
+        before,
+        "nothing written"
+    );
+
+    let preview = body(post(workbook(false), false).await.unwrap()).await;
+    assert_eq!(
+        (
+            preview["to_create"].as_u64(),
+            preview["committed"].as_bool()
+        ),
+        (Some(2), Some(false))
+    );
+    assert_eq!(preview["rows"][0]["draft"]["full_member_on"], "2011-05-19");
+    assert_eq!(preview["rows"][0]["draft"]["card_number"], "77100002");
+    assert_eq!(preview["rows"][1]["draft"]["status"], "probationary");
+
+    let done = body(post(workbook(false), true).await.unwrap()).await;
+    assert_eq!(done["committed"], true);
+    let after = body(sec.get(&members_url).send().await.unwrap()).await;
+    assert_eq!(count(&after), before + 2);
+    assert!(
+        after
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["card_number"] == "77100002" && m["birth_date"] == "1984-07-01"),
+        "{after}"
+    );
+
+    let again = body(post(workbook(false), true).await.unwrap()).await;
+    assert_eq!(
+        (
+            again["to_create"].as_u64(),
+            again["to_update"].as_u64(),
+            again["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(2))
+    );
+    assert_eq!(
+        body(sec.get(&members_url).send().await.unwrap()).await,
+        after,
+        "re-import changes nothing"
+    );
+
+    let member = s.login("dv.d05").await;
+    let res = member
+        .post(&url)
+        .header("content-type", XLSX)
+        .body(workbook(false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.1, "forbidden");
+    s.stop().await;
+}
+
+async fn import_refuses_large_files_and_other_types(b: Backend) {
+    use shared::import::{MAX_FILE_BYTES, MAX_ROWS};
+    let s = TestServer::start(b).await;
+    let d = s.org_id(CELL_D).await;
+    let sec = s.login("bithu.d").await;
+    let url = s.url(&format!("/api/organizations/{d}/members/import"));
+    let send = |content_type: &'static str, bytes: Vec<u8>| {
+        sec.post(&url)
+            .header("content-type", content_type)
+            .body(bytes)
+            .send()
+    };
+
+    // Over the file limit, under the request limit: the import's own answer.
+    let mut big = workbook(false);
+    big.resize(MAX_FILE_BYTES + 1, 0);
+    let (status, code, b) = error_code(send(XLSX, big).await.unwrap()).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+    assert_eq!(b["error"]["message"], "Tệp quá lớn (tối đa 1 MB).");
+    // Over the request limit.
+    let (status, ..) = error_code(send(XLSX, vec![b'P'; 3 * MAX_FILE_BYTES]).await.unwrap()).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let long_csv = format!(
+        "Họ và tên,Giới tính,Ngày vào Đảng\n{}",
+        "x".repeat(MAX_FILE_BYTES)
+    );
+    let res = sec
+        .post(&url)
+        .json(&json!({"csv": long_csv}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    let rows = "Hà Văn Một,Nam,01/01/2000\n".repeat(MAX_ROWS + 1);
+    let many = format!("Họ và tên,Giới tính,Ngày vào Đảng\n{rows}");
+    let res = sec
+        .post(&url)
+        .json(&json!({"csv": many}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, b) = error_code(res).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("2000"),
+        "{b}"
+    );
+
+    // The content decides, not the declared type: a PDF, a zip that is no
+    // workbook, and CSV bytes sent as a workbook.
+    let mut not_a_book = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    not_a_book
+        .start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    std::io::Write::write_all(&mut not_a_book, b"<w:document/>").unwrap();
+    let not_a_book = not_a_book.finish().unwrap().into_inner();
+    for bytes in [
+        b"%PDF-1.4 danh sach".to_vec(),
+        not_a_book,
+        IMPORT_CSV.as_bytes().to_vec(),
+    ] {
+        let (status, code, b) = error_code(send(XLSX, bytes).await.unwrap()).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+        );
+        assert!(
+            b["error"]["message"].as_str().unwrap().contains(".xlsx"),
+            "{b}"
+        );
+    }
+    let res = send("application/octet-stream", b"PK\x03\x04".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let res = send("text/csv", IMPORT_CSV.as_bytes().to_vec())
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // A workbook sent as octet-stream is still a workbook.
+    let res = send("application/octet-stream", workbook(false))
+        .await
+        .unwrap();
+    assert_eq!(body(res).await["to_create"], 2);
+    s.stop().await;
+}
+
 async fn bad_input_is_a_4xx_never_a_500(b: Backend) {
     let s = TestServer::start(b).await;
     let a = s.org_id(CELL_A).await;
@@ -666,6 +885,8 @@ on_both_backends!(
     each_role_sees_its_part_of_the_tree,
     secretary_keeps_the_member_list,
     csv_import_is_all_or_nothing_and_idempotent,
+    xlsx_import_previews_then_writes_once,
+    import_refuses_large_files_and_other_types,
     bad_input_is_a_4xx_never_a_500,
     open_paths_and_the_app_shell,
 );

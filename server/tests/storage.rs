@@ -406,7 +406,43 @@ async fn postgres_signals_reach_the_other_instance() {
     db.close().await;
 }
 
+/// A task's follow-up: absent until updated, then replaced by each update,
+/// with the updater's name; other meetings' tasks are untouched.
+async fn task_follow_ups_are_replaced_per_task(backend: Backend) {
+    use shared::followup::TaskStatus;
+    let db = Db::open(backend).await;
+    let (m, s) = (db.meeting, &db.store);
+    assert!(s.task_follow_ups(m).await.unwrap().is_empty());
+    s.set_task_follow_up(m, 0, TaskStatus::Done, "Đã nộp báo cáo", db.alice, at())
+        .await
+        .unwrap();
+    s.set_task_follow_up(m, 2, TaskStatus::Open, "", db.alice, at())
+        .await
+        .unwrap();
+    let later = at() + chrono::Duration::days(1);
+    s.set_task_follow_up(m, 0, TaskStatus::Open, "Cần bổ sung số liệu", db.bob, later)
+        .await
+        .unwrap();
+    let f = s.task_follow_ups(m).await.unwrap();
+    assert_eq!(f.len(), 2);
+    let first = &f[&0];
+    assert_eq!(
+        (first.status, first.note.as_str(), first.updated_at),
+        (TaskStatus::Open, "Cần bổ sung số liệu", later)
+    );
+    assert_eq!(first.updated_by, "bob");
+    assert_eq!(f[&2].status, TaskStatus::Open);
+    assert!(
+        s.task_follow_ups(MeetingId(m.0 + 1000))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.close().await;
+}
+
 on_both_backends!(
+    task_follow_ups_are_replaced_per_task,
     idempotency_keys_belong_to_an_account,
     ballots_are_counted_with_their_command,
     a_command_not_stored_casts_no_ballot,

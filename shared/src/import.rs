@@ -1,17 +1,37 @@
-//! Importing a cell's members from the CSV a secretary exports from the member
-//! database (CSDL đảng viên): họ và tên, ngày sinh, giới tính, ngày vào Đảng,
-//! ngày chính thức, chức vụ, số thẻ đảng viên. UTF-8 with or without BOM; comma or
-//! semicolon. The browser previews with this code; the server re-checks with it.
-//! The export has no temporary attachment elsewhere (sinh hoạt tạm thời): an
-//! import keeps the one on the member's record, set in the member form.
+//! Importing a cell's members from the list a secretary exports from the member
+//! database (CSDL đảng viên) or keeps in the office: họ và tên, ngày sinh, giới
+//! tính, ngày vào Đảng, ngày chính thức, chức vụ, số thẻ đảng viên. Either CSV
+//! (UTF-8 with or without BOM; comma or semicolon) or an Excel workbook (.xlsx,
+//! its first worksheet). The browser previews with this code; the server
+//! re-checks with it. The export has no temporary attachment elsewhere (sinh
+//! hoạt tạm thời): an import keeps the one on the member's record, set in the
+//! member form.
 
 use crate::member::{CellRole, Gender, Member, MemberDraft, PartyStatus, normalize_name};
-use chrono::NaiveDate;
+use calamine::{DataRef, Reader, Xlsx};
+use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::io::{Cursor, Read};
 use thiserror::Error;
 
 /// More rows than any cell has: a larger file is a mistake, not a cell.
 pub const MAX_ROWS: usize = 2000;
+
+/// The largest file accepted, CSV text or .xlsx: a cell's list of
+/// [`MAX_ROWS`] rows is a tenth of it in either form.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// What the parts of an .xlsx may add up to once unpacked, as its zip
+/// directory declares them: a list of [`MAX_ROWS`] rows is far less; a small
+/// file that unpacks to more is a zip bomb, not a list.
+pub const MAX_UNPACKED_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The media type of an Excel workbook (.xlsx).
+pub const XLSX_MEDIA_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Columns past this one are ignored: a member list has eight.
+const MAX_COLUMNS: usize = 64;
 
 /// A row that passed every check, with its line in the file (1 = header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +62,21 @@ pub enum FileError {
     TooManyRows,
     #[error("Dấu ngoặc kép không được đóng.")]
     UnclosedQuote,
+    #[error("Tệp quá lớn (tối đa {} MB).", MAX_FILE_BYTES / (1024 * 1024))]
+    TooLarge,
+    #[error("Tệp không phải bảng tính Excel (.xlsx) hay CSV.")]
+    NotXlsx,
+    #[error("Không đọc được bảng tính Excel: tệp bị hỏng hoặc có mật khẩu.")]
+    UnreadableXlsx,
+    #[error("Không đọc được tệp CSV.")]
+    UnreadableCsv,
+}
+
+impl FileError {
+    /// The file is refused for its size, whatever it holds (HTTP 413).
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, FileError::TooLarge | FileError::TooManyRows)
+    }
 }
 
 /// The columns we understand, in the export's order.
@@ -95,37 +130,265 @@ impl Column {
 pub struct Parsed {
     pub rows: Vec<ImportRow>,
     pub errors: Vec<ImportError>,
+    /// The problem with the file as a whole, also in `errors` (line 1).
+    pub file_error: Option<FileError>,
 }
 
-/// Parses and checks a whole file as of `today`. Never stops at the first problem.
+/// One cell as the file holds it: CSV has only text; a workbook also has
+/// numbers and dates.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+}
+
+impl Cell {
+    /// As the secretary sees it: a card number typed into a number cell reads
+    /// "93000101", not "93000101.0".
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        matches!(self, Cell::Text(s) if s.trim().is_empty())
+    }
+}
+
+/// A file's rows with their line numbers (the spreadsheet's row numbers for
+/// a workbook), before any check.
+#[derive(Debug, Default)]
+struct Table {
+    records: Vec<(u32, Vec<Cell>)>,
+    /// The workbook counts its serial dates from 1904 (old Mac Excel).
+    date1904: bool,
+}
+
+/// Parses and checks a CSV file as of `today`. Never stops at the first problem.
 pub fn parse(text: &str, today: NaiveDate) -> Parsed {
+    if text.len() > MAX_FILE_BYTES {
+        return Parsed::failed(FileError::TooLarge);
+    }
+    match csv_table(text) {
+        Ok(table) => check(table, today),
+        Err(e) => Parsed::failed(e),
+    }
+}
+
+/// Parses and checks the first worksheet of an Excel workbook (.xlsx) as of
+/// `today`. Dates may be date cells, serial numbers or text.
+pub fn parse_xlsx(bytes: &[u8], today: NaiveDate) -> Parsed {
+    match xlsx_table(bytes) {
+        Ok(table) => check(table, today),
+        Err(e) => Parsed::failed(e),
+    }
+}
+
+/// Whether `bytes` are an Excel workbook: a zip holding `xl/workbook.xml`.
+/// The content decides, never the file's name.
+pub fn is_xlsx(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+        && zip::ZipArchive::new(Cursor::new(bytes))
+            .is_ok_and(|zip| zip.index_for_name("xl/workbook.xml").is_some())
+}
+
+impl Parsed {
+    fn failed(e: FileError) -> Parsed {
+        Parsed {
+            rows: Vec::new(),
+            errors: vec![ImportError {
+                line: 1,
+                column: String::new(),
+                message: e.to_string(),
+            }],
+            file_error: Some(e),
+        }
+    }
+}
+
+/// The header line's delimiter: whichever of `;` and `,` it uses more.
+fn csv_table(text: &str) -> Result<Table, FileError> {
+    // What csv marks as the sentinel record (no delimiter, quote or line break).
+    const SENTINEL: &str = "\u{1f}end\u{1f}";
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    // The csv crate reads a quote left open to the end of the file as one
+    // long field, without a word. A line after the text tells: it is a record
+    // of its own unless an open quote swallows it.
+    let tail = format!("\n{SENTINEL}");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes().chain(tail.as_bytes()));
+    let mut table = Table::default();
+    // Lines are counted from the record's byte offset: csv's own line count
+    // runs short with CRLF line ends.
+    let (mut counted_to, mut line) = (0usize, 1u32);
+    for record in reader.records() {
+        let record = record.map_err(|_| FileError::UnreadableCsv)?;
+        let start = record
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .unwrap_or(counted_to)
+            .clamp(counted_to, text.len());
+        // With CRLF the record's position is the `\n` ending the record before.
+        let start = text.as_bytes()[start..]
+            .iter()
+            .position(|b| !matches!(b, b'\r' | b'\n'))
+            .map_or(text.len(), |skip| start + skip);
+        let newlines = text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        counted_to = start;
+        table.records.push((
+            line,
+            record
+                .iter()
+                .take(MAX_COLUMNS)
+                .map(|f| Cell::Text(f.to_string()))
+                .collect(),
+        ));
+        if table.records.len() > MAX_ROWS + 2 {
+            return Err(FileError::TooManyRows);
+        }
+    }
+    match table.records.pop() {
+        Some((_, fields)) if fields == [Cell::Text(SENTINEL.to_string())] => Ok(table),
+        _ => Err(FileError::UnclosedQuote),
+    }
+}
+
+fn xlsx_table(bytes: &[u8]) -> Result<Table, FileError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(FileError::TooLarge);
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(FileError::NotXlsx);
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::NotXlsx)?;
+    if zip.index_for_name("xl/workbook.xml").is_none() {
+        return Err(FileError::NotXlsx);
+    }
+    let mut unpacked = 0u64;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|_| FileError::UnreadableXlsx)?;
+        unpacked = unpacked.saturating_add(part.size());
+    }
+    if unpacked > MAX_UNPACKED_BYTES {
+        return Err(FileError::TooLarge);
+    }
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::UnreadableXlsx)?;
+    let mut table = Table {
+        records: Vec::new(),
+        date1904: book.has_1904_epoch(),
+    };
+    let Some(first) = book.sheet_names().into_iter().next() else {
+        return Err(FileError::Empty);
+    };
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|_| FileError::UnreadableXlsx)?;
+    // Cells come row by row, left to right, empty ones left out.
+    while let Some(cell) = cells.next_cell().map_err(|_| FileError::UnreadableXlsx)? {
+        let (row, col) = cell.get_position();
+        let col = col as usize;
+        if col >= MAX_COLUMNS {
+            continue;
+        }
+        let value = xlsx_cell(cell.get_value());
+        if value.is_blank() {
+            continue;
+        }
+        let line = row.saturating_add(1);
+        if table.records.last().is_none_or(|(l, _)| *l != line) {
+            if table.records.len() > MAX_ROWS {
+                return Err(FileError::TooManyRows);
+            }
+            table.records.push((line, Vec::new()));
+        }
+        if let Some((_, fields)) = table.records.last_mut() {
+            if fields.len() <= col {
+                fields.resize(col + 1, Cell::Text(String::new()));
+            }
+            fields[col] = value;
+        }
+    }
+    Ok(table)
+}
+
+fn xlsx_cell(value: &DataRef<'_>) -> Cell {
+    match value {
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Cell::Text(s.clone())
+        }
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Bool(b) => Cell::Text(b.to_string()),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            NaiveDate::from_ymd_opt(y.into(), m.into(), d.into())
+                .map_or_else(|| Cell::Number(dt.as_f64()), Cell::Date)
+        }
+        DataRef::DateTime(dt) => Cell::Number(dt.as_f64()),
+        DataRef::Error(e) => Cell::Text(e.to_string()),
+        DataRef::Empty => Cell::Text(String::new()),
+    }
+}
+
+/// An Excel serial date (days since the workbook's epoch; a fraction is the
+/// time of day). Excel's 1900 system counts a 29 February 1900 that never was.
+fn serial_date(serial: f64, date1904: bool) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as u64;
+    let (epoch, days) = match (date1904, days) {
+        (true, _) => (NaiveDate::from_ymd_opt(1904, 1, 1)?, days),
+        (false, 60) => return None,
+        (false, 61..) => (NaiveDate::from_ymd_opt(1899, 12, 30)?, days),
+        (false, _) => (NaiveDate::from_ymd_opt(1899, 12, 31)?, days),
+    };
+    epoch.checked_add_days(Days::new(days))
+}
+
+/// Checks a file's rows, whatever their source.
+fn check(table: Table, today: NaiveDate) -> Parsed {
     let mut out = Parsed::default();
     let file_error = |e: FileError| ImportError {
         line: 1,
         column: String::new(),
         message: e.to_string(),
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let records = match split_records(text) {
-        Ok(r) => r,
-        Err(e) => {
-            out.errors.push(file_error(e));
-            return out;
-        }
-    };
-    let mut records = records
+    let date1904 = table.date1904;
+    let mut records = table
+        .records
         .into_iter()
-        .filter(|(_, fields)| fields.iter().any(|f| !f.trim().is_empty()));
+        .filter(|(_, fields)| fields.iter().any(|f| !f.is_blank()));
     let Some((_, header)) = records.next() else {
-        out.errors.push(file_error(FileError::Empty));
-        return out;
+        return Parsed::failed(FileError::Empty);
     };
-    let columns: Vec<Option<Column>> = header.iter().map(|h| Column::from_header(h)).collect();
-    let labels: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let labels: Vec<String> = header.iter().map(Cell::text).collect();
+    let columns: Vec<Option<Column>> = labels.iter().map(|h| Column::from_header(h)).collect();
     for required in [Column::FullName, Column::Gender, Column::AdmittedOn] {
         if !columns.contains(&Some(required)) {
             out.errors
                 .push(file_error(FileError::MissingColumn(required.label())));
+            out.file_error
+                .get_or_insert(FileError::MissingColumn(required.label()));
         }
     }
     if !out.errors.is_empty() {
@@ -133,11 +396,10 @@ pub fn parse(text: &str, today: NaiveDate) -> Parsed {
     }
     let records: Vec<_> = records.collect();
     if records.len() > MAX_ROWS {
-        out.errors.push(file_error(FileError::TooManyRows));
-        return out;
+        return Parsed::failed(FileError::TooManyRows);
     }
     for (line, fields) in records {
-        match parse_row(line, &fields, &columns, &labels, today) {
+        match parse_row(line, &fields, &columns, &labels, date1904, today) {
             Ok(row) => out.rows.push(row),
             Err(mut errs) => out.errors.append(&mut errs),
         }
@@ -178,12 +440,15 @@ pub fn parse(text: &str, today: NaiveDate) -> Parsed {
 
 fn parse_row(
     line: u32,
-    fields: &[String],
+    fields: &[Cell],
     columns: &[Option<Column>],
     labels: &[String],
+    date1904: bool,
     today: NaiveDate,
 ) -> Result<ImportRow, Vec<ImportError>> {
     let mut errors = Vec::new();
+    let texts: Vec<String> = fields.iter().map(Cell::text).collect();
+    let index = |col: Column| columns.iter().position(|c| *c == Some(col));
     let label_of = |col: Column| {
         columns
             .iter()
@@ -191,14 +456,7 @@ fn parse_row(
             .map(|i| labels[i].clone())
             .unwrap_or_else(|| col.label().to_string())
     };
-    let get = |col: Column| -> &str {
-        columns
-            .iter()
-            .position(|c| *c == Some(col))
-            .and_then(|i| fields.get(i))
-            .map(|s| s.trim())
-            .unwrap_or("")
-    };
+    let get = |col: Column| -> &str { index(col).and_then(|i| texts.get(i)).map_or("", |s| s) };
     let mut err = |col: Column, message: String| {
         errors.push(ImportError {
             line,
@@ -211,7 +469,11 @@ fn parse_row(
         if raw.is_empty() {
             return None;
         }
-        let d = parse_date(raw);
+        let d = match index(col).and_then(|i| fields.get(i)) {
+            Some(Cell::Date(d)) => Some(*d),
+            Some(Cell::Number(n)) => serial_date(*n, date1904),
+            _ => parse_date(raw),
+        };
         if d.is_none() {
             err(
                 col,
@@ -374,9 +636,11 @@ pub fn plan<'a>(rows: &'a [ImportRow], existing: &'a [Member]) -> Vec<Change<'a>
         .collect()
 }
 
-/// Accepts dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and yyyy-mm-dd.
+/// Accepts dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and yyyy-mm-dd (with
+/// a time after a `T`, as a workbook's ISO dates have it).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    let s = s.split_once('T').map_or(s, |(date, _)| date);
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Some(d);
     }
@@ -416,68 +680,6 @@ pub fn fold_vi(s: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Splits CSV text into records with their line numbers (1-based, of the record's
-/// first line). Quotes per RFC 4180; the delimiter is whichever of `;` and `,`
-/// the header line uses more.
-fn split_records(text: &str) -> Result<Vec<(u32, Vec<String>)>, FileError> {
-    let first_line = text.lines().next().unwrap_or("");
-    let delim = if first_line.matches(';').count() > first_line.matches(',').count() {
-        ';'
-    } else {
-        ','
-    };
-    let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut in_quotes = false;
-    let mut line: u32 = 1;
-    let mut record_line: u32 = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => in_quotes = false,
-                '\n' => {
-                    line += 1;
-                    field.push(c);
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.trim().is_empty() => {
-                field.clear();
-                in_quotes = true;
-            }
-            c if c == delim => fields.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                fields.push(std::mem::take(&mut field));
-                records.push((record_line, std::mem::take(&mut fields)));
-                line += 1;
-                record_line = line;
-            }
-            _ => field.push(c),
-        }
-        if records.len() > MAX_ROWS + 1 {
-            return Err(FileError::TooManyRows);
-        }
-    }
-    if in_quotes {
-        return Err(FileError::UnclosedQuote);
-    }
-    if !field.is_empty() || !fields.is_empty() {
-        fields.push(field);
-        records.push((record_line, fields));
-    }
-    Ok(records)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,6 +713,7 @@ mod tests {
         let p = parse(&text, today());
         assert_eq!(p.errors, vec![]);
         assert_eq!(p.rows.len(), 2);
+        assert_eq!((p.rows[0].line, p.rows[1].line), (2, 3));
         assert_eq!(p.rows[1].draft.full_name, "Trần Thị Bích; Ngọc");
     }
 
@@ -641,6 +844,54 @@ mod tests {
     }
 
     #[test]
+    fn quoted_line_breaks_and_doubled_quotes_keep_line_numbers() {
+        let text = "Họ và tên,Giới tính,Ngày vào Đảng,Chức vụ\n\
+            \"Lò Văn \"\"Sáu\"\"\",Nam,01/01/2000,\n\
+            \"Lò Thị\nBảy\",Nữ,01/01/2000,\n\
+            Lò Văn Tám,Nam,01/01/2000,Trưởng ban\n";
+        let p = parse(text, today());
+        assert_eq!(p.rows[0].draft.full_name, "Lò Văn \"Sáu\"");
+        assert_eq!(p.rows[1].line, 3);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert_eq!(
+            (p.errors[0].line, p.errors[0].column.as_str()),
+            (5, "Chức vụ")
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_whole() {
+        let text = format!(
+            "Họ và tên,Giới tính,Ngày vào Đảng\n{}",
+            "x".repeat(MAX_FILE_BYTES)
+        );
+        let p = parse(&text, today());
+        assert_eq!(p.file_error, Some(FileError::TooLarge));
+        assert!(p.file_error.is_some_and(|e| e.is_too_large()));
+        let rows = "Hà Văn Một,Nam,01/01/2000\n".repeat(MAX_ROWS + 1);
+        let p = parse(
+            &format!("Họ và tên,Giới tính,Ngày vào Đảng\n{rows}"),
+            today(),
+        );
+        assert_eq!(p.file_error, Some(FileError::TooManyRows));
+        assert_eq!(p.errors[0].message, FileError::TooManyRows.to_string());
+    }
+
+    #[test]
+    fn serial_dates_in_both_epochs() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(serial_date(1.0, false), d(1900, 1, 1));
+        assert_eq!(serial_date(59.0, false), d(1900, 2, 28));
+        assert_eq!(serial_date(60.0, false), None, "Excel's 29/02/1900");
+        assert_eq!(serial_date(61.0, false), d(1900, 3, 1));
+        assert_eq!(serial_date(45943.541, false), d(2025, 10, 13));
+        assert_eq!(serial_date(1.0, true), d(1904, 1, 2));
+        assert_eq!(serial_date(0.0, false), None);
+        assert_eq!(serial_date(-3.0, false), None);
+        assert_eq!(parse_date("1985-03-12T00:00:00"), d(1985, 3, 12));
+    }
+
+    #[test]
     fn folding() {
         assert_eq!(fold_vi("  NGUYỄN   Thị Đào "), "nguyen thi dao");
         assert_eq!(fold_vi("Nữ"), "nu");
@@ -651,5 +902,221 @@ mod tests {
             NaiveDate::from_ymd_opt(1945, 9, 2)
         );
         assert_eq!(parse_date("02/09/45"), None);
+    }
+
+    /// Small workbooks written the way Excel writes them.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod xlsx {
+        use super::*;
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+        const HEADER: [&str; 7] = [
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Ngày vào Đảng",
+            "Ngày chính thức",
+            "Chức vụ",
+            "Số thẻ đảng viên",
+        ];
+
+        enum V {
+            S(&'static str),
+            N(f64),
+            D(u16, u8, u8),
+        }
+
+        fn book(rows: &[(u32, Vec<V>)]) -> Vec<u8> {
+            let mut book = Workbook::new();
+            let sheet = book.add_worksheet();
+            let date = Format::new().set_num_format("dd/mm/yyyy");
+            for (c, h) in HEADER.iter().enumerate() {
+                sheet.write_string(0, c as u16, *h).unwrap();
+            }
+            for (r, cells) in rows {
+                for (c, v) in cells.iter().enumerate() {
+                    let c = c as u16;
+                    match v {
+                        V::S("") => {}
+                        V::S(s) => {
+                            sheet.write_string(*r, c, *s).unwrap();
+                        }
+                        V::N(n) => {
+                            sheet.write_number(*r, c, *n).unwrap();
+                        }
+                        V::D(y, m, d) => {
+                            let when = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+                            sheet
+                                .write_datetime_with_format(*r, c, &when, &date)
+                                .unwrap();
+                        }
+                    }
+                }
+            }
+            // A second sheet is never read.
+            book.add_worksheet().write_string(0, 0, "Ghi chú").unwrap();
+            book.save_to_buffer().unwrap()
+        }
+
+        fn good() -> Vec<u8> {
+            use V::*;
+            book(&[
+                (
+                    1,
+                    vec![
+                        S("Nguyễn Văn An"),
+                        D(1975, 9, 2),
+                        S("Nam"),
+                        S("19/05/2000"),
+                        N(37030.0),
+                        S("Bí thư"),
+                        N(93000101.0),
+                    ],
+                ),
+                (
+                    2,
+                    vec![
+                        S("Trần Thị Bích, Ngọc"),
+                        S("1990-01-15"),
+                        S("Nữ"),
+                        D(2020, 2, 3),
+                        S(""),
+                        S("Đảng viên"),
+                        S("93.000102"),
+                    ],
+                ),
+            ])
+        }
+
+        #[test]
+        fn dates_as_cells_serials_or_text_and_cards_as_text() {
+            let p = parse_xlsx(&good(), today());
+            assert_eq!(p.errors, vec![]);
+            assert_eq!(p.rows.len(), 2);
+            let (a, b) = (&p.rows[0], &p.rows[1]);
+            assert_eq!(a.line, 2);
+            assert_eq!(a.draft.birth_date, NaiveDate::from_ymd_opt(1975, 9, 2));
+            assert_eq!(a.draft.admitted_on, NaiveDate::from_ymd_opt(2000, 5, 19));
+            assert_eq!(a.draft.full_member_on, NaiveDate::from_ymd_opt(2001, 5, 19));
+            assert_eq!(a.draft.status, PartyStatus::Full);
+            assert_eq!(a.draft.role, CellRole::Secretary);
+            assert_eq!(a.draft.card_number.as_deref(), Some("93000101"));
+            assert_eq!(b.draft.full_name, "Trần Thị Bích, Ngọc");
+            assert_eq!(b.draft.admitted_on, NaiveDate::from_ymd_opt(2020, 2, 3));
+            assert_eq!(b.draft.status, PartyStatus::Probationary);
+            assert_eq!(b.draft.card_number.as_deref(), Some("93.000102"));
+        }
+
+        #[test]
+        fn row_errors_carry_the_sheet_row_numbers() {
+            use V::*;
+            let bytes = book(&[
+                (
+                    1,
+                    vec![
+                        S("Phạm Văn Cường"),
+                        S("31/02/1980"),
+                        S("Nam"),
+                        S("01/01/2005"),
+                    ],
+                ),
+                // Row 3 of the sheet is left empty.
+                (3, vec![S(""), D(1980, 1, 1), S("Khác"), N(60.0)]),
+                (
+                    4,
+                    vec![S("Đỗ Thị Hoa"), D(2010, 1, 1), S("Nữ"), D(2020, 1, 1)],
+                ),
+            ]);
+            let p = parse_xlsx(&bytes, today());
+            assert!(p.rows.is_empty());
+            let at =
+                |line: u32, col: &str| p.errors.iter().any(|e| e.line == line && e.column == col);
+            assert!(at(2, "Ngày sinh"), "{:?}", p.errors);
+            assert!(at(4, "Giới tính"));
+            assert!(at(4, "Ngày vào Đảng"), "serial 60 is no day");
+            assert!(at(5, "Ngày vào Đảng"), "under 18");
+            assert!(!p.errors.iter().any(|e| e.line == 3));
+        }
+
+        #[test]
+        fn re_importing_the_workbook_changes_nothing() {
+            let p = parse_xlsx(&good(), today());
+            let existing: Vec<Member> = p
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Member {
+                    id: MemberId(i as i64 + 1),
+                    cell_id: OrgId(1),
+                    draft: r.draft.clone(),
+                })
+                .collect();
+            let again = parse_xlsx(&good(), today());
+            assert!(
+                plan(&again.rows, &existing)
+                    .iter()
+                    .all(|c| matches!(c, Change::Unchanged(_)))
+            );
+        }
+
+        #[test]
+        fn the_content_tells_a_workbook_not_the_name() {
+            assert!(is_xlsx(&good()));
+            assert!(!is_xlsx(GOOD.as_bytes()));
+            assert_eq!(
+                parse_xlsx(GOOD.as_bytes(), today()).file_error,
+                Some(FileError::NotXlsx)
+            );
+            // A zip, but not a workbook.
+            let mut other = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            other
+                .start_file(
+                    "word/document.xml",
+                    zip::write::SimpleFileOptions::default(),
+                )
+                .unwrap();
+            std::io::Write::write_all(&mut other, b"<w/>").unwrap();
+            let other = other.finish().unwrap().into_inner();
+            assert!(!is_xlsx(&other));
+            assert_eq!(
+                parse_xlsx(&other, today()).file_error,
+                Some(FileError::NotXlsx)
+            );
+            // A workbook cut short.
+            let cut = &good()[..600];
+            assert!(parse_xlsx(cut, today()).file_error.is_some());
+        }
+
+        #[test]
+        fn an_empty_sheet_or_too_many_rows() {
+            assert_eq!(
+                parse_xlsx(&book(&[]), today()).file_error,
+                None,
+                "header only"
+            );
+            assert!(parse_xlsx(&book(&[]), today()).rows.is_empty());
+            let mut book_ = Workbook::new();
+            book_.add_worksheet();
+            let empty = book_.save_to_buffer().unwrap();
+            assert_eq!(
+                parse_xlsx(&empty, today()).file_error,
+                Some(FileError::Empty)
+            );
+            let rows: Vec<(u32, Vec<V>)> = (1..=MAX_ROWS as u32 + 1)
+                .map(|r| {
+                    (
+                        r,
+                        vec![
+                            V::S("Hà Văn Một"),
+                            V::S(""),
+                            V::S("Nam"),
+                            V::S("01/01/2000"),
+                        ],
+                    )
+                })
+                .collect();
+            let p = parse_xlsx(&book(&rows), today());
+            assert_eq!(p.file_error, Some(FileError::TooManyRows));
+        }
     }
 }

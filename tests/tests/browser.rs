@@ -43,7 +43,8 @@ async fn secretary_sees_the_members_of_cell_a() {
         // The secretary manages the cell: the buttons and the editor links are there.
         b.wait_text(".members-head .actions", "Thêm đảng viên")
             .await;
-        b.wait_text(".members-head .actions", "Nhập từ CSV").await;
+        b.wait_text(".members-head .actions", "Nhập từ Excel, CSV")
+            .await;
         b.find(".members a.member-name[href^='/members/']").await;
     })
     .await;

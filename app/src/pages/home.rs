@@ -3,6 +3,7 @@
 use crate::api;
 use crate::i18n::use_i18n;
 use crate::pages::meeting::MeetingCard;
+use crate::pages::tasks::MyTasks;
 use crate::ui::loaded;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -27,6 +28,7 @@ fn HomeView(home: Home) -> impl IntoView {
     view! {
         <h1>{move || i18n.t().hello} ", " {me.account.display_name.clone()}</h1>
         <MyPlace me=me.clone()/>
+        {me.member.is_some().then(|| view! { <MyTasks/> })}
         <OrgList title=Signal::derive(move || i18n.t().committees_title) orgs=me.committees/>
         <OrgList title=Signal::derive(move || i18n.t().assigned_title) orgs=me.assigned_cells/>
         <Meetings meetings=upcoming_meetings cells=cells.clone()/>

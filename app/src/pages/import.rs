@@ -1,5 +1,6 @@
-//! Nhập đảng viên từ CSV: checked at once in the browser with `shared::import`,
-//! then by the server (what it would create, update, leave), then written.
+//! Nhập đảng viên từ tệp Excel (.xlsx) hoặc CSV: checked at once in the
+//! browser with `shared::import`, then by the server (what it would create,
+//! update, leave), then written.
 
 use crate::api;
 use crate::i18n::use_i18n;
@@ -10,63 +11,98 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use shared::OrgId;
 use shared::api::{ImportReport, ImportRequest};
-use shared::import::{ImportError, ImportRow, parse};
+use shared::import::{
+    FileError, ImportError, ImportRow, MAX_FILE_BYTES, is_xlsx, parse, parse_xlsx,
+};
+use std::sync::Arc;
 use wasm_bindgen_futures::JsFuture;
+
+/// What is being imported: the CSV text in the box, or a workbook as chosen.
+#[derive(Debug, Clone, PartialEq)]
+enum Source {
+    Csv(String),
+    Xlsx(Arc<[u8]>),
+}
+
+/// Why a chosen file was not taken.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FileProblem {
+    Unreadable,
+    TooLarge,
+}
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = param_id("id");
     let text = RwSignal::new(String::new());
-    let file_error = RwSignal::new(false);
-    let local = Memo::new(move |_| text.with(|t| parse(t, today())));
-    // The server's answer, for the text it was given.
-    let send = Action::new_local(move |req: &ImportRequest| {
+    // A chosen workbook; typing into the box goes back to CSV.
+    let workbook = RwSignal::new(None::<(String, Arc<[u8]>)>);
+    let file_problem = RwSignal::new(None::<FileProblem>);
+    let source = move || match workbook.get() {
+        Some((_, bytes)) => Source::Xlsx(bytes),
+        None => Source::Csv(text.get()),
+    };
+    let local = Memo::new(move |_| match source() {
+        Source::Csv(t) => parse(&t, today()),
+        Source::Xlsx(bytes) => parse_xlsx(&bytes, today()),
+    });
+    let has_input = move || workbook.with(Option::is_some) || text.with(|t| !t.trim().is_empty());
+    // The server's answer, for the file it was given.
+    let send = Action::new_local(move |(src, commit): &(Source, bool)| {
         let cell = id.get_untracked();
-        let req = req.clone();
+        let (src, commit) = (src.clone(), *commit);
         async move {
-            let report = match cell {
-                Some(cell) => api::import_members(OrgId(cell), req.clone()).await,
-                None => Err(bad_address(i18n)),
+            let report = match (cell, &src) {
+                (None, _) => Err(bad_address(i18n)),
+                (Some(cell), Source::Csv(csv)) => {
+                    let req = ImportRequest {
+                        csv: csv.clone(),
+                        commit,
+                    };
+                    api::import_members(OrgId(cell), req).await
+                }
+                (Some(cell), Source::Xlsx(bytes)) => {
+                    api::import_members_xlsx(OrgId(cell), bytes, commit).await
+                }
             };
-            (req, report)
+            (src, commit, report)
         }
     });
-    let answer = move || {
-        send.value()
-            .get()
-            .filter(|(req, _)| text.with(|t| *t == req.csv))
-    };
+    let answer = move || send.value().get().filter(|(src, _, _)| *src == source());
     let checked_ok = move || {
-        answer().is_some_and(|(req, r)| !req.commit && r.is_ok_and(|r| r.errors.is_empty()))
+        answer().is_some_and(|(_, commit, r)| !commit && r.is_ok_and(|r| r.errors.is_empty()))
     };
     let committed =
-        move || answer().is_some_and(|(req, r)| req.commit && r.is_ok_and(|r| r.committed));
+        move || answer().is_some_and(|(_, commit, r)| commit && r.is_ok_and(|r| r.committed));
 
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
             return;
         };
+        if file.size() > MAX_FILE_BYTES as f64 {
+            file_problem.set(Some(FileProblem::TooLarge));
+            return;
+        }
         spawn_local(async move {
-            match JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-            {
-                Some(t) => {
-                    file_error.set(false);
-                    text.set(t);
-                }
-                None => file_error.set(true),
+            let Ok(buffer) = JsFuture::from(file.array_buffer()).await else {
+                file_problem.set(Some(FileProblem::Unreadable));
+                return;
+            };
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            file_problem.set(None);
+            // The content tells a workbook, whatever the file is called.
+            if is_xlsx(&bytes) {
+                workbook.set(Some((file.name(), bytes.into())));
+            } else {
+                workbook.set(None);
+                text.set(String::from_utf8_lossy(&bytes).into_owned());
             }
         });
     };
     let dispatch = move |commit: bool| {
-        send.dispatch_local(ImportRequest {
-            csv: text.get_untracked(),
-            commit,
-        });
+        send.dispatch_local((source(), commit));
     };
     let back = move || format!("/org/{}", id.get().unwrap_or_default());
     let t = move || i18n.t();
@@ -79,17 +115,38 @@ pub fn ImportPage() -> impl IntoView {
             <div class="form">
                 <div class="field">
                     <label for="f-file" class="button secondary file-button">{move || t().choose_file}</label>
-                    <input id="f-file" class="visually-hidden" type="file" accept=".csv,text/csv,text/plain" on:change=on_file/>
-                    <Show when=move || file_error.get()>
-                        <p class="field-error">{move || t().file_read_error}</p>
-                    </Show>
+                    <input
+                        id="f-file"
+                        class="visually-hidden"
+                        type="file"
+                        accept=".xlsx,.csv,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        on:change=on_file
+                    />
+                    {move || file_problem.get().map(|p| view! {
+                        <p class="field-error">
+                            {match p {
+                                FileProblem::Unreadable => t().file_read_error.to_string(),
+                                FileProblem::TooLarge => FileError::TooLarge.to_string(),
+                            }}
+                        </p>
+                    })}
+                    {move || workbook.get().map(|(name, _)| view! {
+                        <p class="workbook" role="status">{move || t().workbook_chosen} ": " <strong>{name}</strong></p>
+                    })}
                 </div>
                 <div class="field">
                     <label for="f-csv">{move || t().paste_label}</label>
-                    <textarea id="f-csv" rows="6" wrap="off" spellcheck="false" bind:value=text></textarea>
+                    <textarea
+                        id="f-csv"
+                        rows="6"
+                        wrap="off"
+                        spellcheck="false"
+                        bind:value=text
+                        on:input=move |_| workbook.set(None)
+                    ></textarea>
                 </div>
             </div>
-            <Show when=move || text.with(|t| !t.trim().is_empty())>
+            <Show when=has_input>
                 <h2>{move || t().preview_title}</h2>
                 {move || {
                     let parsed = local.get();
@@ -116,8 +173,8 @@ pub fn ImportPage() -> impl IntoView {
                         {move || t().commit_button}
                     </button>
                 </div>
-                {move || answer().map(|(req, report)| match report {
-                    Ok(report) => view! { <ServerReport report commit=req.commit/> }.into_any(),
+                {move || answer().map(|(_, commit, report)| match report {
+                    Ok(report) => view! { <ServerReport report commit/> }.into_any(),
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 })}
             </Show>

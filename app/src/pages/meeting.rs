@@ -26,6 +26,8 @@ use shared::org::OrgKind;
 use shared::rules::RuleSet;
 use shared::{FieldErrors, MeetingId, MemberId, OrgId};
 
+use shared::followup::{TaskView, prefill_review};
+
 pub type MeetingSave = Action<MeetingDraft, Result<Meeting, ApiError>>;
 
 /// The cell a meeting belongs to, with the viewer's access, and its members.
@@ -33,12 +35,30 @@ pub type MeetingSave = Action<MeetingDraft, Result<Meeting, ApiError>>;
 struct CellForForm {
     detail: OrgDetail,
     members: Vec<Member>,
+    /// The tasks of the cell's last closed meeting, with their statuses.
+    previous_tasks: Vec<TaskView>,
 }
 
 async fn cell_for_form(cell: OrgId) -> Result<CellForForm, ApiError> {
     let detail = api::organization(cell).await?;
     let members = api::members_of(cell).await?;
-    Ok(CellForForm { detail, members })
+    Ok(CellForForm {
+        detail,
+        members,
+        previous_tasks: Vec::new(),
+    })
+}
+
+/// The tasks of the cell's last closed meeting (latest first in the list);
+/// none when it cannot be read: the form works without them.
+async fn previous_tasks(cell: OrgId) -> Vec<TaskView> {
+    let Ok(meetings) = api::meetings_of(cell).await else {
+        return Vec::new();
+    };
+    match meetings.iter().find(|m| m.status == MeetingStatus::Closed) {
+        Some(last) => api::meeting_tasks(last.id).await.unwrap_or_default(),
+        None => Vec::new(),
+    }
 }
 
 /// The refusal shown instead of the form to someone who may only read the cell.
@@ -83,7 +103,11 @@ pub fn NewMeetingPage() -> impl IntoView {
         let id = id.get();
         async move {
             match id {
-                Some(id) => cell_for_form(OrgId(id)).await,
+                Some(id) => {
+                    let mut c = cell_for_form(OrgId(id)).await?;
+                    c.previous_tasks = previous_tasks(OrgId(id)).await;
+                    Ok(c)
+                }
                 None => Err(bad_address(i18n)),
             }
         }
@@ -111,7 +135,9 @@ pub fn NewMeetingPage() -> impl IntoView {
                 if c.detail.access < Access::Manage {
                     return not_allowed();
                 }
-                let initial = new_draft(&c.members, today());
+                let mut initial = new_draft(&c.members, today());
+                // Last month's tasks and their statuses, in the review item's notes.
+                prefill_review(&mut initial.agenda, &c.previous_tasks);
                 view! {
                     <p class="kind">{c.detail.org.name}</p>
                     <MeetingForm initial members=c.members save on_saved/>

@@ -136,6 +136,12 @@ fn MinutesDoc(m: Minutes) -> impl IntoView {
                 })
                 .collect_view()}
             {(!m.notes.is_empty()).then(|| view! { <h2>"Ghi chép của thư ký"</h2><p class="pre">{m.notes.clone()}</p> })}
+            {(!m.previous_tasks.is_empty()).then(|| view! {
+                <h2>"Kết quả thực hiện việc được giao ở kỳ trước"</h2>
+                <ul id="min-previous-tasks">
+                    {m.previous_tasks.iter().map(|t| view! { <li>{shared::followup::task_line(t)}</li> }).collect_view()}
+                </ul>
+            })}
             <h2>"Kết luận của chủ trì"</h2>
             <p class="pre" id="min-conclusion">{if m.conclusion.is_empty() { "…".to_string() } else { m.conclusion.clone() }}</p>
             {(!m.tasks.is_empty()).then(|| view! {

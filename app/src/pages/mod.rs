@@ -10,3 +10,4 @@ pub mod member;
 pub mod minutes;
 pub mod org;
 pub mod room;
+pub mod tasks;

@@ -224,7 +224,8 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
             .unwrap_or_default(),
         cell: cell.name,
     };
-    let minutes = shared::live::minutes::minutes(&live, &meeting, &names, &digest);
+    let register = super::tasks::register(state, &meeting, &live).await?;
+    let minutes = shared::live::minutes::minutes(&live, &meeting, &names, &register, &digest);
     Ok((meeting, minutes))
 }
 
@@ -300,8 +301,8 @@ pub async fn resolution_docx(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    let (meeting, m) = closed_record(&state, &user, id).await?;
-    let bytes = crate::documents::resolution_docx(&m, &meeting).map_err(|e| match e {
+    let (_, m) = closed_record(&state, &user, id).await?;
+    let bytes = crate::documents::resolution_docx(&m).map_err(|e| match e {
         crate::documents::DocumentError::NotPassed => ApiError::Conflict(e.to_string()),
         crate::documents::DocumentError::Pack(_) => ApiError::Internal(e.into()),
     })?;

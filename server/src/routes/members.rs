@@ -2,11 +2,11 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::routes::{today, visible_org};
 use crate::state::AppState;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, Query, Request, State};
+use axum::http::{StatusCode, header};
 use shared::access::Access;
 use shared::api::{ImportReport, ImportRequest};
-use shared::import::{self, Change};
+use shared::import::{self, Change, FileError};
 use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
 use shared::{ErrorBody, MemberId, OrgId};
@@ -125,17 +125,89 @@ pub async fn update(
     Ok(ApiJson(updated))
 }
 
-#[utoipa::path(post, path = "/api/organizations/{id}/members/import", tag = "members", params(("id" = i64, Path)),
-    request_body = ImportRequest,
-    responses((status = 200, body = ImportReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// `?commit=true` with an .xlsx body: write the changes (a JSON body says it
+/// in its own `commit`).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Write the changes when every row is valid; without it, only the preview.
+    #[serde(default)]
+    pub commit: bool,
+}
+
+/// What the body holds, told by its Content-Type and, for a workbook, by its
+/// content.
+enum ImportFile {
+    Csv(String),
+    Xlsx(axum::body::Bytes),
+}
+
+impl ImportFile {
+    async fn from_request(req: Request) -> ApiResult<(ImportFile, bool)> {
+        let media_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        if media_type == "application/json" {
+            let ApiJson(req) = ApiJson::<ImportRequest>::from_request(req, &()).await?;
+            if req.csv.len() > import::MAX_FILE_BYTES {
+                return Err(ApiError::ImportFile(FileError::TooLarge));
+            }
+            return Ok((ImportFile::Csv(req.csv), req.commit));
+        }
+        if media_type != import::XLSX_MEDIA_TYPE && media_type != "application/octet-stream" {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let Query(query) = Query::<ImportQuery>::try_from_uri(req.uri())
+            .map_err(|_| ApiError::BadRequest("Tham số commit phải là true hoặc false.".into()))?;
+        let bytes = axum::body::Bytes::from_request(req, &())
+            .await
+            .map_err(|e| match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::ImportFile(FileError::TooLarge),
+                _ => ApiError::BadRequest("Không đọc được nội dung gửi lên.".into()),
+            })?;
+        if bytes.len() > import::MAX_FILE_BYTES {
+            return Err(ApiError::ImportFile(FileError::TooLarge));
+        }
+        // The content decides, never the name or the type the browser guessed.
+        if !import::is_xlsx(&bytes) {
+            return Err(ApiError::ImportFile(FileError::NotXlsx));
+        }
+        Ok((ImportFile::Xlsx(bytes), query.commit))
+    }
+}
+
+#[utoipa::path(post, path = "/api/organizations/{id}/members/import", tag = "members",
+    params(("id" = i64, Path), ImportQuery),
+    request_body(description = "Danh sách đảng viên: CSV trong JSON (`csv`, `commit`), hoặc tệp Excel \
+(.xlsx, trang tính đầu tiên) gửi nguyên dạng nhị phân, `commit` trong địa chỉ. \
+Tối đa 1 MB (`shared::import::MAX_FILE_BYTES`) và 2000 dòng (`MAX_ROWS`).",
+        content((ImportRequest = "application/json"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses((status = 200, body = ImportReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, description = "Tệp quá lớn hoặc quá nhiều dòng.", body = ErrorBody),
+        (status = 415, description = "Nội dung không phải JSON hay tệp .xlsx (một tệp zip có xl/workbook.xml).", body = ErrorBody)))]
+/// Previews, or with `commit` writes, a cell's members from a CSV text or an
+/// .xlsx workbook: the same rows, errors and plan either way; writing only
+/// when every row is valid, and again the same file changes nothing.
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(req): ApiJson<ImportRequest>,
+    req: Request,
 ) -> ApiResult<ApiJson<ImportReport>> {
     let (cell, _) = cell(&state, &user, id, Access::Manage).await?;
-    let parsed = import::parse(&req.csv, today());
+    let (file, commit) = ImportFile::from_request(req).await?;
+    let parsed = match &file {
+        ImportFile::Csv(text) => import::parse(text, today()),
+        ImportFile::Xlsx(bytes) => import::parse_xlsx(bytes, today()),
+    };
+    if let Some(e) = parsed.file_error.as_ref().filter(|e| e.is_too_large()) {
+        return Err(ApiError::ImportFile(e.clone()));
+    }
     let existing = state.store.members_of(cell.id).await?;
     let changes = import::plan(&parsed.rows, &existing);
     let mut create = Vec::new();
@@ -148,7 +220,7 @@ pub async fn import(
             Change::Unchanged(_) => unchanged += 1,
         }
     }
-    let committed = req.commit && parsed.errors.is_empty() && !parsed.rows.is_empty();
+    let committed = commit && parsed.errors.is_empty() && !parsed.rows.is_empty();
     if committed {
         state.store.apply_import(cell.id, &create, &update).await?;
         let updated: Vec<MemberId> = update.iter().map(|(id, _)| *id).collect();

@@ -7,6 +7,7 @@ pub mod live;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod tasks;
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
@@ -26,6 +27,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
         .route("/me/password", post(auth::change_password))
+        .route("/me/tasks", get(tasks::mine))
         .route("/home", get(orgs::home))
         .route("/organizations", get(orgs::list).post(orgs::create))
         .route("/organizations/{id}", get(orgs::detail))
@@ -45,6 +47,8 @@ pub fn api_router() -> Router<AppState> {
         .route("/meetings/{id}/minutes", get(live::minutes))
         .route("/meetings/{id}/minutes.docx", get(live::minutes_docx))
         .route("/meetings/{id}/resolution.docx", get(live::resolution_docx))
+        .route("/meetings/{id}/tasks", get(tasks::of_meeting))
+        .route("/meetings/{id}/tasks/{index}", put(tasks::update))
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/{id}/password", post(accounts::reset_password))
         .route("/accounts/{id}/disabled", put(accounts::set_disabled))

@@ -8,7 +8,8 @@
 //!   over `DB: Backend`: `accounts` (accounts and sessions), `orgs` (the tree,
 //!   committee seats and assignments), `members`, `meetings`, `events` (the
 //!   live meetings' logs and the signals between instances), `ballots` (the
-//!   ballot box of secret votes).
+//!   ballot box of secret votes), `tasks` (the follow-up of the tasks closed
+//!   meetings assigned).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
 //!   connection setup and `migrations/<backend>/`.
 //! - `writer`: the group commit for live events.
@@ -22,6 +23,7 @@ mod orgs;
 mod postgres;
 mod sql;
 mod sqlite;
+mod tasks;
 mod writer;
 
 pub use postgres::PgStore;
@@ -32,6 +34,7 @@ pub use writer::EventWriter;
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use shared::api::AccountView;
+use shared::followup::{FollowUp, TaskStatus};
 use shared::live::state::Choice;
 use shared::meeting::{Meeting, MeetingDraft, MeetingStatus};
 use shared::member::{Member, MemberDraft};
@@ -246,6 +249,20 @@ pub trait Storage: Send + Sync + 'static {
     /// nothing on SQLite, which one process owns. The caller tells its own
     /// hub directly.
     async fn publish(&self, signal: LiveSignal) -> Result<()>;
+
+    /// Records a task's status and note (the task is the `index`-th of the
+    /// meeting's record), replacing its previous follow-up.
+    async fn set_task_follow_up(
+        &self,
+        meeting: MeetingId,
+        index: usize,
+        status: TaskStatus,
+        note: &str,
+        by: AccountId,
+        at: NaiveDateTime,
+    ) -> Result<()>;
+    /// The follow-ups of a meeting's tasks by index; tasks never updated are absent.
+    async fn task_follow_ups(&self, meeting: MeetingId) -> Result<HashMap<usize, FollowUp>>;
 
     async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>>;
     async fn add_committee_seat(&self, account: AccountId, org: OrgId) -> Result<()>;

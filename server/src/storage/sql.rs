@@ -20,11 +20,12 @@
 
 use super::{
     AccountSecret, Append, Appended, LiveSignal, NewAccountRow, Result, Storage, StorageError,
-    StoredEvent, accounts, ballots, events, meetings, members, orgs,
+    StoredEvent, accounts, ballots, events, meetings, members, orgs, tasks,
 };
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::api::AccountView;
+use shared::followup::{FollowUp, TaskStatus};
 use shared::meeting::{Meeting, MeetingDraft};
 use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
@@ -422,6 +423,22 @@ impl<DB: Backend> Storage for SqlStore<DB> {
 
     async fn publish(&self, signal: LiveSignal) -> Result<()> {
         events::publish(&self.pool, signal).await
+    }
+
+    async fn set_task_follow_up(
+        &self,
+        meeting: MeetingId,
+        index: usize,
+        status: TaskStatus,
+        note: &str,
+        by: AccountId,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        tasks::set(&self.pool, meeting, index, status, note, by, at).await
+    }
+
+    async fn task_follow_ups(&self, meeting: MeetingId) -> Result<HashMap<usize, FollowUp>> {
+        tasks::of_meeting(&self.pool, meeting).await
     }
 
     async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>> {

@@ -4,6 +4,7 @@
 //! and the server writes it as a Word document.
 
 use super::state::{Choice, LiveState, Speaker, Task};
+use crate::followup::TaskView;
 use crate::meeting::Meeting;
 use crate::rules::attendance::AttendanceFigures;
 use crate::rules::vote::VoteKind;
@@ -18,6 +19,18 @@ pub struct Names {
     pub committee: String,
     /// The cell, e.g. "Chi bộ Văn phòng".
     pub cell: String,
+}
+
+/// What the cell's register holds beyond this meeting's record: the
+/// resolution's number in the year and the previous meeting's tasks with
+/// their follow-up (mutable data, so never part of the record itself).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Register {
+    /// The n-th resolution the cell passed this calendar year
+    /// (`crate::followup::resolution_ordinal`); `None` when not passed or unknown.
+    pub resolution_ordinal: Option<u32>,
+    /// The tasks of the cell's previous closed meeting, with their statuses.
+    pub previous_tasks: Vec<TaskView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +93,13 @@ pub struct Minutes {
     pub votes: Vec<VoteLine>,
     pub conclusion: String,
     pub tasks: Vec<Task>,
+    /// The previous meeting's tasks with their statuses, from the register;
+    /// empty when there are none or they were not looked up.
+    #[serde(default)]
+    pub previous_tasks: Vec<TaskView>,
+    /// The resolution's number in the cell's year, from the register.
+    #[serde(default)]
+    pub resolution_ordinal: Option<u32>,
     /// The secretary's own notes.
     pub notes: String,
     /// When the cell adopted the minutes; `None` if it did not (the documents
@@ -90,13 +110,20 @@ pub struct Minutes {
 }
 
 impl Minutes {
-    /// The resolution's number, "…-NQ/CB", with the meeting's id standing in
-    /// for the cell's own register; only for a resolution that passed (a
-    /// failed vote is in the minutes and takes no number).
-    pub fn resolution_number(&self, meeting: &Meeting) -> Option<String> {
+    /// The resolution's number, "01-NQ/CB", "02-NQ/CB"…: the n-th resolution
+    /// the cell passed in the year; only for a resolution that passed (a
+    /// failed vote is in the minutes and takes no number) and whose place in
+    /// the register is known.
+    pub fn resolution_number(&self) -> Option<String> {
         self.resolution_vote()
             .filter(|v| v.passed)
-            .map(|_| format!("{:02}-NQ/CB", meeting.id.0))
+            .and(self.resolution_ordinal)
+            .map(|n| format!("{n:02}-NQ/CB"))
+    }
+
+    /// Whether the resolution's vote passed (the resolution is issued).
+    pub fn resolution_passed(&self) -> bool {
+        self.resolution_vote().is_some_and(|v| v.passed)
     }
 
     /// The vote on the resolution, if one was held.
@@ -121,8 +148,14 @@ fn speaker_name(state: &LiveState, s: Speaker) -> String {
     }
 }
 
-/// Draws the minutes from the record.
-pub fn minutes(state: &LiveState, meeting: &Meeting, names: &Names, digest: &str) -> Minutes {
+/// Draws the minutes from the record, with what only the register knows.
+pub fn minutes(
+    state: &LiveState,
+    meeting: &Meeting,
+    names: &Names,
+    register: &Register,
+    digest: &str,
+) -> Minutes {
     let name = |s| speaker_name(state, s);
     let member_name =
         |m: Option<crate::ids::MemberId>| m.map(|m| name(Speaker::Member(m))).unwrap_or_default();
@@ -206,6 +239,10 @@ pub fn minutes(state: &LiveState, meeting: &Meeting, names: &Names, digest: &str
         votes,
         conclusion: state.conclusion.clone(),
         tasks: state.tasks.clone(),
+        previous_tasks: register.previous_tasks.clone(),
+        resolution_ordinal: register
+            .resolution_ordinal
+            .filter(|_| state.closed_at.is_some()),
         notes: state.minutes.clone(),
         adopted_at: state.minutes_adopted_at,
         digest: digest.to_string(),
@@ -378,7 +415,18 @@ mod tests {
             committee: "Đảng bộ Cục Quản lý thị trường".into(),
             cell: "Chi bộ Văn phòng".into(),
         };
-        let m = minutes(&state, &meeting, &names, "abcd");
+        let m = minutes(&state, &meeting, &names, &Register::default(), "abcd");
+        assert_eq!(
+            m.resolution_number(),
+            None,
+            "its place in the register is unknown"
+        );
+        assert!(m.resolution_passed());
+        let register = Register {
+            resolution_ordinal: Some(3),
+            previous_tasks: Vec::new(),
+        };
+        let m = minutes(&state, &meeting, &names, &register, "abcd");
         assert_eq!(
             (
                 m.attendance.total,
@@ -401,7 +449,7 @@ mod tests {
             (vote.in_favour, vote.denominator, vote.passed),
             (3, 3, true)
         );
-        assert_eq!(m.resolution_number(&meeting).as_deref(), Some("12-NQ/CB"));
+        assert_eq!(m.resolution_number().as_deref(), Some("03-NQ/CB"));
         assert_eq!((vote.online, vote.in_room), (3, 0));
         assert_eq!(m.adopted_at, None, "no adoption was recorded");
         assert_eq!(m.place, "Hội trường – Trực tiếp");

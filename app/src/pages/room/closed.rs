@@ -11,11 +11,12 @@ use super::opinions::OpinionsPanel;
 use super::vote::VotePanel;
 use crate::api;
 use crate::i18n::use_i18n;
+use crate::pages::tasks::MeetingTasks;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::MeetingId;
 use shared::live::chain::ChainReport;
-use shared::live::minutes::{self, Names};
+use shared::live::minutes::{self, Names, Register};
 use shared::live::state::Speaker;
 use shared::meeting::Meeting;
 
@@ -23,7 +24,7 @@ use shared::meeting::Meeting;
 /// when the vote on it passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Resolution {
-    Issued(String),
+    Issued,
     NotPassed,
     NoVote,
 }
@@ -32,17 +33,18 @@ enum Resolution {
 pub(super) fn ClosedView(live: Live, meeting: Meeting) -> impl IntoView {
     let i18n = use_i18n();
     let id = meeting.id;
-    // The same rule as the server's documents (`Minutes::resolution_number`).
+    // The same rule as the server's documents (`Minutes::resolution_passed`);
+    // the number in the cell's year is the server's (the register).
     let resolution = Memo::new(move |_| {
         live.state.with(|s| {
             let Some(s) = s else {
                 return Resolution::NoVote;
             };
-            let m = minutes::minutes(s, &meeting, &Names::default(), "");
-            match (m.resolution_number(&meeting), m.resolution_vote()) {
-                (Some(number), _) => Resolution::Issued(number),
-                (None, Some(_)) => Resolution::NotPassed,
-                (None, None) => Resolution::NoVote,
+            let m = minutes::minutes(s, &meeting, &Names::default(), &Register::default(), "");
+            match (m.resolution_passed(), m.resolution_vote()) {
+                (true, _) => Resolution::Issued,
+                (false, Some(_)) => Resolution::NotPassed,
+                (false, None) => Resolution::NoVote,
             }
         })
     });
@@ -65,8 +67,8 @@ pub(super) fn ClosedView(live: Live, meeting: Meeting) -> impl IntoView {
                     {move || i18n.t().minutes_docx}
                 </a>
                 {move || match resolution.get() {
-                    Resolution::Issued(number) => view! {
-                        <a id="link-resolution" class="button secondary" href=format!("/api/meetings/{id}/resolution.docx") download="" title=number>
+                    Resolution::Issued => view! {
+                        <a id="link-resolution" class="button secondary" href=format!("/api/meetings/{id}/resolution.docx") download="">
                             {move || i18n.t().resolution_docx}
                         </a>
                     }
@@ -83,6 +85,7 @@ pub(super) fn ClosedView(live: Live, meeting: Meeting) -> impl IntoView {
             </div>
             <VerifyChain live id/>
         </div>
+        <MeetingTasks id/>
         <InClosedSummary live/>
     }
 }
