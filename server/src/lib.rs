@@ -14,6 +14,7 @@ pub mod routes;
 pub mod state;
 pub mod storage;
 pub mod web;
+pub mod xlsx;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

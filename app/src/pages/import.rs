@@ -1,6 +1,7 @@
-//! Nhập đảng viên từ tệp Excel (.xlsx) hoặc CSV: checked at once in the
-//! browser with `shared::import`, then by the server (what it would create,
-//! update, leave), then written.
+//! Nhập đảng viên từ tệp Excel (.xlsx) hoặc CSV: a CSV is checked at once in
+//! the browser with `shared::import`; a workbook is read by the server (the
+//! browser carries no spreadsheet reader), which answers with the same rows
+//! and errors, what it would create, update, leave; then it is written.
 
 use crate::api;
 use crate::i18n::use_i18n;
@@ -11,9 +12,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use shared::OrgId;
 use shared::api::{ImportReport, ImportRequest};
-use shared::import::{
-    FileError, ImportError, ImportRow, MAX_FILE_BYTES, is_xlsx, parse, parse_xlsx,
-};
+use shared::import::{FileError, ImportError, ImportRow, MAX_FILE_BYTES, looks_like_zip, parse};
 use std::sync::Arc;
 use wasm_bindgen_futures::JsFuture;
 
@@ -43,9 +42,10 @@ pub fn ImportPage() -> impl IntoView {
         Some((_, bytes)) => Source::Xlsx(bytes),
         None => Source::Csv(text.get()),
     };
+    // A CSV's check, in the browser; a workbook's comes from the server.
     let local = Memo::new(move |_| match source() {
-        Source::Csv(t) => parse(&t, today()),
-        Source::Xlsx(bytes) => parse_xlsx(&bytes, today()),
+        Source::Csv(t) => Some(parse(&t, today())),
+        Source::Xlsx(_) => None,
     });
     let has_input = move || workbook.with(Option::is_some) || text.with(|t| !t.trim().is_empty());
     // The server's answer, for the file it was given.
@@ -92,9 +92,12 @@ pub fn ImportPage() -> impl IntoView {
             };
             let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
             file_problem.set(None);
-            // The content tells a workbook, whatever the file is called.
-            if is_xlsx(&bytes) {
-                workbook.set(Some((file.name(), bytes.into())));
+            // The content tells a workbook, whatever the file is called; the
+            // server reads it and answers with its rows at once.
+            if looks_like_zip(&bytes) {
+                let bytes: Arc<[u8]> = bytes.into();
+                workbook.set(Some((file.name(), bytes.clone())));
+                send.dispatch_local((Source::Xlsx(bytes), false));
             } else {
                 workbook.set(None);
                 text.set(String::from_utf8_lossy(&bytes).into_owned());
@@ -148,18 +151,30 @@ pub fn ImportPage() -> impl IntoView {
             </div>
             <Show when=has_input>
                 <h2>{move || t().preview_title}</h2>
-                {move || {
-                    let parsed = local.get();
-                    view! {
+                {move || match local.get() {
+                    Some(parsed) => view! {
                         <RowList rows=parsed.rows/>
                         <ErrorList errors=parsed.errors/>
                     }
+                    .into_any(),
+                    // The workbook's rows as the server read them; its errors
+                    // are in the server's report below.
+                    None => match answer() {
+                        Some((_, _, Ok(report))) => view! { <RowList rows=report.rows/> }.into_any(),
+                        _ if send.pending().get() => {
+                            view! { <p class="muted" role="status">{move || t().checking}</p> }.into_any()
+                        }
+                        _ => ().into_any(),
+                    },
                 }}
                 <div class="actions">
                     <button
                         class="button"
                         type="button"
-                        disabled=move || send.pending().get() || local.with(|p| !p.errors.is_empty())
+                        disabled=move || {
+                            send.pending().get()
+                                || local.with(|p| p.as_ref().is_some_and(|p| !p.errors.is_empty()))
+                        }
                         on:click=move |_| dispatch(false)
                     >
                         {move || if send.pending().get() { t().checking } else { t().check_button }}

@@ -173,7 +173,7 @@ impl ImportFile {
             return Err(ApiError::ImportFile(FileError::TooLarge));
         }
         // The content decides, never the name or the type the browser guessed.
-        if !import::is_xlsx(&bytes) {
+        if !crate::xlsx::is_xlsx(&bytes) {
             return Err(ApiError::ImportFile(FileError::NotXlsx));
         }
         Ok((ImportFile::Xlsx(bytes), query.commit))
@@ -203,7 +203,7 @@ pub async fn import(
     let (file, commit) = ImportFile::from_request(req).await?;
     let parsed = match &file {
         ImportFile::Csv(text) => import::parse(text, today()),
-        ImportFile::Xlsx(bytes) => import::parse_xlsx(bytes, today()),
+        ImportFile::Xlsx(bytes) => crate::xlsx::parse_xlsx(bytes, today()),
     };
     if let Some(e) = parsed.file_error.as_ref().filter(|e| e.is_too_large()) {
         return Err(ApiError::ImportFile(e.clone()));
