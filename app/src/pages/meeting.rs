@@ -136,6 +136,15 @@ pub fn NewMeetingPage() -> impl IntoView {
                     return not_allowed();
                 }
                 let mut initial = new_draft(&c.members, today());
+                // From an empty month of the year view: that month's day.
+                if let Some((day, kind)) = crate::pages::year::day_from_query() {
+                    if let Some(kind) = kind {
+                        initial.kind = kind;
+                        initial.agenda = standard_agenda(kind);
+                    }
+                    initial.starts_at = day.and_time(initial.starts_at.time());
+                    initial.title = default_title(initial.kind, day);
+                }
                 // Last month's tasks and their statuses, in the review item's notes.
                 prefill_review(&mut initial.agenda, &c.previous_tasks);
                 view! {
@@ -430,6 +439,9 @@ pub fn MeetingForm(
                         on:input=move |ev| time.set(event_target_value(&ev))
                     />
                 </div>
+                {move || crate::pages::year::deadline_hint(
+                    NaiveDate::parse_from_str(&date.get(), "%Y-%m-%d").ok(),
+                )}
             </Field>
             <Field name="mode" label=Signal::derive(move || t().f_mode) errors>
                 <div class="choices" role="radiogroup" aria-describedby="e-mode">
@@ -747,12 +759,18 @@ pub fn MeetingCard(
     #[prop(optional)] manage: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let late = shared::calendar::is_late(&meeting, &RuleSet::national_default().schedule);
     let Meeting {
-        id, status, draft, ..
+        id,
+        status,
+        draft,
+        cancelled,
+        ..
     } = meeting;
     let kind = draft.kind;
     let mode = draft.mode;
-    let editable = manage && status == MeetingStatus::Scheduled;
+    let is_cancelled = cancelled.is_some();
+    let editable = manage && status == MeetingStatus::Scheduled && !is_cancelled;
     let has_link = !draft.video_link.trim().is_empty();
     view! {
         <li class="card meeting" data-meeting=id.to_string() data-status=status.as_str()>
@@ -762,7 +780,10 @@ pub fn MeetingCard(
             </p>
             <p class="tags">
                 <span class="tag kind">{move || i18n.pick(kind.label_vi(), kind.label_en())}</span>
-                <span class="tag status">{move || i18n.pick(status.label_vi(), status.label_en())}</span>
+                {(!is_cancelled).then(|| view! {
+                    <span class="tag status">{move || i18n.pick(status.label_vi(), status.label_en())}</span>
+                })}
+                {crate::pages::year::meeting_tags(late, cancelled)}
             </p>
             <p class="muted">
                 {move || i18n.pick(mode.label_vi(), mode.label_en())}
@@ -779,6 +800,7 @@ pub fn MeetingCard(
                     })}
                 </div>
             })}
+            {editable.then(|| view! { <crate::pages::year::CancelMeeting id/> })}
         </li>
     }
 }
