@@ -267,3 +267,24 @@ pub fn Unregistered(org: OrgId) -> impl IntoView {
         })}
     }
 }
+
+/// The page of a cancelled meeting: no room to open, the reason instead.
+#[component]
+pub fn CancelledMeeting(meeting: shared::meeting::Meeting) -> impl IntoView {
+    let i18n = use_i18n();
+    let late = shared::calendar::is_late(&meeting, &RuleSet::national_default().schedule);
+    let cell = meeting.cell_id;
+    let when = format_date(meeting.draft.starts_at.date());
+    view! {
+        <A href=format!("/org/{cell}") attr:class="back">{move || i18n.t().back}</A>
+        <h1>{meeting.draft.title}</h1>
+        <p class="muted">{when}</p>
+        <p class="tags meeting-cancelled">{meeting_tags(late, meeting.cancelled)}</p>
+        <p>
+            {move || i18n.pick(
+                "Buổi sinh hoạt này đã được hủy; không mở phòng họp được.",
+                "This meeting was cancelled; its room cannot be opened.",
+            )}
+        </p>
+    }
+}
