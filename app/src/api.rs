@@ -288,6 +288,15 @@ pub async fn unregistered_cells(
     .await
 }
 
+pub async fn reschedule_meeting(
+    id: MeetingId,
+    starts_at: chrono::NaiveDateTime,
+    reason: String,
+) -> Result<Meeting, ApiError> {
+    let req = shared::calendar::RescheduleRequest { starts_at, reason };
+    with_body("POST", &format!("/api/meetings/{id}/reschedule"), &req).await
+}
+
 pub async fn cancel_meeting(id: MeetingId, reason: String) -> Result<Meeting, ApiError> {
     let req = shared::calendar::CancelRequest { reason };
     with_body("POST", &format!("/api/meetings/{id}/cancel"), &req).await

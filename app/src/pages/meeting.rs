@@ -172,14 +172,26 @@ pub fn EditMeetingPage() -> impl IntoView {
             Ok((meeting, cell))
         }
     });
+    // Moving to another day asks why (đổi lịch); the first date is kept.
+    let reason = RwSignal::new(String::new());
+    let first_day = RwSignal::new(None::<NaiveDate>);
     let save: MeetingSave = Action::new_local(move |draft: &MeetingDraft| {
         let id = id.get_untracked();
         let draft = draft.clone();
+        let why = reason.get_untracked();
+        let moved = first_day
+            .get_untracked()
+            .is_some_and(|d| d != draft.starts_at.date());
         async move {
-            match id {
-                Some(id) => api::update_meeting(MeetingId(id), draft).await,
-                None => Err(bad_address(i18n)),
+            let Some(id) = id else {
+                return Err(bad_address(i18n));
+            };
+            if moved {
+                let why = shared::calendar::check_reason(&why)
+                    .map_err(|e| ApiError::local(422, "validation", &e.to_string()))?;
+                api::reschedule_meeting(MeetingId(id), draft.starts_at, why).await?;
             }
+            api::update_meeting(MeetingId(id), draft).await
         }
     });
     let on_saved = go_to_room();
@@ -187,9 +199,10 @@ pub fn EditMeetingPage() -> impl IntoView {
         <section class="page narrow">
             {loaded(data, move |(meeting, c): (Meeting, CellForForm)| {
                 let room = format!("/meetings/{}", meeting.id);
+                first_day.set(Some(meeting.draft.starts_at.date()));
                 let body = if c.detail.access < Access::Manage {
                     not_allowed()
-                } else if meeting.status != MeetingStatus::Scheduled {
+                } else if meeting.status != MeetingStatus::Scheduled || meeting.cancelled.is_some() {
                     view! {
                         <p class="form-error" role="alert">{move || i18n.t().meeting_locked}</p>
                         <A href=room.clone() attr:class="button">{move || i18n.t().open_room}</A>
@@ -198,6 +211,18 @@ pub fn EditMeetingPage() -> impl IntoView {
                 } else {
                     view! {
                         <p class="kind">{c.detail.org.name}</p>
+                        <label class="field reschedule-reason">
+                            {move || i18n.pick(
+                                "Lý do đổi lịch (bắt buộc khi đổi sang ngày khác)",
+                                "Reason for rescheduling (required when moving to another day)",
+                            )}
+                            <input
+                                id="f-reschedule_reason"
+                                maxlength=shared::calendar::MAX_REASON_CHARS
+                                prop:value=move || reason.get()
+                                on:input=move |ev| reason.set(event_target_value(&ev))
+                            />
+                        </label>
                         <MeetingForm initial=meeting.draft members=c.members save on_saved/>
                     }
                         .into_any()
@@ -765,6 +790,7 @@ pub fn MeetingCard(
         status,
         draft,
         cancelled,
+        rescheduled,
         ..
     } = meeting;
     let kind = draft.kind;
@@ -783,7 +809,7 @@ pub fn MeetingCard(
                 {(!is_cancelled).then(|| view! {
                     <span class="tag status">{move || i18n.pick(status.label_vi(), status.label_en())}</span>
                 })}
-                {crate::pages::year::meeting_tags(late, cancelled)}
+                {crate::pages::year::meeting_tags_moved(late, cancelled, rescheduled)}
             </p>
             <p class="muted">
                 {move || i18n.pick(mode.label_vi(), mode.label_en())}

@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use shared::access::Access;
-use shared::calendar::{Cancellation, MAX_REASON_CHARS, Slot, SlotStatus, deadline_for, year_view};
+use shared::calendar::{
+    Cancellation, MAX_REASON_CHARS, Rescheduling, Slot, SlotStatus, deadline_for, year_view,
+};
 use shared::meeting::MeetingKind;
 use shared::rules::RuleSet;
 use shared::{MeetingId, OrgId};
@@ -59,8 +61,27 @@ pub fn deadline_hint(day: Option<NaiveDate>) -> impl IntoView {
 
 /// The tags of a meeting: registered late; cancelled, with the reason.
 pub fn meeting_tags(late: bool, cancelled: Option<Cancellation>) -> impl IntoView {
+    meeting_tags_moved(late, cancelled, None)
+}
+
+/// The tags, and where it was moved from and why.
+pub fn meeting_tags_moved(
+    late: bool,
+    cancelled: Option<Cancellation>,
+    rescheduled: Option<Rescheduling>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let moved = rescheduled.map(|r| {
+        let from = format_date(r.from.date());
+        let why = (!r.reason.is_empty()).then(|| format!(": {}", r.reason));
+        view! {
+            <span class="rescheduled">
+                {move || i18n.pick("Đổi lịch từ ngày ", "Moved from ")}{from}{why}
+            </span>
+        }
+    });
     view! {
+        {moved}
         {late.then(|| view! {
             <span class="tag late">{move || status_label(i18n, SlotStatus::Late)}</span>
         })}
