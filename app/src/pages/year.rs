@@ -198,7 +198,7 @@ pub fn CellYear(cell: OrgId, access: Access) -> impl IntoView {
     view! {
         <div class="section-head year-head">
             <h2>{move || i18n.pick("Năm sinh hoạt", "Meeting year")}</h2>
-            <div class="actions">
+            <div class="year-nav">
                 <button type="button" class="button secondary small" aria-label="prev" on:click=move |_| year.update(|y| *y -= 1)>"‹"</button>
                 <span class="year" id="year-shown">{move || year.get()}</span>
                 <button type="button" class="button secondary small" aria-label="next" on:click=move |_| year.update(|y| *y += 1)>"›"</button>
