@@ -276,6 +276,32 @@ pub async fn update_meeting(id: MeetingId, draft: MeetingDraft) -> Result<Meetin
     with_body("PUT", &format!("/api/meetings/{id}"), &draft).await
 }
 
+/// The cells below a committee that have not registered the month's regular meeting.
+pub async fn unregistered_cells(
+    org: OrgId,
+    year: i32,
+    month: u32,
+) -> Result<shared::calendar::RegistrationReport, ApiError> {
+    get(&format!(
+        "/api/organizations/{org}/unregistered?year={year}&month={month}"
+    ))
+    .await
+}
+
+pub async fn reschedule_meeting(
+    id: MeetingId,
+    starts_at: chrono::NaiveDateTime,
+    reason: String,
+) -> Result<Meeting, ApiError> {
+    let req = shared::calendar::RescheduleRequest { starts_at, reason };
+    with_body("POST", &format!("/api/meetings/{id}/reschedule"), &req).await
+}
+
+pub async fn cancel_meeting(id: MeetingId, reason: String) -> Result<Meeting, ApiError> {
+    let req = shared::calendar::CancelRequest { reason };
+    with_body("POST", &format!("/api/meetings/{id}/cancel"), &req).await
+}
+
 pub async fn verify(id: MeetingId) -> Result<ChainReport, ApiError> {
     get(&format!("/api/meetings/{id}/verify")).await
 }

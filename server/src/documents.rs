@@ -335,6 +335,8 @@ mod tests {
                 secretary_id: Some(MemberId(2)),
                 agenda: standard_agenda(MeetingKind::Regular),
             },
+            cancelled: None,
+            rescheduled: None,
         }
     }
 

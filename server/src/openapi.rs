@@ -50,6 +50,10 @@ use utoipa::{Modify, OpenApi};
         accounts::assign,
         accounts::unassign,
         accounts::seat,
+        crate::routes::schedule::year,
+        crate::routes::schedule::unregistered,
+        crate::routes::schedule::cancel,
+        crate::routes::schedule::reschedule,
     )
 )]
 pub struct ApiDoc;
@@ -211,6 +215,16 @@ fn limits(doc: &mut Value) {
             "AgendaItem",
             "planned_minutes",
             json!({"maximum": u16::MAX}),
+        ),
+        (
+            "CancelRequest",
+            "reason",
+            json!({"maxLength": shared::calendar::MAX_REASON_CHARS}),
+        ),
+        (
+            "RescheduleRequest",
+            "reason",
+            json!({"maxLength": shared::calendar::MAX_REASON_CHARS}),
         ),
     ];
     for (schema, field, extra) in table {

@@ -416,6 +416,8 @@ mod tests {
                 secretary_id: None,
                 agenda: vec![],
             },
+            cancelled: None,
+            rescheduled: None,
         };
         let follow_up = (status == TaskStatus::Done).then(|| FollowUp {
             status,

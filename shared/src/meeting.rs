@@ -219,6 +219,12 @@ pub struct Meeting {
     pub status: MeetingStatus,
     #[serde(flatten)]
     pub draft: MeetingDraft,
+    /// Cancelled before it opened, with the reason (`crate::calendar`).
+    #[serde(default)]
+    pub cancelled: Option<crate::calendar::Cancellation>,
+    /// Moved to another day, from which first date and why.
+    #[serde(default)]
+    pub rescheduled: Option<crate::calendar::Rescheduling>,
 }
 
 impl Meeting {
@@ -646,6 +652,8 @@ mod tests {
             registered_at: at(2026, 11, 20, 10),
             status: MeetingStatus::Scheduled,
             draft: draft(),
+            cancelled: None,
+            rescheduled: None,
         };
         let json = serde_json::to_string(&m).unwrap();
         assert_eq!(serde_json::from_str::<Meeting>(&json).unwrap(), m);

@@ -136,6 +136,15 @@ pub fn NewMeetingPage() -> impl IntoView {
                     return not_allowed();
                 }
                 let mut initial = new_draft(&c.members, today());
+                // From an empty month of the year view: that month's day.
+                if let Some((day, kind)) = crate::pages::year::day_from_query() {
+                    if let Some(kind) = kind {
+                        initial.kind = kind;
+                        initial.agenda = standard_agenda(kind);
+                    }
+                    initial.starts_at = day.and_time(initial.starts_at.time());
+                    initial.title = default_title(initial.kind, day);
+                }
                 // Last month's tasks and their statuses, in the review item's notes.
                 prefill_review(&mut initial.agenda, &c.previous_tasks);
                 view! {
@@ -163,14 +172,26 @@ pub fn EditMeetingPage() -> impl IntoView {
             Ok((meeting, cell))
         }
     });
+    // Moving to another day asks why (đổi lịch); the first date is kept.
+    let reason = RwSignal::new(String::new());
+    let first_day = RwSignal::new(None::<NaiveDate>);
     let save: MeetingSave = Action::new_local(move |draft: &MeetingDraft| {
         let id = id.get_untracked();
         let draft = draft.clone();
+        let why = reason.get_untracked();
+        let moved = first_day
+            .get_untracked()
+            .is_some_and(|d| d != draft.starts_at.date());
         async move {
-            match id {
-                Some(id) => api::update_meeting(MeetingId(id), draft).await,
-                None => Err(bad_address(i18n)),
+            let Some(id) = id else {
+                return Err(bad_address(i18n));
+            };
+            if moved {
+                let why = shared::calendar::check_reason(&why)
+                    .map_err(|e| ApiError::local(422, "validation", &e.to_string()))?;
+                api::reschedule_meeting(MeetingId(id), draft.starts_at, why).await?;
             }
+            api::update_meeting(MeetingId(id), draft).await
         }
     });
     let on_saved = go_to_room();
@@ -178,9 +199,10 @@ pub fn EditMeetingPage() -> impl IntoView {
         <section class="page narrow">
             {loaded(data, move |(meeting, c): (Meeting, CellForForm)| {
                 let room = format!("/meetings/{}", meeting.id);
+                first_day.set(Some(meeting.draft.starts_at.date()));
                 let body = if c.detail.access < Access::Manage {
                     not_allowed()
-                } else if meeting.status != MeetingStatus::Scheduled {
+                } else if meeting.status != MeetingStatus::Scheduled || meeting.cancelled.is_some() {
                     view! {
                         <p class="form-error" role="alert">{move || i18n.t().meeting_locked}</p>
                         <A href=room.clone() attr:class="button">{move || i18n.t().open_room}</A>
@@ -189,6 +211,18 @@ pub fn EditMeetingPage() -> impl IntoView {
                 } else {
                     view! {
                         <p class="kind">{c.detail.org.name}</p>
+                        <label class="field reschedule-reason">
+                            {move || i18n.pick(
+                                "Lý do đổi lịch (bắt buộc khi đổi sang ngày khác)",
+                                "Reason for rescheduling (required when moving to another day)",
+                            )}
+                            <input
+                                id="f-reschedule_reason"
+                                maxlength=shared::calendar::MAX_REASON_CHARS
+                                prop:value=move || reason.get()
+                                on:input=move |ev| reason.set(event_target_value(&ev))
+                            />
+                        </label>
                         <MeetingForm initial=meeting.draft members=c.members save on_saved/>
                     }
                         .into_any()
@@ -430,6 +464,9 @@ pub fn MeetingForm(
                         on:input=move |ev| time.set(event_target_value(&ev))
                     />
                 </div>
+                {move || crate::pages::year::deadline_hint(
+                    NaiveDate::parse_from_str(&date.get(), "%Y-%m-%d").ok(),
+                )}
             </Field>
             <Field name="mode" label=Signal::derive(move || t().f_mode) errors>
                 <div class="choices" role="radiogroup" aria-describedby="e-mode">
@@ -747,12 +784,19 @@ pub fn MeetingCard(
     #[prop(optional)] manage: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let late = shared::calendar::is_late(&meeting, &RuleSet::national_default().schedule);
     let Meeting {
-        id, status, draft, ..
+        id,
+        status,
+        draft,
+        cancelled,
+        rescheduled,
+        ..
     } = meeting;
     let kind = draft.kind;
     let mode = draft.mode;
-    let editable = manage && status == MeetingStatus::Scheduled;
+    let is_cancelled = cancelled.is_some();
+    let editable = manage && status == MeetingStatus::Scheduled && !is_cancelled;
     let has_link = !draft.video_link.trim().is_empty();
     view! {
         <li class="card meeting" data-meeting=id.to_string() data-status=status.as_str()>
@@ -762,7 +806,10 @@ pub fn MeetingCard(
             </p>
             <p class="tags">
                 <span class="tag kind">{move || i18n.pick(kind.label_vi(), kind.label_en())}</span>
-                <span class="tag status">{move || i18n.pick(status.label_vi(), status.label_en())}</span>
+                {(!is_cancelled).then(|| view! {
+                    <span class="tag status">{move || i18n.pick(status.label_vi(), status.label_en())}</span>
+                })}
+                {crate::pages::year::meeting_tags_moved(late, cancelled, rescheduled)}
             </p>
             <p class="muted">
                 {move || i18n.pick(mode.label_vi(), mode.label_en())}
@@ -779,6 +826,7 @@ pub fn MeetingCard(
                     })}
                 </div>
             })}
+            {editable.then(|| view! { <crate::pages::year::CancelMeeting id/> })}
         </li>
     }
 }

@@ -11,3 +11,4 @@ pub mod minutes;
 pub mod org;
 pub mod room;
 pub mod tasks;
+pub mod year;

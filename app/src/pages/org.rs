@@ -154,6 +154,9 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
+        {(kind == OrgKind::Cell).then(|| view! { <crate::pages::year::CellYear cell=org.id access/> })}
+        {matches!(kind, OrgKind::PartyCommittee | OrgKind::GrassrootsCommittee)
+            .then(|| view! { <crate::pages::year::Unregistered org=org.id/> })}
         {kind.holds_members().then(|| view! { <CellMeetings cell=org.id access/> })}
         {kind.holds_members().then(|| view! { <CellMembers cell=org.id access/> })}
     }

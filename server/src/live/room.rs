@@ -345,6 +345,13 @@ impl Room {
         if matches!(command, Command::Open { .. }) {
             // The opening fixes what the records say at this moment.
             self.refresh_locked(inner).await?;
+            // A cancelled meeting is never opened.
+            if inner.state.phase == Phase::NotStarted {
+                let meeting = self.store.meeting(self.meeting).await?;
+                if let Some(c) = meeting.and_then(|m| m.cancelled) {
+                    return Ok(Some(Err(Refusal::Cancelled { reason: c.reason })));
+                }
+            }
         }
         let decided = decide(&inner.state, speaker, command, now_local());
         let decided = match decided {

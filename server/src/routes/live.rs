@@ -155,7 +155,8 @@ async fn meeting_of(state: &AppState, id: i64) -> ApiResult<Meeting> {
     responses((status = 101, description = "Chuyển sang WebSocket."),
         (status = 400, body = ErrorBody, description = "Không phải yêu cầu WebSocket."),
         (status = 403, body = ErrorBody, description = "Không phải người dự họp, hoặc trang của nơi khác."),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Buổi sinh hoạt đã được hủy.")))]
 pub async fn socket(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -164,6 +165,12 @@ pub async fn socket(
 ) -> ApiResult<Response> {
     let meeting = meeting_of(&state, id).await?;
     let speaker = speaker_for(&state.store, &user, &meeting).await?;
+    if let Some(c) = &meeting.cancelled {
+        return Err(ApiError::Conflict(format!(
+            "Buổi sinh hoạt đã được hủy (lý do: {}); không mở phòng họp được.",
+            c.reason
+        )));
+    }
     // Checked after the permissions, so a stranger learns nothing from the answer.
     let ws =
         ws.map_err(|_| ApiError::BadRequest("Địa chỉ này chỉ nhận kết nối WebSocket.".into()))?;

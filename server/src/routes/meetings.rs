@@ -126,7 +126,15 @@ pub async fn update(
             "Buổi sinh hoạt đã bắt đầu hoặc đã kết thúc, không sửa đăng ký được nữa.".into(),
         ));
     }
+    super::schedule::not_opened(&meeting)?;
     let draft = checked(&state, meeting.cell_id, draft).await?;
+    if draft.starts_at.date() != meeting.draft.starts_at.date() {
+        // Another day: recorded as rescheduled (the first date is kept).
+        state
+            .store
+            .reschedule_meeting(meeting.id, draft.starts_at, None)
+            .await?;
+    }
     let updated = state
         .store
         .update_meeting(meeting.id, &draft)

@@ -7,6 +7,7 @@ pub mod live;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod schedule;
 pub mod tasks;
 
 use crate::auth::CurrentUser;
@@ -58,6 +59,13 @@ pub fn api_router() -> Router<AppState> {
             delete(accounts::unassign),
         )
         .route("/committee-seats", post(accounts::seat))
+        .route("/organizations/{id}/year", get(schedule::year))
+        .route(
+            "/organizations/{id}/unregistered",
+            get(schedule::unregistered),
+        )
+        .route("/meetings/{id}/cancel", post(schedule::cancel))
+        .route("/meetings/{id}/reschedule", post(schedule::reschedule))
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }
 

@@ -7,7 +7,7 @@ use shared::meeting::{Meeting, MeetingDraft, MeetingKind, MeetingMode, MeetingSt
 use shared::{MeetingId, MemberId, OrgId};
 use sqlx::Pool;
 
-fn meeting_from_row<DB: Backend>(row: &DB::Row) -> Result<Meeting> {
+pub(super) fn meeting_from_row<DB: Backend>(row: &DB::Row) -> Result<Meeting> {
     let agenda: String = row.read("agenda")?;
     Ok(Meeting {
         id: MeetingId(row.read("id")?),
@@ -38,6 +38,8 @@ fn meeting_from_row<DB: Backend>(row: &DB::Row) -> Result<Meeting> {
             agenda: serde_json::from_str(&agenda)
                 .map_err(|e| StorageError::Corrupt(format!("chương trình: {e}")))?,
         },
+        cancelled: super::schedule::cancellation_of::<DB>(row)?,
+        rescheduled: super::schedule::rescheduling_of::<DB>(row)?,
     })
 }
 
@@ -89,7 +91,8 @@ pub async fn update<DB: Backend>(
 ) -> Result<Option<Meeting>> {
     let row = sqlx::query(
         "UPDATE meetings SET kind = $2, mode = $3, title = $4, starts_at = $5, place = $6, video_link = $7,
-         chair_id = $8, secretary_id = $9, agenda = $10 WHERE id = $1 AND status = 'scheduled' RETURNING *",
+         chair_id = $8, secretary_id = $9, agenda = $10
+         WHERE id = $1 AND status = 'scheduled' AND cancelled_at IS NULL RETURNING *",
     )
     .param(id.0)
     .param(d.kind.as_str())

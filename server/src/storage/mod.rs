@@ -21,6 +21,7 @@ mod meetings;
 mod members;
 mod orgs;
 mod postgres;
+mod schedule;
 mod sql;
 mod sqlite;
 mod tasks;
@@ -263,6 +264,29 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<()>;
     /// The follow-ups of a meeting's tasks by index; tasks never updated are absent.
     async fn task_follow_ups(&self, meeting: MeetingId) -> Result<HashMap<usize, FollowUp>>;
+
+    /// Cancels a meeting still scheduled and not cancelled; `None` otherwise.
+    async fn cancel_meeting(
+        &self,
+        id: MeetingId,
+        reason: &str,
+        at: NaiveDateTime,
+    ) -> Result<Option<Meeting>>;
+    /// Moves a meeting still scheduled and not cancelled, keeping the first
+    /// registered time; `reason` replaces the last one when given.
+    async fn reschedule_meeting(
+        &self,
+        id: MeetingId,
+        starts_at: NaiveDateTime,
+        reason: Option<&str>,
+    ) -> Result<Option<Meeting>>;
+    /// The meetings of these cells starting in `[from, to)`.
+    async fn meetings_between(
+        &self,
+        cells: &[OrgId],
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+    ) -> Result<Vec<Meeting>>;
 
     async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>>;
     async fn add_committee_seat(&self, account: AccountId, org: OrgId) -> Result<()>;

@@ -20,7 +20,7 @@
 
 use super::{
     AccountSecret, Append, Appended, LiveSignal, NewAccountRow, Result, Storage, StorageError,
-    StoredEvent, accounts, ballots, events, meetings, members, orgs, tasks,
+    StoredEvent, accounts, ballots, events, meetings, members, orgs, schedule, tasks,
 };
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -55,6 +55,7 @@ pub trait Sql:
     + Value<NaiveDate>
     + Value<Option<NaiveDate>>
     + Value<NaiveDateTime>
+    + Value<Option<NaiveDateTime>>
 {
 }
 
@@ -439,6 +440,33 @@ impl<DB: Backend> Storage for SqlStore<DB> {
 
     async fn task_follow_ups(&self, meeting: MeetingId) -> Result<HashMap<usize, FollowUp>> {
         tasks::of_meeting(&self.pool, meeting).await
+    }
+
+    async fn cancel_meeting(
+        &self,
+        id: MeetingId,
+        reason: &str,
+        at: NaiveDateTime,
+    ) -> Result<Option<Meeting>> {
+        schedule::cancel(&self.pool, id, reason, at).await
+    }
+
+    async fn reschedule_meeting(
+        &self,
+        id: MeetingId,
+        starts_at: NaiveDateTime,
+        reason: Option<&str>,
+    ) -> Result<Option<Meeting>> {
+        schedule::reschedule(&self.pool, id, starts_at, reason).await
+    }
+
+    async fn meetings_between(
+        &self,
+        cells: &[OrgId],
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+    ) -> Result<Vec<Meeting>> {
+        schedule::of_cells_between(&self.pool, cells, from, to).await
     }
 
     async fn committee_seats_of(&self, account: AccountId) -> Result<Vec<OrgId>> {

@@ -141,6 +141,7 @@ pub fn generate(cells: usize, months: u32) -> Workload {
                 held_on: Some(held),
                 minutes_long: Some(minutes),
                 absent_without_reason: absent.clone(),
+                cancelled: false,
             });
             scored.push((
                 MeetingFacts {
@@ -171,6 +172,7 @@ pub fn generate(cells: usize, months: u32) -> Workload {
                     held_on: Some(held),
                     minutes_long: Some(rng.range(90, 130)),
                     absent_without_reason: vec![],
+                    cancelled: false,
                 });
             }
         }

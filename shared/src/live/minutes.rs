@@ -312,6 +312,8 @@ mod tests {
                 secretary_id: Some(MemberId(2)),
                 agenda: standard_agenda(MeetingKind::Regular),
             },
+            cancelled: None,
+            rescheduled: None,
         };
         let mut state = LiveState::new(
             meeting.id,

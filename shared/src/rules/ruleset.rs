@@ -330,6 +330,7 @@ impl RuleSet {
                         "Điều 8: bỏ sinh hoạt đảng 3 tháng trong năm không có lý do chính đáng thì chi bộ xem xét, đề nghị xóa tên.",
                     ),
                 ),
+                reminder_day: super::schedule::default_reminder_day(),
             },
             meeting_sheet: ScoreSheet::phu_tho(),
             yearly_meetings: YearlyRollup {
@@ -456,6 +457,9 @@ impl RuleSet {
         if self.visits.cadence.value.months == 0 || 12 % self.visits.cadence.value.months != 0 {
             return Err(RuleSetError::Cadence);
         }
+        if !(1..=31).contains(&self.schedule.reminder_day.value) {
+            return Err(RuleSetError::ReminderDay);
+        }
         Ok(())
     }
 }
@@ -471,6 +475,8 @@ pub enum RuleSetError {
     ZeroDenominator,
     #[error("Chu kỳ dự sinh hoạt phải là 1, 2, 3, 4, 6 hoặc 12 tháng.")]
     Cadence,
+    #[error("Ngày đôn đốc đăng ký lịch phải từ 1 đến 31.")]
+    ReminderDay,
 }
 
 #[cfg(test)]

@@ -35,6 +35,33 @@ pub struct ScheduleRules {
     pub registration_lead_days: Rule<u32>,
     /// Months in a year absent without reason that call for removal (3, Điều lệ Điều 8).
     pub absence_months_per_year: Rule<u32>,
+    /// Day of the month (ngày đôn đốc) after which the committee reminds the cells
+    /// that have not registered that month's regular meeting (5, ours). Days past the
+    /// month's end mean its last day. A rule set written before it existed gets the default.
+    #[serde(default = "default_reminder_day")]
+    pub reminder_day: Rule<u32>,
+}
+
+/// The default reminder day (ours): the 5th.
+pub fn default_reminder_day() -> Rule<u32> {
+    Rule::new(
+        5,
+        super::source::docs::ours(
+            "Cấp ủy cấp trên đôn đốc các chi bộ chưa đăng ký lịch sinh hoạt thường kỳ của tháng từ ngày 5 của tháng (chưa tìm thấy quy định chung).",
+        ),
+    )
+}
+
+/// The last day to register a meeting held on `day` on time: `lead_days` before it.
+pub fn registration_deadline(day: NaiveDate, lead_days: u32) -> NaiveDate {
+    day.checked_sub_days(chrono::Days::new(u64::from(lead_days)))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Whether registering on `registered_on` for a meeting on `day` is late (đăng ký
+/// muộn): fewer than `lead_days` calendar days ahead. Late is recorded, never refused.
+pub fn registered_late(registered_on: NaiveDate, day: NaiveDate, lead_days: u32) -> bool {
+    (day - registered_on).num_days() < i64::from(lead_days)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,6 +215,9 @@ pub struct MeetingEntry {
     /// Members absent without reason at this meeting.
     #[serde(default)]
     pub absent_without_reason: Vec<NamedMember>,
+    /// Cancelled before it opened (hủy): never held, its registration not judged.
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 /// A cell's meetings over a period.
@@ -304,7 +334,7 @@ pub fn compliance(
     let lead = rules.registration_lead_days.value;
     let mut late_registrations = Vec::new();
     let mut unregistered = Vec::new();
-    for m in &cell.meetings {
+    for m in cell.meetings.iter().filter(|m| !m.cancelled) {
         let in_period = m
             .scheduled_for
             .or(m.held_on)
@@ -315,7 +345,7 @@ pub fn compliance(
         match (m.registered_on, m.scheduled_for) {
             (Some(reg), Some(sched)) => {
                 let days_ahead = (sched - reg).num_days();
-                if days_ahead < i64::from(lead) {
+                if registered_late(reg, sched, lead) {
                     late_registrations.push(LateRegistration {
                         meeting_id: m.meeting_id,
                         registered_on: reg,
@@ -517,6 +547,7 @@ mod tests {
             held_on: Some(date),
             minutes_long: Some(minutes),
             absent_without_reason: vec![],
+            cancelled: false,
         }
     }
 

@@ -55,7 +55,18 @@ pub fn RoomPage() -> impl IntoView {
             }
         }
     });
-    view! { <section class="page room">{loaded(meeting, |m| view! { <Room meeting=m/> })}</section> }
+    view! {
+        <section class="page room">
+            {loaded(meeting, |m| {
+                // A cancelled meeting has no room: it says so, with its reason.
+                if m.cancelled.is_some() {
+                    view! { <crate::pages::year::CancelledMeeting meeting=m/> }.into_any()
+                } else {
+                    view! { <Room meeting=m/> }.into_any()
+                }
+            })}
+        </section>
+    }
 }
 
 /// A speaker's name as the room shows it.

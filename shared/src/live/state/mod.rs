@@ -482,6 +482,8 @@ pub enum Refusal {
         "Biên bản đã được chi bộ thông qua; nội dung buổi sinh hoạt không thay đổi được nữa, chỉ còn bế mạc."
     )]
     Adopted,
+    #[error("Buổi sinh hoạt đã được hủy (lý do: {reason}); không khai mạc được.")]
+    Cancelled { reason: String },
     #[error(transparent)]
     Vote {
         #[from]

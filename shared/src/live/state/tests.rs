@@ -48,6 +48,9 @@ fn every_refusal_serializes_and_reads_back() {
         Refusal::BallotBoxMismatch,
         Refusal::AlreadyAdopted,
         Refusal::Adopted,
+        Refusal::Cancelled {
+            reason: "Bão số 3 đổ bộ".into(),
+        },
         Refusal::Vote {
             refusal: VoteRefusal::UpperLevelVisitor,
         },

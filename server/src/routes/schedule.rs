@@ -1,0 +1,220 @@
+//! Registering on time (đăng ký lịch đúng hạn): a cell's year of meetings,
+//! cancelling and rescheduling a meeting not yet opened, and a committee's list
+//! of the cells below it that have not registered a month's regular meeting.
+//! Every judgement is `shared::calendar`'s (over `shared::rules::schedule`).
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
+use crate::routes::{now_local, today, visible_org};
+use crate::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use chrono::Datelike;
+use shared::access::Access;
+use shared::calendar::{
+    self, CancelRequest, RegistrationReport, RescheduleRequest, YearView, entry_of,
+};
+use shared::meeting::{Meeting, MeetingStatus};
+use shared::org::{OrgKind, path_to};
+use shared::rules::RuleSet;
+use shared::rules::schedule::CellMeetings;
+use shared::{ErrorBody, MeetingId, OrgId};
+
+/// `?year=2026` (this year when absent).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// From `shared::calendar::MIN_YEAR` to `MAX_YEAR`.
+    pub year: Option<i64>,
+}
+
+/// `?year=2026&month=5` (this month when absent).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthQuery {
+    pub year: Option<i64>,
+    /// 1–12.
+    pub month: Option<i64>,
+}
+
+fn bad_query(_: QueryRejection) -> ApiError {
+    ApiError::BadRequest("Năm và tháng phải là số (ví dụ ?year=2026&month=5).".into())
+}
+
+fn year_of(year: Option<i64>) -> ApiResult<i32> {
+    let year = year.unwrap_or_else(|| i64::from(today().year()));
+    i32::try_from(year)
+        .map_err(|_| calendar::CalendarError::YearOutOfRange)
+        .and_then(calendar::check_year)
+        .map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
+#[utoipa::path(get, path = "/api/organizations/{id}/year", tag = "meetings",
+    params(("id" = i64, Path), YearQuery),
+    description = "Năm sinh hoạt của chi bộ: 12 tháng (sinh hoạt thường kỳ), 4 quý (chuyên đề), số liệu.",
+    responses((status = 200, body = YearView),
+        (status = 400, body = ErrorBody, description = "Năm ngoài khoảng cho phép."),
+        (status = 404, body = ErrorBody)))]
+pub async fn year(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    query: Result<Query<YearQuery>, QueryRejection>,
+) -> ApiResult<ApiJson<YearView>> {
+    let Query(query) = query.map_err(bad_query)?;
+    let (org, _, _) = visible_org(&state, &user, OrgId(id)).await?;
+    if org.kind != OrgKind::Cell {
+        return Err(ApiError::NotFound(
+            "lịch sinh hoạt (chỉ chi bộ mới đăng ký)",
+        ));
+    }
+    let year = year_of(query.year)?;
+    let meetings = state.store.meetings_of(org.id).await?;
+    let rules = RuleSet::national_default().schedule;
+    Ok(ApiJson(calendar::year_view(
+        org.id,
+        &meetings,
+        year,
+        today(),
+        &rules,
+    )))
+}
+
+#[utoipa::path(get, path = "/api/organizations/{id}/unregistered", tag = "meetings",
+    params(("id" = i64, Path), MonthQuery),
+    description = "Cấp ủy cấp trên: các chi bộ trực thuộc chưa đăng ký lịch sinh hoạt thường kỳ của tháng.",
+    responses((status = 200, body = RegistrationReport),
+        (status = 400, body = ErrorBody, description = "Năm hoặc tháng ngoài khoảng cho phép."),
+        (status = 404, body = ErrorBody)))]
+pub async fn unregistered(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    query: Result<Query<MonthQuery>, QueryRejection>,
+) -> ApiResult<ApiJson<RegistrationReport>> {
+    let Query(query) = query.map_err(bad_query)?;
+    let (org, _, _) = visible_org(&state, &user, OrgId(id)).await?;
+    if matches!(org.kind, OrgKind::Cell | OrgKind::Group) {
+        return Err(ApiError::NotFound("cấp ủy cấp trên"));
+    }
+    let now = today();
+    let year = year_of(query.year)?;
+    let month = query.month.unwrap_or_else(|| i64::from(now.month()));
+    let month = u32::try_from(month)
+        .map_err(|_| calendar::CalendarError::MonthOutOfRange)
+        .and_then(|m| calendar::check_month(year, m))
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let all = state.store.organizations().await?;
+    let cells: Vec<_> = all
+        .iter()
+        .filter(|o| o.kind == OrgKind::Cell && o.id != org.id)
+        .filter(|o| path_to(&all, o.id).contains(&org.id))
+        .collect();
+    let ids: Vec<OrgId> = cells.iter().map(|c| c.id).collect();
+    let from = month.first_day().and_hms_opt(0, 0, 0).unwrap_or_default();
+    let to = month
+        .next()
+        .first_day()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let meetings = state.store.meetings_between(&ids, from, to).await?;
+    let cells: Vec<CellMeetings> = cells
+        .iter()
+        .map(|c| CellMeetings {
+            cell_id: c.id,
+            cell_name: c.name.clone(),
+            meetings: meetings
+                .iter()
+                .filter(|m| m.cell_id == c.id)
+                .map(entry_of)
+                .collect(),
+        })
+        .collect();
+    let rules = RuleSet::national_default().schedule;
+    Ok(ApiJson(calendar::unregistered_cells(
+        org.id, &cells, month, now, &rules,
+    )))
+}
+
+/// The meeting, if the user may see its cell (404 otherwise), and may manage it (403).
+async fn managed_meeting(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<Meeting> {
+    let meeting = state
+        .store
+        .meeting(MeetingId(id))
+        .await?
+        .ok_or(ApiError::NotFound("buổi sinh hoạt"))?;
+    let (_, _, access) = visible_org(state, user, meeting.cell_id)
+        .await
+        .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
+    if access < Access::Manage {
+        return Err(ApiError::Forbidden);
+    }
+    not_opened(&meeting)?;
+    Ok(meeting)
+}
+
+/// A meeting opened, closed or cancelled cannot be cancelled or moved.
+pub fn not_opened(meeting: &Meeting) -> ApiResult<()> {
+    if meeting.cancelled.is_some() {
+        return Err(ApiError::Conflict("Buổi sinh hoạt đã được hủy.".into()));
+    }
+    if meeting.status != MeetingStatus::Scheduled {
+        return Err(ApiError::Conflict(
+            "Buổi sinh hoạt đã khai mạc hoặc đã bế mạc, không hủy hay đổi lịch được nữa.".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn gone() -> ApiError {
+    ApiError::Conflict("Buổi sinh hoạt vừa khai mạc hoặc vừa được hủy.".into())
+}
+
+#[utoipa::path(post, path = "/api/meetings/{id}/cancel", tag = "meetings", params(("id" = i64, Path)),
+    request_body = CancelRequest,
+    responses((status = 200, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Đã khai mạc, đã bế mạc hoặc đã hủy."),
+        (status = 422, body = ErrorBody)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<CancelRequest>,
+) -> ApiResult<ApiJson<Meeting>> {
+    let meeting = managed_meeting(&state, &user, id).await?;
+    let reason =
+        calendar::check_reason(&req.reason).map_err(|e| ApiError::Validation(e.into_fields()))?;
+    let cancelled = state
+        .store
+        .cancel_meeting(meeting.id, &reason, now_local())
+        .await?
+        .ok_or_else(gone)?;
+    tracing::info!(meeting = %meeting.id, by = %user.account.id, "meeting cancelled");
+    super::live::meeting_changed(&state, meeting.id).await;
+    Ok(ApiJson(cancelled))
+}
+
+#[utoipa::path(post, path = "/api/meetings/{id}/reschedule", tag = "meetings", params(("id" = i64, Path)),
+    request_body = RescheduleRequest,
+    responses((status = 200, body = Meeting), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Đã khai mạc, đã bế mạc hoặc đã hủy."),
+        (status = 422, body = ErrorBody)))]
+pub async fn reschedule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<RescheduleRequest>,
+) -> ApiResult<ApiJson<Meeting>> {
+    let meeting = managed_meeting(&state, &user, id).await?;
+    let reason = req
+        .check(now_local())
+        .map_err(|e| ApiError::Validation(e.into_fields()))?;
+    let moved = state
+        .store
+        .reschedule_meeting(meeting.id, req.starts_at, Some(&reason))
+        .await?
+        .ok_or_else(gone)?;
+    tracing::info!(meeting = %meeting.id, by = %user.account.id, "meeting rescheduled");
+    super::live::meeting_changed(&state, meeting.id).await;
+    Ok(ApiJson(moved))
+}
