@@ -50,6 +50,10 @@ use utoipa::{Modify, OpenApi};
         accounts::assign,
         accounts::unassign,
         accounts::seat,
+        crate::routes::files::list,
+        crate::routes::files::upload,
+        crate::routes::files::download,
+        crate::routes::files::delete,
     )
 )]
 pub struct ApiDoc;
@@ -211,6 +215,11 @@ fn limits(doc: &mut Value) {
             "AgendaItem",
             "planned_minutes",
             json!({"maximum": u16::MAX}),
+        ),
+        (
+            "MeetingFile",
+            "size",
+            json!({"maximum": shared::files::MAX_FILE_BYTES}),
         ),
     ];
     for (schema, field, extra) in table {

@@ -9,6 +9,7 @@ pub mod access;
 pub mod api;
 pub mod clock;
 pub mod error;
+pub mod files;
 pub mod followup;
 pub mod ids;
 pub mod import;

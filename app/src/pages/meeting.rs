@@ -212,6 +212,7 @@ struct Row {
     presenter: RwSignal<String>,
     minutes: RwSignal<String>,
     notes: RwSignal<String>,
+    preparer: RwSignal<Option<MemberId>>,
 }
 
 impl Row {
@@ -222,6 +223,7 @@ impl Row {
             presenter: RwSignal::new(item.presenter),
             minutes: RwSignal::new(item.planned_minutes.to_string()),
             notes: RwSignal::new(item.notes),
+            preparer: RwSignal::new(item.preparer_id),
         }
     }
 
@@ -232,6 +234,7 @@ impl Row {
             presenter: normalize_name(&self.presenter.get_untracked()),
             planned_minutes: self.minutes.get_untracked().trim().parse().unwrap_or(0),
             notes: self.notes.get_untracked().trim().to_string(),
+            preparer_id: self.preparer.get_untracked(),
         }
     }
 
@@ -574,6 +577,7 @@ fn AgendaEditor(
             presenter: String::new(),
             planned_minutes: 10,
             notes: String::new(),
+            preparer_id: None,
         }]);
         if let Some(row) = row.pop() {
             let key = row.key;

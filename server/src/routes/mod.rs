@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod files;
 pub mod live;
 pub mod meetings;
 pub mod members;
@@ -58,6 +59,9 @@ pub fn api_router() -> Router<AppState> {
             delete(accounts::unassign),
         )
         .route("/committee-seats", post(accounts::seat))
+        .route("/meetings/{id}/files", get(files::list))
+        .route("/meetings/{id}/items/{index}/files", post(files::upload))
+        .route("/files/{id}", get(files::download).delete(files::delete))
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }
 

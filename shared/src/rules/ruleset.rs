@@ -330,6 +330,7 @@ impl RuleSet {
                         "Điều 8: bỏ sinh hoạt đảng 3 tháng trong năm không có lý do chính đáng thì chi bộ xem xét, đề nghị xóa tên.",
                     ),
                 ),
+                document_lead_days: super::schedule::default_document_lead_days(),
             },
             meeting_sheet: ScoreSheet::phu_tho(),
             yearly_meetings: YearlyRollup {

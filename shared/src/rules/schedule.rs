@@ -35,6 +35,20 @@ pub struct ScheduleRules {
     pub registration_lead_days: Rule<u32>,
     /// Months in a year absent without reason that call for removal (3, Điều lệ Điều 8).
     pub absence_months_per_year: Rule<u32>,
+    /// Days before the meeting's date by which its documents must be available
+    /// (1, HD 42); later ones are marked late (`crate::files::is_late`).
+    #[serde(default = "default_document_lead_days")]
+    pub document_lead_days: Rule<u32>,
+}
+
+/// The value of `document_lead_days` for rule sets written before it existed.
+pub fn default_document_lead_days() -> Rule<u32> {
+    Rule::new(
+        1,
+        super::source::docs::hd12(
+            "Tài liệu sinh hoạt được đưa lên Sổ tay đảng viên điện tử (hoặc gửi đảng viên) trước ngày sinh hoạt ít nhất 1 ngày (Hướng dẫn 42-HD/BTCTW năm 2025).",
+        ),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
