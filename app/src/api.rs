@@ -96,10 +96,22 @@ async fn send<T: DeserializeOwned>(
     path: &str,
     body: Option<Body>,
 ) -> Result<T, ApiError> {
+    send_within(method, path, body, TIMEOUT_MS).await
+}
+
+/// An upload of up to 20 MB over a slow line takes longer than a request.
+const UPLOAD_TIMEOUT_MS: u32 = 15 * 60 * 1000;
+
+async fn send_within<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<Body>,
+    timeout_ms: u32,
+) -> Result<T, ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
-    init.set_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)));
+    init.set_signal(Some(&AbortSignal::timeout_with_u32(timeout_ms)));
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let _ = headers.set("Accept", "application/json");
     if let Some(body) = &body {
@@ -324,4 +336,34 @@ pub async fn update_task(
     update: TaskUpdate,
 ) -> Result<TaskView, ApiError> {
     with_body("PUT", &format!("/api/meetings/{id}/tasks/{index}"), &update).await
+}
+
+pub async fn meeting_files(id: MeetingId) -> Result<shared::files::MeetingFiles, ApiError> {
+    get(&format!("/api/meetings/{id}/files")).await
+}
+
+/// A document as the file input gave it, sent whole as the request's body
+/// (the browser streams it); its name in the address, its type told by the
+/// server from the content.
+pub async fn upload_file(
+    id: MeetingId,
+    item: u32,
+    file: &web_sys::File,
+) -> Result<shared::files::MeetingFile, ApiError> {
+    let name = js_sys::encode_uri_component(&file.name());
+    let body = Body {
+        content_type: "application/octet-stream",
+        value: file.clone().into(),
+    };
+    send_within(
+        "POST",
+        &format!("/api/meetings/{id}/items/{item}/files?name={name}"),
+        Some(body),
+        UPLOAD_TIMEOUT_MS,
+    )
+    .await
+}
+
+pub async fn delete_file(id: shared::files::FileId) -> Result<(), ApiError> {
+    send("DELETE", &format!("/api/files/{id}"), None).await
 }

@@ -27,6 +27,7 @@ fn state() -> LiveState {
         presenter: String::new(),
         planned_minutes: 30,
         notes: String::new(),
+        preparer_id: None,
     };
     LiveState::new(
         MeetingId(1),

@@ -42,6 +42,10 @@ pub enum ApiError {
     ImportFile(shared::import::FileError),
     #[error("Chỉ nhận nội dung JSON hoặc tệp Excel (.xlsx).")]
     UnsupportedMediaType,
+    /// A meeting's document refused: too large (413), not an accepted type
+    /// (415), the meeting closed or opened (409), not one's to add (403).
+    #[error("{0}")]
+    File(shared::files::FileError),
     #[error("Máy chủ gặp sự cố. Vui lòng thử lại sau.")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -71,6 +75,18 @@ impl ApiError {
             }
             ApiError::ImportFile(_) | ApiError::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            ApiError::File(e) => {
+                use shared::files::FileError::*;
+                match e {
+                    TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+                    UnsupportedType => {
+                        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+                    }
+                    Empty => (StatusCode::BAD_REQUEST, "bad_request"),
+                    MeetingClosed | MeetingOpened | TooMany => (StatusCode::CONFLICT, "conflict"),
+                    NotPreparer => (StatusCode::FORBIDDEN, "forbidden"),
+                }
             }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }

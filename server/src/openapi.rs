@@ -54,6 +54,10 @@ use utoipa::{Modify, OpenApi};
         crate::routes::schedule::unregistered,
         crate::routes::schedule::cancel,
         crate::routes::schedule::reschedule,
+        crate::routes::files::list,
+        crate::routes::files::upload,
+        crate::routes::files::download,
+        crate::routes::files::delete,
     )
 )]
 pub struct ApiDoc;
@@ -225,6 +229,11 @@ fn limits(doc: &mut Value) {
             "RescheduleRequest",
             "reason",
             json!({"maxLength": shared::calendar::MAX_REASON_CHARS}),
+        ),
+        (
+            "MeetingFile",
+            "size",
+            json!({"maximum": shared::files::MAX_FILE_BYTES}),
         ),
     ];
     for (schema, field, extra) in table {

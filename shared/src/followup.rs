@@ -405,6 +405,7 @@ mod tests {
             cell_id: OrgId(3),
             registered_at: day(2026, 11, 1).and_hms_opt(8, 0, 0).unwrap(),
             status: crate::meeting::MeetingStatus::Closed,
+            late_documents: None,
             draft: crate::meeting::MeetingDraft {
                 kind: MeetingKind::Regular,
                 title: "Sinh hoạt tháng 11".into(),

@@ -10,6 +10,7 @@ pub mod api;
 pub mod calendar;
 pub mod clock;
 pub mod error;
+pub mod files;
 pub mod followup;
 pub mod ids;
 pub mod import;

@@ -125,6 +125,10 @@ pub struct AgendaItem {
     /// Attached text or links (documents are sent at least a day before, HD 42).
     #[serde(default)]
     pub notes: String,
+    /// The member of the cell who prepares it (người chuẩn bị) and may attach
+    /// its documents (`crate::files`). Absent in records made before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preparer_id: Option<MemberId>,
 }
 
 /// What the secretary fills in to register a meeting.
@@ -225,6 +229,10 @@ pub struct Meeting {
     /// Moved to another day, from which first date and why.
     #[serde(default)]
     pub rescheduled: Option<crate::calendar::Rescheduling>,
+    /// Documents uploaded later than a day before (HD 42, `crate::files::is_late`):
+    /// given by the meeting's own answer, absent from lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_documents: Option<u32>,
 }
 
 impl Meeting {
@@ -264,6 +272,8 @@ pub enum MeetingError {
     AgendaItemUntitled(usize),
     #[error("Nội dung số {0}: thời lượng phải từ 1 đến 240 phút.")]
     AgendaItemMinutes(usize),
+    #[error("Nội dung số {0}: người chuẩn bị phải là đảng viên của chi bộ.")]
+    PreparerNotInCell(usize),
 }
 
 impl MeetingError {
@@ -279,7 +289,8 @@ impl MeetingError {
             AgendaSize { .. }
             | AgendaItemUntitled(_)
             | AgendaItemMinutes(_)
-            | AgendaItemTooLong(_) => "agenda",
+            | AgendaItemTooLong(_)
+            | PreparerNotInCell(_) => "agenda",
         }
     }
 }
@@ -357,6 +368,9 @@ impl MeetingDraft {
             {
                 errs.push(MeetingError::AgendaItemTooLong(i + 1));
             }
+            if item.preparer_id.is_some_and(|p| !on_roll.contains(&p)) {
+                errs.push(MeetingError::PreparerNotInCell(i + 1));
+            }
         }
         errs
     }
@@ -395,6 +409,7 @@ fn item(title: &str, presenter: &str, minutes: u16) -> AgendaItem {
         presenter: presenter.to_string(),
         planned_minutes: minutes,
         notes: String::new(),
+        preparer_id: None,
     }
 }
 
@@ -654,8 +669,40 @@ mod tests {
             draft: draft(),
             cancelled: None,
             rescheduled: None,
+            late_documents: Some(2),
         };
         let json = serde_json::to_string(&m).unwrap();
         assert_eq!(serde_json::from_str::<Meeting>(&json).unwrap(), m);
+        let mut with_preparer = draft();
+        with_preparer.agenda[1].preparer_id = Some(MemberId(2));
+        with_preparer.agenda[1].title = "Báo cáo tình hình tư tưởng đảng viên".into();
+        let json = serde_json::to_string(&with_preparer).unwrap();
+        assert_eq!(
+            serde_json::from_str::<MeetingDraft>(&json).unwrap(),
+            with_preparer
+        );
+    }
+
+    #[test]
+    fn an_item_stored_before_preparers_still_reads() {
+        let old =
+            r#"{"title":"Khai mạc","presenter":"Bí thư chi bộ","planned_minutes":10,"notes":""}"#;
+        let item: AgendaItem = serde_json::from_str(old).unwrap();
+        assert_eq!(item.preparer_id, None);
+        // And writes the same bytes back, so stored events hash alike.
+        assert_eq!(serde_json::to_string(&item).unwrap(), old);
+    }
+
+    #[test]
+    fn the_preparer_is_on_the_roll() {
+        let now = at(2026, 11, 22, 9);
+        let mut d = draft();
+        d.agenda[2].preparer_id = Some(MemberId(9));
+        assert!(
+            d.problems(now, &[MemberId(1), MemberId(2)])
+                .contains(&MeetingError::PreparerNotInCell(3))
+        );
+        d.agenda[2].preparer_id = Some(MemberId(2));
+        assert_eq!(d.problems(now, &[MemberId(1), MemberId(2)]), vec![]);
     }
 }

@@ -246,6 +246,7 @@ struct Row {
     presenter: RwSignal<String>,
     minutes: RwSignal<String>,
     notes: RwSignal<String>,
+    preparer: RwSignal<Option<MemberId>>,
 }
 
 impl Row {
@@ -256,6 +257,7 @@ impl Row {
             presenter: RwSignal::new(item.presenter),
             minutes: RwSignal::new(item.planned_minutes.to_string()),
             notes: RwSignal::new(item.notes),
+            preparer: RwSignal::new(item.preparer_id),
         }
     }
 
@@ -266,6 +268,7 @@ impl Row {
             presenter: normalize_name(&self.presenter.get_untracked()),
             planned_minutes: self.minutes.get_untracked().trim().parse().unwrap_or(0),
             notes: self.notes.get_untracked().trim().to_string(),
+            preparer_id: self.preparer.get_untracked(),
         }
     }
 
@@ -534,10 +537,10 @@ pub fn MeetingForm(
                 name="secretary_id"
                 label=Signal::derive(move || t().f_secretary)
                 value=secretary
-                people
+                people=people.clone()
                 errors
             />
-            <AgendaEditor agenda kind edited=agenda_edited errors new_rows=Callback::new(rows)/>
+            <AgendaEditor agenda kind edited=agenda_edited errors new_rows=Callback::new(rows) people/>
             <FormMessage message=form.message/>
             <SaveButton pending=save.pending()/>
         </form>
@@ -595,6 +598,8 @@ fn AgendaEditor(
     errors: RwSignal<FieldErrors>,
     /// Makes rows (with fresh keys) from items.
     new_rows: Callback<Vec<AgendaItem>, Vec<Row>>,
+    /// Members on the roll, who may prepare an item.
+    people: Vec<(MemberId, String, CellRole)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
@@ -611,6 +616,7 @@ fn AgendaEditor(
             presenter: String::new(),
             planned_minutes: 10,
             notes: String::new(),
+            preparer_id: None,
         }]);
         if let Some(row) = row.pop() {
             let key = row.key;
@@ -628,7 +634,7 @@ fn AgendaEditor(
                 <For
                     each=move || agenda.get()
                     key=|row| row.key
-                    children=move |row| view! { <AgendaRow row agenda edited/> }
+                    children=move |row| view! { <AgendaRow row agenda edited people=people.clone()/> }
                 />
             </ol>
             <div class="agenda-foot">
@@ -645,7 +651,12 @@ fn AgendaEditor(
 }
 
 #[component]
-fn AgendaRow(row: Row, agenda: RwSignal<Vec<Row>>, edited: RwSignal<bool>) -> impl IntoView {
+fn AgendaRow(
+    row: Row,
+    agenda: RwSignal<Vec<Row>>,
+    edited: RwSignal<bool>,
+    people: Vec<(MemberId, String, CellRole)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let key = row.key;
@@ -746,6 +757,30 @@ fn AgendaRow(row: Row, agenda: RwSignal<Vec<Row>>, edited: RwSignal<bool>) -> im
                     />
                 </div>
             </div>
+            <label for=id("preparer")>{move || t().agenda_preparer}</label>
+            <select
+                id=id("preparer")
+                class="ag-preparer"
+                on:change=move |ev| {
+                    row.preparer.set(event_target_value(&ev).parse().ok().map(MemberId));
+                    edited.set(true);
+                }
+            >
+                <option value="" selected=move || row.preparer.get().is_none()>
+                    {move || t().nobody_chosen}
+                </option>
+                {people
+                    .into_iter()
+                    .map(|(member, full_name, _)| view! {
+                        <option
+                            value=member.to_string()
+                            selected=move || row.preparer.get() == Some(member)
+                        >
+                            {full_name}
+                        </option>
+                    })
+                    .collect_view()}
+            </select>
             <label for=id("notes")>{move || t().agenda_notes}</label>
             <textarea
                 id=id("notes")

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod files;
 pub mod home;
 pub mod import;
 pub mod login;

@@ -82,7 +82,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, ApiJson(meeting)))
 }
 
-async fn visible_meeting(
+pub(crate) async fn visible_meeting(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
@@ -105,7 +105,9 @@ pub async fn get(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<ApiJson<Meeting>> {
-    Ok(ApiJson(visible_meeting(&state, &user, id).await?.0))
+    let mut meeting = visible_meeting(&state, &user, id).await?.0;
+    meeting.late_documents = Some(super::files::late_count(&state, &meeting).await?);
+    Ok(ApiJson(meeting))
 }
 
 #[utoipa::path(put, path = "/api/meetings/{id}", tag = "meetings", params(("id" = i64, Path)), request_body = MeetingDraft,

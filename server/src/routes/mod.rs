@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod files;
 pub mod live;
 pub mod meetings;
 pub mod members;
@@ -66,6 +67,9 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/meetings/{id}/cancel", post(schedule::cancel))
         .route("/meetings/{id}/reschedule", post(schedule::reschedule))
+        .route("/meetings/{id}/files", get(files::list))
+        .route("/meetings/{id}/items/{index}/files", post(files::upload))
+        .route("/files/{id}", get(files::download).delete(files::delete))
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }
 

@@ -18,6 +18,7 @@ pub(super) fn meeting_from_row<DB: Backend>(row: &DB::Row) -> Result<Meeting> {
             MeetingStatus::parse,
             "trạng thái cuộc họp",
         )?,
+        late_documents: None,
         draft: MeetingDraft {
             kind: parse_enum(
                 &row.read::<String>("kind")?,

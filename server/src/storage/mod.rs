@@ -9,7 +9,8 @@
 //!   committee seats and assignments), `members`, `meetings`, `events` (the
 //!   live meetings' logs and the signals between instances), `ballots` (the
 //!   ballot box of secret votes), `tasks` (the follow-up of the tasks closed
-//!   meetings assigned).
+//!   meetings assigned), `files` (meetings' documents, in chunks, and who
+//!   opened them).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
 //!   connection setup and `migrations/<backend>/`.
 //! - `writer`: the group commit for live events.
@@ -17,6 +18,7 @@
 mod accounts;
 mod ballots;
 mod events;
+mod files;
 mod meetings;
 mod members;
 mod orgs;
@@ -27,6 +29,7 @@ mod sqlite;
 mod tasks;
 mod writer;
 
+pub use files::{FileOpen, StoredFile};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
@@ -35,6 +38,7 @@ pub use writer::EventWriter;
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use shared::api::AccountView;
+use shared::files::{FileId, FileKind};
 use shared::followup::{FollowUp, TaskStatus};
 use shared::live::state::Choice;
 use shared::meeting::{Meeting, MeetingDraft, MeetingStatus};
@@ -293,6 +297,37 @@ pub trait Storage: Send + Sync + 'static {
     async fn assignments_of(&self, account: AccountId) -> Result<Vec<OrgId>>;
     async fn add_assignment(&self, account: AccountId, cell: OrgId) -> Result<()>;
     async fn remove_assignment(&self, account: AccountId, cell: OrgId) -> Result<bool>;
+
+    /// Starts storing a meeting's document (invisible until `finish_file`);
+    /// removes uploads abandoned before `stale_before` on the way.
+    async fn begin_file(
+        &self,
+        meeting: MeetingId,
+        item_index: u32,
+        name: &str,
+        by: AccountId,
+        at: NaiveDateTime,
+        stale_before: NaiveDateTime,
+    ) -> Result<FileId>;
+    /// Stores the `seq`-th chunk (`shared::files::CHUNK_BYTES`) of a file being uploaded.
+    async fn put_file_chunk(&self, file: FileId, seq: u32, data: &[u8]) -> Result<()>;
+    /// Makes an uploaded file visible with its cleaned name, checked kind and size.
+    async fn finish_file(&self, file: FileId, name: &str, kind: FileKind, size: u64) -> Result<()>;
+    /// Removes a file, its chunks and its opens; false when there was none.
+    async fn delete_file(&self, file: FileId) -> Result<bool>;
+    /// A meeting's complete documents, by agenda item then upload.
+    async fn meeting_files(&self, meeting: MeetingId) -> Result<Vec<StoredFile>>;
+    async fn meeting_file(&self, file: FileId) -> Result<Option<StoredFile>>;
+    async fn file_chunk(&self, file: FileId, seq: u32) -> Result<Option<Vec<u8>>>;
+    /// Records a download (the first one per account counts).
+    async fn record_file_open(
+        &self,
+        file: FileId,
+        account: AccountId,
+        at: NaiveDateTime,
+    ) -> Result<()>;
+    /// Every download of a meeting's documents.
+    async fn file_opens(&self, meeting: MeetingId) -> Result<Vec<FileOpen>>;
 }
 
 pub type Store = Arc<dyn Storage>;

@@ -22,9 +22,11 @@ use super::{
     AccountSecret, Append, Appended, LiveSignal, NewAccountRow, Result, Storage, StorageError,
     StoredEvent, accounts, ballots, events, meetings, members, orgs, schedule, tasks,
 };
+use super::{FileOpen, StoredFile, files};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::api::AccountView;
+use shared::files::{FileId, FileKind};
 use shared::followup::{FollowUp, TaskStatus};
 use shared::meeting::{Meeting, MeetingDraft};
 use shared::member::{Member, MemberDraft};
@@ -56,6 +58,7 @@ pub trait Sql:
     + Value<Option<NaiveDate>>
     + Value<NaiveDateTime>
     + Value<Option<NaiveDateTime>>
+    + Value<Vec<u8>>
 {
 }
 
@@ -487,5 +490,54 @@ impl<DB: Backend> Storage for SqlStore<DB> {
 
     async fn remove_assignment(&self, account: AccountId, cell: OrgId) -> Result<bool> {
         orgs::remove_assignment(&self.pool, account, cell).await
+    }
+
+    async fn begin_file(
+        &self,
+        meeting: MeetingId,
+        item_index: u32,
+        name: &str,
+        by: AccountId,
+        at: NaiveDateTime,
+        stale_before: NaiveDateTime,
+    ) -> Result<FileId> {
+        files::begin(&self.pool, meeting, item_index, name, by, at, stale_before).await
+    }
+
+    async fn put_file_chunk(&self, file: FileId, seq: u32, data: &[u8]) -> Result<()> {
+        files::put_chunk(&self.pool, file, seq, data).await
+    }
+
+    async fn finish_file(&self, file: FileId, name: &str, kind: FileKind, size: u64) -> Result<()> {
+        files::finish(&self.pool, file, name, kind, size).await
+    }
+
+    async fn delete_file(&self, file: FileId) -> Result<bool> {
+        files::delete(&self.pool, file).await
+    }
+
+    async fn meeting_files(&self, meeting: MeetingId) -> Result<Vec<StoredFile>> {
+        files::of_meeting(&self.pool, meeting).await
+    }
+
+    async fn meeting_file(&self, file: FileId) -> Result<Option<StoredFile>> {
+        files::get(&self.pool, file).await
+    }
+
+    async fn file_chunk(&self, file: FileId, seq: u32) -> Result<Option<Vec<u8>>> {
+        files::chunk(&self.pool, file, seq).await
+    }
+
+    async fn record_file_open(
+        &self,
+        file: FileId,
+        account: AccountId,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        files::record_open(&self.pool, file, account, at).await
+    }
+
+    async fn file_opens(&self, meeting: MeetingId) -> Result<Vec<FileOpen>> {
+        files::opens(&self.pool, meeting).await
     }
 }

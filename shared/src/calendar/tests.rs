@@ -30,6 +30,7 @@ fn meeting(id: i64, kind: MeetingKind, day: NaiveDate, registered: NaiveDate) ->
         },
         cancelled: None,
         rescheduled: None,
+        late_documents: None,
     }
 }
 

@@ -301,6 +301,7 @@ mod tests {
             cell_id: OrgId(3),
             registered_at: now,
             status: MeetingStatus::Closed,
+            late_documents: None,
             draft: MeetingDraft {
                 kind: MeetingKind::Regular,
                 title: "Sinh hoạt tháng 12".into(),

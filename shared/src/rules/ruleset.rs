@@ -331,6 +331,7 @@ impl RuleSet {
                     ),
                 ),
                 reminder_day: super::schedule::default_reminder_day(),
+                document_lead_days: super::schedule::default_document_lead_days(),
             },
             meeting_sheet: ScoreSheet::phu_tho(),
             yearly_meetings: YearlyRollup {

@@ -40,6 +40,10 @@ pub struct ScheduleRules {
     /// month's end mean its last day. A rule set written before it existed gets the default.
     #[serde(default = "default_reminder_day")]
     pub reminder_day: Rule<u32>,
+    /// Days before the meeting's date by which its documents must be available
+    /// (1, HD 42); later ones are marked late (`crate::files::is_late`).
+    #[serde(default = "default_document_lead_days")]
+    pub document_lead_days: Rule<u32>,
 }
 
 /// The default reminder day (ours): the 5th.
@@ -62,6 +66,16 @@ pub fn registration_deadline(day: NaiveDate, lead_days: u32) -> NaiveDate {
 /// muộn): fewer than `lead_days` calendar days ahead. Late is recorded, never refused.
 pub fn registered_late(registered_on: NaiveDate, day: NaiveDate, lead_days: u32) -> bool {
     (day - registered_on).num_days() < i64::from(lead_days)
+}
+
+/// The value of `document_lead_days` for rule sets written before it existed.
+pub fn default_document_lead_days() -> Rule<u32> {
+    Rule::new(
+        1,
+        super::source::docs::hd12(
+            "Tài liệu sinh hoạt được đưa lên Sổ tay đảng viên điện tử (hoặc gửi đảng viên) trước ngày sinh hoạt ít nhất 1 ngày (Hướng dẫn 42-HD/BTCTW năm 2025).",
+        ),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

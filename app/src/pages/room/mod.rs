@@ -101,6 +101,7 @@ fn Room(meeting: Meeting) -> impl IntoView {
     });
     let phase = Memo::new(move |_| live.phase());
     let record = meeting.clone();
+    let documents = meeting.clone();
     view! {
         <RoomHead live meeting phase/>
         <Flash live/>
@@ -112,6 +113,7 @@ fn Room(meeting: Meeting) -> impl IntoView {
             Some(Phase::InProgress) => view! { <InProgress live/> }.into_any(),
             Some(Phase::Closed) => view! { <ClosedView live meeting=record.clone()/> }.into_any(),
         }}
+        <crate::pages::files::MeetingDocuments meeting=documents/>
     }
 }
 
