@@ -50,6 +50,12 @@ use utoipa::{Modify, OpenApi};
         accounts::assign,
         accounts::unassign,
         accounts::seat,
+        crate::routes::preparation::get,
+        crate::routes::preparation::request_absence,
+        crate::routes::preparation::withdraw_absence,
+        crate::routes::preparation::decide,
+        crate::routes::preparation::send_opinion,
+        crate::routes::preparation::withdraw_opinion,
     )
 )]
 pub struct ApiDoc;
@@ -211,6 +217,21 @@ fn limits(doc: &mut Value) {
             "AgendaItem",
             "planned_minutes",
             json!({"maximum": u16::MAX}),
+        ),
+        (
+            "AbsenceRequestDraft",
+            "reason",
+            json!({"maxLength": shared::preparation::MAX_ABSENCE_REASON_CHARS}),
+        ),
+        (
+            "AbsenceDecision",
+            "note",
+            json!({"maxLength": shared::preparation::MAX_DECISION_NOTE_CHARS}),
+        ),
+        (
+            "AdvanceOpinionDraft",
+            "text",
+            json!({"maxLength": shared::preparation::MAX_ADVANCE_OPINION_CHARS}),
         ),
     ];
     for (schema, field, extra) in table {

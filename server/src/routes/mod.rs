@@ -7,6 +7,7 @@ pub mod live;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod preparation;
 pub mod tasks;
 
 use crate::auth::CurrentUser;
@@ -58,6 +59,19 @@ pub fn api_router() -> Router<AppState> {
             delete(accounts::unassign),
         )
         .route("/committee-seats", post(accounts::seat))
+        .route("/meetings/{id}/preparation", get(preparation::get))
+        .route(
+            "/meetings/{id}/absence",
+            put(preparation::request_absence).delete(preparation::withdraw_absence),
+        )
+        .route(
+            "/meetings/{id}/absences/{member}/decision",
+            put(preparation::decide),
+        )
+        .route(
+            "/meetings/{id}/advance-opinions/{item}",
+            put(preparation::send_opinion).delete(preparation::withdraw_opinion),
+        )
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }
 

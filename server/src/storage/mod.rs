@@ -9,7 +9,8 @@
 //!   committee seats and assignments), `members`, `meetings`, `events` (the
 //!   live meetings' logs and the signals between instances), `ballots` (the
 //!   ballot box of secret votes), `tasks` (the follow-up of the tasks closed
-//!   meetings assigned).
+//!   meetings assigned), `preparation` (absence requests and opinions sent
+//!   before a meeting).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
 //!   connection setup and `migrations/<backend>/`.
 //! - `writer`: the group commit for live events.
@@ -21,6 +22,7 @@ mod meetings;
 mod members;
 mod orgs;
 mod postgres;
+mod preparation;
 mod sql;
 mod sqlite;
 mod tasks;
@@ -39,6 +41,7 @@ use shared::live::state::Choice;
 use shared::meeting::{Meeting, MeetingDraft, MeetingStatus};
 use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
+use shared::preparation::{AbsenceRequest, AbsenceStatus, AdvanceOpinion};
 use shared::rules::vote::VoteTally;
 use shared::{AccountId, MeetingId, MemberId, OrgId};
 use std::collections::HashMap;
@@ -269,6 +272,48 @@ pub trait Storage: Send + Sync + 'static {
     async fn assignments_of(&self, account: AccountId) -> Result<Vec<OrgId>>;
     async fn add_assignment(&self, account: AccountId, cell: OrgId) -> Result<()>;
     async fn remove_assignment(&self, account: AccountId, cell: OrgId) -> Result<bool>;
+
+    /// Sends or rewrites a member's absence request (pending again). False
+    /// when the meeting is no longer scheduled.
+    async fn set_absence_request(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        reason: &str,
+        at: NaiveDateTime,
+    ) -> Result<bool>;
+    /// False when there was none or the meeting is no longer scheduled.
+    async fn withdraw_absence_request(&self, meeting: MeetingId, member: MemberId) -> Result<bool>;
+    /// False when there is none or the meeting is no longer scheduled.
+    async fn decide_absence_request(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        status: AbsenceStatus,
+        note: &str,
+        by: AccountId,
+        at: NaiveDateTime,
+    ) -> Result<bool>;
+    async fn absence_requests(&self, meeting: MeetingId) -> Result<Vec<AbsenceRequest>>;
+    /// Sends or rewrites a member's opinion on an agenda item. False when
+    /// the meeting is no longer scheduled.
+    async fn set_advance_opinion(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        item: usize,
+        text: &str,
+        at: NaiveDateTime,
+    ) -> Result<bool>;
+    /// False when there was none or the meeting is no longer scheduled.
+    async fn withdraw_advance_opinion(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        item: usize,
+    ) -> Result<bool>;
+    /// By item, then in the order sent.
+    async fn advance_opinions(&self, meeting: MeetingId) -> Result<Vec<AdvanceOpinion>>;
 }
 
 pub type Store = Arc<dyn Storage>;
