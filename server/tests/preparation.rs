@@ -391,9 +391,38 @@ async fn the_opening_takes_the_preparation(b: Backend) {
     s.stop().await;
 }
 
+/// The endpoints are in the OpenAPI document, with the limits from `shared`.
+async fn the_endpoints_are_described(b: Backend) {
+    let s = TestServer::start(b).await;
+    let spec: Value = s
+        .client()
+        .get(s.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = &spec["paths"];
+    assert!(paths["/api/meetings/{id}/preparation"]["get"].is_object());
+    assert!(paths["/api/meetings/{id}/absence"]["put"]["responses"]["409"].is_object());
+    assert!(paths["/api/meetings/{id}/absence"]["delete"]["responses"]["204"].is_object());
+    assert!(paths["/api/meetings/{id}/absences/{member}/decision"]["put"].is_object());
+    assert!(paths["/api/meetings/{id}/advance-opinions/{item}"]["put"].is_object());
+    assert!(paths["/api/meetings/{id}/advance-opinions/{item}"]["delete"].is_object());
+    let limit = |schema: &str, field: &str| {
+        spec["components"]["schemas"][schema]["properties"][field]["maxLength"].as_u64()
+    };
+    assert_eq!(limit("AbsenceRequestDraft", "reason"), Some(500));
+    assert_eq!(limit("AbsenceDecision", "note"), Some(500));
+    assert_eq!(limit("AdvanceOpinionDraft", "text"), Some(2000));
+    s.stop().await;
+}
+
 on_both_backends!(
     members_ask_to_be_excused,
     the_secretary_decides,
     opinions_sent_in_advance,
     the_opening_takes_the_preparation,
+    the_endpoints_are_described,
 );

@@ -53,7 +53,15 @@ pub(super) fn PreparationPanel(live: Live) -> impl IntoView {
     view! {
         <div id="preparation" class="card live-card preparation">
             <h2>{move || i18n.t().prep_title}</h2>
-            <p class="notice" role="status" aria-live="polite">{move || message.get()}</p>
+            <p
+                id="prep-message"
+                role="status"
+                aria-live="polite"
+                class:notice=move || message.with(Option::is_some)
+                class:warn=move || message.with(|m| m.as_ref().is_some_and(|m| *m != i18n.t().prep_sent))
+            >
+                {move || message.get()}
+            </p>
             {loaded(prep, move |p: Preparation| {
                 view! {
                     {p.may_prepare.then(|| view! { <MyAbsence id request=p.my_request.clone() reload message/> })}
