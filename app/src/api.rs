@@ -367,3 +367,43 @@ pub async fn upload_file(
 pub async fn delete_file(id: shared::files::FileId) -> Result<(), ApiError> {
     send("DELETE", &format!("/api/files/{id}"), None).await
 }
+
+// Preparing a meeting: absence requests and opinions sent in advance.
+
+pub async fn preparation(id: MeetingId) -> Result<shared::preparation::Preparation, ApiError> {
+    get(&format!("/api/meetings/{id}/preparation")).await
+}
+
+pub async fn request_absence(
+    id: MeetingId,
+    draft: shared::preparation::AbsenceRequestDraft,
+) -> Result<shared::preparation::AbsenceRequest, ApiError> {
+    with_body("PUT", &format!("/api/meetings/{id}/absence"), &draft).await
+}
+
+pub async fn withdraw_absence(id: MeetingId) -> Result<(), ApiError> {
+    send("DELETE", &format!("/api/meetings/{id}/absence"), None).await
+}
+
+pub async fn decide_absence(
+    id: MeetingId,
+    member: MemberId,
+    decision: shared::preparation::AbsenceDecision,
+) -> Result<shared::preparation::AbsenceRequest, ApiError> {
+    let path = format!("/api/meetings/{id}/absences/{member}/decision");
+    with_body("PUT", &path, &decision).await
+}
+
+pub async fn send_advance_opinion(
+    id: MeetingId,
+    item: usize,
+    draft: shared::preparation::AdvanceOpinionDraft,
+) -> Result<shared::preparation::AdvanceOpinion, ApiError> {
+    let path = format!("/api/meetings/{id}/advance-opinions/{item}");
+    with_body("PUT", &path, &draft).await
+}
+
+pub async fn withdraw_advance_opinion(id: MeetingId, item: usize) -> Result<(), ApiError> {
+    let path = format!("/api/meetings/{id}/advance-opinions/{item}");
+    send("DELETE", &path, None).await
+}

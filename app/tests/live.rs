@@ -38,6 +38,7 @@ fn state() -> LiveState {
             chair: None,
             secretary: None,
             starts_at: Some(at()),
+            excused: Vec::new(),
         },
     )
 }
@@ -59,6 +60,7 @@ fn opened(seq: u64) -> Sequenced {
             chair: None,
             secretary: None,
             rules: None,
+            excused: Vec::new(),
         },
     }
 }
@@ -324,6 +326,7 @@ fn ballots_in_the_room_and_online_are_counted_apart_and_waiting_ones_listed() {
             chair: Some(MemberId(1)),
             secretary: None,
             starts_at: Some(at() + chrono::Duration::days(1)),
+            excused: Vec::new(),
         },
     );
     // The chair's powers come from the state; a day early is asked first.

@@ -89,6 +89,7 @@ pub fn meeting() -> LiveState {
                 chair: Some(CHAIR),
                 secretary: Some(SECRETARY),
                 starts_at: Some(start() + Duration::minutes(OPENS_AFTER_MINUTES)),
+                excused: Vec::new(),
             },
         )
     });

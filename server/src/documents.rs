@@ -168,6 +168,12 @@ pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, DocumentError> {
             };
             doc = doc.add_paragraph(text(format!("– {who}: {}", o.text)));
         }
+        if !item.advance_opinions.is_empty() {
+            doc = doc.add_paragraph(text("Góp ý gửi trước buổi sinh hoạt:"));
+            for o in &item.advance_opinions {
+                doc = doc.add_paragraph(text(format!("– Đồng chí {}: {}", o.author, o.text)));
+            }
+        }
     }
     if !m.previous_tasks.is_empty() {
         doc = doc.add_paragraph(bold("Kết quả thực hiện việc được giao ở kỳ trước"));
@@ -360,6 +366,7 @@ mod tests {
                 chair: Some(MemberId(1)),
                 secretary: Some(MemberId(2)),
                 starts_at: Some(meeting.draft.starts_at),
+                excused: Vec::new(),
             },
         );
         let now = meeting.draft.starts_at;
@@ -438,6 +445,15 @@ mod tests {
         let register = shared::live::minutes::Register {
             resolution_ordinal: Some(3),
             previous_tasks: vec![previous],
+            advance_opinions: vec![shared::preparation::AdvanceOpinion {
+                meeting_id: meeting.id,
+                item: 0,
+                member_id: shared::MemberId(2),
+                member_name: "Trần Thị Bình".into(),
+                text: "Đề nghị cập nhật Chỉ thị 35 vào nội dung thông tin thời sự.".into(),
+                sent_at: meeting.registered_at,
+                updated_at: meeting.registered_at,
+            }],
         };
         let m = shared::live::minutes::minutes(
             &state,
@@ -458,6 +474,13 @@ mod tests {
         );
         assert!(minutes.contains("tại hội nghị (3 phiếu)"), "{minutes}");
         assert!(minutes.contains("Hờ A Páo"));
+        assert!(
+            minutes.contains("Góp ý gửi trước buổi sinh hoạt:")
+                && minutes.contains(
+                    "– Đồng chí Trần Thị Bình: Đề nghị cập nhật Chỉ thị 35 vào nội dung thông tin thời sự."
+                ),
+            "{minutes}"
+        );
         let resolution = document_texts(&resolution_docx(&m).unwrap());
         assert!(resolution.contains("Số 03-NQ/CB"), "{resolution}");
         assert!(resolution.contains("NGHỊ QUYẾT"));

@@ -58,6 +58,12 @@ use utoipa::{Modify, OpenApi};
         crate::routes::files::upload,
         crate::routes::files::download,
         crate::routes::files::delete,
+        crate::routes::preparation::get,
+        crate::routes::preparation::request_absence,
+        crate::routes::preparation::withdraw_absence,
+        crate::routes::preparation::decide,
+        crate::routes::preparation::send_opinion,
+        crate::routes::preparation::withdraw_opinion,
     )
 )]
 pub struct ApiDoc;
@@ -234,6 +240,21 @@ fn limits(doc: &mut Value) {
             "MeetingFile",
             "size",
             json!({"maximum": shared::files::MAX_FILE_BYTES}),
+        ),
+        (
+            "AbsenceRequestDraft",
+            "reason",
+            json!({"maxLength": shared::preparation::MAX_ABSENCE_REASON_CHARS}),
+        ),
+        (
+            "AbsenceDecision",
+            "note",
+            json!({"maxLength": shared::preparation::MAX_DECISION_NOTE_CHARS}),
+        ),
+        (
+            "AdvanceOpinionDraft",
+            "text",
+            json!({"maxLength": shared::preparation::MAX_ADVANCE_OPINION_CHARS}),
         ),
     ];
     for (schema, field, extra) in table {

@@ -43,6 +43,7 @@ async fn hold(s: &TestServer, id: i64, m: &[Seeded], tasks: &[Task]) {
             chair: Some(m[0].member),
             secretary: Some(m[1].member),
             starts_at: Some(meeting.draft.starts_at),
+            excused: Vec::new(),
         },
     );
     let chair = Speaker::Member(m[0].member);

@@ -636,6 +636,7 @@ async fn a_long_meeting_stays_joinable(b: Backend) {
             chair: Some(m[0].member),
             secretary: Some(m[1].member),
             starts_at: Some(meeting.draft.starts_at),
+            excused: Vec::new(),
         },
     );
     // The log written as the server writes it (numbered, hash-chained), in

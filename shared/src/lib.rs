@@ -18,6 +18,7 @@ pub mod live;
 pub mod meeting;
 pub mod member;
 pub mod org;
+pub mod preparation;
 pub mod rules;
 pub mod text;
 

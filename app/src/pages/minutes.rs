@@ -131,6 +131,15 @@ fn MinutesDoc(m: Minutes) -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
+                            {(!item.advance_opinions.is_empty()).then(|| view! {
+                                <p class="advance-title">"Góp ý gửi trước buổi sinh hoạt:"</p>
+                                <ul class="advance-opinions">
+                                    {item.advance_opinions
+                                        .iter()
+                                        .map(|o| view! { <li><strong>{format!("Đồng chí {}: ", o.author)}</strong>{o.text.clone()}</li> })
+                                        .collect_view()}
+                                </ul>
+                            })}
                         </section>
                     }
                 })

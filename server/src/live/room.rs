@@ -92,7 +92,8 @@ impl Bucket {
 }
 
 /// What the current records say the meeting is, until it opens: the
-/// registration, the cell's roll on the meeting's day, the rules in force.
+/// registration, the cell's roll on the meeting's day, the rules in force,
+/// the members excused in advance.
 async fn current_setup(store: &Store, meeting: &Meeting) -> LiveResult<Setup> {
     let members = store.members_of(meeting.cell_id).await?;
     // No chair named: the cell's secretary chairs, as the Charter has it.
@@ -112,7 +113,10 @@ async fn current_setup(store: &Store, meeting: &Meeting) -> LiveResult<Setup> {
             status: m.draft.status,
         })
         .collect();
+    // Xin vắng accepted before the opening: absent with reason on the roll.
+    let excused = shared::preparation::excused_marks(&store.absence_requests(meeting.id).await?);
     Ok(Setup {
+        excused,
         agenda: meeting.draft.agenda.clone(),
         rules: RuleSet::national_default().meeting_rules(),
         roll,

@@ -231,7 +231,8 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
             .unwrap_or_default(),
         cell: cell.name,
     };
-    let register = super::tasks::register(state, &meeting, &live).await?;
+    let mut register = super::tasks::register(state, &meeting, &live).await?;
+    register.advance_opinions = state.store.advance_opinions(meeting.id).await?;
     let minutes = shared::live::minutes::minutes(&live, &meeting, &names, &register, &digest);
     Ok((meeting, minutes))
 }

@@ -8,6 +8,7 @@ pub mod live;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod preparation;
 pub mod schedule;
 pub mod tasks;
 
@@ -70,6 +71,19 @@ pub fn api_router() -> Router<AppState> {
         .route("/meetings/{id}/files", get(files::list))
         .route("/meetings/{id}/items/{index}/files", post(files::upload))
         .route("/files/{id}", get(files::download).delete(files::delete))
+        .route("/meetings/{id}/preparation", get(preparation::get))
+        .route(
+            "/meetings/{id}/absence",
+            put(preparation::request_absence).delete(preparation::withdraw_absence),
+        )
+        .route(
+            "/meetings/{id}/absences/{member}/decision",
+            put(preparation::decide),
+        )
+        .route(
+            "/meetings/{id}/advance-opinions/{item}",
+            put(preparation::send_opinion).delete(preparation::withdraw_opinion),
+        )
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }
 

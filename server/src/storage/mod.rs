@@ -10,7 +10,8 @@
 //!   live meetings' logs and the signals between instances), `ballots` (the
 //!   ballot box of secret votes), `tasks` (the follow-up of the tasks closed
 //!   meetings assigned), `files` (meetings' documents, in chunks, and who
-//!   opened them).
+//!   opened them), `preparation` (absence requests and opinions sent
+//!   before a meeting).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
 //!   connection setup and `migrations/<backend>/`.
 //! - `writer`: the group commit for live events.
@@ -23,6 +24,7 @@ mod meetings;
 mod members;
 mod orgs;
 mod postgres;
+mod preparation;
 mod schedule;
 mod sql;
 mod sqlite;
@@ -44,6 +46,7 @@ use shared::live::state::Choice;
 use shared::meeting::{Meeting, MeetingDraft, MeetingStatus};
 use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
+use shared::preparation::{AbsenceRequest, AbsenceStatus, AdvanceOpinion};
 use shared::rules::vote::VoteTally;
 use shared::{AccountId, MeetingId, MemberId, OrgId};
 use std::collections::HashMap;
@@ -328,6 +331,47 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<()>;
     /// Every download of a meeting's documents.
     async fn file_opens(&self, meeting: MeetingId) -> Result<Vec<FileOpen>>;
+    /// Sends or rewrites a member's absence request (pending again). False
+    /// when the meeting is no longer scheduled.
+    async fn set_absence_request(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        reason: &str,
+        at: NaiveDateTime,
+    ) -> Result<bool>;
+    /// False when there was none or the meeting is no longer scheduled.
+    async fn withdraw_absence_request(&self, meeting: MeetingId, member: MemberId) -> Result<bool>;
+    /// False when there is none or the meeting is no longer scheduled.
+    async fn decide_absence_request(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        status: AbsenceStatus,
+        note: &str,
+        by: AccountId,
+        at: NaiveDateTime,
+    ) -> Result<bool>;
+    async fn absence_requests(&self, meeting: MeetingId) -> Result<Vec<AbsenceRequest>>;
+    /// Sends or rewrites a member's opinion on an agenda item. False when
+    /// the meeting is no longer scheduled.
+    async fn set_advance_opinion(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        item: usize,
+        text: &str,
+        at: NaiveDateTime,
+    ) -> Result<bool>;
+    /// False when there was none or the meeting is no longer scheduled.
+    async fn withdraw_advance_opinion(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        item: usize,
+    ) -> Result<bool>;
+    /// By item, then in the order sent.
+    async fn advance_opinions(&self, meeting: MeetingId) -> Result<Vec<AdvanceOpinion>>;
 }
 
 pub type Store = Arc<dyn Storage>;

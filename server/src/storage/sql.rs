@@ -20,7 +20,7 @@
 
 use super::{
     AccountSecret, Append, Appended, LiveSignal, NewAccountRow, Result, Storage, StorageError,
-    StoredEvent, accounts, ballots, events, meetings, members, orgs, schedule, tasks,
+    StoredEvent, accounts, ballots, events, meetings, members, orgs, preparation, schedule, tasks,
 };
 use super::{FileOpen, StoredFile, files};
 use async_trait::async_trait;
@@ -31,6 +31,7 @@ use shared::followup::{FollowUp, TaskStatus};
 use shared::meeting::{Meeting, MeetingDraft};
 use shared::member::{Member, MemberDraft};
 use shared::org::{OrgKind, Organization};
+use shared::preparation::{AbsenceRequest, AbsenceStatus, AdvanceOpinion};
 use shared::rules::vote::VoteTally;
 use shared::{AccountId, MeetingId, MemberId, OrgId};
 use sqlx::database::HasStatementCache;
@@ -539,5 +540,59 @@ impl<DB: Backend> Storage for SqlStore<DB> {
 
     async fn file_opens(&self, meeting: MeetingId) -> Result<Vec<FileOpen>> {
         files::opens(&self.pool, meeting).await
+    }
+
+    async fn set_absence_request(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        reason: &str,
+        at: NaiveDateTime,
+    ) -> Result<bool> {
+        preparation::set_request(&self.pool, meeting, member, reason, at).await
+    }
+
+    async fn withdraw_absence_request(&self, meeting: MeetingId, member: MemberId) -> Result<bool> {
+        preparation::withdraw_request(&self.pool, meeting, member).await
+    }
+
+    async fn decide_absence_request(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        status: AbsenceStatus,
+        note: &str,
+        by: AccountId,
+        at: NaiveDateTime,
+    ) -> Result<bool> {
+        preparation::decide_request(&self.pool, meeting, member, status, note, by, at).await
+    }
+
+    async fn absence_requests(&self, meeting: MeetingId) -> Result<Vec<AbsenceRequest>> {
+        preparation::requests(&self.pool, meeting).await
+    }
+
+    async fn set_advance_opinion(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        item: usize,
+        text: &str,
+        at: NaiveDateTime,
+    ) -> Result<bool> {
+        preparation::set_opinion(&self.pool, meeting, member, item, text, at).await
+    }
+
+    async fn withdraw_advance_opinion(
+        &self,
+        meeting: MeetingId,
+        member: MemberId,
+        item: usize,
+    ) -> Result<bool> {
+        preparation::withdraw_opinion(&self.pool, meeting, member, item).await
+    }
+
+    async fn advance_opinions(&self, meeting: MeetingId) -> Result<Vec<AdvanceOpinion>> {
+        preparation::opinions(&self.pool, meeting).await
     }
 }

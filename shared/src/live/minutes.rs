@@ -6,6 +6,7 @@
 use super::state::{Choice, LiveState, Speaker, Task};
 use crate::followup::TaskView;
 use crate::meeting::Meeting;
+use crate::preparation::AdvanceOpinion;
 use crate::rules::attendance::AttendanceFigures;
 use crate::rules::vote::VoteKind;
 use chrono::NaiveDateTime;
@@ -31,6 +32,17 @@ pub struct Register {
     pub resolution_ordinal: Option<u32>,
     /// The tasks of the cell's previous closed meeting, with their statuses.
     pub previous_tasks: Vec<TaskView>,
+    /// Opinions members sent in advance on the agenda's items (góp ý trước).
+    #[serde(default)]
+    pub advance_opinions: Vec<AdvanceOpinion>,
+}
+
+/// An opinion sent before the meeting, as the minutes list it under its item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AdvanceOpinionLine {
+    pub author: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +63,9 @@ pub struct MinutesItem {
     /// Who took the floor on this item, in order, each once.
     pub speakers: Vec<String>,
     pub opinions: Vec<SpokenOpinion>,
+    /// Opinions sent in advance on this item, in the order sent.
+    #[serde(default)]
+    pub advance_opinions: Vec<AdvanceOpinionLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,6 +198,13 @@ pub fn minutes(
                     .map(|o| SpokenOpinion {
                         author: name(o.author),
                         upper_level: matches!(o.author, Speaker::Visitor(_)),
+                        text: o.text.clone(),
+                    })
+                    .collect(),
+                advance_opinions: crate::preparation::on_item(&register.advance_opinions, i)
+                    .into_iter()
+                    .map(|o| AdvanceOpinionLine {
+                        author: o.member_name.clone(),
                         text: o.text.clone(),
                     })
                     .collect(),
@@ -325,6 +347,7 @@ mod tests {
                 chair: Some(MemberId(1)),
                 secretary: Some(MemberId(2)),
                 starts_at: Some(now),
+                excused: Vec::new(),
             },
         );
         let chair = Speaker::Member(MemberId(1));
@@ -425,9 +448,30 @@ mod tests {
             "its place in the register is unknown"
         );
         assert!(m.resolution_passed());
+        let sent = |item: usize, member: i64, name: &str, text: &str, minute: i64| AdvanceOpinion {
+            meeting_id: meeting.id,
+            item,
+            member_id: MemberId(member),
+            member_name: name.into(),
+            text: text.into(),
+            sent_at: now - chrono::Duration::days(1) + chrono::Duration::minutes(minute),
+            updated_at: now - chrono::Duration::days(1) + chrono::Duration::minutes(minute),
+        };
         let register = Register {
             resolution_ordinal: Some(3),
             previous_tasks: Vec::new(),
+            advance_opinions: vec![
+                sent(3, 4, "Phạm Thị Dung", "Đề nghị nêu rõ người phụ trách.", 30),
+                sent(0, 2, "Trần Thị Bình", "Cần cập nhật chỉ thị mới.", 20),
+                sent(3, 2, "Trần Thị Bình", "Bổ sung thời hạn hoàn thành.", 10),
+                sent(
+                    99,
+                    2,
+                    "Trần Thị Bình",
+                    "Mục không còn trong chương trình.",
+                    5,
+                ),
+            ],
         };
         let m = minutes(&state, &meeting, &names, &register, "abcd");
         assert_eq!(
@@ -447,6 +491,27 @@ mod tests {
         assert_eq!(m.guests, ["Trịnh Minh Tuấn"]);
         assert_eq!(m.items[3].speakers, ["Lê Văn Cường", "Trịnh Minh Tuấn"]);
         assert!(m.items[3].opinions[1].upper_level);
+        // Sent in advance: under their item, in the order sent, with the author.
+        assert_eq!(
+            m.items[3]
+                .advance_opinions
+                .iter()
+                .map(|o| (o.author.as_str(), o.text.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("Trần Thị Bình", "Bổ sung thời hạn hoàn thành."),
+                ("Phạm Thị Dung", "Đề nghị nêu rõ người phụ trách.")
+            ]
+        );
+        assert_eq!(m.items[0].advance_opinions.len(), 1);
+        assert!(m.items[1].advance_opinions.is_empty());
+        assert_eq!(
+            m.items
+                .iter()
+                .map(|i| i.advance_opinions.len())
+                .sum::<usize>(),
+            3
+        );
         let vote = m.resolution_vote().unwrap();
         assert_eq!(
             (vote.in_favour, vote.denominator, vote.passed),

@@ -64,6 +64,10 @@ fn setup() -> Setup {
         chair: Some(MemberId(1)),
         secretary: Some(MemberId(2)),
         starts_at: None,
+        excused: vec![AttendanceMark {
+            reason: "Đi công tác tại Điện Biên — đã xin vắng".into(),
+            ..AttendanceMark::new(MemberId(5), Presence::AbsentWithReason)
+        }],
     }
 }
 

@@ -14,6 +14,7 @@ mod connection;
 mod floor;
 mod mine;
 mod opinions;
+mod preparation;
 mod secretary;
 mod status;
 mod text_form;
@@ -34,6 +35,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use mine::MyActions;
 use opinions::OpinionsPanel;
+use preparation::{AdvanceOpinionsPanel, PreparationPanel};
 use secretary::SecretaryPanel;
 use shared::MeetingId;
 use shared::access::Access;
@@ -202,6 +204,7 @@ fn NotStarted(live: Live) -> impl IntoView {
                 }}
             </Show>
         </div>
+        <PreparationPanel live/>
         <AgendaPanel live/>
     }
 }
@@ -219,6 +222,9 @@ fn InProgress(live: Live) -> impl IntoView {
                     <ChairPanel live/>
                 </Show>
                 <OpinionsPanel live/>
+                <Show when=move || live.is_chair() || live.keeps_minutes()>
+                    <AdvanceOpinionsPanel live/>
+                </Show>
                 <Show when=move || live.keeps_minutes()>
                     <SecretaryPanel live/>
                 </Show>

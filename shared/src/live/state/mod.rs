@@ -188,6 +188,10 @@ pub enum Event {
         secretary: Option<MemberId>,
         #[serde(default)]
         rules: Option<Box<RecordedRules>>,
+        /// Members excused in advance (xin vắng, accepted): marked absent
+        /// with their reason as the meeting opens. (Absent from older logs.)
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        excused: Vec<AttendanceMark>,
     },
     MovedTo {
         item: usize,
@@ -362,6 +366,11 @@ pub struct LiveState {
     pub omitted_opinions: usize,
     #[serde(default)]
     pub omitted_turns: usize,
+    /// Before the opening, the members whose absence request was accepted,
+    /// with their reasons (`crate::preparation::excused_marks`): the opening
+    /// records them and marks them absent with reason.
+    #[serde(default)]
+    pub excused: Vec<AttendanceMark>,
 }
 
 /// What a meeting takes from the current records until the chair opens it
@@ -374,6 +383,8 @@ pub struct Setup {
     pub chair: Option<MemberId>,
     pub secretary: Option<MemberId>,
     pub starts_at: Option<NaiveDateTime>,
+    /// Marks of members excused in advance (absent with reason).
+    pub excused: Vec<AttendanceMark>,
 }
 
 /// How long before its registered time a meeting opens without the chair
@@ -513,6 +524,7 @@ impl LiveState {
             chair,
             secretary,
             starts_at,
+            excused,
         } = setup;
         LiveState {
             meeting_id,
@@ -541,6 +553,7 @@ impl LiveState {
             minutes_adopted_at: None,
             omitted_opinions: 0,
             omitted_turns: 0,
+            excused,
         }
     }
 
@@ -556,7 +569,8 @@ impl LiveState {
             || self.roll != setup.roll
             || self.chair != setup.chair
             || self.secretary != setup.secretary
-            || self.starts_at != setup.starts_at;
+            || self.starts_at != setup.starts_at
+            || self.excused != setup.excused;
         if changed {
             self.agenda = setup.agenda;
             self.rules = setup.rules;
@@ -564,6 +578,7 @@ impl LiveState {
             self.chair = setup.chair;
             self.secretary = setup.secretary;
             self.starts_at = setup.starts_at;
+            self.excused = setup.excused;
         }
         changed
     }
@@ -787,6 +802,13 @@ pub fn decide(
                 chair: state.chair,
                 secretary: state.secretary,
                 rules: Some(Box::new(RecordedRules(state.rules.clone()))),
+                // Only members on the roll; each once.
+                excused: state
+                    .excused
+                    .iter()
+                    .filter(|m| state.roll_entry(m.member_id).is_some())
+                    .cloned()
+                    .collect(),
             });
         }
         C::MoveTo { item } => {
@@ -1178,6 +1200,7 @@ pub fn apply(state: &mut LiveState, event: &Event) {
             chair,
             secretary,
             rules,
+            excused,
         } => {
             state.phase = Phase::InProgress;
             state.roll = roll.clone();
@@ -1191,6 +1214,17 @@ pub fn apply(state: &mut LiveState, event: &Event) {
             if let Some(rules) = rules {
                 state.rules = rules.0.clone();
             }
+            // Excused in advance: absent with reason until the chair or the
+            // secretary marks otherwise.
+            for mark in excused {
+                if let Err(i) = state
+                    .attendance
+                    .binary_search_by_key(&mark.member_id, |m| m.member_id)
+                {
+                    state.attendance.insert(i, mark.clone());
+                }
+            }
+            state.excused.clear();
         }
         Event::MovedTo { item, .. } => state.current_item = *item,
         Event::Marked { mark, .. } => {
@@ -1356,6 +1390,7 @@ impl LiveState {
             minutes_adopted_at: self.minutes_adopted_at,
             omitted_opinions: self.omitted_opinions,
             omitted_turns: self.omitted_turns,
+            excused: self.excused.clone(),
         }
     }
 }
@@ -1390,6 +1425,7 @@ impl Event {
                 chair,
                 secretary,
                 rules,
+                excused,
             } => Event::Opened {
                 at: *at,
                 roll: roll.clone(),
@@ -1403,6 +1439,7 @@ impl Event {
                 chair: *chair,
                 secretary: *secretary,
                 rules: rules.clone(),
+                excused: excused.clone(),
             },
             other => other.clone(),
         }

@@ -106,8 +106,28 @@ proptest! {
 
     /// Any sequence of commands from anyone: no panic, and the log replays to the same state.
     #[test]
-    fn arbitrary_commands_never_panic_and_replay(steps in proptest::collection::vec((caller(), command()), 0..80)) {
-        let fresh = || LiveState::new(MeetingId(1), Setup { agenda: standard_agenda(MeetingKind::Regular), rules: crate::rules::RuleSet::national_default().meeting_rules(), roll: roster(), chair: Some(MemberId(1)), secretary: None, starts_at: None });
+    fn arbitrary_commands_never_panic_and_replay(
+        steps in proptest::collection::vec((caller(), command()), 0..80),
+        excused in proptest::collection::vec((0i64..8, "[a-zđươôăâêáàảãạốồộ ]{0,20}"), 0..4),
+    ) {
+        // Members excused in advance, some of them not on the roll.
+        let excused = crate::preparation::excused_marks(
+            &excused
+                .into_iter()
+                .map(|(m, reason)| crate::preparation::AbsenceRequest {
+                    meeting_id: MeetingId(1),
+                    member_id: MemberId(m),
+                    member_name: format!("Đảng viên {m}"),
+                    reason,
+                    status: crate::preparation::AbsenceStatus::Accepted,
+                    note: String::new(),
+                    requested_at: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(8, 0, 0).unwrap(),
+                    decided_at: None,
+                    decided_by: None,
+                })
+                .collect::<Vec<_>>(),
+        );
+        let fresh = || LiveState::new(MeetingId(1), Setup { agenda: standard_agenda(MeetingKind::Regular), rules: crate::rules::RuleSet::national_default().meeting_rules(), roll: roster(), chair: Some(MemberId(1)), secretary: None, starts_at: None, excused: excused.clone() });
         let mut state = fresh();
         let mut log = Vec::new();
         let now = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap().and_hms_opt(8, 0, 0).unwrap();
@@ -128,6 +148,17 @@ proptest! {
             apply(&mut replayed, e);
         }
         prop_assert_eq!(&replayed, &state);
+        // The opening records only excused members on the roll, and they are
+        // marked (absent with reason, unless marked again since).
+        for e in &log {
+            if let Event::Opened { excused: recorded, .. } = e {
+                prop_assert!(recorded.iter().all(|m| state.roll_entry(m.member_id).is_some()));
+                for m in recorded {
+                    prop_assert!(state.mark_of(m.member_id).is_some());
+                }
+                prop_assert!(state.excused.is_empty());
+            }
+        }
         // What the browser reads back: the state, its participants' copy, the log.
         for s in [state.clone(), state.for_participants()] {
             let json = serde_json::to_string(&s).unwrap();

@@ -120,6 +120,7 @@ fn setup() -> Setup {
         chair: Some(CHAIR),
         secretary: Some(SECRETARY),
         starts_at: Some(at(0)),
+        excused: Vec::new(),
     }
 }
 
@@ -1069,4 +1070,78 @@ fn replaying_the_log_rebuilds_the_same_state() {
     assert_eq!(m.seq, log.len() as u64);
     let json = serde_json::to_string(&log).unwrap();
     assert_eq!(serde_json::from_str::<Vec<Event>>(&json).unwrap(), log);
+}
+
+/// Members excused in advance (xin vắng accepted) are recorded by the opening
+/// and marked absent with their reason; the chair may still mark otherwise;
+/// an old log without the field reads as nobody excused.
+#[test]
+fn the_opening_marks_members_excused_in_advance() {
+    let excused = |id: MemberId, reason: &str| AttendanceMark {
+        reason: reason.into(),
+        ..AttendanceMark::new(id, Presence::AbsentWithReason)
+    };
+    let mut m = meeting();
+    // The records change before the opening: the room refreshes.
+    let mut s = setup();
+    s.excused = vec![
+        excused(MemberId(4), "Đi công tác Đà Nẵng"),
+        excused(MemberId(99), "Không còn trong danh sách"),
+    ];
+    assert!(m.refresh(s.clone()));
+    assert!(!m.refresh(s));
+    assert!(m.attendance.is_empty());
+    run(
+        &mut m,
+        chair(),
+        Command::Open {
+            confirm_early: false,
+        },
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        m.mark_of(MemberId(4))
+            .map(|k| (k.presence, k.reason.as_str())),
+        Some((Presence::AbsentWithReason, "Đi công tác Đà Nẵng"))
+    );
+    // Off the roll: nobody to mark.
+    assert_eq!(m.mark_of(MemberId(99)), None);
+    assert!(m.excused.is_empty());
+    assert_eq!(m.attendance_figures().absent_with_reason, 1);
+    // The records no longer change an opened meeting.
+    let mut later = setup();
+    later.excused = vec![excused(MemberId(5), "Ốm")];
+    assert!(!m.refresh(later));
+    // The member came after all: the chair marks them present.
+    run(
+        &mut m,
+        chair(),
+        Command::Mark {
+            mark: AttendanceMark::new(MemberId(4), Presence::InPerson),
+        },
+        5,
+    )
+    .unwrap();
+    assert_eq!(
+        m.mark_of(MemberId(4)).map(|k| k.presence),
+        Some(Presence::InPerson)
+    );
+}
+
+#[test]
+fn an_opening_without_excused_members_reads_as_before() {
+    let old = r#"{"type":"opened","at":"2026-12-05T08:00:00","roll":[],"agenda":[]}"#;
+    let event: Event = serde_json::from_str(old).unwrap();
+    let Event::Opened { excused, .. } = &event else {
+        panic!("not an opening: {event:?}");
+    };
+    assert!(excused.is_empty());
+    // Written back the same way: an empty list is not written.
+    assert!(!serde_json::to_string(&event).unwrap().contains("excused"));
+    let old_state = serde_json::to_value(meeting()).unwrap();
+    let mut old_state = old_state.as_object().unwrap().clone();
+    old_state.remove("excused");
+    let back: LiveState = serde_json::from_value(serde_json::Value::Object(old_state)).unwrap();
+    assert!(back.excused.is_empty());
 }
