@@ -50,6 +50,11 @@ use utoipa::{Modify, OpenApi};
         accounts::assign,
         accounts::unassign,
         accounts::seat,
+        crate::routes::notifications::list,
+        crate::routes::notifications::mark_read,
+        crate::routes::notifications::mark_all_read,
+        crate::routes::notifications::preferences,
+        crate::routes::notifications::set_preferences,
     )
 )]
 pub struct ApiDoc;
@@ -206,6 +211,11 @@ fn limits(doc: &mut Value) {
             "TaskUpdate",
             "note",
             json!({"maxLength": shared::followup::MAX_NOTE_CHARS}),
+        ),
+        (
+            "NoticePreferences",
+            "email",
+            json!({"maxLength": shared::notify::MAX_EMAIL_CHARS}),
         ),
         (
             "AgendaItem",

@@ -15,6 +15,7 @@ pub mod import;
 pub mod live;
 pub mod meeting;
 pub mod member;
+pub mod notify;
 pub mod org;
 pub mod rules;
 pub mod text;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod live;
 pub mod meetings;
 pub mod members;
+pub mod notifications;
 pub mod orgs;
 pub mod tasks;
 
@@ -58,6 +59,19 @@ pub fn api_router() -> Router<AppState> {
             delete(accounts::unassign),
         )
         .route("/committee-seats", post(accounts::seat))
+        .route("/me/notifications", get(notifications::list))
+        .route(
+            "/me/notifications/read-all",
+            post(notifications::mark_all_read),
+        )
+        .route(
+            "/me/notifications/{id}/read",
+            post(notifications::mark_read),
+        )
+        .route(
+            "/me/notification-preferences",
+            get(notifications::preferences).put(notifications::set_preferences),
+        )
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }
 

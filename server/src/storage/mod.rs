@@ -10,6 +10,8 @@
 //!   live meetings' logs and the signals between instances), `ballots` (the
 //!   ballot box of secret votes), `tasks` (the follow-up of the tasks closed
 //!   meetings assigned).
+//! - `notices`: notifications, the email outbox and preferences, behind
+//!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
 //!   connection setup and `migrations/<backend>/`.
 //! - `writer`: the group commit for live events.
@@ -19,6 +21,7 @@ mod ballots;
 mod events;
 mod meetings;
 mod members;
+mod notices;
 mod orgs;
 mod postgres;
 mod sql;
@@ -26,6 +29,7 @@ mod sqlite;
 mod tasks;
 mod writer;
 
+pub use notices::{NoticeStore, OutboxItem, WatchedTask};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
@@ -269,6 +273,9 @@ pub trait Storage: Send + Sync + 'static {
     async fn assignments_of(&self, account: AccountId) -> Result<Vec<OrgId>>;
     async fn add_assignment(&self, account: AccountId, cell: OrgId) -> Result<()>;
     async fn remove_assignment(&self, account: AccountId, cell: OrgId) -> Result<bool>;
+
+    /// Notifications, their email outbox and preferences (`notices.rs`).
+    fn notices(&self) -> &dyn NoticeStore;
 }
 
 pub type Store = Arc<dyn Storage>;

@@ -460,4 +460,8 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     async fn remove_assignment(&self, account: AccountId, cell: OrgId) -> Result<bool> {
         orgs::remove_assignment(&self.pool, account, cell).await
     }
+
+    fn notices(&self) -> &dyn super::NoticeStore {
+        self
+    }
 }
