@@ -13,6 +13,7 @@ use shared::live::chain::ChainReport;
 use shared::live::minutes::Minutes;
 use shared::meeting::{Meeting, MeetingDraft};
 use shared::member::{Member, MemberDraft};
+use shared::notify::{NoticePage, NoticePreferences, UnreadCount};
 use shared::org::OrgEntry;
 use shared::{AccountId, ErrorBody, ErrorDetail, FieldErrors, MeetingId, MemberId, OrgId};
 use wasm_bindgen::JsCast;
@@ -406,4 +407,36 @@ pub async fn send_advance_opinion(
 pub async fn withdraw_advance_opinion(id: MeetingId, item: usize) -> Result<(), ApiError> {
     let path = format!("/api/meetings/{id}/advance-opinions/{item}");
     send("DELETE", &path, None).await
+}
+
+pub async fn notifications(before: Option<i64>) -> Result<NoticePage, ApiError> {
+    match before {
+        Some(b) => get(&format!("/api/me/notifications?before={b}")).await,
+        None => get("/api/me/notifications").await,
+    }
+}
+
+/// The unread count alone (the bell).
+pub async fn unread_notifications() -> Result<u32, ApiError> {
+    get::<NoticePage>("/api/me/notifications?limit=1")
+        .await
+        .map(|p| p.unread)
+}
+
+pub async fn mark_notification_read(id: i64) -> Result<UnreadCount, ApiError> {
+    send("POST", &format!("/api/me/notifications/{id}/read"), None).await
+}
+
+pub async fn mark_all_notifications_read() -> Result<UnreadCount, ApiError> {
+    send("POST", "/api/me/notifications/read-all", None).await
+}
+
+pub async fn notice_preferences() -> Result<NoticePreferences, ApiError> {
+    get("/api/me/notification-preferences").await
+}
+
+pub async fn set_notice_preferences(
+    prefs: NoticePreferences,
+) -> Result<NoticePreferences, ApiError> {
+    with_body("PUT", "/api/me/notification-preferences", &prefs).await
 }

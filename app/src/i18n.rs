@@ -358,6 +358,16 @@ pub struct Texts {
     pub prep_opinion_count: &'static str,
     pub prep_advance_in_room: &'static str,
     pub prep_no_advance: &'static str,
+
+    pub notifications_title: &'static str,
+    pub notifications_unread: &'static str,
+    pub no_notifications: &'static str,
+    pub mark_all_read: &'static str,
+    pub load_more: &'static str,
+    pub unread_badge: &'static str,
+    pub notice_prefs_title: &'static str,
+    pub notice_prefs_help: &'static str,
+    pub email_label: &'static str,
 }
 
 pub const VI: Texts = Texts {
@@ -685,6 +695,16 @@ pub const VI: Texts = Texts {
     prep_opinion_count: "góp ý gửi trước",
     prep_advance_in_room: "Góp ý gửi trước cho mục này",
     prep_no_advance: "Không có góp ý gửi trước cho mục này.",
+
+    notifications_title: "Thông báo",
+    notifications_unread: "Thông báo chưa đọc",
+    no_notifications: "Chưa có thông báo nào.",
+    mark_all_read: "Đánh dấu tất cả đã đọc",
+    load_more: "Xem thêm",
+    unread_badge: "Chưa đọc",
+    notice_prefs_title: "Nhận thông báo qua email",
+    notice_prefs_help: "Thông báo trong ứng dụng luôn bật. Chọn những loại muốn nhận thêm qua email.",
+    email_label: "Địa chỉ email",
 };
 
 pub const EN: Texts = Texts {
@@ -1012,6 +1032,16 @@ pub const EN: Texts = Texts {
     prep_opinion_count: "opinions sent in advance",
     prep_advance_in_room: "Opinions sent in advance on this item",
     prep_no_advance: "No opinions were sent in advance on this item.",
+
+    notifications_title: "Notifications",
+    notifications_unread: "Unread notifications",
+    no_notifications: "No notifications yet.",
+    mark_all_read: "Mark all as read",
+    load_more: "Show more",
+    unread_badge: "Unread",
+    notice_prefs_title: "Notifications by email",
+    notice_prefs_help: "In-app notifications are always on. Choose the kinds you also want by email.",
+    email_label: "Email address",
 };
 
 const STORAGE_KEY: &str = "chibo.lang";

@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     let session = provide_session(SessionState::Checking);
     session.check();
+    pages::notifications::provide_unread();
     view! {
         <Router>
             <TopBar/>
@@ -60,6 +61,10 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/account") view=|| guarded(pages::account::AccountPage)/>
                     <Route path=path!("/admin/accounts") view=|| guarded(pages::admin::AccountsPage)/>
+                    <Route
+                        path=path!("/notifications")
+                        view=|| guarded(pages::notifications::NotificationsPage)
+                    />
                 </Routes>
             </main>
             <BottomNav/>
@@ -95,6 +100,7 @@ fn TopBar() -> impl IntoView {
                 <nav class="top-nav" aria-label=move || i18n.t().main_menu>
                     <NavLinks/>
                 </nav>
+                <pages::notifications::NoticeBell/>
             </Show>
             <LanguageToggle/>
         </header>

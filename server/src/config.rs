@@ -30,6 +30,22 @@ pub struct Config {
     /// check) believed.
     #[arg(long, env = "CHIBO_TRUSTED_PROXY")]
     pub trusted_proxy: Option<IpAddr>,
+    /// The SMTP server for email notifications: `smtp://host:25` (plain, a
+    /// local relay), `smtp://user:password@host:587?tls=required` (STARTTLS)
+    /// or `smtps://user:password@host` (TLS). No email when unset.
+    #[arg(long, env = "CHIBO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of email notifications.
+    #[arg(
+        long,
+        env = "CHIBO_SMTP_FROM",
+        default_value = "Chi Bộ Số <no-reply@localhost>"
+    )]
+    pub smtp_from: String,
+    /// The app's address as people reach it (e.g. `https://chibo.example.vn`),
+    /// for links in emails.
+    #[arg(long, env = "CHIBO_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// `text` or `json` log lines.
     #[arg(long, env = "CHIBO_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
@@ -44,6 +60,9 @@ impl fmt::Debug for Config {
             .field("demo_data", &self.demo_data)
             .field("secure_cookies", &self.secure_cookies)
             .field("trusted_proxy", &self.trusted_proxy)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact))
+            .field("smtp_from", &self.smtp_from)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -56,6 +75,17 @@ impl Config {
             trusted_proxy: self.trusted_proxy,
             limits: Limits::default(),
             live: crate::live::LiveConfig::default(),
+            notify: crate::notify::NotifyConfig {
+                email: self
+                    .smtp_url
+                    .clone()
+                    .map(|smtp_url| crate::notify::mail::EmailConfig {
+                        smtp_url,
+                        from: self.smtp_from.clone(),
+                        public_url: self.public_url.clone(),
+                    }),
+                ..crate::notify::NotifyConfig::default()
+            },
         }
     }
 }
@@ -68,6 +98,8 @@ pub struct Settings {
     pub limits: Limits,
     /// The live meeting's timings (tests shorten them).
     pub live: crate::live::LiveConfig,
+    /// Notifications: email or not, the scan's and retries' timings.
+    pub notify: crate::notify::NotifyConfig,
 }
 
 /// Hides the password in `scheme://user:password@host…`.

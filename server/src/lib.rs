@@ -8,6 +8,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod live;
+pub mod notify;
 pub mod openapi;
 pub mod ratelimit;
 pub mod routes;
@@ -44,6 +45,8 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
     if let Some(signals) = store.live_signals().await? {
         live.follow(signals);
     }
+    let notify = notify::Notifier::start(store.clone(), live.clone(), settings.notify)
+        .map_err(|e| error::ApiError::Internal(Box::new(e)))?;
     Ok(AppState {
         store,
         limiter: Arc::new(LoginLimiter::new(settings.limits)),
@@ -51,6 +54,7 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
         trusted_proxy: settings.trusted_proxy,
         dummy_hash: dummy_hash.into(),
         live,
+        notify,
     })
 }
 

@@ -37,7 +37,12 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "no built app here: run scripts/build-app");
     }
-    let state = server::build_state(store, config.settings()).await?;
+    let settings = config.settings();
+    if let Some(email) = &settings.notify.email {
+        // A wrong SMTP URL or sender stops the start with its reason.
+        server::notify::mail::Mailer::new(email)?;
+    }
+    let state = server::build_state(store, settings).await?;
     let hub = state.live.clone();
     let app = server::router(state, &config.static_dir);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;

@@ -64,6 +64,11 @@ use utoipa::{Modify, OpenApi};
         crate::routes::preparation::decide,
         crate::routes::preparation::send_opinion,
         crate::routes::preparation::withdraw_opinion,
+        crate::routes::notifications::list,
+        crate::routes::notifications::mark_read,
+        crate::routes::notifications::mark_all_read,
+        crate::routes::notifications::preferences,
+        crate::routes::notifications::set_preferences,
     )
 )]
 pub struct ApiDoc;
@@ -220,6 +225,11 @@ fn limits(doc: &mut Value) {
             "TaskUpdate",
             "note",
             json!({"maxLength": shared::followup::MAX_NOTE_CHARS}),
+        ),
+        (
+            "NoticePreferences",
+            "email",
+            json!({"maxLength": shared::notify::MAX_EMAIL_CHARS}),
         ),
         (
             "AgendaItem",

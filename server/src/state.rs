@@ -16,4 +16,6 @@ pub struct AppState {
     pub dummy_hash: Arc<str>,
     /// The meetings being held, in this process.
     pub live: Arc<LiveHub>,
+    /// Notifications in the app and by email.
+    pub notify: Arc<crate::notify::Notifier>,
 }

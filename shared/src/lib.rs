@@ -17,6 +17,7 @@ pub mod import;
 pub mod live;
 pub mod meeting;
 pub mod member;
+pub mod notify;
 pub mod org;
 pub mod preparation;
 pub mod rules;

@@ -27,6 +27,8 @@ pub fn AccountPage() -> impl IntoView {
             </div>
             <h2>{move || i18n.t().language}</h2>
             <LanguageToggle/>
+            <h2>{move || i18n.t().notice_prefs_title}</h2>
+            <super::notifications::NoticePreferencesForm/>
             <h2>{move || i18n.t().change_password}</h2>
             <PasswordForm/>
             <LogoutButton/>

@@ -9,6 +9,7 @@ pub mod login;
 pub mod meeting;
 pub mod member;
 pub mod minutes;
+pub mod notifications;
 pub mod org;
 pub mod room;
 pub mod tasks;

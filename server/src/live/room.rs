@@ -404,6 +404,7 @@ impl Room {
             Event::Closed { .. } => MeetingStatus::Closed,
             _ => s,
         });
+        let status_changed = after != before;
         let append = Append {
             meeting: self.meeting,
             command_key: key.to_string(),
@@ -447,6 +448,10 @@ impl Room {
         let seq = inner.state.seq;
         remember(&mut inner.recent_keys, account, key, seq);
         self.broadcast(&inner.state, sequenced);
+        if status_changed {
+            // Opened ("đang họp") or closed (tasks assigned): members are told.
+            crate::notify::meeting_status_changed();
+        }
         Ok(Some(Ok(seq)))
     }
 

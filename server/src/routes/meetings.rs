@@ -79,6 +79,7 @@ pub async fn create(
         .create_meeting(cell.id, &draft, now_local())
         .await?;
     tracing::info!(meeting = %meeting.id, cell = %cell.id, by = %user.account.id, "meeting registered");
+    state.notify.meeting_registered(&meeting, false).await;
     Ok((StatusCode::CREATED, ApiJson(meeting)))
 }
 
@@ -145,5 +146,8 @@ pub async fn update(
             ApiError::Conflict("Buổi sinh hoạt vừa bắt đầu, không sửa đăng ký được nữa.".into())
         })?;
     super::live::meeting_changed(&state, updated.id).await;
+    if updated.draft != meeting.draft {
+        state.notify.meeting_registered(&updated, true).await;
+    }
     Ok(ApiJson(updated))
 }

@@ -7,6 +7,7 @@ pub mod files;
 pub mod live;
 pub mod meetings;
 pub mod members;
+pub mod notifications;
 pub mod orgs;
 pub mod preparation;
 pub mod schedule;
@@ -83,6 +84,19 @@ pub fn api_router() -> Router<AppState> {
         .route(
             "/meetings/{id}/advance-opinions/{item}",
             put(preparation::send_opinion).delete(preparation::withdraw_opinion),
+        )
+        .route("/me/notifications", get(notifications::list))
+        .route(
+            "/me/notifications/read-all",
+            post(notifications::mark_all_read),
+        )
+        .route(
+            "/me/notifications/{id}/read",
+            post(notifications::mark_read),
+        )
+        .route(
+            "/me/notification-preferences",
+            get(notifications::preferences).put(notifications::set_preferences),
         )
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }

@@ -12,6 +12,8 @@
 //!   meetings assigned), `files` (meetings' documents, in chunks, and who
 //!   opened them), `preparation` (absence requests and opinions sent
 //!   before a meeting).
+//! - `notices`: notifications, the email outbox and preferences, behind
+//!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
 //!   connection setup and `migrations/<backend>/`.
 //! - `writer`: the group commit for live events.
@@ -22,6 +24,7 @@ mod events;
 mod files;
 mod meetings;
 mod members;
+mod notices;
 mod orgs;
 mod postgres;
 mod preparation;
@@ -32,6 +35,7 @@ mod tasks;
 mod writer;
 
 pub use files::{FileOpen, StoredFile};
+pub use notices::{NoticeStore, OutboxItem, WatchedTask};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
@@ -372,6 +376,8 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<bool>;
     /// By item, then in the order sent.
     async fn advance_opinions(&self, meeting: MeetingId) -> Result<Vec<AdvanceOpinion>>;
+    /// Notifications, their email outbox and preferences (`notices.rs`).
+    fn notices(&self) -> &dyn NoticeStore;
 }
 
 pub type Store = Arc<dyn Storage>;

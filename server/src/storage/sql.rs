@@ -595,4 +595,8 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     async fn advance_opinions(&self, meeting: MeetingId) -> Result<Vec<AdvanceOpinion>> {
         preparation::opinions(&self.pool, meeting).await
     }
+
+    fn notices(&self) -> &dyn super::NoticeStore {
+        self
+    }
 }

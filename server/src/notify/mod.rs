@@ -1,0 +1,406 @@
+//! Notifications: what happened, to whom, and delivery.
+//!
+//! Other areas tell members things through `Notifier` (in `AppState`):
+//! `notifier.to_cell(cell, event_key, notice)` for a cell's members and the
+//! upper-level members assigned to follow it, `notifier.publish(event_key,
+//! notice, accounts)` for chosen accounts. The notice is one
+//! `shared::notify::Notice`; the event key names the event (`meeting:7:opened`)
+//! so that publishing it again — a retry, another instance — adds nothing.
+//!
+//! Each notification is stored in-app at once (always on). Those a member
+//! wants by email also get a row in the outbox, which `deliver` sends over
+//! SMTP with retries and exponential backoff (`shared::notify::retry_delay_ms`),
+//! claiming rows with a lease so that several instances on one database never
+//! send the same email together, and a restart resumes what was left.
+//!
+//! `scan` runs in the background and publishes what time or the live meetings
+//! bring: a meeting opened ("đang họp"), the tasks a closed meeting assigned,
+//! reminders a day and an hour before a meeting, tasks due in two days and
+//! overdue. Each is marked once published; the live room wakes the scan when
+//! a meeting opens or closes (`meeting_status_changed`).
+
+pub mod mail;
+
+use crate::clock::{now_local, today};
+use crate::live::LiveHub;
+use crate::storage::{Result, Store, WatchedTask};
+use chrono::{TimeDelta, Utc};
+use mail::{EmailConfig, MailError, Mailer};
+use shared::meeting::Meeting;
+use shared::notify::{
+    MeetingRef, Notice, NoticeKind, RETRY_BASE_MS, TASK_DUE_SOON_DAYS, TaskRef, reminder_due,
+    retry_delay_ms, task_deadline_notice,
+};
+use shared::{AccountId, OrgId};
+use std::sync::{Arc, LazyLock, Weak};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Emails claimed per round.
+const CLAIM_BATCH: i64 = 20;
+
+/// How notifications run: `Default` in production, shortened by tests.
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    /// SMTP, or no email at all.
+    pub email: Option<EmailConfig>,
+    /// The background scan (reminders, deadlines, opened and closed meetings)
+    /// runs this often, and at once when a meeting opens or closes.
+    pub scan_every: Duration,
+    /// The outbox is looked at this often when nothing wakes it.
+    pub deliver_every: Duration,
+    /// The first pause after a failed email (`shared::notify::retry_delay_ms`).
+    pub retry_base_ms: u64,
+    /// How long a claimed email is this instance's to send.
+    pub lease: Duration,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> NotifyConfig {
+        NotifyConfig {
+            email: None,
+            scan_every: Duration::from_secs(30),
+            deliver_every: Duration::from_secs(10),
+            retry_base_ms: RETRY_BASE_MS,
+            lease: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+/// Wakes the scans of this process (a meeting opened or closed here).
+static STATUS_CHANGED: LazyLock<Notify> = LazyLock::new(Notify::new);
+
+/// A meeting's status changed (opened, closed): scan now rather than at the next tick.
+pub fn meeting_status_changed() {
+    STATUS_CHANGED.notify_waiters();
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// What a notice says about a meeting, from its registration and its cell.
+pub async fn meeting_ref(store: &Store, meeting: &Meeting) -> Result<MeetingRef> {
+    let cell = store
+        .organization(meeting.cell_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Ok(MeetingRef {
+        id: meeting.id,
+        cell,
+        title: meeting.draft.title.clone(),
+        starts_at: meeting.draft.starts_at,
+        place: meeting.draft.place.clone(),
+        video_link: meeting.draft.video_link.clone(),
+    })
+}
+
+pub struct Notifier {
+    store: Store,
+    hub: Arc<LiveHub>,
+    config: NotifyConfig,
+    mailer: Option<Mailer>,
+    /// Wakes this instance's delivery when an email is queued.
+    queued: Arc<Notify>,
+    /// Names this instance's leases.
+    owner: String,
+}
+
+impl Notifier {
+    /// The notifier, and its background scan and delivery, which stop once
+    /// the notifier is dropped (the server stopped).
+    pub fn start(
+        store: Store,
+        hub: Arc<LiveHub>,
+        config: NotifyConfig,
+    ) -> std::result::Result<Arc<Notifier>, MailError> {
+        let mailer = config.email.as_ref().map(Mailer::new).transpose()?;
+        let notifier = Arc::new(Notifier {
+            store,
+            hub,
+            mailer,
+            queued: Arc::new(Notify::new()),
+            owner: format!("{:016x}", rand::random::<u64>()),
+            config,
+        });
+        tokio::spawn(scan_loop(Arc::downgrade(&notifier)));
+        if notifier.mailer.is_some() {
+            tokio::spawn(deliver_loop(Arc::downgrade(&notifier)));
+        }
+        Ok(notifier)
+    }
+
+    /// Tells `recipients`, once per event; queues emails for those who want
+    /// this kind by email (when email is configured).
+    pub async fn publish(
+        &self,
+        event_key: &str,
+        notice: &Notice,
+        recipients: &[AccountId],
+    ) -> Result<usize> {
+        let email = self.mailer.as_ref().map(|_| now_ms());
+        let added = self
+            .store
+            .notices()
+            .publish(event_key, notice, recipients, now_local(), email)
+            .await?;
+        if added > 0 {
+            tracing::info!(
+                event = event_key,
+                recipients = added,
+                "notification published"
+            );
+            self.queued.notify_one();
+        }
+        Ok(added)
+    }
+
+    /// Tells a cell's members on the roll and the upper-level members
+    /// assigned to follow the cell.
+    pub async fn to_cell(&self, cell: OrgId, event_key: &str, notice: &Notice) -> Result<usize> {
+        let audience = self.store.notices().cell_audience(cell).await?;
+        self.publish(event_key, notice, &audience).await
+    }
+
+    /// A meeting was registered or its registration changed. Never fails the
+    /// caller: the registration is stored whatever becomes of the notice.
+    pub async fn meeting_registered(&self, meeting: &Meeting, changed: bool) {
+        let result = async {
+            let m = meeting_ref(&self.store, meeting).await?;
+            let (key, notice) = if changed {
+                (
+                    format!("meeting:{}:changed:{}", meeting.id.0, now_ms()),
+                    Notice::MeetingChanged { meeting: m },
+                )
+            } else {
+                (
+                    format!("meeting:{}:registered", meeting.id.0),
+                    Notice::MeetingRegistered { meeting: m },
+                )
+            };
+            self.to_cell(meeting.cell_id, &key, &notice).await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(meeting = %meeting.id, error = %e, "could not publish the meeting's notification");
+        }
+    }
+
+    /// One pass of the background scan.
+    pub async fn scan(&self) -> Result<()> {
+        self.scan_opened().await?;
+        self.scan_closed().await?;
+        self.scan_reminders().await?;
+        self.scan_deadlines().await
+    }
+
+    async fn scan_opened(&self) -> Result<()> {
+        let notices = self.store.notices();
+        for id in notices.meetings_unmarked("live", "opened").await? {
+            let Some(meeting) = self.store.meeting(id).await? else {
+                continue;
+            };
+            let notice = Notice::MeetingOpened {
+                meeting: meeting_ref(&self.store, &meeting).await?,
+            };
+            self.to_cell(
+                meeting.cell_id,
+                &format!("meeting:{}:opened", id.0),
+                &notice,
+            )
+            .await?;
+            notices.mark(id, "opened").await?;
+        }
+        Ok(())
+    }
+
+    async fn scan_closed(&self) -> Result<()> {
+        let notices = self.store.notices();
+        for id in notices.meetings_unmarked("closed", "tasks").await? {
+            let Some(meeting) = self.store.meeting(id).await? else {
+                continue;
+            };
+            let live = match self.hub.record(&meeting).await {
+                Ok((live, _)) => live,
+                Err(e) => {
+                    tracing::error!(meeting = %id, error = %e, "could not read a closed meeting's tasks");
+                    continue;
+                }
+            };
+            let mut watched = Vec::new();
+            for (i, task) in live.tasks.iter().enumerate() {
+                let Some(member) = task.assignee else {
+                    continue;
+                };
+                let Some(account) = notices.account_of_member(member).await? else {
+                    continue;
+                };
+                let index = u32::try_from(i).unwrap_or(u32::MAX);
+                let task_ref = TaskRef {
+                    meeting: id,
+                    index,
+                    meeting_title: meeting.draft.title.clone(),
+                    what: task.what.clone(),
+                    due: task.due,
+                };
+                let key = format!("task:{}:{index}:assigned", id.0);
+                let notice = Notice::TaskAssigned {
+                    task: task_ref.clone(),
+                };
+                self.publish(&key, &notice, &[account]).await?;
+                if let Some(due_on) = task.due {
+                    watched.push(WatchedTask {
+                        account,
+                        task: task_ref,
+                        due_on,
+                        stage: 0,
+                    });
+                }
+            }
+            notices.watch_tasks(&watched).await?;
+            notices.mark(id, "tasks").await?;
+        }
+        Ok(())
+    }
+
+    async fn scan_reminders(&self) -> Result<()> {
+        let notices = self.store.notices();
+        let now = now_local();
+        for id in notices
+            .meetings_starting(now, now + TimeDelta::hours(24))
+            .await?
+        {
+            let Some(meeting) = self.store.meeting(id).await? else {
+                continue;
+            };
+            let starts_at = meeting.draft.starts_at;
+            let Some(kind) = reminder_due(starts_at, now) else {
+                continue;
+            };
+            // A meeting moved to another time is reminded of again.
+            let what = format!("{}@{}", kind.as_str(), starts_at.format("%Y-%m-%dT%H:%M"));
+            if notices.is_marked(id, &what).await? {
+                continue;
+            }
+            let m = meeting_ref(&self.store, &meeting).await?;
+            let notice = match kind {
+                NoticeKind::MeetingReminderHour => Notice::MeetingReminderHour { meeting: m },
+                _ => Notice::MeetingReminderDay { meeting: m },
+            };
+            self.to_cell(
+                meeting.cell_id,
+                &format!("meeting:{}:{what}", id.0),
+                &notice,
+            )
+            .await?;
+            notices.mark(id, &what).await?;
+        }
+        Ok(())
+    }
+
+    async fn scan_deadlines(&self) -> Result<()> {
+        let notices = self.store.notices();
+        let today = today();
+        for t in notices
+            .tasks_due(today + TimeDelta::days(TASK_DUE_SOON_DAYS))
+            .await?
+        {
+            let (notice, stage, name) = match task_deadline_notice(t.due_on, today) {
+                Some(NoticeKind::TaskOverdue) => (
+                    Notice::TaskOverdue {
+                        task: t.task.clone(),
+                    },
+                    2,
+                    "overdue",
+                ),
+                Some(NoticeKind::TaskDueSoon) if t.stage == 0 => (
+                    Notice::TaskDueSoon {
+                        task: t.task.clone(),
+                    },
+                    1,
+                    "due_soon",
+                ),
+                _ => continue,
+            };
+            let key = format!("task:{}:{}:{name}", t.task.meeting.0, t.task.index);
+            self.publish(&key, &notice, &[t.account]).await?;
+            notices
+                .set_task_stage(t.task.meeting, t.task.index, stage)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the emails due now; how many were claimed.
+    pub async fn deliver(&self) -> Result<usize> {
+        let Some(mailer) = &self.mailer else {
+            return Ok(0);
+        };
+        let notices = self.store.notices();
+        let lease = i64::try_from(self.config.lease.as_millis()).unwrap_or(i64::MAX);
+        let items = notices
+            .claim(&self.owner, now_ms(), lease, CLAIM_BATCH)
+            .await?;
+        for item in &items {
+            match mailer.send(&item.address, &item.notice, &item.key).await {
+                Ok(()) => {
+                    notices.delivered(item.id, &self.owner, now_ms()).await?;
+                    tracing::info!(outbox = item.id, "email sent");
+                }
+                Err(e) => {
+                    let failures = item.attempts + 1;
+                    let retry = retry_delay_ms(failures, self.config.retry_base_ms)
+                        .map(|d| now_ms().saturating_add(i64::try_from(d).unwrap_or(i64::MAX)));
+                    tracing::warn!(outbox = item.id, failures, gave_up = retry.is_none(), error = %e, "email not sent");
+                    notices
+                        .failed(item.id, &self.owner, retry, &e.to_string())
+                        .await?;
+                }
+            }
+        }
+        Ok(items.len())
+    }
+}
+
+async fn scan_loop(notifier: Weak<Notifier>) {
+    loop {
+        let woken = STATUS_CHANGED.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        let every = {
+            let Some(n) = notifier.upgrade() else { return };
+            if let Err(e) = n.scan().await {
+                tracing::error!(error = %e, "notification scan failed");
+            }
+            n.config.scan_every
+        };
+        tokio::select! {
+            () = &mut woken => {}
+            () = tokio::time::sleep(every) => {}
+        }
+    }
+}
+
+async fn deliver_loop(notifier: Weak<Notifier>) {
+    loop {
+        let every = {
+            let Some(n) = notifier.upgrade() else { return };
+            match n.deliver().await {
+                // A full batch: there may be more at once.
+                Ok(claimed) if claimed as i64 >= CLAIM_BATCH => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "email delivery failed"),
+            }
+            n.config.deliver_every
+        };
+        // The notifier is not held while waiting: a stopped server lets it go.
+        let Some(queued) = notifier.upgrade().map(|n| n.queued.clone()) else {
+            return;
+        };
+        tokio::select! {
+            () = queued.notified() => {}
+            () = tokio::time::sleep(every) => {}
+        }
+    }
+}

@@ -1,0 +1,775 @@
+//! Notifications (thông báo): what a member is told, in Vietnamese and
+//! English, and the rules of when and how often.
+//!
+//! - `Notice`: one enum, one variant per kind, carrying what its texts need.
+//!   A new kind (a document posted, an absence request decided…) is a
+//!   variant here, its `NoticeKind`, and its texts in `title`/`body`: the
+//!   server stores and sends it and the app shows it without other changes.
+//! - `NoticeKind`: the kind alone, what a member chooses email for.
+//! - The rules: which meeting reminder is due (`reminder_due`), which task
+//!   deadline notice is due (`task_deadline_notice`), how long to wait before
+//!   trying an email again (`retry_delay_ms`).
+//!
+//! In-app notifications are always on; email is per kind, by the member's
+//! choice (`NoticePreferences`).
+
+use crate::error::{FieldError, FieldErrors};
+use crate::ids::MeetingId;
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use serde::{Deserialize, Serialize};
+
+/// Notifications per page when the request does not say.
+pub const DEFAULT_PAGE: u32 = 20;
+/// The most notifications one page returns.
+pub const MAX_PAGE: u32 = 100;
+/// The longest email address accepted (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// An email is tried this many times, then given up (the in-app one stays).
+pub const MAX_DELIVERY_ATTEMPTS: u32 = 10;
+/// The first pause after a failed email; doubled after each further failure.
+pub const RETRY_BASE_MS: u64 = 60_000;
+/// The longest pause between two tries of an email (6 hours).
+pub const MAX_RETRY_DELAY_MS: u64 = 6 * 3600 * 1000;
+/// A task due within this many days is reminded of once ("sắp đến hạn").
+pub const TASK_DUE_SOON_DAYS: i64 = 2;
+
+/// The language a notice is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+/// The kinds of notifications, each of which a member may want by email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// A meeting of the cell was registered (đăng ký lịch sinh hoạt).
+    MeetingRegistered,
+    /// A registered meeting's time, place or agenda changed.
+    MeetingChanged,
+    /// The meeting starts within a day (nhắc trước 24 giờ).
+    MeetingReminderDay,
+    /// The meeting starts within an hour (nhắc trước 1 giờ).
+    MeetingReminderHour,
+    /// The meeting was opened: "đang họp", with the link to join.
+    MeetingOpened,
+    /// A closed meeting assigned the member a task (việc được giao).
+    TaskAssigned,
+    /// The member's task is due within `TASK_DUE_SOON_DAYS` days.
+    TaskDueSoon,
+    /// The member's task is past its due date and not done (quá hạn).
+    TaskOverdue,
+}
+
+impl NoticeKind {
+    pub const ALL: [NoticeKind; 8] = [
+        NoticeKind::MeetingRegistered,
+        NoticeKind::MeetingChanged,
+        NoticeKind::MeetingReminderDay,
+        NoticeKind::MeetingReminderHour,
+        NoticeKind::MeetingOpened,
+        NoticeKind::TaskAssigned,
+        NoticeKind::TaskDueSoon,
+        NoticeKind::TaskOverdue,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::MeetingRegistered => "meeting_registered",
+            NoticeKind::MeetingChanged => "meeting_changed",
+            NoticeKind::MeetingReminderDay => "meeting_reminder_day",
+            NoticeKind::MeetingReminderHour => "meeting_reminder_hour",
+            NoticeKind::MeetingOpened => "meeting_opened",
+            NoticeKind::TaskAssigned => "task_assigned",
+            NoticeKind::TaskDueSoon => "task_due_soon",
+            NoticeKind::TaskOverdue => "task_overdue",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoticeKind> {
+        NoticeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kind's name on the preferences screen.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (NoticeKind::MeetingRegistered, Lang::Vi) => "Đăng ký buổi sinh hoạt mới",
+            (NoticeKind::MeetingRegistered, Lang::En) => "A meeting is registered",
+            (NoticeKind::MeetingChanged, Lang::Vi) => "Thay đổi buổi sinh hoạt",
+            (NoticeKind::MeetingChanged, Lang::En) => "A meeting is changed",
+            (NoticeKind::MeetingReminderDay, Lang::Vi) => "Nhắc trước 24 giờ",
+            (NoticeKind::MeetingReminderDay, Lang::En) => "Reminder 24 hours before",
+            (NoticeKind::MeetingReminderHour, Lang::Vi) => "Nhắc trước 1 giờ",
+            (NoticeKind::MeetingReminderHour, Lang::En) => "Reminder 1 hour before",
+            (NoticeKind::MeetingOpened, Lang::Vi) => "Buổi sinh hoạt bắt đầu (đang họp)",
+            (NoticeKind::MeetingOpened, Lang::En) => "A meeting has opened",
+            (NoticeKind::TaskAssigned, Lang::Vi) => "Được giao việc",
+            (NoticeKind::TaskAssigned, Lang::En) => "A task is assigned to me",
+            (NoticeKind::TaskDueSoon, Lang::Vi) => "Việc sắp đến hạn (còn 2 ngày)",
+            (NoticeKind::TaskDueSoon, Lang::En) => "A task is due in 2 days",
+            (NoticeKind::TaskOverdue, Lang::Vi) => "Việc quá hạn",
+            (NoticeKind::TaskOverdue, Lang::En) => "A task is overdue",
+        }
+    }
+}
+
+/// The meeting a notice is about, as it was when the notice was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MeetingRef {
+    pub id: MeetingId,
+    /// The cell's name (tên chi bộ).
+    pub cell: String,
+    pub title: String,
+    /// Local time in Vietnam.
+    pub starts_at: NaiveDateTime,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub video_link: String,
+}
+
+/// The task a notice is about: the `index`-th task of a closed meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TaskRef {
+    pub meeting: MeetingId,
+    pub index: u32,
+    pub meeting_title: String,
+    pub what: String,
+    pub due: Option<NaiveDate>,
+}
+
+/// One notification's content; its texts come from here, in either language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    MeetingRegistered { meeting: MeetingRef },
+    MeetingChanged { meeting: MeetingRef },
+    MeetingReminderDay { meeting: MeetingRef },
+    MeetingReminderHour { meeting: MeetingRef },
+    MeetingOpened { meeting: MeetingRef },
+    TaskAssigned { task: TaskRef },
+    TaskDueSoon { task: TaskRef },
+    TaskOverdue { task: TaskRef },
+}
+
+fn at(t: NaiveDateTime, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("{} ngày {}", t.format("%H:%M"), t.format("%d/%m/%Y")),
+        Lang::En => format!("{} on {}", t.format("%H:%M"), t.format("%d/%m/%Y")),
+    }
+}
+
+fn day(d: Option<NaiveDate>, lang: Lang) -> String {
+    match (d, lang) {
+        (Some(d), _) => d.format("%d/%m/%Y").to_string(),
+        (None, Lang::Vi) => "không có hạn".into(),
+        (None, Lang::En) => "no due date".into(),
+    }
+}
+
+fn where_(m: &MeetingRef, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if !m.place.is_empty() {
+        parts.push(match lang {
+            Lang::Vi => format!("Địa điểm: {}.", m.place),
+            Lang::En => format!("Place: {}.", m.place),
+        });
+    }
+    if !m.video_link.is_empty() {
+        parts.push(match lang {
+            Lang::Vi => format!("Họp trực tuyến: {}", m.video_link),
+            Lang::En => format!("Video call: {}", m.video_link),
+        });
+    }
+    parts.join(" ")
+}
+
+impl Notice {
+    pub fn kind(&self) -> NoticeKind {
+        match self {
+            Notice::MeetingRegistered { .. } => NoticeKind::MeetingRegistered,
+            Notice::MeetingChanged { .. } => NoticeKind::MeetingChanged,
+            Notice::MeetingReminderDay { .. } => NoticeKind::MeetingReminderDay,
+            Notice::MeetingReminderHour { .. } => NoticeKind::MeetingReminderHour,
+            Notice::MeetingOpened { .. } => NoticeKind::MeetingOpened,
+            Notice::TaskAssigned { .. } => NoticeKind::TaskAssigned,
+            Notice::TaskDueSoon { .. } => NoticeKind::TaskDueSoon,
+            Notice::TaskOverdue { .. } => NoticeKind::TaskOverdue,
+        }
+    }
+
+    /// One line: the list's heading and the email's subject.
+    pub fn title(&self, lang: Lang) -> String {
+        use Lang::{En, Vi};
+        match (self, lang) {
+            (Notice::MeetingRegistered { meeting: m }, Vi) => {
+                format!("{}: đăng ký buổi sinh hoạt “{}”", m.cell, m.title)
+            }
+            (Notice::MeetingRegistered { meeting: m }, En) => {
+                format!("{}: meeting “{}” registered", m.cell, m.title)
+            }
+            (Notice::MeetingChanged { meeting: m }, Vi) => {
+                format!("{}: thay đổi buổi sinh hoạt “{}”", m.cell, m.title)
+            }
+            (Notice::MeetingChanged { meeting: m }, En) => {
+                format!("{}: meeting “{}” changed", m.cell, m.title)
+            }
+            (Notice::MeetingReminderDay { meeting: m }, Vi) => {
+                format!("Nhắc lịch: “{}” lúc {}", m.title, at(m.starts_at, Vi))
+            }
+            (Notice::MeetingReminderDay { meeting: m }, En) => {
+                format!("Reminder: “{}” at {}", m.title, at(m.starts_at, En))
+            }
+            (Notice::MeetingReminderHour { meeting: m }, Vi) => {
+                format!("Sắp họp: “{}” lúc {}", m.title, m.starts_at.format("%H:%M"))
+            }
+            (Notice::MeetingReminderHour { meeting: m }, En) => {
+                format!(
+                    "Starting soon: “{}” at {}",
+                    m.title,
+                    m.starts_at.format("%H:%M")
+                )
+            }
+            (Notice::MeetingOpened { meeting: m }, Vi) => format!("Đang họp: “{}”", m.title),
+            (Notice::MeetingOpened { meeting: m }, En) => format!("Meeting open: “{}”", m.title),
+            (Notice::TaskAssigned { task: t }, Vi) => format!("Việc được giao: {}", t.what),
+            (Notice::TaskAssigned { task: t }, En) => format!("Task assigned: {}", t.what),
+            (Notice::TaskDueSoon { task: t }, Vi) => {
+                format!("Sắp đến hạn ({}): {}", day(t.due, Vi), t.what)
+            }
+            (Notice::TaskDueSoon { task: t }, En) => {
+                format!("Due {}: {}", day(t.due, En), t.what)
+            }
+            (Notice::TaskOverdue { task: t }, Vi) => format!("Quá hạn: {}", t.what),
+            (Notice::TaskOverdue { task: t }, En) => format!("Overdue: {}", t.what),
+        }
+    }
+
+    /// A few sentences: the list's detail and the email's text.
+    pub fn body(&self, lang: Lang) -> String {
+        use Lang::{En, Vi};
+        let text = match (self, lang) {
+            (Notice::MeetingRegistered { meeting: m }, Vi) => format!(
+                "{} đã đăng ký buổi sinh hoạt “{}” lúc {}.",
+                m.cell,
+                m.title,
+                at(m.starts_at, Vi)
+            ),
+            (Notice::MeetingRegistered { meeting: m }, En) => format!(
+                "{} registered the meeting “{}” at {}.",
+                m.cell,
+                m.title,
+                at(m.starts_at, En)
+            ),
+            (Notice::MeetingChanged { meeting: m }, Vi) => format!(
+                "Buổi sinh hoạt “{}” của {} đã thay đổi: nay bắt đầu lúc {}.",
+                m.title,
+                m.cell,
+                at(m.starts_at, Vi)
+            ),
+            (Notice::MeetingChanged { meeting: m }, En) => format!(
+                "The meeting “{}” of {} has changed: it now starts at {}.",
+                m.title,
+                m.cell,
+                at(m.starts_at, En)
+            ),
+            (
+                Notice::MeetingReminderDay { meeting: m }
+                | Notice::MeetingReminderHour { meeting: m },
+                Vi,
+            ) => format!(
+                "Buổi sinh hoạt “{}” của {} bắt đầu lúc {}.",
+                m.title,
+                m.cell,
+                at(m.starts_at, Vi)
+            ),
+            (
+                Notice::MeetingReminderDay { meeting: m }
+                | Notice::MeetingReminderHour { meeting: m },
+                En,
+            ) => format!(
+                "The meeting “{}” of {} starts at {}.",
+                m.title,
+                m.cell,
+                at(m.starts_at, En)
+            ),
+            (Notice::MeetingOpened { meeting: m }, Vi) => format!(
+                "Buổi sinh hoạt “{}” của {} đã khai mạc. Mời đồng chí vào phòng họp.",
+                m.title, m.cell
+            ),
+            (Notice::MeetingOpened { meeting: m }, En) => format!(
+                "The meeting “{}” of {} has opened. Please join.",
+                m.title, m.cell
+            ),
+            (Notice::TaskAssigned { task: t }, Vi) => format!(
+                "Buổi sinh hoạt “{}” giao đồng chí: {} (hạn: {}).",
+                t.meeting_title,
+                t.what,
+                day(t.due, Vi)
+            ),
+            (Notice::TaskAssigned { task: t }, En) => format!(
+                "The meeting “{}” assigned you: {} (due: {}).",
+                t.meeting_title,
+                t.what,
+                day(t.due, En)
+            ),
+            (Notice::TaskDueSoon { task: t }, Vi) => format!(
+                "Việc “{}” (buổi sinh hoạt “{}”) đến hạn ngày {}.",
+                t.what,
+                t.meeting_title,
+                day(t.due, Vi)
+            ),
+            (Notice::TaskDueSoon { task: t }, En) => format!(
+                "The task “{}” (meeting “{}”) is due on {}.",
+                t.what,
+                t.meeting_title,
+                day(t.due, En)
+            ),
+            (Notice::TaskOverdue { task: t }, Vi) => format!(
+                "Việc “{}” (buổi sinh hoạt “{}”) đã quá hạn ngày {} mà chưa hoàn thành.",
+                t.what,
+                t.meeting_title,
+                day(t.due, Vi)
+            ),
+            (Notice::TaskOverdue { task: t }, En) => format!(
+                "The task “{}” (meeting “{}”) was due on {} and is not done.",
+                t.what,
+                t.meeting_title,
+                day(t.due, En)
+            ),
+        };
+        match self {
+            Notice::MeetingRegistered { meeting: m }
+            | Notice::MeetingChanged { meeting: m }
+            | Notice::MeetingReminderDay { meeting: m }
+            | Notice::MeetingReminderHour { meeting: m }
+            | Notice::MeetingOpened { meeting: m } => {
+                let w = where_(m, lang);
+                if w.is_empty() {
+                    text
+                } else {
+                    format!("{text} {w}")
+                }
+            }
+            _ => text,
+        }
+    }
+
+    /// Where in the app the notice leads (a path under the app's origin).
+    pub fn link(&self) -> String {
+        match self {
+            Notice::MeetingRegistered { meeting: m }
+            | Notice::MeetingChanged { meeting: m }
+            | Notice::MeetingReminderDay { meeting: m }
+            | Notice::MeetingReminderHour { meeting: m }
+            | Notice::MeetingOpened { meeting: m } => format!("/meetings/{}", m.id.0),
+            Notice::TaskAssigned { task: t }
+            | Notice::TaskDueSoon { task: t }
+            | Notice::TaskOverdue { task: t } => format!("/meetings/{}", t.meeting.0),
+        }
+    }
+}
+
+/// One of my notifications, as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NoticeView {
+    pub id: i64,
+    pub notice: Notice,
+    /// Local time in Vietnam.
+    pub created_at: NaiveDateTime,
+    pub read: bool,
+}
+
+/// A page of my notifications, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct NoticePage {
+    pub items: Vec<NoticeView>,
+    /// All my unread notifications, not only this page's.
+    pub unread: u32,
+    /// Pass as `before` for the next (older) page; absent on the last page.
+    pub next_before: Option<i64>,
+}
+
+/// How many are still unread (after marking some read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct UnreadCount {
+    pub unread: u32,
+}
+
+/// My choice of notifications by email (in-app ones are always on).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NoticePreferences {
+    /// Where emails go; empty for none.
+    #[serde(default)]
+    pub email: String,
+    /// The kinds I want by email as well.
+    #[serde(default)]
+    pub email_kinds: Vec<NoticeKind>,
+}
+
+impl NoticePreferences {
+    /// The preferences as stored: the address trimmed, kinds sorted once each;
+    /// or what is wrong, field by field.
+    pub fn check(&self) -> Result<NoticePreferences, FieldErrors> {
+        let email = crate::text::clean_trimmed(&self.email);
+        let mut errors = Vec::new();
+        if email.chars().count() > MAX_EMAIL_CHARS {
+            errors.push(FieldError::new(
+                "email",
+                format!("Địa chỉ email dài quá {MAX_EMAIL_CHARS} ký tự."),
+            ));
+        } else if !email.is_empty() && !plausible_email(&email) {
+            errors.push(FieldError::new(
+                "email",
+                "Địa chỉ email chưa đúng (ví dụ: ten@example.vn).",
+            ));
+        }
+        let mut kinds = self.email_kinds.clone();
+        kinds.sort();
+        kinds.dedup();
+        if email.is_empty() && !kinds.is_empty() {
+            errors.push(FieldError::new(
+                "email",
+                "Nhập địa chỉ email để nhận thông báo qua email.",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(NoticePreferences {
+                email,
+                email_kinds: kinds,
+            })
+        } else {
+            Err(FieldErrors(errors))
+        }
+    }
+
+    pub fn wants_email(&self, kind: NoticeKind) -> bool {
+        !self.email.is_empty() && self.email_kinds.contains(&kind)
+    }
+}
+
+/// One `@`, something before it, a dotted domain after it, no spaces: enough
+/// to catch typing mistakes; the mail server is the judge of the rest.
+fn plausible_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && s.chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && c != '<' && c != '>')
+}
+
+/// Which reminder of a scheduled meeting is due at `now`: within the hour
+/// before it, the hour's; within the day before it, the day's; none before
+/// or after. Each is sent once; a server that was down past the day's
+/// window sends only the hour's.
+pub fn reminder_due(starts_at: NaiveDateTime, now: NaiveDateTime) -> Option<NoticeKind> {
+    let left = starts_at - now;
+    if left <= TimeDelta::zero() {
+        None
+    } else if left <= TimeDelta::hours(1) {
+        Some(NoticeKind::MeetingReminderHour)
+    } else if left <= TimeDelta::hours(24) {
+        Some(NoticeKind::MeetingReminderDay)
+    } else {
+        None
+    }
+}
+
+/// Which deadline notice an open (not done) task is due on `today`: overdue
+/// after its due date, due soon from `TASK_DUE_SOON_DAYS` days before it.
+pub fn task_deadline_notice(due: NaiveDate, today: NaiveDate) -> Option<NoticeKind> {
+    let left = (due - today).num_days();
+    if left < 0 {
+        Some(NoticeKind::TaskOverdue)
+    } else if left <= TASK_DUE_SOON_DAYS {
+        Some(NoticeKind::TaskDueSoon)
+    } else {
+        None
+    }
+}
+
+/// The pause before trying an email again after `failures` failed tries:
+/// `base_ms`, doubled after each further failure, at most `MAX_RETRY_DELAY_MS`
+/// (exponential backoff). `None` once `MAX_DELIVERY_ATTEMPTS` tries failed:
+/// the email is given up.
+pub fn retry_delay_ms(failures: u32, base_ms: u64) -> Option<u64> {
+    if failures >= MAX_DELIVERY_ATTEMPTS {
+        return None;
+    }
+    let doublings = failures.saturating_sub(1).min(40);
+    Some(
+        base_ms
+            .saturating_mul(1u64 << doublings)
+            .min(MAX_RETRY_DELAY_MS),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dt(s: &str) -> NaiveDateTime {
+        s.parse().unwrap()
+    }
+
+    fn meeting() -> MeetingRef {
+        MeetingRef {
+            id: MeetingId(7),
+            cell: "Chi bộ Văn phòng".into(),
+            title: "Sinh hoạt thường kỳ tháng 12/2026".into(),
+            starts_at: dt("2026-12-20T14:00:00"),
+            place: "Phòng họp tầng 3".into(),
+            video_link: "https://hop.example.vn/vp".into(),
+        }
+    }
+
+    fn task() -> TaskRef {
+        TaskRef {
+            meeting: MeetingId(7),
+            index: 1,
+            meeting_title: "Sinh hoạt thường kỳ tháng 11/2026".into(),
+            what: "Hoàn thiện báo cáo kiểm tra đảng viên".into(),
+            due: NaiveDate::from_ymd_opt(2026, 12, 15),
+        }
+    }
+
+    fn every_notice() -> Vec<Notice> {
+        vec![
+            Notice::MeetingRegistered { meeting: meeting() },
+            Notice::MeetingChanged { meeting: meeting() },
+            Notice::MeetingReminderDay { meeting: meeting() },
+            Notice::MeetingReminderHour { meeting: meeting() },
+            Notice::MeetingOpened { meeting: meeting() },
+            Notice::TaskAssigned { task: task() },
+            Notice::TaskDueSoon { task: task() },
+            Notice::TaskOverdue { task: task() },
+        ]
+    }
+
+    #[test]
+    fn every_kind_has_a_notice_and_texts_in_both_languages() {
+        let notices = every_notice();
+        let kinds: Vec<NoticeKind> = notices.iter().map(Notice::kind).collect();
+        assert_eq!(kinds, NoticeKind::ALL.to_vec());
+        for n in &notices {
+            for lang in [Lang::Vi, Lang::En] {
+                assert!(!n.title(lang).is_empty() && !n.body(lang).is_empty());
+                assert!(!n.kind().label(lang).is_empty());
+            }
+            assert_ne!(n.title(Lang::Vi), n.title(Lang::En), "{:?}", n.kind());
+            assert_ne!(n.body(Lang::Vi), n.body(Lang::En), "{:?}", n.kind());
+            assert_eq!(NoticeKind::parse(n.kind().as_str()), Some(n.kind()));
+            assert_eq!(n.link(), "/meetings/7");
+        }
+    }
+
+    #[test]
+    fn the_texts_say_what_happened_with_diacritics() {
+        let opened = Notice::MeetingOpened { meeting: meeting() };
+        assert_eq!(
+            opened.title(Lang::Vi),
+            "Đang họp: “Sinh hoạt thường kỳ tháng 12/2026”"
+        );
+        assert!(
+            opened
+                .body(Lang::Vi)
+                .ends_with("Họp trực tuyến: https://hop.example.vn/vp")
+        );
+        let day = Notice::MeetingReminderDay { meeting: meeting() };
+        assert_eq!(
+            day.title(Lang::Vi),
+            "Nhắc lịch: “Sinh hoạt thường kỳ tháng 12/2026” lúc 14:00 ngày 20/12/2026"
+        );
+        assert!(day.body(Lang::En).contains("starts at 14:00 on 20/12/2026"));
+        let overdue = Notice::TaskOverdue { task: task() };
+        assert_eq!(
+            overdue.body(Lang::Vi),
+            "Việc “Hoàn thiện báo cáo kiểm tra đảng viên” (buổi sinh hoạt “Sinh hoạt \
+             thường kỳ tháng 11/2026”) đã quá hạn ngày 15/12/2026 mà chưa hoàn thành."
+        );
+        let no_due = Notice::TaskAssigned {
+            task: TaskRef {
+                due: None,
+                ..task()
+            },
+        };
+        assert!(no_due.body(Lang::Vi).contains("(hạn: không có hạn)"));
+        let in_person = Notice::MeetingRegistered {
+            meeting: MeetingRef {
+                video_link: String::new(),
+                ..meeting()
+            },
+        };
+        assert!(
+            in_person
+                .body(Lang::Vi)
+                .ends_with("Địa điểm: Phòng họp tầng 3.")
+        );
+    }
+
+    #[test]
+    fn notices_round_trip_through_json() {
+        for n in every_notice() {
+            let view = NoticeView {
+                id: 3,
+                notice: n,
+                created_at: dt("2026-12-19T14:00:05"),
+                read: false,
+            };
+            let page = NoticePage {
+                items: vec![view],
+                unread: 1,
+                next_before: Some(3),
+            };
+            let json = serde_json::to_string(&page).unwrap();
+            assert_eq!(serde_json::from_str::<NoticePage>(&json).unwrap(), page);
+        }
+        let json = serde_json::to_value(Notice::MeetingOpened { meeting: meeting() }).unwrap();
+        assert_eq!(json["kind"], "meeting_opened");
+        assert_eq!(json["meeting"]["cell"], "Chi bộ Văn phòng");
+        let prefs = NoticePreferences {
+            email: "nguyen.van.a@example.vn".into(),
+            email_kinds: vec![NoticeKind::MeetingOpened, NoticeKind::TaskOverdue],
+        };
+        let json = serde_json::to_string(&prefs).unwrap();
+        assert!(json.contains("\"meeting_opened\""));
+        assert_eq!(
+            serde_json::from_str::<NoticePreferences>(&json).unwrap(),
+            prefs
+        );
+        assert!(serde_json::from_str::<NoticePreferences>(r#"{"email_kinds":["nope"]}"#).is_err());
+        assert!(serde_json::from_str::<NoticePreferences>(r#"{"other":1}"#).is_err());
+    }
+
+    #[test]
+    fn preferences_are_checked() {
+        let ok = NoticePreferences {
+            email: "  ten@example.vn ".into(),
+            email_kinds: vec![
+                NoticeKind::TaskOverdue,
+                NoticeKind::MeetingOpened,
+                NoticeKind::TaskOverdue,
+            ],
+        }
+        .check()
+        .unwrap();
+        assert_eq!(ok.email, "ten@example.vn");
+        assert_eq!(
+            ok.email_kinds,
+            vec![NoticeKind::MeetingOpened, NoticeKind::TaskOverdue]
+        );
+        assert!(ok.wants_email(NoticeKind::MeetingOpened));
+        assert!(!ok.wants_email(NoticeKind::MeetingChanged));
+        assert_eq!(
+            NoticePreferences::default().check(),
+            Ok(NoticePreferences::default())
+        );
+        for bad in [
+            "ten",
+            "ten@",
+            "@example.vn",
+            "ten@example",
+            "t en@example.vn",
+            "a@b@c.vn",
+            "ten@.vn",
+            "<a@b.vn>",
+        ] {
+            let e = NoticePreferences {
+                email: bad.into(),
+                email_kinds: vec![],
+            }
+            .check()
+            .unwrap_err();
+            assert_eq!(
+                e.message_for("email"),
+                Some("Địa chỉ email chưa đúng (ví dụ: ten@example.vn)."),
+                "{bad}"
+            );
+        }
+        let long = format!("{}@example.vn", "a".repeat(MAX_EMAIL_CHARS));
+        assert!(
+            NoticePreferences {
+                email: long,
+                email_kinds: vec![]
+            }
+            .check()
+            .is_err()
+        );
+        let no_address = NoticePreferences {
+            email: " ".into(),
+            email_kinds: vec![NoticeKind::TaskAssigned],
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(
+            no_address.message_for("email"),
+            Some("Nhập địa chỉ email để nhận thông báo qua email.")
+        );
+    }
+
+    #[test]
+    fn reminders_a_day_and_an_hour_before() {
+        let starts = dt("2026-12-20T14:00:00");
+        let cases = [
+            ("2026-12-19T13:59:59", None),
+            ("2026-12-19T14:00:00", Some(NoticeKind::MeetingReminderDay)),
+            ("2026-12-20T12:59:59", Some(NoticeKind::MeetingReminderDay)),
+            ("2026-12-20T13:00:00", Some(NoticeKind::MeetingReminderHour)),
+            ("2026-12-20T13:59:59", Some(NoticeKind::MeetingReminderHour)),
+            ("2026-12-20T14:00:00", None),
+            ("2026-12-21T08:00:00", None),
+        ];
+        for (now, want) in cases {
+            assert_eq!(reminder_due(starts, dt(now)), want, "{now}");
+        }
+    }
+
+    #[test]
+    fn task_deadlines_two_days_before_and_after() {
+        let due = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
+        let d = |day| NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
+        assert_eq!(task_deadline_notice(due, d(12)), None);
+        assert_eq!(
+            task_deadline_notice(due, d(13)),
+            Some(NoticeKind::TaskDueSoon)
+        );
+        assert_eq!(
+            task_deadline_notice(due, d(15)),
+            Some(NoticeKind::TaskDueSoon)
+        );
+        assert_eq!(
+            task_deadline_notice(due, d(16)),
+            Some(NoticeKind::TaskOverdue)
+        );
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_then_give_up() {
+        assert_eq!(retry_delay_ms(1, RETRY_BASE_MS), Some(60_000));
+        assert_eq!(retry_delay_ms(2, RETRY_BASE_MS), Some(120_000));
+        assert_eq!(retry_delay_ms(3, RETRY_BASE_MS), Some(240_000));
+        assert_eq!(retry_delay_ms(9, RETRY_BASE_MS), Some(60_000 << 8));
+        assert_eq!(retry_delay_ms(9, 600_000), Some(MAX_RETRY_DELAY_MS));
+        assert_eq!(retry_delay_ms(MAX_DELIVERY_ATTEMPTS, RETRY_BASE_MS), None);
+        assert_eq!(retry_delay_ms(1, 100), Some(100));
+        assert_eq!(retry_delay_ms(4, 100), Some(800));
+        // Never overflows, whatever the base.
+        assert_eq!(retry_delay_ms(9, u64::MAX), Some(MAX_RETRY_DELAY_MS));
+    }
+}
