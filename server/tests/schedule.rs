@@ -197,6 +197,24 @@ async fn cancelling_a_meeting(b: Backend) {
         "Bão số 3 đổ bộ, không tổ chức được"
     );
     assert_eq!(body["status"], "scheduled");
+    // The cell's members are told, with the reason; another cell is not.
+    let (_, notices) = get(&member, &s, "/api/me/notifications").await;
+    let told = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["notice"]["kind"] == "meeting_cancelled")
+        .unwrap_or_else(|| panic!("no cancellation notice: {notices}"));
+    assert_eq!(
+        told["notice"]["reason"],
+        "Bão số 3 đổ bộ, không tổ chức được"
+    );
+    assert_eq!(told["notice"]["meeting"]["id"], id);
+    let (_, theirs) = get(&other, &s, "/api/me/notifications").await;
+    assert!(
+        !theirs.to_string().contains("meeting_cancelled"),
+        "{theirs}"
+    );
     // The meeting page and the list say so.
     let (_, got) = get(&member, &s, &format!("/api/meetings/{id}")).await;
     assert_eq!(

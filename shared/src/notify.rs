@@ -55,6 +55,8 @@ pub enum NoticeKind {
     MeetingReminderHour,
     /// The meeting was opened: "đang họp", with the link to join.
     MeetingOpened,
+    /// The meeting was cancelled before it opened (hủy buổi sinh hoạt), with the reason.
+    MeetingCancelled,
     /// A closed meeting assigned the member a task (việc được giao).
     TaskAssigned,
     /// The member's task is due within `TASK_DUE_SOON_DAYS` days.
@@ -64,12 +66,13 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 8] = [
+    pub const ALL: [NoticeKind; 9] = [
         NoticeKind::MeetingRegistered,
         NoticeKind::MeetingChanged,
         NoticeKind::MeetingReminderDay,
         NoticeKind::MeetingReminderHour,
         NoticeKind::MeetingOpened,
+        NoticeKind::MeetingCancelled,
         NoticeKind::TaskAssigned,
         NoticeKind::TaskDueSoon,
         NoticeKind::TaskOverdue,
@@ -82,6 +85,7 @@ impl NoticeKind {
             NoticeKind::MeetingReminderDay => "meeting_reminder_day",
             NoticeKind::MeetingReminderHour => "meeting_reminder_hour",
             NoticeKind::MeetingOpened => "meeting_opened",
+            NoticeKind::MeetingCancelled => "meeting_cancelled",
             NoticeKind::TaskAssigned => "task_assigned",
             NoticeKind::TaskDueSoon => "task_due_soon",
             NoticeKind::TaskOverdue => "task_overdue",
@@ -105,6 +109,8 @@ impl NoticeKind {
             (NoticeKind::MeetingReminderHour, Lang::En) => "Reminder 1 hour before",
             (NoticeKind::MeetingOpened, Lang::Vi) => "Buổi sinh hoạt bắt đầu (đang họp)",
             (NoticeKind::MeetingOpened, Lang::En) => "A meeting has opened",
+            (NoticeKind::MeetingCancelled, Lang::Vi) => "Hủy buổi sinh hoạt",
+            (NoticeKind::MeetingCancelled, Lang::En) => "A meeting is cancelled",
             (NoticeKind::TaskAssigned, Lang::Vi) => "Được giao việc",
             (NoticeKind::TaskAssigned, Lang::En) => "A task is assigned to me",
             (NoticeKind::TaskDueSoon, Lang::Vi) => "Việc sắp đến hạn (còn 2 ngày)",
@@ -152,6 +158,7 @@ pub enum Notice {
     MeetingReminderDay { meeting: MeetingRef },
     MeetingReminderHour { meeting: MeetingRef },
     MeetingOpened { meeting: MeetingRef },
+    MeetingCancelled { meeting: MeetingRef, reason: String },
     TaskAssigned { task: TaskRef },
     TaskDueSoon { task: TaskRef },
     TaskOverdue { task: TaskRef },
@@ -197,6 +204,7 @@ impl Notice {
             Notice::MeetingReminderDay { .. } => NoticeKind::MeetingReminderDay,
             Notice::MeetingReminderHour { .. } => NoticeKind::MeetingReminderHour,
             Notice::MeetingOpened { .. } => NoticeKind::MeetingOpened,
+            Notice::MeetingCancelled { .. } => NoticeKind::MeetingCancelled,
             Notice::TaskAssigned { .. } => NoticeKind::TaskAssigned,
             Notice::TaskDueSoon { .. } => NoticeKind::TaskDueSoon,
             Notice::TaskOverdue { .. } => NoticeKind::TaskOverdue,
@@ -237,6 +245,12 @@ impl Notice {
             }
             (Notice::MeetingOpened { meeting: m }, Vi) => format!("Đang họp: “{}”", m.title),
             (Notice::MeetingOpened { meeting: m }, En) => format!("Meeting open: “{}”", m.title),
+            (Notice::MeetingCancelled { meeting: m, .. }, Vi) => {
+                format!("{}: hủy buổi sinh hoạt “{}”", m.cell, m.title)
+            }
+            (Notice::MeetingCancelled { meeting: m, .. }, En) => {
+                format!("{}: meeting “{}” cancelled", m.cell, m.title)
+            }
             (Notice::TaskAssigned { task: t }, Vi) => format!("Việc được giao: {}", t.what),
             (Notice::TaskAssigned { task: t }, En) => format!("Task assigned: {}", t.what),
             (Notice::TaskDueSoon { task: t }, Vi) => {
@@ -306,6 +320,20 @@ impl Notice {
                 "The meeting “{}” of {} has opened. Please join.",
                 m.title, m.cell
             ),
+            (Notice::MeetingCancelled { meeting: m, reason }, Vi) => format!(
+                "Buổi sinh hoạt “{}” của {} lúc {} đã được hủy. Lý do: {}",
+                m.title,
+                m.cell,
+                at(m.starts_at, Vi),
+                reason
+            ),
+            (Notice::MeetingCancelled { meeting: m, reason }, En) => format!(
+                "The meeting “{}” of {} at {} is cancelled. Reason: {}",
+                m.title,
+                m.cell,
+                at(m.starts_at, En),
+                reason
+            ),
             (Notice::TaskAssigned { task: t }, Vi) => format!(
                 "Buổi sinh hoạt “{}” giao đồng chí: {} (hạn: {}).",
                 t.meeting_title,
@@ -367,7 +395,8 @@ impl Notice {
             | Notice::MeetingChanged { meeting: m }
             | Notice::MeetingReminderDay { meeting: m }
             | Notice::MeetingReminderHour { meeting: m }
-            | Notice::MeetingOpened { meeting: m } => format!("/meetings/{}", m.id.0),
+            | Notice::MeetingOpened { meeting: m }
+            | Notice::MeetingCancelled { meeting: m, .. } => format!("/meetings/{}", m.id.0),
             Notice::TaskAssigned { task: t }
             | Notice::TaskDueSoon { task: t }
             | Notice::TaskOverdue { task: t } => format!("/meetings/{}", t.meeting.0),
@@ -556,6 +585,10 @@ mod tests {
             Notice::MeetingReminderDay { meeting: meeting() },
             Notice::MeetingReminderHour { meeting: meeting() },
             Notice::MeetingOpened { meeting: meeting() },
+            Notice::MeetingCancelled {
+                meeting: meeting(),
+                reason: "Trùng lịch tiếp xúc cử tri của phường; dời sang tuần sau.".into(),
+            },
             Notice::TaskAssigned { task: task() },
             Notice::TaskDueSoon { task: task() },
             Notice::TaskOverdue { task: task() },

@@ -407,6 +407,30 @@ async fn a_meeting_from_opening_to_minutes() {
         chair.wait_text("#min-digest", "Mã kiểm chứng").await;
         chair.find("#btn-print").await;
         shoot(&chair, "minutes-1280", 1280).await;
+
+        // The task assigned at the conclusion is on its owner's home page;
+        // the owner reports it done with a note, and the meeting's page says so.
+        chair.goto("/").await;
+        chair
+            .wait_text("#my-tasks", "Xây dựng kế hoạch kiểm tra dịp Tết")
+            .await;
+        chair.wait_text("#my-tasks .task", "Đang thực hiện").await;
+        chair
+            .type_into(
+                "#my-tasks .task-note-input",
+                "Đã trình kế hoạch lên đảng ủy",
+            )
+            .await;
+        chair.click("#my-tasks .task-toggle").await;
+        chair.wait_text("#my-tasks .task", "Đã hoàn thành").await;
+        chair
+            .wait_text("#my-tasks .task-note", "Đã trình kế hoạch lên đảng ủy")
+            .await;
+        member.goto(&format!("/meetings/{meeting}")).await;
+        member.wait_text("#meeting-tasks", "Đã hoàn thành").await;
+        member
+            .assert_fits("the closed meeting's tasks at 360 px")
+            .await;
     })
     .await;
 

@@ -187,6 +187,24 @@ impl Notifier {
         }
     }
 
+    /// A meeting was cancelled (with its reason): the cell and those following
+    /// it are told once. Never fails the caller.
+    pub async fn meeting_cancelled(&self, meeting: &Meeting, reason: &str) {
+        let result = async {
+            let m = meeting_ref(&self.store, meeting).await?;
+            let key = format!("meeting:{}:cancelled", meeting.id.0);
+            let notice = Notice::MeetingCancelled {
+                meeting: m,
+                reason: reason.to_string(),
+            };
+            self.to_cell(meeting.cell_id, &key, &notice).await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(meeting = %meeting.id, error = %e, "could not publish the cancellation");
+        }
+    }
+
     /// One pass of the background scan.
     pub async fn scan(&self) -> Result<()> {
         self.scan_opened().await?;

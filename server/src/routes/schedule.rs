@@ -191,6 +191,7 @@ pub async fn cancel(
         .ok_or_else(gone)?;
     tracing::info!(meeting = %meeting.id, by = %user.account.id, "meeting cancelled");
     super::live::meeting_changed(&state, meeting.id).await;
+    state.notify.meeting_cancelled(&cancelled, &reason).await;
     Ok(ApiJson(cancelled))
 }
 
@@ -216,5 +217,6 @@ pub async fn reschedule(
         .ok_or_else(gone)?;
     tracing::info!(meeting = %meeting.id, by = %user.account.id, "meeting rescheduled");
     super::live::meeting_changed(&state, meeting.id).await;
+    state.notify.meeting_registered(&moved, true).await;
     Ok(ApiJson(moved))
 }
