@@ -301,6 +301,24 @@ pub async fn unregistered_cells(
     .await
 }
 
+/// The committee reminds the cells that have not registered the month.
+pub async fn remind_unregistered(
+    org: OrgId,
+    year: i32,
+    month: u32,
+) -> Result<shared::calendar::RemindReport, ApiError> {
+    let req = shared::calendar::RemindRequest {
+        year: i64::from(year),
+        month: i64::from(month),
+    };
+    with_body(
+        "POST",
+        &format!("/api/organizations/{org}/unregistered/remind"),
+        &req,
+    )
+    .await
+}
+
 pub async fn reschedule_meeting(
     id: MeetingId,
     starts_at: chrono::NaiveDateTime,

@@ -52,6 +52,7 @@ use utoipa::{Modify, OpenApi};
         accounts::seat,
         crate::routes::schedule::year,
         crate::routes::schedule::unregistered,
+        crate::routes::schedule::remind,
         crate::routes::schedule::cancel,
         crate::routes::schedule::reschedule,
         crate::routes::files::list,

@@ -488,7 +488,70 @@ async fn a_committee_sees_the_cells_that_have_not_registered(b: Backend) {
     s.stop().await;
 }
 
+async fn a_committee_reminds_the_cells_that_have_not_registered(b: Backend) {
+    let s = TestServer::start(b).await;
+    let g = s.org_id(GRASSROOTS).await;
+    let a = s.org_id(CELL_A).await;
+    let b_cell = s.org_id(CELL_B).await;
+    let at = day_at_8(5);
+    let (year, month) = (at.year(), at.month());
+    let path = format!("/api/organizations/{g}/unregistered/remind");
+    let body = json!({"year": year, "month": month});
+    let sec = s.login("bithu.a").await;
+    register(&sec, &s, a, MeetingKind::Regular, at).await;
+
+    // Who may not: a member of a cell, a visitor following cells.
+    let member = s.login("dv.a05").await;
+    assert_eq!(post(&member, &s, &path, body.clone()).await.0, 404);
+    let visitor = s.login("capuy.khoi").await;
+    assert_eq!(post(&visitor, &s, &path, body.clone()).await.0, 404);
+
+    // A member of the committee reminds the three cells still unregistered.
+    let committee = s.login("bithu.c").await;
+    let (status, report) = post(&committee, &s, &path, body.clone()).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["cells"], 3);
+    let told = report["notified"].as_u64().unwrap();
+    assert!(told >= 3, "{report}");
+    // Cell B's members are told, with the committee and the month.
+    let dv_b = s.login("dv.b05").await;
+    let (_, page) = get(&dv_b, &s, "/api/me/notifications").await;
+    let notice = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["notice"]["kind"] == "registration_reminder")
+        .unwrap_or_else(|| panic!("no reminder: {page}"));
+    assert_eq!(notice["notice"]["reminder"]["cell_id"], b_cell);
+    assert_eq!(notice["notice"]["reminder"]["month"], month);
+    assert_eq!(notice["notice"]["reminder"]["committee"], GRASSROOTS);
+    // Cell A registered: nobody there is reminded.
+    let (_, page_a) = get(&member, &s, "/api/me/notifications").await;
+    assert!(
+        !page_a.to_string().contains("registration_reminder"),
+        "{page_a}"
+    );
+    // A second tap the same day tells nobody again.
+    let (status, again) = post(&committee, &s, &path, body.clone()).await;
+    assert_eq!(status, 200);
+    assert_eq!((again["cells"].as_u64(), again["notified"].as_u64()), (Some(3), Some(0)));
+
+    // Bad input.
+    let bad_month = json!({"year": year, "month": 13});
+    assert_eq!(post(&committee, &s, &path, bad_month).await.0, 400);
+    let extra = json!({"year": year, "month": month, "to": "all"});
+    assert_eq!(post(&committee, &s, &path, extra).await.0, 400);
+    assert_eq!(
+        post(&committee, &s, &format!("/api/organizations/{a}/unregistered/remind"), body)
+            .await
+            .0,
+        404
+    );
+    s.stop().await;
+}
+
 on_both_backends!(
+    a_committee_reminds_the_cells_that_have_not_registered,
     the_year_shows_late_registrations,
     cancelling_a_meeting,
     an_opened_meeting_cannot_be_cancelled,

@@ -96,6 +96,14 @@ impl Actor {
             || self.assigned_cells.iter().any(|c| path.contains(c))
     }
 
+    /// Whether the actor may remind (đôn đốc, nhắc nhở) the cells below the
+    /// organization at the end of `path`: administrators and those who sit on
+    /// the committee of that organization or one above it. A member assigned
+    /// to follow one cell, or a cell's own secretary, may not.
+    pub fn may_urge(&self, path: &[OrgId]) -> bool {
+        !path.is_empty() && (self.is_admin || self.committee_of.iter().any(|c| path.contains(c)))
+    }
+
     /// Only administrators create accounts, reset passwords, shape the tree and make assignments.
     pub fn can_administer(&self) -> bool {
         self.is_admin
@@ -142,6 +150,34 @@ mod tests {
             }),
             ..actor()
         }
+    }
+
+    #[test]
+    fn only_a_committee_above_or_an_administrator_urges_cells() {
+        let grass = vec![ROOT, GRASS];
+        let grass_committee = Actor {
+            committee_of: vec![GRASS],
+            ..actor()
+        };
+        assert!(grass_committee.may_urge(&grass));
+        assert!(!grass_committee.may_urge(&[ROOT, OTHER_GRASS]));
+        let province = Actor {
+            committee_of: vec![ROOT],
+            ..actor()
+        };
+        assert!(province.may_urge(&grass));
+        let assigned = Actor {
+            assigned_cells: vec![CELL_A],
+            ..actor()
+        };
+        assert!(!assigned.may_urge(&grass));
+        assert!(!seated(CELL_A, CellRole::Secretary).may_urge(&grass));
+        let admin = Actor {
+            is_admin: true,
+            ..actor()
+        };
+        assert!(admin.may_urge(&grass));
+        assert!(!admin.may_urge(&[]));
     }
 
     #[test]

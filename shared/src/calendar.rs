@@ -63,6 +63,26 @@ pub struct RescheduleRequest {
     pub reason: String,
 }
 
+/// `POST /api/organizations/{id}/unregistered/remind`: the month whose
+/// unregistered cells the committee reminds (đôn đốc, nhắc nhở).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RemindRequest {
+    pub year: i64,
+    /// 1–12.
+    pub month: i64,
+}
+
+/// What a reminder reached: the cells reminded and the people newly told
+/// (a second reminder the same day tells nobody again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RemindReport {
+    pub cells: u32,
+    pub notified: u32,
+}
+
 /// Why a cancellation, a rescheduling or a year view is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CalendarError {

@@ -14,7 +14,7 @@
 //! choice (`NoticePreferences`).
 
 use crate::error::{FieldError, FieldErrors};
-use crate::ids::MeetingId;
+use crate::ids::{MeetingId, OrgId};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +57,9 @@ pub enum NoticeKind {
     MeetingOpened,
     /// The meeting was cancelled before it opened (hủy buổi sinh hoạt), with the reason.
     MeetingCancelled,
+    /// The committee above reminds a cell that has not registered the month's
+    /// regular meeting (đôn đốc đăng ký lịch sinh hoạt).
+    RegistrationReminder,
     /// A closed meeting assigned the member a task (việc được giao).
     TaskAssigned,
     /// The member's task is due within `TASK_DUE_SOON_DAYS` days.
@@ -66,13 +69,14 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 9] = [
+    pub const ALL: [NoticeKind; 10] = [
         NoticeKind::MeetingRegistered,
         NoticeKind::MeetingChanged,
         NoticeKind::MeetingReminderDay,
         NoticeKind::MeetingReminderHour,
         NoticeKind::MeetingOpened,
         NoticeKind::MeetingCancelled,
+        NoticeKind::RegistrationReminder,
         NoticeKind::TaskAssigned,
         NoticeKind::TaskDueSoon,
         NoticeKind::TaskOverdue,
@@ -86,6 +90,7 @@ impl NoticeKind {
             NoticeKind::MeetingReminderHour => "meeting_reminder_hour",
             NoticeKind::MeetingOpened => "meeting_opened",
             NoticeKind::MeetingCancelled => "meeting_cancelled",
+            NoticeKind::RegistrationReminder => "registration_reminder",
             NoticeKind::TaskAssigned => "task_assigned",
             NoticeKind::TaskDueSoon => "task_due_soon",
             NoticeKind::TaskOverdue => "task_overdue",
@@ -111,6 +116,8 @@ impl NoticeKind {
             (NoticeKind::MeetingOpened, Lang::En) => "A meeting has opened",
             (NoticeKind::MeetingCancelled, Lang::Vi) => "Hủy buổi sinh hoạt",
             (NoticeKind::MeetingCancelled, Lang::En) => "A meeting is cancelled",
+            (NoticeKind::RegistrationReminder, Lang::Vi) => "Cấp trên nhắc đăng ký lịch sinh hoạt",
+            (NoticeKind::RegistrationReminder, Lang::En) => "Reminder to register the month's meeting",
             (NoticeKind::TaskAssigned, Lang::Vi) => "Được giao việc",
             (NoticeKind::TaskAssigned, Lang::En) => "A task is assigned to me",
             (NoticeKind::TaskDueSoon, Lang::Vi) => "Việc sắp đến hạn (còn 2 ngày)",
@@ -138,6 +145,18 @@ pub struct MeetingRef {
 }
 
 /// The task a notice is about: the `index`-th task of a closed meeting.
+/// A committee's reminder to a cell that has not registered a month's meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RegistrationRef {
+    pub cell_id: OrgId,
+    pub cell: String,
+    /// The committee that reminds (its organization's name).
+    pub committee: String,
+    pub year: i32,
+    pub month: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TaskRef {
@@ -159,6 +178,7 @@ pub enum Notice {
     MeetingReminderHour { meeting: MeetingRef },
     MeetingOpened { meeting: MeetingRef },
     MeetingCancelled { meeting: MeetingRef, reason: String },
+    RegistrationReminder { reminder: RegistrationRef },
     TaskAssigned { task: TaskRef },
     TaskDueSoon { task: TaskRef },
     TaskOverdue { task: TaskRef },
@@ -205,6 +225,7 @@ impl Notice {
             Notice::MeetingReminderHour { .. } => NoticeKind::MeetingReminderHour,
             Notice::MeetingOpened { .. } => NoticeKind::MeetingOpened,
             Notice::MeetingCancelled { .. } => NoticeKind::MeetingCancelled,
+            Notice::RegistrationReminder { .. } => NoticeKind::RegistrationReminder,
             Notice::TaskAssigned { .. } => NoticeKind::TaskAssigned,
             Notice::TaskDueSoon { .. } => NoticeKind::TaskDueSoon,
             Notice::TaskOverdue { .. } => NoticeKind::TaskOverdue,
@@ -251,6 +272,14 @@ impl Notice {
             (Notice::MeetingCancelled { meeting: m, .. }, En) => {
                 format!("{}: meeting “{}” cancelled", m.cell, m.title)
             }
+            (Notice::RegistrationReminder { reminder: r }, Vi) => format!(
+                "{} nhắc: đăng ký lịch sinh hoạt tháng {}/{}",
+                r.committee, r.month, r.year
+            ),
+            (Notice::RegistrationReminder { reminder: r }, En) => format!(
+                "{}: please register the meeting of {}/{}",
+                r.committee, r.month, r.year
+            ),
             (Notice::TaskAssigned { task: t }, Vi) => format!("Việc được giao: {}", t.what),
             (Notice::TaskAssigned { task: t }, En) => format!("Task assigned: {}", t.what),
             (Notice::TaskDueSoon { task: t }, Vi) => {
@@ -327,6 +356,14 @@ impl Notice {
                 at(m.starts_at, Vi),
                 reason
             ),
+            (Notice::RegistrationReminder { reminder: r }, Vi) => format!(
+                "{} chưa đăng ký lịch sinh hoạt thường kỳ tháng {}/{}. {} đề nghị chi bộ đăng ký ngay.",
+                r.cell, r.month, r.year, r.committee
+            ),
+            (Notice::RegistrationReminder { reminder: r }, En) => format!(
+                "{} has not registered its regular meeting of {}/{}. {} asks the cell to register it now.",
+                r.cell, r.month, r.year, r.committee
+            ),
             (Notice::MeetingCancelled { meeting: m, reason }, En) => format!(
                 "The meeting “{}” of {} at {} is cancelled. Reason: {}",
                 m.title,
@@ -397,6 +434,7 @@ impl Notice {
             | Notice::MeetingReminderHour { meeting: m }
             | Notice::MeetingOpened { meeting: m }
             | Notice::MeetingCancelled { meeting: m, .. } => format!("/meetings/{}", m.id.0),
+            Notice::RegistrationReminder { reminder: r } => format!("/org/{}", r.cell_id.0),
             Notice::TaskAssigned { task: t }
             | Notice::TaskDueSoon { task: t }
             | Notice::TaskOverdue { task: t } => format!("/meetings/{}", t.meeting.0),
@@ -588,6 +626,15 @@ mod tests {
             Notice::MeetingCancelled {
                 meeting: meeting(),
                 reason: "Trùng lịch tiếp xúc cử tri của phường; dời sang tuần sau.".into(),
+            },
+            Notice::RegistrationReminder {
+                reminder: RegistrationRef {
+                    cell_id: OrgId(4),
+                    cell: "Chi bộ Khu phố 3".into(),
+                    committee: "Đảng ủy phường Hòa Bình".into(),
+                    year: 2026,
+                    month: 12,
+                },
             },
             Notice::TaskAssigned { task: task() },
             Notice::TaskDueSoon { task: task() },

@@ -113,6 +113,7 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
     // The same rule as the server: ancestors I may not open are plain text.
     let actor = use_session().me().map(|m| m.actor);
     let ids: Vec<OrgId> = path.iter().map(|o| o.id).collect();
+    let urge = actor.as_ref().is_some_and(|a| a.may_urge(&ids));
     let crumbs = path
         .into_iter()
         .enumerate()
@@ -156,7 +157,7 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
         })}
         {(kind == OrgKind::Cell).then(|| view! { <crate::pages::year::CellYear cell=org.id access/> })}
         {matches!(kind, OrgKind::PartyCommittee | OrgKind::GrassrootsCommittee)
-            .then(|| view! { <crate::pages::year::Unregistered org=org.id/> })}
+            .then(|| view! { <crate::pages::year::Unregistered org=org.id urge/> })}
         {kind.holds_members().then(|| view! { <CellMeetings cell=org.id access/> })}
         {kind.holds_members().then(|| view! { <CellMembers cell=org.id access/> })}
     }

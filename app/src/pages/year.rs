@@ -242,12 +242,14 @@ pub fn CellYear(cell: OrgId, access: Access) -> impl IntoView {
 }
 
 /// For a committee: the cells below it that have not registered this month's
-/// regular meeting, and since when the reminder day passed.
+/// regular meeting, and since when the reminder day passed; with `urge` (the
+/// committee's members, `Actor::may_urge`), one tap reminds them all.
 #[component]
-pub fn Unregistered(org: OrgId) -> impl IntoView {
+pub fn Unregistered(org: OrgId, urge: bool) -> impl IntoView {
     let i18n = use_i18n();
     let now = today();
     let report = LocalResource::new(move || api::unregistered_cells(org, now.year(), now.month()));
+    let remind = Action::new_local(move |_: &()| api::remind_unregistered(org, now.year(), now.month()));
     view! {
         <h2>{move || i18n.pick("Chi bộ chưa đăng ký lịch tháng này", "Cells not registered this month")}</h2>
         {loaded(report, move |r| {
@@ -260,6 +262,29 @@ pub fn Unregistered(org: OrgId) -> impl IntoView {
             let n = r.unregistered.len();
             view! {
                 <p class="muted">{format!("{n}/{total}")}</p>
+                {urge.then(|| view! {
+                    <div class="actions">
+                        <button id="btn-remind" class="button" type="button"
+                            disabled=move || remind.pending().get()
+                            on:click=move |_| { remind.dispatch_local(()); }>
+                            {move || i18n.pick("Nhắc các chi bộ chưa đăng ký", "Remind the cells not registered")}
+                        </button>
+                    </div>
+                    {move || remind.value().get().map(|r| match r {
+                        Ok(r) => {
+                            let (cells, told) = (r.cells, r.notified);
+                            view! {
+                                <p id="remind-result" class="notice" role="status">
+                                    {move || match i18n.lang() {
+                                        Lang::Vi => format!("Đã nhắc {cells} chi bộ ({told} người nhận thông báo mới)."),
+                                        Lang::En => format!("Reminded {cells} cells ({told} people newly notified)."),
+                                    }}
+                                </p>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    })}
+                })}
                 <ul class="link-list unregistered">
                     {r.unregistered.into_iter().map(|c| {
                         let since = c.overdue_since.map(|d| {

@@ -67,6 +67,10 @@ pub fn api_router() -> Router<AppState> {
             "/organizations/{id}/unregistered",
             get(schedule::unregistered),
         )
+        .route(
+            "/organizations/{id}/unregistered/remind",
+            post(schedule::remind),
+        )
         .route("/meetings/{id}/cancel", post(schedule::cancel))
         .route("/meetings/{id}/reschedule", post(schedule::reschedule))
         .route("/meetings/{id}/files", get(files::list))

@@ -12,8 +12,10 @@ use axum::extract::{Query, State};
 use chrono::Datelike;
 use shared::access::Access;
 use shared::calendar::{
-    self, CancelRequest, RegistrationReport, RescheduleRequest, YearView, entry_of,
+    self, CancelRequest, RegistrationReport, RemindReport, RemindRequest, RescheduleRequest,
+    YearView, entry_of,
 };
+use shared::notify::{Notice, RegistrationRef};
 use shared::meeting::{Meeting, MeetingStatus};
 use shared::org::{OrgKind, path_to};
 use shared::rules::RuleSet;
@@ -93,13 +95,74 @@ pub async fn unregistered(
     query: Result<Query<MonthQuery>, QueryRejection>,
 ) -> ApiResult<ApiJson<RegistrationReport>> {
     let Query(query) = query.map_err(bad_query)?;
-    let (org, _, _) = visible_org(&state, &user, OrgId(id)).await?;
+    let (_, _, report) = registration_report(&state, &user, id, query.year, query.month).await?;
+    Ok(ApiJson(report))
+}
+
+#[utoipa::path(post, path = "/api/organizations/{id}/unregistered/remind", tag = "meetings",
+    params(("id" = i64, Path)),
+    request_body = RemindRequest,
+    description = "Cấp ủy cấp trên đôn đốc, nhắc nhở các chi bộ chưa đăng ký lịch sinh hoạt thường kỳ của tháng: \
+mỗi đảng viên của chi bộ và người được phân công theo dõi nhận một thông báo (một lần mỗi ngày).",
+    responses((status = 200, body = RemindReport),
+        (status = 400, body = ErrorBody, description = "Năm hoặc tháng ngoài khoảng cho phép."),
+        (status = 403, body = ErrorBody, description = "Chỉ cấp ủy của tổ chức này hoặc cấp trên."),
+        (status = 404, body = ErrorBody)))]
+/// Reminds the cells below a committee that have not registered the month.
+pub async fn remind(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<RemindRequest>,
+) -> ApiResult<ApiJson<RemindReport>> {
+    let (org, path, report) =
+        registration_report(&state, &user, id, Some(req.year), Some(req.month)).await?;
+    let ids: Vec<OrgId> = path.iter().map(|o| o.id).collect();
+    if !user.actor.may_urge(&ids) {
+        return Err(ApiError::Forbidden);
+    }
+    let day = today();
+    let mut notified = 0usize;
+    for cell in &report.unregistered {
+        let notice = Notice::RegistrationReminder {
+            reminder: RegistrationRef {
+                cell_id: cell.cell_id,
+                cell: cell.cell_name.clone(),
+                committee: org.name.clone(),
+                year: report.month.year,
+                month: report.month.month,
+            },
+        };
+        // Once a day per cell and month, whoever taps.
+        let key = format!(
+            "remind:{}:{}-{:02}:{day}",
+            cell.cell_id.0, report.month.year, report.month.month
+        );
+        notified += state.notify.to_cell(cell.cell_id, &key, &notice).await?;
+    }
+    tracing::info!(org = %org.id, cells = report.unregistered.len(), notified, by = %user.account.id, "cells reminded to register");
+    Ok(ApiJson(RemindReport {
+        cells: u32::try_from(report.unregistered.len()).unwrap_or(u32::MAX),
+        notified: u32::try_from(notified).unwrap_or(u32::MAX),
+    }))
+}
+
+/// The cells below a committee that have not registered a month (this month
+/// when absent), with the committee and its path.
+async fn registration_report(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    year: Option<i64>,
+    month: Option<i64>,
+) -> ApiResult<(shared::org::Organization, Vec<shared::org::Organization>, RegistrationReport)> {
+    let (org, path, _) = visible_org(state, user, OrgId(id)).await?;
     if matches!(org.kind, OrgKind::Cell | OrgKind::Group) {
         return Err(ApiError::NotFound("cấp ủy cấp trên"));
     }
     let now = today();
-    let year = year_of(query.year)?;
-    let month = query.month.unwrap_or_else(|| i64::from(now.month()));
+    let year = year_of(year)?;
+    let month = month.unwrap_or_else(|| i64::from(now.month()));
     let month = u32::try_from(month)
         .map_err(|_| calendar::CalendarError::MonthOutOfRange)
         .and_then(|m| calendar::check_month(year, m))
@@ -131,9 +194,8 @@ pub async fn unregistered(
         })
         .collect();
     let rules = RuleSet::national_default().schedule;
-    Ok(ApiJson(calendar::unregistered_cells(
-        org.id, &cells, month, now, &rules,
-    )))
+    let report = calendar::unregistered_cells(org.id, &cells, month, now, &rules);
+    Ok((org, path, report))
 }
 
 /// The meeting, if the user may see its cell (404 otherwise), and may manage it (403).
