@@ -146,6 +146,16 @@ async fn uploads_round_trip_up_to_the_limit(b: Backend) {
     assert_eq!(file["size"], MAX_FILE_BYTES);
     assert_eq!(file["kind"], "pdf");
     assert_eq!(file["name"], "Báo cáo tháng 12.pdf");
+    // The cell's members are told of it, with the item's title.
+    let (_, notices) = get_json(&s.http_with(&m[1].cookie), &s, "/api/me/notifications").await;
+    let posted = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["notice"]["kind"] == "document_posted")
+        .unwrap_or_else(|| panic!("no notice of the document: {notices}"));
+    assert_eq!(posted["notice"]["file_name"], "Báo cáo tháng 12.pdf");
+    assert_eq!(posted["notice"]["meeting"]["id"], id);
     let fid = file["id"].as_i64().unwrap();
     let r = secretary
         .get(s.url(&format!("/api/files/{fid}")))

@@ -159,6 +159,16 @@ async fn the_secretary_decides(b: Backend) {
     let (_, p) = get(&member, &s, &prep).await;
     assert_eq!(p["my_request"]["status"], "accepted");
     assert_eq!(p["my_request"]["note"], "Đồng ý, gửi ý kiến bằng văn bản");
+    // And is told so.
+    let (_, notices) = get(&member, &s, "/api/me/notifications").await;
+    let told = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["notice"]["kind"] == "absence_decided")
+        .unwrap_or_else(|| panic!("no notice of the decision: {notices}"));
+    assert_eq!(told["notice"]["accepted"], true);
+    assert_eq!(told["notice"]["note"], "Đồng ý, gửi ý kiến bằng văn bản");
     let (_, p) = get(&secretary, &s, &prep).await;
     assert_eq!(p["may_decide"], true);
     assert_eq!(p["requests"][0]["member_name"], "Đảng Viên Số 2");

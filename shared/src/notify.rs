@@ -60,6 +60,10 @@ pub enum NoticeKind {
     /// The committee above reminds a cell that has not registered the month's
     /// regular meeting (đôn đốc đăng ký lịch sinh hoạt).
     RegistrationReminder,
+    /// The secretary accepted or refused my absence request (xin vắng).
+    AbsenceDecided,
+    /// A document was posted for a meeting (tài liệu sinh hoạt).
+    DocumentPosted,
     /// A closed meeting assigned the member a task (việc được giao).
     TaskAssigned,
     /// The member's task is due within `TASK_DUE_SOON_DAYS` days.
@@ -69,7 +73,7 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 10] = [
+    pub const ALL: [NoticeKind; 12] = [
         NoticeKind::MeetingRegistered,
         NoticeKind::MeetingChanged,
         NoticeKind::MeetingReminderDay,
@@ -77,6 +81,8 @@ impl NoticeKind {
         NoticeKind::MeetingOpened,
         NoticeKind::MeetingCancelled,
         NoticeKind::RegistrationReminder,
+        NoticeKind::AbsenceDecided,
+        NoticeKind::DocumentPosted,
         NoticeKind::TaskAssigned,
         NoticeKind::TaskDueSoon,
         NoticeKind::TaskOverdue,
@@ -91,6 +97,8 @@ impl NoticeKind {
             NoticeKind::MeetingOpened => "meeting_opened",
             NoticeKind::MeetingCancelled => "meeting_cancelled",
             NoticeKind::RegistrationReminder => "registration_reminder",
+            NoticeKind::AbsenceDecided => "absence_decided",
+            NoticeKind::DocumentPosted => "document_posted",
             NoticeKind::TaskAssigned => "task_assigned",
             NoticeKind::TaskDueSoon => "task_due_soon",
             NoticeKind::TaskOverdue => "task_overdue",
@@ -118,6 +126,10 @@ impl NoticeKind {
             (NoticeKind::MeetingCancelled, Lang::En) => "A meeting is cancelled",
             (NoticeKind::RegistrationReminder, Lang::Vi) => "Cấp trên nhắc đăng ký lịch sinh hoạt",
             (NoticeKind::RegistrationReminder, Lang::En) => "Reminder to register the month's meeting",
+            (NoticeKind::AbsenceDecided, Lang::Vi) => "Đơn xin vắng được duyệt",
+            (NoticeKind::AbsenceDecided, Lang::En) => "My absence request is decided",
+            (NoticeKind::DocumentPosted, Lang::Vi) => "Tài liệu sinh hoạt mới",
+            (NoticeKind::DocumentPosted, Lang::En) => "A meeting document is posted",
             (NoticeKind::TaskAssigned, Lang::Vi) => "Được giao việc",
             (NoticeKind::TaskAssigned, Lang::En) => "A task is assigned to me",
             (NoticeKind::TaskDueSoon, Lang::Vi) => "Việc sắp đến hạn (còn 2 ngày)",
@@ -179,6 +191,18 @@ pub enum Notice {
     MeetingOpened { meeting: MeetingRef },
     MeetingCancelled { meeting: MeetingRef, reason: String },
     RegistrationReminder { reminder: RegistrationRef },
+    AbsenceDecided {
+        meeting: MeetingRef,
+        accepted: bool,
+        #[serde(default)]
+        note: String,
+    },
+    DocumentPosted {
+        meeting: MeetingRef,
+        /// The agenda item's title.
+        item: String,
+        file_name: String,
+    },
     TaskAssigned { task: TaskRef },
     TaskDueSoon { task: TaskRef },
     TaskOverdue { task: TaskRef },
@@ -226,6 +250,8 @@ impl Notice {
             Notice::MeetingOpened { .. } => NoticeKind::MeetingOpened,
             Notice::MeetingCancelled { .. } => NoticeKind::MeetingCancelled,
             Notice::RegistrationReminder { .. } => NoticeKind::RegistrationReminder,
+            Notice::AbsenceDecided { .. } => NoticeKind::AbsenceDecided,
+            Notice::DocumentPosted { .. } => NoticeKind::DocumentPosted,
             Notice::TaskAssigned { .. } => NoticeKind::TaskAssigned,
             Notice::TaskDueSoon { .. } => NoticeKind::TaskDueSoon,
             Notice::TaskOverdue { .. } => NoticeKind::TaskOverdue,
@@ -280,6 +306,22 @@ impl Notice {
                 "{}: please register the meeting of {}/{}",
                 r.committee, r.month, r.year
             ),
+            (Notice::AbsenceDecided { meeting: m, accepted, .. }, Vi) => format!(
+                "Đơn xin vắng buổi “{}”: {}",
+                m.title,
+                if *accepted { "được chấp thuận" } else { "không được chấp thuận" }
+            ),
+            (Notice::AbsenceDecided { meeting: m, accepted, .. }, En) => format!(
+                "Absence from “{}”: {}",
+                m.title,
+                if *accepted { "accepted" } else { "refused" }
+            ),
+            (Notice::DocumentPosted { meeting: m, file_name, .. }, Vi) => {
+                format!("Tài liệu mới cho buổi “{}”: {}", m.title, file_name)
+            }
+            (Notice::DocumentPosted { meeting: m, file_name, .. }, En) => {
+                format!("New document for “{}”: {}", m.title, file_name)
+            }
             (Notice::TaskAssigned { task: t }, Vi) => format!("Việc được giao: {}", t.what),
             (Notice::TaskAssigned { task: t }, En) => format!("Task assigned: {}", t.what),
             (Notice::TaskDueSoon { task: t }, Vi) => {
@@ -364,6 +406,38 @@ impl Notice {
                 "{} has not registered its regular meeting of {}/{}. {} asks the cell to register it now.",
                 r.cell, r.month, r.year, r.committee
             ),
+            (Notice::AbsenceDecided { meeting: m, accepted, note }, Vi) => {
+                let verdict = if *accepted {
+                    "Chi bộ chấp thuận đơn xin vắng của đồng chí; đồng chí được ghi vắng có lý do."
+                } else {
+                    "Chi bộ không chấp thuận đơn xin vắng của đồng chí; đề nghị đồng chí dự họp."
+                };
+                let note = if note.is_empty() { String::new() } else { format!(" Ghi chú: {note}") };
+                format!("Buổi sinh hoạt “{}” lúc {}. {verdict}{note}", m.title, at(m.starts_at, Vi))
+            }
+            (Notice::AbsenceDecided { meeting: m, accepted, note }, En) => {
+                let verdict = if *accepted {
+                    "Your absence request is accepted; you are recorded as absent with reason."
+                } else {
+                    "Your absence request is refused; please attend."
+                };
+                let note = if note.is_empty() { String::new() } else { format!(" Note: {note}") };
+                format!("The meeting “{}” at {}. {verdict}{note}", m.title, at(m.starts_at, En))
+            }
+            (Notice::DocumentPosted { meeting: m, item, file_name }, Vi) => format!(
+                "Tài liệu “{}” cho nội dung “{}” của buổi sinh hoạt “{}” lúc {}. Mời đồng chí đọc trước.",
+                file_name,
+                item,
+                m.title,
+                at(m.starts_at, Vi)
+            ),
+            (Notice::DocumentPosted { meeting: m, item, file_name }, En) => format!(
+                "The document “{}” for the item “{}” of the meeting “{}” at {}. Please read it beforehand.",
+                file_name,
+                item,
+                m.title,
+                at(m.starts_at, En)
+            ),
             (Notice::MeetingCancelled { meeting: m, reason }, En) => format!(
                 "The meeting “{}” of {} at {} is cancelled. Reason: {}",
                 m.title,
@@ -435,6 +509,9 @@ impl Notice {
             | Notice::MeetingOpened { meeting: m }
             | Notice::MeetingCancelled { meeting: m, .. } => format!("/meetings/{}", m.id.0),
             Notice::RegistrationReminder { reminder: r } => format!("/org/{}", r.cell_id.0),
+            Notice::AbsenceDecided { meeting: m, .. } | Notice::DocumentPosted { meeting: m, .. } => {
+                format!("/meetings/{}", m.id.0)
+            }
             Notice::TaskAssigned { task: t }
             | Notice::TaskDueSoon { task: t }
             | Notice::TaskOverdue { task: t } => format!("/meetings/{}", t.meeting.0),
@@ -635,6 +712,16 @@ mod tests {
                     year: 2026,
                     month: 12,
                 },
+            },
+            Notice::AbsenceDecided {
+                meeting: meeting(),
+                accepted: true,
+                note: "Đồng chí gửi ý kiến bằng văn bản trước buổi họp.".into(),
+            },
+            Notice::DocumentPosted {
+                meeting: meeting(),
+                item: "Thông tin thời sự, văn bản chỉ đạo của cấp trên".into(),
+                file_name: "Hướng dẫn sinh hoạt tháng 12.pdf".into(),
             },
             Notice::TaskAssigned { task: task() },
             Notice::TaskDueSoon { task: task() },

@@ -31,7 +31,7 @@ use shared::notify::{
     MeetingRef, Notice, NoticeKind, RETRY_BASE_MS, TASK_DUE_SOON_DAYS, TaskRef, reminder_due,
     retry_delay_ms, task_deadline_notice,
 };
-use shared::{AccountId, OrgId};
+use shared::{AccountId, MemberId, OrgId};
 use std::sync::{Arc, LazyLock, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -202,6 +202,45 @@ impl Notifier {
         .await;
         if let Err(e) = result {
             tracing::error!(meeting = %meeting.id, error = %e, "could not publish the cancellation");
+        }
+    }
+
+    /// The secretary decided a member's absence request: the member is told
+    /// (each decision, so a changed one is told again). Never fails the caller.
+    pub async fn absence_decided(&self, meeting: &Meeting, member: MemberId, accepted: bool, note: &str) {
+        let result = async {
+            let Some(account) = self.store.notices().account_of_member(member).await? else {
+                return Ok(0);
+            };
+            let notice = Notice::AbsenceDecided {
+                meeting: meeting_ref(&self.store, meeting).await?,
+                accepted,
+                note: note.to_string(),
+            };
+            let key = format!("absence:{}:{}:{}", meeting.id.0, member.0, now_ms());
+            self.publish(&key, &notice, &[account]).await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(meeting = %meeting.id, error = %e, "could not publish the absence decision");
+        }
+    }
+
+    /// A document was posted for a meeting: the cell and those following it
+    /// are told once per document. Never fails the caller.
+    pub async fn document_posted(&self, meeting: &Meeting, file: i64, item: &str, file_name: &str) {
+        let result = async {
+            let notice = Notice::DocumentPosted {
+                meeting: meeting_ref(&self.store, meeting).await?,
+                item: item.to_string(),
+                file_name: file_name.to_string(),
+            };
+            self.to_cell(meeting.cell_id, &format!("file:{file}:posted"), &notice)
+                .await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(meeting = %meeting.id, error = %e, "could not publish the document");
         }
     }
 

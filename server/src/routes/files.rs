@@ -278,6 +278,7 @@ pub async fn upload(
         .agenda
         .get(index as usize)
         .ok_or_else(not_found)?;
+    let item_title = item.title.clone();
     files::may_upload(
         access,
         me_in(&user, &meeting),
@@ -326,6 +327,10 @@ pub async fn upload(
     let name = files::clean_name(&query.name, kind);
     state.store.finish_file(file, &name, kind, size).await?;
     tracing::info!(%file, meeting = %meeting.id, size, kind = kind.as_str(), by = %user.account.id, "document uploaded");
+    state
+        .notify
+        .document_posted(&meeting, file.0, &item_title, &name)
+        .await;
     let stored = state
         .store
         .meeting_file(file)

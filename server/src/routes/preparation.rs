@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use shared::access::Access;
 use shared::meeting::Meeting;
 use shared::preparation::{
-    self, AbsenceDecision, AbsenceRequest, AbsenceRequestDraft, AdvanceOpinion,
+    self, AbsenceDecision, AbsenceRequest, AbsenceRequestDraft, AbsenceStatus, AdvanceOpinion,
     AdvanceOpinionDraft, Preparation, PreparationError,
 };
 use shared::{ErrorBody, MeetingId, MemberId};
@@ -215,6 +215,10 @@ pub async fn decide(
     tracing::info!(meeting = %meeting.id, member = %member, status = status.as_str(), by = %user.account.id, "absence request decided");
     // Before the opening, the room takes the excused members again.
     super::live::meeting_changed(&state, meeting.id).await;
+    state
+        .notify
+        .absence_decided(&meeting, member, status == AbsenceStatus::Accepted, &note)
+        .await;
     own_request(&state, meeting.id, member).await
 }
 
