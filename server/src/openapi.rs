@@ -453,6 +453,45 @@ mod tests {
     }
 
     #[test]
+    fn years_and_months_are_bounded_as_the_calendar_checks() {
+        let doc = spec();
+        let (min, max) = (shared::calendar::MIN_YEAR, shared::calendar::MAX_YEAR);
+        for path in [
+            "/api/organizations/{id}/year",
+            "/api/organizations/{id}/unregistered",
+        ] {
+            let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap();
+            let schema = |name: &str| {
+                params
+                    .iter()
+                    .find(|p| p["name"] == name)
+                    .map(|p| p["schema"].clone())
+                    .unwrap_or_default()
+            };
+            assert_eq!(
+                (&schema("year")["minimum"], &schema("year")["maximum"]),
+                (&json!(min), &json!(max)),
+                "{path}"
+            );
+            if path.ends_with("unregistered") {
+                assert_eq!(
+                    (&schema("month")["minimum"], &schema("month")["maximum"]),
+                    (&json!(1), &json!(12))
+                );
+            }
+        }
+        let remind = &doc["components"]["schemas"]["RemindRequest"]["properties"];
+        assert_eq!(
+            (&remind["year"]["minimum"], &remind["year"]["maximum"]),
+            (&json!(min), &json!(max))
+        );
+        assert_eq!(
+            (&remind["month"]["minimum"], &remind["month"]["maximum"]),
+            (&json!(1), &json!(12))
+        );
+    }
+
+    #[test]
     fn the_session_cookie_is_the_security_scheme() {
         let doc = spec();
         assert_eq!(

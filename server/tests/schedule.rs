@@ -534,7 +534,10 @@ async fn a_committee_reminds_the_cells_that_have_not_registered(b: Backend) {
     // A second tap the same day tells nobody again.
     let (status, again) = post(&committee, &s, &path, body.clone()).await;
     assert_eq!(status, 200);
-    assert_eq!((again["cells"].as_u64(), again["notified"].as_u64()), (Some(3), Some(0)));
+    assert_eq!(
+        (again["cells"].as_u64(), again["notified"].as_u64()),
+        (Some(3), Some(0))
+    );
 
     // Bad input.
     let bad_month = json!({"year": year, "month": 13});
@@ -542,9 +545,14 @@ async fn a_committee_reminds_the_cells_that_have_not_registered(b: Backend) {
     let extra = json!({"year": year, "month": month, "to": "all"});
     assert_eq!(post(&committee, &s, &path, extra).await.0, 400);
     assert_eq!(
-        post(&committee, &s, &format!("/api/organizations/{a}/unregistered/remind"), body)
-            .await
-            .0,
+        post(
+            &committee,
+            &s,
+            &format!("/api/organizations/{a}/unregistered/remind"),
+            body
+        )
+        .await
+        .0,
         404
     );
     s.stop().await;

@@ -69,8 +69,10 @@ pub struct RescheduleRequest {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemindRequest {
+    #[cfg_attr(feature = "server", schema(minimum = 2000, maximum = 2100))]
     pub year: i64,
     /// 1–12.
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 12))]
     pub month: i64,
 }
 

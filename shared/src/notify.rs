@@ -125,7 +125,9 @@ impl NoticeKind {
             (NoticeKind::MeetingCancelled, Lang::Vi) => "Hủy buổi sinh hoạt",
             (NoticeKind::MeetingCancelled, Lang::En) => "A meeting is cancelled",
             (NoticeKind::RegistrationReminder, Lang::Vi) => "Cấp trên nhắc đăng ký lịch sinh hoạt",
-            (NoticeKind::RegistrationReminder, Lang::En) => "Reminder to register the month's meeting",
+            (NoticeKind::RegistrationReminder, Lang::En) => {
+                "Reminder to register the month's meeting"
+            }
             (NoticeKind::AbsenceDecided, Lang::Vi) => "Đơn xin vắng được duyệt",
             (NoticeKind::AbsenceDecided, Lang::En) => "My absence request is decided",
             (NoticeKind::DocumentPosted, Lang::Vi) => "Tài liệu sinh hoạt mới",
@@ -184,13 +186,28 @@ pub struct TaskRef {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notice {
-    MeetingRegistered { meeting: MeetingRef },
-    MeetingChanged { meeting: MeetingRef },
-    MeetingReminderDay { meeting: MeetingRef },
-    MeetingReminderHour { meeting: MeetingRef },
-    MeetingOpened { meeting: MeetingRef },
-    MeetingCancelled { meeting: MeetingRef, reason: String },
-    RegistrationReminder { reminder: RegistrationRef },
+    MeetingRegistered {
+        meeting: MeetingRef,
+    },
+    MeetingChanged {
+        meeting: MeetingRef,
+    },
+    MeetingReminderDay {
+        meeting: MeetingRef,
+    },
+    MeetingReminderHour {
+        meeting: MeetingRef,
+    },
+    MeetingOpened {
+        meeting: MeetingRef,
+    },
+    MeetingCancelled {
+        meeting: MeetingRef,
+        reason: String,
+    },
+    RegistrationReminder {
+        reminder: RegistrationRef,
+    },
     AbsenceDecided {
         meeting: MeetingRef,
         accepted: bool,
@@ -203,9 +220,15 @@ pub enum Notice {
         item: String,
         file_name: String,
     },
-    TaskAssigned { task: TaskRef },
-    TaskDueSoon { task: TaskRef },
-    TaskOverdue { task: TaskRef },
+    TaskAssigned {
+        task: TaskRef,
+    },
+    TaskDueSoon {
+        task: TaskRef,
+    },
+    TaskOverdue {
+        task: TaskRef,
+    },
 }
 
 fn at(t: NaiveDateTime, lang: Lang) -> String {
@@ -306,20 +329,52 @@ impl Notice {
                 "{}: please register the meeting of {}/{}",
                 r.committee, r.month, r.year
             ),
-            (Notice::AbsenceDecided { meeting: m, accepted, .. }, Vi) => format!(
+            (
+                Notice::AbsenceDecided {
+                    meeting: m,
+                    accepted,
+                    ..
+                },
+                Vi,
+            ) => format!(
                 "Đơn xin vắng buổi “{}”: {}",
                 m.title,
-                if *accepted { "được chấp thuận" } else { "không được chấp thuận" }
+                if *accepted {
+                    "được chấp thuận"
+                } else {
+                    "không được chấp thuận"
+                }
             ),
-            (Notice::AbsenceDecided { meeting: m, accepted, .. }, En) => format!(
+            (
+                Notice::AbsenceDecided {
+                    meeting: m,
+                    accepted,
+                    ..
+                },
+                En,
+            ) => format!(
                 "Absence from “{}”: {}",
                 m.title,
                 if *accepted { "accepted" } else { "refused" }
             ),
-            (Notice::DocumentPosted { meeting: m, file_name, .. }, Vi) => {
+            (
+                Notice::DocumentPosted {
+                    meeting: m,
+                    file_name,
+                    ..
+                },
+                Vi,
+            ) => {
                 format!("Tài liệu mới cho buổi “{}”: {}", m.title, file_name)
             }
-            (Notice::DocumentPosted { meeting: m, file_name, .. }, En) => {
+            (
+                Notice::DocumentPosted {
+                    meeting: m,
+                    file_name,
+                    ..
+                },
+                En,
+            ) => {
                 format!("New document for “{}”: {}", m.title, file_name)
             }
             (Notice::TaskAssigned { task: t }, Vi) => format!("Việc được giao: {}", t.what),
@@ -406,32 +461,76 @@ impl Notice {
                 "{} has not registered its regular meeting of {}/{}. {} asks the cell to register it now.",
                 r.cell, r.month, r.year, r.committee
             ),
-            (Notice::AbsenceDecided { meeting: m, accepted, note }, Vi) => {
+            (
+                Notice::AbsenceDecided {
+                    meeting: m,
+                    accepted,
+                    note,
+                },
+                Vi,
+            ) => {
                 let verdict = if *accepted {
                     "Chi bộ chấp thuận đơn xin vắng của đồng chí; đồng chí được ghi vắng có lý do."
                 } else {
                     "Chi bộ không chấp thuận đơn xin vắng của đồng chí; đề nghị đồng chí dự họp."
                 };
-                let note = if note.is_empty() { String::new() } else { format!(" Ghi chú: {note}") };
-                format!("Buổi sinh hoạt “{}” lúc {}. {verdict}{note}", m.title, at(m.starts_at, Vi))
+                let note = if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Ghi chú: {note}")
+                };
+                format!(
+                    "Buổi sinh hoạt “{}” lúc {}. {verdict}{note}",
+                    m.title,
+                    at(m.starts_at, Vi)
+                )
             }
-            (Notice::AbsenceDecided { meeting: m, accepted, note }, En) => {
+            (
+                Notice::AbsenceDecided {
+                    meeting: m,
+                    accepted,
+                    note,
+                },
+                En,
+            ) => {
                 let verdict = if *accepted {
                     "Your absence request is accepted; you are recorded as absent with reason."
                 } else {
                     "Your absence request is refused; please attend."
                 };
-                let note = if note.is_empty() { String::new() } else { format!(" Note: {note}") };
-                format!("The meeting “{}” at {}. {verdict}{note}", m.title, at(m.starts_at, En))
+                let note = if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Note: {note}")
+                };
+                format!(
+                    "The meeting “{}” at {}. {verdict}{note}",
+                    m.title,
+                    at(m.starts_at, En)
+                )
             }
-            (Notice::DocumentPosted { meeting: m, item, file_name }, Vi) => format!(
+            (
+                Notice::DocumentPosted {
+                    meeting: m,
+                    item,
+                    file_name,
+                },
+                Vi,
+            ) => format!(
                 "Tài liệu “{}” cho nội dung “{}” của buổi sinh hoạt “{}” lúc {}. Mời đồng chí đọc trước.",
                 file_name,
                 item,
                 m.title,
                 at(m.starts_at, Vi)
             ),
-            (Notice::DocumentPosted { meeting: m, item, file_name }, En) => format!(
+            (
+                Notice::DocumentPosted {
+                    meeting: m,
+                    item,
+                    file_name,
+                },
+                En,
+            ) => format!(
                 "The document “{}” for the item “{}” of the meeting “{}” at {}. Please read it beforehand.",
                 file_name,
                 item,
@@ -509,7 +608,8 @@ impl Notice {
             | Notice::MeetingOpened { meeting: m }
             | Notice::MeetingCancelled { meeting: m, .. } => format!("/meetings/{}", m.id.0),
             Notice::RegistrationReminder { reminder: r } => format!("/org/{}", r.cell_id.0),
-            Notice::AbsenceDecided { meeting: m, .. } | Notice::DocumentPosted { meeting: m, .. } => {
+            Notice::AbsenceDecided { meeting: m, .. }
+            | Notice::DocumentPosted { meeting: m, .. } => {
                 format!("/meetings/{}", m.id.0)
             }
             Notice::TaskAssigned { task: t }

@@ -249,7 +249,8 @@ pub fn Unregistered(org: OrgId, urge: bool) -> impl IntoView {
     let i18n = use_i18n();
     let now = today();
     let report = LocalResource::new(move || api::unregistered_cells(org, now.year(), now.month()));
-    let remind = Action::new_local(move |_: &()| api::remind_unregistered(org, now.year(), now.month()));
+    let remind =
+        Action::new_local(move |_: &()| api::remind_unregistered(org, now.year(), now.month()));
     view! {
         <h2>{move || i18n.pick("Chi bộ chưa đăng ký lịch tháng này", "Cells not registered this month")}</h2>
         {loaded(report, move |r| {

@@ -207,7 +207,13 @@ impl Notifier {
 
     /// The secretary decided a member's absence request: the member is told
     /// (each decision, so a changed one is told again). Never fails the caller.
-    pub async fn absence_decided(&self, meeting: &Meeting, member: MemberId, accepted: bool, note: &str) {
+    pub async fn absence_decided(
+        &self,
+        meeting: &Meeting,
+        member: MemberId,
+        accepted: bool,
+        note: &str,
+    ) {
         let result = async {
             let Some(account) = self.store.notices().account_of_member(member).await? else {
                 return Ok(0);

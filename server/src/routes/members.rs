@@ -151,6 +151,9 @@ impl ImportFile {
             .and_then(|v| v.split(';').next())
             .map(|v| v.trim().to_ascii_lowercase())
             .unwrap_or_default();
+        // The query is checked whatever the body: a bad `commit` is never ignored.
+        let Query(query) = Query::<ImportQuery>::try_from_uri(req.uri())
+            .map_err(|_| ApiError::BadRequest("Tham số commit phải là true hoặc false.".into()))?;
         if media_type == "application/json" {
             let ApiJson(req) = ApiJson::<ImportRequest>::from_request(req, &()).await?;
             if req.csv.len() > import::MAX_FILE_BYTES {
@@ -161,8 +164,6 @@ impl ImportFile {
         if media_type != import::XLSX_MEDIA_TYPE && media_type != "application/octet-stream" {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let Query(query) = Query::<ImportQuery>::try_from_uri(req.uri())
-            .map_err(|_| ApiError::BadRequest("Tham số commit phải là true hoặc false.".into()))?;
         let bytes = axum::body::Bytes::from_request(req, &())
             .await
             .map_err(|e| match e.status() {

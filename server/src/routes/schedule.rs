@@ -15,8 +15,8 @@ use shared::calendar::{
     self, CancelRequest, RegistrationReport, RemindReport, RemindRequest, RescheduleRequest,
     YearView, entry_of,
 };
-use shared::notify::{Notice, RegistrationRef};
 use shared::meeting::{Meeting, MeetingStatus};
+use shared::notify::{Notice, RegistrationRef};
 use shared::org::{OrgKind, path_to};
 use shared::rules::RuleSet;
 use shared::rules::schedule::CellMeetings;
@@ -26,7 +26,9 @@ use shared::{ErrorBody, MeetingId, OrgId};
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// From `shared::calendar::MIN_YEAR` to `MAX_YEAR`.
+    /// From `shared::calendar::MIN_YEAR` to `MAX_YEAR` (checked by a test of
+    /// the OpenAPI document).
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i64>,
 }
 
@@ -34,8 +36,10 @@ pub struct YearQuery {
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MonthQuery {
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i64>,
     /// 1–12.
+    #[param(minimum = 1, maximum = 12)]
     pub month: Option<i64>,
 }
 
@@ -155,7 +159,11 @@ async fn registration_report(
     id: i64,
     year: Option<i64>,
     month: Option<i64>,
-) -> ApiResult<(shared::org::Organization, Vec<shared::org::Organization>, RegistrationReport)> {
+) -> ApiResult<(
+    shared::org::Organization,
+    Vec<shared::org::Organization>,
+    RegistrationReport,
+)> {
     let (org, path, _) = visible_org(state, user, OrgId(id)).await?;
     if matches!(org.kind, OrgKind::Cell | OrgKind::Group) {
         return Err(ApiError::NotFound("cấp ủy cấp trên"));
