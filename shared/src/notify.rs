@@ -842,7 +842,11 @@ mod tests {
             assert_ne!(n.title(Lang::Vi), n.title(Lang::En), "{:?}", n.kind());
             assert_ne!(n.body(Lang::Vi), n.body(Lang::En), "{:?}", n.kind());
             assert_eq!(NoticeKind::parse(n.kind().as_str()), Some(n.kind()));
-            assert_eq!(n.link(), "/meetings/7");
+            let want = match n {
+                Notice::RegistrationReminder { .. } => "/org/4",
+                _ => "/meetings/7",
+            };
+            assert_eq!(n.link(), want);
         }
     }
 
