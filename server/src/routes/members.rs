@@ -53,7 +53,9 @@ pub async fn list(
 
 #[utoipa::path(post, path = "/api/organizations/{id}/members", tag = "members", params(("id" = i64, Path)),
     request_body = MemberDraft,
-    responses((status = 201, body = Member), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Member), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Số thẻ đảng viên đã có trong danh sách."),
+        (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -101,7 +103,9 @@ pub async fn get(
 }
 
 #[utoipa::path(put, path = "/api/members/{id}", tag = "members", params(("id" = i64, Path)), request_body = MemberDraft,
-    responses((status = 200, body = Member), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Member), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Số thẻ đảng viên đã có trong danh sách."),
+        (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
