@@ -7,35 +7,16 @@
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
-use crate::routes::{now_local, visible_org};
+use crate::routes::meetings::visible_meeting;
+use crate::routes::now_local;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use shared::access::Access;
-use shared::meeting::Meeting;
 use shared::preparation::{
     self, AbsenceDecision, AbsenceRequest, AbsenceRequestDraft, AbsenceStatus, AdvanceOpinion,
     AdvanceOpinionDraft, Preparation, PreparationError,
 };
 use shared::{ErrorBody, MeetingId, MemberId};
-
-/// The meeting and the user's access to its cell, if the user may see it
-/// (404 otherwise, ids leak nothing).
-async fn visible_meeting(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> ApiResult<(Meeting, Access)> {
-    let meeting = state
-        .store
-        .meeting(MeetingId(id))
-        .await?
-        .ok_or(ApiError::NotFound("buổi sinh hoạt"))?;
-    let (_, _, access) = visible_org(state, user, meeting.cell_id)
-        .await
-        .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
-    Ok((meeting, access))
-}
 
 /// A refusal of the rules as its answer: not a member 403, opened 409, a
 /// field 422.

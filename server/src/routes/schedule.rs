@@ -20,7 +20,7 @@ use shared::notify::{Notice, RegistrationRef};
 use shared::org::{OrgKind, path_to};
 use shared::rules::RuleSet;
 use shared::rules::schedule::CellMeetings;
-use shared::{ErrorBody, MeetingId, OrgId};
+use shared::{ErrorBody, OrgId};
 
 /// `?year=2026` (this year when absent).
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -208,14 +208,7 @@ async fn registration_report(
 
 /// The meeting, if the user may see its cell (404 otherwise), and may manage it (403).
 async fn managed_meeting(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<Meeting> {
-    let meeting = state
-        .store
-        .meeting(MeetingId(id))
-        .await?
-        .ok_or(ApiError::NotFound("buổi sinh hoạt"))?;
-    let (_, _, access) = visible_org(state, user, meeting.cell_id)
-        .await
-        .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
+    let (meeting, access) = super::meetings::visible_meeting(state, user, id).await?;
     if access < Access::Manage {
         return Err(ApiError::Forbidden);
     }
