@@ -112,6 +112,20 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// The server sending email notifications through `smtp`.
+    pub fn start_with_email(smtp: &Smtp) -> Server {
+        Server::start_with(&[
+            "--smtp-url".into(),
+            format!("smtp://127.0.0.1:{}", smtp.port),
+            "--smtp-from".into(),
+            "Chi Bộ Số <thongbao@chibo.test>".into(),
+        ])
+    }
+
+    fn start_with(extra: &[String]) -> Server {
         let dir = ScratchDir::new("server");
         let bin = server_binary();
         let mut child = Command::new(&bin)
@@ -122,6 +136,7 @@ impl Server {
             .arg("--static-dir")
             .arg(static_dir())
             .arg("--demo-data")
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -172,6 +187,113 @@ impl Server {
             base: self.url.clone(),
         }
     }
+}
+
+/// A real SMTP server (Python's aiosmtpd, from the virtual environment
+/// `scripts/setup --test` makes) delivering into a maildir.
+pub struct Smtp {
+    pub port: u16,
+    _process: Process,
+    dir: ScratchDir,
+}
+
+impl Smtp {
+    pub async fn start() -> Smtp {
+        let dir = ScratchDir::new("smtp");
+        let port = free_port();
+        let child = Command::new(python())
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.0.join("maildir"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start aiosmtpd");
+        let process = Process(child);
+        let deadline = Instant::now() + WAIT;
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not start on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Smtp {
+            port,
+            _process: process,
+            dir,
+        }
+    }
+
+    /// What arrived, each as `{to, subject, text}` decoded by Python's email package.
+    pub fn mailbox(&self) -> Vec<Value> {
+        const READ: &str = r#"
+import email, email.policy, json, mailbox, sys
+out = []
+for key, msg in mailbox.Maildir(sys.argv[1], factory=None, create=False).items():
+    m = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    out.append({"to": str(m["To"]), "subject": str(m["Subject"]), "text": m.get_content()})
+print(json.dumps(out, ensure_ascii=False))
+"#;
+        let maildir = self.dir.0.join("maildir");
+        if !maildir.join("new").exists() {
+            return Vec::new();
+        }
+        let out = Command::new(python())
+            .args(["-c", READ])
+            .arg(&maildir)
+            .output()
+            .expect("python");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("the mailbox as JSON")
+    }
+
+    /// Waits until an email to `to` whose text contains `want` arrived.
+    pub async fn wait_for(&self, to: &str, want: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let mails = self.mailbox();
+            if let Some(m) = mails.iter().find(|m| {
+                m["to"].as_str().is_some_and(|t| t.contains(to))
+                    && m["text"].as_str().is_some_and(|t| t.contains(want))
+            }) {
+                return m.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no email to {to} containing “{want}” arrived; the mailbox: {mails:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+}
+
+/// Python of the virtual environment `scripts/setup --test` makes, with aiosmtpd.
+fn python() -> PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(|d| workspace_root().join(d))
+        .unwrap_or_else(|_| workspace_root().join("target"));
+    let python = target.join("schemathesis-venv/bin/python");
+    let ok = Command::new(&python)
+        .args(["-c", "import aiosmtpd"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "aiosmtpd is missing from {}: run `scripts/setup --test`",
+        python.display()
+    );
+    python
 }
 
 pub struct Api {
