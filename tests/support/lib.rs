@@ -256,14 +256,16 @@ print(json.dumps(out, ensure_ascii=False))
         serde_json::from_slice(&out.stdout).expect("the mailbox as JSON")
     }
 
-    /// Waits until an email to `to` whose text contains `want` arrived.
+    /// Waits until an email to `to` whose subject or text contains `want` arrived.
     pub async fn wait_for(&self, to: &str, want: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let mails = self.mailbox();
             if let Some(m) = mails.iter().find(|m| {
                 m["to"].as_str().is_some_and(|t| t.contains(to))
-                    && m["text"].as_str().is_some_and(|t| t.contains(want))
+                    && ["subject", "text"]
+                        .iter()
+                        .any(|k| m[*k].as_str().is_some_and(|t| t.contains(want)))
             }) {
                 return m.clone();
             }
@@ -655,6 +657,36 @@ impl Browser {
             .await
             .expect("fetch from the page");
         status.as_u64().expect("a status") as u16
+    }
+
+    /// Waits until `script` (a `return …` expression) gives `true`.
+    pub async fn wait_js(&self, script: &str, what: &str) {
+        let started = Instant::now();
+        while self.eval(script).await != json!(true) {
+            assert!(started.elapsed() < WAIT, "waited too long for {what}");
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// In a live room, the chair marks present every member not marked yet.
+    pub async fn mark_the_rest_in_person(&self) {
+        let unmarked = "li.roll-row[data-marked='false'] button[data-presence='in_person']";
+        loop {
+            let left = self
+                .client
+                .find_all(Locator::Css(unmarked))
+                .await
+                .expect("the roll");
+            let Some(first) = left.first() else { break };
+            let count = left.len();
+            self.center(first).await;
+            first.click().await.expect("mark present");
+            self.wait_js(
+                &format!("return document.querySelectorAll(\"{unmarked}\").length < {count}"),
+                "the mark to arrive",
+            )
+            .await;
+        }
     }
 
     pub async fn path(&self) -> String {

@@ -28,18 +28,6 @@ async fn member(server: &Server, username: &str) -> (i64, String) {
     )
 }
 
-/// Waits until `script` (a `return …` expression) gives `true`.
-async fn wait_js(b: &Browser, script: &str, what: &str) {
-    let started = Instant::now();
-    while b.eval(script).await != json!(true) {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "waited too long for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
-
 async fn open_room(b: &Browser, user: &str, meeting: i64) {
     b.login(user, DEMO_PASSWORD).await;
     b.goto(&format!("/meetings/{meeting}")).await;
@@ -55,24 +43,6 @@ async fn open_meeting(chair: &Browser) {
         .await;
     chair.wait_text("#opens-early", "khai mạc sớm?").await;
     chair.click("#btn-open-early").await;
-}
-
-/// The chair marks present in the room every member not marked yet.
-async fn mark_the_rest_in_person(chair: &Browser) {
-    let unmarked = "li.roll-row[data-marked='false'] button[data-presence='in_person']";
-    loop {
-        let left = chair.client.find_all(Locator::Css(unmarked)).await.unwrap();
-        let Some(first) = left.first() else { break };
-        let count = left.len();
-        chair.center(first).await;
-        first.click().await.expect("mark present");
-        wait_js(
-            chair,
-            &format!("return document.querySelectorAll(\"{unmarked}\").length < {count}"),
-            "the mark to arrive",
-        )
-        .await;
-    }
 }
 
 /// Reloads the page: the room must come back connected, never left waiting.
@@ -227,14 +197,14 @@ async fn a_meeting_from_opening_to_minutes() {
         // Until everyone is marked, the chair sees who is not and cannot close.
         chair.wait_text("#unmarked", "Chưa điểm danh (8)").await;
         chair.find("#btn-close[disabled]").await;
-        mark_the_rest_in_person(&chair).await;
-        wait_js(
-            &chair,
-            "return document.querySelector('#unmarked') === null \
+        chair.mark_the_rest_in_person().await;
+        chair
+            .wait_js(
+                "return document.querySelector('#unmarked') === null \
              && !document.querySelector('#btn-close').disabled",
-            "the close button to be enabled",
-        )
-        .await;
+                "the close button to be enabled",
+            )
+            .await;
         for b in [&chair, &visitor] {
             b.wait_text("#figures", "11/12").await;
         }
@@ -530,12 +500,9 @@ async fn an_unsent_command_is_never_sent_for_the_next_person_on_the_same_browser
         // The network goes: member A's check-in cannot reach the server.
         proxy.set(Flow::Frozen);
         phone.click("#btn-checkin").await;
-        wait_js(
-            &phone,
-            &outbox_holds("check_in"),
-            "the check-in in the outbox",
-        )
-        .await;
+        phone
+            .wait_js(&outbox_holds("check_in"), "the check-in in the outbox")
+            .await;
         proxy.cut();
         proxy.set(Flow::HoldLive);
 
@@ -641,12 +608,12 @@ async fn a_silent_network_drop_is_seen_shown_and_recovered() {
         member.wait_text("#live-status", "Đã kết nối").await;
         chair.wait_text("#queue", &member_name).await;
         member.find("#btn-hand[data-raised='true']").await;
-        wait_js(
-            &member,
-            "return document.querySelector('.mine .unsent') === null",
-            "the “not sent” note to go",
-        )
-        .await;
+        member
+            .wait_js(
+                "return document.querySelector('.mine .unsent') === null",
+                "the “not sent” note to go",
+            )
+            .await;
     })
     .await;
 }
@@ -664,7 +631,7 @@ async fn a_reload_after_a_vote_mid_vote_and_after_close_rejoins() {
         open_meeting(&chair).await;
         member.click("#btn-checkin").await;
         member.find(".ok-line").await;
-        mark_the_rest_in_person(&chair).await;
+        chair.mark_the_rest_in_person().await;
         chair.wait_text("#figures", "12/12").await;
 
         // An open vote, held and closed: only two of eleven in favour.
@@ -807,7 +774,7 @@ async fn ballots_cast_in_the_room_are_recorded_and_the_adopted_minutes_close_the
         chair.wait_text("#unmarked", "Chưa điểm danh (11)").await;
         chair.find("#btn-close[disabled]").await;
         shoot_at(&chair, "#unmarked", "chair-unmarked-390", 390).await;
-        mark_the_rest_in_person(&chair).await;
+        chair.mark_the_rest_in_person().await;
         chair.wait_text("#figures", "11/12").await;
         member.wait_text(".mine .ok-line", "đã có mặt").await;
 
@@ -836,9 +803,7 @@ async fn ballots_cast_in_the_room_are_recorded_and_the_adopted_minutes_close_the
             .await;
         shoot_at(&counter, "#vote", "counter-room-ballots-390", 390).await;
         // Ten full members in the hall; dv.b06 voted already: nine to record.
-        wait_js(
-            &counter,
-            "return document.querySelectorAll('#room-ballots li.room-voter').length === 9",
+        counter.wait_js("return document.querySelectorAll('#room-ballots li.room-voter').length === 9",
             "nine ballots to record",
         )
         .await;
@@ -860,9 +825,7 @@ async fn ballots_cast_in_the_room_are_recorded_and_the_adopted_minutes_close_the
                 .expect("the row's buttons");
             counter.center(&button).await;
             button.click().await.expect("record the ballot");
-            wait_js(
-                &counter,
-                &format!(
+            counter.wait_js(&format!(
                     "return document.querySelectorAll('#room-ballots li.room-voter').length < {count}"
                 ),
                 "the ballot to be recorded",

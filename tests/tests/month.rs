@@ -1,10 +1,14 @@
-//! The month around a meeting in the browser: the secretary registers from
-//! the cell's year view, late and marked so, and posts a document; a member
-//! is told by the bell, opens the notice and the document; the secretary
-//! sees that the member opened it.
+//! The month around a meeting in the browser, several people at once: the
+//! secretary registers from the cell's year view, late and marked so, and
+//! posts a document; a member is told by the bell and by email, opens the
+//! document, sends an opinion in advance and asks to be excused, which the
+//! secretary accepts; the meeting is held with the opinion on its item and the
+//! member absent with reason on the roll; next month's registration holds the
+//! tasks it assigned.
 
 use chrono::{DateTime, Datelike, Days};
-use e2e::{Browser, DEMO_PASSWORD, Server, with_browsers};
+use e2e::{Browser, DEMO_PASSWORD, Server, Smtp, with_browsers};
+use serde_json::json;
 use shared::clock::vietnam_date;
 
 /// A small real PDF: the server tells the kind from the content.
@@ -12,16 +16,31 @@ const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_late_registration_from_the_year_a_document_and_the_bell() {
-    let server = Server::start();
+async fn the_month_of_a_meeting_from_the_late_registration_to_the_next_agenda() {
+    let smtp = Smtp::start().await;
+    let server = Server::start_with_email(&smtp);
     let chair_api = server.api_login("bithu.b").await;
     let me = chair_api.get_ok("/api/me").await;
     let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
+    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
     let member_api = server.api_login("dv.b07").await;
-    let members = member_api
-        .get_ok(&format!("/api/organizations/{cell}/members"))
+    let member_me = member_api.get_ok("/api/me").await;
+    let member_id = member_me["member"]["id"].as_i64().expect("a member id");
+    let member_name = member_me["member"]["full_name"]
+        .as_str()
+        .expect("a name")
+        .to_string();
+    // The member wants decisions on absence requests by email too.
+    let (status, body) = member_api
+        .put(
+            "/api/me/notification-preferences",
+            &json!({"email": "dv.b07@chibo.test", "email_kinds": ["absence_decided"]}),
+        )
         .await;
-    assert!(members.as_array().is_some_and(|m| m.len() > 2), "{members}");
+    assert_eq!(status, 200, "{body}");
+    let reason = "Đi khám bệnh theo lịch hẹn";
+    let opinion = "Đề nghị đánh giá rõ việc chậm tiến độ.";
+    let task = "Hoàn thiện hồ sơ kiểm tra quý IV";
 
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -37,6 +56,7 @@ async fn a_late_registration_from_the_year_a_document_and_the_bell() {
     std::fs::write(&pdf, PDF).expect("the PDF");
     let pdf_path = pdf.display().to_string();
 
+    let smtp = std::sync::Arc::new(smtp);
     with_browsers(&server, 2, move |browsers| async move {
         let [chair, member]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
         chair.set_width(360).await;
@@ -133,10 +153,106 @@ async fn a_late_registration_from_the_year_a_document_and_the_bell() {
         member.client.refresh().await.expect("reload");
         member.wait_text(file, "Đã mở").await;
 
-        // The secretary sees one member opened it.
+        // Before the meeting: an opinion on the second item, and a request to be excused.
+        member.type_into("#advance-opinion-1", opinion).await;
+        member
+            .click("li.prep-item[data-item='1'] button.send-opinion")
+            .await;
+        member
+            .wait_text("li.prep-item[data-item='1'] .opinion-count", "1 góp ý")
+            .await;
+        member.type_into("#absence-reason", reason).await;
+        member.click("#btn-absence").await;
+        member.wait_text("#my-absence", "Chờ duyệt").await;
+
+        // The secretary sees one member opened the document, and accepts the request.
         chair.goto(&format!("/meetings/{meeting}")).await;
         chair
             .wait_text(&format!("{file} .doc-opened"), "Đã mở: 1/")
+            .await;
+        let request = format!("li.request[data-member='{member_id}']");
+        chair.wait_text(&request, reason).await;
+        chair.click(&format!("{request} button.accept")).await;
+        chair
+            .find(&format!("{request}[data-status='accepted']"))
+            .await;
+
+        // The member is told in the app and by email.
+        member.client.refresh().await.expect("reload");
+        member.wait_text("#my-absence", "Được chấp thuận").await;
+        // The registration's notice is still unread; the decision's is new.
+        member.wait_text(".bell-count", "2").await;
+        let mail = smtp.wait_for("dv.b07@chibo.test", "được chấp thuận").await;
+        assert!(
+            mail["subject"]
+                .as_str()
+                .is_some_and(|s| s.contains("Đơn xin vắng")),
+            "{mail}"
+        );
+
+        // The meeting, opened early (it was registered for tomorrow), run
+        // from a laptop.
+        chair.set_width(1280).await;
+        chair.wait_text("#live-status", "Đã kết nối").await;
+        chair.click("#btn-open").await;
+        chair.click("#btn-open-early").await;
+        let roll_row = format!("li.roll-row[data-member='{member_id}']");
+        let text = chair.wait_text(&roll_row, "Vắng có lý do").await;
+        assert!(text.contains(&member_name), "{text}");
+        chair.click("#btn-checkin").await;
+        chair.mark_the_rest_in_person().await;
+        chair
+            .wait_js(
+                "return document.querySelector('#unmarked') === null \
+                 && !document.querySelector('#btn-close').disabled",
+                "the close button to be enabled",
+            )
+            .await;
+        // On the item the opinion was sent for, the chair reads it.
+        chair.click("#btn-next").await;
+        chair.wait_text("#current-item", "2/").await;
+        chair.wait_text("#advance-in-room", opinion).await;
+
+        // The conclusion assigns a task; the meeting closes.
+        chair
+            .type_into(
+                "#conclusion-text",
+                "Chi bộ thống nhất hoàn thiện hồ sơ kiểm tra.",
+            )
+            .await;
+        chair.click("#btn-conclude").await;
+        chair
+            .find("#task-who")
+            .await
+            .select_by_value(&chair_id.to_string())
+            .await
+            .expect("pick the assignee");
+        chair.type_into("#task-what", task).await;
+        chair.type_into("#task-due", "31/12/2030").await;
+        chair.click("#btn-assign").await;
+        chair.wait_text(".tasks", task).await;
+        chair.click("#btn-close").await;
+        chair.click("#btn-close-confirm").await;
+        chair.wait_text(".closed", "đã bế mạc").await;
+
+        // The minutes list the opinion as sent in advance.
+        chair.click("#link-minutes").await;
+        chair.wait_text("#minutes", "BIÊN BẢN").await;
+        chair.wait_text("#minutes", opinion).await;
+
+        // Next month's registration: the review item holds last month's task.
+        chair
+            .goto(&format!("/organizations/{cell}/meetings/new"))
+            .await;
+        chair.find("#f-kind").await;
+        chair
+            .wait_js(
+                &format!(
+                    "return [...document.querySelectorAll('.agenda-items .ag-notes')]
+                        .some(t => t.value.includes('{task}'))"
+                ),
+                "last month's task in the review item",
+            )
             .await;
     })
     .await;
