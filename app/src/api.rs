@@ -289,6 +289,19 @@ pub async fn update_meeting(id: MeetingId, draft: MeetingDraft) -> Result<Meetin
     with_body("PUT", &format!("/api/meetings/{id}"), &draft).await
 }
 
+/// The rule set that applies to an organization, its origin and its own adoptions.
+pub async fn rule_set(org: OrgId) -> Result<shared::rules::adoption::RuleSetView, ApiError> {
+    get(&format!("/api/organizations/{org}/rule-set")).await
+}
+
+/// A committee chooses a rule set from an effective date.
+pub async fn choose_rule_set(
+    org: OrgId,
+    req: shared::rules::adoption::RuleSetRequest,
+) -> Result<shared::rules::adoption::RuleSetView, ApiError> {
+    with_body("PUT", &format!("/api/organizations/{org}/rule-set"), &req).await
+}
+
 /// The cells below a committee that have not registered the month's regular meeting.
 pub async fn unregistered_cells(
     org: OrgId,

@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                         view=|| guarded(pages::member::NewMemberPage)
                     />
                     <Route path=path!("/org/:id/import") view=|| guarded(pages::import::ImportPage)/>
+                    <Route path=path!("/org/:id/rules") view=|| guarded(pages::rulesets::RuleSetPage)/>
                     <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
                     <Route
                         path=path!("/organizations/:id/meetings/new")

@@ -12,6 +12,7 @@ pub mod notify;
 pub mod openapi;
 pub mod ratelimit;
 pub mod routes;
+pub mod rulesets;
 pub mod state;
 pub mod storage;
 pub mod web;

@@ -50,6 +50,8 @@ use utoipa::{Modify, OpenApi};
         accounts::assign,
         accounts::unassign,
         accounts::seat,
+        crate::routes::rulesets::get,
+        crate::routes::rulesets::put,
         crate::routes::schedule::year,
         crate::routes::schedule::unregistered,
         crate::routes::schedule::remind,
@@ -261,6 +263,11 @@ fn limits(doc: &mut Value) {
             "AbsenceDecision",
             "note",
             json!({"maxLength": shared::preparation::MAX_DECISION_NOTE_CHARS}),
+        ),
+        (
+            "RuleSetRequest",
+            "decision",
+            json!({"maxLength": shared::rules::adoption::MAX_DECISION_CHARS}),
         ),
         (
             "AdvanceOpinionDraft",

@@ -104,6 +104,15 @@ impl Actor {
         !path.is_empty() && (self.is_admin || self.committee_of.iter().any(|c| path.contains(c)))
     }
 
+    /// Whether the actor may choose the rule set (bộ quy tắc) of the
+    /// organization at the end of `path`: administrators and those who sit on
+    /// the committee of that organization or one above it (its office works
+    /// through their accounts). Whether the organization chooses at all is
+    /// `rules::adoption::chooses_rules`.
+    pub fn may_choose_rules(&self, path: &[OrgId]) -> bool {
+        !path.is_empty() && (self.is_admin || self.committee_of.iter().any(|c| path.contains(c)))
+    }
+
     /// Only administrators create accounts, reset passwords, shape the tree and make assignments.
     pub fn can_administer(&self) -> bool {
         self.is_admin
@@ -178,6 +187,30 @@ mod tests {
         };
         assert!(admin.may_urge(&grass));
         assert!(!admin.may_urge(&[]));
+    }
+
+    #[test]
+    fn a_committee_above_or_an_administrator_chooses_the_rules() {
+        let grass = vec![ROOT, GRASS];
+        let grass_committee = Actor {
+            committee_of: vec![GRASS],
+            ..actor()
+        };
+        assert!(grass_committee.may_choose_rules(&grass));
+        assert!(!grass_committee.may_choose_rules(&[ROOT]));
+        assert!(!grass_committee.may_choose_rules(&[ROOT, OTHER_GRASS]));
+        let assigned = Actor {
+            assigned_cells: vec![CELL_A],
+            ..actor()
+        };
+        assert!(!assigned.may_choose_rules(&a()));
+        assert!(!seated(CELL_A, CellRole::Secretary).may_choose_rules(&a()));
+        let admin = Actor {
+            is_admin: true,
+            ..actor()
+        };
+        assert!(admin.may_choose_rules(&[ROOT]));
+        assert!(!admin.may_choose_rules(&[]));
     }
 
     #[test]

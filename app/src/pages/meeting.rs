@@ -24,6 +24,7 @@ use shared::meeting::{
 use shared::member::{CellRole, Member, normalize_name};
 use shared::org::OrgKind;
 use shared::rules::RuleSet;
+use shared::rules::schedule::{MinMinutes, ScheduleRules};
 use shared::{FieldErrors, MeetingId, MemberId, OrgId};
 
 use shared::followup::{TaskView, prefill_review};
@@ -37,15 +38,19 @@ struct CellForForm {
     members: Vec<Member>,
     /// The tasks of the cell's last closed meeting, with their statuses.
     previous_tasks: Vec<TaskView>,
+    /// The schedule rules the cell's committee chose (deadline, minimum length).
+    schedule: ScheduleRules,
 }
 
 async fn cell_for_form(cell: OrgId) -> Result<CellForForm, ApiError> {
     let detail = api::organization(cell).await?;
     let members = api::members_of(cell).await?;
+    let schedule = api::rule_set(cell).await?.applicable.rules.schedule;
     Ok(CellForForm {
         detail,
         members,
         previous_tasks: Vec::new(),
+        schedule,
     })
 }
 
@@ -149,7 +154,7 @@ pub fn NewMeetingPage() -> impl IntoView {
                 prefill_review(&mut initial.agenda, &c.previous_tasks);
                 view! {
                     <p class="kind">{c.detail.org.name}</p>
-                    <MeetingForm initial members=c.members save on_saved/>
+                    <MeetingForm initial members=c.members save on_saved schedule=c.schedule/>
                 }
                     .into_any()
             })}
@@ -223,7 +228,7 @@ pub fn EditMeetingPage() -> impl IntoView {
                                 on:input=move |ev| reason.set(event_target_value(&ev))
                             />
                         </label>
-                        <MeetingForm initial=meeting.draft members=c.members save on_saved/>
+                        <MeetingForm initial=meeting.draft members=c.members save on_saved schedule=c.schedule.clone()/>
                     }
                         .into_any()
                 };
@@ -308,9 +313,14 @@ pub fn MeetingForm(
     members: Vec<Member>,
     save: MeetingSave,
     on_saved: Callback<Meeting>,
+    /// The cell's schedule rules; the national default when not given.
+    #[prop(optional)]
+    schedule: Option<ScheduleRules>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
+    let schedule = schedule.unwrap_or_else(|| RuleSet::national_default().schedule);
+    let minimum = schedule.min_minutes.value;
     let on_roll: Vec<Member> = members
         .into_iter()
         .filter(|m| m.draft.status.on_roll())
@@ -469,6 +479,7 @@ pub fn MeetingForm(
                 </div>
                 {move || crate::pages::year::deadline_hint(
                     NaiveDate::parse_from_str(&date.get(), "%Y-%m-%d").ok(),
+                    &schedule,
                 )}
             </Field>
             <Field name="mode" label=Signal::derive(move || t().f_mode) errors>
@@ -540,7 +551,7 @@ pub fn MeetingForm(
                 people=people.clone()
                 errors
             />
-            <AgendaEditor agenda kind edited=agenda_edited errors new_rows=Callback::new(rows) people/>
+            <AgendaEditor agenda kind edited=agenda_edited errors new_rows=Callback::new(rows) people minimum/>
             <FormMessage message=form.message/>
             <SaveButton pending=save.pending()/>
         </form>
@@ -600,11 +611,12 @@ fn AgendaEditor(
     new_rows: Callback<Vec<AgendaItem>, Vec<Row>>,
     /// Members on the roll, who may prepare an item.
     people: Vec<(MemberId, String, CellRole)>,
+    /// The shortest meetings the cell's rules allow.
+    minimum: MinMinutes,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let message = move || field_messages(errors, "agenda");
-    let minimum = RuleSet::national_default().schedule.min_minutes.value;
     let total = move || agenda.with(|rows| rows.iter().map(Row::planned).sum::<u32>());
     let short = move || {
         let min = minimum.for_kind(kind.get());

@@ -136,6 +136,11 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
         </nav>
         <p class="kind">{move || i18n.pick(kind.label_vi(), kind.label_en())}</p>
         <h1>{org.name.clone()}</h1>
+        <p class="actions">
+            <A href=format!("/org/{}/rules", org.id) attr:class="button secondary" attr:id="btn-rule-set">
+                {move || i18n.t().rules_link}
+            </A>
+        </p>
         {(!children.is_empty()).then(|| view! {
             <h2>{move || i18n.t().children_title}</h2>
             <ul class="link-list cells">

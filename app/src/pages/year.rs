@@ -16,6 +16,7 @@ use shared::calendar::{
 };
 use shared::meeting::MeetingKind;
 use shared::rules::RuleSet;
+use shared::rules::schedule::ScheduleRules;
 use shared::{MeetingId, OrgId};
 
 fn status_label(i18n: I18n, s: SlotStatus) -> &'static str {
@@ -33,10 +34,10 @@ pub fn day_from_query() -> Option<(NaiveDate, Option<MeetingKind>)> {
 
 /// Under the date of the registration form: the last day to register on time,
 /// and whether registering today is late (accepted, and marked).
-pub fn deadline_hint(day: Option<NaiveDate>) -> impl IntoView {
+pub fn deadline_hint(day: Option<NaiveDate>, rules: &ScheduleRules) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let day = day?;
-    let d = deadline_for(day, today(), &RuleSet::national_default().schedule);
+    let d = deadline_for(day, today(), rules);
     let by = format_date(d.register_by);
     let lead = d.lead_days;
     let text = move || match i18n.lang() {
@@ -193,7 +194,12 @@ fn slot_view(
 pub fn CellYear(cell: OrgId, access: Access) -> impl IntoView {
     let i18n = use_i18n();
     let year = RwSignal::new(today().year());
-    let meetings = LocalResource::new(move || api::meetings_of(cell));
+    // The meetings and the schedule rules the cell's committee chose.
+    let meetings = LocalResource::new(move || async move {
+        let list = api::meetings_of(cell).await?;
+        let rules = api::rule_set(cell).await?.applicable.rules.schedule;
+        Ok::<_, api::ApiError>((list, rules))
+    });
     let manage = access == Access::Manage;
     view! {
         <div class="section-head year-head">
@@ -204,10 +210,10 @@ pub fn CellYear(cell: OrgId, access: Access) -> impl IntoView {
                 <button type="button" class="button secondary small" aria-label="next" on:click=move |_| year.update(|y| *y += 1)>"›"</button>
             </div>
         </div>
-        {loaded(meetings, move |list| {
+        {loaded(meetings, move |(list, rules)| {
             move || {
                 let y = year.get().clamp(shared::calendar::MIN_YEAR, shared::calendar::MAX_YEAR);
-                let v = year_view(cell, &list, y, today(), &RuleSet::national_default().schedule);
+                let v = year_view(cell, &list, y, today(), &rules);
                 let f = v.figures.clone();
                 let months = v.months.into_iter().map(|m| {
                     let label = format!("{}/{}", m.month.month, m.month.year);

@@ -18,7 +18,6 @@ use shared::live::state::{
 };
 use shared::meeting::{Meeting, MeetingStatus};
 use shared::member::CellRole;
-use shared::rules::RuleSet;
 use shared::rules::attendance::RosterEntry;
 use shared::rules::vote::Ballot;
 use shared::{AccountId, MeetingId};
@@ -118,7 +117,9 @@ async fn current_setup(store: &Store, meeting: &Meeting) -> LiveResult<Setup> {
     Ok(Setup {
         excused,
         agenda: meeting.draft.agenda.clone(),
-        rules: RuleSet::national_default().meeting_rules(),
+        rules: crate::rulesets::for_org(store, meeting.cell_id, meeting.draft.starts_at.date())
+            .await?
+            .meeting_rules(),
         roll,
         chair,
         secretary: meeting.draft.secretary_id,

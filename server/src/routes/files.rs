@@ -23,19 +23,22 @@ use shared::files::{
 };
 use shared::meeting::Meeting;
 use shared::member::Member;
-use shared::rules::RuleSet;
 use shared::{ErrorBody, MemberId};
 use std::collections::HashSet;
 
 /// An upload not finished after this long was abandoned (its server stopped).
 const STALE_UPLOAD_HOURS: i64 = 6;
 
-/// The document lead time of the rules in force (HD 42).
-fn lead_days() -> u32 {
-    RuleSet::national_default()
-        .schedule
-        .document_lead_days
-        .value
+/// The document lead time (HD 42) of the rules that apply to the meeting's
+/// cell on its day.
+async fn lead_days(state: &AppState, meeting: &Meeting) -> ApiResult<u32> {
+    let rules = crate::rulesets::for_org(
+        &state.store,
+        meeting.cell_id,
+        meeting.draft.starts_at.date(),
+    )
+    .await?;
+    Ok(rules.schedule.document_lead_days.value)
 }
 
 /// The reader's member record in the meeting's cell, if any.
@@ -91,6 +94,7 @@ fn view(
     f: StoredFile,
     opens: &[FileOpen],
     roll: &HashSet<MemberId>,
+    lead_days: u32,
 ) -> MeetingFile {
     let mine = opens
         .iter()
@@ -106,7 +110,7 @@ fn view(
         id: f.id,
         meeting_id: f.meeting,
         item_index: f.item_index,
-        late: files::is_late(f.uploaded_at, meeting.draft.starts_at, lead_days()),
+        late: files::is_late(f.uploaded_at, meeting.draft.starts_at, lead_days),
         deletable: may_delete(user, meeting, access, f.item_index),
         name: f.name,
         kind: f.kind,
@@ -128,7 +132,7 @@ fn roll_of(members: &[Member]) -> HashSet<MemberId> {
 
 /// Documents uploaded late for a meeting (for its own answer).
 pub async fn late_count(state: &AppState, meeting: &Meeting) -> ApiResult<u32> {
-    let lead = lead_days();
+    let lead = lead_days(state, meeting).await?;
     let n = state
         .store
         .meeting_files(meeting.id)
@@ -153,9 +157,10 @@ pub async fn list(
     let stored = state.store.meeting_files(meeting.id).await?;
     let opens = state.store.file_opens(meeting.id).await?;
     let roll = roll_of(&state.store.members_of(meeting.cell_id).await?);
+    let lead = lead_days(&state, &meeting).await?;
     let files: Vec<MeetingFile> = stored
         .into_iter()
-        .map(|f| view(&user, &meeting, access, f, &opens, &roll))
+        .map(|f| view(&user, &meeting, access, f, &opens, &roll, lead))
         .collect();
     let late = files.iter().filter(|f| f.late).count();
     let uploadable_items = (0..meeting.draft.agenda.len())
@@ -165,7 +170,7 @@ pub async fn list(
     Ok(ApiJson(MeetingFiles {
         files,
         late_count: u32::try_from(late).unwrap_or(u32::MAX),
-        deadline: files::deadline(meeting.draft.starts_at.date(), lead_days()),
+        deadline: files::deadline(meeting.draft.starts_at.date(), lead),
         uploadable_items,
         members_on_roll: u32::try_from(roll.len()).unwrap_or(u32::MAX),
     }))
@@ -337,9 +342,10 @@ pub async fn upload(
         .await?
         .ok_or(ApiError::NotFound("tài liệu"))?;
     let roll = roll_of(&state.store.members_of(meeting.cell_id).await?);
+    let lead = lead_days(&state, &meeting).await?;
     Ok((
         StatusCode::CREATED,
-        ApiJson(view(&user, &meeting, access, stored, &[], &roll)),
+        ApiJson(view(&user, &meeting, access, stored, &[], &roll, lead)),
     ))
 }
 

@@ -10,6 +10,7 @@ pub mod members;
 pub mod notifications;
 pub mod orgs;
 pub mod preparation;
+pub mod rulesets;
 pub mod schedule;
 pub mod tasks;
 
@@ -62,6 +63,10 @@ pub fn api_router() -> Router<AppState> {
             delete(accounts::unassign),
         )
         .route("/committee-seats", post(accounts::seat))
+        .route(
+            "/organizations/{id}/rule-set",
+            get(rulesets::get).put(rulesets::put),
+        )
         .route("/organizations/{id}/year", get(schedule::year))
         .route(
             "/organizations/{id}/unregistered",

@@ -18,7 +18,7 @@ use shared::calendar::{
 use shared::meeting::{Meeting, MeetingStatus};
 use shared::notify::{Notice, RegistrationRef};
 use shared::org::{OrgKind, path_to};
-use shared::rules::RuleSet;
+use shared::rules::adoption;
 use shared::rules::schedule::CellMeetings;
 use shared::{ErrorBody, OrgId};
 
@@ -76,7 +76,12 @@ pub async fn year(
     }
     let year = year_of(query.year)?;
     let meetings = state.store.meetings_of(org.id).await?;
-    let rules = RuleSet::national_default().schedule;
+    let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    let on = adoption::rules_day(first, last, today());
+    let rules = crate::rulesets::for_org(&state.store, org.id, on)
+        .await?
+        .schedule;
     Ok(ApiJson(calendar::year_view(
         org.id,
         &meetings,
@@ -201,7 +206,10 @@ async fn registration_report(
                 .collect(),
         })
         .collect();
-    let rules = RuleSet::national_default().schedule;
+    let on = adoption::rules_day(month.first_day(), month.last_day(), now);
+    let rules = crate::rulesets::for_org(&state.store, org.id, on)
+        .await?
+        .schedule;
     let report = calendar::unregistered_cells(org.id, &cells, month, now, &rules);
     Ok((org, path, report))
 }

@@ -11,7 +11,7 @@
 //!   ballot box of secret votes), `tasks` (the follow-up of the tasks closed
 //!   meetings assigned), `files` (meetings' documents, in chunks, and who
 //!   opened them), `preparation` (absence requests and opinions sent
-//!   before a meeting).
+//!   before a meeting), `rulesets` (the rule sets committees adopted).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -28,6 +28,7 @@ mod notices;
 mod orgs;
 mod postgres;
 mod preparation;
+mod rulesets;
 mod schedule;
 mod sql;
 mod sqlite;
@@ -37,6 +38,7 @@ mod writer;
 pub use files::{FileOpen, StoredFile};
 pub use notices::{NoticeStore, OutboxItem, WatchedTask};
 pub use postgres::PgStore;
+pub use rulesets::NewAdoption;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
 pub use writer::EventWriter;
@@ -376,6 +378,14 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<bool>;
     /// By item, then in the order sent.
     async fn advance_opinions(&self, meeting: MeetingId) -> Result<Vec<AdvanceOpinion>>;
+
+    /// The rule sets these organizations adopted, by organization, newest first.
+    async fn rule_set_adoptions(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<shared::rules::adoption::Adoption>>;
+    /// Stores an adoption; `Conflict` when its version was taken meanwhile.
+    async fn adopt_rule_set(&self, new: &NewAdoption) -> Result<()>;
     /// Notifications, their email outbox and preferences (`notices.rs`).
     fn notices(&self) -> &dyn NoticeStore;
 }

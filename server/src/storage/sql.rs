@@ -596,6 +596,17 @@ impl<DB: Backend> Storage for SqlStore<DB> {
         preparation::opinions(&self.pool, meeting).await
     }
 
+    async fn rule_set_adoptions(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<shared::rules::adoption::Adoption>> {
+        super::rulesets::of_orgs(&self.pool, orgs).await
+    }
+
+    async fn adopt_rule_set(&self, new: &super::NewAdoption) -> Result<()> {
+        super::rulesets::adopt(&self.pool, new).await
+    }
+
     fn notices(&self) -> &dyn super::NoticeStore {
         self
     }

@@ -9,6 +9,7 @@
 //! | module | what it answers |
 //! |---|---|
 //! | [`ruleset`] | the rules a committee applies, loadable from JSON |
+//! | [`adoption`] | which set a committee chose, from when; which applies to an organization |
 //! | [`attendance`] | the minutes' figures, the attendance rate and criterion |
 //! | [`vote`] | who votes, the denominator, can it pass, did it pass |
 //! | [`schedule`] | months, quarters, registrations, lengths, repeated absences |
@@ -16,6 +17,7 @@
 //! | [`rating`] | yearly rating of members and organizations, the 20% quota |
 //! | [`visits`] | upper-level visits: cadence, reports, fairness |
 
+pub mod adoption;
 pub mod attendance;
 pub mod rating;
 pub mod ruleset;

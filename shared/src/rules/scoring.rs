@@ -111,6 +111,15 @@ impl Band {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Band::Good => "Good",
+            Band::Fair => "Fair",
+            Band::Average => "Average",
+            Band::Poor => "Poor",
+        }
+    }
+
     /// As good as `other` or better.
     pub fn at_least(self, other: Band) -> bool {
         self <= other

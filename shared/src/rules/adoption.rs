@@ -1,0 +1,1066 @@
+//! Choosing a rule set (chọn bộ quy tắc): a committee adopts, from an
+//! effective date, a built-in set or its own copy with changed values; an
+//! organization applies the nearest adoption in force up the tree, else the
+//! national default (docs/rules.md#choosing-a-rule-set).
+
+use super::ruleset::{Cmp, RuleSet, Threshold};
+use super::scoring::Points;
+use super::source::{Rule, Source};
+use crate::error::{FieldError, FieldErrors};
+use crate::ids::OrgId;
+use crate::org::OrgKind;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// Longest decision reference (số quyết định), in characters.
+pub const MAX_DECISION_CHARS: usize = 200;
+/// Most days before a meeting its registration may be required.
+pub const MAX_REGISTRATION_LEAD_DAYS: u32 = 60;
+/// Most days before a meeting its documents may be required.
+pub const MAX_DOCUMENT_LEAD_DAYS: u32 = 30;
+/// Bounds of a meeting's minimum length, in minutes.
+pub const MIN_MEETING_MINUTES: u32 = 30;
+pub const MAX_MEETING_MINUTES: u32 = 480;
+/// The largest denominator of a share (100: percentages).
+pub const MAX_DENOMINATOR: u32 = 100;
+/// Most points one criterion of a score sheet may carry.
+pub const MAX_CRITERION_POINTS: u32 = 100;
+/// Most members a cell may be required to have, or may miss without reason.
+pub const MAX_MEMBER_COUNT: u32 = 50;
+/// Most visits a committee member may owe a cell in a cadence.
+pub const MAX_VISITS: u32 = 12;
+
+/// A rule set compiled into every build (bộ quy tắc có sẵn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BuiltIn {
+    /// The national defaults with Phú Thọ's score sheet.
+    National,
+    /// The national defaults with Bình Thuận's score sheet.
+    BinhThuan,
+}
+
+impl BuiltIn {
+    pub const ALL: [BuiltIn; 2] = [BuiltIn::National, BuiltIn::BinhThuan];
+
+    pub fn rule_set(self) -> RuleSet {
+        match self {
+            BuiltIn::National => RuleSet::national_default(),
+            BuiltIn::BinhThuan => RuleSet::binh_thuan(),
+        }
+    }
+}
+
+/// What a committee adopts: a built-in set, or its own copy of one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Choice {
+    BuiltIn {
+        builtin: BuiltIn,
+    },
+    /// Bộ quy tắc riêng: named after the committee, versioned by its adoption.
+    Own {
+        based_on: BuiltIn,
+        rules: Box<RuleSet>,
+    },
+}
+
+/// One adoption of an organization (lần áp dụng): kept forever, never edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Adoption {
+    pub org_id: OrgId,
+    /// 1, 2, 3… within the organization; an own set carries it as its version.
+    pub version: u32,
+    pub effective_from: NaiveDate,
+    pub choice: Choice,
+    /// The committee's decision (số quyết định), or empty.
+    pub decision: String,
+    /// Who adopted it (display name).
+    pub adopted_by: String,
+    pub adopted_at: NaiveDateTime,
+}
+
+impl Adoption {
+    pub fn rule_set(&self) -> RuleSet {
+        match &self.choice {
+            Choice::BuiltIn { builtin } => builtin.rule_set(),
+            Choice::Own { rules, .. } => (**rules).clone(),
+        }
+    }
+}
+
+/// The adoptions of one organization of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgAdoptions {
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub adoptions: Vec<Adoption>,
+}
+
+/// Where the applicable set comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// Adopted by the organization itself.
+    Own { version: u32 },
+    /// Adopted by an organization above it.
+    Inherited {
+        org_id: OrgId,
+        org_name: String,
+        version: u32,
+    },
+    /// Nobody above adopted one: the national default.
+    NationalDefault,
+}
+
+impl Origin {
+    /// "Do Đảng bộ X chọn (lần 2)", in Vietnamese.
+    pub fn label_vi(&self) -> String {
+        match self {
+            Origin::Own { version } => format!("Do tổ chức này chọn (lần {version})"),
+            Origin::Inherited {
+                org_name, version, ..
+            } => format!("Theo {org_name} (lần {version})"),
+            Origin::NationalDefault => "Mặc định toàn quốc (chưa cấp ủy nào chọn)".into(),
+        }
+    }
+}
+
+/// The set that applies and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Applicable {
+    pub rules: RuleSet,
+    pub origin: Origin,
+}
+
+/// Only committees with organizations below them choose; a cell (and a
+/// group inside it) applies its committee's.
+pub fn chooses_rules(kind: OrgKind) -> bool {
+    matches!(kind, OrgKind::PartyCommittee | OrgKind::GrassrootsCommittee)
+}
+
+/// The adoption in force on `on`: the latest effective date not after it,
+/// the latest version among adoptions of that date.
+pub fn in_force(adoptions: &[Adoption], on: NaiveDate) -> Option<&Adoption> {
+    adoptions
+        .iter()
+        .filter(|a| a.effective_from <= on)
+        .max_by_key(|a| (a.effective_from, a.version))
+}
+
+/// The set that applies on `on` to the organization at the end of `path`
+/// (root first): the nearest adoption in force, else the national default.
+pub fn applicable(path: &[OrgAdoptions], on: NaiveDate) -> Applicable {
+    let last = path.len().checked_sub(1);
+    for (i, org) in path.iter().enumerate().rev() {
+        if let Some(a) = in_force(&org.adoptions, on) {
+            let origin = if Some(i) == last {
+                Origin::Own { version: a.version }
+            } else {
+                Origin::Inherited {
+                    org_id: org.org_id,
+                    org_name: org.org_name.clone(),
+                    version: a.version,
+                }
+            };
+            return Applicable {
+                rules: a.rule_set(),
+                origin,
+            };
+        }
+    }
+    Applicable {
+        rules: RuleSet::national_default(),
+        origin: Origin::NationalDefault,
+    }
+}
+
+/// The day whose rules judge a period (a month, a year) from `first` to
+/// `last`: today inside it, else its first day.
+pub fn rules_day(first: NaiveDate, last: NaiveDate, today: NaiveDate) -> NaiveDate {
+    if (first..=last).contains(&today) {
+        today
+    } else {
+        first
+    }
+}
+
+/// The next adoption's version of an organization.
+pub fn next_version(adoptions: &[Adoption]) -> u32 {
+    adoptions.iter().map(|a| a.version).max().unwrap_or(0) + 1
+}
+
+/// `PUT /api/organizations/{id}/rule-set`: the choice and from when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetRequest {
+    /// Not before today.
+    pub effective_from: NaiveDate,
+    /// Số quyết định of the committee, at most `MAX_DECISION_CHARS`.
+    #[serde(default)]
+    pub decision: String,
+    /// For an own copy, only the editable values of `rules` are taken
+    /// ([`own_copy`]); everything else comes from `based_on`.
+    pub choice: Choice,
+}
+
+/// `GET /api/organizations/{id}/rule-set`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RuleSetView {
+    pub org_id: OrgId,
+    pub org_name: String,
+    /// The day `applicable` is computed for (today).
+    pub on: NaiveDate,
+    pub applicable: Applicable,
+    /// Whether this organization chooses its own (a committee).
+    pub chooses: bool,
+    /// Whether the reader may choose for it.
+    pub may_choose: bool,
+    /// The organization's own adoptions, newest first (upcoming ones included).
+    pub adoptions: Vec<Adoption>,
+    /// The built-in sets to choose from, in [`BuiltIn::ALL`] order.
+    pub builtins: Vec<RuleSet>,
+}
+
+/// What a committee's own set is named: never a built-in's name.
+pub fn own_name(org_name: &str) -> String {
+    format!("Bộ quy tắc của {org_name}")
+}
+
+/// Checks an adoption request against `today`, whatever its choice.
+pub fn check_request(req: &RuleSetRequest, today: NaiveDate) -> Result<String, FieldErrors> {
+    let mut errors = Vec::new();
+    if req.effective_from < today {
+        errors.push(FieldError::new(
+            "effective_from",
+            "Ngày áp dụng không được trước hôm nay: bộ quy tắc không áp dụng lùi về trước.",
+        ));
+    }
+    let max = NaiveDate::from_ymd_opt(crate::calendar::MAX_YEAR, 12, 31).unwrap_or(NaiveDate::MAX);
+    if req.effective_from > max {
+        errors.push(FieldError::new(
+            "effective_from",
+            format!(
+                "Ngày áp dụng phải trước năm {}.",
+                crate::calendar::MAX_YEAR + 1
+            ),
+        ));
+    }
+    let decision = crate::text::clean_trimmed(&req.decision);
+    if decision.chars().count() > MAX_DECISION_CHARS {
+        errors.push(FieldError::new(
+            "decision",
+            format!("Số quyết định dài quá {MAX_DECISION_CHARS} ký tự."),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(decision)
+    } else {
+        Err(FieldErrors(errors))
+    }
+}
+
+/// The committee's own set: `based_on` with the editable values of `edited`
+/// (attendance and vote thresholds, schedule values, the sheet's criteria
+/// maxima and band floors, the visit cadence, the excellent quota), named
+/// after the committee, versioned `version`. A value that differs from the
+/// built-in is sourced to the committee's decision; an unchanged one keeps
+/// the built-in's source. Every value is checked; errors name the field.
+pub fn own_copy(
+    based_on: BuiltIn,
+    edited: &RuleSet,
+    org_name: &str,
+    version: u32,
+    effective_from: NaiveDate,
+    decision: &str,
+) -> Result<RuleSet, FieldErrors> {
+    let base = based_on.rule_set();
+    let stamp = Source::new(
+        &if decision.is_empty() {
+            own_name(org_name)
+        } else {
+            format!("{decision} của {org_name}")
+        },
+        &effective_from.to_string(),
+        &format!("{org_name} thay đổi giá trị này của “{}”.", base.name),
+    );
+    let mut own = base.clone();
+    own.name = own_name(org_name);
+    own.version = version;
+    own.effective_from = effective_from;
+    own.source = Source::new(
+        &stamp.document,
+        &stamp.date,
+        &format!("Bộ quy tắc riêng dựa trên “{}”.", base.name),
+    );
+
+    let a = &edited.attendance;
+    take(&mut own.attendance.quality, &a.quality, &stamp);
+    take(
+        &mut own.attendance.quorum_warning,
+        &a.quorum_warning,
+        &stamp,
+    );
+    take(
+        &mut own.attendance.max_absent_without_reason,
+        &a.max_absent_without_reason,
+        &stamp,
+    );
+    take(
+        &mut own.attendance.min_full_members,
+        &a.min_full_members,
+        &stamp,
+    );
+    let v = &edited.votes;
+    take(&mut own.votes.resolution, &v.resolution, &stamp);
+    take(
+        &mut own.votes.admission_proposal,
+        &v.admission_proposal,
+        &stamp,
+    );
+    take(&mut own.votes.expulsion, &v.expulsion, &stamp);
+    take(&mut own.votes.discipline, &v.discipline, &stamp);
+    let s = &edited.schedule;
+    take(
+        &mut own.schedule.registration_lead_days,
+        &s.registration_lead_days,
+        &stamp,
+    );
+    take(&mut own.schedule.reminder_day, &s.reminder_day, &stamp);
+    take(
+        &mut own.schedule.document_lead_days,
+        &s.document_lead_days,
+        &stamp,
+    );
+    take(&mut own.schedule.min_minutes, &s.min_minutes, &stamp);
+    take(&mut own.visits.cadence, &edited.visits.cadence, &stamp);
+    take(&mut own.excellent_quota, &edited.excellent_quota, &stamp);
+
+    // The sheet: criteria by key, bands by band; a group's maximum follows its criteria.
+    let mut sheet_changed = false;
+    for group in &mut own.meeting_sheet.groups {
+        for c in &mut group.criteria {
+            if let Some(e) = edited
+                .meeting_sheet
+                .groups
+                .iter()
+                .flat_map(|g| &g.criteria)
+                .find(|e| e.key == c.key)
+                && e.max != c.max
+            {
+                c.max = e.max;
+                sheet_changed = true;
+            }
+        }
+        group.max = group
+            .criteria
+            .iter()
+            .fold(Points::ZERO, |acc, c| acc.saturating_add(c.max));
+    }
+    for floor in &mut own.meeting_sheet.bands {
+        if let Some(e) = edited
+            .meeting_sheet
+            .bands
+            .iter()
+            .find(|e| e.band == floor.band)
+            && e.min != floor.min
+        {
+            floor.min = e.min;
+            sheet_changed = true;
+        }
+    }
+    if sheet_changed {
+        own.meeting_sheet.source = stamp.clone();
+    }
+
+    check_values(&own)?;
+    Ok(own)
+}
+
+/// The edited value; the committee's source when it differs from the built-in.
+fn take<T: Clone + PartialEq>(own: &mut Rule<T>, edited: &Rule<T>, stamp: &Source) {
+    if own.value != edited.value {
+        own.value = edited.value.clone();
+        own.source = stamp.clone();
+    }
+}
+
+/// The bounds of every editable value, then [`RuleSet::check`]; all errors at
+/// once, each at its field (the dotted path of the value in the set).
+pub fn check_values(set: &RuleSet) -> Result<(), FieldErrors> {
+    let mut errors = Vec::new();
+    let mut share = |field: &str, t: Threshold, strict: bool| {
+        if let Some(message) = share_problem(t, strict) {
+            errors.push(FieldError::new(field, message));
+        }
+    };
+    share("attendance.quality", set.attendance.quality.value, true);
+    share(
+        "attendance.quorum_warning",
+        set.attendance.quorum_warning.value,
+        true,
+    );
+    for (field, rule) in [
+        ("votes.resolution", &set.votes.resolution),
+        ("votes.admission_proposal", &set.votes.admission_proposal),
+        ("votes.expulsion", &set.votes.expulsion),
+        ("votes.discipline", &set.votes.discipline),
+    ] {
+        share(field, rule.value.threshold, true);
+    }
+    share("excellent_quota", set.excellent_quota.value.share, false);
+    let mut range = |field: &str, value: u32, lo: u32, hi: u32, what: &str| {
+        if !(lo..=hi).contains(&value) {
+            errors.push(FieldError::new(
+                field,
+                format!("{what} phải từ {lo} đến {hi}."),
+            ));
+        }
+    };
+    let a = &set.attendance;
+    range(
+        "attendance.max_absent_without_reason",
+        a.max_absent_without_reason.value,
+        0,
+        MAX_MEMBER_COUNT,
+        "Số đảng viên vắng không lý do tối đa",
+    );
+    range(
+        "attendance.min_full_members",
+        a.min_full_members.value,
+        1,
+        MAX_MEMBER_COUNT,
+        "Số đảng viên chính thức tối thiểu",
+    );
+    let s = &set.schedule;
+    range(
+        "schedule.registration_lead_days",
+        s.registration_lead_days.value,
+        0,
+        MAX_REGISTRATION_LEAD_DAYS,
+        "Số ngày đăng ký lịch trước",
+    );
+    range(
+        "schedule.reminder_day",
+        s.reminder_day.value,
+        1,
+        28,
+        "Ngày đôn đốc đăng ký lịch",
+    );
+    range(
+        "schedule.document_lead_days",
+        s.document_lead_days.value,
+        0,
+        MAX_DOCUMENT_LEAD_DAYS,
+        "Số ngày có tài liệu trước",
+    );
+    let m = s.min_minutes.value;
+    for (field, value) in [
+        ("schedule.min_minutes.regular", m.regular),
+        ("schedule.min_minutes.thematic", m.thematic),
+        ("schedule.min_minutes.combined", m.combined),
+    ] {
+        range(
+            field,
+            value,
+            MIN_MEETING_MINUTES,
+            MAX_MEETING_MINUTES,
+            "Thời lượng tối thiểu (phút)",
+        );
+    }
+    let c = set.visits.cadence.value;
+    range(
+        "visits.cadence.visits",
+        c.visits,
+        1,
+        MAX_VISITS,
+        "Số lần dự sinh hoạt",
+    );
+    if c.months == 0 || 12 % c.months != 0 {
+        errors.push(FieldError::new(
+            "visits.cadence.months",
+            super::RuleSetError::Cadence.to_string(),
+        ));
+    }
+    for (gi, g) in set.meeting_sheet.groups.iter().enumerate() {
+        for (ci, c) in g.criteria.iter().enumerate() {
+            if c.max > Points::whole(MAX_CRITERION_POINTS) {
+                errors.push(FieldError::new(
+                    format!("meeting_sheet.groups.{gi}.criteria.{ci}.max"),
+                    format!("Điểm tối đa của một tiêu chí không quá {MAX_CRITERION_POINTS}."),
+                ));
+            }
+        }
+    }
+    let total = set
+        .meeting_sheet
+        .groups
+        .iter()
+        .fold(Points::ZERO, |acc, g| acc.saturating_add(g.max));
+    let bands = &set.meeting_sheet.bands;
+    for (i, b) in bands.iter().enumerate() {
+        let field = format!("meeting_sheet.bands.{i}.min");
+        if b.min > total {
+            errors.push(FieldError::new(
+                field,
+                format!("Điểm sàn không được vượt tổng điểm của phiếu ({total})."),
+            ));
+        } else if i > 0 && b.min >= bands[i - 1].min {
+            errors.push(FieldError::new(
+                field,
+                "Điểm sàn phải thấp hơn điểm sàn của mức xếp loại trên.",
+            ));
+        }
+    }
+    if errors.is_empty()
+        && let Err(e) = set.check()
+    {
+        errors.push(FieldError::new("rules", e.to_string()));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(FieldErrors(errors))
+    }
+}
+
+/// Why a share cannot be a bound: a denominator of 0 or above 100, a share
+/// above the whole, "more than the whole" (never met) when `strict`.
+fn share_problem(t: Threshold, strict: bool) -> Option<String> {
+    if t.den == 0 || t.den > MAX_DENOMINATOR {
+        return Some(format!("Mẫu số phải từ 1 đến {MAX_DENOMINATOR}."));
+    }
+    if t.num > t.den {
+        return Some("Tỷ lệ không được lớn hơn 1 (tử số lớn hơn mẫu số).".into());
+    }
+    if strict && t.num == 0 && t.cmp != Cmp::MoreThan {
+        return Some("Tỷ lệ phải lớn hơn 0.".into());
+    }
+    if t.cmp == Cmp::MoreThan && t.num == t.den {
+        return Some("“Trên 100%” không bao giờ đạt được.".into());
+    }
+    None
+}
+
+/// A whole number of a rule set a committee may change in its own copy,
+/// with its field (as errors name it), its labels and where it lives.
+pub struct EditableNumber {
+    pub field: &'static str,
+    pub label_vi: &'static str,
+    pub label_en: &'static str,
+    pub get: fn(&RuleSet) -> u32,
+    pub set: fn(&mut RuleSet, u32),
+    pub source: fn(&RuleSet) -> &Source,
+}
+
+/// A share of a rule set a committee may change in its own copy.
+pub struct EditableShare {
+    pub field: &'static str,
+    pub label_vi: &'static str,
+    pub label_en: &'static str,
+    pub get: fn(&RuleSet) -> Threshold,
+    pub set: fn(&mut RuleSet, Threshold),
+    pub source: fn(&RuleSet) -> &Source,
+}
+
+/// The shares an own copy may change, in the order a form shows them.
+pub const EDITABLE_SHARES: &[EditableShare] = &[
+    EditableShare {
+        field: "attendance.quality",
+        label_vi: "Tỷ lệ dự họp đạt tiêu chí chất lượng",
+        label_en: "Attendance for the quality criterion",
+        get: |r| r.attendance.quality.value,
+        set: |r, v| r.attendance.quality.value = v,
+        source: |r| &r.attendance.quality.source,
+    },
+    EditableShare {
+        field: "attendance.quorum_warning",
+        label_vi: "Cảnh báo số người dự trước khi biểu quyết",
+        label_en: "Attendance warning before a vote",
+        get: |r| r.attendance.quorum_warning.value,
+        set: |r, v| r.attendance.quorum_warning.value = v,
+        source: |r| &r.attendance.quorum_warning.source,
+    },
+    EditableShare {
+        field: "votes.resolution",
+        label_vi: "Thông qua nghị quyết",
+        label_en: "Passing a resolution",
+        get: |r| r.votes.resolution.value.threshold,
+        set: |r, v| r.votes.resolution.value.threshold = v,
+        source: |r| &r.votes.resolution.source,
+    },
+    EditableShare {
+        field: "votes.admission_proposal",
+        label_vi: "Đề nghị kết nạp đảng viên",
+        label_en: "Proposing an admission",
+        get: |r| r.votes.admission_proposal.value.threshold,
+        set: |r, v| r.votes.admission_proposal.value.threshold = v,
+        source: |r| &r.votes.admission_proposal.source,
+    },
+    EditableShare {
+        field: "votes.expulsion",
+        label_vi: "Khai trừ",
+        label_en: "Expulsion",
+        get: |r| r.votes.expulsion.value.threshold,
+        set: |r, v| r.votes.expulsion.value.threshold = v,
+        source: |r| &r.votes.expulsion.source,
+    },
+    EditableShare {
+        field: "votes.discipline",
+        label_vi: "Khiển trách, cảnh cáo, cách chức",
+        label_en: "Reprimand, warning, dismissal",
+        get: |r| r.votes.discipline.value.threshold,
+        set: |r, v| r.votes.discipline.value.threshold = v,
+        source: |r| &r.votes.discipline.source,
+    },
+    EditableShare {
+        field: "excellent_quota",
+        label_vi: "Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” tối đa",
+        label_en: "Most rated “excellent”",
+        get: |r| r.excellent_quota.value.share,
+        set: |r, v| r.excellent_quota.value.share = v,
+        source: |r| &r.excellent_quota.source,
+    },
+];
+
+/// The whole numbers an own copy may change, in the order a form shows them.
+pub const EDITABLE_NUMBERS: &[EditableNumber] = &[
+    EditableNumber {
+        field: "attendance.max_absent_without_reason",
+        label_vi: "Số đảng viên vắng không lý do tối đa (tiêu chí chất lượng)",
+        label_en: "Most absent without reason (quality criterion)",
+        get: |r| r.attendance.max_absent_without_reason.value,
+        set: |r, v| r.attendance.max_absent_without_reason.value = v,
+        source: |r| &r.attendance.max_absent_without_reason.source,
+    },
+    EditableNumber {
+        field: "attendance.min_full_members",
+        label_vi: "Số đảng viên chính thức tối thiểu của chi bộ",
+        label_en: "Fewest full members of a cell",
+        get: |r| r.attendance.min_full_members.value,
+        set: |r, v| r.attendance.min_full_members.value = v,
+        source: |r| &r.attendance.min_full_members.source,
+    },
+    EditableNumber {
+        field: "schedule.registration_lead_days",
+        label_vi: "Đăng ký lịch trước ngày họp (ngày)",
+        label_en: "Register before the meeting (days)",
+        get: |r| r.schedule.registration_lead_days.value,
+        set: |r, v| r.schedule.registration_lead_days.value = v,
+        source: |r| &r.schedule.registration_lead_days.source,
+    },
+    EditableNumber {
+        field: "schedule.reminder_day",
+        label_vi: "Ngày đôn đốc đăng ký lịch trong tháng",
+        label_en: "Day of the month to remind cells to register",
+        get: |r| r.schedule.reminder_day.value,
+        set: |r, v| r.schedule.reminder_day.value = v,
+        source: |r| &r.schedule.reminder_day.source,
+    },
+    EditableNumber {
+        field: "schedule.document_lead_days",
+        label_vi: "Có tài liệu trước ngày họp (ngày)",
+        label_en: "Documents before the meeting (days)",
+        get: |r| r.schedule.document_lead_days.value,
+        set: |r, v| r.schedule.document_lead_days.value = v,
+        source: |r| &r.schedule.document_lead_days.source,
+    },
+    EditableNumber {
+        field: "schedule.min_minutes.regular",
+        label_vi: "Thời lượng tối thiểu, thường kỳ (phút)",
+        label_en: "Shortest regular meeting (minutes)",
+        get: |r| r.schedule.min_minutes.value.regular,
+        set: |r, v| r.schedule.min_minutes.value.regular = v,
+        source: |r| &r.schedule.min_minutes.source,
+    },
+    EditableNumber {
+        field: "schedule.min_minutes.thematic",
+        label_vi: "Thời lượng tối thiểu, chuyên đề (phút)",
+        label_en: "Shortest thematic meeting (minutes)",
+        get: |r| r.schedule.min_minutes.value.thematic,
+        set: |r, v| r.schedule.min_minutes.value.thematic = v,
+        source: |r| &r.schedule.min_minutes.source,
+    },
+    EditableNumber {
+        field: "schedule.min_minutes.combined",
+        label_vi: "Thời lượng tối thiểu, thường kỳ kết hợp chuyên đề (phút)",
+        label_en: "Shortest combined meeting (minutes)",
+        get: |r| r.schedule.min_minutes.value.combined,
+        set: |r, v| r.schedule.min_minutes.value.combined = v,
+        source: |r| &r.schedule.min_minutes.source,
+    },
+    EditableNumber {
+        field: "visits.cadence.visits",
+        label_vi: "Cấp ủy viên dự sinh hoạt chi bộ: số lần",
+        label_en: "Committee member attends a cell: times",
+        get: |r| r.visits.cadence.value.visits,
+        set: |r, v| r.visits.cadence.value.visits = v,
+        source: |r| &r.visits.cadence.source,
+    },
+    EditableNumber {
+        field: "visits.cadence.months",
+        label_vi: "Cấp ủy viên dự sinh hoạt chi bộ: trong số tháng",
+        label_en: "Committee member attends a cell: every months",
+        get: |r| r.visits.cadence.value.months,
+        set: |r, v| r.visits.cadence.value.months = v,
+        source: |r| &r.visits.cadence.source,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::d;
+
+    fn adoption(org: i64, version: u32, from: NaiveDate, choice: Choice) -> Adoption {
+        Adoption {
+            org_id: OrgId(org),
+            version,
+            effective_from: from,
+            choice,
+            decision: String::new(),
+            adopted_by: "Nguyễn Văn An".into(),
+            adopted_at: d(2026, 1, 1).and_hms_opt(8, 0, 0).unwrap(),
+        }
+    }
+
+    fn builtin(b: BuiltIn) -> Choice {
+        Choice::BuiltIn { builtin: b }
+    }
+
+    fn org(id: i64, name: &str, adoptions: Vec<Adoption>) -> OrgAdoptions {
+        OrgAdoptions {
+            org_id: OrgId(id),
+            org_name: name.into(),
+            adoptions,
+        }
+    }
+
+    fn own(org_name: &str, version: u32, reminder: u32) -> Choice {
+        let mut edited = RuleSet::national_default();
+        edited.schedule.reminder_day.value = reminder;
+        Choice::Own {
+            based_on: BuiltIn::National,
+            rules: Box::new(
+                own_copy(
+                    BuiltIn::National,
+                    &edited,
+                    org_name,
+                    version,
+                    d(2026, 3, 1),
+                    "",
+                )
+                .unwrap(),
+            ),
+        }
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn the_nearest_adoption_in_force_applies() {
+        let bloc = "Đảng bộ Khối các cơ quan tỉnh";
+        let grass = "Đảng bộ Cục Quản lý thị trường";
+        let path = |grass_adoptions| {
+            vec![
+                org(
+                    1,
+                    bloc,
+                    vec![adoption(1, 1, d(2026, 1, 1), builtin(BuiltIn::BinhThuan))],
+                ),
+                org(2, grass, grass_adoptions),
+                org(3, "Chi bộ Văn phòng", vec![]),
+            ]
+        };
+        // Nothing nearer: the bloc's Bình Thuận set, inherited.
+        let got = applicable(&path(vec![]), d(2026, 2, 1));
+        assert_eq!(got.rules, RuleSet::binh_thuan());
+        assert_eq!(
+            got.origin,
+            Origin::Inherited {
+                org_id: OrgId(1),
+                org_name: bloc.into(),
+                version: 1
+            }
+        );
+        // A nearer committee's own set from March overrides, from March only.
+        let nearer = path(vec![adoption(2, 1, d(2026, 3, 1), own(grass, 1, 10))]);
+        assert_eq!(
+            applicable(&nearer, d(2026, 2, 28)).rules,
+            RuleSet::binh_thuan()
+        );
+        let march = applicable(&nearer, d(2026, 3, 1));
+        assert_eq!(march.rules.schedule.reminder_day.value, 10);
+        assert_eq!(
+            march.rules.name,
+            "Bộ quy tắc của Đảng bộ Cục Quản lý thị trường"
+        );
+        assert!(matches!(
+            march.origin,
+            Origin::Inherited {
+                org_id: OrgId(2),
+                ..
+            }
+        ));
+        // The committee itself sees its own.
+        let got = applicable(&nearer[..2], d(2026, 3, 1));
+        assert_eq!(got.origin, Origin::Own { version: 1 });
+        // Before anyone adopted: the national default.
+        let got = applicable(&nearer, d(2025, 12, 31));
+        assert_eq!(got.origin, Origin::NationalDefault);
+        assert_eq!(got.rules, RuleSet::national_default());
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_later_adoption_replaces_an_earlier_one() {
+        let a = vec![
+            adoption(2, 1, d(2026, 1, 1), builtin(BuiltIn::BinhThuan)),
+            adoption(2, 2, d(2026, 6, 1), builtin(BuiltIn::National)),
+            // Same day as version 2, adopted after it: it wins.
+            adoption(2, 3, d(2026, 6, 1), builtin(BuiltIn::BinhThuan)),
+        ];
+        assert_eq!(in_force(&a, d(2026, 5, 31)).unwrap().version, 1);
+        assert_eq!(in_force(&a, d(2026, 6, 1)).unwrap().version, 3);
+        assert!(in_force(&a, d(2025, 12, 31)).is_none());
+        assert_eq!(next_version(&a), 4);
+        assert_eq!(next_version(&[]), 1);
+        // A period is judged by today's rules while it runs, else its first day's.
+        let (may_1, may_31) = (d(2026, 5, 1), d(2026, 5, 31));
+        assert_eq!(rules_day(may_1, may_31, d(2026, 5, 20)), d(2026, 5, 20));
+        assert_eq!(rules_day(may_1, may_31, d(2026, 7, 2)), may_1);
+        assert_eq!(rules_day(may_1, may_31, d(2026, 4, 30)), may_1);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn an_own_copy_takes_the_edited_values_with_the_committee_as_source() {
+        let mut edited = RuleSet::binh_thuan();
+        edited.attendance.quality.value = Threshold::more_than(90, 100);
+        edited.schedule.registration_lead_days.value = 7;
+        edited.meeting_sheet.bands[0].min = Points::whole(92);
+        // Not editable: ignored.
+        edited.name = "Bộ quy tắc mặc định (theo quy định của Trung ương)".into();
+        edited.attendance.quality.source = Source::new("Giả mạo", "", "");
+        let own = own_copy(
+            BuiltIn::BinhThuan,
+            &edited,
+            "Đảng ủy xã Hòa Thắng",
+            4,
+            d(2026, 7, 1),
+            "Quyết định 15-QĐ/ĐU",
+        )
+        .unwrap();
+        assert_eq!(own.name, "Bộ quy tắc của Đảng ủy xã Hòa Thắng");
+        assert_eq!((own.version, own.effective_from), (4, d(2026, 7, 1)));
+        assert_eq!(own.attendance.quality.value, Threshold::more_than(90, 100));
+        let src = &own.attendance.quality.source;
+        assert_eq!(src.document, "Quyết định 15-QĐ/ĐU của Đảng ủy xã Hòa Thắng");
+        assert!(!src.unconfirmed);
+        assert_eq!(own.schedule.registration_lead_days.value, 7);
+        assert_eq!(own.meeting_sheet.bands[0].min, Points::whole(92));
+        assert_eq!(own.meeting_sheet.source.document, src.document);
+        // Unchanged values keep the built-in's source, "unconfirmed" included.
+        let base = RuleSet::binh_thuan();
+        assert_eq!(
+            own.attendance.quorum_warning,
+            base.attendance.quorum_warning
+        );
+        assert!(own.excellent_quota.source.unconfirmed);
+        // Never mistaken for a built-in on the wire.
+        assert!(!crate::rules::MeetingRules::builtin().contains(&own.meeting_rules()));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_criterion_changes_its_group_and_the_sheet_still_adds_up() {
+        let mut edited = RuleSet::national_default();
+        let key = edited.meeting_sheet.groups[0].criteria[0].key.clone();
+        let before = edited.meeting_sheet.groups[0].max;
+        edited.meeting_sheet.groups[0].criteria[0].max = edited.meeting_sheet.groups[0].criteria[0]
+            .max
+            .saturating_add(Points::whole(1));
+        let own = own_copy(
+            BuiltIn::National,
+            &edited,
+            "Đảng ủy phường",
+            1,
+            d(2026, 1, 1),
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            own.meeting_sheet.groups[0].max,
+            before.saturating_add(Points::whole(1)),
+            "{key}"
+        );
+        assert_eq!(own.meeting_sheet.check(), Ok(()));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn bad_values_are_refused_at_their_fields() {
+        let mut e = RuleSet::national_default();
+        e.attendance.quality.value = Threshold::more_than(1, 0);
+        e.votes.resolution.value.threshold = Threshold::at_least(3, 2);
+        e.votes.expulsion.value.threshold = Threshold::more_than(100, 100);
+        e.schedule.reminder_day.value = 0;
+        e.schedule.registration_lead_days.value = 61;
+        e.schedule.min_minutes.value.combined = 10;
+        e.visits.cadence.value.months = 5;
+        e.meeting_sheet.bands[1].min = e.meeting_sheet.bands[0].min;
+        e.meeting_sheet.groups[1].criteria[0].max = Points::whole(101);
+        let err = own_copy(BuiltIn::National, &e, "Đảng ủy xã", 1, d(2026, 1, 1), "").unwrap_err();
+        for field in [
+            "attendance.quality",
+            "votes.resolution",
+            "votes.expulsion",
+            "schedule.reminder_day",
+            "schedule.registration_lead_days",
+            "schedule.min_minutes.combined",
+            "visits.cadence.months",
+            "meeting_sheet.bands.1.min",
+            "meeting_sheet.groups.1.criteria.0.max",
+        ] {
+            assert!(err.message_for(field).is_some(), "{field}: {err:?}");
+        }
+        assert_eq!(
+            err.message_for("schedule.reminder_day"),
+            Some("Ngày đôn đốc đăng ký lịch phải từ 1 đến 28.")
+        );
+        // The built-ins pass.
+        for b in BuiltIn::ALL {
+            assert_eq!(check_values(&b.rule_set()), Ok(()), "{b:?}");
+        }
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn every_editable_value_reaches_the_own_copy_and_its_errors_name_it() {
+        for e in EDITABLE_NUMBERS {
+            let mut edited = RuleSet::national_default();
+            (e.set)(&mut edited, 9_999);
+            let err = own_copy(
+                BuiltIn::National,
+                &edited,
+                "Đảng ủy xã",
+                1,
+                d(2026, 1, 1),
+                "",
+            )
+            .unwrap_err();
+            assert!(err.message_for(e.field).is_some(), "{}: {err:?}", e.field);
+            // One more than the default is within every bound (3 → 4 months divides a year).
+            let before = (e.get)(&RuleSet::national_default());
+            (e.set)(&mut edited, before + 1);
+            let own = own_copy(
+                BuiltIn::National,
+                &edited,
+                "Đảng ủy xã",
+                1,
+                d(2026, 1, 1),
+                "",
+            )
+            .unwrap();
+            assert_eq!((e.get)(&own), (e.get)(&edited), "{}", e.field);
+            assert_eq!(
+                (e.source)(&own).document,
+                "Bộ quy tắc của Đảng ủy xã",
+                "{}",
+                e.field
+            );
+        }
+        for e in EDITABLE_SHARES {
+            let mut edited = RuleSet::national_default();
+            let t = (e.get)(&edited);
+            (e.set)(&mut edited, Threshold { den: 0, ..t });
+            let err = own_copy(
+                BuiltIn::National,
+                &edited,
+                "Đảng ủy xã",
+                1,
+                d(2026, 1, 1),
+                "",
+            )
+            .unwrap_err();
+            assert!(err.message_for(e.field).is_some(), "{}: {err:?}", e.field);
+            (e.set)(
+                &mut edited,
+                Threshold {
+                    num: 3,
+                    den: 5,
+                    ..t
+                },
+            );
+            let own = own_copy(
+                BuiltIn::National,
+                &edited,
+                "Đảng ủy xã",
+                1,
+                d(2026, 1, 1),
+                "",
+            )
+            .unwrap();
+            assert_eq!(
+                (e.get)(&own),
+                Threshold {
+                    num: 3,
+                    den: 5,
+                    ..t
+                },
+                "{}",
+                e.field
+            );
+            assert!(!(e.source)(&own).unconfirmed, "{}", e.field);
+        }
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_request_is_checked_against_today() {
+        let req = |from, decision: &str| RuleSetRequest {
+            effective_from: from,
+            decision: decision.into(),
+            choice: builtin(BuiltIn::BinhThuan),
+        };
+        let today = d(2026, 5, 10);
+        assert_eq!(
+            check_request(&req(today, " QĐ 15 "), today),
+            Ok("QĐ 15".into())
+        );
+        let err = check_request(&req(d(2026, 5, 9), &"x".repeat(201)), today).unwrap_err();
+        assert!(err.message_for("effective_from").is_some());
+        assert!(err.message_for("decision").is_some());
+        assert!(check_request(&req(d(2101, 1, 1), ""), today).is_err());
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn the_view_round_trips_through_json() {
+        let grass = "Đảng bộ Cục Quản lý thị trường";
+        let adoptions = vec![
+            adoption(2, 2, d(2026, 3, 1), own(grass, 2, 12)),
+            adoption(2, 1, d(2026, 1, 1), builtin(BuiltIn::BinhThuan)),
+        ];
+        let view = RuleSetView {
+            org_id: OrgId(2),
+            org_name: grass.into(),
+            on: d(2026, 4, 1),
+            applicable: applicable(&[org(2, grass, adoptions.clone())], d(2026, 4, 1)),
+            chooses: true,
+            may_choose: true,
+            adoptions,
+            builtins: BuiltIn::ALL.iter().map(|b| b.rule_set()).collect(),
+        };
+        let json = serde_json::to_string(&view).unwrap();
+        assert!(json.contains("\"kind\":\"own\""), "{json}");
+        assert_eq!(serde_json::from_str::<RuleSetView>(&json).unwrap(), view);
+        assert_eq!(view.applicable.rules.schedule.reminder_day.value, 12);
+    }
+}
