@@ -77,13 +77,14 @@ pub async fn year(
     let year = year_of(query.year)?;
     let meetings = state.store.meetings_of(org.id).await?;
     let rules = RuleSet::national_default().schedule;
-    Ok(ApiJson(calendar::year_view(
-        org.id,
-        &meetings,
-        year,
-        today(),
-        &rules,
-    )))
+    let bands = super::scoring::confirmed_bands(&state, &meetings).await?;
+    let first_day = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let rollup = super::scoring::rules_for(&state, org.id, first_day)
+        .await?
+        .yearly_meetings;
+    Ok(ApiJson(
+        calendar::year_view(org.id, &meetings, year, today(), &rules).with_bands(&bands, &rollup),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/organizations/{id}/unregistered", tag = "meetings",
