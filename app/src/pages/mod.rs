@@ -12,5 +12,6 @@ pub mod minutes;
 pub mod notifications;
 pub mod org;
 pub mod room;
+pub mod score;
 pub mod tasks;
 pub mod year;
