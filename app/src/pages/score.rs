@@ -94,8 +94,9 @@ fn compute(
         .map_err(|e| scoring::sheet_fields(&e))
 }
 
+/// The sheet of one meeting's score, as loaded (public for its browser test).
 #[component]
-fn Sheet(v: ScoreView) -> impl IntoView {
+pub fn Sheet(v: ScoreView) -> impl IntoView {
     let i18n = use_i18n();
     let id = v.meeting_id;
     let current = RwSignal::new(v.clone());
@@ -133,12 +134,16 @@ fn Sheet(v: ScoreView) -> impl IntoView {
         let server = form
             .fields
             .with(|f| f.message_for(&field).map(String::from));
-        server.or_else(|| {
-            live.with(|r| {
-                r.as_ref()
-                    .err()
-                    .and_then(|e| e.message_for(&field).map(String::from))
-            })
+        // A field not yet typed is not an error until the form is sent.
+        let typed = |i: &Inputs| i.get(key).is_some_and(|t| !t.trim().is_empty());
+        let touched = cell.with(typed) || (upper_typing() && upper.with(typed));
+        if server.is_some() || !touched {
+            return server;
+        }
+        live.with(|r| {
+            r.as_ref()
+                .err()
+                .and_then(|e| e.message_for(&field).map(String::from))
         })
     };
     let done = move |r: Result<ScoreView, api::ApiError>| match r {
