@@ -354,6 +354,36 @@ pub async fn minutes(id: MeetingId) -> Result<Minutes, ApiError> {
     get(&format!("/api/meetings/{id}/minutes")).await
 }
 
+pub async fn meeting_score(id: MeetingId) -> Result<shared::scoring::ScoreView, ApiError> {
+    get(&format!("/api/meetings/{id}/score")).await
+}
+
+pub async fn propose_score(
+    id: MeetingId,
+    req: shared::scoring::ProposeRequest,
+) -> Result<shared::scoring::ScoreView, ApiError> {
+    with_body("PUT", &format!("/api/meetings/{id}/score"), &req).await
+}
+
+pub async fn confirm_score(
+    id: MeetingId,
+    req: shared::scoring::UpperRequest,
+) -> Result<shared::scoring::ScoreView, ApiError> {
+    with_body("PUT", &format!("/api/meetings/{id}/score/upper"), &req).await
+}
+
+pub async fn comment_score(
+    id: MeetingId,
+    text: String,
+) -> Result<shared::scoring::ScoreComment, ApiError> {
+    let req = shared::scoring::CommentRequest { text };
+    with_body("POST", &format!("/api/meetings/{id}/score/comments"), &req).await
+}
+
+pub async fn year_view(cell: OrgId, year: i32) -> Result<shared::calendar::YearView, ApiError> {
+    get(&format!("/api/organizations/{cell}/year?year={year}")).await
+}
+
 pub async fn my_tasks() -> Result<Vec<TaskView>, ApiError> {
     get("/api/me/tasks").await
 }

@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                         path=path!("/meetings/:id/minutes")
                         view=|| guarded(pages::minutes::MinutesPage)
                     />
+                    <Route path=path!("/meetings/:id/score") view=|| guarded(pages::score::ScorePage)/>
                     <Route path=path!("/account") view=|| guarded(pages::account::AccountPage)/>
                     <Route path=path!("/admin/accounts") view=|| guarded(pages::admin::AccountsPage)/>
                     <Route

@@ -218,6 +218,11 @@ pub fn minutes_docx(m: &Minutes) -> Result<Vec<u8>, DocumentError> {
             doc = doc.add_paragraph(text(line));
         }
     }
+    if let Some(score) = &m.score {
+        doc = doc
+            .add_paragraph(bold("KẾT QUẢ CHẤM ĐIỂM CHẤT LƯỢNG SINH HOẠT"))
+            .add_paragraph(text(score.line_vi()));
+    }
     let ended = m
         .closed_at
         .map(when)
@@ -454,6 +459,7 @@ mod tests {
                 sent_at: meeting.registered_at,
                 updated_at: meeting.registered_at,
             }],
+            score: None,
         };
         let m = shared::live::minutes::minutes(
             &state,

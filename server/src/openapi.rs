@@ -43,6 +43,10 @@ use utoipa::{Modify, OpenApi};
         crate::routes::tasks::mine,
         crate::routes::tasks::of_meeting,
         crate::routes::tasks::update,
+        crate::routes::scoring::get,
+        crate::routes::scoring::propose,
+        crate::routes::scoring::confirm,
+        crate::routes::scoring::comment,
         accounts::list,
         accounts::create,
         accounts::reset_password,
@@ -274,6 +278,16 @@ fn limits(doc: &mut Value) {
             "text",
             json!({"maxLength": shared::preparation::MAX_ADVANCE_OPINION_CHARS}),
         ),
+        (
+            "CommentRequest",
+            "text",
+            json!({"maxLength": shared::scoring::MAX_COMMENT_CHARS}),
+        ),
+        (
+            "UpperRequest",
+            "reason",
+            json!({"maxLength": shared::scoring::MAX_REASON_CHARS}),
+        ),
     ];
     for (schema, field, extra) in table {
         let pointer = format!("/components/schemas/{schema}/properties/{field}");
@@ -403,6 +417,14 @@ mod tests {
         assert_eq!(schema("NewAccount", "password")["minLength"], 8);
         assert_eq!(schema("MemberDraft", "full_name")["maxLength"], 100);
         assert_eq!(schema("AgendaItem", "planned_minutes")["maximum"], 65535);
+        assert_eq!(
+            schema("CommentRequest", "text")["maxLength"],
+            shared::scoring::MAX_COMMENT_CHARS
+        );
+        assert_eq!(
+            schema("UpperRequest", "reason")["maxLength"],
+            shared::scoring::MAX_REASON_CHARS
+        );
         let username = regex::Regex::new(USERNAME_PATTERN).unwrap();
         for name in [
             "dv.b05",

@@ -336,6 +336,12 @@ pub struct YearView {
     pub figures: YearFigures,
     /// One Vietnamese sentence per finding of [`compliance`].
     pub findings: Vec<String>,
+    /// The confirmed meetings' final bands (chấm điểm), from the server.
+    #[serde(default)]
+    pub bands: Vec<crate::scoring::MeetingBand>,
+    /// The year's band rolled up from them; `None` while none is confirmed.
+    #[serde(default)]
+    pub year_band: Option<crate::rules::scoring::YearBand>,
 }
 
 fn count(n: usize) -> u32 {
@@ -500,6 +506,38 @@ pub fn year_view(
         quarters,
         figures,
         findings: judged.findings,
+        bands: Vec::new(),
+        year_band: None,
+    }
+}
+
+impl YearView {
+    /// Adds the final bands of the year's confirmed meetings (the cell's
+    /// scored meetings outside the year are left out) and the year's band
+    /// rolled up from them (`crate::scoring::year_band`).
+    pub fn with_bands(
+        mut self,
+        scored: &[crate::scoring::MeetingBand],
+        rule: &crate::rules::scoring::YearlyRollup,
+    ) -> YearView {
+        let shown: Vec<MeetingId> = self
+            .months
+            .iter()
+            .filter_map(|m| m.regular.meeting_id)
+            .chain(self.quarters.iter().filter_map(|q| q.thematic.meeting_id))
+            .collect();
+        self.bands = scored
+            .iter()
+            .filter(|b| shown.contains(&b.meeting_id))
+            .copied()
+            .collect();
+        self.year_band = crate::scoring::year_band(&self.bands, self.figures.months_missing, rule);
+        self
+    }
+
+    /// The final band of a meeting shown in this year, once confirmed.
+    pub fn band_of(&self, meeting: MeetingId) -> Option<crate::scoring::MeetingBand> {
+        self.bands.iter().find(|b| b.meeting_id == meeting).copied()
     }
 }
 

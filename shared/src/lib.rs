@@ -21,6 +21,7 @@ pub mod notify;
 pub mod org;
 pub mod preparation;
 pub mod rules;
+pub mod scoring;
 pub mod text;
 
 pub use error::{ErrorBody, ErrorDetail, FieldError, FieldErrors};

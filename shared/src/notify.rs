@@ -70,10 +70,12 @@ pub enum NoticeKind {
     TaskDueSoon,
     /// The member's task is past its due date and not done (quá hạn).
     TaskOverdue,
+    /// The upper level confirmed a meeting's score (xác nhận kết quả chấm điểm).
+    ScoreConfirmed,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 12] = [
+    pub const ALL: [NoticeKind; 13] = [
         NoticeKind::MeetingRegistered,
         NoticeKind::MeetingChanged,
         NoticeKind::MeetingReminderDay,
@@ -86,6 +88,7 @@ impl NoticeKind {
         NoticeKind::TaskAssigned,
         NoticeKind::TaskDueSoon,
         NoticeKind::TaskOverdue,
+        NoticeKind::ScoreConfirmed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -102,6 +105,7 @@ impl NoticeKind {
             NoticeKind::TaskAssigned => "task_assigned",
             NoticeKind::TaskDueSoon => "task_due_soon",
             NoticeKind::TaskOverdue => "task_overdue",
+            NoticeKind::ScoreConfirmed => "score_confirmed",
         }
     }
 
@@ -138,6 +142,8 @@ impl NoticeKind {
             (NoticeKind::TaskDueSoon, Lang::En) => "A task is due in 2 days",
             (NoticeKind::TaskOverdue, Lang::Vi) => "Việc quá hạn",
             (NoticeKind::TaskOverdue, Lang::En) => "A task is overdue",
+            (NoticeKind::ScoreConfirmed, Lang::Vi) => "Cấp trên xác nhận điểm buổi sinh hoạt",
+            (NoticeKind::ScoreConfirmed, Lang::En) => "A meeting's score is confirmed",
         }
     }
 }
@@ -229,6 +235,14 @@ pub enum Notice {
     TaskOverdue {
         task: TaskRef,
     },
+    ScoreConfirmed {
+        meeting: MeetingRef,
+        total: crate::rules::scoring::Points,
+        band: crate::rules::scoring::Band,
+        /// Whether the upper level changed the cell's points.
+        #[serde(default)]
+        changed: bool,
+    },
 }
 
 fn at(t: NaiveDateTime, lang: Lang) -> String {
@@ -278,6 +292,7 @@ impl Notice {
             Notice::TaskAssigned { .. } => NoticeKind::TaskAssigned,
             Notice::TaskDueSoon { .. } => NoticeKind::TaskDueSoon,
             Notice::TaskOverdue { .. } => NoticeKind::TaskOverdue,
+            Notice::ScoreConfirmed { .. } => NoticeKind::ScoreConfirmed,
         }
     }
 
@@ -387,6 +402,26 @@ impl Notice {
             }
             (Notice::TaskOverdue { task: t }, Vi) => format!("Quá hạn: {}", t.what),
             (Notice::TaskOverdue { task: t }, En) => format!("Overdue: {}", t.what),
+            (
+                Notice::ScoreConfirmed {
+                    meeting: m, band, ..
+                },
+                Vi,
+            ) => {
+                format!(
+                    "Điểm buổi “{}” đã được xác nhận: {}",
+                    m.title,
+                    band.label_vi()
+                )
+            }
+            (
+                Notice::ScoreConfirmed {
+                    meeting: m, band, ..
+                },
+                En,
+            ) => {
+                format!("Score of “{}” confirmed: {}", m.title, band.label_en())
+            }
         }
     }
 
@@ -580,6 +615,46 @@ impl Notice {
                 t.meeting_title,
                 day(t.due, En)
             ),
+            (
+                Notice::ScoreConfirmed {
+                    meeting: m,
+                    total,
+                    band,
+                    changed,
+                },
+                Vi,
+            ) => format!(
+                "Cấp trên {} điểm buổi sinh hoạt “{}” lúc {}: {} điểm, xếp loại {}.",
+                if *changed {
+                    "đã điều chỉnh và xác nhận"
+                } else {
+                    "đã xác nhận"
+                },
+                m.title,
+                at(m.starts_at, Vi),
+                total,
+                band.label_vi()
+            ),
+            (
+                Notice::ScoreConfirmed {
+                    meeting: m,
+                    total,
+                    band,
+                    changed,
+                },
+                En,
+            ) => format!(
+                "The upper level {} the score of the meeting “{}” at {}: {} points, rated {}.",
+                if *changed {
+                    "changed and confirmed"
+                } else {
+                    "confirmed"
+                },
+                m.title,
+                at(m.starts_at, En),
+                total,
+                band.label_en()
+            ),
         };
         match self {
             Notice::MeetingRegistered { meeting: m }
@@ -615,6 +690,7 @@ impl Notice {
             Notice::TaskAssigned { task: t }
             | Notice::TaskDueSoon { task: t }
             | Notice::TaskOverdue { task: t } => format!("/meetings/{}", t.meeting.0),
+            Notice::ScoreConfirmed { meeting: m, .. } => format!("/meetings/{}/score", m.id.0),
         }
     }
 }
@@ -826,6 +902,12 @@ mod tests {
             Notice::TaskAssigned { task: task() },
             Notice::TaskDueSoon { task: task() },
             Notice::TaskOverdue { task: task() },
+            Notice::ScoreConfirmed {
+                meeting: meeting(),
+                total: crate::rules::scoring::Points::tenths(895),
+                band: crate::rules::scoring::Band::Fair,
+                changed: true,
+            },
         ]
     }
 
@@ -844,6 +926,7 @@ mod tests {
             assert_eq!(NoticeKind::parse(n.kind().as_str()), Some(n.kind()));
             let want = match n {
                 Notice::RegistrationReminder { .. } => "/org/4",
+                Notice::ScoreConfirmed { .. } => "/meetings/7/score",
                 _ => "/meetings/7",
             };
             assert_eq!(n.link(), want);

@@ -91,6 +91,12 @@ fn facts() -> impl Strategy<Value = MeetingFacts> {
                     minutes_complete: minutes_ok,
                     registered_for: on_date.then_some(held),
                     held_on: held,
+                    registered_on: held.checked_sub_days(chrono::Days::new(10)),
+                    registration_deadline: held.checked_sub_days(chrono::Days::new(7)),
+                    documents: 1,
+                    documents_late: 0,
+                    tasks_reviewed: true,
+                    previous_tasks: 0,
                 }
             },
         )

@@ -180,6 +180,10 @@ fn MinutesDoc(m: Minutes) -> impl IntoView {
             {m.adopted_at.map(|at| view! {
                 <p id="min-adopted">{format!("Biên bản đã được đọc lại trước chi bộ và được thông qua lúc {}.", time(Some(at)))}</p>
             })}
+            {m.score.as_ref().map(|sc| view! {
+                <h2>"Kết quả chấm điểm chất lượng sinh hoạt"</h2>
+                <p id="min-score">{sc.line_vi()}</p>
+            })}
             <p>{format!("Buổi sinh hoạt kết thúc lúc {closed}.")}</p>
             <p class="digest" id="min-digest">{format!("Mã kiểm chứng: {}", m.digest)}</p>
             <div class="signatures">

@@ -13,5 +13,6 @@ pub mod notifications;
 pub mod org;
 pub mod room;
 pub mod rulesets;
+pub mod score;
 pub mod tasks;
 pub mod year;

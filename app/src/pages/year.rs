@@ -152,8 +152,12 @@ fn slot_view(
     slot: Slot,
     manage: bool,
     kind: &'static str,
+    band: Option<shared::scoring::MeetingBand>,
 ) -> impl IntoView {
     let status = slot.status;
+    let band = band.map(|b| {
+        view! { <span class="tag band">{format!("{} · {}", b.band.label_vi(), b.total)}</span> }
+    });
     let meeting = slot.meeting_id.map(|id| {
         let day = slot.day.map(format_date).unwrap_or_default();
         view! { <A href=format!("/meetings/{id}")>{day}</A> }
@@ -182,6 +186,7 @@ fn slot_view(
             <span class="slot-name">{label}</span>
             <span class="tag">{move || status_label(i18n, status)}</span>
             {late}
+            {band}
             {meeting}
             {reason}
             {register}
@@ -194,12 +199,14 @@ fn slot_view(
 pub fn CellYear(cell: OrgId, access: Access) -> impl IntoView {
     let i18n = use_i18n();
     let year = RwSignal::new(today().year());
-    // The meetings and the schedule rules the cell's committee chose.
+    // The meetings and the rules the cell's committee chose.
     let meetings = LocalResource::new(move || async move {
         let list = api::meetings_of(cell).await?;
-        let rules = api::rule_set(cell).await?.applicable.rules.schedule;
+        let rules = api::rule_set(cell).await?.applicable.rules;
         Ok::<_, api::ApiError>((list, rules))
     });
+    // The confirmed scores are the server's (the stored upper column).
+    let scored = LocalResource::new(move || api::year_view(cell, year.get()));
     let manage = access == Access::Manage;
     view! {
         <div class="section-head year-head">
@@ -213,16 +220,32 @@ pub fn CellYear(cell: OrgId, access: Access) -> impl IntoView {
         {loaded(meetings, move |(list, rules)| {
             move || {
                 let y = year.get().clamp(shared::calendar::MIN_YEAR, shared::calendar::MAX_YEAR);
-                let v = year_view(cell, &list, y, today(), &rules);
+                let bands = scored
+                    .get()
+                    .and_then(Result::ok)
+                    .filter(|s| s.year == y)
+                    .map(|s| s.bands)
+                    .unwrap_or_default();
+                let v = year_view(cell, &list, y, today(), &rules.schedule)
+                    .with_bands(&bands, &rules.yearly_meetings);
                 let f = v.figures.clone();
-                let months = v.months.into_iter().map(|m| {
+                let year_band = v.year_band.clone().map(|b| view! {
+                    <p class="notice" id="year-band">
+                        <strong>{move || i18n.t().score_year_band} ": " {b.band.label_vi()}</strong>
+                        <span class="muted">" — " {b.explanation.clone()}</span>
+                    </p>
+                });
+                let band_of = |id: Option<shared::MeetingId>| id.and_then(|id| v.band_of(id));
+                let months = v.months.iter().cloned().map(|m| {
                     let label = format!("{}/{}", m.month.month, m.month.year);
-                    slot_view(i18n, cell, label, m.regular, manage, "regular")
+                    let band = band_of(m.regular.meeting_id);
+                    slot_view(i18n, cell, label, m.regular, manage, "regular", band)
                 }).collect_view();
-                let quarters = v.quarters.into_iter().map(|q| {
+                let quarters = v.quarters.iter().cloned().map(|q| {
                     let roman = ["I", "II", "III", "IV"][(q.quarter.quarter.clamp(1, 4) - 1) as usize];
                     let label = format!("{} {roman}", i18n.pick("Quý", "Q"));
-                    slot_view(i18n, cell, label, q.thematic, manage, "thematic")
+                    let band = band_of(q.thematic.meeting_id);
+                    slot_view(i18n, cell, label, q.thematic, manage, "thematic", band)
                 }).collect_view();
                 view! {
                     <p class="figures" id="year-figures">
@@ -237,6 +260,7 @@ pub fn CellYear(cell: OrgId, access: Access) -> impl IntoView {
                             ),
                         }}
                     </p>
+                    {year_band}
                     <h3>{move || i18n.pick("Sinh hoạt thường kỳ", "Regular meetings")}</h3>
                     <ul class="year-slots months">{months}</ul>
                     <h3>{move || i18n.pick("Sinh hoạt chuyên đề", "Thematic meetings")}</h3>

@@ -250,6 +250,35 @@ impl Notifier {
         }
     }
 
+    /// The upper level confirmed a meeting's score: the cell and those
+    /// following it are told once. Never fails the caller.
+    pub async fn score_confirmed(
+        &self,
+        meeting: &Meeting,
+        total: shared::rules::scoring::Points,
+        band: shared::rules::scoring::Band,
+        changed: bool,
+    ) {
+        let result = async {
+            let notice = Notice::ScoreConfirmed {
+                meeting: meeting_ref(&self.store, meeting).await?,
+                total,
+                band,
+                changed,
+            };
+            self.to_cell(
+                meeting.cell_id,
+                &format!("score:{}:confirmed", meeting.id.0),
+                &notice,
+            )
+            .await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(meeting = %meeting.id, error = %e, "could not publish the confirmed score");
+        }
+    }
+
     /// One pass of the background scan.
     pub async fn scan(&self) -> Result<()> {
         self.scan_opened().await?;

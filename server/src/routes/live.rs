@@ -233,6 +233,9 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
     };
     let mut register = super::tasks::register(state, &meeting, &live).await?;
     register.advance_opinions = state.store.advance_opinions(meeting.id).await?;
+    register.score =
+        super::scoring::confirmed_summary(state, &meeting, &live, register.previous_tasks.len())
+            .await?;
     let minutes = shared::live::minutes::minutes(&live, &meeting, &names, &register, &digest);
     Ok((meeting, minutes))
 }

@@ -12,6 +12,7 @@ pub mod orgs;
 pub mod preparation;
 pub mod rulesets;
 pub mod schedule;
+pub mod scoring;
 pub mod tasks;
 
 use crate::auth::CurrentUser;
@@ -53,6 +54,12 @@ pub fn api_router() -> Router<AppState> {
         .route("/meetings/{id}/minutes.docx", get(live::minutes_docx))
         .route("/meetings/{id}/resolution.docx", get(live::resolution_docx))
         .route("/meetings/{id}/tasks", get(tasks::of_meeting))
+        .route(
+            "/meetings/{id}/score",
+            get(scoring::get).put(scoring::propose),
+        )
+        .route("/meetings/{id}/score/upper", put(scoring::confirm))
+        .route("/meetings/{id}/score/comments", post(scoring::comment))
         .route("/meetings/{id}/tasks/{index}", put(tasks::update))
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/{id}/password", post(accounts::reset_password))

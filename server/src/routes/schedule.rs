@@ -79,16 +79,12 @@ pub async fn year(
     let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
     let on = adoption::rules_day(first, last, today());
-    let rules = crate::rulesets::for_org(&state.store, org.id, on)
-        .await?
-        .schedule;
-    Ok(ApiJson(calendar::year_view(
-        org.id,
-        &meetings,
-        year,
-        today(),
-        &rules,
-    )))
+    let rules = crate::rulesets::for_org(&state.store, org.id, on).await?;
+    let bands = super::scoring::confirmed_bands(&state, &meetings).await?;
+    Ok(ApiJson(
+        calendar::year_view(org.id, &meetings, year, today(), &rules.schedule)
+            .with_bands(&bands, &rules.yearly_meetings),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/organizations/{id}/unregistered", tag = "meetings",

@@ -11,7 +11,8 @@
 //!   ballot box of secret votes), `tasks` (the follow-up of the tasks closed
 //!   meetings assigned), `files` (meetings' documents, in chunks, and who
 //!   opened them), `preparation` (absence requests and opinions sent
-//!   before a meeting), `rulesets` (the rule sets committees adopted).
+//!   before a meeting), `rulesets` (the rule sets committees adopted),
+//!   `scores` (meetings' scores and their comments).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -30,6 +31,7 @@ mod postgres;
 mod preparation;
 mod rulesets;
 mod schedule;
+mod scores;
 mod sql;
 mod sqlite;
 mod tasks;
@@ -39,6 +41,7 @@ pub use files::{FileOpen, StoredFile};
 pub use notices::{NoticeStore, OutboxItem, WatchedTask};
 pub use postgres::PgStore;
 pub use rulesets::NewAdoption;
+pub use scores::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore, StoredUpper};
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
 pub use writer::EventWriter;
@@ -386,6 +389,30 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Vec<shared::rules::adoption::Adoption>>;
     /// Stores an adoption; `Conflict` when its version was taken meanwhile.
     async fn adopt_rule_set(&self, new: &NewAdoption) -> Result<()>;
+    /// A meeting's score: the proposal and, once confirmed, the upper column.
+    async fn meeting_score(&self, meeting: MeetingId) -> Result<Option<StoredScore>>;
+    /// Stores or replaces the cell's proposal; false once confirmed.
+    async fn propose_score(&self, meeting: MeetingId, proposal: &NewProposal<'_>) -> Result<bool>;
+    /// Stores the upper level's column; false without a proposal or once confirmed.
+    async fn confirm_score(
+        &self,
+        meeting: MeetingId,
+        confirmation: &NewConfirmation<'_>,
+    ) -> Result<bool>;
+    /// The confirmed scores of a cell's meetings.
+    async fn confirmed_scores(&self, cell: OrgId) -> Result<Vec<ConfirmedScore>>;
+    async fn add_score_comment(
+        &self,
+        meeting: MeetingId,
+        account: AccountId,
+        text: &str,
+        at: NaiveDateTime,
+    ) -> Result<i64>;
+    /// In the order written.
+    async fn score_comments(
+        &self,
+        meeting: MeetingId,
+    ) -> Result<Vec<shared::scoring::ScoreComment>>;
     /// Notifications, their email outbox and preferences (`notices.rs`).
     fn notices(&self) -> &dyn NoticeStore;
 }

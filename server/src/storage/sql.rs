@@ -20,8 +20,10 @@
 
 use super::{
     AccountSecret, Append, Appended, LiveSignal, NewAccountRow, Result, Storage, StorageError,
-    StoredEvent, accounts, ballots, events, meetings, members, orgs, preparation, schedule, tasks,
+    StoredEvent, accounts, ballots, events, meetings, members, orgs, preparation, schedule, scores,
+    tasks,
 };
+use super::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore};
 use super::{FileOpen, StoredFile, files};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -605,6 +607,43 @@ impl<DB: Backend> Storage for SqlStore<DB> {
 
     async fn adopt_rule_set(&self, new: &super::NewAdoption) -> Result<()> {
         super::rulesets::adopt(&self.pool, new).await
+    }
+
+    async fn meeting_score(&self, meeting: MeetingId) -> Result<Option<StoredScore>> {
+        scores::get(&self.pool, meeting).await
+    }
+
+    async fn propose_score(&self, meeting: MeetingId, proposal: &NewProposal<'_>) -> Result<bool> {
+        scores::propose(&self.pool, meeting, proposal).await
+    }
+
+    async fn confirm_score(
+        &self,
+        meeting: MeetingId,
+        confirmation: &NewConfirmation<'_>,
+    ) -> Result<bool> {
+        scores::confirm(&self.pool, meeting, confirmation).await
+    }
+
+    async fn confirmed_scores(&self, cell: OrgId) -> Result<Vec<ConfirmedScore>> {
+        scores::confirmed_of_cell(&self.pool, cell).await
+    }
+
+    async fn add_score_comment(
+        &self,
+        meeting: MeetingId,
+        account: AccountId,
+        text: &str,
+        at: NaiveDateTime,
+    ) -> Result<i64> {
+        scores::add_comment(&self.pool, meeting, account, text, at).await
+    }
+
+    async fn score_comments(
+        &self,
+        meeting: MeetingId,
+    ) -> Result<Vec<shared::scoring::ScoreComment>> {
+        scores::comments(&self.pool, meeting).await
     }
 
     fn notices(&self) -> &dyn super::NoticeStore {

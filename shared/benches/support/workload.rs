@@ -156,6 +156,12 @@ pub fn generate(cells: usize, months: u32) -> Workload {
                     minutes_complete: rng.chance(90),
                     registered_for: Some(held),
                     held_on: held,
+                    registered_on: held.checked_sub_days(chrono::Days::new(10)),
+                    registration_deadline: held.checked_sub_days(chrono::Days::new(7)),
+                    documents: 1,
+                    documents_late: 0,
+                    tasks_reviewed: true,
+                    previous_tasks: 0,
                 },
                 rng.range(0, 3) as usize,
             ));

@@ -35,6 +35,9 @@ pub struct Register {
     /// Opinions members sent in advance on the agenda's items (góp ý trước).
     #[serde(default)]
     pub advance_opinions: Vec<AdvanceOpinion>,
+    /// The meeting's score once the upper level confirmed it.
+    #[serde(default)]
+    pub score: Option<crate::scoring::ScoreSummary>,
 }
 
 /// An opinion sent before the meeting, as the minutes list it under its item.
@@ -122,6 +125,9 @@ pub struct Minutes {
     pub adopted_at: Option<NaiveDateTime>,
     /// The hash of the last event: anyone can check the record against it.
     pub digest: String,
+    /// The score (chấm điểm), only once the upper level confirmed it.
+    #[serde(default)]
+    pub score: Option<crate::scoring::ScoreSummary>,
 }
 
 impl Minutes {
@@ -268,6 +274,7 @@ pub fn minutes(
         notes: state.minutes.clone(),
         adopted_at: state.minutes_adopted_at,
         digest: digest.to_string(),
+        score: register.score.clone().filter(|_| state.closed_at.is_some()),
     }
 }
 
@@ -472,6 +479,7 @@ mod tests {
                     5,
                 ),
             ],
+            score: None,
         };
         let m = minutes(&state, &meeting, &names, &register, "abcd");
         assert_eq!(

@@ -120,6 +120,20 @@ impl Band {
         }
     }
 
+    /// The stored name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Good => "good",
+            Band::Fair => "fair",
+            Band::Average => "average",
+            Band::Poor => "poor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Band> {
+        Band::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+
     /// As good as `other` or better.
     pub fn at_least(self, other: Band) -> bool {
         self <= other
@@ -162,6 +176,12 @@ pub enum Measure {
     MinutesComplete,
     /// Held on the date registered.
     HeldOnRegisteredDate,
+    /// Registered (đăng ký lịch) by the rule set's deadline before the meeting.
+    RegisteredOnTime,
+    /// Documents posted at least a day ahead (HD 42): some posted, none late.
+    DocumentsAhead,
+    /// The agenda reviewed last month's resolution and tasks (kiểm điểm việc tháng trước).
+    LastMonthTasksReviewed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,9 +286,9 @@ impl ScoreSheet {
                     vec![
                         c(
                             "1.1",
-                            "Đăng ký lịch và sinh hoạt đúng ngày đã đăng ký",
-                            5,
-                            Some(Measure::HeldOnRegisteredDate),
+                            "Đăng ký lịch sinh hoạt đúng hạn",
+                            3,
+                            Some(Measure::RegisteredOnTime),
                         ),
                         c(
                             "1.2",
@@ -279,8 +299,20 @@ impl ScoreSheet {
                         c(
                             "1.3",
                             "Có dự thảo nghị quyết",
-                            5,
+                            3,
                             Some(Measure::DraftResolution),
+                        ),
+                        c(
+                            "1.4",
+                            "Sinh hoạt đúng ngày đã đăng ký",
+                            2,
+                            Some(Measure::HeldOnRegisteredDate),
+                        ),
+                        c(
+                            "1.5",
+                            "Tài liệu gửi đảng viên trước ít nhất một ngày",
+                            2,
+                            Some(Measure::DocumentsAhead),
                         ),
                     ],
                 ),
@@ -336,7 +368,7 @@ impl ScoreSheet {
                             "3.5",
                             "Kiểm điểm việc thực hiện nghị quyết tháng trước",
                             10,
-                            None,
+                            Some(Measure::LastMonthTasksReviewed),
                         ),
                     ],
                 ),
@@ -475,6 +507,24 @@ pub struct MeetingFacts {
     pub minutes_complete: bool,
     pub registered_for: Option<NaiveDate>,
     pub held_on: NaiveDate,
+    /// The day the registration was made; `None`: held without registering.
+    #[serde(default)]
+    pub registered_on: Option<NaiveDate>,
+    /// The last day registering was on time (`schedule::registration_deadline`).
+    #[serde(default)]
+    pub registration_deadline: Option<NaiveDate>,
+    /// Documents posted for the meeting…
+    #[serde(default)]
+    pub documents: u32,
+    /// …and how many of them later than the rule allows (`crate::files::is_late`).
+    #[serde(default)]
+    pub documents_late: u32,
+    /// The agenda held the review of last month's resolution and tasks.
+    #[serde(default)]
+    pub tasks_reviewed: bool,
+    /// Tasks the previous meeting assigned, for the evidence.
+    #[serde(default)]
+    pub previous_tasks: u32,
 }
 
 impl MeetingFacts {
@@ -596,8 +646,24 @@ pub fn score(
     cell: &Entries,
     upper: Option<&Entries>,
 ) -> Result<MeetingScore, ScoreError> {
-    let sheet = &rules.meeting_sheet;
-    let min = &rules.schedule.min_minutes.value;
+    score_with(
+        &rules.meeting_sheet,
+        &rules.schedule.min_minutes.value,
+        facts,
+        cell,
+        upper,
+    )
+}
+
+/// [`score`] with a sheet and minimum lengths kept apart from their rule set
+/// (a stored proposal keeps the sheet it was made with).
+pub fn score_with(
+    sheet: &ScoreSheet,
+    min: &MinMinutes,
+    facts: &MeetingFacts,
+    cell: &Entries,
+    upper: Option<&Entries>,
+) -> Result<MeetingScore, ScoreError> {
     let cell = column(sheet, min, facts, cell).map_err(|errors| ScoreError {
         column: Column::Cell,
         errors,
@@ -637,6 +703,103 @@ pub fn measure_met(measure: &Measure, facts: &MeetingFacts, min: &MinMinutes) ->
         Measure::ResolutionVoted => facts.resolution_voted,
         Measure::MinutesComplete => facts.minutes_complete,
         Measure::HeldOnRegisteredDate => facts.registered_for == Some(facts.held_on),
+        Measure::RegisteredOnTime => facts
+            .registered_on
+            .zip(facts.registration_deadline)
+            .is_some_and(|(on, by)| on <= by),
+        Measure::DocumentsAhead => facts.documents > 0 && facts.documents_late == 0,
+        Measure::LastMonthTasksReviewed => facts.tasks_reviewed,
+    }
+}
+
+fn dmy(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn percent(part: u32, whole: u32) -> u64 {
+    if whole == 0 {
+        0
+    } else {
+        (u64::from(part) * 100 + u64::from(whole) / 2) / u64::from(whole)
+    }
+}
+
+/// What the record shows for a computed criterion, in Vietnamese: the
+/// evidence shown beside its points ("Có mặt 9/10 (90%)").
+pub fn evidence(measure: &Measure, facts: &MeetingFacts, min: &MinMinutes) -> String {
+    let met = measure_met(measure, facts, min);
+    match measure {
+        Measure::AttendanceRate { threshold } => format!(
+            "Có mặt {}/{} ({}%); yêu cầu {}.",
+            facts.present,
+            facts.expected,
+            percent(facts.present, facts.expected),
+            threshold.label_vi()
+        ),
+        Measure::NoAbsenceWithoutReason if met => "Không có đảng viên vắng không lý do.".into(),
+        Measure::NoAbsenceWithoutReason => format!(
+            "{} đảng viên vắng không lý do.",
+            facts.absent_without_reason
+        ),
+        Measure::MinimumLength => format!(
+            "Họp {} phút; tối thiểu {} phút.",
+            facts.minutes_long,
+            min.for_kind(facts.kind)
+        ),
+        Measure::SpeakersShare { threshold } => {
+            let spoke = facts.speakers.min(facts.present);
+            format!(
+                "{}/{} đảng viên dự họp phát biểu ({}%); yêu cầu {}.",
+                spoke,
+                facts.present,
+                percent(spoke, facts.present),
+                threshold.label_vi()
+            )
+        }
+        Measure::DraftResolution if met => "Có dự thảo nghị quyết đưa ra biểu quyết.".into(),
+        Measure::DraftResolution => "Không có dự thảo nghị quyết đưa ra biểu quyết.".into(),
+        Measure::ResolutionVoted if met => "Nghị quyết được biểu quyết thông qua.".into(),
+        Measure::ResolutionVoted => "Nghị quyết chưa được biểu quyết thông qua.".into(),
+        Measure::MinutesComplete if met => {
+            "Biên bản có kết luận và được thông qua tại cuộc họp.".into()
+        }
+        Measure::MinutesComplete => {
+            "Biên bản chưa có kết luận hoặc chưa được thông qua tại cuộc họp.".into()
+        }
+        Measure::HeldOnRegisteredDate => match facts.registered_for {
+            Some(day) => format!(
+                "Đăng ký họp ngày {}, họp ngày {}.",
+                dmy(day),
+                dmy(facts.held_on)
+            ),
+            None => format!("Họp ngày {} không đăng ký trước.", dmy(facts.held_on)),
+        },
+        Measure::RegisteredOnTime => match (facts.registered_on, facts.registration_deadline) {
+            (Some(on), Some(by)) => format!(
+                "Đăng ký ngày {}, {} (hạn {}).",
+                dmy(on),
+                if met { "trước hạn" } else { "quá hạn" },
+                dmy(by)
+            ),
+            _ => "Không đăng ký lịch trước.".into(),
+        },
+        Measure::DocumentsAhead if facts.documents == 0 => {
+            "Không có tài liệu gửi trước cho đảng viên.".into()
+        }
+        Measure::DocumentsAhead if met => {
+            format!("{} tài liệu, đều gửi trước hạn.", facts.documents)
+        }
+        Measure::DocumentsAhead => format!(
+            "{}/{} tài liệu gửi muộn.",
+            facts.documents_late, facts.documents
+        ),
+        Measure::LastMonthTasksReviewed if met => format!(
+            "Chương trình có nội dung kiểm điểm nghị quyết tháng trước ({} việc được giao kỳ trước).",
+            facts.previous_tasks
+        ),
+        Measure::LastMonthTasksReviewed => {
+            "Chương trình không có nội dung kiểm điểm nghị quyết tháng trước.".into()
+        }
     }
 }
 
@@ -814,22 +977,21 @@ mod tests {
             minutes_complete: true,
             registered_for: Some(d(2026, 3, 5)),
             held_on: d(2026, 3, 5),
+            registered_on: Some(d(2026, 2, 20)),
+            registration_deadline: Some(d(2026, 2, 26)),
+            documents: 2,
+            documents_late: 0,
+            tasks_reviewed: true,
+            previous_tasks: 3,
         }
     }
 
-    /// Full marks on every typed criterion of the Phú Thọ sheet (45 points; computed ones give 55).
+    /// Full marks on every typed criterion of the Phú Thọ sheet (35 points; computed ones give 65).
     fn full_entries() -> Entries {
-        [
-            ("1.2", 5),
-            ("3.1", 10),
-            ("3.4", 10),
-            ("3.5", 10),
-            ("4.1", 5),
-            ("4.4", 5),
-        ]
-        .into_iter()
-        .map(|(k, p)| (k.to_string(), Points::whole(p)))
-        .collect()
+        [("1.2", 5), ("3.1", 10), ("3.4", 10), ("4.1", 5), ("4.4", 5)]
+            .into_iter()
+            .map(|(k, p)| (k.to_string(), Points::whole(p)))
+            .collect()
     }
 
     fn with(mut e: Entries, key: &str, tenths: u32) -> Entries {
@@ -908,7 +1070,7 @@ mod tests {
                     speakers: 2,
                     ..facts()
                 },
-                with(with(full_entries(), "3.4", 0), "3.5", 49),
+                with(with(full_entries(), "3.4", 0), "3.1", 49),
                 699,
                 Band::Average,
             ),
@@ -918,6 +1080,7 @@ mod tests {
                 MeetingFacts {
                     resolution_voted: false,
                     minutes_complete: false,
+                    tasks_reviewed: false,
                     ..facts()
                 },
                 full_entries()
@@ -956,7 +1119,43 @@ mod tests {
                 held_on: d(2026, 3, 6),
                 ..facts()
             }),
+            ["1.4"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                registered_on: Some(d(2026, 2, 27)),
+                ..facts()
+            }),
             ["1.1"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                registered_on: None,
+                registered_for: None,
+                ..facts()
+            }),
+            ["1.1", "1.4"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                documents_late: 1,
+                ..facts()
+            }),
+            ["1.5"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                documents: 0,
+                ..facts()
+            }),
+            ["1.5"]
+        );
+        assert_eq!(
+            lost(MeetingFacts {
+                tasks_reviewed: false,
+                ..facts()
+            }),
+            ["3.5"]
         );
         assert_eq!(
             lost(MeetingFacts {
@@ -1064,7 +1263,7 @@ mod tests {
             (s.final_band, s.final_total, s.confirmed),
             (Band::Good, Points::tenths(955), true)
         );
-        let lower = with(with(full_entries(), "3.4", 0), "3.5", 0);
+        let lower = with(with(full_entries(), "3.4", 0), "3.1", 0);
         let s = score(&rules, &facts(), &full_entries(), Some(&lower)).unwrap();
         assert_eq!((s.cell.band, s.final_band), (Band::Good, Band::Fair));
     }

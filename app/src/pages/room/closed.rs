@@ -63,6 +63,9 @@ pub(super) fn ClosedView(live: Live, meeting: Meeting) -> impl IntoView {
                 <A href=format!("/meetings/{id}/minutes") attr:class="button" attr:id="link-minutes">
                     {move || i18n.t().minutes_print_link}
                 </A>
+                <A href=format!("/meetings/{id}/score") attr:class="button secondary" attr:id="link-score">
+                    {move || i18n.t().score_link}
+                </A>
                 <a class="button secondary" href=format!("/api/meetings/{id}/minutes.docx") download="">
                     {move || i18n.t().minutes_docx}
                 </a>
