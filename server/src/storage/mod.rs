@@ -12,6 +12,8 @@
 //!   meetings assigned), `files` (meetings' documents, in chunks, and who
 //!   opened them), `preparation` (absence requests and opinions sent
 //!   before a meeting).
+//! - `guidance`: committees' monthly guidance (posts, documents in chunks,
+//!   opens), behind its own trait (`Storage::guidance`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -22,6 +24,7 @@ mod accounts;
 mod ballots;
 mod events;
 mod files;
+mod guidance;
 mod meetings;
 mod members;
 mod notices;
@@ -35,6 +38,7 @@ mod tasks;
 mod writer;
 
 pub use files::{FileOpen, StoredFile};
+pub use guidance::{GuidanceStore, StoredGuidance};
 pub use notices::{NoticeStore, OutboxItem, WatchedTask};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
@@ -378,6 +382,8 @@ pub trait Storage: Send + Sync + 'static {
     async fn advance_opinions(&self, meeting: MeetingId) -> Result<Vec<AdvanceOpinion>>;
     /// Notifications, their email outbox and preferences (`notices.rs`).
     fn notices(&self) -> &dyn NoticeStore;
+    /// Committees' monthly guidance, its documents and opens (`guidance.rs`).
+    fn guidance(&self) -> &dyn GuidanceStore;
 }
 
 pub type Store = Arc<dyn Storage>;
