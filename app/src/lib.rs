@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                         path=path!("/meetings/:id/minutes")
                         view=|| guarded(pages::minutes::MinutesPage)
                     />
+                    <Route path=path!("/guidance/:id") view=|| guarded(pages::guidance::GuidancePage)/>
                     <Route path=path!("/account") view=|| guarded(pages::account::AccountPage)/>
                     <Route path=path!("/admin/accounts") view=|| guarded(pages::admin::AccountsPage)/>
                     <Route
