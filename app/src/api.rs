@@ -9,6 +9,9 @@ use shared::api::{
     NewAccount, OrgDetail, ResetPasswordRequest, SetDisabledRequest,
 };
 use shared::followup::{TaskUpdate, TaskView};
+use shared::guidance::{
+    Guidance, GuidanceDraft, GuidanceFile, GuidanceFileId, GuidanceId, GuidanceList, GuidanceReach,
+};
 use shared::live::chain::ChainReport;
 use shared::live::minutes::Minutes;
 use shared::meeting::{Meeting, MeetingDraft};
@@ -428,6 +431,58 @@ pub async fn upload_file(
 
 pub async fn delete_file(id: shared::files::FileId) -> Result<(), ApiError> {
     send("DELETE", &format!("/api/files/{id}"), None).await
+}
+
+// A committee's monthly guidance (định hướng sinh hoạt).
+
+/// This month's guidance that applies to an organization.
+pub async fn guidance_of(org: OrgId) -> Result<GuidanceList, ApiError> {
+    get(&format!("/api/organizations/{org}/guidance")).await
+}
+
+pub async fn create_guidance(org: OrgId, draft: GuidanceDraft) -> Result<Guidance, ApiError> {
+    with_body(
+        "POST",
+        &format!("/api/organizations/{org}/guidance"),
+        &draft,
+    )
+    .await
+}
+
+/// One post; the server records that I opened it.
+pub async fn guidance(id: GuidanceId) -> Result<Guidance, ApiError> {
+    get(&format!("/api/guidance/{id}")).await
+}
+
+pub async fn delete_guidance(id: GuidanceId) -> Result<(), ApiError> {
+    send("DELETE", &format!("/api/guidance/{id}"), None).await
+}
+
+pub async fn guidance_reach(id: GuidanceId) -> Result<GuidanceReach, ApiError> {
+    get(&format!("/api/guidance/{id}/reach")).await
+}
+
+/// A document sent whole as the body, as `upload_file`.
+pub async fn upload_guidance_file(
+    id: GuidanceId,
+    file: &web_sys::File,
+) -> Result<GuidanceFile, ApiError> {
+    let name = js_sys::encode_uri_component(&file.name());
+    let body = Body {
+        content_type: "application/octet-stream",
+        value: file.clone().into(),
+    };
+    send_within(
+        "POST",
+        &format!("/api/guidance/{id}/files?name={name}"),
+        Some(body),
+        UPLOAD_TIMEOUT_MS,
+    )
+    .await
+}
+
+pub async fn delete_guidance_file(id: GuidanceFileId) -> Result<(), ApiError> {
+    send("DELETE", &format!("/api/guidance/files/{id}"), None).await
 }
 
 // Preparing a meeting: absence requests and opinions sent in advance.

@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                         view=|| guarded(pages::minutes::MinutesPage)
                     />
                     <Route path=path!("/meetings/:id/score") view=|| guarded(pages::score::ScorePage)/>
+                    <Route path=path!("/guidance/:id") view=|| guarded(pages::guidance::GuidancePage)/>
                     <Route path=path!("/account") view=|| guarded(pages::account::AccountPage)/>
                     <Route path=path!("/admin/accounts") view=|| guarded(pages::admin::AccountsPage)/>
                     <Route

@@ -65,6 +65,14 @@ use utoipa::{Modify, OpenApi};
         crate::routes::files::upload,
         crate::routes::files::download,
         crate::routes::files::delete,
+        crate::routes::guidance::list,
+        crate::routes::guidance::create,
+        crate::routes::guidance::get,
+        crate::routes::guidance::delete,
+        crate::routes::guidance::reach,
+        crate::routes::guidance::upload,
+        crate::routes::guidance::download,
+        crate::routes::guidance::delete_file,
         crate::routes::preparation::get,
         crate::routes::preparation::request_absence,
         crate::routes::preparation::withdraw_absence,
@@ -255,6 +263,31 @@ fn limits(doc: &mut Value) {
         ),
         (
             "MeetingFile",
+            "size",
+            json!({"maximum": shared::files::MAX_FILE_BYTES}),
+        ),
+        (
+            "GuidanceDraft",
+            "title",
+            name(shared::guidance::MAX_TITLE_CHARS),
+        ),
+        (
+            "GuidanceDraft",
+            "text",
+            json!({"maxLength": shared::guidance::MAX_TEXT_CHARS}),
+        ),
+        (
+            "GuidanceDraft",
+            "year",
+            json!({"minimum": shared::calendar::MIN_YEAR, "maximum": shared::calendar::MAX_YEAR}),
+        ),
+        (
+            "GuidanceDraft",
+            "month",
+            json!({"minimum": 1, "maximum": 12}),
+        ),
+        (
+            "GuidanceFile",
             "size",
             json!({"maximum": shared::files::MAX_FILE_BYTES}),
         ),
@@ -488,6 +521,7 @@ mod tests {
         for path in [
             "/api/organizations/{id}/year",
             "/api/organizations/{id}/unregistered",
+            "/api/organizations/{id}/guidance",
         ] {
             let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap();
             let schema = |name: &str| {
@@ -502,22 +536,26 @@ mod tests {
                 (&json!(min), &json!(max)),
                 "{path}"
             );
-            if path.ends_with("unregistered") {
+            if !path.ends_with("year") {
                 assert_eq!(
                     (&schema("month")["minimum"], &schema("month")["maximum"]),
                     (&json!(1), &json!(12))
                 );
             }
         }
-        let remind = &doc["components"]["schemas"]["RemindRequest"]["properties"];
-        assert_eq!(
-            (&remind["year"]["minimum"], &remind["year"]["maximum"]),
-            (&json!(min), &json!(max))
-        );
-        assert_eq!(
-            (&remind["month"]["minimum"], &remind["month"]["maximum"]),
-            (&json!(1), &json!(12))
-        );
+        for body in ["RemindRequest", "GuidanceDraft"] {
+            let props = &doc["components"]["schemas"][body]["properties"];
+            assert_eq!(
+                (&props["year"]["minimum"], &props["year"]["maximum"]),
+                (&json!(min), &json!(max)),
+                "{body}"
+            );
+            assert_eq!(
+                (&props["month"]["minimum"], &props["month"]["maximum"]),
+                (&json!(1), &json!(12)),
+                "{body}"
+            );
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod error;
 pub mod files;
 pub mod followup;
+pub mod guidance;
 pub mod ids;
 pub mod import;
 pub mod live;

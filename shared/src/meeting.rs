@@ -403,6 +403,11 @@ impl MeetingDraft {
     }
 }
 
+/// The regular meeting's item where the upper levels' directives are read
+/// (`crate::guidance` fills its notes with the month's guidance).
+pub const NEWS_ITEM_TITLE: &str =
+    "Thông tin thời sự, văn bản chỉ đạo của cấp trên; tình hình tư tưởng đảng viên";
+
 fn item(title: &str, presenter: &str, minutes: u16) -> AgendaItem {
     AgendaItem {
         title: title.to_string(),
@@ -423,11 +428,7 @@ pub fn standard_agenda(kind: MeetingKind) -> Vec<AgendaItem> {
         10,
     );
     let regular = [
-        item(
-            "Thông tin thời sự, văn bản chỉ đạo của cấp trên; tình hình tư tưởng đảng viên",
-            "Bí thư chi bộ",
-            15,
-        ),
+        item(NEWS_ITEM_TITLE, "Bí thư chi bộ", 15),
         item(
             "Đánh giá kết quả thực hiện nhiệm vụ trong tháng và nghị quyết kỳ trước",
             "Bí thư chi bộ",

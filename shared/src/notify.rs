@@ -14,6 +14,7 @@
 //! choice (`NoticePreferences`).
 
 use crate::error::{FieldError, FieldErrors};
+use crate::guidance::GuidanceId;
 use crate::ids::{MeetingId, OrgId};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,8 @@ pub enum NoticeKind {
     AbsenceDecided,
     /// A document was posted for a meeting (tài liệu sinh hoạt).
     DocumentPosted,
+    /// A committee above posted its guidance for a month (định hướng sinh hoạt).
+    GuidancePosted,
     /// A closed meeting assigned the member a task (việc được giao).
     TaskAssigned,
     /// The member's task is due within `TASK_DUE_SOON_DAYS` days.
@@ -75,7 +78,7 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 13] = [
+    pub const ALL: [NoticeKind; 14] = [
         NoticeKind::MeetingRegistered,
         NoticeKind::MeetingChanged,
         NoticeKind::MeetingReminderDay,
@@ -85,6 +88,7 @@ impl NoticeKind {
         NoticeKind::RegistrationReminder,
         NoticeKind::AbsenceDecided,
         NoticeKind::DocumentPosted,
+        NoticeKind::GuidancePosted,
         NoticeKind::TaskAssigned,
         NoticeKind::TaskDueSoon,
         NoticeKind::TaskOverdue,
@@ -102,6 +106,7 @@ impl NoticeKind {
             NoticeKind::RegistrationReminder => "registration_reminder",
             NoticeKind::AbsenceDecided => "absence_decided",
             NoticeKind::DocumentPosted => "document_posted",
+            NoticeKind::GuidancePosted => "guidance_posted",
             NoticeKind::TaskAssigned => "task_assigned",
             NoticeKind::TaskDueSoon => "task_due_soon",
             NoticeKind::TaskOverdue => "task_overdue",
@@ -136,6 +141,8 @@ impl NoticeKind {
             (NoticeKind::AbsenceDecided, Lang::En) => "My absence request is decided",
             (NoticeKind::DocumentPosted, Lang::Vi) => "Tài liệu sinh hoạt mới",
             (NoticeKind::DocumentPosted, Lang::En) => "A meeting document is posted",
+            (NoticeKind::GuidancePosted, Lang::Vi) => "Định hướng sinh hoạt của cấp trên",
+            (NoticeKind::GuidancePosted, Lang::En) => "Guidance from the committee above",
             (NoticeKind::TaskAssigned, Lang::Vi) => "Được giao việc",
             (NoticeKind::TaskAssigned, Lang::En) => "A task is assigned to me",
             (NoticeKind::TaskDueSoon, Lang::Vi) => "Việc sắp đến hạn (còn 2 ngày)",
@@ -173,6 +180,18 @@ pub struct RegistrationRef {
     pub cell: String,
     /// The committee that reminds (its organization's name).
     pub committee: String,
+    pub year: i32,
+    pub month: u32,
+}
+
+/// A committee's guidance post a notice is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct GuidanceRef {
+    pub id: GuidanceId,
+    /// The committee's name (e.g. "Đảng bộ Cục Quản lý thị trường").
+    pub committee: String,
+    pub title: String,
     pub year: i32,
     pub month: u32,
 }
@@ -225,6 +244,9 @@ pub enum Notice {
         /// The agenda item's title.
         item: String,
         file_name: String,
+    },
+    GuidancePosted {
+        guidance: GuidanceRef,
     },
     TaskAssigned {
         task: TaskRef,
@@ -289,6 +311,7 @@ impl Notice {
             Notice::RegistrationReminder { .. } => NoticeKind::RegistrationReminder,
             Notice::AbsenceDecided { .. } => NoticeKind::AbsenceDecided,
             Notice::DocumentPosted { .. } => NoticeKind::DocumentPosted,
+            Notice::GuidancePosted { .. } => NoticeKind::GuidancePosted,
             Notice::TaskAssigned { .. } => NoticeKind::TaskAssigned,
             Notice::TaskDueSoon { .. } => NoticeKind::TaskDueSoon,
             Notice::TaskOverdue { .. } => NoticeKind::TaskOverdue,
@@ -392,6 +415,14 @@ impl Notice {
             ) => {
                 format!("New document for “{}”: {}", m.title, file_name)
             }
+            (Notice::GuidancePosted { guidance: g }, Vi) => format!(
+                "{}: định hướng sinh hoạt tháng {}/{}",
+                g.committee, g.month, g.year
+            ),
+            (Notice::GuidancePosted { guidance: g }, En) => format!(
+                "{}: guidance for the meetings of {}/{}",
+                g.committee, g.month, g.year
+            ),
             (Notice::TaskAssigned { task: t }, Vi) => format!("Việc được giao: {}", t.what),
             (Notice::TaskAssigned { task: t }, En) => format!("Task assigned: {}", t.what),
             (Notice::TaskDueSoon { task: t }, Vi) => {
@@ -579,6 +610,14 @@ impl Notice {
                 at(m.starts_at, En),
                 reason
             ),
+            (Notice::GuidancePosted { guidance: g }, Vi) => format!(
+                "{} đã đăng “{}” cho sinh hoạt chi bộ tháng {}/{}. Mời đồng chí đọc để chuẩn bị buổi sinh hoạt.",
+                g.committee, g.title, g.month, g.year
+            ),
+            (Notice::GuidancePosted { guidance: g }, En) => format!(
+                "{} posted “{}” for the cells' meetings of {}/{}. Please read it to prepare the meeting.",
+                g.committee, g.title, g.month, g.year
+            ),
             (Notice::TaskAssigned { task: t }, Vi) => format!(
                 "Buổi sinh hoạt “{}” giao đồng chí: {} (hạn: {}).",
                 t.meeting_title,
@@ -687,6 +726,7 @@ impl Notice {
             | Notice::DocumentPosted { meeting: m, .. } => {
                 format!("/meetings/{}", m.id.0)
             }
+            Notice::GuidancePosted { guidance: g } => format!("/guidance/{}", g.id.0),
             Notice::TaskAssigned { task: t }
             | Notice::TaskDueSoon { task: t }
             | Notice::TaskOverdue { task: t } => format!("/meetings/{}", t.meeting.0),
@@ -899,6 +939,15 @@ mod tests {
                 item: "Thông tin thời sự, văn bản chỉ đạo của cấp trên".into(),
                 file_name: "Hướng dẫn sinh hoạt tháng 12.pdf".into(),
             },
+            Notice::GuidancePosted {
+                guidance: GuidanceRef {
+                    id: GuidanceId(5),
+                    committee: "Đảng bộ Cục Quản lý thị trường".into(),
+                    title: "Định hướng sinh hoạt chi bộ tháng 12/2026".into(),
+                    year: 2026,
+                    month: 12,
+                },
+            },
             Notice::TaskAssigned { task: task() },
             Notice::TaskDueSoon { task: task() },
             Notice::TaskOverdue { task: task() },
@@ -927,6 +976,7 @@ mod tests {
             let want = match n {
                 Notice::RegistrationReminder { .. } => "/org/4",
                 Notice::ScoreConfirmed { .. } => "/meetings/7/score",
+                Notice::GuidancePosted { .. } => "/guidance/5",
                 _ => "/meetings/7",
             };
             assert_eq!(n.link(), want);
@@ -964,6 +1014,16 @@ mod tests {
             },
         };
         assert!(no_due.body(Lang::Vi).contains("(hạn: không có hạn)"));
+        let guidance = &every_notice()[9];
+        assert_eq!(
+            guidance.title(Lang::Vi),
+            "Đảng bộ Cục Quản lý thị trường: định hướng sinh hoạt tháng 12/2026"
+        );
+        assert!(
+            guidance
+                .body(Lang::Vi)
+                .contains("đã đăng “Định hướng sinh hoạt chi bộ tháng 12/2026”")
+        );
         let in_person = Notice::MeetingRegistered {
             meeting: MeetingRef {
                 video_link: String::new(),

@@ -13,7 +13,7 @@ use shared::meeting::Meeting;
 use wasm_bindgen::JsCast;
 
 /// "1,2 MB", "350 KB": sizes as people read them.
-fn human_size(bytes: u64) -> String {
+pub fn human_size(bytes: u64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
     } else {

@@ -25,9 +25,11 @@ fn HomeView(home: Home) -> impl IntoView {
         cells,
         upcoming_meetings,
     } = home;
+    let my_cell = me.cell.as_ref().map(|c| c.id);
     view! {
         <h1>{move || i18n.t().hello} ", " {me.account.display_name.clone()}</h1>
         <MyPlace me=me.clone()/>
+        {my_cell.map(|org| view! { <crate::pages::guidance::MonthGuidance org/> })}
         {me.member.is_some().then(|| view! { <MyTasks/> })}
         <OrgList title=Signal::derive(move || i18n.t().committees_title) orgs=me.committees/>
         <OrgList title=Signal::derive(move || i18n.t().assigned_title) orgs=me.assigned_cells/>

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod files;
+pub mod guidance;
 pub mod home;
 pub mod import;
 pub mod login;

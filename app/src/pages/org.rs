@@ -160,6 +160,7 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
+        {(kind != OrgKind::Group).then(|| view! { <crate::pages::guidance::MonthGuidance org=org.id/> })}
         {(kind == OrgKind::Cell).then(|| view! { <crate::pages::year::CellYear cell=org.id access/> })}
         {matches!(kind, OrgKind::PartyCommittee | OrgKind::GrassrootsCommittee)
             .then(|| view! { <crate::pages::year::Unregistered org=org.id urge/> })}

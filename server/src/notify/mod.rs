@@ -23,13 +23,13 @@ pub mod mail;
 
 use crate::clock::{now_local, today};
 use crate::live::LiveHub;
-use crate::storage::{Result, Store, WatchedTask};
+use crate::storage::{Result, Store, StoredGuidance, WatchedTask};
 use chrono::{TimeDelta, Utc};
 use mail::{EmailConfig, MailError, Mailer};
 use shared::meeting::Meeting;
 use shared::notify::{
-    MeetingRef, Notice, NoticeKind, RETRY_BASE_MS, TASK_DUE_SOON_DAYS, TaskRef, reminder_due,
-    retry_delay_ms, task_deadline_notice,
+    GuidanceRef, MeetingRef, Notice, NoticeKind, RETRY_BASE_MS, TASK_DUE_SOON_DAYS, TaskRef,
+    reminder_due, retry_delay_ms, task_deadline_notice,
 };
 use shared::{AccountId, MemberId, OrgId};
 use std::sync::{Arc, LazyLock, Weak};
@@ -276,6 +276,27 @@ impl Notifier {
         .await;
         if let Err(e) = result {
             tracing::error!(meeting = %meeting.id, error = %e, "could not publish the confirmed score");
+        }
+    }
+
+    /// A committee posted its guidance: the members of every cell below it
+    /// (and those following the cells) are told once per post. Never fails
+    /// the caller.
+    pub async fn guidance_posted(&self, post: &StoredGuidance, cells: &[OrgId]) {
+        let notice = Notice::GuidancePosted {
+            guidance: GuidanceRef {
+                id: post.id,
+                committee: post.committee.clone(),
+                title: post.title.clone(),
+                year: post.year,
+                month: post.month,
+            },
+        };
+        let key = format!("guidance:{}:posted", post.id);
+        for cell in cells {
+            if let Err(e) = self.to_cell(*cell, &key, &notice).await {
+                tracing::error!(guidance = %post.id, %cell, error = %e, "could not publish the guidance");
+            }
         }
     }
 

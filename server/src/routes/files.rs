@@ -9,25 +9,18 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::routes::meetings::visible_meeting;
 use crate::routes::now_local;
+use crate::routes::stream::{self, Chunks, STALE_UPLOAD_HOURS};
 use crate::state::AppState;
 use crate::storage::{FileOpen, StoredFile};
-use axum::body::Body;
 use axum::extract::{Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
+use axum::http::StatusCode;
+use axum::response::Response;
 use shared::access::Access;
-use shared::files::{
-    self, CHUNK_BYTES, FileError, FileId, MAX_FILE_BYTES, MAX_FILES_PER_ITEM, MeetingFile,
-    MeetingFiles, SNIFF_HEAD_BYTES, SNIFF_TAIL_BYTES,
-};
+use shared::files::{self, FileError, FileId, MAX_FILES_PER_ITEM, MeetingFile, MeetingFiles};
 use shared::meeting::Meeting;
 use shared::member::Member;
 use shared::{ErrorBody, MemberId};
 use std::collections::HashSet;
-
-/// An upload not finished after this long was abandoned (its server stopped).
-const STALE_UPLOAD_HOURS: i64 = 6;
 
 /// The document lead time (HD 42) of the rules that apply to the meeting's
 /// cell on its day.
@@ -185,75 +178,22 @@ pub struct UploadQuery {
     pub name: String,
 }
 
-/// Keeps the first and the last bytes of a stream, for the type check.
-struct Ends {
-    head: Vec<u8>,
-    tail: Vec<u8>,
-}
-
-impl Ends {
-    fn push(&mut self, data: &[u8]) {
-        if self.head.len() < SNIFF_HEAD_BYTES {
-            let take = (SNIFF_HEAD_BYTES - self.head.len()).min(data.len());
-            self.head.extend_from_slice(&data[..take]);
-        }
-        self.tail.extend_from_slice(data);
-        if self.tail.len() > 2 * SNIFF_TAIL_BYTES {
-            let cut = self.tail.len() - SNIFF_TAIL_BYTES;
-            self.tail.drain(..cut);
-        }
-    }
-
-    fn tail(&self) -> &[u8] {
-        &self.tail[self.tail.len().saturating_sub(SNIFF_TAIL_BYTES)..]
-    }
-}
-
-/// Streams the body into the file's chunks; the kind and size once complete.
-async fn receive(
-    state: &AppState,
+/// A meeting document's chunk rows.
+#[derive(Clone)]
+struct MeetingChunks {
+    store: crate::storage::Store,
     file: FileId,
-    name: &str,
-    body: Body,
-) -> ApiResult<(files::FileKind, u64)> {
-    let mut stream = body.into_data_stream();
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES);
-    let mut ends = Ends {
-        head: Vec::new(),
-        tail: Vec::new(),
-    };
-    let mut total: u64 = 0;
-    let mut seq: u32 = 0;
-    while let Some(data) = stream.next().await {
-        let data = data.map_err(|_| {
-            ApiError::BadRequest("Tải tệp lên bị gián đoạn. Vui lòng thử lại.".into())
-        })?;
-        total += data.len() as u64;
-        if total > MAX_FILE_BYTES {
-            return Err(ApiError::File(FileError::TooLarge));
-        }
-        ends.push(&data);
-        let mut rest: &[u8] = &data;
-        while !rest.is_empty() {
-            let take = (CHUNK_BYTES - buf.len()).min(rest.len());
-            buf.extend_from_slice(&rest[..take]);
-            rest = &rest[take..];
-            if buf.len() == CHUNK_BYTES {
-                state.store.put_file_chunk(file, seq, &buf).await?;
-                seq += 1;
-                buf.clear();
-            }
-        }
+}
+
+#[async_trait::async_trait]
+impl Chunks for MeetingChunks {
+    async fn put(&self, seq: u32, data: &[u8]) -> crate::storage::Result<()> {
+        self.store.put_file_chunk(self.file, seq, data).await
     }
-    if total == 0 {
-        return Err(ApiError::File(FileError::Empty));
+
+    async fn get(&self, seq: u32) -> crate::storage::Result<Option<Vec<u8>>> {
+        self.store.file_chunk(self.file, seq).await
     }
-    if !buf.is_empty() {
-        state.store.put_file_chunk(file, seq, &buf).await?;
-    }
-    let kind = files::sniff(&ends.head, ends.tail(), total, name)
-        .ok_or(ApiError::File(FileError::UnsupportedType))?;
-    Ok((kind, total))
 }
 
 #[utoipa::path(post, path = "/api/meetings/{id}/items/{index}/files", tag = "files",
@@ -295,14 +235,7 @@ pub async fn upload(
     .map_err(ApiError::File)?;
     let Query(query) = Query::<UploadQuery>::try_from_uri(req.uri())
         .map_err(|_| ApiError::BadRequest("Thiếu tên tệp (tham số name).".into()))?;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_FILE_BYTES) {
-        return Err(ApiError::File(FileError::TooLarge));
-    }
+    stream::refuse_declared_too_large(req.headers())?;
     let existing = state
         .store
         .meeting_files(meeting.id)
@@ -320,7 +253,11 @@ pub async fn upload(
         .store
         .begin_file(meeting.id, index, &query.name, user.account.id, now, stale)
         .await?;
-    let (kind, size) = match receive(&state, file, &query.name, req.into_body()).await {
+    let chunks = MeetingChunks {
+        store: state.store.clone(),
+        file,
+    };
+    let (kind, size) = match stream::receive(&chunks, &query.name, req.into_body()).await {
         Ok(done) => done,
         Err(e) => {
             if let Err(cleanup) = state.store.delete_file(file).await {
@@ -382,46 +319,11 @@ pub async fn download(
         .store
         .record_file_open(file.id, user.account.id, now_local())
         .await?;
-    let chunks = u32::try_from(file.size.div_ceil(CHUNK_BYTES as u64))
-        .map_err(|_| ApiError::Internal("tệp quá nhiều phần".into()))?;
-    let store = state.store.clone();
-    let id = file.id;
-    let stream = futures_util::stream::unfold(0u32, move |seq| {
-        let store = store.clone();
-        async move {
-            if seq >= chunks {
-                return None;
-            }
-            let next = match store.file_chunk(id, seq).await {
-                Ok(Some(data)) => Ok(axum::body::Bytes::from(data)),
-                Ok(None) => Err(std::io::Error::other(format!(
-                    "phần {seq} của tệp {id} bị thiếu"
-                ))),
-                Err(e) => Err(std::io::Error::other(e.to_string())),
-            };
-            if let Err(e) = &next {
-                tracing::error!(error = %e, file = %id, "document download cut short");
-            }
-            Some((next, seq + 1))
-        }
-    });
-    let mut res = Body::from_stream(stream).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(file.kind.media_type()),
-    );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size));
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&files::content_disposition(&file.name))
-            .map_err(|e| ApiError::Internal(e.into()))?,
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(res)
+    let chunks = MeetingChunks {
+        store: state.store.clone(),
+        file: file.id,
+    };
+    stream::attachment(chunks, file.id, file.kind, file.size, &file.name)
 }
 
 #[utoipa::path(delete, path = "/api/files/{id}", tag = "files", params(("id" = i64, Path)),

@@ -73,7 +73,9 @@ pub async fn create(
     ApiJson(draft): ApiJson<MeetingDraft>,
 ) -> ApiResult<(StatusCode, ApiJson<Meeting>)> {
     let cell = cell(&state, &user, OrgId(id), Access::Manage).await?;
-    let draft = checked(&state, cell.id, draft).await?;
+    let mut draft = checked(&state, cell.id, draft).await?;
+    let path = state.store.org_path(cell.id).await?;
+    super::guidance::prefill(&state, &user.actor, &path, &mut draft).await?;
     let meeting = state
         .store
         .create_meeting(cell.id, &draft, now_local())

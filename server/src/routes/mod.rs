@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod files;
+pub mod guidance;
 pub mod live;
 pub mod meetings;
 pub mod members;
@@ -13,6 +14,7 @@ pub mod preparation;
 pub mod rulesets;
 pub mod schedule;
 pub mod scoring;
+pub mod stream;
 pub mod tasks;
 
 use crate::auth::CurrentUser;
@@ -88,6 +90,20 @@ pub fn api_router() -> Router<AppState> {
         .route("/meetings/{id}/files", get(files::list))
         .route("/meetings/{id}/items/{index}/files", post(files::upload))
         .route("/files/{id}", get(files::download).delete(files::delete))
+        .route(
+            "/organizations/{id}/guidance",
+            get(guidance::list).post(guidance::create),
+        )
+        .route(
+            "/guidance/{id}",
+            get(guidance::get).delete(guidance::delete),
+        )
+        .route("/guidance/{id}/reach", get(guidance::reach))
+        .route("/guidance/{id}/files", post(guidance::upload))
+        .route(
+            "/guidance/files/{id}",
+            get(guidance::download).delete(guidance::delete_file),
+        )
         .route("/meetings/{id}/preparation", get(preparation::get))
         .route(
             "/meetings/{id}/absence",

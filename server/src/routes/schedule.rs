@@ -19,7 +19,7 @@ use shared::meeting::{Meeting, MeetingStatus};
 use shared::notify::{Notice, RegistrationRef};
 use shared::org::{OrgKind, path_to};
 use shared::rules::adoption;
-use shared::rules::schedule::CellMeetings;
+use shared::rules::schedule::{CellMeetings, YearMonth};
 use shared::{ErrorBody, OrgId};
 
 /// `?year=2026` (this year when absent).
@@ -43,7 +43,17 @@ pub struct MonthQuery {
     pub month: Option<i64>,
 }
 
-fn bad_query(_: QueryRejection) -> ApiError {
+/// The month asked for (this month for what is absent); 400 out of range.
+pub(crate) fn month_of(year: Option<i64>, month: Option<i64>) -> ApiResult<YearMonth> {
+    let year = year_of(year)?;
+    let month = month.unwrap_or_else(|| i64::from(today().month()));
+    u32::try_from(month)
+        .map_err(|_| calendar::CalendarError::MonthOutOfRange)
+        .and_then(|m| calendar::check_month(year, m))
+        .map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
+pub(crate) fn bad_query(_: QueryRejection) -> ApiError {
     ApiError::BadRequest("Năm và tháng phải là số (ví dụ ?year=2026&month=5).".into())
 }
 
@@ -170,12 +180,7 @@ async fn registration_report(
         return Err(ApiError::NotFound("cấp ủy cấp trên"));
     }
     let now = today();
-    let year = year_of(year)?;
-    let month = month.unwrap_or_else(|| i64::from(now.month()));
-    let month = u32::try_from(month)
-        .map_err(|_| calendar::CalendarError::MonthOutOfRange)
-        .and_then(|m| calendar::check_month(year, m))
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let month = month_of(year, month)?;
     let all = state.store.organizations().await?;
     let cells: Vec<_> = all
         .iter()

@@ -13,6 +13,8 @@
 //!   opened them), `preparation` (absence requests and opinions sent
 //!   before a meeting), `rulesets` (the rule sets committees adopted),
 //!   `scores` (meetings' scores and their comments).
+//! - `guidance`: committees' monthly guidance (posts, documents in chunks,
+//!   opens), behind its own trait (`Storage::guidance`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -23,6 +25,7 @@ mod accounts;
 mod ballots;
 mod events;
 mod files;
+mod guidance;
 mod meetings;
 mod members;
 mod notices;
@@ -38,6 +41,7 @@ mod tasks;
 mod writer;
 
 pub use files::{FileOpen, StoredFile};
+pub use guidance::{GuidanceStore, StoredGuidance};
 pub use notices::{NoticeStore, OutboxItem, WatchedTask};
 pub use postgres::PgStore;
 pub use rulesets::NewAdoption;
@@ -415,6 +419,8 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Vec<shared::scoring::ScoreComment>>;
     /// Notifications, their email outbox and preferences (`notices.rs`).
     fn notices(&self) -> &dyn NoticeStore;
+    /// Committees' monthly guidance, its documents and opens (`guidance.rs`).
+    fn guidance(&self) -> &dyn GuidanceStore;
 }
 
 pub type Store = Arc<dyn Storage>;

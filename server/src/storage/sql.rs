@@ -649,4 +649,8 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     fn notices(&self) -> &dyn super::NoticeStore {
         self
     }
+
+    fn guidance(&self) -> &dyn super::GuidanceStore {
+        self
+    }
 }
