@@ -35,7 +35,7 @@ mod tasks;
 mod writer;
 
 pub use files::{FileOpen, StoredFile};
-pub use notices::{NoticeStore, OutboxItem, WatchedTask};
+pub use notices::{NoticeStore, OutboxItem, Subscribed, WatchedTask};
 pub use postgres::PgStore;
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
