@@ -41,6 +41,20 @@ struct BrowserKeys {
     auth: String,
 }
 
+/// A push service that does not answer (Chromium offline keeps trying) is
+/// told as unreachable after this long rather than left spinning.
+const PUSH_SERVICE_WAIT_MS: i32 = 10_000;
+
+/// `promise`, or a rejection after `ms`.
+fn within(promise: js_sys::Promise, ms: i32) -> js_sys::Promise {
+    let timer = js_sys::Promise::new(&mut |_resolve, reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&reject, ms);
+        }
+    });
+    js_sys::Promise::race(&js_sys::Array::of2(&promise, &timer))
+}
+
 fn has(target: &JsValue, name: &str) -> bool {
     js_sys::Reflect::has(target, &JsValue::from_str(name)).unwrap_or(false)
 }
@@ -97,7 +111,7 @@ pub async fn subscribe() -> PushOutcome {
         .push_manager()
         .and_then(|m| m.subscribe_with_options(&options))
     {
-        Ok(p) => JsFuture::from(p).await,
+        Ok(p) => JsFuture::from(within(p, PUSH_SERVICE_WAIT_MS)).await,
         Err(e) => Err(e),
     };
     let subscription = match subscribed {
