@@ -556,3 +556,22 @@ pub async fn set_notice_preferences(
 ) -> Result<NoticePreferences, ApiError> {
     with_body("PUT", "/api/me/notification-preferences", &prefs).await
 }
+
+pub async fn push_key() -> Result<shared::push::PushKey, ApiError> {
+    get("/api/push/key").await
+}
+
+pub async fn subscribe_push(
+    subscription: shared::push::PushSubscription,
+) -> Result<shared::push::PushDevices, ApiError> {
+    with_body("PUT", "/api/me/push-subscriptions", &subscription).await
+}
+
+pub async fn unsubscribe_push(endpoint: String) -> Result<(), ApiError> {
+    with_body(
+        "DELETE",
+        "/api/me/push-subscriptions",
+        &shared::push::PushEndpoint { endpoint },
+    )
+    .await
+}

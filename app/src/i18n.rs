@@ -433,6 +433,16 @@ pub struct Texts {
     pub score_comment_send: &'static str,
     pub score_saved: &'static str,
     pub score_year_band: &'static str,
+    pub email_kinds_legend: &'static str,
+    pub push_kinds_legend: &'static str,
+    pub push_subscribe: &'static str,
+    pub push_unsubscribe: &'static str,
+    pub push_working: &'static str,
+    pub push_subscribed: &'static str,
+    pub push_unsubscribed: &'static str,
+    pub push_unsupported: &'static str,
+    pub push_denied: &'static str,
+    pub push_unreachable: &'static str,
 }
 
 pub const VI: Texts = Texts {
@@ -784,8 +794,8 @@ pub const VI: Texts = Texts {
     mark_all_read: "Đánh dấu tất cả đã đọc",
     load_more: "Xem thêm",
     unread_badge: "Chưa đọc",
-    notice_prefs_title: "Nhận thông báo qua email",
-    notice_prefs_help: "Thông báo trong ứng dụng luôn bật. Chọn những loại muốn nhận thêm qua email.",
+    notice_prefs_title: "Nhận thông báo qua email và thông báo đẩy",
+    notice_prefs_help: "Thông báo trong ứng dụng luôn bật. Chọn những loại muốn nhận thêm qua email hoặc thông báo đẩy trên các thiết bị đã bật.",
     email_label: "Địa chỉ email",
     rules_link: "Bộ quy tắc",
     rules_title: "Bộ quy tắc",
@@ -834,6 +844,16 @@ pub const VI: Texts = Texts {
     score_comment_send: "Gửi ý kiến",
     score_saved: "Đã lưu điểm.",
     score_year_band: "Xếp loại cả năm",
+    email_kinds_legend: "Qua email",
+    push_kinds_legend: "Thông báo đẩy",
+    push_subscribe: "Nhận thông báo đẩy trên thiết bị này",
+    push_unsubscribe: "Tắt thông báo đẩy trên thiết bị này",
+    push_working: "Đang xử lý…",
+    push_subscribed: "Thiết bị này đã được bật nhận thông báo đẩy.",
+    push_unsubscribed: "Thiết bị này sẽ không nhận thông báo đẩy nữa.",
+    push_unsupported: "Trình duyệt này không hỗ trợ thông báo đẩy (cần trang https và trình duyệt đời mới).",
+    push_denied: "Trình duyệt đã từ chối quyền hiển thị thông báo. Hãy cho phép thông báo cho trang này trong cài đặt của trình duyệt rồi thử lại.",
+    push_unreachable: "Không kết nối được dịch vụ thông báo đẩy của trình duyệt. Vui lòng kiểm tra mạng rồi thử lại.",
 };
 
 pub const EN: Texts = Texts {
@@ -1185,8 +1205,8 @@ pub const EN: Texts = Texts {
     mark_all_read: "Mark all as read",
     load_more: "Show more",
     unread_badge: "Unread",
-    notice_prefs_title: "Notifications by email",
-    notice_prefs_help: "In-app notifications are always on. Choose the kinds you also want by email.",
+    notice_prefs_title: "Notifications by email and push",
+    notice_prefs_help: "In-app notifications are always on. Choose the kinds you also want by email, or pushed to the devices you turned on.",
     email_label: "Email address",
     rules_link: "Rule set",
     rules_title: "Rule set",
@@ -1235,6 +1255,16 @@ pub const EN: Texts = Texts {
     score_comment_send: "Send the comment",
     score_saved: "The score is saved.",
     score_year_band: "The year's rating",
+    email_kinds_legend: "By email",
+    push_kinds_legend: "Push notifications",
+    push_subscribe: "Receive push notifications on this device",
+    push_unsubscribe: "Turn off push notifications on this device",
+    push_working: "Working…",
+    push_subscribed: "This device now receives push notifications.",
+    push_unsubscribed: "This device will no longer receive push notifications.",
+    push_unsupported: "This browser cannot receive push notifications (an https page and a recent browser are needed).",
+    push_denied: "The browser refused to show notifications. Allow notifications for this site in the browser's settings, then try again.",
+    push_unreachable: "The browser's push service could not be reached. Check the network, then try again.",
 };
 
 const STORAGE_KEY: &str = "chibo.lang";

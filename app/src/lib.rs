@@ -6,6 +6,7 @@ pub mod api;
 pub mod i18n;
 pub mod live;
 pub mod pages;
+pub mod push;
 pub mod session;
 pub mod ui;
 

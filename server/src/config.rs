@@ -46,6 +46,11 @@ pub struct Config {
     /// for links in emails.
     #[arg(long, env = "CHIBO_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Who sends Web Push notifications, told to push services (VAPID
+    /// `sub`): `mailto:quantri@example.vn` or an https URL. Defaults to the
+    /// public URL, else `mailto:no-reply@localhost`.
+    #[arg(long, env = "CHIBO_PUSH_SUBJECT")]
+    pub push_subject: Option<String>,
     /// `text` or `json` log lines.
     #[arg(long, env = "CHIBO_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
@@ -63,6 +68,7 @@ impl fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("smtp_from", &self.smtp_from)
             .field("public_url", &self.public_url)
+            .field("push_subject", &self.push_subject)
             .finish()
     }
 }
@@ -84,6 +90,11 @@ impl Config {
                         from: self.smtp_from.clone(),
                         public_url: self.public_url.clone(),
                     }),
+                push_subject: self
+                    .push_subject
+                    .clone()
+                    .or_else(|| self.public_url.clone())
+                    .unwrap_or_else(|| crate::notify::NotifyConfig::default().push_subject),
                 ..crate::notify::NotifyConfig::default()
             },
         }

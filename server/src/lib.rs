@@ -46,7 +46,8 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
     if let Some(signals) = store.live_signals().await? {
         live.follow(signals);
     }
-    let notify = notify::Notifier::start(store.clone(), live.clone(), settings.notify)
+    let vapid = notify::push::Vapid::load(&store).await?;
+    let notify = notify::Notifier::start(store.clone(), live.clone(), settings.notify, vapid)
         .map_err(|e| error::ApiError::Internal(Box::new(e)))?;
     Ok(AppState {
         store,
@@ -78,6 +79,7 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .nest("/api", routes::api_router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(service_worker))
         .fallback_service(files)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(state.clone(), web::same_origin_only))
@@ -93,6 +95,24 @@ async fn openapi_json() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/json")],
         openapi::spec_json(),
+    )
+}
+
+/// The service worker that shows Web Push notifications (`app/sw.js`), in
+/// the binary so that every server has it at the root scope.
+pub const SERVICE_WORKER: &str = include_str!("../../app/sw.js");
+
+/// `GET /sw.js`: the service worker, never cached without asking (a new
+/// version replaces the old one at once).
+#[utoipa::path(get, path = "/sw.js", tag = "health", security(()),
+    responses((status = 200, description = "Service worker (JavaScript)", body = String, content_type = "text/javascript")))]
+async fn service_worker() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        SERVICE_WORKER,
     )
 }
 

@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         crate::healthz,
         crate::openapi_json,
+        crate::service_worker,
         auth::login,
         auth::logout,
         auth::me,
@@ -84,6 +85,9 @@ use utoipa::{Modify, OpenApi};
         crate::routes::notifications::mark_all_read,
         crate::routes::notifications::preferences,
         crate::routes::notifications::set_preferences,
+        crate::routes::notifications::push_key,
+        crate::routes::notifications::subscribe_push,
+        crate::routes::notifications::unsubscribe_push,
     )
 )]
 pub struct ApiDoc;
@@ -245,6 +249,27 @@ fn limits(doc: &mut Value) {
             "NoticePreferences",
             "email",
             json!({"maxLength": shared::notify::MAX_EMAIL_CHARS}),
+        ),
+        (
+            "PushSubscription",
+            "endpoint",
+            json!({"minLength": 1, "maxLength": shared::push::MAX_PUSH_ENDPOINT_CHARS}),
+        ),
+        (
+            "PushEndpoint",
+            "endpoint",
+            json!({"minLength": 1, "maxLength": shared::push::MAX_PUSH_ENDPOINT_CHARS}),
+        ),
+        // Base64url of the decoded lengths (with or without padding).
+        (
+            "PushSubscription",
+            "p256dh",
+            json!({"pattern": "^[A-Za-z0-9_-]{87}=?$"}),
+        ),
+        (
+            "PushSubscription",
+            "auth",
+            json!({"pattern": "^[A-Za-z0-9_-]{22}(==)?$"}),
         ),
         (
             "AgendaItem",
@@ -426,7 +451,9 @@ mod tests {
         for (path, method, op) in operations(&doc) {
             let has = |s: &str| op["responses"].get(s).is_some();
             match path.as_str() {
-                "/healthz" | "/api/openapi.json" => assert!(!has("401"), "{path} is public"),
+                "/healthz" | "/api/openapi.json" | "/sw.js" => {
+                    assert!(!has("401"), "{path} is public")
+                }
                 // Public too, but a wrong password is a 401 of its own.
                 "/api/auth/login" => {}
                 _ => assert!(has("401"), "{method} {path}"),

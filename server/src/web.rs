@@ -12,10 +12,12 @@ use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
 
 /// What the browser may load and run: the app's own files, its WebAssembly
-/// (`'wasm-unsafe-eval'` compiles it), and its own API and WebSocket. No inline
-/// script or style, no plugin, no frame around the app.
+/// (`'wasm-unsafe-eval'` compiles it), its own API and WebSocket, and its own
+/// service worker (`/sw.js`, for Web Push). No inline script or style, no
+/// plugin, no frame around the app.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; \
+     worker-src 'self'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// One year: browsers then refuse plain http for this host.

@@ -178,6 +178,7 @@ fn quick(email: Option<EmailConfig>) -> NotifyConfig {
         deliver_every: Duration::from_millis(100),
         retry_base_ms: 100,
         lease: Duration::from_secs(2),
+        ..NotifyConfig::default()
     }
 }
 
@@ -384,7 +385,10 @@ async fn the_list_marking_read_and_preferences(b: Backend) {
     let (status, prefs) = get(&member, url.clone()).await;
     assert_eq!(
         (status, prefs),
-        (200, json!({"email": "", "email_kinds": []}))
+        (
+            200,
+            json!({"email": "", "email_kinds": [], "push_kinds": []})
+        )
     );
     let res = member
         .put(&url)
@@ -393,13 +397,12 @@ async fn the_list_marking_read_and_preferences(b: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let want =
-        json!({"email": "dv.b05@example.vn", "email_kinds": ["meeting_opened", "task_overdue"]});
+    let want = json!({"email": "dv.b05@example.vn", "email_kinds": ["meeting_opened", "task_overdue"], "push_kinds": []});
     assert_eq!(res.json::<Value>().await.unwrap(), want);
     assert_eq!(get(&member, url.clone()).await, (200, want.clone()));
     assert_eq!(
         get(&other, url.clone()).await.1,
-        json!({"email": "", "email_kinds": []})
+        json!({"email": "", "email_kinds": [], "push_kinds": []})
     );
     let res = member
         .put(&url)
@@ -888,7 +891,7 @@ async fn emails_go_once_across_a_restart_and_two_instances(b: Backend) {
         let now = chrono::Utc::now().timestamp_millis();
         claimed += dead
             .notices()
-            .claim("dead-instance", now, 1500, 10)
+            .claim("dead-instance", now, 1500, 10, true)
             .await
             .unwrap()
             .len();
@@ -897,7 +900,7 @@ async fn emails_go_once_across_a_restart_and_two_instances(b: Backend) {
     let now = chrono::Utc::now().timestamp_millis();
     assert!(
         dead.notices()
-            .claim("other", now + 500, 1500, 10)
+            .claim("other", now + 500, 1500, 10, true)
             .await
             .unwrap()
             .is_empty(),

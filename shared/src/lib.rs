@@ -21,6 +21,7 @@ pub mod member;
 pub mod notify;
 pub mod org;
 pub mod preparation;
+pub mod push;
 pub mod rules;
 pub mod scoring;
 pub mod text;

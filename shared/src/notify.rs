@@ -10,8 +10,8 @@
 //!   deadline notice is due (`task_deadline_notice`), how long to wait before
 //!   trying an email again (`retry_delay_ms`).
 //!
-//! In-app notifications are always on; email is per kind, by the member's
-//! choice (`NoticePreferences`).
+//! In-app notifications are always on; email and push (`crate::push`) are
+//! per kind, by the member's choice (`NoticePreferences`).
 
 use crate::error::{FieldError, FieldErrors};
 use crate::guidance::GuidanceId;
@@ -775,6 +775,10 @@ pub struct NoticePreferences {
     /// The kinds I want by email as well.
     #[serde(default)]
     pub email_kinds: Vec<NoticeKind>,
+    /// The kinds pushed to my subscribed devices (thông báo đẩy) as well;
+    /// absent in older clients' requests, hence none.
+    #[serde(default)]
+    pub push_kinds: Vec<NoticeKind>,
 }
 
 impl NoticePreferences {
@@ -803,10 +807,14 @@ impl NoticePreferences {
                 "Nhập địa chỉ email để nhận thông báo qua email.",
             ));
         }
+        let mut push_kinds = self.push_kinds.clone();
+        push_kinds.sort();
+        push_kinds.dedup();
         if errors.is_empty() {
             Ok(NoticePreferences {
                 email,
                 email_kinds: kinds,
+                push_kinds,
             })
         } else {
             Err(FieldErrors(errors))
@@ -815,6 +823,10 @@ impl NoticePreferences {
 
     pub fn wants_email(&self, kind: NoticeKind) -> bool {
         !self.email.is_empty() && self.email_kinds.contains(&kind)
+    }
+
+    pub fn wants_push(&self, kind: NoticeKind) -> bool {
+        self.push_kinds.contains(&kind)
     }
 }
 
@@ -1060,6 +1072,7 @@ mod tests {
         let prefs = NoticePreferences {
             email: "nguyen.van.a@example.vn".into(),
             email_kinds: vec![NoticeKind::MeetingOpened, NoticeKind::TaskOverdue],
+            push_kinds: vec![NoticeKind::MeetingReminderHour],
         };
         let json = serde_json::to_string(&prefs).unwrap();
         assert!(json.contains("\"meeting_opened\""));
@@ -1069,6 +1082,11 @@ mod tests {
         );
         assert!(serde_json::from_str::<NoticePreferences>(r#"{"email_kinds":["nope"]}"#).is_err());
         assert!(serde_json::from_str::<NoticePreferences>(r#"{"other":1}"#).is_err());
+        // A client that knows nothing of push still sends valid preferences.
+        let old: NoticePreferences =
+            serde_json::from_str(r#"{"email":"ten@example.vn","email_kinds":["task_assigned"]}"#)
+                .unwrap();
+        assert!(old.push_kinds.is_empty());
     }
 
     #[test]
@@ -1080,10 +1098,27 @@ mod tests {
                 NoticeKind::MeetingOpened,
                 NoticeKind::TaskOverdue,
             ],
+            push_kinds: vec![
+                NoticeKind::TaskAssigned,
+                NoticeKind::MeetingOpened,
+                NoticeKind::TaskAssigned,
+            ],
         }
         .check()
         .unwrap();
         assert_eq!(ok.email, "ten@example.vn");
+        assert_eq!(
+            ok.push_kinds,
+            vec![NoticeKind::MeetingOpened, NoticeKind::TaskAssigned]
+        );
+        assert!(ok.wants_push(NoticeKind::TaskAssigned));
+        assert!(!ok.wants_push(NoticeKind::TaskOverdue));
+        // Push needs no address: the devices are the subscriptions.
+        let push_only = NoticePreferences {
+            push_kinds: vec![NoticeKind::TaskOverdue],
+            ..NoticePreferences::default()
+        };
+        assert_eq!(push_only.check(), Ok(push_only.clone()));
         assert_eq!(
             ok.email_kinds,
             vec![NoticeKind::MeetingOpened, NoticeKind::TaskOverdue]
@@ -1106,7 +1141,7 @@ mod tests {
         ] {
             let e = NoticePreferences {
                 email: bad.into(),
-                email_kinds: vec![],
+                ..NoticePreferences::default()
             }
             .check()
             .unwrap_err();
@@ -1120,7 +1155,7 @@ mod tests {
         assert!(
             NoticePreferences {
                 email: long,
-                email_kinds: vec![]
+                ..NoticePreferences::default()
             }
             .check()
             .is_err()
@@ -1128,6 +1163,7 @@ mod tests {
         let no_address = NoticePreferences {
             email: " ".into(),
             email_kinds: vec![NoticeKind::TaskAssigned],
+            push_kinds: vec![],
         }
         .check()
         .unwrap_err();

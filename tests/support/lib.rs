@@ -551,6 +551,38 @@ impl Browser {
             .collect()
     }
 
+    /// Sets a permission for the page's origin as if the person had
+    /// answered the browser's prompt (WebDriver's Set Permission; e.g.
+    /// `notifications`, `granted` or `denied`).
+    pub async fn set_permission(&self, name: &str, state: &str) {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .expect("a WebDriver session");
+        let res = reqwest::Client::new()
+            .post(format!("{}/session/{session}/permissions", self.driver))
+            .json(&json!({"descriptor": {"name": name}, "state": state}))
+            .send()
+            .await
+            .expect("set a permission");
+        assert!(
+            res.status().is_success(),
+            "chromedriver refused to set {name} to {state}: {}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+
+    /// Runs `script` with a `done` callback as its last argument; its value.
+    pub async fn eval_async(&self, script: &str) -> Value {
+        self.client
+            .execute_async(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}"))
+    }
+
     pub async fn goto(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))

@@ -29,6 +29,7 @@ pub fn AccountPage() -> impl IntoView {
             <LanguageToggle/>
             <h2>{move || i18n.t().notice_prefs_title}</h2>
             <super::notifications::NoticePreferencesForm/>
+            <super::notifications::PushDeviceButtons/>
             <h2>{move || i18n.t().change_password}</h2>
             <PasswordForm/>
             <LogoutButton/>

@@ -175,13 +175,40 @@ fn NoticeRow(n: NoticeView, items: RwSignal<Vec<NoticeView>>) -> impl IntoView {
     }
 }
 
-/// On the account page: my email address and the kinds I want by email,
-/// checked with `NoticePreferences::check` before sending.
+/// A checkbox per kind, for one channel.
+fn kind_checks(legend: Signal<&'static str>, kinds: RwSignal<Vec<NoticeKind>>) -> impl IntoView {
+    view! {
+        <fieldset class="checks">
+            <legend>{move || legend.get()}</legend>
+            {NoticeKind::ALL.into_iter().map(|k| view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || kinds.with(|ks| ks.contains(&k))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            kinds.update(|ks| {
+                                ks.retain(|x| *x != k);
+                                if on { ks.push(k); }
+                            });
+                        }
+                    />
+                    <span>{move || k.label(lang())}</span>
+                </label>
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// On the account page: my email address, the kinds I want by email and
+/// the kinds I want pushed, checked with `NoticePreferences::check` before
+/// sending; and turning push on or off on this device.
 #[component]
 pub fn NoticePreferencesForm() -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let kinds = RwSignal::new(Vec::<NoticeKind>::new());
+    let push_kinds = RwSignal::new(Vec::<NoticeKind>::new());
     let errors = RwSignal::new(FieldErrors::default());
     let message = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<&'static str>);
@@ -190,6 +217,7 @@ pub fn NoticePreferencesForm() -> impl IntoView {
         if let Some(Ok(p)) = current.get() {
             email.set(p.email);
             kinds.set(p.email_kinds);
+            push_kinds.set(p.push_kinds);
         }
     });
     let save = Action::new_local(|p: &NoticePreferences| api::set_notice_preferences(p.clone()));
@@ -197,6 +225,7 @@ pub fn NoticePreferencesForm() -> impl IntoView {
         Some(Ok(p)) => {
             email.set(p.email);
             kinds.set(p.email_kinds);
+            push_kinds.set(p.push_kinds);
             errors.set(FieldErrors::default());
             message.set(None);
             done.set(Some(i18n.t().saved));
@@ -214,6 +243,7 @@ pub fn NoticePreferencesForm() -> impl IntoView {
         let prefs = NoticePreferences {
             email: email.get_untracked(),
             email_kinds: kinds.get_untracked(),
+            push_kinds: push_kinds.get_untracked(),
         };
         match prefs.check() {
             Ok(p) => {
@@ -238,29 +268,63 @@ pub fn NoticePreferencesForm() -> impl IntoView {
                     bind:value=email
                 />
             </Field>
-            <fieldset class="checks">
-                {NoticeKind::ALL.into_iter().map(|k| view! {
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            prop:checked=move || kinds.with(|ks| ks.contains(&k))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                kinds.update(|ks| {
-                                    ks.retain(|x| *x != k);
-                                    if on { ks.push(k); }
-                                });
-                            }
-                        />
-                        <span>{move || k.label(lang())}</span>
-                    </label>
-                }).collect_view()}
-            </fieldset>
+            {kind_checks(Signal::derive(move || t().email_kinds_legend), kinds)}
+            {kind_checks(Signal::derive(move || t().push_kinds_legend), push_kinds)}
             <FormMessage message/>
             <Saved message=done/>
             <button class="button wide" type="submit" disabled=move || save.pending().get()>
                 {move || if save.pending().get() { t().saving } else { t().save }}
             </button>
         </form>
+    }
+}
+
+/// "Nhận thông báo đẩy trên thiết bị này": turns push on (or off) for this
+/// browser and says plainly what happened, a refusal or no push service
+/// included.
+#[component]
+pub fn PushDeviceButtons() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    let outcome = RwSignal::new(None::<crate::push::PushOutcome>);
+    let busy = RwSignal::new(false);
+    let run = move |on: bool| {
+        busy.set(true);
+        outcome.set(None);
+        leptos::task::spawn_local(async move {
+            let result = if on {
+                crate::push::subscribe().await
+            } else {
+                crate::push::unsubscribe().await
+            };
+            outcome.set(Some(result));
+            busy.set(false);
+        });
+    };
+    let said = move || {
+        use crate::push::PushOutcome::*;
+        outcome.get().map(|o| match o {
+            Subscribed(_) => (false, t().push_subscribed.to_string()),
+            Unsubscribed => (false, t().push_unsubscribed.to_string()),
+            Unsupported => (true, t().push_unsupported.to_string()),
+            Denied => (true, t().push_denied.to_string()),
+            Unreachable(_) => (true, t().push_unreachable.to_string()),
+            Api(e) => (true, e.message(t())),
+        })
+    };
+    view! {
+        <div class="push-device">
+            <button class="button" type="button" id="push-subscribe"
+                disabled=move || busy.get() on:click=move |_| run(true)>
+                {move || if busy.get() { t().push_working } else { t().push_subscribe }}
+            </button>
+            <button class="button secondary" type="button" id="push-unsubscribe"
+                disabled=move || busy.get() on:click=move |_| run(false)>
+                {move || t().push_unsubscribe}
+            </button>
+            {move || said().map(|(error, text)| view! {
+                <p id="push-status" class=if error { "form-error" } else { "notice" } role="status">{text}</p>
+            })}
+        </div>
     }
 }

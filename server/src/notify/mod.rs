@@ -8,10 +8,13 @@
 //! so that publishing it again — a retry, another instance — adds nothing.
 //!
 //! Each notification is stored in-app at once (always on). Those a member
-//! wants by email also get a row in the outbox, which `deliver` sends over
-//! SMTP with retries and exponential backoff (`shared::notify::retry_delay_ms`),
-//! claiming rows with a lease so that several instances on one database never
-//! send the same email together, and a restart resumes what was left.
+//! wants by email also get a row in the outbox, and those they want pushed a
+//! row per subscribed device; `deliver` sends them (SMTP, `mail.rs`; Web
+//! Push, `push.rs`) with retries and exponential backoff
+//! (`shared::notify::retry_delay_ms`), claiming rows with a lease so that
+//! several instances on one database never send the same one together, and a
+//! restart resumes what was left. A push service answering 404 or 410 ends
+//! the subscription.
 //!
 //! `scan` runs in the background and publishes what time or the live meetings
 //! bring: a meeting opened ("đang họp"), the tasks a closed meeting assigned,
@@ -20,23 +23,26 @@
 //! a meeting opens or closes (`meeting_status_changed`).
 
 pub mod mail;
+pub mod push;
 
 use crate::clock::{now_local, today};
 use crate::live::LiveHub;
 use crate::storage::{Result, Store, StoredGuidance, WatchedTask};
 use chrono::{TimeDelta, Utc};
 use mail::{EmailConfig, MailError, Mailer};
+use push::{PushError, Pusher, Vapid};
 use shared::meeting::Meeting;
 use shared::notify::{
-    GuidanceRef, MeetingRef, Notice, NoticeKind, RETRY_BASE_MS, TASK_DUE_SOON_DAYS, TaskRef,
+    GuidanceRef, Lang, MeetingRef, Notice, NoticeKind, RETRY_BASE_MS, TASK_DUE_SOON_DAYS, TaskRef,
     reminder_due, retry_delay_ms, task_deadline_notice,
 };
+use shared::push::PushPayload;
 use shared::{AccountId, MemberId, OrgId};
 use std::sync::{Arc, LazyLock, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// Emails claimed per round.
+/// Emails and pushes claimed per round.
 const CLAIM_BATCH: i64 = 20;
 
 /// How notifications run: `Default` in production, shortened by tests.
@@ -53,6 +59,19 @@ pub struct NotifyConfig {
     pub retry_base_ms: u64,
     /// How long a claimed email is this instance's to send.
     pub lease: Duration,
+    /// Who sends pushes (VAPID `sub`): `mailto:…` or the app's public URL.
+    pub push_subject: String,
+    /// Accept push endpoints at `http://127.0.0.1` (a test's push service).
+    pub push_allow_local_http: bool,
+}
+
+/// Notifications could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error(transparent)]
+    Mail(#[from] MailError),
+    #[error(transparent)]
+    Push(#[from] PushError),
 }
 
 impl Default for NotifyConfig {
@@ -63,6 +82,8 @@ impl Default for NotifyConfig {
             deliver_every: Duration::from_secs(10),
             retry_base_ms: RETRY_BASE_MS,
             lease: Duration::from_secs(5 * 60),
+            push_subject: "mailto:no-reply@localhost".into(),
+            push_allow_local_http: false,
         }
     }
 }
@@ -101,6 +122,7 @@ pub struct Notifier {
     hub: Arc<LiveHub>,
     config: NotifyConfig,
     mailer: Option<Mailer>,
+    pusher: Pusher,
     /// Wakes this instance's delivery when an email is queued.
     queued: Arc<Notify>,
     /// Names this instance's leases.
@@ -114,36 +136,54 @@ impl Notifier {
         store: Store,
         hub: Arc<LiveHub>,
         config: NotifyConfig,
-    ) -> std::result::Result<Arc<Notifier>, MailError> {
+        vapid: Vapid,
+    ) -> std::result::Result<Arc<Notifier>, NotifyError> {
         let mailer = config.email.as_ref().map(Mailer::new).transpose()?;
+        let pusher = Pusher::new(vapid, config.push_subject.clone())?;
         let notifier = Arc::new(Notifier {
             store,
             hub,
             mailer,
+            pusher,
             queued: Arc::new(Notify::new()),
             owner: format!("{:016x}", rand::random::<u64>()),
             config,
         });
         tokio::spawn(scan_loop(Arc::downgrade(&notifier)));
-        if notifier.mailer.is_some() {
-            tokio::spawn(deliver_loop(Arc::downgrade(&notifier)));
-        }
+        tokio::spawn(deliver_loop(Arc::downgrade(&notifier)));
         Ok(notifier)
     }
 
-    /// Tells `recipients`, once per event; queues emails for those who want
-    /// this kind by email (when email is configured).
+    /// The VAPID public key browsers subscribe with (base64url).
+    pub fn push_public_key(&self) -> &str {
+        self.pusher.public_key()
+    }
+
+    /// Whether `http://127.0.0.1` endpoints are accepted (tests only).
+    pub fn push_allows_local_http(&self) -> bool {
+        self.config.push_allow_local_http
+    }
+
+    /// Tells `recipients`, once per event; queues pushes for those who want
+    /// this kind pushed, emails for those who want it by email (when email
+    /// is configured).
     pub async fn publish(
         &self,
         event_key: &str,
         notice: &Notice,
         recipients: &[AccountId],
     ) -> Result<usize> {
-        let email = self.mailer.as_ref().map(|_| now_ms());
         let added = self
             .store
             .notices()
-            .publish(event_key, notice, recipients, now_local(), email)
+            .publish(
+                event_key,
+                notice,
+                recipients,
+                now_local(),
+                now_ms(),
+                self.mailer.is_some(),
+            )
             .await?;
         if added > 0 {
             tracing::info!(
@@ -445,30 +485,52 @@ impl Notifier {
         Ok(())
     }
 
-    /// Sends the emails due now; how many were claimed.
+    /// Sends the emails and pushes due now; how many were claimed.
     pub async fn deliver(&self) -> Result<usize> {
-        let Some(mailer) = &self.mailer else {
-            return Ok(0);
-        };
         let notices = self.store.notices();
         let lease = i64::try_from(self.config.lease.as_millis()).unwrap_or(i64::MAX);
         let items = notices
-            .claim(&self.owner, now_ms(), lease, CLAIM_BATCH)
+            .claim(
+                &self.owner,
+                now_ms(),
+                lease,
+                CLAIM_BATCH,
+                self.mailer.is_some(),
+            )
             .await?;
         for item in &items {
-            match mailer.send(&item.address, &item.notice, &item.key).await {
+            let sent = match (&item.push, &self.mailer) {
+                (Some(target), _) => {
+                    let payload = PushPayload::of(&item.notice, Lang::Vi).json();
+                    match self.pusher.send(target, payload.as_bytes()).await {
+                        Err(PushError::Gone(status)) => {
+                            // The browser unsubscribed: its subscription and pushes go.
+                            notices.drop_push_subscription(target.subscription).await?;
+                            tracing::info!(outbox = item.id, status, "push subscription gone");
+                            continue;
+                        }
+                        other => other.map_err(|e| e.to_string()),
+                    }
+                }
+                (None, Some(mailer)) => mailer
+                    .send(&item.address, &item.notice, &item.key)
+                    .await
+                    .map_err(|e| e.to_string()),
+                // A push whose subscription went meanwhile, or email unset.
+                (None, None) => Err("không còn kênh gửi".to_string()),
+            };
+            let channel = if item.push.is_some() { "push" } else { "email" };
+            match sent {
                 Ok(()) => {
                     notices.delivered(item.id, &self.owner, now_ms()).await?;
-                    tracing::info!(outbox = item.id, "email sent");
+                    tracing::info!(outbox = item.id, channel, "notification sent");
                 }
                 Err(e) => {
                     let failures = item.attempts + 1;
                     let retry = retry_delay_ms(failures, self.config.retry_base_ms)
                         .map(|d| now_ms().saturating_add(i64::try_from(d).unwrap_or(i64::MAX)));
-                    tracing::warn!(outbox = item.id, failures, gave_up = retry.is_none(), error = %e, "email not sent");
-                    notices
-                        .failed(item.id, &self.owner, retry, &e.to_string())
-                        .await?;
+                    tracing::warn!(outbox = item.id, channel, failures, gave_up = retry.is_none(), error = %e, "notification not sent");
+                    notices.failed(item.id, &self.owner, retry, &e).await?;
                 }
             }
         }
@@ -503,7 +565,7 @@ async fn deliver_loop(notifier: Weak<Notifier>) {
                 // A full batch: there may be more at once.
                 Ok(claimed) if claimed as i64 >= CLAIM_BATCH => continue,
                 Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "email delivery failed"),
+                Err(e) => tracing::error!(error = %e, "notification delivery failed"),
             }
             n.config.deliver_every
         };

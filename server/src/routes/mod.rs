@@ -130,6 +130,11 @@ pub fn api_router() -> Router<AppState> {
             "/me/notification-preferences",
             get(notifications::preferences).put(notifications::set_preferences),
         )
+        .route("/push/key", get(notifications::push_key))
+        .route(
+            "/me/push-subscriptions",
+            put(notifications::subscribe_push).delete(notifications::unsubscribe_push),
+        )
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }
 

@@ -1,14 +1,18 @@
 //! My notifications: the list (newest first, paged, with the unread count),
-//! marking read, and my email preferences. Only one's own notifications
-//! exist for one: another's id answers 404.
+//! marking read, my email and push preferences, and this browser's push
+//! subscription (with the server's VAPID key to subscribe with). Only one's
+//! own notifications and subscriptions exist for one: another's answers 404.
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::routes::now_local;
 use crate::state::AppState;
+use crate::storage::Subscribed;
 use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use shared::ErrorBody;
 use shared::notify::{DEFAULT_PAGE, MAX_PAGE, NoticePage, NoticePreferences, UnreadCount};
+use shared::push::{MAX_PUSH_SUBSCRIPTIONS, PushDevices, PushEndpoint, PushKey, PushSubscription};
 
 /// `?before=<id>&limit=<n>`, read here so that a bad value gets the one
 /// error body with a Vietnamese message.
@@ -114,7 +118,8 @@ pub async fn mark_all_read(
     }))
 }
 
-/// `GET /api/me/notification-preferences`: my email address and the kinds I want by email.
+/// `GET /api/me/notification-preferences`: my email address, the kinds I
+/// want by email and the kinds I want pushed.
 #[utoipa::path(get, path = "/api/me/notification-preferences", tag = "notifications",
     responses((status = 200, body = NoticePreferences)))]
 pub async fn preferences(
@@ -143,6 +148,72 @@ pub async fn set_preferences(
         .set_preferences(user.account.id, &prefs)
         .await?;
     Ok(ApiJson(prefs))
+}
+
+/// `GET /api/push/key`: the server's VAPID public key, for
+/// `pushManager.subscribe`.
+#[utoipa::path(get, path = "/api/push/key", tag = "notifications",
+    responses((status = 200, body = PushKey)))]
+pub async fn push_key(State(state): State<AppState>, _user: CurrentUser) -> ApiJson<PushKey> {
+    ApiJson(PushKey {
+        public_key: state.notify.push_public_key().to_string(),
+    })
+}
+
+/// `PUT /api/me/push-subscriptions`: this browser receives my pushes (the
+/// same endpoint again renews its keys; one another account had becomes
+/// mine).
+#[utoipa::path(put, path = "/api/me/push-subscriptions", tag = "notifications",
+    request_body = PushSubscription,
+    responses((status = 200, body = PushDevices),
+        (status = 409, body = ErrorBody, description = "Tài khoản đã có số thiết bị tối đa."),
+        (status = 422, body = ErrorBody)))]
+pub async fn subscribe_push(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(subscription): ApiJson<PushSubscription>,
+) -> ApiResult<ApiJson<PushDevices>> {
+    let checked = subscription
+        .check(state.notify.push_allows_local_http())
+        .map_err(ApiError::Validation)?;
+    match state
+        .store
+        .notices()
+        .subscribe_push(
+            user.account.id,
+            &checked,
+            now_local(),
+            MAX_PUSH_SUBSCRIPTIONS,
+        )
+        .await?
+    {
+        Subscribed::Devices(devices) => Ok(ApiJson(PushDevices { devices })),
+        Subscribed::TooMany => Err(ApiError::Conflict(format!(
+            "Tài khoản đã nhận thông báo đẩy trên {MAX_PUSH_SUBSCRIPTIONS} thiết bị; \
+             hãy tắt ở một thiết bị khác trước."
+        ))),
+    }
+}
+
+/// `DELETE /api/me/push-subscriptions`: this browser no longer receives my pushes.
+#[utoipa::path(delete, path = "/api/me/push-subscriptions", tag = "notifications",
+    request_body = PushEndpoint,
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn unsubscribe_push(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(endpoint): ApiJson<PushEndpoint>,
+) -> ApiResult<StatusCode> {
+    if state
+        .store
+        .notices()
+        .unsubscribe_push(user.account.id, endpoint.endpoint.trim())
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound("thiết bị nhận thông báo đẩy"))
+    }
 }
 
 #[cfg(test)]

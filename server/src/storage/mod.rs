@@ -42,7 +42,7 @@ mod writer;
 
 pub use files::{FileOpen, StoredFile};
 pub use guidance::{GuidanceStore, StoredGuidance};
-pub use notices::{NoticeStore, OutboxItem, WatchedTask};
+pub use notices::{NoticeStore, OutboxItem, Subscribed, WatchedTask};
 pub use postgres::PgStore;
 pub use rulesets::NewAdoption;
 pub use scores::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore, StoredUpper};

@@ -1,7 +1,8 @@
 //! Notifications: the in-app list (one row per event and recipient), the
-//! outbox of emails still to send (one row per notification and channel),
-//! each member's email preferences, and what the background scan already
-//! announced. Reached through `Storage::notices()`, so the area adds one
+//! outbox of emails and pushes still to send (one row per notification,
+//! channel and address: the email, or a subscribed device's endpoint), each
+//! member's email and push preferences, their push subscriptions, the
+//! server's VAPID key, and what the background scan already announced. Reached through `Storage::notices()`, so the area adds one
 //! method to `Storage`.
 //!
 //! The outbox is claimed with a lease: `UPDATE … SET lease_until WHERE id IN
@@ -13,21 +14,35 @@
 
 use super::sql::{Backend, BindParam, ConnectionExecutor, PoolExecutor, ReadColumn, SqlStore};
 use super::{Result, StorageError};
+use crate::notify::push::PushTarget;
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::notify::{Notice, NoticeKind, NoticePreferences, NoticeView, TaskRef};
+use shared::push::{CheckedSubscription, encode_base64url};
 use shared::{AccountId, MeetingId, MemberId, OrgId};
 
-/// An email claimed for sending.
+/// An email or a push claimed for sending.
 #[derive(Debug, Clone)]
 pub struct OutboxItem {
     pub id: i64,
+    /// The email address, or the push endpoint.
     pub address: String,
+    /// For a push: the device to encrypt for.
+    pub push: Option<PushTarget>,
     pub notice: Notice,
     /// Failed tries so far.
     pub attempts: u32,
     /// Unique per (event, recipient, channel): the email's Message-ID.
     pub key: String,
+}
+
+/// Adding a push subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subscribed {
+    /// Stored (new, or its keys renewed); the account's devices now.
+    Devices(u32),
+    /// The account has its most devices already.
+    TooMany,
 }
 
 /// A task watched for its deadline notices.
@@ -48,8 +63,9 @@ pub trait NoticeStore: Send + Sync {
     /// The enabled account of a member, if any.
     async fn account_of_member(&self, member: MemberId) -> Result<Option<AccountId>>;
     /// Adds `notice` for each recipient under `event_key`, once: a recipient
-    /// who has it already is skipped. With `email_from_ms`, queues an email
-    /// (due then) for those who want this kind by email. Returns how many
+    /// who has it already is skipped. Queues (due at `due_ms`) a push per
+    /// subscribed device of those who want this kind pushed and, with
+    /// `email`, an email for those who want it by email. Returns how many
     /// notifications were new.
     async fn publish(
         &self,
@@ -57,7 +73,8 @@ pub trait NoticeStore: Send + Sync {
         notice: &Notice,
         recipients: &[AccountId],
         at: NaiveDateTime,
-        email_from_ms: Option<i64>,
+        due_ms: i64,
+        email: bool,
     ) -> Result<usize>;
     /// Newest first, with ids below `before`; and the unread count.
     async fn page(
@@ -74,13 +91,15 @@ pub trait NoticeStore: Send + Sync {
     /// Replaces the preferences (already checked).
     async fn set_preferences(&self, account: AccountId, prefs: &NoticePreferences) -> Result<()>;
 
-    /// Claims up to `limit` emails due at `now_ms` for `lease_ms`.
+    /// Claims up to `limit` pushes and (with `emails`) emails due at
+    /// `now_ms` for `lease_ms`.
     async fn claim(
         &self,
         owner: &str,
         now_ms: i64,
         lease_ms: i64,
         limit: i64,
+        emails: bool,
     ) -> Result<Vec<OutboxItem>>;
     async fn delivered(&self, id: i64, owner: &str, now_ms: i64) -> Result<()>;
     /// A failed try: due again at `retry_at_ms`, or given up when `None`.
@@ -95,6 +114,27 @@ pub trait NoticeStore: Send + Sync {
     async fn pending_emails(&self) -> Result<i64>;
     /// Every email of the outbox as (address, failed tries, sent), oldest first.
     async fn outbox(&self) -> Result<Vec<(String, u32, bool)>>;
+    /// Every push of the outbox as (endpoint, failed tries, sent), oldest first.
+    async fn push_outbox(&self) -> Result<Vec<(String, u32, bool)>>;
+
+    /// The stored VAPID key pair (private, public; base64url), storing
+    /// this one first if there is none.
+    async fn vapid_key(&self, private: &str, public: &str) -> Result<(String, String)>;
+    /// Stores a browser's subscription for `account` (an endpoint another
+    /// account had moves to this one), up to `max` devices per account.
+    async fn subscribe_push(
+        &self,
+        account: AccountId,
+        subscription: &CheckedSubscription,
+        at: NaiveDateTime,
+        max: usize,
+    ) -> Result<Subscribed>;
+    /// Removes one of the account's subscriptions; false when it has no such one.
+    async fn unsubscribe_push(&self, account: AccountId, endpoint: &str) -> Result<bool>;
+    /// Removes a subscription its push service no longer knows (and its pushes).
+    async fn drop_push_subscription(&self, id: i64) -> Result<()>;
+    /// The account's subscribed endpoints, oldest first.
+    async fn push_endpoints(&self, account: AccountId) -> Result<Vec<String>>;
 
     /// Meetings with `status` not yet marked with `what`.
     async fn meetings_unmarked(&self, status: &str, what: &str) -> Result<Vec<MeetingId>>;
@@ -119,6 +159,28 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StorageError {
 
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A channel's rows of the outbox as (address, failed tries, sent), oldest first.
+async fn outbox_of<DB: Backend>(
+    store: &SqlStore<DB>,
+    channel: &str,
+) -> Result<Vec<(String, u32, bool)>> {
+    let rows = sqlx::query(
+        "SELECT address, attempts, sent_at FROM notification_outbox WHERE channel = $1 ORDER BY id",
+    )
+    .param(channel)
+    .fetch_all(store.pool.executor())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.read("address")?,
+                count(r.read("attempts")?),
+                r.read::<Option<i64>>("sent_at")?.is_some(),
+            ))
+        })
+        .collect()
 }
 
 #[async_trait]
@@ -154,7 +216,8 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
         notice: &Notice,
         recipients: &[AccountId],
         at: NaiveDateTime,
-        email_from_ms: Option<i64>,
+        due_ms: i64,
+        email: bool,
     ) -> Result<usize> {
         let payload = serde_json::to_string(notice).map_err(|e| corrupt("thông báo", e))?;
         let kind = notice.kind().as_str();
@@ -175,17 +238,32 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
             .await?;
             let Some(row) = row else { continue };
             added += 1;
-            let Some(due) = email_from_ms else { continue };
             let id: i64 = row.read("id")?;
+            sqlx::query(
+                "INSERT INTO notification_outbox (notification_id, channel, address, subscription_id, next_attempt_at)
+                 SELECT $1, 'push', s.endpoint, s.id, $2 FROM push_subscriptions s
+                 JOIN notification_push_kinds k ON k.account_id = s.account_id AND k.kind = $3
+                 WHERE s.account_id = $4
+                 ON CONFLICT (notification_id, channel, address) DO NOTHING",
+            )
+            .param(id)
+            .param(due_ms)
+            .param(kind)
+            .param(account.0)
+            .execute(tx.executor())
+            .await?;
+            if !email {
+                continue;
+            }
             sqlx::query(
                 "INSERT INTO notification_outbox (notification_id, channel, address, next_attempt_at)
                  SELECT $1, 'email', p.email, $2 FROM notification_prefs p
                  JOIN notification_email_kinds k ON k.account_id = p.account_id AND k.kind = $3
                  WHERE p.account_id = $4 AND p.email <> ''
-                 ON CONFLICT (notification_id, channel) DO NOTHING",
+                 ON CONFLICT (notification_id, channel, address) DO NOTHING",
             )
             .param(id)
-            .param(due)
+            .param(due_ms)
             .param(kind)
             .param(account.0)
             .execute(tx.executor())
@@ -279,7 +357,24 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
             }
         }
         email_kinds.sort();
-        Ok(NoticePreferences { email, email_kinds })
+        let rows = sqlx::query(
+            "SELECT kind FROM notification_push_kinds WHERE account_id = $1 ORDER BY kind",
+        )
+        .param(account.0)
+        .fetch_all(self.pool.executor())
+        .await?;
+        let mut push_kinds = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if let Some(k) = NoticeKind::parse(&r.read::<String>("kind")?) {
+                push_kinds.push(k);
+            }
+        }
+        push_kinds.sort();
+        Ok(NoticePreferences {
+            email,
+            email_kinds,
+            push_kinds,
+        })
     }
 
     async fn set_preferences(&self, account: AccountId, prefs: &NoticePreferences) -> Result<()> {
@@ -306,6 +401,20 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
             .execute(tx.executor())
             .await?;
         }
+        sqlx::query("DELETE FROM notification_push_kinds WHERE account_id = $1")
+            .param(account.0)
+            .execute(tx.executor())
+            .await?;
+        for kind in &prefs.push_kinds {
+            sqlx::query(
+                "INSERT INTO notification_push_kinds (account_id, kind) VALUES ($1, $2)
+                 ON CONFLICT DO NOTHING",
+            )
+            .param(account.0)
+            .param(kind.as_str())
+            .execute(tx.executor())
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -316,12 +425,14 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
         now_ms: i64,
         lease_ms: i64,
         limit: i64,
+        emails: bool,
     ) -> Result<Vec<OutboxItem>> {
         let claimed = sqlx::query(
             "UPDATE notification_outbox SET lease_until = $1, lease_owner = $2
              WHERE id IN (SELECT id FROM notification_outbox
                           WHERE sent_at IS NULL AND gave_up = $3
                             AND next_attempt_at <= $4 AND lease_until <= $4
+                            AND (channel = 'push' OR $6)
                           ORDER BY id LIMIT $5)
                AND sent_at IS NULL AND gave_up = $3 AND lease_until <= $4
              RETURNING id",
@@ -331,29 +442,58 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
         .param(false)
         .param(now_ms)
         .param(limit)
+        .param(emails)
         .fetch_all(self.pool.executor())
         .await?;
         let mut items = Vec::with_capacity(claimed.len());
         for r in &claimed {
             let id: i64 = r.read("id")?;
-            let row = sqlx::query(
-                "SELECT o.address, o.attempts, o.channel, n.payload, n.event_key, n.account_id
+            // A subscription removed since the claim took its push with it.
+            let Some(row) = sqlx::query(
+                "SELECT o.address, o.attempts, o.channel, n.payload, n.event_key, n.account_id,
+                        s.id AS subscription, s.p256dh, s.auth
                  FROM notification_outbox o JOIN notifications n ON n.id = o.notification_id
+                 LEFT JOIN push_subscriptions s ON s.id = o.subscription_id
                  WHERE o.id = $1",
             )
             .param(id)
-            .fetch_one(self.pool.executor())
-            .await?;
+            .fetch_optional(self.pool.executor())
+            .await?
+            else {
+                continue;
+            };
             let payload: String = row.read("payload")?;
             let event_key: String = row.read("event_key")?;
             let account: i64 = row.read("account_id")?;
             let channel: String = row.read("channel")?;
+            let address: String = row.read("address")?;
+            let push = match (channel.as_str(), row.read::<Option<i64>>("subscription")?) {
+                ("push", Some(subscription)) => Some(PushTarget {
+                    subscription,
+                    endpoint: address.clone(),
+                    p256dh: row.read::<Option<String>>("p256dh")?.unwrap_or_default(),
+                    auth: row.read::<Option<String>>("auth")?.unwrap_or_default(),
+                }),
+                // A push without its device is nobody's to send.
+                ("push", None) => continue,
+                _ => None,
+            };
+            // The device, not its (long) endpoint, in the key.
+            let key_address = push
+                .as_ref()
+                .map(|p| p.subscription.to_string())
+                .unwrap_or_default();
             items.push(OutboxItem {
                 id,
-                address: row.read("address")?,
+                address,
+                push,
                 notice: serde_json::from_str(&payload).map_err(|e| corrupt("thông báo", e))?,
                 attempts: count(row.read("attempts")?),
-                key: format!("{event_key}/{account}/{channel}"),
+                key: if key_address.is_empty() {
+                    format!("{event_key}/{account}/{channel}")
+                } else {
+                    format!("{event_key}/{account}/{channel}/{key_address}")
+                },
             });
         }
         items.sort_by_key(|i| i.id);
@@ -398,7 +538,8 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
 
     async fn pending_emails(&self) -> Result<i64> {
         let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM notification_outbox WHERE sent_at IS NULL AND gave_up = $1",
+            "SELECT COUNT(*) AS n FROM notification_outbox
+             WHERE channel = 'email' AND sent_at IS NULL AND gave_up = $1",
         )
         .param(false)
         .fetch_one(self.pool.executor())
@@ -407,19 +548,96 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
     }
 
     async fn outbox(&self) -> Result<Vec<(String, u32, bool)>> {
-        let rows =
-            sqlx::query("SELECT address, attempts, sent_at FROM notification_outbox ORDER BY id")
-                .fetch_all(self.pool.executor())
-                .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.read("address")?,
-                    count(r.read("attempts")?),
-                    r.read::<Option<i64>>("sent_at")?.is_some(),
-                ))
-            })
-            .collect()
+        outbox_of(self, "email").await
+    }
+
+    async fn push_outbox(&self) -> Result<Vec<(String, u32, bool)>> {
+        outbox_of(self, "push").await
+    }
+
+    async fn vapid_key(&self, private: &str, public: &str) -> Result<(String, String)> {
+        sqlx::query(
+            "INSERT INTO push_vapid_key (id, private_key, public_key) VALUES (1, $1, $2)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .param(private)
+        .param(public)
+        .execute(self.pool.executor())
+        .await?;
+        let row = sqlx::query("SELECT private_key, public_key FROM push_vapid_key WHERE id = 1")
+            .fetch_one(self.pool.executor())
+            .await?;
+        Ok((row.read("private_key")?, row.read("public_key")?))
+    }
+
+    async fn subscribe_push(
+        &self,
+        account: AccountId,
+        subscription: &CheckedSubscription,
+        at: NaiveDateTime,
+        max: usize,
+    ) -> Result<Subscribed> {
+        let mut tx = self.pool.begin_with(DB::BEGIN_WRITE).await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM push_subscriptions WHERE account_id = $1 AND endpoint <> $2",
+        )
+        .param(account.0)
+        .param(subscription.endpoint.as_str())
+        .fetch_one(tx.executor())
+        .await?;
+        let others: i64 = row.read("n")?;
+        if usize::try_from(others).unwrap_or(usize::MAX) >= max {
+            return Ok(Subscribed::TooMany);
+        }
+        // Pushes queued for the endpoint's former account are not this one's.
+        sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1 AND account_id <> $2")
+            .param(subscription.endpoint.as_str())
+            .param(account.0)
+            .execute(tx.executor())
+            .await?;
+        sqlx::query(
+            "INSERT INTO push_subscriptions (account_id, endpoint, p256dh, auth, created_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth",
+        )
+        .param(account.0)
+        .param(subscription.endpoint.as_str())
+        .param(encode_base64url(&subscription.p256dh).as_str())
+        .param(encode_base64url(&subscription.auth).as_str())
+        .param(at)
+        .execute(tx.executor())
+        .await?;
+        tx.commit().await?;
+        Ok(Subscribed::Devices(count(others + 1)))
+    }
+
+    async fn unsubscribe_push(&self, account: AccountId, endpoint: &str) -> Result<bool> {
+        let row = sqlx::query(
+            "DELETE FROM push_subscriptions WHERE account_id = $1 AND endpoint = $2 RETURNING id",
+        )
+        .param(account.0)
+        .param(endpoint)
+        .fetch_optional(self.pool.executor())
+        .await?;
+        Ok(row.is_some())
+    }
+
+    async fn drop_push_subscription(&self, id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
+            .param(id)
+            .execute(self.pool.executor())
+            .await?;
+        Ok(())
+    }
+
+    async fn push_endpoints(&self, account: AccountId) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT endpoint FROM push_subscriptions WHERE account_id = $1 ORDER BY id",
+        )
+        .param(account.0)
+        .fetch_all(self.pool.executor())
+        .await?;
+        rows.iter().map(|r| Ok(r.read("endpoint")?)).collect()
     }
 
     async fn meetings_unmarked(&self, status: &str, what: &str) -> Result<Vec<MeetingId>> {
