@@ -662,6 +662,54 @@ async fn subscriptions_are_checked_and_ones_own(b: Backend) {
     db.remove().await;
 }
 
+/// Without the test switch, an https endpoint on any host but a browser's
+/// push service is refused: the server would otherwise POST wherever a
+/// member says (an internal service, say).
+async fn an_endpoint_off_the_push_services_is_refused(b: Backend) {
+    let db = Db::new(b).await;
+    let strict = Instance::start(
+        &db,
+        NotifyConfig {
+            push_allow_local_http: false,
+            ..quick()
+        },
+    )
+    .await;
+    let member = strict.login("dv.b05").await;
+    for endpoint in [
+        "https://intranet.chibo.example.vn/admin/reset",
+        "https://fcm.googleapis.com.evil.example/fcm/send/abc",
+        "https://169.254.169.254/latest/meta-data",
+    ] {
+        let (status, body) =
+            subscribe(&strict, &member, &Browser::new().subscription(endpoint)).await;
+        assert_eq!(status, 422, "{endpoint}: {body}");
+        let fields = body["error"]["fields"].as_array().unwrap();
+        assert_eq!(fields.len(), 1, "{body}");
+        assert_eq!(fields[0]["field"], "endpoint", "{body}");
+        assert!(
+            fields[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("dịch vụ thông báo đẩy của trình duyệt"),
+            "{body}"
+        );
+    }
+    let b05 = strict.account("dv.b05").await;
+    assert!(
+        strict
+            .store()
+            .notices()
+            .push_endpoints(b05)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing stored"
+    );
+    strict.stop().await;
+    db.remove().await;
+}
+
 async fn only_the_chosen_kinds_are_pushed(b: Backend) {
     let db = Db::new(b).await;
     let service = PushService::start().await;
@@ -872,6 +920,7 @@ async fn instances_starting_together_keep_one_key(b: Backend) {
 on_both_backends!(
     a_registered_meeting_is_pushed_signed_and_encrypted,
     subscriptions_are_checked_and_ones_own,
+    an_endpoint_off_the_push_services_is_refused,
     only_the_chosen_kinds_are_pushed,
     a_failed_push_is_retried_and_a_gone_device_removed,
     pushes_queued_before_a_restart_go_once,

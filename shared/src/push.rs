@@ -28,6 +28,24 @@ pub const MAX_PUSH_PAYLOAD_BYTES: usize = MAX_PUSH_RECORD_BYTES - 86 - 1 - 16;
 /// How long a push service keeps an undelivered message (seconds, `TTL`).
 pub const PUSH_TTL_SECONDS: u32 = 24 * 3600;
 
+/// The browsers' push services: the only hosts the server sends pushes to,
+/// so that a subscription cannot make it POST to any other host (an internal
+/// service, say). An endpoint's host must be one of these or end with `.`
+/// and one of these (whole labels: `notfcm.googleapis.com` is not
+/// `fcm.googleapis.com`), over https on the default port, with no user name
+/// and no IP address.
+pub const PUSH_SERVICE_HOSTS: &[&str] = &[
+    // Chrome, Edge and Android (Firebase Cloud Messaging).
+    "fcm.googleapis.com",
+    // Firefox (Mozilla's autopush).
+    "updates.push.services.mozilla.com",
+    // Safari (`web.push.apple.com`).
+    "push.apple.com",
+    // Edge before Chromium (Windows Notification Service), e.g.
+    // `wns2-by3p.notify.windows.com`.
+    "notify.windows.com",
+];
+
 /// A browser's push subscription as the app sends it (`PushSubscription`'s
 /// endpoint and keys, base64url as the browser gives them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,8 +102,9 @@ pub struct CheckedSubscription {
 
 impl PushSubscription {
     /// The subscription as stored, or what is wrong, field by field. The
-    /// endpoint must be `https://`; with `allow_local_http` (a server set up
-    /// for tests) also `http://127.0.0.1`.
+    /// endpoint must be `https://` on a browser's push service
+    /// ([`PUSH_SERVICE_HOSTS`]); with `allow_local_http` (a server set up for
+    /// tests) also `http://127.0.0.1`.
     pub fn check(&self, allow_local_http: bool) -> Result<CheckedSubscription, FieldErrors> {
         let mut errors = Vec::new();
         let endpoint = self.endpoint.trim().to_string();
@@ -132,14 +151,31 @@ fn endpoint_problem(endpoint: &str, allow_local_http: bool) -> Option<String> {
     {
         return Some("Địa chỉ dịch vụ đẩy có ký tự không hợp lệ.".into());
     }
-    let host_ok = |rest: &str| {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        !host.is_empty() && !host.contains('@')
-    };
     if let Some(rest) = endpoint.strip_prefix("https://") {
-        if host_ok(rest) {
-            return None;
+        // What a URL parser takes for the authority: up to the path, the
+        // query or the fragment (`\` counts as `/` for https).
+        let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
+        if authority.is_empty() {
+            return Some("Địa chỉ dịch vụ đẩy phải là một URL https://.".into());
         }
+        if authority.contains('@') {
+            return Some("Địa chỉ dịch vụ đẩy không được chứa tên người dùng (@).".into());
+        }
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        };
+        if port.is_some_and(|p| p != "443") {
+            return Some("Địa chỉ dịch vụ đẩy không được ghi cổng riêng.".into());
+        }
+        if !is_push_service_host(host) {
+            return Some(
+                "Địa chỉ dịch vụ đẩy phải thuộc dịch vụ thông báo đẩy của trình duyệt \
+                 (Google FCM, Mozilla, Apple hoặc Microsoft WNS)."
+                    .into(),
+            );
+        }
+        return None;
     } else if allow_local_http
         && let Some(rest) = endpoint.strip_prefix("http://127.0.0.1")
         && (rest.is_empty() || rest.starts_with([':', '/']))
@@ -147,6 +183,32 @@ fn endpoint_problem(endpoint: &str, allow_local_http: bool) -> Option<String> {
         return None;
     }
     Some("Địa chỉ dịch vụ đẩy phải là một URL https://.".into())
+}
+
+/// Whether `host` (a URL's host, without port) is one of
+/// [`PUSH_SERVICE_HOSTS`] or a name under one, compared in lowercase. Only
+/// names of letters, digits, `-` and non-empty labels: no IP address, no
+/// percent-encoding or other character a URL parser would read otherwise.
+pub fn is_push_service_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    // An IPv4 address, in any of the forms URL parsers accept, ends with a
+    // numeric label; every push service's name ends with a word.
+    let numeric =
+        |label: &str| label.bytes().all(|b| b.is_ascii_digit()) || label.starts_with("0x");
+    let name_like = host.split('.').all(label_ok) && !host.rsplit('.').next().is_some_and(numeric);
+    name_like
+        && PUSH_SERVICE_HOSTS.iter().any(|service| {
+            host == *service
+                || host
+                    .strip_suffix(service)
+                    .is_some_and(|sub| sub.ends_with('.'))
+        })
 }
 
 /// Base64url, with or without `=` padding; `None` when not.
@@ -294,6 +356,63 @@ mod tests {
                 .message_for("endpoint")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn only_a_browsers_push_service_is_an_endpoint() {
+        let mut s = subscription();
+        for good in [
+            "https://fcm.googleapis.com/fcm/send/abc",
+            "https://updates.push.services.mozilla.com/wpush/v2/x",
+            "https://web.push.apple.com/Q",
+            "https://wns2-by3p.notify.windows.com/w/?token=x",
+            "https://FCM.GoogleAPIs.com/fcm/send/abc",
+            "https://fcm.googleapis.com:443/fcm/send/abc",
+        ] {
+            s.endpoint = good.into();
+            assert!(s.check(false).is_ok(), "{good}");
+            assert!(s.check(true).is_ok(), "{good}");
+        }
+        for bad in [
+            "https://evil.example/x",
+            "https://fcm.googleapis.com.evil.example/x",
+            "https://notfcm.googleapis.com/x",
+            "https://10.0.0.1/x",
+            "https://user@fcm.googleapis.com/x",
+            "https://fcm.googleapis.com:8443/x",
+            "https://fcm.googleapis.com:/x",
+            "https://[::1]/x",
+            "https://0x7f000001/x",
+            "https://googleapis.com/x",
+            "https://apple.com/x",
+            "https://.fcm.googleapis.com/x",
+            "https://a..fcm.googleapis.com/x",
+            "https://evil.example\\.fcm.googleapis.com/x",
+            "https://evil.example%2efcm.googleapis.com/x",
+            "https://evil.example#.fcm.googleapis.com",
+            "https://evil.example?.fcm.googleapis.com",
+            "https://fcm.googleapis.com@evil.example/x",
+        ] {
+            s.endpoint = bad.into();
+            for local in [false, true] {
+                let e = s.check(local).unwrap_err();
+                assert!(e.message_for("endpoint").is_some(), "{bad}");
+            }
+        }
+        s.endpoint = "https://evil.example/x".into();
+        let message = s.check(false).unwrap_err();
+        assert!(
+            message
+                .message_for("endpoint")
+                .unwrap()
+                .contains("dịch vụ thông báo đẩy của trình duyệt")
+        );
+        for service in PUSH_SERVICE_HOSTS {
+            assert!(is_push_service_host(service));
+            assert!(is_push_service_host(&format!("a-1.{service}")));
+            assert!(!is_push_service_host(&format!("x{service}")));
+            assert!(!is_push_service_host(&format!("{service}.vn")));
+        }
     }
 
     #[test]
