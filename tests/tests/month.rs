@@ -3,8 +3,10 @@
 //! posts a document; a member is told by the bell and by email, opens the
 //! document, sends an opinion in advance and asks to be excused, which the
 //! secretary accepts; the meeting is held with the opinion on its item and the
-//! member absent with reason on the roll; next month's registration holds the
-//! tasks it assigned.
+//! member absent with reason on the roll; the cell proposes its score with the
+//! record's criteria filled, the upper-level member following the cell changes
+//! one with a reason and confirms, and the minutes show it; next month's
+//! registration holds the tasks it assigned.
 
 use chrono::{DateTime, Datelike, Days};
 use e2e::{Browser, DEMO_PASSWORD, Server, Smtp, with_browsers};
@@ -57,8 +59,9 @@ async fn the_month_of_a_meeting_from_the_late_registration_to_the_next_agenda() 
     let pdf_path = pdf.display().to_string();
 
     let smtp = std::sync::Arc::new(smtp);
-    with_browsers(&server, 2, move |browsers| async move {
-        let [chair, member]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
+    with_browsers(&server, 3, move |browsers| async move {
+        let [chair, member, upper]: [Browser; 3] =
+            browsers.try_into().ok().expect("three browsers");
         chair.set_width(360).await;
         chair.login("bithu.b", DEMO_PASSWORD).await;
         chair.goto(&format!("/org/{cell}")).await;
@@ -239,6 +242,63 @@ async fn the_month_of_a_meeting_from_the_late_registration_to_the_next_agenda() 
         chair.click("#link-minutes").await;
         chair.wait_text("#minutes", "BIÊN BẢN").await;
         chair.wait_text("#minutes", opinion).await;
+
+        // The cell's committee scores the meeting: what the record decides is
+        // filled with its evidence (registered late, held before the day
+        // registered); the rest is typed by hand.
+        chair.goto(&format!("/meetings/{meeting}")).await;
+        chair.click("#link-score").await;
+        chair
+            .wait_text("[id='crit-1.1'] .crit-evidence", "quá hạn")
+            .await;
+        chair
+            .wait_text("[id='crit-2.1'] .crit-evidence", "Có mặt")
+            .await;
+        let typed = chair
+            .eval(
+                "const inputs = [...document.querySelectorAll(\"input.points[id^='f-entries.']\")]
+                    .filter(i => !i.disabled);
+                 for (const i of inputs) {
+                     i.value = '1';
+                     i.dispatchEvent(new Event('input', {bubbles: true}));
+                 }
+                 return inputs.length;",
+            )
+            .await;
+        assert!(
+            typed.as_u64().is_some_and(|n| n > 0),
+            "criteria typed by hand: {typed}"
+        );
+        chair.click("#btn-propose").await;
+        chair.wait_text("#score-proposed", "Chi bộ đề xuất").await;
+
+        // The upper-level member following the cell changes one criterion, with a reason, and confirms.
+        let why = "Chưa phát huy dân chủ trong thảo luận";
+        upper.set_width(360).await;
+        upper.login("capuy.khoi", DEMO_PASSWORD).await;
+        upper.goto(&format!("/meetings/{meeting}/score")).await;
+        upper.find("#btn-confirm").await;
+        upper
+            .eval(
+                "const i = [...document.querySelectorAll(\"input.points[id^='f-upper-']\")]
+                    .find(i => !i.disabled);
+                 i.value = '0,5';
+                 i.dispatchEvent(new Event('input', {bubbles: true}));
+                 return i.id;",
+            )
+            .await;
+        upper.type_into("#f-reason", why).await;
+        upper.wait_text("#btn-confirm", "Chấm khác").await;
+        upper.click("#btn-confirm").await;
+        upper
+            .wait_text("#score-confirmed", "Cấp trên đã xác nhận")
+            .await;
+        upper.assert_fits("the score sheet at 360 px").await;
+
+        // The minutes carry the confirmed score and the reason.
+        chair.goto(&format!("/meetings/{meeting}/minutes")).await;
+        let line = chair.wait_text("#min-score", "cấp trên chấm").await;
+        assert!(line.contains(why), "{line}");
 
         // Next month's registration: the review item holds last month's task.
         chair
