@@ -73,6 +73,10 @@ async fn every_role_against_every_endpoint(b: Backend) {
         .id
         .0;
     let csv = "Họ và tên,Giới tính,Ngày vào Đảng\nMa Văn Thào,Nam,01/03/2026\n";
+    // A choice takes effect today or later (in Vietnam, up to a day ahead of UTC).
+    let effective = (chrono::Utc::now() + chrono::Duration::days(2))
+        .date_naive()
+        .to_string();
 
     type Row = (Method, String, Option<Value>, [u16; 7]);
     let rows: Vec<Row> = vec![
@@ -246,6 +250,96 @@ async fn every_role_against_every_endpoint(b: Backend) {
             "/api/committee-seats".into(),
             Some(json!({"account_id": c05, "organization_id": grassroots})),
             [401, 403, 403, 403, 403, 403, 204],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/year?year=2026"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{grassroots}/unregistered?year=2026&month=12"),
+            None,
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}/files"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}/preparation"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}/tasks"),
+            None,
+            [401, 404, 404, 409, 409, 409, 409],
+        ),
+        (
+            Method::GET,
+            format!("/api/meetings/{meeting_d}/score"),
+            None,
+            [401, 404, 404, 409, 409, 409, 409],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/rule-set"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::PUT,
+            format!("/api/organizations/{grassroots}/rule-set"),
+            Some(
+                json!({"effective_from": effective, "choice": {"kind": "built_in", "builtin": "binh_thuan"}}),
+            ),
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::PUT,
+            format!("/api/organizations/{d}/rule-set"),
+            Some(
+                json!({"effective_from": effective, "choice": {"kind": "built_in", "builtin": "binh_thuan"}}),
+            ),
+            [401, 404, 404, 403, 403, 409, 409],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{grassroots}/guidance?year=2026&month=12"),
+            None,
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{grassroots}/guidance"),
+            Some(
+                json!({"title": "Định hướng sinh hoạt chi bộ tháng 12", "year": 2026, "month": 12, "text": "Quán triệt nghị quyết của Đảng ủy."}),
+            ),
+            [401, 404, 404, 404, 404, 201, 201],
+        ),
+        (
+            Method::GET,
+            "/api/me/notifications".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            "/api/me/notification-preferences".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            "/api/push/key".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
         ),
         (
             Method::POST,
