@@ -709,10 +709,8 @@ async fn the_scan_tells_of_openings_tasks_reminders_and_deadlines(b: Backend) {
     let mut done = overdue.clone();
     done.task.meeting = soon.id;
     done.task.what = "Việc đã xong".into();
-    notices
-        .watch_tasks(&[overdue.clone(), done.clone()])
-        .await
-        .unwrap();
+    // Done before it is watched: the background scans of both instances run
+    // meanwhile and would rightly call a task not yet done overdue.
     store
         .set_task_follow_up(
             soon.id,
@@ -722,6 +720,10 @@ async fn the_scan_tells_of_openings_tasks_reminders_and_deadlines(b: Backend) {
             b05_account,
             now,
         )
+        .await
+        .unwrap();
+    notices
+        .watch_tasks(&[overdue.clone(), done.clone()])
         .await
         .unwrap();
     s.state().notify.scan().await.unwrap();
