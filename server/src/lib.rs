@@ -66,7 +66,11 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
         match oversight::backfill(&backfilling).await {
             Ok((0, 0)) => {}
             Ok((outcomes, proposed)) => {
-                tracing::info!(outcomes, proposed, "meeting outcomes and proposed totals backfilled");
+                tracing::info!(
+                    outcomes,
+                    proposed,
+                    "meeting outcomes and proposed totals backfilled"
+                );
             }
             Err(e) => tracing::warn!(error = %e, "backfilling meeting outcomes failed"),
         }
@@ -104,12 +108,10 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
     };
     let compression = tower_http::compression::CompressionLayer::new()
         .gzip(true)
-        .compress_when(
-            tower_http::compression::predicate::Predicate::and(
-                tower_http::compression::predicate::SizeAbove::new(1024),
-                json_only,
-            ),
-        );
+        .compress_when(tower_http::compression::predicate::Predicate::and(
+            tower_http::compression::predicate::SizeAbove::new(1024),
+            json_only,
+        ));
     Router::new()
         .nest("/api", routes::api_router().layer(compression))
         .route("/api/openapi.json", get(openapi_json))

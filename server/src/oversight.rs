@@ -10,11 +10,11 @@ use crate::state::AppState;
 use crate::storage::Store;
 use chrono::NaiveDate;
 use shared::access::Actor;
+use shared::org::{OrgKind, Organization};
 use shared::oversight::{
     self as ov, CellColumns, CellRules, MeetingColumns, OrgColumns, OversightFacts, PeopleColumns,
     PlanColumns, VisitColumns,
 };
-use shared::org::{OrgKind, Organization};
 use shared::rules::adoption::{self, Adoption, OrgAdoptions};
 use shared::rules::schedule::Period;
 use shared::{AccountId, OrgId};
@@ -140,7 +140,11 @@ pub async fn facts(
     for (c, row) in &cell_list {
         let parent = c.parent_id.unwrap_or(c.id);
         let path = path_of(parent);
-        let key = path.iter().rev().find(|id| by_org.contains_key(id)).copied();
+        let key = path
+            .iter()
+            .rev()
+            .find(|id| by_org.contains_key(id))
+            .copied();
         let r = match rules_of.get(&key) {
             Some(r) => *r,
             None => {
@@ -203,8 +207,7 @@ pub async fn facts(
         let Some(&cell) = cell_index.get(&m.cell) else {
             continue;
         };
-        let kind = shared::meeting::MeetingKind::parse(&m.kind)
-            .map_or(0, ov::kind_code);
+        let kind = shared::meeting::MeetingKind::parse(&m.kind).map_or(0, ov::kind_code);
         meetings.id.push(m.id);
         meetings.cell.push(cell);
         meetings.kind.push(kind);
@@ -309,7 +312,12 @@ pub fn workbook(f: &OversightFacts) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
         T(String),
         N(Option<f64>),
     }
-    fn put(sheet: &mut Worksheet, r: u32, c: u16, v: V<'_>) -> Result<(), rust_xlsxwriter::XlsxError> {
+    fn put(
+        sheet: &mut Worksheet,
+        r: u32,
+        c: u16,
+        v: V<'_>,
+    ) -> Result<(), rust_xlsxwriter::XlsxError> {
         match v {
             V::S(s) => {
                 sheet.write_string(r, c, s)?;
@@ -432,7 +440,12 @@ pub fn workbook(f: &OversightFacts) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
     for (n, l) in ov::by_visitor(f).iter().enumerate() {
         let line = u32_of(n + 1);
         let values = [
-            V::S(f.visitors.name.get(l.visitor as usize).map_or("", String::as_str)),
+            V::S(
+                f.visitors
+                    .name
+                    .get(l.visitor as usize)
+                    .map_or("", String::as_str),
+            ),
             V::T(l.quarter.to_string()),
             V::N(Some(f64::from(l.planned))),
             V::N(Some(f64::from(l.visits))),
@@ -451,12 +464,18 @@ pub fn workbook(f: &OversightFacts) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
     sheet.write_string_with_format(0, 1, "Giá trị", &bold)?;
     let lines = [
         ("Số chi bộ", Some(f64::from(s.cells))),
-        ("Số chi bộ được cấp ủy viên dự", Some(f64::from(s.cells_visited))),
+        (
+            "Số chi bộ được cấp ủy viên dự",
+            Some(f64::from(s.cells_visited)),
+        ),
         ("Tỷ lệ chi bộ được dự (%)", pct(s.cells_visited_permille)),
         ("Lượt dự sinh hoạt", Some(f64::from(s.visits))),
         ("Báo cáo nộp đúng hạn", Some(f64::from(s.reports_on_time))),
         ("Báo cáo đến hạn", Some(f64::from(s.reports_judged))),
-        ("Tỷ lệ báo cáo đúng hạn (%)", pct(s.reports_on_time_permille)),
+        (
+            "Tỷ lệ báo cáo đúng hạn (%)",
+            pct(s.reports_on_time_permille),
+        ),
     ];
     for (n, (label, v)) in lines.into_iter().enumerate() {
         let line = u32_of(n + 1);

@@ -125,7 +125,9 @@ async fn get(c: &reqwest::Client, s: &TestServer, path: &str) -> (u16, Value) {
 }
 
 fn this_month() -> String {
-    ov::month_param(shared::rules::schedule::YearMonth::of(server::clock::today()))
+    ov::month_param(shared::rules::schedule::YearMonth::of(
+        server::clock::today(),
+    ))
 }
 
 fn cell_index(f: &OversightFacts, name: &str) -> u32 {
@@ -153,12 +155,28 @@ fn number(d: &Data) -> Option<f64> {
 async fn a_committee_sees_the_cell_s_month_and_the_workbook_says_the_same(b: Backend) {
     let s = TestServer::start(b).await;
     let (seeded, m) = s.seed_cell("Chi bộ Theo dõi", 4).await;
-    let cell = s.store.meeting(MeetingId(seeded)).await.unwrap().unwrap().cell_id;
+    let cell = s
+        .store
+        .meeting(MeetingId(seeded))
+        .await
+        .unwrap()
+        .unwrap()
+        .cell_id;
     let id = registered_on_time(&s, seeded).await;
     hold_around_the_room(&s, id, &m).await;
     // No outcome kept: the start-up backfill replays the log once.
-    assert_eq!(server::oversight::backfill_outcomes(&s.store, &s.live).await.unwrap(), 1);
-    assert_eq!(server::oversight::backfill_outcomes(&s.store, &s.live).await.unwrap(), 0);
+    assert_eq!(
+        server::oversight::backfill_outcomes(&s.store, &s.live)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        server::oversight::backfill_outcomes(&s.store, &s.live)
+            .await
+            .unwrap(),
+        0
+    );
 
     // The cell proposes its score: the total is kept beside the proposal.
     let secretary = s.http_with(&m[0].cookie);
@@ -214,14 +232,20 @@ async fn a_committee_sees_the_cell_s_month_and_the_workbook_says_the_same(b: Bac
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(
-        r.headers().get("content-encoding").map(|v| v.to_str().unwrap()),
+        r.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
         Some("gzip"),
         "the facts are gzipped"
     );
     let (status, body) = get(&committee, &s, &path).await;
     assert_eq!(status, 200, "{body}");
     let facts: OversightFacts = serde_json::from_value(body).unwrap();
-    assert_eq!(facts.cells.id.len(), 5, "the 4 demo cells and the seeded one");
+    assert_eq!(
+        facts.cells.id.len(),
+        5,
+        "the 4 demo cells and the seeded one"
+    );
     let rows = ov::cell_months(&facts);
     let i = cell_index(&facts, "Chi bộ Theo dõi");
     let row = rows.iter().find(|r| r.cell == i).unwrap();
@@ -232,14 +256,20 @@ async fn a_committee_sees_the_cell_s_month_and_the_workbook_says_the_same(b: Bac
     assert_eq!(row.spoke_permille, Some(250), "1 of the 4 present");
     assert!(row.cell_tenths.is_some_and(|t| t > 0), "{row:?}");
     assert_eq!(row.upper_tenths, None, "not confirmed");
-    assert_eq!((row.visits, row.reports_on_time, row.reports_late), (1, 1, 0));
+    assert_eq!(
+        (row.visits, row.reports_on_time, row.reports_late),
+        (1, 1, 0)
+    );
     assert_eq!(row.open_recommendations, 1);
     let seeds = ov::seed_figures(&facts, &rows);
     assert_eq!((seeds.cells, seeds.cells_visited, seeds.visits), (5, 1, 1));
     assert_eq!(seeds.reports_on_time_permille, Some(1000));
     let lines = ov::by_visitor(&facts);
     assert_eq!(lines.len(), 1);
-    assert_eq!((lines[0].planned, lines[0].visits, lines[0].planned_visited), (1, 1, 1));
+    assert_eq!(
+        (lines[0].planned, lines[0].visits, lines[0].planned_visited),
+        (1, 1, 1)
+    );
 
     // The workbook holds the same numbers.
     let r = committee
@@ -254,7 +284,10 @@ async fn a_committee_sees_the_cell_s_month_and_the_workbook_says_the_same(b: Bac
     );
     let bytes = r.bytes().await.unwrap().to_vec();
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-    assert_eq!(book.sheet_names(), server::oversight::SHEETS.map(String::from));
+    assert_eq!(
+        book.sheet_names(),
+        server::oversight::SHEETS.map(String::from)
+    );
     let cells = sheet(&mut book, "Chi bộ theo tháng");
     assert_eq!(cells[0][0], Data::String("Chi bộ".into()));
     assert_eq!(cells[0][7], Data::String("Tỷ lệ dự họp (%)".into()));
@@ -269,7 +302,11 @@ async fn a_committee_sees_the_cell_s_month_and_the_workbook_says_the_same(b: Bac
     assert_eq!(number(&line[11]), Some(1.0));
     assert_eq!(number(&line[12]), Some(1.0));
     assert_eq!(number(&line[13]), Some(1.0));
-    assert_eq!(cells.len(), 1 + 5, "a header and one line per cell and month");
+    assert_eq!(
+        cells.len(),
+        1 + 5,
+        "a header and one line per cell and month"
+    );
     let figures = sheet(&mut book, "Số liệu tổng hợp");
     let value = |label: &str| {
         figures
@@ -305,7 +342,12 @@ async fn the_live_room_keeps_the_outcome_when_it_closes(b: Backend) {
     chair.hello(None).await;
     let send = |c: Command| serde_json::to_value(c).unwrap();
     let open = chair
-        .command("open", send(Command::Open { confirm_early: true }))
+        .command(
+            "open",
+            send(Command::Open {
+                confirm_early: true,
+            }),
+        )
         .await;
     assert_eq!(open["type"], "accepted", "{open}");
     let marks = [
@@ -338,9 +380,20 @@ async fn the_live_room_keeps_the_outcome_when_it_closes(b: Backend) {
     let r = chair.command("close", send(Command::Close)).await;
     assert_eq!(r["type"], "accepted", "{r}");
     // Kept by the room as it closed: nothing left to backfill.
-    assert_eq!(server::oversight::backfill_outcomes(&s.store, &s.live).await.unwrap(), 0);
+    assert_eq!(
+        server::oversight::backfill_outcomes(&s.store, &s.live)
+            .await
+            .unwrap(),
+        0
+    );
 
-    let cell = s.store.meeting(MeetingId(id)).await.unwrap().unwrap().cell_id;
+    let cell = s
+        .store
+        .meeting(MeetingId(id))
+        .await
+        .unwrap()
+        .unwrap()
+        .cell_id;
     let month = this_month();
     let c = s.http_with(&m[0].cookie);
     let (status, body) = get(
@@ -370,18 +423,38 @@ async fn who_sees_which_cells_and_bad_periods(b: Backend) {
     let q = format!("?from={month}&to={month}");
     // The assigned upper-level member: not the committee, only the cells followed.
     let upper = s.login("capuy.khoi").await;
-    let (status, _) = get(&upper, &s, &format!("/api/organizations/{grassroots}/oversight{q}")).await;
+    let (status, _) = get(
+        &upper,
+        &s,
+        &format!("/api/organizations/{grassroots}/oversight{q}"),
+    )
+    .await;
     assert_eq!(status, 404);
-    let (status, body) = get(&upper, &s, &format!("/api/organizations/{bcell}/oversight{q}")).await;
+    let (status, body) = get(
+        &upper,
+        &s,
+        &format!("/api/organizations/{bcell}/oversight{q}"),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(body["cells"]["id"], json!([bcell]));
     let (status, _) = get(&upper, &s, &format!("/api/organizations/{a}/oversight{q}")).await;
     assert_eq!(status, 404, "a cell not followed");
     // A plain member: their own cell only.
     let member = s.login("dv.a05").await;
-    let (status, _) = get(&member, &s, &format!("/api/organizations/{grassroots}/oversight{q}")).await;
+    let (status, _) = get(
+        &member,
+        &s,
+        &format!("/api/organizations/{grassroots}/oversight{q}"),
+    )
+    .await;
     assert_eq!(status, 404);
-    let (status, _) = get(&member, &s, &format!("/api/organizations/{bcell}/oversight.xlsx{q}")).await;
+    let (status, _) = get(
+        &member,
+        &s,
+        &format!("/api/organizations/{bcell}/oversight.xlsx{q}"),
+    )
+    .await;
     assert_eq!(status, 404);
     let (status, body) = get(&member, &s, &format!("/api/organizations/{a}/oversight{q}")).await;
     assert_eq!(status, 200);
@@ -389,10 +462,20 @@ async fn who_sees_which_cells_and_bad_periods(b: Backend) {
     // A revoked account (a committee member until then).
     let (acc, _) = s.ids_of("bithu.b").await;
     let revoked = s.login("bithu.b").await;
-    let (status, _) = get(&revoked, &s, &format!("/api/organizations/{grassroots}/oversight{q}")).await;
+    let (status, _) = get(
+        &revoked,
+        &s,
+        &format!("/api/organizations/{grassroots}/oversight{q}"),
+    )
+    .await;
     assert_eq!(status, 200);
     s.store.set_disabled(acc, true).await.unwrap();
-    let (status, body) = get(&revoked, &s, &format!("/api/organizations/{grassroots}/oversight{q}")).await;
+    let (status, body) = get(
+        &revoked,
+        &s,
+        &format!("/api/organizations/{grassroots}/oversight{q}"),
+    )
+    .await;
     assert_eq!(status, 403, "{body}");
     assert!(body["cells"].is_null());
 

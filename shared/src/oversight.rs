@@ -919,17 +919,15 @@ pub fn by_visitor(f: &OversightFacts) -> Vec<VisitorLine> {
         to: f.to,
     };
     let line = |lines: &mut BTreeMap<(u32, Quarter), VisitorLine>, v: u32, q: Quarter| {
-        lines
-            .entry((v, q))
-            .or_insert(VisitorLine {
-                visitor: v,
-                quarter: q,
-                planned: 0,
-                visits: 0,
-                planned_visited: 0,
-                reports_on_time: 0,
-                reports_late: 0,
-            });
+        lines.entry((v, q)).or_insert(VisitorLine {
+            visitor: v,
+            quarter: q,
+            planned: 0,
+            visits: 0,
+            planned_visited: 0,
+            reports_on_time: 0,
+            reports_late: 0,
+        });
     };
     let p = &f.plans;
     let mut planned: BTreeSet<(u32, Quarter, u32)> = BTreeSet::new();

@@ -62,8 +62,12 @@ pub struct OversightRows {
 #[async_trait]
 pub trait OversightStore: Send + Sync {
     /// The rows for `cells` from `from` (included) to `until` (excluded).
-    async fn rows(&self, cells: &[OrgId], from: NaiveDate, until: NaiveDate)
-    -> Result<OversightRows>;
+    async fn rows(
+        &self,
+        cells: &[OrgId],
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<OversightRows>;
     /// Keeps a closed meeting's outcome; a second call changes nothing.
     async fn record_outcome(
         &self,
@@ -252,9 +256,7 @@ impl<DB: Backend> OversightStore for SqlStore<DB> {
         )
         .fetch_all(self.pool.executor())
         .await?;
-        rows.iter()
-            .map(|r| Ok(MeetingId(r.read("id")?)))
-            .collect()
+        rows.iter().map(|r| Ok(MeetingId(r.read("id")?))).collect()
     }
 
     async fn set_proposed_tenths(&self, meeting: MeetingId, tenths: i64) -> Result<()> {

@@ -227,10 +227,12 @@ impl TestServer {
                 let mut c = sqlx::PgConnection::connect(&postgres_url())
                     .await
                     .expect("postgres");
-                sqlx::query(sqlx::AssertSqlSafe(format!("SET search_path TO \"{schema}\"")))
-                    .execute(&mut c)
-                    .await
-                    .expect("schema");
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SET search_path TO \"{schema}\""
+                )))
+                .execute(&mut c)
+                .await
+                .expect("schema");
                 sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
                     .execute(&mut c)
                     .await

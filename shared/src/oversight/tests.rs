@@ -174,7 +174,15 @@ fn row(rows: &[CellMonth], cell: u32, month: u32) -> &CellMonth {
 fn a_period_is_read_and_limited_to_five_years() {
     assert_eq!(parse_month("2026-05"), Ok(YearMonth::new(2026, 5)));
     assert_eq!(parse_month(" 2026-5 "), Ok(YearMonth::new(2026, 5)));
-    for bad in ["", "2026", "2026-13", "2026-00", "26-05", "2026-05-01", "abcd-01"] {
+    for bad in [
+        "",
+        "2026",
+        "2026-13",
+        "2026-00",
+        "26-05",
+        "2026-05-01",
+        "abcd-01",
+    ] {
         assert_eq!(parse_month(bad), Err(RangeError::Malformed), "{bad}");
     }
     assert_eq!(parse_month("1999-12"), Err(RangeError::YearOutOfRange));
@@ -208,12 +216,23 @@ fn each_cell_month_says_registered_held_attendance_scores_and_visits() {
     assert_eq!(jan.attendance_permille, Some(917), "11 of 12");
     assert_eq!(jan.spoke_permille, Some(727), "8 of the 11 present");
     assert_eq!((jan.cell_tenths, jan.upper_tenths), (Some(905), Some(880)));
-    assert_eq!((jan.visits, jan.reports_on_time, jan.reports_late), (1, 1, 0));
+    assert_eq!(
+        (jan.visits, jan.reports_on_time, jan.reports_late),
+        (1, 1, 0)
+    );
 
     let feb = row(&rows, 0, 2);
     assert_eq!(feb.status, SlotStatus::Held);
-    assert_eq!(feb.registered_on_time, Some(false), "registered one day ahead");
-    assert_eq!(feb.meeting, Some(MeetingId(2)), "the regular one, not the thematic");
+    assert_eq!(
+        feb.registered_on_time,
+        Some(false),
+        "registered one day ahead"
+    );
+    assert_eq!(
+        feb.meeting,
+        Some(MeetingId(2)),
+        "the regular one, not the thematic"
+    );
 
     assert_eq!(row(&rows, 0, 4).status, SlotStatus::Missing);
     assert_eq!(row(&rows, 0, 5).status, SlotStatus::Open, "May is not over");
@@ -225,18 +244,34 @@ fn each_cell_month_says_registered_held_attendance_scores_and_visits() {
     assert_eq!(office_jan.attendance_permille, None);
     assert_eq!(row(&rows, 1, 3).status, SlotStatus::Cancelled);
     let office_may = row(&rows, 1, 5);
-    assert_eq!((office_may.visits, office_may.reports_on_time, office_may.reports_late), (1, 0, 0), "the report is not due yet");
+    assert_eq!(
+        (
+            office_may.visits,
+            office_may.reports_on_time,
+            office_may.reports_late
+        ),
+        (1, 0, 0),
+        "the report is not due yet"
+    );
 
     let hospital_feb = row(&rows, 2, 2);
     assert_eq!((hospital_feb.visits, hospital_feb.reports_late), (1, 1));
     assert_eq!(hospital_feb.open_recommendations, 1);
     let hospital_apr = row(&rows, 2, 4);
-    assert_eq!(hospital_apr.status, SlotStatus::Held, "a combined meeting counts as regular");
+    assert_eq!(
+        hospital_apr.status,
+        SlotStatus::Held,
+        "a combined meeting counts as regular"
+    );
     assert_eq!(hospital_apr.thematic, Some(true));
     assert_eq!(row(&rows, 2, 5).status, SlotStatus::OnTime);
     assert_eq!(row(&rows, 2, 5).registered_on_time, Some(true));
     assert_eq!(row(&rows, 2, 6).status, SlotStatus::Open);
-    assert_eq!(row(&rows, 2, 6).thematic, Some(true), "Q2's combined meeting");
+    assert_eq!(
+        row(&rows, 2, 6).thematic,
+        Some(true),
+        "Q2's combined meeting"
+    );
     assert_eq!(row(&rows, 1, 6).thematic, None, "Q2 is not over");
 }
 
@@ -270,15 +305,33 @@ fn filters_sorting_and_roll_ups() {
         .map(|&i| f.cells.name[rows[i as usize].cell as usize].as_str())
         .collect();
     assert_eq!(names, ["Chi bộ Văn phòng", "Chi bộ Bệnh viện Đa khoa"]);
-    assert_eq!(filter(&f, &rows, &Filter { status: StatusFilter::ReportLate, ..Filter::default() }).len(), 1);
+    assert_eq!(
+        filter(
+            &f,
+            &rows,
+            &Filter {
+                status: StatusFilter::ReportLate,
+                ..Filter::default()
+            }
+        )
+        .len(),
+        1
+    );
     assert_eq!(StatusFilter::parse("no_thematic"), StatusFilter::NoThematic);
     assert_eq!(StatusFilter::parse("bogus"), StatusFilter::All);
 
     let mut kept = all.clone();
     sort(&f, &rows, &mut kept, Column::Attendance, false);
-    assert_eq!(rows[kept[0] as usize].meeting, Some(MeetingId(2)), "12 of 12 first");
+    assert_eq!(
+        rows[kept[0] as usize].meeting,
+        Some(MeetingId(2)),
+        "12 of 12 first"
+    );
     sort(&f, &rows, &mut kept, Column::Cell, true);
-    assert_eq!(f.cells.name[rows[kept[0] as usize].cell as usize], "Chi bộ Bệnh viện Đa khoa");
+    assert_eq!(
+        f.cells.name[rows[kept[0] as usize].cell as usize],
+        "Chi bộ Bệnh viện Đa khoa"
+    );
     for c in Column::ALL {
         sort(&f, &rows, &mut kept, c, true);
         assert_eq!(kept.len(), 18);
@@ -286,7 +339,10 @@ fn filters_sorting_and_roll_ups() {
 
     let whole = rollup(&rows);
     assert_eq!(whole.cells, 3);
-    assert_eq!(whole.held, 3, "Jan, Feb of the first cell and April's combined");
+    assert_eq!(
+        whole.held, 3,
+        "Jan, Feb of the first cell and April's combined"
+    );
     assert_eq!(whole.registered_late, 1);
     assert_eq!(whole.visits, 3);
     assert_eq!(whole.open_recommendations, 1);
@@ -312,13 +368,24 @@ fn visits_against_the_plan_and_the_seeds_figures() {
         year: 2026,
         quarter: 1,
     };
-    let an_q1 = lines.iter().find(|l| l.visitor == 0 && l.quarter == q1).unwrap();
+    let an_q1 = lines
+        .iter()
+        .find(|l| l.visitor == 0 && l.quarter == q1)
+        .unwrap();
     assert_eq!(
-        (an_q1.planned, an_q1.visits, an_q1.planned_visited, an_q1.reports_on_time),
+        (
+            an_q1.planned,
+            an_q1.visits,
+            an_q1.planned_visited,
+            an_q1.reports_on_time
+        ),
         (2, 1, 1, 1)
     );
     let binh_q1 = lines.iter().find(|l| l.visitor == 1).unwrap();
-    assert_eq!((binh_q1.planned, binh_q1.visits, binh_q1.reports_late), (1, 1, 1));
+    assert_eq!(
+        (binh_q1.planned, binh_q1.visits, binh_q1.reports_late),
+        (1, 1, 1)
+    );
     assert_eq!(lines.len(), 3, "An in Q1 and Q2, Bình in Q1");
 
     let seeds = seed_figures(&f, &cell_months(&f));
@@ -329,10 +396,22 @@ fn visits_against_the_plan_and_the_seeds_figures() {
     assert_eq!((seeds.reports_on_time, seeds.reports_judged), (1, 2));
     assert_eq!(seeds.reports_on_time_permille, Some(500));
 
-    assert_eq!(report_state(d(2026, 1, 1), Some(d(2026, 1, 6)), d(2026, 2, 1), 5), ReportState::OnTime);
-    assert_eq!(report_state(d(2026, 1, 1), Some(d(2026, 1, 7)), d(2026, 2, 1), 5), ReportState::Late);
-    assert_eq!(report_state(d(2026, 1, 1), None, d(2026, 1, 6), 5), ReportState::Pending);
-    assert_eq!(report_state(d(2026, 1, 1), None, d(2026, 1, 7), 5), ReportState::Overdue);
+    assert_eq!(
+        report_state(d(2026, 1, 1), Some(d(2026, 1, 6)), d(2026, 2, 1), 5),
+        ReportState::OnTime
+    );
+    assert_eq!(
+        report_state(d(2026, 1, 1), Some(d(2026, 1, 7)), d(2026, 2, 1), 5),
+        ReportState::Late
+    );
+    assert_eq!(
+        report_state(d(2026, 1, 1), None, d(2026, 1, 6), 5),
+        ReportState::Pending
+    );
+    assert_eq!(
+        report_state(d(2026, 1, 1), None, d(2026, 1, 7), 5),
+        ReportState::Overdue
+    );
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
@@ -356,7 +435,14 @@ fn facts_round_trip_through_json_and_survive_bad_indexes() {
     broken.orgs.parent[1] = Some(1);
     let rows = cell_months(&broken);
     assert_eq!(rows.len(), 18);
-    let _ = filter(&broken, &rows, &Filter { org: Some(2), ..Filter::default() });
+    let _ = filter(
+        &broken,
+        &rows,
+        &Filter {
+            org: Some(2),
+            ..Filter::default()
+        },
+    );
     let _ = by_organization(&broken, &rows);
     let _ = by_visitor(&broken);
 }
@@ -395,16 +481,29 @@ fn a_closed_meeting_s_outcome_counts_present_members_who_spoke() {
             apply(&mut state, &e);
         }
     };
-    assert_eq!(outcome_of(&LiveState::new(MeetingId(1), Setup {
-        agenda: Vec::new(),
-        rules: RuleSet::national_default().meeting_rules(),
-        roll: Vec::new(),
-        chair: None,
-        secretary: None,
-        starts_at: None,
-        excused: Vec::new(),
-    })), None, "not closed");
-    run(chair, Command::Open { confirm_early: true }, start);
+    assert_eq!(
+        outcome_of(&LiveState::new(
+            MeetingId(1),
+            Setup {
+                agenda: Vec::new(),
+                rules: RuleSet::national_default().meeting_rules(),
+                roll: Vec::new(),
+                chair: None,
+                secretary: None,
+                starts_at: None,
+                excused: Vec::new(),
+            }
+        )),
+        None,
+        "not closed"
+    );
+    run(
+        chair,
+        Command::Open {
+            confirm_early: true,
+        },
+        start,
+    );
     for (m, p) in [
         (1, Presence::InPerson),
         (2, Presence::Online),
@@ -423,13 +522,24 @@ fn a_closed_meeting_s_outcome_counts_present_members_who_spoke() {
         text: text.into(),
         on_behalf_of: None,
     };
-    run(Speaker::Member(MemberId(2)), said("Đồng ý với dự thảo."), start);
+    run(
+        Speaker::Member(MemberId(2)),
+        said("Đồng ý với dự thảo."),
+        start,
+    );
     run(Speaker::Member(MemberId(2)), said("Bổ sung một ý."), start);
     let end = start + chrono::Duration::minutes(95);
     run(chair, Command::Close, end);
     let o = outcome_of(&state).unwrap();
     assert_eq!(
-        (o.expected, o.present, o.excused, o.absent, o.speakers, o.duration_minutes),
+        (
+            o.expected,
+            o.present,
+            o.excused,
+            o.absent,
+            o.speakers,
+            o.duration_minutes
+        ),
         (4, 2, 1, 1, 1, 95)
     );
     assert_eq!(o.held_on, d(2026, 3, 10));
