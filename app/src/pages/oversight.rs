@@ -624,7 +624,7 @@ fn CellTable(
                 let cell_id = f.cells.id.get(c).copied().unwrap_or(OrgId(0));
                 let name = f.cells.name.get(c).cloned().unwrap_or_default();
                 let org = f.cells.org.get(c).and_then(|o| f.orgs.name.get(*o as usize)).cloned().unwrap_or_default();
-                let status_class = format!("status {:?}", r.status).to_lowercase();
+                let status_class = format!("status status-{:?}", r.status).to_lowercase();
                 let meeting = r.meeting.map(|m| {
                     let (href, text) = if r.held {
                         (format!("/meetings/{m}/minutes"), i18n.pick("Biên bản", "Minutes"))
