@@ -20,11 +20,12 @@ use shared::{ErrorBody, OrgId};
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RangeQuery {
-    /// First month, `YYYY-MM`.
-    #[param(pattern = r"^\d{4}-\d{1,2}$")]
+    /// First month, `YYYY-MM` (years 2000 to 2100).
+    #[param(pattern = r"^(20[0-9]{2}|2100)-(0?[1-9]|1[0-2])$")]
     pub from: Option<String>,
-    /// Last month, `YYYY-MM`; at most 60 months after `from` (`shared::oversight::MAX_RANGE_MONTHS`).
-    #[param(pattern = r"^\d{4}-\d{1,2}$")]
+    /// Last month, `YYYY-MM`, not before `from`; the period spans at most 60
+    /// months (`shared::oversight::MAX_RANGE_MONTHS`).
+    #[param(pattern = r"^(20[0-9]{2}|2100)-(0?[1-9]|1[0-2])$")]
     pub to: Option<String>,
 }
 
