@@ -508,3 +508,61 @@ on_both_backends!(
     the_live_room_keeps_the_outcome_when_it_closes,
     who_sees_which_cells_and_bad_periods,
 );
+
+/// A database written before outcomes and proposed totals were kept: the next
+/// instance to start fills both in the background (a second instance on the
+/// same PostgreSQL schema starts as a restarted server would).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_starting_instance_backfills_outcomes_and_proposed_totals() {
+    let s = TestServer::start(Backend::Postgres).await;
+    let (seeded, m) = s.seed_cell("Chi bộ Dữ liệu cũ", 4).await;
+    let cell = s
+        .store
+        .meeting(MeetingId(seeded))
+        .await
+        .unwrap()
+        .unwrap()
+        .cell_id;
+    let id = registered_on_time(&s, seeded).await;
+    hold_around_the_room(&s, id, &m).await;
+    let secretary = s.http_with(&m[0].cookie);
+    let r = secretary
+        .put(s.url(&format!("/api/meetings/{id}/score")))
+        .json(&json!({"entries": {"1.2": 5, "3.1": 9.5, "3.4": 10, "4.1": 5, "4.4": 5}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    s.exec("UPDATE meeting_scores SET proposed_tenths = NULL")
+        .await;
+    s.exec("DELETE FROM meeting_outcomes").await;
+
+    let restarted = s.second_instance().await;
+    let c = restarted.http_with(&m[0].cookie);
+    let month = this_month();
+    let path = format!("/api/organizations/{cell}/oversight?from={month}&to={month}");
+    let started = std::time::Instant::now();
+    loop {
+        let (status, body) = get(&c, &restarted, &path).await;
+        assert_eq!(status, 200, "{body}");
+        let facts: OversightFacts = serde_json::from_value(body).unwrap();
+        let i = facts
+            .meetings
+            .id
+            .iter()
+            .position(|x| *x == MeetingId(id))
+            .unwrap();
+        if facts.meetings.expected[i].is_some() && facts.meetings.cell_tenths[i].is_some() {
+            assert_eq!(facts.meetings.expected[i], Some(4));
+            assert_eq!(facts.meetings.speakers[i], 1);
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "never backfilled"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    restarted.stop().await;
+    s.stop().await;
+}
