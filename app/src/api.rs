@@ -305,6 +305,18 @@ pub async fn choose_rule_set(
     with_body("PUT", &format!("/api/organizations/{org}/rule-set"), &req).await
 }
 
+/// The facts of every cell below an organization over a period ("YYYY-MM").
+pub async fn oversight(
+    org: OrgId,
+    from: &str,
+    to: &str,
+) -> Result<shared::oversight::OversightFacts, ApiError> {
+    get(&format!(
+        "/api/organizations/{org}/oversight?from={from}&to={to}"
+    ))
+    .await
+}
+
 /// The cells below a committee that have not registered the month's regular meeting.
 pub async fn unregistered_cells(
     org: OrgId,

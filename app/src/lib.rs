@@ -47,6 +47,10 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/org/:id/import") view=|| guarded(pages::import::ImportPage)/>
                     <Route path=path!("/org/:id/rules") view=|| guarded(pages::rulesets::RuleSetPage)/>
+                    <Route
+                        path=path!("/org/:id/oversight")
+                        view=|| guarded(pages::oversight::OversightPage)
+                    />
                     <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
                     <Route
                         path=path!("/organizations/:id/meetings/new")

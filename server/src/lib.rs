@@ -10,6 +10,7 @@ pub mod error;
 pub mod live;
 pub mod notify;
 pub mod openapi;
+pub mod oversight;
 pub mod ratelimit;
 pub mod routes;
 pub mod rulesets;
@@ -49,7 +50,7 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
     let vapid = notify::push::Vapid::load(&store).await?;
     let notify = notify::Notifier::start(store.clone(), live.clone(), settings.notify, vapid)
         .map_err(|e| error::ApiError::Internal(Box::new(e)))?;
-    Ok(AppState {
+    let state = AppState {
         store,
         limiter: Arc::new(LoginLimiter::new(settings.limits)),
         secure_cookies: settings.secure_cookies,
@@ -57,7 +58,24 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
         dummy_hash: dummy_hash.into(),
         live,
         notify,
-    })
+    };
+    // Outcomes and proposed totals the dashboard reads, for meetings closed
+    // or scored before they were kept (or when keeping one failed).
+    let backfilling = state.clone();
+    tokio::spawn(async move {
+        match oversight::backfill(&backfilling).await {
+            Ok((0, 0)) => {}
+            Ok((outcomes, proposed)) => {
+                tracing::info!(
+                    outcomes,
+                    proposed,
+                    "meeting outcomes and proposed totals backfilled"
+                );
+            }
+            Err(e) => tracing::warn!(error = %e, "backfilling meeting outcomes failed"),
+        }
+    });
+    Ok(state)
 }
 
 /// The whole application: API, health, OpenAPI, and the app's files with the
@@ -75,8 +93,27 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
+    // JSON answers are gzipped when the browser accepts it (the dashboard's
+    // facts for a whole bloc are megabytes of digits); sockets, files and
+    // downloads are left as they are (the app's files are precompressed).
+    let json_only = |status: axum::http::StatusCode,
+                     _: axum::http::Version,
+                     headers: &axum::http::HeaderMap,
+                     _: &axum::http::Extensions| {
+        status != axum::http::StatusCode::SWITCHING_PROTOCOLS
+            && headers
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/json"))
+    };
+    let compression = tower_http::compression::CompressionLayer::new()
+        .gzip(true)
+        .compress_when(tower_http::compression::predicate::Predicate::and(
+            tower_http::compression::predicate::SizeAbove::new(1024),
+            json_only,
+        ));
     Router::new()
-        .nest("/api", routes::api_router())
+        .nest("/api", routes::api_router().layer(compression))
         .route("/api/openapi.json", get(openapi_json))
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))

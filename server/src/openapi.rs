@@ -62,6 +62,8 @@ use utoipa::{Modify, OpenApi};
         crate::routes::schedule::remind,
         crate::routes::schedule::cancel,
         crate::routes::schedule::reschedule,
+        crate::routes::oversight::get,
+        crate::routes::oversight::export,
         crate::routes::files::list,
         crate::routes::files::upload,
         crate::routes::files::download,

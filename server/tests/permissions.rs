@@ -265,6 +265,30 @@ async fn every_role_against_every_endpoint(b: Backend) {
         ),
         (
             Method::GET,
+            format!("/api/organizations/{grassroots}/oversight?from=2026-01&to=2026-12"),
+            None,
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/oversight?from=2026-01&to=2026-12"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{grassroots}/oversight.xlsx?from=2026-01&to=2026-12"),
+            None,
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/oversight.xlsx"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
             format!("/api/meetings/{meeting_d}/files"),
             None,
             [401, 404, 404, 200, 200, 200, 200],

@@ -20,6 +20,7 @@ pub mod meeting;
 pub mod member;
 pub mod notify;
 pub mod org;
+pub mod oversight;
 pub mod preparation;
 pub mod push;
 pub mod rules;

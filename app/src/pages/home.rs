@@ -31,8 +31,8 @@ fn HomeView(home: Home) -> impl IntoView {
         <MyPlace me=me.clone()/>
         {my_cell.map(|org| view! { <crate::pages::guidance::MonthGuidance org/> })}
         {me.member.is_some().then(|| view! { <MyTasks/> })}
-        <OrgList title=Signal::derive(move || i18n.t().committees_title) orgs=me.committees/>
-        <OrgList title=Signal::derive(move || i18n.t().assigned_title) orgs=me.assigned_cells/>
+        <OrgList title=Signal::derive(move || i18n.t().committees_title) orgs=me.committees dashboard=true/>
+        <OrgList title=Signal::derive(move || i18n.t().assigned_title) orgs=me.assigned_cells dashboard=false/>
         <Meetings meetings=upcoming_meetings cells=cells.clone()/>
         <Cells cells/>
     }
@@ -75,14 +75,25 @@ fn MyPlace(me: Me) -> impl IntoView {
 
 /// Committees I sit on, or cells I am assigned to follow; nothing when empty.
 #[component]
-fn OrgList(title: Signal<&'static str>, orgs: Vec<Organization>) -> impl IntoView {
+fn OrgList(title: Signal<&'static str>, orgs: Vec<Organization>, dashboard: bool) -> impl IntoView {
+    let i18n = use_i18n();
     (!orgs.is_empty()).then(|| {
         view! {
             <h2>{title}</h2>
             <ul class="link-list">
                 {orgs
                     .into_iter()
-                    .map(|o| view! { <li><A href=format!("/org/{}", o.id)>{o.name}</A></li> })
+                    .map(|o| view! {
+                        <li>
+                            <A href=format!("/org/{}", o.id)>{o.name}</A>
+                            // A committee's dashboard of every cell below it.
+                            {dashboard.then(|| view! {
+                                <A href=format!("/org/{}/oversight", o.id) attr:class="oversight-link">
+                                    {move || i18n.pick("Theo dõi các chi bộ", "Every cell at a glance")}
+                                </A>
+                            })}
+                        </li>
+                    })
                     .collect_view()}
             </ul>
         }

@@ -12,6 +12,7 @@ pub mod member;
 pub mod minutes;
 pub mod notifications;
 pub mod org;
+pub mod oversight;
 pub mod room;
 pub mod rulesets;
 pub mod score;

@@ -140,6 +140,11 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
             <A href=format!("/org/{}/rules", org.id) attr:class="button secondary" attr:id="btn-rule-set">
                 {move || i18n.t().rules_link}
             </A>
+            {(org.kind != OrgKind::Cell && org.kind != OrgKind::Group).then(|| view! {
+                <A href=format!("/org/{}/oversight", org.id) attr:class="button secondary" attr:id="btn-oversight">
+                    {move || i18n.pick("Theo dõi các chi bộ", "Every cell at a glance")}
+                </A>
+            })}
         </p>
         {(!children.is_empty()).then(|| view! {
             <h2>{move || i18n.t().children_title}</h2>

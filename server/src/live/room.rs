@@ -45,6 +45,7 @@ pub(super) struct Batch {
 
 pub struct Room {
     meeting: MeetingId,
+    cell: shared::OrgId,
     store: Store,
     writer: EventWriter,
     /// How long a command may take to be stored before it is answered `deferred`.
@@ -146,6 +147,7 @@ impl Room {
         let (state, last_hash) = load_state(&store, meeting).await?;
         Ok(Room {
             meeting: meeting.id,
+            cell: meeting.cell_id,
             store,
             writer,
             deadline,
@@ -452,6 +454,9 @@ impl Room {
         if status_changed {
             // Opened ("đang họp") or closed (tasks assigned): members are told.
             crate::notify::meeting_status_changed();
+            if after == MeetingStatus::Closed {
+                keep_outcome(&self.store, self.cell, &inner.state).await;
+            }
         }
         Ok(Some(Ok(seq)))
     }
@@ -483,7 +488,13 @@ impl Room {
         let RoomState {
             state, last_hash, ..
         } = inner;
+        let was_closed = state.phase == Phase::Closed;
         let missed = catch_up(&self.store, state, last_hash).await?;
+        if !was_closed && state.phase == Phase::Closed {
+            // Closed on another instance, which keeps the outcome too: the
+            // row is written once whoever comes first.
+            keep_outcome(&self.store, self.cell, state).await;
+        }
         self.broadcast(state, missed);
         Ok(())
     }
@@ -584,6 +595,21 @@ impl Room {
             },
             inner.state.seq,
         )
+    }
+}
+
+/// Keeps a closed meeting's outcome for the upper level's dashboard. A
+/// failure is logged: the start-up backfill writes what is missing.
+pub(crate) async fn keep_outcome(store: &Store, cell: shared::OrgId, state: &LiveState) {
+    let Some(outcome) = shared::oversight::outcome_of(state) else {
+        return;
+    };
+    if let Err(e) = store
+        .oversight()
+        .record_outcome(state.meeting_id, cell, &outcome)
+        .await
+    {
+        tracing::warn!(meeting = %state.meeting_id, error = %e, "could not keep the meeting's outcome");
     }
 }
 

@@ -10,6 +10,7 @@ pub mod meetings;
 pub mod members;
 pub mod notifications;
 pub mod orgs;
+pub mod oversight;
 pub mod preparation;
 pub mod rulesets;
 pub mod schedule;
@@ -77,6 +78,8 @@ pub fn api_router() -> Router<AppState> {
             get(rulesets::get).put(rulesets::put),
         )
         .route("/organizations/{id}/year", get(schedule::year))
+        .route("/organizations/{id}/oversight", get(oversight::get))
+        .route("/organizations/{id}/oversight.xlsx", get(oversight::export))
         .route(
             "/organizations/{id}/unregistered",
             get(schedule::unregistered),

@@ -93,6 +93,11 @@ async fn context(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<Con
     let (_, path, _) = visible_org(state, user, meeting.cell_id)
         .await
         .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
+    context_for(state, meeting, path.iter().map(|o| o.id).collect()).await
+}
+
+/// The context of a meeting whoever asks (`path`: its cell's, for the powers).
+async fn context_for(state: &AppState, meeting: Meeting, path: Vec<OrgId>) -> ApiResult<Context> {
     let not_closed =
         || ApiError::Conflict("Buổi sinh hoạt chưa bế mạc: chỉ chấm điểm sau khi bế mạc.".into());
     if meeting.status != MeetingStatus::Closed {
@@ -123,11 +128,31 @@ async fn context(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<Con
         .transpose()?;
     Ok(Context {
         meeting,
-        path: path.iter().map(|o| o.id).collect(),
+        path,
         rules,
         facts,
         scored,
     })
+}
+
+/// Fills `proposed_tenths` of proposals stored before it existed (start-up).
+pub(crate) async fn backfill_proposed(state: &AppState) -> ApiResult<usize> {
+    let mut done = 0;
+    for (id, _, _) in state.store.oversight().proposals_without_tenths().await? {
+        let Some(meeting) = state.store.meeting(id).await? else {
+            continue;
+        };
+        let ctx = context_for(state, meeting, Vec::new()).await?;
+        if let Some(score) = result_of(&ctx)? {
+            state
+                .store
+                .oversight()
+                .set_proposed_tenths(id, i64::from(score.cell.total.as_tenths()))
+                .await?;
+            done += 1;
+        }
+    }
+    Ok(done)
 }
 
 fn result_of(ctx: &Context) -> ApiResult<Option<MeetingScore>> {
@@ -256,6 +281,14 @@ pub async fn propose(
         .await?;
     if !stored {
         return Err(already_confirmed());
+    }
+    // The cell's total beside the proposal, for the upper level's dashboard.
+    if let Ok(score) = basis.score(&ctx.facts, &req.entries, None) {
+        state
+            .store
+            .oversight()
+            .set_proposed_tenths(ctx.meeting.id, i64::from(score.cell.total.as_tenths()))
+            .await?;
     }
     tracing::info!(meeting = %ctx.meeting.id, by = %user.account.id, "score proposed");
     let ctx = context(&state, &user, id).await?;

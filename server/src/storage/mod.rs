@@ -15,6 +15,8 @@
 //!   `scores` (meetings' scores and their comments).
 //! - `guidance`: committees' monthly guidance (posts, documents in chunks,
 //!   opens), behind its own trait (`Storage::guidance`).
+//! - `oversight`: what a committee's dashboard reads, closed meetings'
+//!   outcomes and proposed totals, behind its own trait (`Storage::oversight`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -30,6 +32,7 @@ mod meetings;
 mod members;
 mod notices;
 mod orgs;
+mod oversight;
 mod postgres;
 mod preparation;
 mod rulesets;
@@ -43,6 +46,7 @@ mod writer;
 pub use files::{FileOpen, StoredFile};
 pub use guidance::{GuidanceStore, StoredGuidance};
 pub use notices::{NoticeStore, OutboxItem, Subscribed, WatchedTask};
+pub use oversight::{MeetingRow, OversightRows, OversightStore, PlanRow, VisitRow};
 pub use postgres::PgStore;
 pub use rulesets::NewAdoption;
 pub use scores::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore, StoredUpper};
@@ -421,6 +425,8 @@ pub trait Storage: Send + Sync + 'static {
     fn notices(&self) -> &dyn NoticeStore;
     /// Committees' monthly guidance, its documents and opens (`guidance.rs`).
     fn guidance(&self) -> &dyn GuidanceStore;
+
+    fn oversight(&self) -> &dyn OversightStore;
 }
 
 pub type Store = Arc<dyn Storage>;

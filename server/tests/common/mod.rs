@@ -218,6 +218,39 @@ impl TestServer {
         rows
     }
 
+    /// Runs one SQL statement on this server's database (rows for tables
+    /// whose screens live elsewhere, or a state to set up).
+    pub async fn exec(&self, sql: &str) {
+        use sqlx::Connection;
+        match &self.pg_schema {
+            Some(schema) => {
+                let mut c = sqlx::PgConnection::connect(&postgres_url())
+                    .await
+                    .expect("postgres");
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SET search_path TO \"{schema}\""
+                )))
+                .execute(&mut c)
+                .await
+                .expect("schema");
+                sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                    .execute(&mut c)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let _ = c.close().await;
+            }
+            None => {
+                let url = format!("sqlite:{}", self.dir.join("chibo.db").display());
+                let mut c = sqlx::SqliteConnection::connect(&url).await.expect("sqlite");
+                sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                    .execute(&mut c)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let _ = c.close().await;
+            }
+        }
+    }
+
     /// The folder the app's files are served from.
     pub fn static_dir(&self) -> &std::path::Path {
         &self.dir

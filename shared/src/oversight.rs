@@ -1,0 +1,1081 @@
+//! Every cell at a glance (theo dõi các chi bộ): the compact facts a committee's
+//! dashboard receives for every cell below it over a period, and every figure
+//! computed from them — each cell's month (registered on time, held, thematic
+//! meeting in the quarter, attendance, members who spoke, scores, visits and
+//! their reports), roll-ups per organization and per month, filters, sorting,
+//! the charts' series and the figures the seeds report (share of cells visited
+//! in a term, visits "lượt", reports filed on time).
+//!
+//! The facts are columnar (one vector per column, rows by index) and small:
+//! days are counted from the period's first day, organizations, cells and
+//! visitors are referred to by their index. The browser computes the figures;
+//! the server computes the same ones for the .xlsx export.
+//!
+//! Rules reused: months without a regular meeting, quarters without a thematic
+//! one and late registrations are `rules::schedule::compliance`'s, attendance
+//! permille is `rules::attendance`'s, a report's due day is the visit's day
+//! plus `rules::visits::VisitRules::report_within_days` (as in
+//! `rules::visits::review`).
+
+use crate::calendar::SlotStatus;
+use crate::ids::{AccountId, MeetingId, OrgId};
+use crate::meeting::MeetingKind;
+use crate::rules::attendance::permille;
+use crate::rules::schedule::{
+    CellMeetings, MeetingEntry, Period, Quarter, ScheduleRules, YearMonth, compliance,
+};
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The longest period one request or export covers (5 years, in months).
+pub const MAX_RANGE_MONTHS: i64 = 60;
+/// Rows shown on one page of the dashboard's table.
+pub const PAGE_ROWS: usize = 50;
+
+/// Why a period is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    #[error("Tháng phải có dạng NNNN-TT, ví dụ 2026-05.")]
+    Malformed,
+    #[error("Năm phải từ 2000 đến 2100.")]
+    YearOutOfRange,
+    #[error("Tháng bắt đầu phải trước hoặc bằng tháng kết thúc.")]
+    Reversed,
+    #[error("Khoảng thời gian dài nhất là 5 năm (60 tháng); hãy chọn khoảng ngắn hơn.")]
+    TooLong,
+}
+
+/// Reads "2026-05".
+pub fn parse_month(s: &str) -> Result<YearMonth, RangeError> {
+    let (y, m) = s.trim().split_once('-').ok_or(RangeError::Malformed)?;
+    if y.len() != 4 || m.is_empty() || m.len() > 2 {
+        return Err(RangeError::Malformed);
+    }
+    let year: i32 = y.parse().map_err(|_| RangeError::Malformed)?;
+    let month: u32 = m.parse().map_err(|_| RangeError::Malformed)?;
+    if !(1..=12).contains(&month) {
+        return Err(RangeError::Malformed);
+    }
+    if !(crate::calendar::MIN_YEAR..=crate::calendar::MAX_YEAR).contains(&year) {
+        return Err(RangeError::YearOutOfRange);
+    }
+    Ok(YearMonth::new(year, month))
+}
+
+/// "2026-05".
+pub fn month_param(m: YearMonth) -> String {
+    format!("{:04}-{:02}", m.year, m.month)
+}
+
+/// The period from `from` to `to`, both included, at most [`MAX_RANGE_MONTHS`].
+pub fn check_range(from: YearMonth, to: YearMonth) -> Result<Period, RangeError> {
+    if from > to {
+        return Err(RangeError::Reversed);
+    }
+    if to.index() - from.index() + 1 > MAX_RANGE_MONTHS {
+        return Err(RangeError::TooLong);
+    }
+    Ok(Period { from, to })
+}
+
+/// The rules a cell's figures are judged by: the schedule part of the rule
+/// set in force and the days to file a visit report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CellRules {
+    pub schedule: ScheduleRules,
+    pub report_within_days: u32,
+}
+
+/// Organizations from the committee asked for down to the cells' parents;
+/// row 0 is the committee itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OrgColumns {
+    pub id: Vec<OrgId>,
+    pub name: Vec<String>,
+    /// Index of the parent row (`None` for row 0).
+    pub parent: Vec<Option<u32>>,
+}
+
+/// Every cell (chi bộ) below the committee.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CellColumns {
+    pub id: Vec<OrgId>,
+    pub name: Vec<String>,
+    /// Index of the organization row directly above.
+    pub org: Vec<u32>,
+    /// Members on the roll today.
+    pub members: Vec<u32>,
+    /// Index into `OversightFacts::rules`.
+    pub rules: Vec<u32>,
+    /// Visit recommendations (kiến nghị) not yet answered as done.
+    pub open_recommendations: Vec<u32>,
+}
+
+/// The cells' meetings in the period (registered, held or cancelled).
+/// Days are counted from `OversightFacts::epoch`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MeetingColumns {
+    pub id: Vec<MeetingId>,
+    /// Index of the cell row.
+    pub cell: Vec<u32>,
+    /// 0 regular (thường kỳ), 1 thematic (chuyên đề), 2 combined.
+    pub kind: Vec<u8>,
+    /// The day registered for.
+    pub day: Vec<i32>,
+    /// The day the registration was made.
+    pub registered: Vec<i32>,
+    /// 0 registered, 1 held (opened or closed), 2 cancelled.
+    pub state: Vec<u8>,
+    /// The attendance denominator, once closed (`meeting_outcomes`).
+    pub expected: Vec<Option<u16>>,
+    pub present: Vec<u16>,
+    /// Distinct members present who spoke or gave an opinion.
+    pub speakers: Vec<u16>,
+    pub minutes: Vec<u16>,
+    /// The cell's proposed total, in tenths of a point.
+    pub cell_tenths: Vec<Option<u16>>,
+    /// The upper level's confirmed total, in tenths of a point.
+    pub upper_tenths: Vec<Option<u16>>,
+}
+
+/// Upper-level committee members who visited or were planned (accounts).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PeopleColumns {
+    pub id: Vec<AccountId>,
+    pub name: Vec<String>,
+}
+
+/// Visits (lượt dự sinh hoạt) to the cells in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VisitColumns {
+    /// Index of the visitor row.
+    pub visitor: Vec<u32>,
+    pub cell: Vec<u32>,
+    pub day: Vec<i32>,
+    /// The day the report was filed, if it was.
+    pub report: Vec<Option<i32>>,
+}
+
+/// The committees' visit plans: a visitor planned for a cell in a quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PlanColumns {
+    pub visitor: Vec<u32>,
+    pub cell: Vec<u32>,
+    pub year: Vec<i32>,
+    /// 1–4.
+    pub quarter: Vec<u8>,
+}
+
+/// What `GET /api/organizations/{id}/oversight` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OversightFacts {
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub from: YearMonth,
+    pub to: YearMonth,
+    pub today: NaiveDate,
+    /// Day 0 of every day column: the period's first day.
+    pub epoch: NaiveDate,
+    /// The distinct rules the cells follow.
+    pub rules: Vec<CellRules>,
+    pub orgs: OrgColumns,
+    pub cells: CellColumns,
+    pub meetings: MeetingColumns,
+    pub visitors: PeopleColumns,
+    pub visits: VisitColumns,
+    pub plans: PlanColumns,
+}
+
+/// Day number of `d` from `epoch` (what the day columns hold).
+pub fn day_number(epoch: NaiveDate, d: NaiveDate) -> i32 {
+    i32::try_from((d - epoch).num_days()).unwrap_or(i32::MAX)
+}
+
+/// The day a day column's number means.
+pub fn day_of(epoch: NaiveDate, n: i32) -> NaiveDate {
+    if n >= 0 {
+        epoch.checked_add_days(Days::new(n.unsigned_abs().into()))
+    } else {
+        epoch.checked_sub_days(Days::new(n.unsigned_abs().into()))
+    }
+    .unwrap_or(epoch)
+}
+
+/// The kind column's code.
+pub fn kind_code(kind: MeetingKind) -> u8 {
+    match kind {
+        MeetingKind::Regular => 0,
+        MeetingKind::Thematic => 1,
+        MeetingKind::Combined => 2,
+    }
+}
+
+fn kind_of(code: u8) -> MeetingKind {
+    match code {
+        1 => MeetingKind::Thematic,
+        2 => MeetingKind::Combined,
+        _ => MeetingKind::Regular,
+    }
+}
+
+/// Where a visit's report stands (báo cáo kết quả dự sinh hoạt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportState {
+    /// Filed within the rule's days.
+    OnTime,
+    /// Filed after the due day.
+    Late,
+    /// Not filed and past due.
+    Overdue,
+    /// Not filed, still within the days.
+    Pending,
+}
+
+/// A visit's report: due `within` days after the visit (as `rules::visits::review`).
+pub fn report_state(
+    visit: NaiveDate,
+    filed: Option<NaiveDate>,
+    today: NaiveDate,
+    within: u32,
+) -> ReportState {
+    let due = visit
+        .checked_add_days(Days::new(u64::from(within)))
+        .unwrap_or(NaiveDate::MAX);
+    match filed {
+        Some(f) if f <= due => ReportState::OnTime,
+        Some(_) => ReportState::Late,
+        None if today > due => ReportState::Overdue,
+        None => ReportState::Pending,
+    }
+}
+
+/// A cell's month: every column of the dashboard's table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellMonth {
+    /// Index of the cell row.
+    pub cell: u32,
+    pub month: YearMonth,
+    /// The month's regular meeting, as on the cell's year page.
+    pub status: SlotStatus,
+    /// `None`: nothing registered (not cancelled) for the month.
+    pub registered_on_time: Option<bool>,
+    pub held: bool,
+    /// A thematic (or combined) meeting held in the month's quarter;
+    /// `Some(false)` only once the quarter is judged without one.
+    pub thematic: Option<bool>,
+    /// The meeting shown (held first, then registered, then cancelled).
+    pub meeting: Option<MeetingId>,
+    /// Tỷ lệ dự họp, tenths of a percent.
+    pub attendance_permille: Option<u32>,
+    /// Share of members present who spoke, tenths of a percent.
+    pub spoke_permille: Option<u32>,
+    pub cell_tenths: Option<u32>,
+    pub upper_tenths: Option<u32>,
+    /// Visits (lượt) to the cell in the month.
+    pub visits: u32,
+    pub reports_on_time: u32,
+    /// Filed late, or not filed and past due.
+    pub reports_late: u32,
+    /// The cell's open recommendations (today, whatever the month).
+    pub open_recommendations: u32,
+}
+
+impl CellMonth {
+    /// A visit report filed late or missing.
+    pub fn has_late_report(&self) -> bool {
+        self.reports_late > 0
+    }
+}
+
+fn u32_of(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn idx(n: u32) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// Every cell's months in the period (cells in their order, months in order).
+pub fn cell_months(f: &OversightFacts) -> Vec<CellMonth> {
+    let period = Period {
+        from: f.from,
+        to: f.to,
+    };
+    let ncells = f.cells.id.len();
+    let mut by_cell: Vec<Vec<usize>> = vec![Vec::new(); ncells];
+    for (i, &c) in f.meetings.cell.iter().enumerate() {
+        if let Some(v) = by_cell.get_mut(idx(c)) {
+            v.push(i);
+        }
+    }
+    let mut visits_by_cell: Vec<Vec<usize>> = vec![Vec::new(); ncells];
+    for (i, &c) in f.visits.cell.iter().enumerate() {
+        if let Some(v) = visits_by_cell.get_mut(idx(c)) {
+            v.push(i);
+        }
+    }
+    let fallback = CellRules {
+        schedule: crate::rules::RuleSet::national_default().schedule,
+        report_within_days: crate::rules::RuleSet::national_default()
+            .visits
+            .report_within_days
+            .value,
+    };
+    let m = &f.meetings;
+    let at = |v: &[u16], i: usize| v.get(i).copied().map(u32::from).unwrap_or(0);
+    let mut out = Vec::with_capacity(ncells * period.months().count());
+    for (c, rows) in by_cell.iter().enumerate() {
+        let rules = f
+            .cells
+            .rules
+            .get(c)
+            .and_then(|r| f.rules.get(idx(*r)))
+            .unwrap_or(&fallback);
+        let entries: Vec<MeetingEntry> = rows
+            .iter()
+            .map(|&i| {
+                let day = day_of(f.epoch, m.day.get(i).copied().unwrap_or(0));
+                let state = m.state.get(i).copied().unwrap_or(0);
+                MeetingEntry {
+                    meeting_id: m.id.get(i).copied().unwrap_or(MeetingId(0)),
+                    kind: kind_of(m.kind.get(i).copied().unwrap_or(0)),
+                    registered_on: Some(day_of(f.epoch, m.registered.get(i).copied().unwrap_or(0))),
+                    scheduled_for: Some(day),
+                    held_on: (state == 1).then_some(day),
+                    minutes_long: None,
+                    absent_without_reason: Vec::new(),
+                    cancelled: state == 2,
+                }
+            })
+            .collect();
+        let cell = CellMeetings {
+            cell_id: f.cells.id.get(c).copied().unwrap_or(OrgId(0)),
+            cell_name: String::new(),
+            meetings: entries,
+        };
+        let judged = compliance(&cell, period, f.today, &rules.schedule);
+        let late: BTreeSet<MeetingId> = judged
+            .late_registrations
+            .iter()
+            .map(|l| l.meeting_id)
+            .collect();
+        let open_recs = f.cells.open_recommendations.get(c).copied().unwrap_or(0);
+        for month in period.months() {
+            // The month's regular (or combined) meetings, ranked as the year page does.
+            let here = rows.iter().zip(&cell.meetings).filter(|(_, e)| {
+                e.kind != MeetingKind::Thematic && e.scheduled_for.map(YearMonth::of) == Some(month)
+            });
+            let shown = here.min_by_key(|(i, e)| {
+                let rank = if e.cancelled {
+                    2
+                } else if e.held_on.is_some() {
+                    0
+                } else {
+                    1
+                };
+                (rank, e.scheduled_for, **i)
+            });
+            let missing = judged.months_without_regular.contains(&month);
+            let quarter = month.quarter();
+            let thematic_held = cell.meetings.iter().any(|e| {
+                e.kind != MeetingKind::Regular
+                    && e.held_on.map(|d| YearMonth::of(d).quarter()) == Some(quarter)
+            });
+            let thematic = if thematic_held {
+                Some(true)
+            } else if judged.quarters_without_thematic.contains(&quarter) {
+                Some(false)
+            } else {
+                None
+            };
+            let mut row = CellMonth {
+                cell: u32_of(c),
+                month,
+                status: if missing || month.last_day() < f.today {
+                    SlotStatus::Missing
+                } else {
+                    SlotStatus::Open
+                },
+                registered_on_time: None,
+                held: false,
+                thematic,
+                meeting: None,
+                attendance_permille: None,
+                spoke_permille: None,
+                cell_tenths: None,
+                upper_tenths: None,
+                visits: 0,
+                reports_on_time: 0,
+                reports_late: 0,
+                open_recommendations: open_recs,
+            };
+            if let Some((&i, e)) = shown {
+                row.meeting = Some(e.meeting_id);
+                let is_late = late.contains(&e.meeting_id);
+                if !e.cancelled {
+                    row.registered_on_time = Some(!is_late);
+                }
+                row.held = e.held_on.is_some();
+                row.status = if e.held_on.is_some() {
+                    SlotStatus::Held
+                } else if e.cancelled {
+                    SlotStatus::Cancelled
+                } else if missing {
+                    SlotStatus::Missing
+                } else if is_late {
+                    SlotStatus::Late
+                } else {
+                    SlotStatus::OnTime
+                };
+                if let Some(Some(expected)) = m.expected.get(i) {
+                    let expected = u32::from(*expected);
+                    let present = at(&m.present, i);
+                    if expected > 0 {
+                        row.attendance_permille = Some(permille(present.min(expected), expected));
+                    }
+                    if present > 0 {
+                        row.spoke_permille =
+                            Some(permille(at(&m.speakers, i).min(present), present));
+                    }
+                }
+                row.cell_tenths = m.cell_tenths.get(i).copied().flatten().map(u32::from);
+                row.upper_tenths = m.upper_tenths.get(i).copied().flatten().map(u32::from);
+            }
+            for &v in &visits_by_cell[c] {
+                let day = day_of(f.epoch, f.visits.day.get(v).copied().unwrap_or(0));
+                if YearMonth::of(day) != month {
+                    continue;
+                }
+                row.visits += 1;
+                let filed = f.visits.report.get(v).copied().flatten();
+                match report_state(
+                    day,
+                    filed.map(|n| day_of(f.epoch, n)),
+                    f.today,
+                    rules.report_within_days,
+                ) {
+                    ReportState::OnTime => row.reports_on_time += 1,
+                    ReportState::Late | ReportState::Overdue => row.reports_late += 1,
+                    ReportState::Pending => {}
+                }
+            }
+            out.push(row);
+        }
+    }
+    out
+}
+
+/// What the table may be filtered on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    #[default]
+    All,
+    /// Over, and no regular meeting held.
+    Missing,
+    /// Registered late.
+    Late,
+    Held,
+    /// Quarter judged without a thematic meeting.
+    NoThematic,
+    NotVisited,
+    /// A visit report filed late or missing.
+    ReportLate,
+    OpenRecommendations,
+}
+
+impl StatusFilter {
+    pub const ALL: [StatusFilter; 8] = [
+        StatusFilter::All,
+        StatusFilter::Missing,
+        StatusFilter::Late,
+        StatusFilter::Held,
+        StatusFilter::NoThematic,
+        StatusFilter::NotVisited,
+        StatusFilter::ReportLate,
+        StatusFilter::OpenRecommendations,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Missing => "missing",
+            StatusFilter::Late => "late",
+            StatusFilter::Held => "held",
+            StatusFilter::NoThematic => "no_thematic",
+            StatusFilter::NotVisited => "not_visited",
+            StatusFilter::ReportLate => "report_late",
+            StatusFilter::OpenRecommendations => "open_recommendations",
+        }
+    }
+
+    pub fn parse(s: &str) -> StatusFilter {
+        StatusFilter::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .unwrap_or_default()
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            StatusFilter::All => "Tất cả",
+            StatusFilter::Missing => "Không sinh hoạt",
+            StatusFilter::Late => "Đăng ký muộn",
+            StatusFilter::Held => "Đã họp",
+            StatusFilter::NoThematic => "Thiếu chuyên đề trong quý",
+            StatusFilter::NotVisited => "Chưa được dự",
+            StatusFilter::ReportLate => "Báo cáo dự muộn hoặc chưa nộp",
+            StatusFilter::OpenRecommendations => "Còn kiến nghị chưa xong",
+        }
+    }
+
+    pub fn matches(self, r: &CellMonth) -> bool {
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::Missing => r.status == SlotStatus::Missing,
+            StatusFilter::Late => r.registered_on_time == Some(false),
+            StatusFilter::Held => r.held,
+            StatusFilter::NoThematic => r.thematic == Some(false),
+            StatusFilter::NotVisited => r.visits == 0,
+            StatusFilter::ReportLate => r.has_late_report(),
+            StatusFilter::OpenRecommendations => r.open_recommendations > 0,
+        }
+    }
+}
+
+/// The dashboard's filter.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Filter {
+    /// Only cells below this organization row (any depth); `None`: all.
+    pub org: Option<u32>,
+    /// Only this month; `None`: every month of the period.
+    pub month: Option<YearMonth>,
+    pub status: StatusFilter,
+}
+
+/// Whether the cell row `cell` sits below the organization row `org`.
+pub fn cell_under(f: &OversightFacts, cell: u32, org: u32) -> bool {
+    let mut at = f.cells.org.get(idx(cell)).copied();
+    let mut steps = 0;
+    while let Some(o) = at {
+        if o == org {
+            return true;
+        }
+        steps += 1;
+        if steps > f.orgs.id.len() {
+            return false;
+        }
+        at = f.orgs.parent.get(idx(o)).copied().flatten();
+    }
+    false
+}
+
+/// The rows the filter keeps (indexes into `rows`).
+pub fn filter(f: &OversightFacts, rows: &[CellMonth], filter: &Filter) -> Vec<u32> {
+    let under: Option<Vec<bool>> = filter.org.map(|o| {
+        (0..f.cells.id.len())
+            .map(|c| cell_under(f, u32_of(c), o))
+            .collect()
+    });
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            under
+                .as_ref()
+                .is_none_or(|u| u.get(idx(r.cell)).copied().unwrap_or(false))
+                && filter.month.is_none_or(|m| m == r.month)
+                && filter.status.matches(r)
+        })
+        .map(|(i, _)| u32_of(i))
+        .collect()
+}
+
+/// A column of the table, to sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    Cell,
+    Organization,
+    Month,
+    Status,
+    Registered,
+    Held,
+    Thematic,
+    Attendance,
+    Spoke,
+    CellScore,
+    UpperScore,
+    Visits,
+    ReportsOnTime,
+    Recommendations,
+}
+
+impl Column {
+    pub const ALL: [Column; 14] = [
+        Column::Cell,
+        Column::Organization,
+        Column::Month,
+        Column::Status,
+        Column::Registered,
+        Column::Held,
+        Column::Thematic,
+        Column::Attendance,
+        Column::Spoke,
+        Column::CellScore,
+        Column::UpperScore,
+        Column::Visits,
+        Column::ReportsOnTime,
+        Column::Recommendations,
+    ];
+
+    /// The header, in Vietnamese (the screen's and the workbook's).
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Column::Cell => "Chi bộ",
+            Column::Organization => "Trực thuộc",
+            Column::Month => "Tháng",
+            Column::Status => "Tình trạng",
+            Column::Registered => "Đăng ký đúng hạn",
+            Column::Held => "Đã họp",
+            Column::Thematic => "Chuyên đề trong quý",
+            Column::Attendance => "Tỷ lệ dự họp (%)",
+            Column::Spoke => "Tỷ lệ phát biểu (%)",
+            Column::CellScore => "Điểm chi bộ",
+            Column::UpperScore => "Điểm cấp trên",
+            Column::Visits => "Lượt cấp trên dự",
+            Column::ReportsOnTime => "Báo cáo đúng hạn",
+            Column::Recommendations => "Kiến nghị chưa xong",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Column::Cell => "Cell",
+            Column::Organization => "Under",
+            Column::Month => "Month",
+            Column::Status => "Status",
+            Column::Registered => "Registered on time",
+            Column::Held => "Held",
+            Column::Thematic => "Thematic in quarter",
+            Column::Attendance => "Attendance (%)",
+            Column::Spoke => "Spoke (%)",
+            Column::CellScore => "Cell score",
+            Column::UpperScore => "Upper-level score",
+            Column::Visits => "Visits",
+            Column::ReportsOnTime => "Reports on time",
+            Column::Recommendations => "Open recommendations",
+        }
+    }
+}
+
+fn status_rank(s: SlotStatus) -> u8 {
+    match s {
+        SlotStatus::Missing => 0,
+        SlotStatus::Cancelled => 1,
+        SlotStatus::Open => 2,
+        SlotStatus::Late => 3,
+        SlotStatus::OnTime => 4,
+        SlotStatus::Held => 5,
+    }
+}
+
+fn cell_name<'a>(f: &'a OversightFacts, r: &CellMonth) -> &'a str {
+    f.cells.name.get(idx(r.cell)).map_or("", String::as_str)
+}
+
+fn org_name<'a>(f: &'a OversightFacts, r: &CellMonth) -> &'a str {
+    f.cells
+        .org
+        .get(idx(r.cell))
+        .and_then(|o| f.orgs.name.get(idx(*o)))
+        .map_or("", String::as_str)
+}
+
+fn sort_key(r: &CellMonth, by: Column) -> i64 {
+    let opt = |v: Option<u32>| v.map_or(-1, i64::from);
+    match by {
+        Column::Cell | Column::Organization => 0,
+        Column::Month => r.month.index(),
+        Column::Status => i64::from(status_rank(r.status)),
+        Column::Registered => r.registered_on_time.map_or(-1, i64::from),
+        Column::Held => i64::from(r.held),
+        Column::Thematic => r.thematic.map_or(-1, i64::from),
+        Column::Attendance => opt(r.attendance_permille),
+        Column::Spoke => opt(r.spoke_permille),
+        Column::CellScore => opt(r.cell_tenths),
+        Column::UpperScore => opt(r.upper_tenths),
+        Column::Visits => i64::from(r.visits),
+        Column::ReportsOnTime => i64::from(r.reports_on_time),
+        Column::Recommendations => i64::from(r.open_recommendations),
+    }
+}
+
+/// Sorts the kept rows by a column (then by cell name and month); empty
+/// values come first in ascending order.
+pub fn sort(f: &OversightFacts, rows: &[CellMonth], kept: &mut [u32], by: Column, ascending: bool) {
+    // Indexes come from `filter` over the same rows.
+    kept.sort_by(|a, b| {
+        let (ra, rb) = (&rows[idx(*a)], &rows[idx(*b)]);
+        let primary = match by {
+            Column::Cell => cell_name(f, ra).cmp(cell_name(f, rb)),
+            Column::Organization => org_name(f, ra).cmp(org_name(f, rb)),
+            _ => sort_key(ra, by).cmp(&sort_key(rb, by)),
+        };
+        let primary = if ascending {
+            primary
+        } else {
+            primary.reverse()
+        };
+        primary
+            .then_with(|| cell_name(f, ra).cmp(cell_name(f, rb)))
+            .then_with(|| ra.month.cmp(&rb.month))
+            .then_with(|| ra.cell.cmp(&rb.cell))
+    });
+}
+
+/// Roll-up of cell-months (one organization, one month, or the whole view).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Rollup {
+    pub cells: u32,
+    /// Cell-months counted.
+    pub months: u32,
+    pub registered_on_time: u32,
+    pub registered_late: u32,
+    pub held: u32,
+    /// Judged (over) and no regular meeting.
+    pub missing: u32,
+    /// Cell-months whose quarter had a thematic meeting.
+    pub thematic: u32,
+    /// Mean attendance over the held meetings with a record, in permille.
+    pub attendance_permille: Option<u32>,
+    pub spoke_permille: Option<u32>,
+    /// Mean confirmed score, tenths.
+    pub upper_tenths: Option<u32>,
+    pub cell_tenths: Option<u32>,
+    pub visits: u32,
+    /// Cells visited at least once.
+    pub cells_visited: u32,
+    pub reports_on_time: u32,
+    pub reports_late: u32,
+    pub open_recommendations: u32,
+}
+
+impl Rollup {
+    /// Share of held cell-months among those judged or held, permille.
+    pub fn held_permille(&self) -> Option<u32> {
+        let whole = self.held + self.missing;
+        (whole > 0).then(|| permille(self.held, whole))
+    }
+
+    /// Share of cells visited, permille.
+    pub fn visited_permille(&self) -> Option<u32> {
+        (self.cells > 0).then(|| permille(self.cells_visited, self.cells))
+    }
+
+    /// Share of reports filed on time among those judged, permille.
+    pub fn reports_on_time_permille(&self) -> Option<u32> {
+        let whole = self.reports_on_time + self.reports_late;
+        (whole > 0).then(|| permille(self.reports_on_time, whole))
+    }
+}
+
+fn mean(sum: u64, n: u64) -> Option<u32> {
+    (n > 0).then(|| u32::try_from((sum + n / 2) / n).unwrap_or(u32::MAX))
+}
+
+/// Rolls up the rows `kept` (all rows when `None`).
+pub fn rollup<'a>(rows: impl IntoIterator<Item = &'a CellMonth>) -> Rollup {
+    let mut r = Rollup::default();
+    let mut cells = BTreeSet::new();
+    let mut visited = BTreeSet::new();
+    let mut recs = BTreeMap::new();
+    let (mut att, mut att_n, mut spoke, mut spoke_n) = (0u64, 0u64, 0u64, 0u64);
+    let (mut up, mut up_n, mut ce, mut ce_n) = (0u64, 0u64, 0u64, 0u64);
+    for m in rows {
+        r.months += 1;
+        cells.insert(m.cell);
+        recs.insert(m.cell, m.open_recommendations);
+        match m.registered_on_time {
+            Some(true) => r.registered_on_time += 1,
+            Some(false) => r.registered_late += 1,
+            None => {}
+        }
+        r.held += u32::from(m.held);
+        r.missing += u32::from(m.status == SlotStatus::Missing);
+        r.thematic += u32::from(m.thematic == Some(true));
+        if let Some(a) = m.attendance_permille {
+            att += u64::from(a);
+            att_n += 1;
+        }
+        if let Some(s) = m.spoke_permille {
+            spoke += u64::from(s);
+            spoke_n += 1;
+        }
+        if let Some(s) = m.upper_tenths {
+            up += u64::from(s);
+            up_n += 1;
+        }
+        if let Some(s) = m.cell_tenths {
+            ce += u64::from(s);
+            ce_n += 1;
+        }
+        r.visits += m.visits;
+        if m.visits > 0 {
+            visited.insert(m.cell);
+        }
+        r.reports_on_time += m.reports_on_time;
+        r.reports_late += m.reports_late;
+    }
+    r.cells = u32_of(cells.len());
+    r.cells_visited = u32_of(visited.len());
+    r.open_recommendations = recs.values().sum();
+    r.attendance_permille = mean(att, att_n);
+    r.spoke_permille = mean(spoke, spoke_n);
+    r.upper_tenths = mean(up, up_n);
+    r.cell_tenths = mean(ce, ce_n);
+    r
+}
+
+/// The organization row directly below row 0 that the cell sits under;
+/// `None` when the cell sits straight under row 0 (or the rows are broken).
+pub fn top_org(f: &OversightFacts, cell: u32) -> Option<u32> {
+    let mut at = f.cells.org.get(idx(cell)).copied()?;
+    for _ in 0..=f.orgs.id.len() {
+        match f.orgs.parent.get(idx(at)).copied().flatten() {
+            Some(0) => return Some(at),
+            Some(up) => at = up,
+            None => return None,
+        }
+    }
+    None
+}
+
+/// One line per organization directly below the committee (the committee
+/// itself first when cells sit straight under it): its cells' roll-up.
+pub fn by_organization(f: &OversightFacts, rows: &[CellMonth]) -> Vec<(u32, Rollup)> {
+    let top: Vec<Option<u32>> = (0..f.cells.id.len())
+        .map(|c| top_org(f, u32_of(c)))
+        .collect();
+    let mut groups: Vec<Vec<&CellMonth>> = vec![Vec::new(); f.orgs.id.len()];
+    let mut direct = Vec::new();
+    for r in rows {
+        match top.get(idx(r.cell)).copied().flatten() {
+            Some(o) if idx(o) < groups.len() => groups[idx(o)].push(r),
+            _ => direct.push(r),
+        }
+    }
+    let mut out = Vec::new();
+    if !direct.is_empty() {
+        out.push((0, rollup(direct)));
+    }
+    for (o, v) in groups.into_iter().enumerate() {
+        if f.orgs.parent.get(o).copied().flatten() == Some(0) {
+            out.push((u32_of(o), rollup(v)));
+        }
+    }
+    out
+}
+
+/// One line per month of the period.
+pub fn by_month(f: &OversightFacts, rows: &[CellMonth]) -> Vec<(YearMonth, Rollup)> {
+    Period {
+        from: f.from,
+        to: f.to,
+    }
+    .months()
+    .map(|m| (m, rollup(rows.iter().filter(|r| r.month == m))))
+    .collect()
+}
+
+/// A visitor's visits against the plan, per quarter of the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorLine {
+    /// Index of the visitor row.
+    pub visitor: u32,
+    pub quarter: Quarter,
+    pub planned: u32,
+    pub visits: u32,
+    /// Planned cells visited in the quarter.
+    pub planned_visited: u32,
+    pub reports_on_time: u32,
+    pub reports_late: u32,
+}
+
+/// Visits per committee member and quarter, against the plan.
+pub fn by_visitor(f: &OversightFacts) -> Vec<VisitorLine> {
+    let mut lines: BTreeMap<(u32, Quarter), VisitorLine> = BTreeMap::new();
+    let period = Period {
+        from: f.from,
+        to: f.to,
+    };
+    let line = |lines: &mut BTreeMap<(u32, Quarter), VisitorLine>, v: u32, q: Quarter| {
+        lines.entry((v, q)).or_insert(VisitorLine {
+            visitor: v,
+            quarter: q,
+            planned: 0,
+            visits: 0,
+            planned_visited: 0,
+            reports_on_time: 0,
+            reports_late: 0,
+        });
+    };
+    let p = &f.plans;
+    let mut planned: BTreeSet<(u32, Quarter, u32)> = BTreeSet::new();
+    for (i, &v) in p.visitor.iter().enumerate() {
+        let q = Quarter {
+            year: p.year.get(i).copied().unwrap_or(0),
+            quarter: u32::from(p.quarter.get(i).copied().unwrap_or(1).clamp(1, 4)),
+        };
+        if q.last_month() < period.from || q.first_month() > period.to {
+            continue;
+        }
+        line(&mut lines, v, q);
+        if let Some(l) = lines.get_mut(&(v, q)) {
+            l.planned += 1;
+        }
+        planned.insert((v, q, p.cell.get(i).copied().unwrap_or(u32::MAX)));
+    }
+    let mut seen: BTreeSet<(u32, Quarter, u32)> = BTreeSet::new();
+    for (i, &v) in f.visits.visitor.iter().enumerate() {
+        let cell = f.visits.cell.get(i).copied().unwrap_or(u32::MAX);
+        let day = day_of(f.epoch, f.visits.day.get(i).copied().unwrap_or(0));
+        if !period.contains(day) {
+            continue;
+        }
+        let q = YearMonth::of(day).quarter();
+        line(&mut lines, v, q);
+        let within = f
+            .cells
+            .rules
+            .get(idx(cell))
+            .and_then(|r| f.rules.get(idx(*r)))
+            .map_or(5, |r| r.report_within_days);
+        let state = report_state(
+            day,
+            f.visits
+                .report
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|n| day_of(f.epoch, n)),
+            f.today,
+            within,
+        );
+        if let Some(l) = lines.get_mut(&(v, q)) {
+            l.visits += 1;
+            if planned.contains(&(v, q, cell)) && seen.insert((v, q, cell)) {
+                l.planned_visited += 1;
+            }
+            match state {
+                ReportState::OnTime => l.reports_on_time += 1,
+                ReportState::Late | ReportState::Overdue => l.reports_late += 1,
+                ReportState::Pending => {}
+            }
+        }
+    }
+    lines.into_values().collect()
+}
+
+/// The figures the seeds report for a committee over the period (a term).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedFigures {
+    pub cells: u32,
+    pub cells_visited: u32,
+    /// Share of cells visited, permille.
+    pub cells_visited_permille: Option<u32>,
+    /// Visits (lượt).
+    pub visits: u32,
+    pub reports_on_time: u32,
+    /// Reports judged (filed, or past due).
+    pub reports_judged: u32,
+    pub reports_on_time_permille: Option<u32>,
+}
+
+/// Share of cells visited in the period, visits ("lượt"), reports filed on time.
+pub fn seed_figures(f: &OversightFacts, rows: &[CellMonth]) -> SeedFigures {
+    let r = rollup(rows);
+    SeedFigures {
+        cells: u32_of(f.cells.id.len()),
+        cells_visited: r.cells_visited,
+        cells_visited_permille: (!f.cells.id.is_empty())
+            .then(|| permille(r.cells_visited, u32_of(f.cells.id.len()))),
+        visits: r.visits,
+        reports_on_time: r.reports_on_time,
+        reports_judged: r.reports_on_time + r.reports_late,
+        reports_on_time_permille: r.reports_on_time_permille(),
+    }
+}
+
+/// Score distribution: counts of confirmed (else proposed) scores in ten
+/// bands of 10 points (0–9.9, …, 90–100).
+pub fn score_distribution<'a>(rows: impl IntoIterator<Item = &'a CellMonth>) -> [u32; 10] {
+    let mut out = [0u32; 10];
+    for r in rows {
+        if let Some(t) = r.upper_tenths.or(r.cell_tenths) {
+            let b = idx((t / 100).min(9));
+            out[b] += 1;
+        }
+    }
+    out
+}
+
+/// What a closed meeting's record says, kept when it closes
+/// (`meeting_outcomes`) so that the dashboard never replays event logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingOutcome {
+    pub held_on: NaiveDate,
+    /// The attendance denominator (`rules::attendance::AttendanceFigures::expected`).
+    pub expected: u32,
+    pub present: u32,
+    pub excused: u32,
+    /// Absent without reason, or never marked.
+    pub absent: u32,
+    /// Distinct members present who spoke or gave an opinion.
+    pub speakers: u32,
+    pub duration_minutes: u32,
+}
+
+/// The outcome of a closed meeting; `None` while it is not closed.
+pub fn outcome_of(live: &crate::live::state::LiveState) -> Option<MeetingOutcome> {
+    use crate::live::state::Speaker;
+    let (opened, closed) = (live.opened_at?, live.closed_at?);
+    let figures = live.attendance_figures();
+    let spoke: BTreeSet<crate::ids::MemberId> = live
+        .turns
+        .iter()
+        .map(|t| t.speaker)
+        .chain(live.opinions.iter().map(|o| o.author))
+        .filter_map(|s| match s {
+            Speaker::Member(m) => Some(m),
+            Speaker::Visitor(_) => None,
+        })
+        .filter(|m| live.mark_of(*m).is_some_and(|a| a.presence.is_present()))
+        .collect();
+    Some(MeetingOutcome {
+        held_on: opened.date(),
+        expected: figures.expected,
+        present: figures.present,
+        excused: figures.absent_with_reason,
+        absent: figures.absent_without_reason + figures.unmarked,
+        speakers: u32_of(spoke.len()),
+        duration_minutes: u32::try_from((closed - opened).num_minutes().max(0)).unwrap_or(u32::MAX),
+    })
+}
+
+/// "86,7" from permille (for screens and texts; the workbook keeps numbers).
+pub fn permille_vi(p: u32) -> String {
+    format!("{},{}", p / 10, p % 10)
+}
+
+#[cfg(test)]
+mod tests;
