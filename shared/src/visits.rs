@@ -484,7 +484,7 @@ impl ReportError {
         match self {
             ReportError::ContentMissing => "content",
             ReportError::IdeologyMissing => "ideology",
-            ReportError::TooLong(f) => *f,
+            ReportError::TooLong(f) => f,
             ReportError::Score => "proposed_tenths",
             ReportError::TooManyRecommendations | ReportError::RecommendationTooLong(_) => {
                 "recommendations"

@@ -15,6 +15,8 @@
 //!   `scores` (meetings' scores and their comments).
 //! - `guidance`: committees' monthly guidance (posts, documents in chunks,
 //!   opens), behind its own trait (`Storage::guidance`).
+//! - `visits`: upper-level visits (plans, visits, reports, recommendations),
+//!   behind its own trait (`Storage::visits`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -38,6 +40,7 @@ mod scores;
 mod sql;
 mod sqlite;
 mod tasks;
+mod visits;
 mod writer;
 
 pub use files::{FileOpen, StoredFile};
@@ -48,6 +51,7 @@ pub use rulesets::NewAdoption;
 pub use scores::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore, StoredUpper};
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
+pub use visits::{NewVisit, StoredVisit, VisitStore};
 pub use writer::EventWriter;
 
 use async_trait::async_trait;
@@ -421,6 +425,8 @@ pub trait Storage: Send + Sync + 'static {
     fn notices(&self) -> &dyn NoticeStore;
     /// Committees' monthly guidance, its documents and opens (`guidance.rs`).
     fn guidance(&self) -> &dyn GuidanceStore;
+    /// Upper-level visits: plans, visits, reports, recommendations (`visits.rs`).
+    fn visits(&self) -> &dyn VisitStore;
 }
 
 pub type Store = Arc<dyn Storage>;

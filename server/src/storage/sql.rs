@@ -653,4 +653,8 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     fn guidance(&self) -> &dyn super::GuidanceStore {
         self
     }
+
+    fn visits(&self) -> &dyn super::VisitStore {
+        self
+    }
 }
