@@ -526,11 +526,11 @@ pub async fn record_in_person(
         return Err(ApiError::NotFound("tài khoản"));
     }
     if let Some(m) = req.meeting_id
-        && !state
+        && state
             .store
             .meeting(m)
             .await?
-            .is_some_and(|meeting| meeting.cell_id == org.id)
+            .is_none_or(|meeting| meeting.cell_id != org.id)
     {
         return Err(ApiError::NotFound("buổi sinh hoạt"));
     }
