@@ -47,6 +47,16 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/org/:id/import") view=|| guarded(pages::import::ImportPage)/>
                     <Route path=path!("/org/:id/rules") view=|| guarded(pages::rulesets::RuleSetPage)/>
+                    <Route
+                        path=path!("/org/:id/visits/plan")
+                        view=|| guarded(pages::visits::VisitPlanPage)
+                    />
+                    <Route path=path!("/org/:id/visits") view=|| guarded(pages::visits::CellVisitsPage)/>
+                    <Route
+                        path=path!("/org/:id/recommendations")
+                        view=|| guarded(pages::visits::CellVisitsPage)
+                    />
+                    <Route path=path!("/visits") view=|| guarded(pages::visits::MyVisitsPage)/>
                     <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
                     <Route
                         path=path!("/organizations/:id/meetings/new")

@@ -114,6 +114,9 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
     let actor = use_session().me().map(|m| m.actor);
     let ids: Vec<OrgId> = path.iter().map(|o| o.id).collect();
     let urge = actor.as_ref().is_some_and(|a| a.may_urge(&ids));
+    let sees_visits = actor
+        .as_ref()
+        .is_some_and(|a| shared::visits::sees_visits(a, &ids));
     let crumbs = path
         .into_iter()
         .enumerate()
@@ -140,6 +143,16 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
             <A href=format!("/org/{}/rules", org.id) attr:class="button secondary" attr:id="btn-rule-set">
                 {move || i18n.t().rules_link}
             </A>
+            {shared::visits::plans_visits(kind).then(|| view! {
+                " " <A href=format!("/org/{}/visits/plan", org.id) attr:class="button secondary" attr:id="btn-visit-plan">
+                    {move || i18n.t().visits_plan_link}
+                </A>
+            })}
+            {(kind == OrgKind::Cell && sees_visits).then(|| view! {
+                " " <A href=format!("/org/{}/visits", org.id) attr:class="button secondary" attr:id="btn-cell-visits">
+                    {move || i18n.t().visits_cell_link}
+                </A>
+            })}
         </p>
         {(!children.is_empty()).then(|| view! {
             <h2>{move || i18n.t().children_title}</h2>
