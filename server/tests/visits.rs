@@ -858,3 +858,29 @@ on_both_backends!(
     the_secretary_records_an_in_person_visit,
     reports_not_filed_are_reminded_of,
 );
+
+/// Two instances on one PostgreSQL database: the visitor arrives through
+/// one, again through the other; one visit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_record_one_visit() {
+    let a = TestServer::start(Backend::Postgres).await;
+    let b = a.second_instance().await;
+    let meeting = a.meeting_in(CELL_B).await;
+    let mut chair = a.ws("bithu.b", meeting).await.unwrap();
+    chair.hello(None).await;
+    let r = chair
+        .command("open", json!({"type": "open", "confirm_early": true}))
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let mut on_b = b.ws(VISITOR, meeting).await.unwrap();
+    on_b.hello(None).await;
+    assert_eq!(arrive(&mut on_b, "b-1").await["type"], "accepted");
+    let mut on_a = a.ws(VISITOR, meeting).await.unwrap();
+    on_a.hello(None).await;
+    arrive(&mut on_a, "a-1").await;
+    let visits = my_visits(&a.login(VISITOR).await, &a).await;
+    assert_eq!(visits.len(), 1, "{visits:?}");
+    assert_eq!(visits[0]["meeting_id"], meeting);
+    b.stop().await;
+    a.stop().await;
+}
