@@ -124,7 +124,7 @@ async fn a_committee_member_plans_attends_reports_and_the_cell_answers() {
         chair.wait_text("#visitors", "Trịnh Minh Tuấn").await;
 
         // The visit is recorded: the report's countdown and its form.
-        upper.goto("/visits").await;
+        upper.click("#link-my-visits").await;
         upper.wait_text(".visit .countdown", "Còn 5 ngày").await;
         upper
             .type_into(
