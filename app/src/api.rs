@@ -587,3 +587,89 @@ pub async fn unsubscribe_push(endpoint: String) -> Result<(), ApiError> {
     )
     .await
 }
+
+// Upper-level visits (dự sinh hoạt chi bộ).
+
+/// A committee's plan of a quarter with its review.
+pub async fn visit_plan(
+    committee: OrgId,
+    year: i32,
+    quarter: u32,
+) -> Result<shared::visits::VisitPlan, ApiError> {
+    get(&format!(
+        "/api/organizations/{committee}/visit-plan?year={year}&quarter={quarter}"
+    ))
+    .await
+}
+
+pub async fn set_visit_plan(
+    committee: OrgId,
+    year: i32,
+    quarter: u32,
+    draft: shared::visits::PlanDraft,
+) -> Result<shared::visits::VisitPlan, ApiError> {
+    with_body(
+        "PUT",
+        &format!("/api/organizations/{committee}/visit-plan?year={year}&quarter={quarter}"),
+        &draft,
+    )
+    .await
+}
+
+pub async fn assign_follower(
+    committee: OrgId,
+    req: shared::visits::FollowAssignment,
+) -> Result<(), ApiError> {
+    with_body(
+        "POST",
+        &format!("/api/organizations/{committee}/assignments"),
+        &req,
+    )
+    .await
+}
+
+pub async fn unassign_follower(
+    committee: OrgId,
+    account: AccountId,
+    cell: OrgId,
+) -> Result<(), ApiError> {
+    send(
+        "DELETE",
+        &format!("/api/organizations/{committee}/assignments/{account}/{cell}"),
+        None,
+    )
+    .await
+}
+
+pub async fn my_visits() -> Result<shared::visits::VisitList, ApiError> {
+    get("/api/me/visits").await
+}
+
+pub async fn cell_visits(cell: OrgId) -> Result<shared::visits::VisitList, ApiError> {
+    get(&format!("/api/organizations/{cell}/visits")).await
+}
+
+pub async fn record_visit(
+    cell: OrgId,
+    req: shared::visits::InPersonVisit,
+) -> Result<shared::visits::VisitView, ApiError> {
+    with_body("POST", &format!("/api/organizations/{cell}/visits"), &req).await
+}
+
+pub async fn file_visit_report(
+    visit: shared::visits::VisitId,
+    draft: shared::visits::ReportDraft,
+) -> Result<shared::visits::VisitView, ApiError> {
+    with_body("POST", &format!("/api/visits/{visit}/report"), &draft).await
+}
+
+pub async fn recommendations(cell: OrgId) -> Result<shared::visits::RecommendationList, ApiError> {
+    get(&format!("/api/organizations/{cell}/recommendations")).await
+}
+
+pub async fn answer_recommendation(
+    id: shared::visits::RecommendationId,
+    answer: shared::visits::RecommendationAnswer,
+) -> Result<shared::visits::Recommendation, ApiError> {
+    with_body("PUT", &format!("/api/recommendations/{id}/answer"), &answer).await
+}

@@ -51,6 +51,16 @@ pub fn App() -> impl IntoView {
                         path=path!("/org/:id/oversight")
                         view=|| guarded(pages::oversight::OversightPage)
                     />
+                    <Route
+                        path=path!("/org/:id/visits/plan")
+                        view=|| guarded(pages::visits::VisitPlanPage)
+                    />
+                    <Route path=path!("/org/:id/visits") view=|| guarded(pages::visits::CellVisitsPage)/>
+                    <Route
+                        path=path!("/org/:id/recommendations")
+                        view=|| guarded(pages::visits::CellVisitsPage)
+                    />
+                    <Route path=path!("/visits") view=|| guarded(pages::visits::MyVisitsPage)/>
                     <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
                     <Route
                         path=path!("/organizations/:id/meetings/new")

@@ -90,6 +90,16 @@ use utoipa::{Modify, OpenApi};
         crate::routes::notifications::push_key,
         crate::routes::notifications::subscribe_push,
         crate::routes::notifications::unsubscribe_push,
+        crate::routes::visits::plan,
+        crate::routes::visits::put_plan,
+        crate::routes::visits::assign,
+        crate::routes::visits::unassign,
+        crate::routes::visits::mine,
+        crate::routes::visits::of_cell,
+        crate::routes::visits::record_in_person,
+        crate::routes::visits::file_report,
+        crate::routes::visits::recommendations,
+        crate::routes::visits::answer,
     )
 )]
 pub struct ApiDoc;
@@ -348,6 +358,43 @@ fn limits(doc: &mut Value) {
             "reason",
             json!({"maxLength": shared::scoring::MAX_REASON_CHARS}),
         ),
+        (
+            "ReportDraft",
+            "content",
+            name(shared::visits::MAX_REPORT_TEXT_CHARS),
+        ),
+        (
+            "ReportDraft",
+            "ideology",
+            name(shared::visits::MAX_REPORT_TEXT_CHARS),
+        ),
+        (
+            "ReportDraft",
+            "issues",
+            json!({"maxLength": shared::visits::MAX_REPORT_TEXT_CHARS}),
+        ),
+        (
+            "ReportDraft",
+            "proposed_tenths",
+            json!({"minimum": 0, "maximum": shared::visits::MAX_PROPOSED_TENTHS}),
+        ),
+        (
+            "ReportDraft",
+            "recommendations",
+            json!({"maxItems": shared::visits::MAX_RECOMMENDATIONS,
+                "items": {"type": "string", "maxLength": shared::visits::MAX_RECOMMENDATION_CHARS}}),
+        ),
+        (
+            "RecommendationAnswer",
+            "note",
+            json!({"maxLength": shared::visits::MAX_ANSWER_CHARS}),
+        ),
+        (
+            "PlanDraft",
+            "entries",
+            json!({"maxItems": shared::visits::MAX_PLAN_ENTRIES}),
+        ),
+        ("PlanEntry", "month", json!({"minimum": 1, "maximum": 12})),
     ];
     for (schema, field, extra) in table {
         let pointer = format!("/components/schemas/{schema}/properties/{field}");

@@ -46,6 +46,11 @@ async fn every_role_against_every_endpoint(b: Backend) {
     let c05 = account_of("dv.c05").await;
     let c06 = account_of("dv.c06").await;
     let c07 = account_of("dv.c07").await;
+    let a02 = account_of("dv.a02").await;
+    let b05 = account_of("dv.b05").await;
+    let upper = account_of("capuy.khoi").await;
+    let bloc = s.org_id("Đảng bộ Khối các cơ quan tỉnh").await;
+    let today = server::clock::today();
     let draft = json!({
         "full_name": "Lường Thị Xuân", "gender": "female", "birth_date": "1990-02-03",
         "admitted_on": "2015-05-19", "full_member_on": "2016-05-19",
@@ -364,6 +369,84 @@ async fn every_role_against_every_endpoint(b: Backend) {
             "/api/push/key".into(),
             None,
             [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{grassroots}/visit-plan"),
+            None,
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{bloc}/visit-plan?year=2026&quarter=4"),
+            None,
+            [401, 404, 404, 404, 404, 404, 200],
+        ),
+        (
+            Method::PUT,
+            format!("/api/organizations/{grassroots}/visit-plan"),
+            Some(json!({"entries": [{"visitor_id": a02, "cell_id": d, "month": null}]})),
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{grassroots}/assignments"),
+            Some(json!({"account_id": b05, "cell_id": d})),
+            [401, 404, 404, 404, 404, 422, 422],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{grassroots}/assignments"),
+            Some(json!({"account_id": a02, "cell_id": d})),
+            [401, 404, 404, 404, 404, 204, 204],
+        ),
+        (
+            Method::DELETE,
+            format!("/api/organizations/{grassroots}/assignments/{a02}/{d}"),
+            None,
+            [401, 404, 404, 404, 404, 204, 204],
+        ),
+        (
+            Method::GET,
+            "/api/me/visits".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{a}/visits"),
+            None,
+            [401, 404, 403, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/visits"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{d}/visits"),
+            Some(json!({"visitor_id": upper, "date": today})),
+            [401, 404, 404, 403, 201, 403, 409],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/recommendations"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::POST,
+            "/api/visits/999999/report".into(),
+            Some(json!({"content": "Nội dung", "ideology": "Ổn định"})),
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            Method::PUT,
+            "/api/recommendations/999999/answer".into(),
+            Some(json!({"status": "done"})),
+            [401, 404, 404, 404, 404, 404, 404],
         ),
         (
             Method::POST,

@@ -26,6 +26,7 @@ pub mod push;
 pub mod rules;
 pub mod scoring;
 pub mod text;
+pub mod visits;
 
 pub use error::{ErrorBody, ErrorDetail, FieldError, FieldErrors};
 pub use ids::{AccountId, MeetingId, MemberId, OrgId};

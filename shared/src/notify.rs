@@ -16,6 +16,7 @@
 use crate::error::{FieldError, FieldErrors};
 use crate::guidance::GuidanceId;
 use crate::ids::{MeetingId, OrgId};
+use crate::visits::VisitId;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
@@ -75,10 +76,16 @@ pub enum NoticeKind {
     TaskOverdue,
     /// The upper level confirmed a meeting's score (xác nhận kết quả chấm điểm).
     ScoreConfirmed,
+    /// My visit report is due within 2 days (báo cáo dự sinh hoạt sắp đến hạn).
+    VisitReportDueSoon,
+    /// A visit report is overdue: to the visitor and the committees above the cell.
+    VisitReportOverdue,
+    /// A visit report brought recommendations to the cell (kiến nghị của cấp trên).
+    RecommendationsReceived,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 14] = [
+    pub const ALL: [NoticeKind; 17] = [
         NoticeKind::MeetingRegistered,
         NoticeKind::MeetingChanged,
         NoticeKind::MeetingReminderDay,
@@ -93,6 +100,9 @@ impl NoticeKind {
         NoticeKind::TaskDueSoon,
         NoticeKind::TaskOverdue,
         NoticeKind::ScoreConfirmed,
+        NoticeKind::VisitReportDueSoon,
+        NoticeKind::VisitReportOverdue,
+        NoticeKind::RecommendationsReceived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +121,9 @@ impl NoticeKind {
             NoticeKind::TaskDueSoon => "task_due_soon",
             NoticeKind::TaskOverdue => "task_overdue",
             NoticeKind::ScoreConfirmed => "score_confirmed",
+            NoticeKind::VisitReportDueSoon => "visit_report_due_soon",
+            NoticeKind::VisitReportOverdue => "visit_report_overdue",
+            NoticeKind::RecommendationsReceived => "recommendations_received",
         }
     }
 
@@ -151,6 +164,14 @@ impl NoticeKind {
             (NoticeKind::TaskOverdue, Lang::En) => "A task is overdue",
             (NoticeKind::ScoreConfirmed, Lang::Vi) => "Cấp trên xác nhận điểm buổi sinh hoạt",
             (NoticeKind::ScoreConfirmed, Lang::En) => "A meeting's score is confirmed",
+            (NoticeKind::VisitReportDueSoon, Lang::Vi) => "Báo cáo dự sinh hoạt sắp đến hạn",
+            (NoticeKind::VisitReportDueSoon, Lang::En) => "A visit report is due soon",
+            (NoticeKind::VisitReportOverdue, Lang::Vi) => "Báo cáo dự sinh hoạt quá hạn",
+            (NoticeKind::VisitReportOverdue, Lang::En) => "A visit report is overdue",
+            (NoticeKind::RecommendationsReceived, Lang::Vi) => "Kiến nghị của cấp trên gửi chi bộ",
+            (NoticeKind::RecommendationsReceived, Lang::En) => {
+                "Recommendations from the upper level"
+            }
         }
     }
 }
@@ -194,6 +215,19 @@ pub struct GuidanceRef {
     pub title: String,
     pub year: i32,
     pub month: u32,
+}
+
+/// An upper-level visit a notice is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VisitRef {
+    pub id: VisitId,
+    pub cell_id: OrgId,
+    pub cell: String,
+    pub visitor: String,
+    pub date: NaiveDate,
+    /// The report's due date.
+    pub due: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,6 +299,16 @@ pub enum Notice {
         #[serde(default)]
         changed: bool,
     },
+    VisitReportDueSoon {
+        visit: VisitRef,
+    },
+    VisitReportOverdue {
+        visit: VisitRef,
+    },
+    RecommendationsReceived {
+        visit: VisitRef,
+        count: u32,
+    },
 }
 
 fn at(t: NaiveDateTime, lang: Lang) -> String {
@@ -316,6 +360,9 @@ impl Notice {
             Notice::TaskDueSoon { .. } => NoticeKind::TaskDueSoon,
             Notice::TaskOverdue { .. } => NoticeKind::TaskOverdue,
             Notice::ScoreConfirmed { .. } => NoticeKind::ScoreConfirmed,
+            Notice::VisitReportDueSoon { .. } => NoticeKind::VisitReportDueSoon,
+            Notice::VisitReportOverdue { .. } => NoticeKind::VisitReportOverdue,
+            Notice::RecommendationsReceived { .. } => NoticeKind::RecommendationsReceived,
         }
     }
 
@@ -452,6 +499,28 @@ impl Notice {
                 En,
             ) => {
                 format!("Score of “{}” confirmed: {}", m.title, band.label_en())
+            }
+            (Notice::VisitReportDueSoon { visit: v }, Vi) => {
+                format!(
+                    "Sắp đến hạn báo cáo dự sinh hoạt ở {} ({})",
+                    v.cell,
+                    day(Some(v.due), Vi)
+                )
+            }
+            (Notice::VisitReportDueSoon { visit: v }, En) => {
+                format!("Visit report on {} due {}", v.cell, day(Some(v.due), En))
+            }
+            (Notice::VisitReportOverdue { visit: v }, Vi) => {
+                format!("Quá hạn báo cáo dự sinh hoạt ở {}", v.cell)
+            }
+            (Notice::VisitReportOverdue { visit: v }, En) => {
+                format!("Visit report on {} overdue", v.cell)
+            }
+            (Notice::RecommendationsReceived { visit: v, count }, Vi) => {
+                format!("{}: {} kiến nghị của cấp trên", v.cell, count)
+            }
+            (Notice::RecommendationsReceived { visit: v, count }, En) => {
+                format!("{}: {} recommendations from the upper level", v.cell, count)
             }
         }
     }
@@ -694,6 +763,46 @@ impl Notice {
                 total,
                 band.label_en()
             ),
+            (Notice::VisitReportDueSoon { visit: v }, Vi) => format!(
+                "Đồng chí {} dự sinh hoạt {} ngày {}; báo cáo kết quả hạn ngày {}.",
+                v.visitor,
+                v.cell,
+                day(Some(v.date), Vi),
+                day(Some(v.due), Vi)
+            ),
+            (Notice::VisitReportDueSoon { visit: v }, En) => format!(
+                "{} visited {} on {}; the report is due on {}.",
+                v.visitor,
+                v.cell,
+                day(Some(v.date), En),
+                day(Some(v.due), En)
+            ),
+            (Notice::VisitReportOverdue { visit: v }, Vi) => format!(
+                "Đồng chí {} dự sinh hoạt {} ngày {} nhưng chưa nộp báo cáo; hạn ngày {} đã qua.",
+                v.visitor,
+                v.cell,
+                day(Some(v.date), Vi),
+                day(Some(v.due), Vi)
+            ),
+            (Notice::VisitReportOverdue { visit: v }, En) => format!(
+                "{} visited {} on {} and has not filed the report, due on {}.",
+                v.visitor,
+                v.cell,
+                day(Some(v.date), En),
+                day(Some(v.due), En)
+            ),
+            (Notice::RecommendationsReceived { visit: v, count }, Vi) => format!(
+                "Đồng chí {} dự sinh hoạt ngày {} có {} kiến nghị gửi chi bộ; chi bộ trả lời từng kiến nghị (đã tiếp thu, đã thực hiện).",
+                v.visitor,
+                day(Some(v.date), Vi),
+                count
+            ),
+            (Notice::RecommendationsReceived { visit: v, count }, En) => format!(
+                "{} visited on {} and made {} recommendations to the cell; answer each (accepted, done).",
+                v.visitor,
+                day(Some(v.date), En),
+                count
+            ),
         };
         match self {
             Notice::MeetingRegistered { meeting: m }
@@ -731,6 +840,12 @@ impl Notice {
             | Notice::TaskDueSoon { task: t }
             | Notice::TaskOverdue { task: t } => format!("/meetings/{}", t.meeting.0),
             Notice::ScoreConfirmed { meeting: m, .. } => format!("/meetings/{}/score", m.id.0),
+            Notice::VisitReportDueSoon { .. } | Notice::VisitReportOverdue { .. } => {
+                "/visits".to_string()
+            }
+            Notice::RecommendationsReceived { visit: v, .. } => {
+                format!("/org/{}/recommendations", v.cell_id.0)
+            }
         }
     }
 }
@@ -969,7 +1084,24 @@ mod tests {
                 band: crate::rules::scoring::Band::Fair,
                 changed: true,
             },
+            Notice::VisitReportDueSoon { visit: visit() },
+            Notice::VisitReportOverdue { visit: visit() },
+            Notice::RecommendationsReceived {
+                visit: visit(),
+                count: 2,
+            },
         ]
+    }
+
+    fn visit() -> VisitRef {
+        VisitRef {
+            id: VisitId(9),
+            cell_id: OrgId(4),
+            cell: "Chi bộ Khu phố 3".into(),
+            visitor: "Trịnh Minh Tuấn".into(),
+            date: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+            due: NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
+        }
     }
 
     #[test]
@@ -989,6 +1121,8 @@ mod tests {
                 Notice::RegistrationReminder { .. } => "/org/4",
                 Notice::ScoreConfirmed { .. } => "/meetings/7/score",
                 Notice::GuidancePosted { .. } => "/guidance/5",
+                Notice::VisitReportDueSoon { .. } | Notice::VisitReportOverdue { .. } => "/visits",
+                Notice::RecommendationsReceived { .. } => "/org/4/recommendations",
                 _ => "/meetings/7",
             };
             assert_eq!(n.link(), want);

@@ -31,6 +31,13 @@ fn HomeView(home: Home) -> impl IntoView {
         <MyPlace me=me.clone()/>
         {my_cell.map(|org| view! { <crate::pages::guidance::MonthGuidance org/> })}
         {me.member.is_some().then(|| view! { <MyTasks/> })}
+        {(!me.committees.is_empty() || !me.assigned_cells.is_empty()).then(|| view! {
+            <p class="actions">
+                <A href="/visits" attr:class="button secondary" attr:id="btn-my-visits">
+                    {move || i18n.t().my_visits_link}
+                </A>
+            </p>
+        })}
         <OrgList title=Signal::derive(move || i18n.t().committees_title) orgs=me.committees dashboard=true/>
         <OrgList title=Signal::derive(move || i18n.t().assigned_title) orgs=me.assigned_cells dashboard=false/>
         <Meetings meetings=upcoming_meetings cells=cells.clone()/>

@@ -17,4 +17,5 @@ pub mod room;
 pub mod rulesets;
 pub mod score;
 pub mod tasks;
+pub mod visits;
 pub mod year;

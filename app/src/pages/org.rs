@@ -114,6 +114,9 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
     let actor = use_session().me().map(|m| m.actor);
     let ids: Vec<OrgId> = path.iter().map(|o| o.id).collect();
     let urge = actor.as_ref().is_some_and(|a| a.may_urge(&ids));
+    let sees_visits = actor
+        .as_ref()
+        .is_some_and(|a| shared::visits::sees_visits(a, &ids));
     let crumbs = path
         .into_iter()
         .enumerate()
@@ -143,6 +146,16 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
             {(org.kind != OrgKind::Cell && org.kind != OrgKind::Group).then(|| view! {
                 <A href=format!("/org/{}/oversight", org.id) attr:class="button secondary" attr:id="btn-oversight">
                     {move || i18n.pick("Theo dõi các chi bộ", "Every cell at a glance")}
+                </A>
+            })}
+            {shared::visits::plans_visits(kind).then(|| view! {
+                " " <A href=format!("/org/{}/visits/plan", org.id) attr:class="button secondary" attr:id="btn-visit-plan">
+                    {move || i18n.t().visits_plan_link}
+                </A>
+            })}
+            {(kind == OrgKind::Cell && sees_visits).then(|| view! {
+                " " <A href=format!("/org/{}/visits", org.id) attr:class="button secondary" attr:id="btn-cell-visits">
+                    {move || i18n.t().visits_cell_link}
                 </A>
             })}
         </p>

@@ -20,7 +20,7 @@ use shared::meeting::{Meeting, MeetingStatus};
 use shared::member::CellRole;
 use shared::rules::attendance::RosterEntry;
 use shared::rules::vote::Ballot;
-use shared::{AccountId, MeetingId};
+use shared::{AccountId, MeetingId, OrgId};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -45,7 +45,8 @@ pub(super) struct Batch {
 
 pub struct Room {
     meeting: MeetingId,
-    cell: shared::OrgId,
+    /// The meeting's cell, for the visits its upper-level visitors make.
+    cell: OrgId,
     store: Store,
     writer: EventWriter,
     /// How long a command may take to be stored before it is answered `deferred`.
@@ -439,9 +440,12 @@ impl Room {
                 return Ok(None);
             }
         }
+        for e in &events {
+            apply(&mut inner.state, e);
+        }
+        let visitors = shared::visits::arrived_visitors(&inner.state, &events);
         let mut sequenced = Vec::with_capacity(events.len());
         for (i, e) in events.into_iter().enumerate() {
-            apply(&mut inner.state, &e);
             sequenced.push(Sequenced {
                 seq: base + i as u64 + 1,
                 event: e,
@@ -458,7 +462,36 @@ impl Room {
                 keep_outcome(&self.store, self.cell, &inner.state).await;
             }
         }
+        self.record_visits(&visitors).await;
         Ok(Some(Ok(seq)))
+    }
+
+    /// Upper-level visitors arriving in the opened meeting made a visit
+    /// (`shared::visits::arrived_visitors`), recorded once
+    /// per visitor and meeting by the instance that stored the events. A
+    /// failure is logged, never the command's.
+    async fn record_visits(&self, visitors: &[AccountId]) {
+        let at = now_local();
+        for visitor in visitors {
+            let new = crate::storage::NewVisit {
+                visitor: *visitor,
+                cell: self.cell,
+                meeting: Some(self.meeting),
+                date: at.date(),
+                source: shared::visits::VisitSource::Live,
+                by: *visitor,
+                at,
+            };
+            match self.store.visits().record(&new).await {
+                Ok(Some(id)) => {
+                    tracing::info!(visit = %id, meeting = %self.meeting, %visitor, "visit recorded");
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(meeting = %self.meeting, %visitor, error = %e, "could not record the visit");
+                }
+            }
+        }
     }
 
     /// Closing a secret vote: its online choices are counted from the ballot

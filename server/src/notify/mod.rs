@@ -27,14 +27,14 @@ pub mod push;
 
 use crate::clock::{now_local, today};
 use crate::live::LiveHub;
-use crate::storage::{Result, Store, StoredGuidance, WatchedTask};
+use crate::storage::{Result, Store, StoredGuidance, StoredVisit, WatchedTask};
 use chrono::{TimeDelta, Utc};
 use mail::{EmailConfig, MailError, Mailer};
 use push::{PushError, Pusher, Vapid};
 use shared::meeting::Meeting;
 use shared::notify::{
     GuidanceRef, Lang, MeetingRef, Notice, NoticeKind, RETRY_BASE_MS, TASK_DUE_SOON_DAYS, TaskRef,
-    reminder_due, retry_delay_ms, task_deadline_notice,
+    VisitRef, reminder_due, retry_delay_ms, task_deadline_notice,
 };
 use shared::push::PushPayload;
 use shared::{AccountId, MemberId, OrgId};
@@ -340,12 +340,107 @@ impl Notifier {
         }
     }
 
+    /// The managers (secretary, deputy) of a cell with an enabled account.
+    async fn cell_managers(&self, cell: OrgId) -> Result<Vec<AccountId>> {
+        let mut out = Vec::new();
+        for m in self.store.members_of(cell).await? {
+            if m.draft.role.manages_cell()
+                && let Some(a) = self.store.notices().account_of_member(m.id).await?
+            {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn visit_ref(&self, v: &StoredVisit) -> Result<VisitRef> {
+        let rules = crate::rulesets::for_org(&self.store, v.cell_id, v.date)
+            .await?
+            .visits;
+        Ok(VisitRef {
+            id: v.id,
+            cell_id: v.cell_id,
+            cell: v.cell_name.clone(),
+            visitor: v.visitor_name.clone(),
+            date: v.date,
+            due: shared::visits::report_due(v.date, &rules),
+        })
+    }
+
+    /// A report brought recommendations: the cell's managers are told once.
+    /// Never fails the caller.
+    pub async fn recommendations_received(&self, visit: &StoredVisit) {
+        let result = async {
+            let count = self
+                .store
+                .visits()
+                .recommendations_of_visits(&[visit.id])
+                .await?
+                .len();
+            let notice = Notice::RecommendationsReceived {
+                visit: self.visit_ref(visit).await?,
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+            };
+            let to = self.cell_managers(visit.cell_id).await?;
+            self.publish(&format!("visit:{}:recommendations", visit.id), &notice, &to)
+                .await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(visit = %visit.id, error = %e, "could not publish the recommendations");
+        }
+    }
+
     /// One pass of the background scan.
     pub async fn scan(&self) -> Result<()> {
         self.scan_opened().await?;
         self.scan_closed().await?;
         self.scan_reminders().await?;
-        self.scan_deadlines().await
+        self.scan_deadlines().await?;
+        self.scan_visit_reports().await
+    }
+
+    /// Visit reports not filed: due soon to the visitor, overdue to the
+    /// visitor and the committees above the cell; once each (the event key).
+    async fn scan_visit_reports(&self) -> Result<()> {
+        let day = today();
+        // Long overdue ones were told already; no need to look further back.
+        let since = day - TimeDelta::days(60);
+        for v in self.store.visits().unreported(since).await? {
+            let visit = self.visit_ref(&v).await?;
+            let rules = crate::rulesets::for_org(&self.store, v.cell_id, v.date)
+                .await?
+                .visits;
+            let countdown = shared::visits::countdown(v.date, None, day, &rules);
+            let (notice, stage, mut to) = match shared::visits::report_notice(&countdown) {
+                Some(shared::visits::ReportNotice::DueSoon) => {
+                    (Notice::VisitReportDueSoon { visit }, "due_soon", vec![])
+                }
+                Some(shared::visits::ReportNotice::Overdue) => {
+                    let mut committee = Vec::new();
+                    for org in self.store.org_path(v.cell_id).await? {
+                        if org.id != v.cell_id {
+                            committee.extend(
+                                self.store
+                                    .visits()
+                                    .committee_members(org.id)
+                                    .await?
+                                    .into_iter()
+                                    .map(|m| m.id),
+                            );
+                        }
+                    }
+                    (Notice::VisitReportOverdue { visit }, "overdue", committee)
+                }
+                None => continue,
+            };
+            to.push(v.visitor_id);
+            to.sort();
+            to.dedup();
+            self.publish(&format!("visit:{}:{stage}", v.id), &notice, &to)
+                .await?;
+        }
+        Ok(())
     }
 
     async fn scan_opened(&self) -> Result<()> {

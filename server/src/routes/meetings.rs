@@ -76,6 +76,7 @@ pub async fn create(
     let mut draft = checked(&state, cell.id, draft).await?;
     let path = state.store.org_path(cell.id).await?;
     super::guidance::prefill(&state, &user.actor, &path, &mut draft).await?;
+    super::visits::prefill(&state, cell.id, &mut draft).await?;
     let meeting = state
         .store
         .create_meeting(cell.id, &draft, now_local())

@@ -17,6 +17,7 @@ pub mod schedule;
 pub mod scoring;
 pub mod stream;
 pub mod tasks;
+pub mod visits;
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
@@ -138,6 +139,26 @@ pub fn api_router() -> Router<AppState> {
             "/me/push-subscriptions",
             put(notifications::subscribe_push).delete(notifications::unsubscribe_push),
         )
+        .route(
+            "/organizations/{id}/visit-plan",
+            get(visits::plan).put(visits::put_plan),
+        )
+        .route("/organizations/{id}/assignments", post(visits::assign))
+        .route(
+            "/organizations/{id}/assignments/{account_id}/{cell_id}",
+            delete(visits::unassign),
+        )
+        .route("/me/visits", get(visits::mine))
+        .route(
+            "/organizations/{id}/visits",
+            get(visits::of_cell).post(visits::record_in_person),
+        )
+        .route("/visits/{id}/report", post(visits::file_report))
+        .route(
+            "/organizations/{id}/recommendations",
+            get(visits::recommendations),
+        )
+        .route("/recommendations/{id}/answer", put(visits::answer))
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }
 

@@ -17,6 +17,8 @@
 //!   opens), behind its own trait (`Storage::guidance`).
 //! - `oversight`: what a committee's dashboard reads, closed meetings'
 //!   outcomes and proposed totals, behind its own trait (`Storage::oversight`).
+//! - `visits`: upper-level visits (plans, visits, reports, recommendations),
+//!   behind its own trait (`Storage::visits`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -41,6 +43,7 @@ mod scores;
 mod sql;
 mod sqlite;
 mod tasks;
+mod visits;
 mod writer;
 
 pub use files::{FileOpen, StoredFile};
@@ -52,6 +55,7 @@ pub use rulesets::NewAdoption;
 pub use scores::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore, StoredUpper};
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
+pub use visits::{NewVisit, StoredVisit, VisitStore};
 pub use writer::EventWriter;
 
 use async_trait::async_trait;
@@ -427,6 +431,8 @@ pub trait Storage: Send + Sync + 'static {
     fn guidance(&self) -> &dyn GuidanceStore;
 
     fn oversight(&self) -> &dyn OversightStore;
+    /// Upper-level visits: plans, visits, reports, recommendations (`visits.rs`).
+    fn visits(&self) -> &dyn VisitStore;
 }
 
 pub type Store = Arc<dyn Storage>;

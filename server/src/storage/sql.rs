@@ -657,4 +657,8 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     fn oversight(&self) -> &dyn super::OversightStore {
         self
     }
+
+    fn visits(&self) -> &dyn super::VisitStore {
+        self
+    }
 }

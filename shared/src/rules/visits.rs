@@ -11,7 +11,7 @@
 
 use super::schedule::{Period, YearMonth, date_vi};
 use super::source::Rule;
-use crate::ids::{MemberId, OrgId};
+use crate::ids::{AccountId, OrgId};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,10 +45,11 @@ pub struct Fairness {
 }
 
 /// A committee member assigned to a cell (phân công theo dõi, dự sinh hoạt).
+/// Visitors are accounts: an upper-level member often has no member record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Assignment {
-    pub visitor_id: MemberId,
+    pub visitor_id: AccountId,
     pub visitor_name: String,
     pub cell_id: OrgId,
     pub cell_name: String,
@@ -62,7 +63,7 @@ pub struct Assignment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Visit {
-    pub visitor_id: MemberId,
+    pub visitor_id: AccountId,
     pub cell_id: OrgId,
     pub date: NaiveDate,
     /// When the report (báo cáo kết quả dự sinh hoạt) was filed.
@@ -73,7 +74,7 @@ pub struct Visit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct BehindCadence {
-    pub visitor_id: MemberId,
+    pub visitor_id: AccountId,
     pub visitor_name: String,
     pub cell_id: OrgId,
     pub cell_name: String,
@@ -87,7 +88,7 @@ pub struct BehindCadence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ReportDelay {
-    pub visitor_id: MemberId,
+    pub visitor_id: AccountId,
     pub cell_id: OrgId,
     pub visit_date: NaiveDate,
     pub due: NaiveDate,
@@ -326,7 +327,7 @@ mod tests {
 
     fn assign(visitor: i64, cell: i64, from: NaiveDate) -> Assignment {
         Assignment {
-            visitor_id: MemberId(visitor),
+            visitor_id: AccountId(visitor),
             visitor_name: format!("Cấp ủy viên {visitor}"),
             cell_id: OrgId(cell),
             cell_name: format!("Chi bộ {cell}"),
@@ -337,7 +338,7 @@ mod tests {
 
     fn visit(visitor: i64, cell: i64, date: NaiveDate, filed: Option<NaiveDate>) -> Visit {
         Visit {
-            visitor_id: MemberId(visitor),
+            visitor_id: AccountId(visitor),
             cell_id: OrgId(cell),
             date,
             report_filed_on: filed,

@@ -154,6 +154,12 @@ fn RoomHead(live: Live, meeting: Meeting, phase: Memo<Option<Phase>>) -> impl In
                         {move || i18n.t().edit_registration}
                     </A>
                 </Show>
+                // An upper-level visitor reports on the visit from "my visits".
+                <Show when=move || matches!(live.you.get(), Some(Speaker::Visitor(_)))>
+                    <A href="/visits" attr:class="button secondary" attr:id="link-my-visits">
+                        {move || i18n.t().my_visits_link}
+                    </A>
+                </Show>
             </div>
         </header>
     }

@@ -1,0 +1,1184 @@
+//! Upper-level visits as the product keeps them (cấp ủy viên dự sinh hoạt chi
+//! bộ): a committee's plan for a quarter and its review (cadence per visitor,
+//! cells never or long not visited, a plan that repeats cells while others
+//! wait), the visit itself (recorded when an upper-level account arrives in a
+//! cell's opened live meeting, or by the cell's secretary for an in-person
+//! visit), the visit report (báo cáo kết quả dự sinh hoạt) with its due date
+//! and countdown, and the recommendations (kiến nghị) to the cell with the
+//! cell's answers, which come back on the cell's next agenda until done.
+//!
+//! The rule values (cadence, days to report, fairness window) are the rule
+//! set's `rules::visits::VisitRules`; the judgements over them are
+//! `rules::visits::{review, fairness}`, reused here. Visitors are accounts:
+//! an upper-level member often has no member record.
+
+use crate::access::Actor;
+use crate::error::{FieldError, FieldErrors};
+use crate::ids::{AccountId, MeetingId, OrgId};
+use crate::live::state::{Event, LiveState, Phase};
+use crate::meeting::{AgendaItem, MAX_NOTES_CHARS};
+use crate::org::OrgKind;
+use crate::rules::schedule::{Period, Quarter, YearMonth};
+use crate::rules::visits::{self as rules, VisitRules};
+use chrono::{Days, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use thiserror::Error;
+
+/// Longest text of each part of a report (content, ideology, issues), in characters.
+pub const MAX_REPORT_TEXT_CHARS: usize = 4000;
+/// Recommendations one report may carry.
+pub const MAX_RECOMMENDATIONS: usize = 20;
+/// Longest recommendation, in characters.
+pub const MAX_RECOMMENDATION_CHARS: usize = 1000;
+/// Longest note of a cell's answer to a recommendation, in characters.
+pub const MAX_ANSWER_CHARS: usize = 1000;
+/// Entries one quarter's plan may hold.
+pub const MAX_PLAN_ENTRIES: usize = 500;
+/// The highest score a visitor may propose, in tenths (100 points).
+pub const MAX_PROPOSED_TENTHS: u32 = 1000;
+/// Years a plan may be made for.
+pub const PLAN_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// A report due within this many days is reminded of once ("sắp đến hạn").
+pub const REPORT_DUE_SOON_DAYS: i64 = 2;
+
+macro_rules! visit_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+visit_id!(
+    /// A visit (lượt dự sinh hoạt).
+    VisitId
+);
+visit_id!(
+    /// A recommendation of a visit report (kiến nghị).
+    RecommendationId
+);
+
+fn date_vi(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn errors<E: fmt::Display>(errs: &[(&'static str, E)]) -> FieldErrors {
+    FieldErrors(
+        errs.iter()
+            .map(|(f, e)| FieldError::new(*f, e.to_string()))
+            .collect(),
+    )
+}
+
+// ---------------------------------------------------------------- who may
+
+/// Whether organizations of this kind plan visits to the cells below them:
+/// the committees (đảng bộ, đảng bộ cơ sở).
+pub fn plans_visits(kind: OrgKind) -> bool {
+    matches!(kind, OrgKind::PartyCommittee | OrgKind::GrassrootsCommittee)
+}
+
+/// Who makes the visit plan of the committee at the end of `committee_path`
+/// and assigns its members to follow cells: those who sit on that committee,
+/// and administrators.
+pub fn may_plan(actor: &Actor, committee_path: &[OrgId]) -> bool {
+    committee_path
+        .last()
+        .is_some_and(|c| actor.is_admin || actor.committee_of.contains(c))
+}
+
+/// Whether `cell_path` lies strictly below the committee at the end of
+/// `committee_path`.
+pub fn is_below(committee_path: &[OrgId], cell_path: &[OrgId]) -> bool {
+    !committee_path.is_empty()
+        && cell_path.len() > committee_path.len()
+        && cell_path.starts_with(committee_path)
+}
+
+/// Whether the actor may assign an account to follow the cell at the end of
+/// `cell_path` on behalf of the committee at the end of `committee_path`
+/// (phân công theo dõi): a planner of that committee, for a cell below it.
+/// The account assigned must sit on that committee (`visitor_seats`).
+pub fn may_assign(
+    actor: &Actor,
+    committee_path: &[OrgId],
+    cell_path: &[OrgId],
+    visitor_seats: &[OrgId],
+) -> bool {
+    may_plan(actor, committee_path)
+        && is_below(committee_path, cell_path)
+        && committee_path
+            .last()
+            .is_some_and(|c| visitor_seats.contains(c))
+}
+
+/// Who records an in-person visit to the cell at the end of `cell_path` and
+/// answers its recommendations: the cell's managers (secretary, deputy) and
+/// administrators.
+pub fn may_answer(actor: &Actor, cell_path: &[OrgId]) -> bool {
+    actor.is_admin
+        || actor
+            .seat
+            .is_some_and(|s| s.role.manages_cell() && cell_path.last() == Some(&s.cell_id))
+}
+
+/// Who sees the visits to the cell at the end of `cell_path` and their
+/// recommendations: the cell's managers, the committees above, the accounts
+/// assigned to follow it, administrators. A plain member sees none (the open
+/// recommendations reach them on the next agenda).
+pub fn sees_visits(actor: &Actor, cell_path: &[OrgId]) -> bool {
+    may_answer(actor, cell_path) || sees_reports(actor, cell_path, None)
+}
+
+/// Who reads the reports of visits to the cell at the end of `cell_path`:
+/// the visitor (`visitor`), the committees above the cell, the accounts
+/// assigned to follow it, administrators. Not the cell: the report speaks of
+/// its members to the committee.
+pub fn sees_reports(actor: &Actor, cell_path: &[OrgId], visitor: Option<AccountId>) -> bool {
+    let Some(cell) = cell_path.last() else {
+        return false;
+    };
+    actor.is_admin
+        || visitor == Some(actor.account_id)
+        || actor
+            .committee_of
+            .iter()
+            .any(|c| c != cell && cell_path.contains(c))
+        || actor.assigned_cells.contains(cell)
+}
+
+/// The visitors a live room's new events make: each one arriving while the
+/// meeting is in progress (an arrival is refused before the opening; the
+/// app records it once the meeting is under way, also for a visitor who
+/// joined before). `after` is the state once the events are applied. A
+/// visitor is an upper-level account, never a member of the cell
+/// (`live::state::Speaker`).
+pub fn arrived_visitors(after: &LiveState, events: &[Event]) -> Vec<AccountId> {
+    if after.phase != Phase::InProgress {
+        return Vec::new();
+    }
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::VisitorArrived { visitor } => Some(visitor.account),
+            _ => None,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- visits
+
+/// How a visit came to be recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VisitSource {
+    /// The visitor arrived in the cell's opened live meeting.
+    Live,
+    /// Recorded by the cell's secretary (dự trực tiếp).
+    InPerson,
+}
+
+impl VisitSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitSource::Live => "live",
+            VisitSource::InPerson => "in_person",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VisitSource> {
+        [VisitSource::Live, VisitSource::InPerson]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// A visit report as filed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VisitReport {
+    /// The meeting's content and quality.
+    pub content: String,
+    /// Members' ideological situation (tình hình tư tưởng).
+    pub ideology: String,
+    /// Issues raised (vấn đề đặt ra).
+    pub issues: String,
+    /// The visitor's proposed score of the meeting, in tenths of a point.
+    pub proposed_tenths: Option<u32>,
+    /// Vietnam date of filing.
+    pub filed_on: NaiveDate,
+    /// Local time in Vietnam.
+    pub filed_at: NaiveDateTime,
+}
+
+/// A visit as its reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VisitView {
+    pub id: VisitId,
+    pub visitor_id: AccountId,
+    pub visitor_name: String,
+    pub cell_id: OrgId,
+    pub cell_name: String,
+    /// The meeting attended; none for an in-person visit recorded without one.
+    pub meeting_id: Option<MeetingId>,
+    /// Vietnam date of the visit.
+    pub date: NaiveDate,
+    pub source: VisitSource,
+    /// The report's countdown (due date, days left, overdue, filed).
+    pub countdown: ReportCountdown,
+    /// The report, for those who read reports (`sees_reports`), once filed.
+    pub report: Option<VisitReport>,
+    /// The report's recommendations with the cell's answers.
+    pub recommendations: Vec<Recommendation>,
+    /// Whether the reader files this visit's report now.
+    pub may_file: bool,
+}
+
+/// The visits a reader sees: their own, or a cell's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VisitList {
+    pub visits: Vec<VisitView>,
+    /// Whether the reader records an in-person visit here (a cell's list).
+    pub may_record: bool,
+    /// Who may be recorded as an in-person visitor (a cell's list, for its
+    /// managers): the accounts following the cell and the committees above
+    /// it, not its members.
+    #[serde(default)]
+    pub candidates: Vec<Visitor>,
+}
+
+/// The cell's secretary records an in-person visit (dự sinh hoạt trực tiếp).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InPersonVisit {
+    /// The upper-level account that came.
+    pub visitor_id: AccountId,
+    pub date: NaiveDate,
+    /// The meeting attended, when it is registered here.
+    #[serde(default)]
+    pub meeting_id: Option<MeetingId>,
+}
+
+/// Why an in-person visit is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InPersonError {
+    #[error("Ngày dự sinh hoạt chưa đến.")]
+    Future,
+    #[error("Chỉ ghi được lượt dự trong {0} ngày qua.")]
+    TooOld(u32),
+    #[error("Người này không phải cấp ủy viên cấp trên theo dõi chi bộ.")]
+    NotUpperLevel,
+}
+
+impl InPersonError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            InPersonError::Future | InPersonError::TooOld(_) => "date",
+            InPersonError::NotUpperLevel => "visitor_id",
+        }
+    }
+}
+
+/// How far back a secretary may record an in-person visit, in days.
+pub const IN_PERSON_WITHIN_DAYS: u32 = 92;
+
+impl InPersonVisit {
+    /// Checks the date (not in the future, not older than
+    /// `IN_PERSON_WITHIN_DAYS`) and that the visitor follows the cell
+    /// (`follows`: sits on a committee above it or is assigned to it, and is
+    /// not one of its members).
+    pub fn check(&self, today: NaiveDate, follows: bool) -> Result<(), FieldErrors> {
+        let mut errs = Vec::new();
+        if self.date > today {
+            errs.push(InPersonError::Future);
+        } else if (today - self.date).num_days() > i64::from(IN_PERSON_WITHIN_DAYS) {
+            errs.push(InPersonError::TooOld(IN_PERSON_WITHIN_DAYS));
+        }
+        if !follows {
+            errs.push(InPersonError::NotUpperLevel);
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errors(
+                &errs.iter().map(|e| (e.field(), e)).collect::<Vec<_>>(),
+            ))
+        }
+    }
+}
+
+// ---------------------------------------------------------------- reports
+
+/// Where a report stands against its due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ReportState {
+    /// Not filed; `days` left until the due date (0: due today).
+    Due { days: i64 },
+    /// Not filed and past the due date by `days`.
+    Overdue { days: i64 },
+    /// Filed, `late_days` after the due date (0: on time).
+    Filed { on: NaiveDate, late_days: i64 },
+}
+
+/// A visit report's due date and where it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ReportCountdown {
+    pub due: NaiveDate,
+    #[serde(flatten)]
+    pub state: ReportState,
+}
+
+/// The day a visit's report is due: `report_within_days` after the visit.
+pub fn report_due(visit: NaiveDate, rules: &VisitRules) -> NaiveDate {
+    visit
+        .checked_add_days(Days::new(u64::from(rules.report_within_days.value)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The countdown of a visit's report on `today`.
+pub fn countdown(
+    visit: NaiveDate,
+    filed_on: Option<NaiveDate>,
+    today: NaiveDate,
+    rules: &VisitRules,
+) -> ReportCountdown {
+    let due = report_due(visit, rules);
+    let state = match filed_on {
+        Some(on) => ReportState::Filed {
+            on,
+            late_days: (on - due).num_days().max(0),
+        },
+        None if today > due => ReportState::Overdue {
+            days: (today - due).num_days(),
+        },
+        None => ReportState::Due {
+            days: (due - today).num_days(),
+        },
+    };
+    ReportCountdown { due, state }
+}
+
+impl ReportCountdown {
+    /// Whether it is overdue (not filed, past due) or was filed late.
+    pub fn is_late(&self) -> bool {
+        matches!(
+            self.state,
+            ReportState::Overdue { .. } | ReportState::Filed { late_days: 1.., .. }
+        )
+    }
+
+    /// "Còn 3 ngày (hạn 20/11/2026)", "Quá hạn 2 ngày", "Đã nộp ngày …".
+    pub fn label_vi(&self) -> String {
+        let due = date_vi(self.due);
+        match self.state {
+            ReportState::Due { days: 0 } => format!("Hạn nộp báo cáo hôm nay ({due})"),
+            ReportState::Due { days } => format!("Còn {days} ngày để nộp báo cáo (hạn {due})"),
+            ReportState::Overdue { days } => {
+                format!("Quá hạn nộp báo cáo {days} ngày (hạn {due})")
+            }
+            ReportState::Filed { on, late_days: 0 } => {
+                format!("Đã nộp báo cáo ngày {}", date_vi(on))
+            }
+            ReportState::Filed { on, late_days } => format!(
+                "Đã nộp báo cáo ngày {}, muộn {late_days} ngày (hạn {due})",
+                date_vi(on)
+            ),
+        }
+    }
+
+    pub fn label_en(&self) -> String {
+        let due = self.due.format("%Y-%m-%d");
+        match self.state {
+            ReportState::Due { days: 0 } => format!("Report due today ({due})"),
+            ReportState::Due { days } => format!("{days} days left to report (due {due})"),
+            ReportState::Overdue { days } => format!("Report overdue by {days} days (due {due})"),
+            ReportState::Filed { on, late_days: 0 } => format!("Report filed on {on}"),
+            ReportState::Filed { on, late_days } => {
+                format!("Report filed on {on}, {late_days} days late (due {due})")
+            }
+        }
+    }
+}
+
+/// Which notice a report not yet filed is due for on `today`: due soon
+/// (within `REPORT_DUE_SOON_DAYS`), overdue, or none.
+pub fn report_notice(countdown: &ReportCountdown) -> Option<ReportNotice> {
+    match countdown.state {
+        ReportState::Due { days } if days <= REPORT_DUE_SOON_DAYS => Some(ReportNotice::DueSoon),
+        ReportState::Overdue { .. } => Some(ReportNotice::Overdue),
+        _ => None,
+    }
+}
+
+/// A report reminder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportNotice {
+    /// To the visitor.
+    DueSoon,
+    /// To the visitor and the committees above the cell.
+    Overdue,
+}
+
+/// What the visitor files after a visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReportDraft {
+    /// The meeting's content and quality.
+    pub content: String,
+    /// Members' ideological situation (tình hình tư tưởng).
+    pub ideology: String,
+    /// Issues raised (vấn đề đặt ra).
+    #[serde(default)]
+    pub issues: String,
+    /// The visitor's proposed or confirmed score, in tenths (0–1000).
+    #[serde(default)]
+    pub proposed_tenths: Option<u32>,
+    /// Recommendations to the cell (kiến nghị), one per entry.
+    #[serde(default)]
+    pub recommendations: Vec<String>,
+}
+
+/// Why a report is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ReportError {
+    #[error("Cần ghi nội dung và chất lượng buổi sinh hoạt.")]
+    ContentMissing,
+    #[error("Cần ghi tình hình tư tưởng của đảng viên.")]
+    IdeologyMissing,
+    #[error("Quá dài (tối đa {MAX_REPORT_TEXT_CHARS} ký tự).")]
+    TooLong(&'static str),
+    #[error("Điểm đề xuất phải từ 0 đến {} điểm.", MAX_PROPOSED_TENTHS / 10)]
+    Score,
+    #[error("Mỗi báo cáo có tối đa {MAX_RECOMMENDATIONS} kiến nghị.")]
+    TooManyRecommendations,
+    #[error("Kiến nghị số {0} quá dài (tối đa {MAX_RECOMMENDATION_CHARS} ký tự).")]
+    RecommendationTooLong(usize),
+    #[error("Chưa có buổi dự sinh hoạt này: không nộp báo cáo được.")]
+    NotHappened,
+    #[error("Báo cáo của lượt dự này đã nộp.")]
+    AlreadyFiled,
+    #[error("Chỉ người dự sinh hoạt nộp báo cáo của mình.")]
+    NotYours,
+}
+
+impl ReportError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            ReportError::ContentMissing => "content",
+            ReportError::IdeologyMissing => "ideology",
+            ReportError::TooLong(f) => f,
+            ReportError::Score => "proposed_tenths",
+            ReportError::TooManyRecommendations | ReportError::RecommendationTooLong(_) => {
+                "recommendations"
+            }
+            ReportError::NotHappened | ReportError::AlreadyFiled | ReportError::NotYours => "",
+        }
+    }
+}
+
+impl ReportDraft {
+    /// The draft cleaned (`crate::text`; empty recommendations dropped), or
+    /// every reason it is refused, each with its field.
+    pub fn check(&self) -> Result<ReportDraft, FieldErrors> {
+        let long = |s: &str| crate::text::clean(s).trim().to_string();
+        let content = long(&self.content);
+        let ideology = long(&self.ideology);
+        let issues = long(&self.issues);
+        let recommendations: Vec<String> = self
+            .recommendations
+            .iter()
+            .map(|r| long(r))
+            .filter(|r| !r.is_empty())
+            .collect();
+        let mut errs = Vec::new();
+        if content.is_empty() {
+            errs.push(ReportError::ContentMissing);
+        }
+        if ideology.is_empty() {
+            errs.push(ReportError::IdeologyMissing);
+        }
+        for (field, text) in [
+            ("content", &content),
+            ("ideology", &ideology),
+            ("issues", &issues),
+        ] {
+            if text.chars().count() > MAX_REPORT_TEXT_CHARS {
+                errs.push(ReportError::TooLong(field));
+            }
+        }
+        if self
+            .proposed_tenths
+            .is_some_and(|t| t > MAX_PROPOSED_TENTHS)
+        {
+            errs.push(ReportError::Score);
+        }
+        if recommendations.len() > MAX_RECOMMENDATIONS {
+            errs.push(ReportError::TooManyRecommendations);
+        } else if let Some(i) = recommendations
+            .iter()
+            .position(|r| r.chars().count() > MAX_RECOMMENDATION_CHARS)
+        {
+            errs.push(ReportError::RecommendationTooLong(i + 1));
+        }
+        if errs.is_empty() {
+            Ok(ReportDraft {
+                content,
+                ideology,
+                issues,
+                proposed_tenths: self.proposed_tenths,
+                recommendations,
+            })
+        } else {
+            Err(errors(
+                &errs.iter().map(|e| (e.field(), e)).collect::<Vec<_>>(),
+            ))
+        }
+    }
+}
+
+/// Whether `actor` files the report of a visit made by `visitor` on
+/// `visit_date`, whose report is `filed` or not, on `today`.
+pub fn may_file(
+    actor: &Actor,
+    visitor: AccountId,
+    visit_date: NaiveDate,
+    filed: bool,
+    today: NaiveDate,
+) -> Result<(), ReportError> {
+    if actor.account_id != visitor {
+        Err(ReportError::NotYours)
+    } else if visit_date > today {
+        Err(ReportError::NotHappened)
+    } else if filed {
+        Err(ReportError::AlreadyFiled)
+    } else {
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- recommendations
+
+/// Where a recommendation stands (the cell's answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RecommendationStatus {
+    /// Not answered yet.
+    Open,
+    /// Accepted (đã tiếp thu), not yet done.
+    Accepted,
+    /// Done (đã thực hiện).
+    Done,
+}
+
+impl RecommendationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecommendationStatus::Open => "open",
+            RecommendationStatus::Accepted => "accepted",
+            RecommendationStatus::Done => "done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RecommendationStatus> {
+        use RecommendationStatus::*;
+        [Open, Accepted, Done].into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Pending: not done. Pending ones come back on the cell's next agenda.
+    pub fn is_pending(self) -> bool {
+        self != RecommendationStatus::Done
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            RecommendationStatus::Open => "Chưa trả lời",
+            RecommendationStatus::Accepted => "Đã tiếp thu",
+            RecommendationStatus::Done => "Đã thực hiện",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            RecommendationStatus::Open => "Not answered",
+            RecommendationStatus::Accepted => "Accepted",
+            RecommendationStatus::Done => "Done",
+        }
+    }
+}
+
+/// A recommendation to a cell, with the cell's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Recommendation {
+    pub id: RecommendationId,
+    pub visit_id: VisitId,
+    pub cell_id: OrgId,
+    /// Its place in the report, from 0.
+    pub seq: u32,
+    pub text: String,
+    pub status: RecommendationStatus,
+    /// The cell's note.
+    pub answer: String,
+    pub answered_by: Option<String>,
+    /// Local time in Vietnam.
+    pub answered_at: Option<NaiveDateTime>,
+    /// The visit's date and visitor, to tell where it comes from.
+    pub visit_date: NaiveDate,
+    pub visitor_name: String,
+}
+
+/// A cell's recommendations, for its managers and those who follow it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RecommendationList {
+    pub recommendations: Vec<Recommendation>,
+    /// Whether the reader answers them (`may_answer`).
+    pub may_answer: bool,
+}
+
+/// The cell's answer to a recommendation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecommendationAnswer {
+    /// `accepted` or `done`.
+    pub status: RecommendationStatus,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Why an answer is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AnswerError {
+    #[error("Chọn “Đã tiếp thu” hoặc “Đã thực hiện”.")]
+    StatusOpen,
+    #[error("Ghi chú quá dài (tối đa {MAX_ANSWER_CHARS} ký tự).")]
+    NoteTooLong,
+}
+
+impl AnswerError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            AnswerError::StatusOpen => "status",
+            AnswerError::NoteTooLong => "note",
+        }
+    }
+}
+
+impl RecommendationAnswer {
+    /// The answer with its note cleaned, or every reason it is refused.
+    pub fn check(&self) -> Result<RecommendationAnswer, FieldErrors> {
+        let note = crate::text::clean(&self.note).trim().to_string();
+        let mut errs = Vec::new();
+        if self.status == RecommendationStatus::Open {
+            errs.push(AnswerError::StatusOpen);
+        }
+        if note.chars().count() > MAX_ANSWER_CHARS {
+            errs.push(AnswerError::NoteTooLong);
+        }
+        if errs.is_empty() {
+            Ok(RecommendationAnswer {
+                status: self.status,
+                note,
+            })
+        } else {
+            Err(errors(
+                &errs.iter().map(|e| (e.field(), e)).collect::<Vec<_>>(),
+            ))
+        }
+    }
+}
+
+/// The heading of the open recommendations on the review item.
+pub const AGENDA_HEADING: &str = "Kiến nghị của cấp ủy cấp trên chưa thực hiện xong:";
+
+/// Adds the cell's pending recommendations to the review item of a new
+/// meeting's agenda (`followup::REVIEW_ITEM_TITLES`), after what is there
+/// (last month's tasks, the secretary's notes), once. Cut to the notes'
+/// limit. Returns whether it added anything.
+pub fn prefill_recommendations(agenda: &mut [AgendaItem], pending: &[Recommendation]) -> bool {
+    let pending: Vec<&Recommendation> = pending.iter().filter(|r| r.status.is_pending()).collect();
+    if pending.is_empty() {
+        return false;
+    }
+    let item = crate::followup::REVIEW_ITEM_TITLES
+        .iter()
+        .find_map(|t| agenda.iter().position(|i| i.title == *t));
+    let Some(item) = item.and_then(|i| agenda.get_mut(i)) else {
+        return false;
+    };
+    if item.notes.contains(AGENDA_HEADING) {
+        return false;
+    }
+    let mut notes = item.notes.trim_end().to_string();
+    if !notes.is_empty() {
+        notes.push_str("\n\n");
+    }
+    notes.push_str(AGENDA_HEADING);
+    for (i, r) in pending.iter().enumerate() {
+        let answer = if r.answer.is_empty() {
+            String::new()
+        } else {
+            format!(". {}", r.answer)
+        };
+        notes.push_str(&format!(
+            "\n{}. {} (đồng chí {}, dự ngày {}) — {}{answer}",
+            i + 1,
+            r.text,
+            r.visitor_name,
+            date_vi(r.visit_date),
+            r.status.label_vi()
+        ));
+    }
+    item.notes = notes.chars().take(MAX_NOTES_CHARS).collect();
+    true
+}
+
+// ---------------------------------------------------------------- plans
+
+/// One planned visit: a committee member to a cell in the quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlanEntry {
+    pub visitor_id: AccountId,
+    pub cell_id: OrgId,
+    /// The planned month (1–12, in the quarter), when the plan names one.
+    #[serde(default)]
+    pub month: Option<u32>,
+}
+
+/// The whole plan of a quarter, replacing the one stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlanDraft {
+    pub entries: Vec<PlanEntry>,
+}
+
+/// Why a plan is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PlanError {
+    #[error("Quý phải từ 1 đến 4, năm từ 2000 đến 2100.")]
+    Quarter,
+    #[error("Kế hoạch có tối đa {MAX_PLAN_ENTRIES} lượt dự.")]
+    TooMany,
+    #[error("Dòng {0}: tháng không thuộc quý này.")]
+    Month(usize),
+    #[error("Dòng {0}: người này không phải cấp ủy viên của cấp ủy này.")]
+    NotOnCommittee(usize),
+    #[error("Dòng {0}: trùng với dòng {1}.")]
+    Duplicate(usize, usize),
+}
+
+impl PlanError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            PlanError::Quarter => "quarter",
+            _ => "entries",
+        }
+    }
+}
+
+/// Checks a quarter's number and year.
+pub fn check_quarter(q: Quarter) -> Result<(), FieldErrors> {
+    if (1..=4).contains(&q.quarter) && PLAN_YEARS.contains(&q.year) {
+        Ok(())
+    } else {
+        Err(errors(&[("quarter", PlanError::Quarter)]))
+    }
+}
+
+impl PlanDraft {
+    /// Checks the plan of `quarter` for a committee whose members are
+    /// `committee_members`: months in the quarter, visitors on the committee,
+    /// no entry twice. (Cells outside the committee are the caller's "not
+    /// found".)
+    pub fn check(
+        &self,
+        quarter: Quarter,
+        committee_members: &[AccountId],
+    ) -> Result<(), FieldErrors> {
+        check_quarter(quarter)?;
+        let mut errs = Vec::new();
+        if self.entries.len() > MAX_PLAN_ENTRIES {
+            errs.push(PlanError::TooMany);
+        } else {
+            let months = quarter.first_month().month..=quarter.last_month().month;
+            let mut seen: BTreeMap<(AccountId, OrgId), usize> = BTreeMap::new();
+            for (i, e) in self.entries.iter().enumerate() {
+                let line = i + 1;
+                if e.month.is_some_and(|m| !months.contains(&m)) {
+                    errs.push(PlanError::Month(line));
+                }
+                if !committee_members.contains(&e.visitor_id) {
+                    errs.push(PlanError::NotOnCommittee(line));
+                }
+                if let Some(first) = seen.insert((e.visitor_id, e.cell_id), line) {
+                    errs.push(PlanError::Duplicate(line, first));
+                }
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errors(
+                &errs.iter().map(|e| (e.field(), e)).collect::<Vec<_>>(),
+            ))
+        }
+    }
+}
+
+/// A committee member who visits, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Visitor {
+    pub id: AccountId,
+    pub name: String,
+}
+
+/// A cell, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CellRef {
+    pub id: OrgId,
+    pub name: String,
+}
+
+/// A visit made, as a plan's review needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PastVisit {
+    pub visitor_id: AccountId,
+    pub visitor_name: String,
+    pub cell_id: OrgId,
+    pub date: NaiveDate,
+}
+
+/// A cell on the plan screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PlanCell {
+    pub cell_id: OrgId,
+    pub cell_name: String,
+    /// The last visit, and by whom; none: never visited.
+    pub last_visit: Option<NaiveDate>,
+    pub last_visitor: Option<String>,
+    /// Visits in the fairness window.
+    pub visits_in_window: u32,
+    /// Not visited in the fairness window (or never).
+    pub neglected: bool,
+    /// In this quarter's plan.
+    pub planned: bool,
+    /// Planned although visited in the window, while a neglected cell is not planned.
+    pub repeated: bool,
+    /// The accounts assigned to follow it (phân công theo dõi).
+    pub followers: Vec<Visitor>,
+}
+
+/// A committee member's share of the plan against the cadence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PlanVisitor {
+    pub visitor_id: AccountId,
+    pub name: String,
+    /// Visits planned in this quarter.
+    pub planned: u32,
+    /// The cadence's period holding this quarter (a quarter, or a year for
+    /// "2 a year") and the visits made in it before the quarter.
+    pub period: Period,
+    pub done_before: u32,
+    /// Visits the cadence asks for in `period`.
+    pub required: u32,
+    /// The period ends with this quarter and planned + done fall short.
+    pub short: bool,
+}
+
+/// The review of a quarter's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PlanReview {
+    pub cells: Vec<PlanCell>,
+    pub visitors: Vec<PlanVisitor>,
+    /// The fairness check over the visits made (`rules::visits::fairness`).
+    pub fairness: rules::FairnessCheck,
+    /// What the committee should read before adopting the plan.
+    pub warnings: Vec<String>,
+}
+
+/// What reviewing a plan needs.
+#[derive(Debug, Clone)]
+pub struct PlanInput<'a> {
+    pub quarter: Quarter,
+    pub cells: &'a [CellRef],
+    pub visitors: &'a [Visitor],
+    /// Who follows which cell: (account, name, cell).
+    pub assignments: &'a [(AccountId, String, OrgId)],
+    pub entries: &'a [PlanEntry],
+    pub visits: &'a [PastVisit],
+    pub today: NaiveDate,
+    pub rules: &'a VisitRules,
+}
+
+/// Reviews a quarter's plan: for each cell its last visit and by whom, the
+/// cells not visited in the fairness window, the planned cells visited
+/// recently while those wait; for each committee member the visits planned
+/// against the cadence.
+pub fn review_plan(input: &PlanInput<'_>) -> PlanReview {
+    let rules = input.rules;
+    // Every cell below the committee is in the fairness check, assigned or not.
+    let assignments: Vec<rules::Assignment> = input
+        .cells
+        .iter()
+        .map(|c| rules::Assignment {
+            visitor_id: AccountId(0),
+            visitor_name: String::new(),
+            cell_id: c.id,
+            cell_name: c.name.clone(),
+            from: NaiveDate::MIN,
+            until: None,
+        })
+        .collect();
+    let visits: Vec<rules::Visit> = input
+        .visits
+        .iter()
+        .map(|v| rules::Visit {
+            visitor_id: v.visitor_id,
+            cell_id: v.cell_id,
+            date: v.date,
+            report_filed_on: None,
+        })
+        .collect();
+    let fairness = rules::fairness(&assignments, &visits, input.today, &rules.fairness.value);
+    let window = fairness.window_from;
+    let planned = |cell: OrgId| input.entries.iter().any(|e| e.cell_id == cell);
+    let waiting: Vec<&CellRef> = input
+        .cells
+        .iter()
+        .filter(|c| fairness.neglected.iter().any(|n| n.cell_id == c.id) && !planned(c.id))
+        .collect();
+
+    let mut cells = Vec::new();
+    for c in input.cells {
+        let last = input
+            .visits
+            .iter()
+            .filter(|v| v.cell_id == c.id && v.date <= input.today)
+            .max_by_key(|v| v.date);
+        let in_window = input
+            .visits
+            .iter()
+            .filter(|v| v.cell_id == c.id && window <= v.date && v.date <= input.today)
+            .count();
+        let in_window = u32::try_from(in_window).unwrap_or(u32::MAX);
+        let neglected = in_window == 0;
+        cells.push(PlanCell {
+            cell_id: c.id,
+            cell_name: c.name.clone(),
+            last_visit: last.map(|v| v.date),
+            last_visitor: last.map(|v| v.visitor_name.clone()),
+            visits_in_window: in_window,
+            neglected,
+            planned: planned(c.id),
+            repeated: planned(c.id) && !neglected && !waiting.is_empty(),
+            followers: input
+                .assignments
+                .iter()
+                .filter(|(_, _, cell)| *cell == c.id)
+                .map(|(id, name, _)| Visitor {
+                    id: *id,
+                    name: name.clone(),
+                })
+                .collect(),
+        });
+    }
+
+    let cadence = rules.cadence.value;
+    let months = cadence.months.clamp(1, 12);
+    let first = input.quarter.first_month();
+    let last = input.quarter.last_month();
+    // The calendar-aligned period of the cadence holding the quarter.
+    let (period, required) = if months <= 3 {
+        // Shorter periods add up over the quarter (monthly: 3 × visits).
+        (
+            Period {
+                from: first,
+                to: last,
+            },
+            cadence.visits.saturating_mul(3 / months.max(1)),
+        )
+    } else {
+        let start = first.index() - (first.index().rem_euclid(12) % i64::from(months));
+        (
+            Period {
+                from: YearMonth::from_index(start),
+                to: YearMonth::from_index(start + i64::from(months) - 1),
+            },
+            cadence.visits,
+        )
+    };
+    let mut visitors = Vec::new();
+    for v in input.visitors {
+        let planned = input
+            .entries
+            .iter()
+            .filter(|e| e.visitor_id == v.id)
+            .count();
+        let done_before = input
+            .visits
+            .iter()
+            .filter(|p| {
+                p.visitor_id == v.id
+                    && period.from.first_day() <= p.date
+                    && p.date < first.first_day()
+            })
+            .count();
+        let planned = u32::try_from(planned).unwrap_or(u32::MAX);
+        let done_before = u32::try_from(done_before).unwrap_or(u32::MAX);
+        visitors.push(PlanVisitor {
+            visitor_id: v.id,
+            name: v.name.clone(),
+            planned,
+            period,
+            done_before,
+            required,
+            short: period.to == last && planned.saturating_add(done_before) < required,
+        });
+    }
+
+    let mut warnings = Vec::new();
+    for c in cells.iter().filter(|c| c.neglected && !c.planned) {
+        warnings.push(match (c.last_visit, &c.last_visitor) {
+            (Some(d), Some(who)) => format!(
+                "{} chưa được cấp ủy viên dự sinh hoạt từ ngày {} (lần cuối: đồng chí {}) và chưa có trong kế hoạch {}.",
+                c.cell_name,
+                date_vi(d),
+                who,
+                input.quarter
+            ),
+            _ => format!(
+                "{} chưa từng được cấp ủy viên dự sinh hoạt và chưa có trong kế hoạch {}.",
+                c.cell_name, input.quarter
+            ),
+        });
+    }
+    let repeated: Vec<&PlanCell> = cells.iter().filter(|c| c.repeated).collect();
+    if !repeated.is_empty() {
+        warnings.push(format!(
+            "Kế hoạch lặp lại chi bộ đã được dự trong {} tháng qua ({}) trong khi {} chi bộ chưa được dự ({}).",
+            rules.fairness.value.window_months,
+            repeated
+                .iter()
+                .map(|c| format!("{}: {} lần", c.cell_name, c.visits_in_window))
+                .collect::<Vec<_>>()
+                .join(", "),
+            waiting.len(),
+            waiting
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for v in visitors.iter().filter(|v| v.short) {
+        warnings.push(format!(
+            "Đồng chí {} mới có {} lượt (đã dự {}, kế hoạch {}) trong kỳ từ {} đến {}, chưa đủ {} lượt theo quy định.",
+            v.name,
+            v.planned.saturating_add(v.done_before),
+            v.done_before,
+            v.planned,
+            v.period.from,
+            v.period.to,
+            v.required
+        ));
+    }
+    PlanReview {
+        cells,
+        visitors,
+        fairness,
+        warnings,
+    }
+}
+
+/// A planned visit as the plan screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PlanEntryView {
+    pub visitor_id: AccountId,
+    pub visitor_name: String,
+    pub cell_id: OrgId,
+    pub cell_name: String,
+    pub month: Option<u32>,
+    /// The visitor has visited the cell in the quarter.
+    pub done: bool,
+}
+
+/// A committee's plan of a quarter with its review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VisitPlan {
+    pub committee_id: OrgId,
+    pub committee_name: String,
+    pub quarter: Quarter,
+    pub entries: Vec<PlanEntryView>,
+    /// The committee's members, who may be planned and assigned.
+    pub visitors: Vec<Visitor>,
+    pub review: PlanReview,
+    /// Whether the reader changes the plan and the assignments (`may_plan`).
+    pub may_plan: bool,
+}
+
+/// Marks which planned entries were carried out in the quarter.
+pub fn entries_done(entries: &[PlanEntry], visits: &[PastVisit], quarter: Quarter) -> Vec<bool> {
+    let (from, to) = (
+        quarter.first_month().first_day(),
+        quarter.last_month().last_day(),
+    );
+    entries
+        .iter()
+        .map(|e| {
+            visits.iter().any(|v| {
+                v.visitor_id == e.visitor_id
+                    && v.cell_id == e.cell_id
+                    && from <= v.date
+                    && v.date <= to
+            })
+        })
+        .collect()
+}
+
+/// The quarter holding a day.
+pub fn quarter_of(day: NaiveDate) -> Quarter {
+    YearMonth::of(day).quarter()
+}
+
+/// A committee assigns one of its members to follow a cell below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FollowAssignment {
+    pub account_id: AccountId,
+    pub cell_id: OrgId,
+}
+
+#[cfg(test)]
+mod tests;
