@@ -248,9 +248,7 @@ pub fn report_state(
     today: NaiveDate,
     within: u32,
 ) -> ReportState {
-    let due = visit
-        .checked_add_days(Days::new(u64::from(within)))
-        .unwrap_or(NaiveDate::MAX);
+    let due = crate::rules::visits::report_due_on(visit, within);
     match filed {
         Some(f) if f <= due => ReportState::OnTime,
         Some(_) => ReportState::Late,

@@ -20,7 +20,7 @@ use crate::meeting::{AgendaItem, MAX_NOTES_CHARS};
 use crate::org::OrgKind;
 use crate::rules::schedule::{Period, Quarter, YearMonth};
 use crate::rules::visits::{self as rules, VisitRules};
-use chrono::{Days, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -347,9 +347,7 @@ pub struct ReportCountdown {
 
 /// The day a visit's report is due: `report_within_days` after the visit.
 pub fn report_due(visit: NaiveDate, rules: &VisitRules) -> NaiveDate {
-    visit
-        .checked_add_days(Days::new(u64::from(rules.report_within_days.value)))
-        .unwrap_or(NaiveDate::MAX)
+    crate::rules::visits::report_due_on(visit, rules.report_within_days.value)
 }
 
 /// The countdown of a visit's report on `today`.

@@ -131,8 +131,10 @@ pub struct VisitReview {
     pub fairness: FairnessCheck,
 }
 
-fn add_days(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_add_days(Days::new(u64::from(n)))
+/// The day a report on a visit of `visit` is due, `within` days later.
+pub fn report_due_on(visit: NaiveDate, within: u32) -> NaiveDate {
+    visit
+        .checked_add_days(Days::new(u64::from(within)))
         .unwrap_or(NaiveDate::MAX)
 }
 
@@ -190,7 +192,7 @@ pub fn review(
     let mut overdue_reports = Vec::new();
     let mut late_reports = Vec::new();
     for v in visits.iter().filter(|v| period.contains(v.date)) {
-        let due = add_days(v.date, within);
+        let due = report_due_on(v.date, within);
         match v.report_filed_on {
             None if today > due => {
                 let days_late = (today - due).num_days();
