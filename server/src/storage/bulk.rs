@@ -11,8 +11,9 @@ use shared::member::MemberDraft;
 use shared::org::OrgKind;
 use sqlx::{Pool, QueryBuilder};
 
-/// Bound values per statement: under SQLite's 32,766 and PostgreSQL's 65,535.
-const MAX_PARAMS: usize = 30_000;
+/// Bound values per statement: well under SQLite's 32,766 and PostgreSQL's 65,535,
+/// and small enough that no statement runs long enough to be logged as slow.
+const MAX_PARAMS: usize = 8_000;
 
 /// One batch of rows, each with its id; written in one transaction.
 #[derive(Debug, Default, Clone)]
