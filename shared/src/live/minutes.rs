@@ -375,6 +375,8 @@ mod tests {
                 apply(state, &e);
             }
         };
+        // Closed in the register with nothing recorded: said, not printed empty.
+        assert!(closed_without_record(&state, &meeting));
         run(
             &mut state,
             chair,
@@ -382,6 +384,7 @@ mod tests {
                 confirm_early: false,
             },
         );
+        assert!(!closed_without_record(&state, &meeting));
         run(
             &mut state,
             visitor,
