@@ -13,8 +13,20 @@
 //! (`name:id,name:id`), `CHIBO_BENCH_FROM` and `CHIBO_BENCH_TO` (`YYYY-MM`),
 //! `CHIBO_BENCH_RUNS` (loads per organization, 7 by default).
 
-use e2e::{DEMO_PASSWORD, Server, with_browser};
-use serde_json::Value;
+use e2e::{Browser, DEMO_PASSWORD, Server, with_browser};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// A bloc-sized load may take longer than the harness's usual wait.
+const LOAD_WAIT: Duration = Duration::from_secs(180);
+
+async fn wait_long(b: &Browser, script: &str, what: &str) {
+    let started = Instant::now();
+    while b.eval(script).await != json!(true) {
+        assert!(started.elapsed() < LOAD_WAIT, "waited too long for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
 
 const MEASURES: [&str; 4] = [
     "oversight:fetch",
@@ -65,10 +77,18 @@ async fn oversight_in_the_browser() {
             let mut samples: Vec<Vec<f64>> = vec![Vec::new(); MEASURES.len()];
             // One load to warm the caches, then the measured ones.
             for run in 0..=runs {
+                // The page loads once as it opens: the button is disabled meanwhile.
+                wait_long(
+                    &b,
+                    "const x = document.querySelector('#oversight-load'); return !!x && !x.disabled",
+                    "the load button",
+                )
+                .await;
                 b.eval("performance.clearMarks(); performance.clearMeasures(); return true")
                     .await;
                 b.click("#oversight-load").await;
-                b.wait_js(
+                wait_long(
+                    &b,
                     "return performance.getEntriesByName('oversight:total', 'measure').length > 0",
                     "the dashboard to load",
                 )
