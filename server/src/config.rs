@@ -18,9 +18,21 @@ pub struct Config {
     /// The built app (index.html, app.js, app_bg.wasm, style.css).
     #[arg(long, env = "CHIBO_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
-    /// Fill an empty database with the demo organization, members and accounts.
-    #[arg(long, env = "CHIBO_DEMO_DATA")]
-    pub demo_data: bool,
+    /// Fill an empty database with demo data: `small` (the default when the
+    /// flag has no value: one grassroots organization, 4 cells, 48 members) or
+    /// `bloc` (1,000 grassroots organizations, 5,000 cells, ~78,000 members
+    /// and a year of meetings and visits). The variable also takes `true`/`1`
+    /// (small) and `false`/`0` (none).
+    #[arg(
+        long,
+        env = "CHIBO_DEMO_DATA",
+        value_name = "small|bloc",
+        num_args = 0..=1,
+        default_value = "off",
+        default_missing_value = "small",
+        value_parser = DemoData::parse,
+    )]
+    pub demo_data: DemoData,
     /// Mark the session cookie Secure (set when served over https).
     #[arg(long, env = "CHIBO_SECURE_COOKIES")]
     pub secure_cookies: bool,
@@ -54,6 +66,31 @@ pub struct Config {
     /// `text` or `json` log lines.
     #[arg(long, env = "CHIBO_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+}
+
+/// Which demo data `--demo-data` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoData {
+    Off,
+    /// `demo.rs`: one grassroots organization, 4 cells, 48 members.
+    Small,
+    /// `demo/bloc.rs`: a bloc the size of seed 002's.
+    Bloc,
+}
+
+impl DemoData {
+    /// `small`, `bloc`, and what a boolean flag took before (`true`, `1`,
+    /// `yes`, `on` for small; `false`, `0`, `no`, `off` or empty for none).
+    pub fn parse(value: &str) -> Result<DemoData, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "small" | "true" | "1" | "yes" | "on" => Ok(DemoData::Small),
+            "bloc" => Ok(DemoData::Bloc),
+            "off" | "false" | "0" | "no" | "" => Ok(DemoData::Off),
+            other => Err(format!(
+                "“{other}”: dữ liệu mẫu là small hoặc bloc (demo data is small or bloc)"
+            )),
+        }
+    }
 }
 
 impl fmt::Debug for Config {
@@ -126,6 +163,42 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{Config, DemoData};
+    use clap::Parser;
+
+    fn demo(args: &[&str]) -> Result<DemoData, clap::Error> {
+        let mut argv = vec!["chibo-server"];
+        argv.extend_from_slice(args);
+        Config::try_parse_from(argv).map(|c| c.demo_data)
+    }
+
+    #[test]
+    fn demo_data_keeps_the_bare_flag_and_takes_a_size() {
+        // clap reads the variable when the flag is absent: a shell that set it
+        // would change the first answer.
+        if std::env::var_os("CHIBO_DEMO_DATA").is_some() {
+            return;
+        }
+        assert_eq!(demo(&[]).unwrap(), DemoData::Off);
+        assert_eq!(demo(&["--demo-data"]).unwrap(), DemoData::Small);
+        assert_eq!(demo(&["--demo-data", "bloc"]).unwrap(), DemoData::Bloc);
+        assert_eq!(demo(&["--demo-data=small"]).unwrap(), DemoData::Small);
+        assert_eq!(
+            demo(&["--demo-data", "--addr", "127.0.0.1:9"]).unwrap(),
+            DemoData::Small
+        );
+        assert!(demo(&["--demo-data", "huge"]).is_err());
+        for (v, want) in [
+            ("true", DemoData::Small),
+            ("1", DemoData::Small),
+            ("bloc", DemoData::Bloc),
+            ("false", DemoData::Off),
+            ("0", DemoData::Off),
+        ] {
+            assert_eq!(DemoData::parse(v), Ok(want), "{v}");
+        }
+    }
+
     #[test]
     fn passwords_never_reach_the_logs() {
         assert_eq!(

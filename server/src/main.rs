@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::Config;
+use server::config::{Config, DemoData};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -31,8 +31,32 @@ async fn main() -> std::process::ExitCode {
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(?config, "starting");
     let store = server::storage::open(&config.database_url).await?;
-    if config.demo_data && server::demo::seed_if_empty(&store).await? {
-        tracing::info!("demo data created");
+    match config.demo_data {
+        DemoData::Off => {}
+        DemoData::Small => {
+            if server::demo::seed_if_empty(&store).await? {
+                tracing::info!("demo data created");
+            }
+        }
+        DemoData::Bloc => {
+            let started = std::time::Instant::now();
+            let size = server::demo::bloc::BlocSize::FULL;
+            if let Some(s) =
+                server::demo::bloc::seed_if_empty(&store, size, server::clock::today()).await?
+            {
+                tracing::info!(
+                    seconds = started.elapsed().as_secs_f64(),
+                    grassroots = s.grassroots,
+                    cells = s.cells,
+                    members = s.members,
+                    meetings = s.meetings,
+                    held = s.held,
+                    events = s.events,
+                    visits = s.visits,
+                    "bloc demo data created"
+                );
+            }
+        }
     }
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "no built app here: run scripts/build-app");

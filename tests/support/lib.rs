@@ -106,13 +106,24 @@ fn static_dir() -> PathBuf {
 pub struct Server {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub url: String,
-    _process: Process,
-    _dir: ScratchDir,
+    /// None for a server started elsewhere (`Server::at`).
+    _process: Option<Process>,
+    _dir: Option<ScratchDir>,
 }
 
 impl Server {
     pub fn start() -> Server {
         Server::start_with(&[])
+    }
+
+    /// A server already running at `url` (a benchmark starts its own on
+    /// prepared data); nothing to stop.
+    pub fn at(url: &str) -> Server {
+        Server {
+            url: url.trim_end_matches('/').to_string(),
+            _process: None,
+            _dir: None,
+        }
     }
 
     /// The server sending email notifications through `smtp`.
@@ -163,8 +174,8 @@ impl Server {
             .expect("the server did not print its address within 60 s");
         Server {
             url,
-            _process: process,
-            _dir: dir,
+            _process: Some(process),
+            _dir: Some(dir),
         }
     }
 

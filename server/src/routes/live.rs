@@ -221,6 +221,9 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
         .await
         .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
     let (live, digest) = state.live.record(&meeting).await?;
+    if shared::live::minutes::closed_without_record(&live, &meeting) {
+        return Err(ApiError::Conflict(shared::live::minutes::NO_RECORD.into()));
+    }
     // Visitors are named by their recorded arrival; no account is looked up.
     let names = Names {
         committee: path
@@ -242,7 +245,8 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
 
 /// `GET /api/meetings/{id}/minutes`: the minutes as data (a preview while the meeting runs).
 #[utoipa::path(get, path = "/api/meetings/{id}/minutes", tag = "meetings", params(("id" = i64, Path)),
-    responses((status = 200, body = Minutes), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Minutes), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "closed without a live record")))]
 pub async fn minutes(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -104,6 +104,9 @@ async fn context_for(state: &AppState, meeting: Meeting, path: Vec<OrgId>) -> Ap
         return Err(not_closed());
     }
     let (live, _) = state.live.record(&meeting).await?;
+    if shared::live::minutes::closed_without_record(&live, &meeting) {
+        return Err(ApiError::Conflict(shared::live::minutes::NO_RECORD.into()));
+    }
     let register = super::tasks::register(state, &meeting, &live).await?;
     let rules = crate::rulesets::for_org(
         &state.store,
@@ -224,7 +227,7 @@ async fn view(state: &AppState, user: &CurrentUser, ctx: Context) -> ApiResult<S
     description = "Phiếu chấm điểm buổi sinh hoạt: tiêu chí tính từ hồ sơ (kèm căn cứ), cột chi bộ chấm, \
 cột cấp trên chấm, kết quả, ý kiến của đảng viên và những việc người hỏi được làm.",
     responses((status = 200, body = ScoreView), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "Buổi sinh hoạt chưa bế mạc.")))]
+        (status = 409, body = ErrorBody, description = "Buổi sinh hoạt chưa bế mạc, hoặc đã kết thúc mà không có biên bản trực tuyến.")))]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -24,9 +24,12 @@
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
 //!   connection setup and `migrations/<backend>/`.
 //! - `writer`: the group commit for live events.
+//! - `bulk`: many rows at once with ids chosen by the caller (the bloc-sized
+//!   demo data).
 
 mod accounts;
 mod ballots;
+mod bulk;
 mod events;
 mod files;
 mod guidance;
@@ -46,6 +49,10 @@ mod tasks;
 mod visits;
 mod writer;
 
+pub use bulk::{
+    BulkEvent, BulkMeeting, BulkOutcome, BulkPlan, BulkRecommendation, BulkReport, BulkRows,
+    BulkScore, BulkUpper, BulkVisit,
+};
 pub use files::{FileOpen, StoredFile};
 pub use guidance::{GuidanceStore, StoredGuidance};
 pub use notices::{NoticeStore, OutboxItem, Subscribed, WatchedTask};
@@ -425,6 +432,9 @@ pub trait Storage: Send + Sync + 'static {
         &self,
         meeting: MeetingId,
     ) -> Result<Vec<shared::scoring::ScoreComment>>;
+    /// Writes rows whose ids the caller chose, in one transaction, with
+    /// multi-row statements (`bulk.rs`); for demo data in an empty database.
+    async fn insert_bulk(&self, rows: &BulkRows) -> Result<()>;
     /// Notifications, their email outbox and preferences (`notices.rs`).
     fn notices(&self) -> &dyn NoticeStore;
     /// Committees' monthly guidance, its documents and opens (`guidance.rs`).

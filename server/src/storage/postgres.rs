@@ -25,6 +25,13 @@ impl Backend for Postgres {
         format!("SELECT value::bigint FROM json_array_elements_text(${param}::json)")
     }
 
+    /// An identity column's sequence does not see ids given explicitly.
+    fn sync_ids(table: &str) -> Option<String> {
+        Some(format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        ))
+    }
+
     /// All payloads in one statement, on the channel the listeners follow.
     async fn notify<'e>(
         db: impl Executor<'e, Database = Postgres>,

@@ -75,6 +75,10 @@ pub trait Backend: Sql {
     /// A subquery giving the integers of the JSON array bound at `$param`.
     fn ids_in_json(param: u32) -> String;
 
+    /// After rows were inserted with chosen ids (`bulk`): the statement that
+    /// moves `table`'s id generator past them, if the database needs one.
+    fn sync_ids(table: &str) -> Option<String>;
+
     /// Tells the other instances sharing the database. Inside a transaction,
     /// the payloads go out only if it commits.
     fn notify<'e>(
@@ -644,6 +648,10 @@ impl<DB: Backend> Storage for SqlStore<DB> {
         meeting: MeetingId,
     ) -> Result<Vec<shared::scoring::ScoreComment>> {
         scores::comments(&self.pool, meeting).await
+    }
+
+    async fn insert_bulk(&self, rows: &super::BulkRows) -> Result<()> {
+        super::bulk::insert(&self.pool, rows).await
     }
 
     fn notices(&self) -> &dyn super::NoticeStore {

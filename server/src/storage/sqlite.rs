@@ -24,6 +24,11 @@ impl Backend for Sqlite {
         format!("SELECT value FROM json_each(${param})")
     }
 
+    /// `INTEGER PRIMARY KEY` takes the largest id plus one by itself.
+    fn sync_ids(_table: &str) -> Option<String> {
+        None
+    }
+
     /// One process owns the file: nobody else to tell.
     async fn notify<'e>(
         _db: impl Executor<'e, Database = Sqlite>,

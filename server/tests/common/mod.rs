@@ -66,6 +66,15 @@ impl TestServer {
     }
 
     pub async fn start_with(backend: Backend, settings: Settings) -> TestServer {
+        TestServer::open(backend, settings, true).await
+    }
+
+    /// A server on an empty database: no demo data.
+    pub async fn start_empty(backend: Backend) -> TestServer {
+        TestServer::open(backend, Settings::default(), false).await
+    }
+
+    async fn open(backend: Backend, settings: Settings, small_demo: bool) -> TestServer {
         let dir = std::env::temp_dir().join(unique("chibo_test"));
         std::fs::create_dir_all(&dir).expect("temp dir");
         std::fs::write(
@@ -93,9 +102,11 @@ impl TestServer {
                 (Arc::new(store) as Store, Some(schema))
             }
         };
-        server::demo::seed_if_empty(&store)
-            .await
-            .expect("demo data");
+        if small_demo {
+            server::demo::seed_if_empty(&store)
+                .await
+                .expect("demo data");
+        }
         TestServer::serve(store, settings, dir, pg_schema).await
     }
 

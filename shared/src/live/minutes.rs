@@ -12,6 +12,16 @@ use crate::rules::vote::VoteKind;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+/// Said of a meeting closed without a live record kept here (the bloc-sized
+/// demo data's, or one held before the software), instead of empty minutes
+/// or a score sheet computed from nothing.
+pub const NO_RECORD: &str = "Buổi sinh hoạt này đã kết thúc nhưng không có biên bản trực tuyến trong hệ thống: chỉ có số liệu tổng hợp (có mặt, phát biểu, thời lượng, điểm đã chấm).";
+
+/// Whether a meeting is closed without a record to draw minutes from.
+pub fn closed_without_record(live: &LiveState, meeting: &Meeting) -> bool {
+    meeting.status == crate::meeting::MeetingStatus::Closed && live.opened_at.is_none()
+}
+
 /// Names the record itself does not hold: the organizations. Visitors are
 /// named by the record (their arrival), never looked up among accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -365,6 +375,8 @@ mod tests {
                 apply(state, &e);
             }
         };
+        // Closed in the register with nothing recorded: said, not printed empty.
+        assert!(closed_without_record(&state, &meeting));
         run(
             &mut state,
             chair,
@@ -372,6 +384,7 @@ mod tests {
                 confirm_early: false,
             },
         );
+        assert!(!closed_without_record(&state, &meeting));
         run(
             &mut state,
             visitor,

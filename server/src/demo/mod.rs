@@ -4,6 +4,8 @@
 //! probationary members and one exempted member, and one upper-level committee
 //! member assigned to two of the cells.
 
+pub mod bloc;
+
 use crate::storage::{NewAccountRow, Result, Store};
 use chrono::{Months, NaiveDate};
 use shared::OrgId;
@@ -21,21 +23,21 @@ pub const CELLS: [(&str, char); 4] = [
 ];
 pub const MEMBERS_PER_CELL: usize = 12;
 
-const FAMILY: [&str; 16] = [
+pub(crate) const FAMILY: [&str; 16] = [
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
     "Hồ", "Ngô", "Dương", "Lý",
 ];
-const MIDDLE_M: [&str; 8] = [
+pub(crate) const MIDDLE_M: [&str; 8] = [
     "Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Công", "Xuân",
 ];
-const MIDDLE_F: [&str; 8] = [
+pub(crate) const MIDDLE_F: [&str; 8] = [
     "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Hồng", "Kim", "Phương",
 ];
-const GIVEN_M: [&str; 18] = [
+pub(crate) const GIVEN_M: [&str; 18] = [
     "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Khánh", "Long", "Nam", "Phong",
     "Quân", "Sơn", "Thắng", "Tuấn", "Việt", "Vinh",
 ];
-const GIVEN_F: [&str; 18] = [
+pub(crate) const GIVEN_F: [&str; 18] = [
     "Anh",
     "Chi",
     "Dung",
