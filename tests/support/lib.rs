@@ -714,6 +714,7 @@ impl Browser {
     /// In a live room, the chair marks present every member not marked yet.
     pub async fn mark_the_rest_in_person(&self) {
         let unmarked = "li.roll-row[data-marked='false'] button[data-presence='in_person']";
+        let started = Instant::now();
         loop {
             let left = self
                 .client
@@ -723,7 +724,14 @@ impl Browser {
             let Some(first) = left.first() else { break };
             let count = left.len();
             self.center(first).await;
-            first.click().await.expect("mark present");
+            if let Err(e) = first.click().await {
+                // The roll is drawn again as events arrive (the chair's own
+                // check-in, a resize): a button found just before may be
+                // gone or not laid out yet. Find it again, for a while.
+                assert!(started.elapsed() < WAIT, "mark present: {e}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
             self.wait_js(
                 &format!("return document.querySelectorAll(\"{unmarked}\").length < {count}"),
                 "the mark to arrive",
