@@ -2,10 +2,15 @@
 //! plans a quarter and is warned about a cell never visited, attends a cell's
 //! live meeting (the visit is recorded), files the report with a
 //! recommendation before its countdown runs out; the cell's secretary
-//! answers it, and the plan shows the cell visited.
+//! answers it, and the plan shows the cell visited. The committee's dashboard
+//! shows the cell's month with the visit and the report on time, and its
+//! .xlsx export holds the same numbers.
 
+use calamine::{Data, Reader, Xlsx};
+use chrono::DateTime;
 use e2e::{Browser, DEMO_PASSWORD, Server, with_browsers};
 use serde_json::{Value, json};
+use shared::clock::vietnam_date;
 
 const BLOC: &str = "Đảng bộ Khối các cơ quan tỉnh";
 const CELL_A: &str = "Chi bộ Văn phòng";
@@ -175,6 +180,88 @@ async fn a_committee_member_plans_attends_reports_and_the_cell_answers() {
             )
             .await;
         upper.wait_text("#plan-entries", "Đã dự").await;
+
+        // The committee's dashboard: the cell's month, with the visit (the
+        // meeting was opened today, early) and its report filed on time.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970");
+        let now = DateTime::from_timestamp(i64::try_from(now.as_secs()).expect("seconds"), 0)
+            .expect("a time");
+        let today = vietnam_date(now);
+        let month = today.format("%Y-%m").to_string();
+        upper.set_width(1280).await;
+        upper
+            .goto(&format!("/org/{bloc}/oversight?from={month}&to={month}"))
+            .await;
+        let row = format!("#oversight-table tr[data-cell='{cell_b}'][data-month='{month}']");
+        upper.wait_text(&row, CELL_B).await;
+        let shown = |class: &'static str| {
+            let b = upper.clone();
+            let row = row.clone();
+            async move {
+                b.find(&format!("{row} td.{class}"))
+                    .await
+                    .text()
+                    .await
+                    .unwrap_or_default()
+            }
+        };
+        let (visits, reports, open) = (
+            shown("visits").await,
+            shown("reports").await,
+            shown("recommendations").await,
+        );
+        assert_eq!(visits, "1", "the visit");
+        assert_eq!(reports, "1", "the report, on time");
+        assert_eq!(open, "0", "the recommendation is done");
+        let status = shown("status").await;
+        assert!(!status.is_empty(), "the cell's month has a status");
+
+        // The export, fetched with the browser's session: the same numbers.
+        let href = upper
+            .find("#oversight-export")
+            .await
+            .attr("href")
+            .await
+            .expect("an attribute")
+            .expect("the export's link");
+        let cookie = upper
+            .client
+            .get_named_cookie("chibo_session")
+            .await
+            .expect("the session cookie");
+        let bytes = reqwest::Client::new()
+            .get(format!("{}{href}", upper.base))
+            .header("cookie", format!("chibo_session={}", cookie.value()))
+            .send()
+            .await
+            .expect("the export")
+            .bytes()
+            .await
+            .expect("its bytes")
+            .to_vec();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+        let rows: Vec<Vec<Data>> = book
+            .worksheet_range("Chi bộ theo tháng")
+            .expect("the cells' sheet")
+            .rows()
+            .map(|r| r.to_vec())
+            .collect();
+        let label = today.format("%m/%Y").to_string();
+        let line = rows
+            .iter()
+            .find(|l| l[0] == Data::String(CELL_B.into()) && l[2] == Data::String(label.clone()))
+            .expect("the cell's month in the workbook");
+        let number = |d: &Data| match d {
+            Data::Float(f) => *f,
+            Data::Int(i) => *i as f64,
+            other => panic!("not a number: {other:?}"),
+        };
+        let on_screen = |s: &str| s.parse::<f64>().expect("a number on screen");
+        assert_eq!(number(&line[11]), on_screen(&visits), "visits");
+        assert_eq!(number(&line[12]), on_screen(&reports), "reports on time");
+        assert_eq!(number(&line[13]), on_screen(&open), "open recommendations");
     })
     .await;
 }
