@@ -91,134 +91,35 @@ impl<DB: Backend> OversightStore for SqlStore<DB> {
         from: NaiveDate,
         until: NaiveDate,
     ) -> Result<OversightRows> {
-        let mut out = OversightRows::default();
         if cells.is_empty() {
-            return Ok(out);
+            return Ok(OversightRows::default());
         }
         let ids = serde_json::to_string(&cells.iter().map(|c| c.0).collect::<Vec<_>>())
             .unwrap_or_else(|_| "[]".into());
-        let (start, end) = (
-            from.and_hms_opt(0, 0, 0).unwrap_or_default(),
-            until.and_hms_opt(0, 0, 0).unwrap_or_default(),
-        );
-        let cells_in = DB::ids_in_json(1);
-
-        let sql = format!(
-            "SELECT m.id, m.cell_id, m.kind, m.status, m.cancelled_at, m.starts_at, m.registered_at,
-                    o.expected, o.present, o.speakers, o.duration_minutes,
-                    s.proposed_tenths, s.final_tenths
-             FROM meetings m
-             LEFT JOIN meeting_outcomes o ON o.meeting_id = m.id
-             LEFT JOIN meeting_scores s ON s.meeting_id = m.id
-             WHERE m.cell_id IN ({cells_in}) AND m.starts_at >= $2 AND m.starts_at < $3
-             ORDER BY m.cell_id, m.starts_at, m.id"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids.as_str())
-            .param(start)
-            .param(end)
-            .fetch_all(self.pool.executor())
-            .await?;
-        for r in &rows {
-            let expected: Option<i64> = r.read("expected")?;
-            let outcome = match expected {
-                Some(e) => Some((
-                    e,
-                    r.read("present")?,
-                    r.read("speakers")?,
-                    r.read("duration_minutes")?,
-                )),
-                None => None,
-            };
-            out.meetings.push(MeetingRow {
-                id: MeetingId(r.read("id")?),
-                cell: OrgId(r.read("cell_id")?),
-                kind: r.read("kind")?,
-                status: r.read("status")?,
-                cancelled: r.read::<Option<NaiveDateTime>>("cancelled_at")?.is_some(),
-                starts_at: r.read("starts_at")?,
-                registered_at: r.read("registered_at")?,
-                outcome,
-                proposed_tenths: r.read("proposed_tenths")?,
-                final_tenths: r.read("final_tenths")?,
-            });
-        }
-
-        let sql = format!(
-            "SELECT cell_id, COUNT(*) AS n FROM members
-             WHERE cell_id IN ({cells_in}) AND status <> 'transferred_out' GROUP BY cell_id"
-        );
-        for r in sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids.as_str())
-            .fetch_all(self.pool.executor())
-            .await?
-        {
-            out.members.push((OrgId(r.read("cell_id")?), r.read("n")?));
-        }
-
-        let sql = format!(
-            "SELECT v.visitor_id, a.display_name, v.cell_id, v.date, r.filed_on
-             FROM visits v JOIN accounts a ON a.id = v.visitor_id
-             LEFT JOIN visit_reports r ON r.visit_id = v.id
-             WHERE v.cell_id IN ({cells_in}) AND v.date >= $2 AND v.date < $3
-             ORDER BY v.date, v.id"
-        );
-        for r in sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids.as_str())
-            .param(from)
-            .param(until)
-            .fetch_all(self.pool.executor())
-            .await?
-        {
-            out.visits.push(VisitRow {
-                visitor: AccountId(r.read("visitor_id")?),
-                visitor_name: r.read("display_name")?,
-                cell: OrgId(r.read("cell_id")?),
-                date: r.read("date")?,
-                filed_on: r.read("filed_on")?,
-            });
-        }
-
-        let sql = format!(
-            "SELECT p.visitor_id, a.display_name, p.cell_id, p.year, p.quarter
-             FROM visit_plans p JOIN accounts a ON a.id = p.visitor_id
-             WHERE p.cell_id IN ({cells_in}) AND p.year * 4 + p.quarter >= $2 AND p.year * 4 + p.quarter <= $3
-             ORDER BY p.year, p.quarter, p.id"
-        );
-        let q = |d: NaiveDate| {
-            use chrono::Datelike;
-            i64::from(d.year()) * 4 + i64::from((d.month() - 1) / 3 + 1)
-        };
-        let last = until.pred_opt().unwrap_or(until);
-        for r in sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids.as_str())
-            .param(q(from))
-            .param(q(last))
-            .fetch_all(self.pool.executor())
-            .await?
-        {
-            out.plans.push(PlanRow {
-                visitor: AccountId(r.read("visitor_id")?),
-                visitor_name: r.read("display_name")?,
-                cell: OrgId(r.read("cell_id")?),
-                year: r.read("year")?,
-                quarter: r.read("quarter")?,
-            });
-        }
-
-        let sql = format!(
-            "SELECT cell_id, COUNT(*) AS n FROM visit_recommendations
-             WHERE cell_id IN ({cells_in}) AND status <> 'done' GROUP BY cell_id"
-        );
-        for r in sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids.as_str())
-            .fetch_all(self.pool.executor())
-            .await?
-        {
-            out.open_recommendations
-                .push((OrgId(r.read("cell_id")?), r.read("n")?));
-        }
-        Ok(out)
+        // The five reads are independent: each on its own connection, at once
+        // (the meetings' read alone is most of the time on a bloc).
+        let (meetings, members, visits, plans, open_recommendations) = tokio::try_join!(
+            self.meeting_rows(&ids, from, until),
+            self.count_by_cell(
+                &ids,
+                "SELECT cell_id, COUNT(*) AS n FROM members
+                 WHERE cell_id IN ({cells_in}) AND status <> 'transferred_out' GROUP BY cell_id",
+            ),
+            self.visit_rows(&ids, from, until),
+            self.plan_rows(&ids, from, until),
+            self.count_by_cell(
+                &ids,
+                "SELECT cell_id, COUNT(*) AS n FROM visit_recommendations
+                 WHERE cell_id IN ({cells_in}) AND status <> 'done' GROUP BY cell_id",
+            ),
+        )?;
+        Ok(OversightRows {
+            meetings,
+            members,
+            visits,
+            plans,
+            open_recommendations,
+        })
     }
 
     async fn record_outcome(
@@ -282,6 +183,148 @@ impl<DB: Backend> OversightStore for SqlStore<DB> {
                     r.read("basis")?,
                     r.read("cell_entries")?,
                 ))
+            })
+            .collect()
+    }
+}
+
+impl<DB: Backend> SqlStore<DB> {
+    /// The cells' meetings starting in the period, with outcomes and scores.
+    async fn meeting_rows(
+        &self,
+        ids: &str,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<MeetingRow>> {
+        let (start, end) = (
+            from.and_hms_opt(0, 0, 0).unwrap_or_default(),
+            until.and_hms_opt(0, 0, 0).unwrap_or_default(),
+        );
+        let cells_in = DB::ids_in_json(1);
+        let sql = format!(
+            "SELECT m.id, m.cell_id, m.kind, m.status, m.cancelled_at, m.starts_at, m.registered_at,
+                    o.expected, o.present, o.speakers, o.duration_minutes,
+                    s.proposed_tenths, s.final_tenths
+             FROM meetings m
+             LEFT JOIN meeting_outcomes o ON o.meeting_id = m.id
+             LEFT JOIN meeting_scores s ON s.meeting_id = m.id
+             WHERE m.cell_id IN ({cells_in}) AND m.starts_at >= $2 AND m.starts_at < $3
+             ORDER BY m.cell_id, m.starts_at, m.id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .param(ids)
+            .param(start)
+            .param(end)
+            .fetch_all(self.pool.executor())
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let expected: Option<i64> = r.read("expected")?;
+            let outcome = match expected {
+                Some(e) => Some((
+                    e,
+                    r.read("present")?,
+                    r.read("speakers")?,
+                    r.read("duration_minutes")?,
+                )),
+                None => None,
+            };
+            out.push(MeetingRow {
+                id: MeetingId(r.read("id")?),
+                cell: OrgId(r.read("cell_id")?),
+                kind: r.read("kind")?,
+                status: r.read("status")?,
+                cancelled: r.read::<Option<NaiveDateTime>>("cancelled_at")?.is_some(),
+                starts_at: r.read("starts_at")?,
+                registered_at: r.read("registered_at")?,
+                outcome,
+                proposed_tenths: r.read("proposed_tenths")?,
+                final_tenths: r.read("final_tenths")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `(cell, n)` from a `SELECT cell_id, COUNT(*) AS n … IN ({cells_in})`.
+    async fn count_by_cell(&self, ids: &str, sql: &str) -> Result<Vec<(OrgId, i64)>> {
+        let sql = sql.replace("{cells_in}", &DB::ids_in_json(1));
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .param(ids)
+            .fetch_all(self.pool.executor())
+            .await?
+            .iter()
+            .map(|r| Ok((OrgId(r.read("cell_id")?), r.read("n")?)))
+            .collect()
+    }
+
+    /// The cells' visits in the period, with the day each report was filed.
+    async fn visit_rows(
+        &self,
+        ids: &str,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<VisitRow>> {
+        let cells_in = DB::ids_in_json(1);
+        let sql = format!(
+            "SELECT v.visitor_id, a.display_name, v.cell_id, v.date, r.filed_on
+             FROM visits v JOIN accounts a ON a.id = v.visitor_id
+             LEFT JOIN visit_reports r ON r.visit_id = v.id
+             WHERE v.cell_id IN ({cells_in}) AND v.date >= $2 AND v.date < $3
+             ORDER BY v.date, v.id"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .param(ids)
+            .param(from)
+            .param(until)
+            .fetch_all(self.pool.executor())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(VisitRow {
+                    visitor: AccountId(r.read("visitor_id")?),
+                    visitor_name: r.read("display_name")?,
+                    cell: OrgId(r.read("cell_id")?),
+                    date: r.read("date")?,
+                    filed_on: r.read("filed_on")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The cells' planned visits in the quarters the period touches.
+    async fn plan_rows(
+        &self,
+        ids: &str,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<PlanRow>> {
+        let cells_in = DB::ids_in_json(1);
+        let sql = format!(
+            "SELECT p.visitor_id, a.display_name, p.cell_id, p.year, p.quarter
+             FROM visit_plans p JOIN accounts a ON a.id = p.visitor_id
+             WHERE p.cell_id IN ({cells_in}) AND p.year * 4 + p.quarter >= $2 AND p.year * 4 + p.quarter <= $3
+             ORDER BY p.year, p.quarter, p.id"
+        );
+        let q = |d: NaiveDate| {
+            use chrono::Datelike;
+            i64::from(d.year()) * 4 + i64::from((d.month() - 1) / 3 + 1)
+        };
+        let last = until.pred_opt().unwrap_or(until);
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .param(ids)
+            .param(q(from))
+            .param(q(last))
+            .fetch_all(self.pool.executor())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(PlanRow {
+                    visitor: AccountId(r.read("visitor_id")?),
+                    visitor_name: r.read("display_name")?,
+                    cell: OrgId(r.read("cell_id")?),
+                    year: r.read("year")?,
+                    quarter: r.read("quarter")?,
+                })
             })
             .collect()
     }
