@@ -682,6 +682,33 @@ impl Browser {
         );
     }
 
+    /// Downloads what the link `css` points to, with the browser's session
+    /// cookie, as the person's click would.
+    pub async fn download_link(&self, css: &str) -> Vec<u8> {
+        let href = self
+            .find(css)
+            .await
+            .attr("href")
+            .await
+            .expect("an attribute")
+            .expect("the link's address");
+        let cookie = self
+            .client
+            .get_named_cookie("chibo_session")
+            .await
+            .expect("the session cookie");
+        reqwest::Client::new()
+            .get(format!("{}{href}", self.base))
+            .header("cookie", format!("chibo_session={}", cookie.value()))
+            .send()
+            .await
+            .expect("the download")
+            .bytes()
+            .await
+            .expect("its bytes")
+            .to_vec()
+    }
+
     pub async fn eval(&self, script: &str) -> Value {
         self.client
             .execute(script, vec![])

@@ -57,7 +57,6 @@ async fn a_committee_member_follows_a_cell_s_month_from_the_dashboard_to_the_min
         .await;
     assert_eq!(status, 201, "{meeting}");
     let meeting = meeting["id"].as_i64().expect("an id");
-    let base = server.url.clone();
 
     with_browser(&server, move |browser| async move {
         browser.set_width(1280).await;
@@ -162,28 +161,7 @@ async fn a_committee_member_follows_a_cell_s_month_from_the_dashboard_to_the_min
             .await;
 
         // The export link, fetched with the browser's session cookie.
-        let href = browser
-            .find("#oversight-export")
-            .await
-            .attr("href")
-            .await
-            .expect("an attribute")
-            .expect("the export's link");
-        let cookie = browser
-            .client
-            .get_named_cookie("chibo_session")
-            .await
-            .expect("the session cookie");
-        let bytes = reqwest::Client::new()
-            .get(format!("{base}{href}"))
-            .header("cookie", format!("chibo_session={}", cookie.value()))
-            .send()
-            .await
-            .expect("the export")
-            .bytes()
-            .await
-            .expect("its bytes")
-            .to_vec();
+        let bytes = browser.download_link("#oversight-export").await;
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
         let rows: Vec<Vec<Data>> = book
             .worksheet_range("Chi bộ theo tháng")

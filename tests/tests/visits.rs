@@ -218,29 +218,8 @@ async fn a_committee_member_plans_attends_reports_and_the_cell_answers() {
         let status = shown("status").await;
         assert!(!status.is_empty(), "the cell's month has a status");
 
-        // The export, fetched with the browser's session: the same numbers.
-        let href = upper
-            .find("#oversight-export")
-            .await
-            .attr("href")
-            .await
-            .expect("an attribute")
-            .expect("the export's link");
-        let cookie = upper
-            .client
-            .get_named_cookie("chibo_session")
-            .await
-            .expect("the session cookie");
-        let bytes = reqwest::Client::new()
-            .get(format!("{}{href}", upper.base))
-            .header("cookie", format!("chibo_session={}", cookie.value()))
-            .send()
-            .await
-            .expect("the export")
-            .bytes()
-            .await
-            .expect("its bytes")
-            .to_vec();
+        // The export, downloaded with the browser's session: the same numbers.
+        let bytes = upper.download_link("#oversight-export").await;
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
         let rows: Vec<Vec<Data>> = book
             .worksheet_range("Chi bộ theo tháng")
