@@ -74,7 +74,7 @@ pub enum DemoData {
     Off,
     /// `demo.rs`: one grassroots organization, 4 cells, 48 members.
     Small,
-    /// `demo/bloc.rs`: a bloc the size of seed 002's.
+    /// `demo/bloc.rs`: a bloc the size of Đảng bộ Khối các cơ quan Trung ương's (docs/rules.md#sources).
     Bloc,
 }
 

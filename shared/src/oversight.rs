@@ -3,7 +3,7 @@
 //! computed from them — each cell's month (registered on time, held, thematic
 //! meeting in the quarter, attendance, members who spoke, scores, visits and
 //! their reports), roll-ups per organization and per month, filters, sorting,
-//! the charts' series and the figures the seeds report (share of cells visited
+//! the charts' series and the figures the press reports cite (docs/rules.md#sources: share of cells visited
 //! in a term, visits "lượt", reports filed on time).
 //!
 //! The facts are columnar (one vector per column, rows by index) and small:
@@ -984,7 +984,7 @@ pub fn by_visitor(f: &OversightFacts) -> Vec<VisitorLine> {
     lines.into_values().collect()
 }
 
-/// The figures the seeds report for a committee over the period (a term).
+/// The figures press reports cite for a committee (docs/rules.md#sources) over the period (a term).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeedFigures {
     pub cells: u32,

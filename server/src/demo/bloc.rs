@@ -1,5 +1,5 @@
 //! Demo data the size of a bloc (`--demo-data bloc`): the shape of Đảng bộ
-//! Khối các cơ quan Trung ương in seed 002 — 1,000 grassroots organizations,
+//! Khối các cơ quan Trung ương in its report of 2 April 2024 (docs/rules.md#sources) — 1,000 grassroots organizations,
 //! 5,000 cells, about 78,000 members — and one year of its life: meetings
 //! registered on time or late, held, missing or cancelled, their outcomes
 //! and scores, upper-level visits with their plans, reports and
@@ -40,7 +40,7 @@ use shared::{MeetingId, MemberId};
 
 /// Bumped whenever the generator's output changes (the benchmark's cache key).
 pub const GENERATOR_VERSION: u32 = 1;
-/// The fixed seed (seed 002's file name).
+/// The fixed seed of the generator.
 pub const SEED: u64 = 0x05b7_3be1_9e70_6f25;
 /// Grassroots organizations (by index) whose held meetings get a live record.
 pub const RECORDS_FOR_GRASSROOTS: usize = 1;
