@@ -41,7 +41,8 @@ async fn a_committee_member_follows_a_cell_s_month_from_the_dashboard_to_the_min
     let today = vietnam_date(now);
     let month = today.format("%Y-%m").to_string();
     // Registered today for today: late, and held at once.
-    let starts = (today.and_hms_opt(23, 0, 0).expect("a time") - Days::minutes(1))
+    // 23:59, so that it stays ahead of the clock all day long.
+    let starts = (today.and_hms_opt(23, 0, 0).expect("a time") + Days::minutes(59))
         .format("%Y-%m-%dT%H:%M:00")
         .to_string();
     let (status, meeting) = secretary
@@ -66,8 +67,8 @@ async fn a_committee_member_follows_a_cell_s_month_from_the_dashboard_to_the_min
         browser.goto(&format!("/meetings/{meeting}")).await;
         browser.wait_text("#live-status", "Đã kết nối").await;
         browser.click("#btn-open").await;
-        // Registered for 22:59 today: more than 30 minutes ahead the room asks
-        // to confirm an early opening; later in the evening it opens at once.
+        // Registered for 23:59 today: more than 30 minutes ahead the room asks
+        // to confirm an early opening; in the last half hour it opens at once.
         browser
             .wait_js(
                 "return !!document.querySelector('#btn-open-early') || !document.querySelector('#btn-open')",
