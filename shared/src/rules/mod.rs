@@ -15,10 +15,14 @@
 //! | [`schedule`] | months, quarters, registrations, lengths, repeated absences |
 //! | [`scoring`] | the meeting's score sheet, bands, the yearly roll-up |
 //! | [`rating`] | yearly rating of members and organizations, the 20% quota |
+//! | [`assessment`] | the member's 100-point self-assessment form |
+//! | [`inspection`] | the cells' yearly inspection targets |
 //! | [`visits`] | upper-level visits: cadence, reports, fairness |
 
 pub mod adoption;
+pub mod assessment;
 pub mod attendance;
+pub mod inspection;
 pub mod rating;
 pub mod ruleset;
 pub mod schedule;

@@ -2,7 +2,9 @@
 //! band, each with its source, under a name, a version and an effective date.
 //! A committee chooses one; a province can load its own from JSON.
 
+use super::assessment::AssessmentForm;
 use super::attendance::AttendanceRules;
+use super::inspection::InspectionTargets;
 use super::rating::{Quota, QuotaBase, RatingRule};
 use super::schedule::{MinMinutes, ScheduleRules};
 use super::scoring::{Band, RollupBand, ScoreSheet, YearlyRollup};
@@ -129,6 +131,34 @@ pub struct RuleSet {
     /// Tỷ lệ "Hoàn thành xuất sắc nhiệm vụ" tối đa.
     pub excellent_quota: Rule<Quota>,
     pub visits: VisitRules,
+    /// Phiếu tự đánh giá đảng viên (100 điểm). Absent from sets stored before it.
+    #[serde(default = "default_member_form")]
+    pub member_form: Rule<AssessmentForm>,
+    /// Chỉ tiêu kiểm tra đảng viên của chi bộ. Absent from sets stored before it.
+    #[serde(default = "default_inspections")]
+    pub inspections: Rule<InspectionTargets>,
+}
+
+fn default_member_form() -> Rule<AssessmentForm> {
+    Rule::new(
+        AssessmentForm::qd366(),
+        Source::unconfirmed(
+            "Quy định 366-QĐ/TW, Hướng dẫn 43-HD/BTCTW (nhóm tiêu chí); phân bổ điểm: mặc định của phần mềm Chi Bộ Số",
+            "2025",
+            "Phiếu tự đánh giá 100 điểm: tư tưởng chính trị 15, đạo đức lối sống 15, ý thức tổ chức kỷ luật 10, tác phong lề lối làm việc 10, kết quả thực hiện nhiệm vụ 40, thực hiện cam kết nêu gương 10; tiêu chí đạt dưới một nửa số điểm là kém.",
+        ),
+    )
+}
+
+fn default_inspections() -> Rule<InspectionTargets> {
+    Rule::new(
+        InspectionTargets::hau_giang(),
+        Source::new(
+            "Nghị quyết Đại hội Đảng bộ tỉnh Hậu Giang (chỉ tiêu 02), Chương trình 16 của Đảng ủy Khối (chỉ tiêu 3.6)",
+            "2022",
+            "Chi bộ có chi ủy kiểm tra ít nhất 2 đảng viên mỗi năm, chi bộ không có chi ủy ít nhất 1; chi bộ có từ 3 người giữ chức vụ trong chi bộ được tính là có chi ủy (mặc định của phần mềm).",
+        ),
+    )
 }
 
 impl Default for RuleSet {
@@ -414,6 +444,8 @@ impl RuleSet {
                     ),
                 ),
             },
+            member_form: default_member_form(),
+            inspections: default_inspections(),
         }
     }
 
@@ -451,6 +483,7 @@ impl RuleSet {
             self.votes.expulsion.value.threshold,
             self.votes.discipline.value.threshold,
             self.excellent_quota.value.share,
+            self.member_form.value.poor_below,
         ];
         if thresholds.iter().any(|t| t.den == 0) {
             return Err(RuleSetError::ZeroDenominator);
@@ -460,6 +493,19 @@ impl RuleSet {
         }
         if !(1..=31).contains(&self.schedule.reminder_day.value) {
             return Err(RuleSetError::ReminderDay);
+        }
+        let form = &self.member_form.value;
+        let mut keys: Vec<&str> = form.criteria.iter().map(|c| c.key.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        if form.total() != super::scoring::Points::whole(100)
+            || keys.len() != form.criteria.len()
+            || form
+                .criteria
+                .iter()
+                .any(|c| c.key.is_empty() || c.max == super::scoring::Points::ZERO)
+        {
+            return Err(RuleSetError::MemberForm);
         }
         Ok(())
     }
@@ -478,6 +524,10 @@ pub enum RuleSetError {
     Cadence,
     #[error("Ngày đôn đốc đăng ký lịch phải từ 1 đến 31.")]
     ReminderDay,
+    #[error(
+        "Phiếu tự đánh giá đảng viên phải có tổng 100 điểm, mỗi tiêu chí một mã riêng và có điểm."
+    )]
+    MemberForm,
 }
 
 #[cfg(test)]
