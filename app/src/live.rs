@@ -291,9 +291,11 @@ impl Heartbeat {
     }
 }
 
-/// Waits before reconnecting: 1 s, 2 s, 4 s, 8 s, then 15 s at most.
+/// Waits before reconnecting: about 1 s, 2 s, 4 s, 8 s, then 15 s at most,
+/// with a random part so that a whole meeting does not return at once.
 pub fn backoff_ms(attempt: u32) -> u32 {
-    (1000u32 << attempt.min(4)).min(15_000)
+    let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    shared::live::limits::reconnect_delay_ms(attempt, random)
 }
 
 /// The socket's address on the page's own host: `wss://` behind HTTPS.

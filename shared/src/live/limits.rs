@@ -10,6 +10,21 @@ pub const HEARTBEAT_SECS: u32 = 4;
 /// seen within this time.
 pub const SILENT_PEER_SECS: u32 = 10;
 
+/// The first wait before reconnecting, doubled on each failed attempt…
+pub const RECONNECT_BASE_MS: u32 = 1000;
+/// …up to this ceiling.
+pub const RECONNECT_MAX_MS: u32 = 15_000;
+
+/// How long a client waits before its `attempt`-th reconnection (0 first):
+/// the exponential step, of which a random half is taken away ("equal
+/// jitter"), so that thousands of clients cut off together by a restart do
+/// not come back in the same instant. `random` is any uniformly drawn `u32`.
+pub fn reconnect_delay_ms(attempt: u32, random: u32) -> u32 {
+    let step = (RECONNECT_BASE_MS << attempt.min(4)).min(RECONNECT_MAX_MS);
+    let half = step / 2;
+    half + random % (half + 1)
+}
+
 /// Commands one socket may send: a bucket of this many tokens…
 pub const COMMAND_BURST: u32 = 20;
 /// …refilled at this many tokens per second. Chairs and members never come
@@ -59,3 +74,38 @@ pub const VIEW_TURNS: usize = 100;
 /// Missed events sent on resuming, in bytes of JSON at most; more, and the
 /// participant gets the (small) state instead.
 pub const MAX_CATCH_UP_BYTES: usize = 256 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reconnection_delay_doubles_up_to_its_ceiling_within_its_jitter() {
+        for attempt in 0..8 {
+            let step = (RECONNECT_BASE_MS << attempt.min(4)).min(RECONNECT_MAX_MS);
+            assert_eq!(reconnect_delay_ms(attempt, 0), step / 2);
+            assert_eq!(
+                reconnect_delay_ms(attempt, u32::MAX),
+                step / 2 + u32::MAX % (step / 2 + 1)
+            );
+            assert!(reconnect_delay_ms(attempt, u32::MAX) <= step);
+        }
+        assert_eq!(reconnect_delay_ms(0, 500), 1000);
+        assert_eq!(reconnect_delay_ms(30, 7_500), RECONNECT_MAX_MS);
+    }
+
+    #[test]
+    fn clients_cut_off_together_spread_their_returns() {
+        // A simple linear congruential sequence stands in for each client's draw.
+        let mut seed = 12_345u32;
+        let mut delays: Vec<u32> = (0..1000)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                reconnect_delay_ms(4, seed)
+            })
+            .collect();
+        delays.sort_unstable();
+        delays.dedup();
+        assert!(delays.len() > 900, "{} distinct delays", delays.len());
+    }
+}
