@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// One criterion of the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema), schema(as = FormCriterion))]
 pub struct Criterion {
     /// Stable key stored with each answer (`politics`, `ethics`, …).
     pub key: String,
