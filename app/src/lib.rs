@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                         view=|| guarded(pages::meeting::NewMeetingPage)
                     />
                     <Route path=path!("/meetings/:id") view=|| guarded(pages::room::RoomPage)/>
+                    <Route path=path!("/meetings/:id/projector") view=|| guarded(pages::room::ProjectorPage)/>
                     <Route
                         path=path!("/meetings/:id/edit")
                         view=|| guarded(pages::meeting::EditMeetingPage)

@@ -974,3 +974,102 @@ async fn a_chair_named_before_the_opening_gets_the_chairs_tools_at_once() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_projector_follows_the_meeting_and_offers_no_action() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let server = Server::start();
+    let meeting = register_meeting(&server, "Sinh hoạt chi bộ, màn hình trình chiếu").await;
+    let (_, member_name) = member(&server, "dv.b05").await;
+    with_browsers(&server, 3, move |browsers| async move {
+        let [chair, member, screen]: [Browser; 3] =
+            browsers.try_into().ok().expect("three browsers");
+        open_room(&chair, "bithu.b", meeting).await;
+        open_room(&member, "dv.b05", meeting).await;
+        // The chair has the projector's link; a member does not.
+        let link = chair
+            .find("#link-projector")
+            .await
+            .attr("href")
+            .await
+            .expect("the link's address")
+            .expect("an address");
+        assert_eq!(link, format!("/meetings/{meeting}/projector"));
+        assert_eq!(
+            member
+                .eval("return document.querySelector('#link-projector') === null")
+                .await,
+            json!(true),
+            "a member has no projector link"
+        );
+        // The room's computer, signed in as the secretary, shows it full screen.
+        screen.login("bithu.b", DEMO_PASSWORD).await;
+        screen
+            .client
+            .set_window_size(1920, 1080)
+            .await
+            .expect("a full-HD window");
+        screen.goto(&link).await;
+        screen.wait_text("#projector-phase", "chưa bắt đầu").await;
+        assert_eq!(
+            screen
+                .eval("return getComputedStyle(document.querySelector('.top-bar')).display")
+                .await,
+            json!("none"),
+            "the app's bars are hidden"
+        );
+
+        open_meeting(&chair).await;
+        screen.wait_text("#projector-item", "1/2").await;
+        screen.wait_text("#projector-item", "Khai mạc, điểm danh").await;
+        member.click("#btn-checkin").await;
+        member.find(".ok-line").await;
+        screen.wait_text("#projector-figures", "1/12").await;
+
+        // A hand raised reaches the queue on the screen, then the floor.
+        member.click("#btn-hand[data-raised='false']").await;
+        screen.wait_text("#projector-queue", &member_name).await;
+        screen.wait_text("#projector-floor", "(1)").await;
+        chair.wait_text("#queue", &member_name).await;
+        chair.click("#queue .btn-give").await;
+        screen.wait_text("#projector-speaker", &member_name).await;
+        screen.wait_text("#projector-floor", "(0)").await;
+        chair.click("#btn-end-floor").await;
+        screen
+            .wait_text("#projector-floor", "Chưa có ai phát biểu")
+            .await;
+
+        // The vote: its question while open, its result once closed.
+        chair.mark_the_rest_in_person().await;
+        screen.wait_text("#projector-figures", "12/12").await;
+        chair.click("#btn-next").await;
+        screen.wait_text("#projector-item", "2/2").await;
+        chair
+            .type_into("#vote-question", "Thông qua nghị quyết tháng 12")
+            .await;
+        chair.click("#btn-open-vote").await;
+        screen
+            .find("#projector-vote[data-open='true']")
+            .await;
+        screen
+            .wait_text("#projector-vote", "Thông qua nghị quyết tháng 12")
+            .await;
+        member
+            .click("#vote .btn-cast[data-choice='in_favour']")
+            .await;
+        screen.wait_text("#projector-turnout", "1/").await;
+        chair.click("#btn-close-vote").await;
+        screen.find("#projector-outcome").await;
+        screen.find("#projector-vote[data-open='false']").await;
+
+        // Read-only: no button, no form, whatever happened.
+        assert_eq!(
+            screen
+                .eval("return document.querySelectorAll('#projector button, #projector form, #projector input').length")
+                .await,
+            json!(0),
+            "the projector offers no action"
+        );
+    })
+    .await;
+}

@@ -67,6 +67,8 @@ pub(super) struct Live {
     i18n: I18n,
     /// The account's name, sent when an upper-level visitor's arrival is recorded.
     my_name: StoredValue<String>,
+    /// Proposes commands (the room); a page that only follows (the projector) does not.
+    acts: bool,
 }
 
 fn now_ms() -> f64 {
@@ -75,8 +77,18 @@ fn now_ms() -> f64 {
 
 impl Live {
     pub(super) fn new(meeting: MeetingId) -> Live {
+        Live::build(meeting, true)
+    }
+
+    /// A page that only follows the meeting (the projector): it sends no
+    /// command, so it neither keeps nor resends the account's outbox.
+    pub(super) fn watching(meeting: MeetingId) -> Live {
+        Live::build(meeting, false)
+    }
+
+    fn build(meeting: MeetingId, acts: bool) -> Live {
         let me = crate::session::use_session().me();
-        let owner = me.as_ref().map(|me| Owner {
+        let owner = me.as_ref().filter(|_| acts).map(|me| Owner {
             account: me.account.id,
             meeting,
         });
@@ -93,6 +105,7 @@ impl Live {
             conn: StoredValue::new_local(Conn::default()),
             i18n: use_i18n(),
             my_name: StoredValue::new(me.map(|m| m.account.display_name).unwrap_or_default()),
+            acts,
         }
     }
 
@@ -308,6 +321,9 @@ impl Live {
     /// An upper-level visitor's arrival goes on the record once the meeting is
     /// under way (also when they joined before it opened).
     fn note_arrival(self) {
+        if !self.acts {
+            return;
+        }
         let Some(you @ Speaker::Visitor(_)) = self.you.get_untracked() else {
             return;
         };

@@ -15,6 +15,7 @@ mod floor;
 mod mine;
 mod opinions;
 mod preparation;
+mod projector;
 mod secretary;
 mod status;
 mod text_form;
@@ -43,6 +44,8 @@ use shared::live::state::{Command, LiveState, Phase, Speaker};
 use shared::meeting::{Meeting, MeetingStatus};
 use status::{Flash, LinkStatus};
 use vote::VotePanel;
+
+pub use projector::ProjectorPage;
 
 #[component]
 pub fn RoomPage() -> impl IntoView {
@@ -153,6 +156,12 @@ fn RoomHead(live: Live, meeting: Meeting, phase: Memo<Option<Phase>>) -> impl In
                     <A href=format!("/meetings/{id}/edit") attr:class="button secondary edit-meeting">
                         {move || i18n.t().edit_registration}
                     </A>
+                </Show>
+                // The room's computer shows the meeting on its projector.
+                <Show when=move || live.is_chair() || live.keeps_minutes()>
+                    <a href=format!("/meetings/{id}/projector") target="_blank" rel="noopener" class="button secondary" id="link-projector">
+                        {move || i18n.pick("Màn hình trình chiếu", "Projector view")}
+                    </a>
                 </Show>
                 // An upper-level visitor reports on the visit from "my visits".
                 <Show when=move || matches!(live.you.get(), Some(Speaker::Visitor(_)))>
