@@ -673,3 +673,81 @@ pub async fn answer_recommendation(
 ) -> Result<shared::visits::Recommendation, ApiError> {
     with_body("PUT", &format!("/api/recommendations/{id}/answer"), &answer).await
 }
+
+// Exemplary commitments (cam kết nêu gương) and inspections (kiểm tra đảng viên).
+
+pub async fn member_commitments(
+    member: MemberId,
+    year: i32,
+) -> Result<shared::commitments::MemberCommitments, ApiError> {
+    get(&format!("/api/members/{member}/commitments/{year}")).await
+}
+
+pub async fn register_commitments(
+    member: MemberId,
+    year: i32,
+    draft: shared::commitments::CommitmentDraft,
+) -> Result<shared::commitments::MemberCommitments, ApiError> {
+    with_body(
+        "PUT",
+        &format!("/api/members/{member}/commitments/{year}"),
+        &draft,
+    )
+    .await
+}
+
+pub async fn review_commitments(
+    member: MemberId,
+    year: i32,
+    draft: shared::commitments::ReviewDraft,
+) -> Result<shared::commitments::MemberCommitments, ApiError> {
+    with_body(
+        "PUT",
+        &format!("/api/members/{member}/commitments/{year}/review"),
+        &draft,
+    )
+    .await
+}
+
+pub async fn cell_commitments(
+    cell: OrgId,
+    year: i32,
+) -> Result<shared::commitments::CellCommitments, ApiError> {
+    get(&format!("/api/organizations/{cell}/commitments/{year}")).await
+}
+
+pub async fn cell_inspections(
+    cell: OrgId,
+    year: i32,
+) -> Result<shared::inspections::CellInspections, ApiError> {
+    get(&format!(
+        "/api/organizations/{cell}/inspections?year={year}"
+    ))
+    .await
+}
+
+pub async fn record_inspection(
+    cell: OrgId,
+    draft: shared::inspections::InspectionDraft,
+) -> Result<shared::inspections::Inspection, ApiError> {
+    with_body(
+        "POST",
+        &format!("/api/organizations/{cell}/inspections"),
+        &draft,
+    )
+    .await
+}
+
+pub async fn delete_inspection(id: shared::inspections::InspectionId) -> Result<(), ApiError> {
+    send("DELETE", &format!("/api/inspections/{id}"), None).await
+}
+
+pub async fn inspection_progress(
+    org: OrgId,
+    year: i32,
+) -> Result<shared::inspections::InspectionProgress, ApiError> {
+    get(&format!(
+        "/api/organizations/{org}/inspection-progress?year={year}"
+    ))
+    .await
+}

@@ -61,6 +61,18 @@ pub fn App() -> impl IntoView {
                         view=|| guarded(pages::visits::CellVisitsPage)
                     />
                     <Route path=path!("/visits") view=|| guarded(pages::visits::MyVisitsPage)/>
+                    <Route
+                        path=path!("/commitments")
+                        view=|| guarded(pages::commitments::MyCommitmentsPage)
+                    />
+                    <Route
+                        path=path!("/org/:id/commitments")
+                        view=|| guarded(pages::commitments::CellCommitmentsPage)
+                    />
+                    <Route
+                        path=path!("/org/:id/inspections")
+                        view=|| guarded(pages::inspections::InspectionsPage)
+                    />
                     <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
                     <Route
                         path=path!("/organizations/:id/meetings/new")

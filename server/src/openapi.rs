@@ -100,6 +100,15 @@ use utoipa::{Modify, OpenApi};
         crate::routes::visits::file_report,
         crate::routes::visits::recommendations,
         crate::routes::visits::answer,
+        crate::routes::commitments::of_member,
+        crate::routes::commitments::register,
+        crate::routes::commitments::review,
+        crate::routes::commitments::of_cell,
+        crate::routes::inspections::of_cell,
+        crate::routes::inspections::create,
+        crate::routes::inspections::update,
+        crate::routes::inspections::delete,
+        crate::routes::inspections::progress,
     )
 )]
 pub struct ApiDoc;
@@ -395,6 +404,32 @@ fn limits(doc: &mut Value) {
             json!({"maxItems": shared::visits::MAX_PLAN_ENTRIES}),
         ),
         ("PlanEntry", "month", json!({"minimum": 1, "maximum": 12})),
+        (
+            "CommitmentDraft",
+            "items",
+            json!({"maxItems": shared::commitments::MAX_ITEMS,
+                "items": {"type": "string", "maxLength": shared::commitments::MAX_ITEM_CHARS}}),
+        ),
+        (
+            "ItemReview",
+            "note",
+            json!({"maxLength": shared::commitments::MAX_NOTE_CHARS}),
+        ),
+        (
+            "InspectionDraft",
+            "content",
+            name(shared::inspections::MAX_CONTENT_CHARS),
+        ),
+        (
+            "InspectionDraft",
+            "conclusion",
+            name(shared::inspections::MAX_CONCLUSION_CHARS),
+        ),
+        (
+            "InspectionDraft",
+            "follow_up",
+            json!({"maxLength": shared::inspections::MAX_FOLLOW_UP_CHARS}),
+        ),
     ];
     for (schema, field, extra) in table {
         let pointer = format!("/components/schemas/{schema}/properties/{field}");

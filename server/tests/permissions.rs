@@ -49,8 +49,19 @@ async fn every_role_against_every_endpoint(b: Backend) {
     let a02 = account_of("dv.a02").await;
     let b05 = account_of("dv.b05").await;
     let upper = account_of("capuy.khoi").await;
+    let a12_member = s
+        .store
+        .account_secret("dv.a12")
+        .await
+        .unwrap()
+        .unwrap()
+        .account
+        .member_id
+        .unwrap()
+        .0;
     let bloc = s.org_id("Đảng bộ Khối các cơ quan tỉnh").await;
     let today = server::clock::today();
+    let year = chrono::Datelike::year(&today);
     let draft = json!({
         "full_name": "Lường Thị Xuân", "gender": "female", "birth_date": "1990-02-03",
         "admitted_on": "2015-05-19", "full_member_on": "2016-05-19",
@@ -446,6 +457,90 @@ async fn every_role_against_every_endpoint(b: Backend) {
             Method::PUT,
             "/api/recommendations/999999/answer".into(),
             Some(json!({"status": "done"})),
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            Method::GET,
+            format!("/api/members/{member_a}/commitments/{year}"),
+            None,
+            [401, 404, 200, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/members/{member_d}/commitments/{year}"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::PUT,
+            format!("/api/members/{a12_member}/commitments/{year}"),
+            Some(json!({"items": ["Đi họp chi bộ đầy đủ, đúng giờ"]})),
+            [401, 404, 200, 404, 404, 403, 403],
+        ),
+        (
+            Method::PUT,
+            format!("/api/members/{member_a}/commitments/{year}/review"),
+            Some(json!({"items": []})),
+            [401, 404, 403, 404, 404, 422, 422],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{a}/commitments/{year}"),
+            None,
+            [401, 404, 200, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{grassroots}/commitments/{year}"),
+            None,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{a}/inspections"),
+            None,
+            [401, 404, 403, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/inspections?year={year}"),
+            None,
+            [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{d}/inspections"),
+            Some(
+                json!({"member_id": member_d, "content": "Chấp hành Điều lệ Đảng",
+                "period_from": today, "period_to": today, "concluded_on": today,
+                "conclusion": "Thực hiện tốt"}),
+            ),
+            [401, 404, 404, 403, 201, 201, 201],
+        ),
+        (
+            Method::PUT,
+            "/api/inspections/999999".into(),
+            Some(json!({"member_id": member_d, "content": "Nội dung",
+                "period_from": today, "period_to": today, "concluded_on": today,
+                "conclusion": "Tốt"})),
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            Method::DELETE,
+            "/api/inspections/999999".into(),
+            None,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{grassroots}/inspection-progress"),
+            None,
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{a}/inspection-progress"),
+            None,
             [401, 404, 404, 404, 404, 404, 404],
         ),
         (

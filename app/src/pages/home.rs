@@ -31,6 +31,9 @@ fn HomeView(home: Home) -> impl IntoView {
         <MyPlace me=me.clone()/>
         {my_cell.map(|org| view! { <crate::pages::guidance::MonthGuidance org/> })}
         {me.member.is_some().then(|| view! { <MyTasks/> })}
+        {me.member.is_some().then(|| view! {
+            <p class="actions"><crate::pages::commitments::CommitmentsLink/></p>
+        })}
         {(!me.committees.is_empty() || !me.assigned_cells.is_empty()).then(|| view! {
             <p class="actions">
                 <A href="/visits" attr:class="button secondary" attr:id="btn-my-visits">

@@ -2,10 +2,12 @@
 
 pub mod account;
 pub mod admin;
+pub mod commitments;
 pub mod files;
 pub mod guidance;
 pub mod home;
 pub mod import;
+pub mod inspections;
 pub mod login;
 pub mod meeting;
 pub mod member;

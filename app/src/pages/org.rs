@@ -117,6 +117,13 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
     let sees_visits = actor
         .as_ref()
         .is_some_and(|a| shared::visits::sees_visits(a, &ids));
+    let sees_inspections = actor.as_ref().is_some_and(|a| {
+        if kind == OrgKind::Cell {
+            shared::inspections::sees(a, &ids)
+        } else {
+            !matches!(kind, OrgKind::Group)
+        }
+    });
     let crumbs = path
         .into_iter()
         .enumerate()
@@ -156,6 +163,16 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
             {(kind == OrgKind::Cell && sees_visits).then(|| view! {
                 " " <A href=format!("/org/{}/visits", org.id) attr:class="button secondary" attr:id="btn-cell-visits">
                     {move || i18n.t().visits_cell_link}
+                </A>
+            })}
+            {(kind == OrgKind::Cell).then(|| view! {
+                " " <A href=format!("/org/{}/commitments", org.id) attr:class="button secondary" attr:id="btn-cell-commitments">
+                    {move || i18n.pick("Cam kết nêu gương", "Exemplary commitments")}
+                </A>
+            })}
+            {sees_inspections.then(|| view! {
+                " " <A href=format!("/org/{}/inspections", org.id) attr:class="button secondary" attr:id="btn-inspections">
+                    {move || i18n.pick("Kiểm tra đảng viên", "Member inspections")}
                 </A>
             })}
         </p>

@@ -276,6 +276,7 @@ pub fn OversightPage() -> impl IntoView {
                 </button>
             </form>
             {move || range_error.get().map(|m| view! { <p class="error" role="alert" id="oversight-range-error">{m}</p> })}
+            <crate::pages::inspections::ProgressPanel org=org() year=now.year()/>
             {move || error.get().map(|error| view! { <ErrorBox error/> })}
             {move || busy.get().then(|| view! { <p class="loading" aria-live="polite">{i18n.pick("Đang tải…", "Loading…")}</p> })}
             {move || {

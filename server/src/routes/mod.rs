@@ -3,8 +3,10 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod commitments;
 pub mod files;
 pub mod guidance;
+pub mod inspections;
 pub mod live;
 pub mod meetings;
 pub mod members;
@@ -159,6 +161,30 @@ pub fn api_router() -> Router<AppState> {
             get(visits::recommendations),
         )
         .route("/recommendations/{id}/answer", put(visits::answer))
+        .route(
+            "/members/{id}/commitments/{year}",
+            get(commitments::of_member).put(commitments::register),
+        )
+        .route(
+            "/members/{id}/commitments/{year}/review",
+            put(commitments::review),
+        )
+        .route(
+            "/organizations/{id}/commitments/{year}",
+            get(commitments::of_cell),
+        )
+        .route(
+            "/organizations/{id}/inspections",
+            get(inspections::of_cell).post(inspections::create),
+        )
+        .route(
+            "/inspections/{id}",
+            put(inspections::update).delete(inspections::delete),
+        )
+        .route(
+            "/organizations/{id}/inspection-progress",
+            get(inspections::progress),
+        )
         .fallback(|| async { ApiError::NotFound("địa chỉ API này") })
 }
 

@@ -19,6 +19,9 @@
 //!   outcomes and proposed totals, behind its own trait (`Storage::oversight`).
 //! - `visits`: upper-level visits (plans, visits, reports, recommendations),
 //!   behind its own trait (`Storage::visits`).
+//! - `commitments`: members' exemplary commitments and their review, and
+//!   `inspections`: member inspections, each behind its own trait
+//!   (`Storage::commitments`, `Storage::inspections`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -30,9 +33,11 @@
 mod accounts;
 mod ballots;
 mod bulk;
+mod commitments;
 mod events;
 mod files;
 mod guidance;
+mod inspections;
 mod meetings;
 mod members;
 mod notices;
@@ -53,8 +58,10 @@ pub use bulk::{
     BulkEvent, BulkMeeting, BulkOutcome, BulkPlan, BulkRecommendation, BulkReport, BulkRows,
     BulkScore, BulkUpper, BulkVisit,
 };
+pub use commitments::CommitmentStore;
 pub use files::{FileOpen, StoredFile};
 pub use guidance::{GuidanceStore, StoredGuidance};
+pub use inspections::InspectionStore;
 pub use notices::{NoticeStore, OutboxItem, Subscribed, WatchedTask};
 pub use oversight::{MeetingRow, OversightRows, OversightStore, PlanRow, VisitRow};
 pub use postgres::PgStore;
@@ -443,6 +450,10 @@ pub trait Storage: Send + Sync + 'static {
     fn oversight(&self) -> &dyn OversightStore;
     /// Upper-level visits: plans, visits, reports, recommendations (`visits.rs`).
     fn visits(&self) -> &dyn VisitStore;
+    /// Members' exemplary commitments and their review (`commitments.rs`).
+    fn commitments(&self) -> &dyn CommitmentStore;
+    /// Member inspections and the cells' figures for their targets (`inspections.rs`).
+    fn inspections(&self) -> &dyn InspectionStore;
 }
 
 pub type Store = Arc<dyn Storage>;

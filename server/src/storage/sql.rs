@@ -669,4 +669,12 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     fn visits(&self) -> &dyn super::VisitStore {
         self
     }
+
+    fn commitments(&self) -> &dyn super::CommitmentStore {
+        self
+    }
+
+    fn inspections(&self) -> &dyn super::InspectionStore {
+        self
+    }
 }

@@ -95,6 +95,7 @@ pub(super) fn AgendaPanel(live: Live) -> impl IntoView {
                     })
                     .collect_view()}
             </ol>
+            <crate::pages::commitments::ExemplaryCommitments/>
         </div>
     }
 }

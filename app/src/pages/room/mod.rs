@@ -105,6 +105,7 @@ fn Room(meeting: Meeting) -> impl IntoView {
         }
     });
     let phase = Memo::new(move |_| live.phase());
+    crate::pages::commitments::provide_agenda_commitments(&meeting);
     let record = meeting.clone();
     let documents = meeting.clone();
     view! {
