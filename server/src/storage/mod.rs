@@ -19,6 +19,9 @@
 //!   outcomes and proposed totals, behind its own trait (`Storage::oversight`).
 //! - `visits`: upper-level visits (plans, visits, reports, recommendations),
 //!   behind its own trait (`Storage::visits`).
+//! - `classification`: the yearly classification of cells and what the
+//!   year's outputs read (ratings, inspections), behind its own trait
+//!   (`Storage::classification`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -30,6 +33,7 @@
 mod accounts;
 mod ballots;
 mod bulk;
+mod classification;
 mod events;
 mod files;
 mod guidance;
@@ -52,6 +56,9 @@ mod writer;
 pub use bulk::{
     BulkEvent, BulkMeeting, BulkOutcome, BulkPlan, BulkRecommendation, BulkReport, BulkRows,
     BulkScore, BulkUpper, BulkVisit,
+};
+pub use classification::{
+    ClassificationStore, InspectionRow, MemberYearRow, NewClassification, StoredClassification,
 };
 pub use files::{FileOpen, StoredFile};
 pub use guidance::{GuidanceStore, StoredGuidance};
@@ -443,6 +450,8 @@ pub trait Storage: Send + Sync + 'static {
     fn oversight(&self) -> &dyn OversightStore;
     /// Upper-level visits: plans, visits, reports, recommendations (`visits.rs`).
     fn visits(&self) -> &dyn VisitStore;
+    /// The yearly classification of cells, ratings and inspections read for it (`classification.rs`).
+    fn classification(&self) -> &dyn ClassificationStore;
 }
 
 pub type Store = Arc<dyn Storage>;

@@ -669,4 +669,8 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     fn visits(&self) -> &dyn super::VisitStore {
         self
     }
+
+    fn classification(&self) -> &dyn super::ClassificationStore {
+        self
+    }
 }
