@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod classification;
 pub mod files;
 pub mod guidance;
 pub mod home;
