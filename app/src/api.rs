@@ -317,6 +317,28 @@ pub async fn oversight(
     .await
 }
 
+/// The year's review of the cells below a committee (xếp loại chi bộ).
+pub async fn year_review(
+    org: OrgId,
+    year: i32,
+) -> Result<shared::classification::YearReview, ApiError> {
+    get(&format!("/api/organizations/{org}/year-review/{year}")).await
+}
+
+/// The committee decides a cell's level for the year.
+pub async fn classify_cell(
+    cell: OrgId,
+    year: i32,
+    req: shared::classification::ClassifyRequest,
+) -> Result<shared::classification::CellReview, ApiError> {
+    with_body(
+        "PUT",
+        &format!("/api/organizations/{cell}/classification/{year}"),
+        &req,
+    )
+    .await
+}
+
 /// The cells below a committee that have not registered the month's regular meeting.
 pub async fn unregistered_cells(
     org: OrgId,

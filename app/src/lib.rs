@@ -52,6 +52,10 @@ pub fn App() -> impl IntoView {
                         view=|| guarded(pages::oversight::OversightPage)
                     />
                     <Route
+                        path=path!("/org/:id/year-review/:year")
+                        view=|| guarded(pages::classification::YearReviewPage)
+                    />
+                    <Route
                         path=path!("/org/:id/visits/plan")
                         view=|| guarded(pages::visits::VisitPlanPage)
                     />

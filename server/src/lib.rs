@@ -2,6 +2,7 @@
 //! re-checks every rule with the same code the browser runs, and serves the app.
 
 pub mod auth;
+pub mod classification;
 pub mod clock;
 pub mod config;
 pub mod demo;

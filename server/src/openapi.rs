@@ -64,6 +64,9 @@ use utoipa::{Modify, OpenApi};
         crate::routes::schedule::reschedule,
         crate::routes::oversight::get,
         crate::routes::oversight::export,
+        crate::routes::classification::review,
+        crate::routes::classification::export,
+        crate::routes::classification::decide,
         crate::routes::files::list,
         crate::routes::files::upload,
         crate::routes::files::download,
@@ -361,6 +364,11 @@ fn limits(doc: &mut Value) {
             "CommentRequest",
             "text",
             json!({"maxLength": shared::scoring::MAX_COMMENT_CHARS}),
+        ),
+        (
+            "ClassifyRequest",
+            "reason",
+            json!({"maxLength": shared::classification::MAX_REASON_CHARS}),
         ),
         (
             "UpperRequest",

@@ -62,6 +62,7 @@ async fn every_role_against_every_endpoint(b: Backend) {
     let bloc = s.org_id("Đảng bộ Khối các cơ quan tỉnh").await;
     let today = server::clock::today();
     let year = chrono::Datelike::year(&today);
+    let this_year = today.format("%Y");
     let draft = json!({
         "full_name": "Lường Thị Xuân", "gender": "female", "birth_date": "1990-02-03",
         "admitted_on": "2015-05-19", "full_member_on": "2016-05-19",
@@ -302,6 +303,30 @@ async fn every_role_against_every_endpoint(b: Backend) {
             format!("/api/organizations/{d}/oversight.xlsx"),
             None,
             [401, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{grassroots}/year-review/{this_year}"),
+            None,
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/year-review/{this_year}"),
+            None,
+            [401, 404, 404, 403, 403, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{grassroots}/year-review/{this_year}/export.xlsx"),
+            None,
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::PUT,
+            format!("/api/organizations/{d}/classification/{this_year}"),
+            Some(json!({"level": "not_complete", "reason": "Chưa đủ số liệu cả năm."})),
+            [401, 404, 404, 403, 403, 200, 200],
         ),
         (
             Method::GET,

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod api;
 pub mod calendar;
+pub mod classification;
 pub mod clock;
 pub mod commitments;
 pub mod error;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod classification;
 pub mod commitments;
 pub mod files;
 pub mod guidance;

@@ -155,6 +155,14 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
                     {move || i18n.pick("Theo dõi các chi bộ", "Every cell at a glance")}
                 </A>
             })}
+            {(org.kind != OrgKind::Cell && org.kind != OrgKind::Group
+                && actor.as_ref().is_some_and(|a| shared::classification::sees_year_review(a, &ids)))
+                .then(|| view! {
+                    " " <A href=format!("/org/{}/year-review/{}", org.id, chrono::Datelike::year(&today()))
+                        attr:class="button secondary" attr:id="btn-year-review">
+                        {move || i18n.pick("Xếp loại chi bộ", "Classification of cells")}
+                    </A>
+                })}
             {shared::visits::plans_visits(kind).then(|| view! {
                 " " <A href=format!("/org/{}/visits/plan", org.id) attr:class="button secondary" attr:id="btn-visit-plan">
                     {move || i18n.t().visits_plan_link}

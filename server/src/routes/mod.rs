@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod classification;
 pub mod commitments;
 pub mod files;
 pub mod guidance;
@@ -83,6 +84,18 @@ pub fn api_router() -> Router<AppState> {
         .route("/organizations/{id}/year", get(schedule::year))
         .route("/organizations/{id}/oversight", get(oversight::get))
         .route("/organizations/{id}/oversight.xlsx", get(oversight::export))
+        .route(
+            "/organizations/{id}/year-review/{year}",
+            get(classification::review),
+        )
+        .route(
+            "/organizations/{id}/year-review/{year}/export.xlsx",
+            get(classification::export),
+        )
+        .route(
+            "/organizations/{id}/classification/{year}",
+            put(classification::decide),
+        )
         .route(
             "/organizations/{id}/unregistered",
             get(schedule::unregistered),

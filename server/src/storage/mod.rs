@@ -22,6 +22,9 @@
 //! - `commitments`: members' exemplary commitments and their review, and
 //!   `inspections`: member inspections, each behind its own trait
 //!   (`Storage::commitments`, `Storage::inspections`).
+//! - `classification`: the yearly classification of cells and what the
+//!   year's outputs read (ratings, inspections), behind its own trait
+//!   (`Storage::classification`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -33,6 +36,7 @@
 mod accounts;
 mod ballots;
 mod bulk;
+mod classification;
 mod commitments;
 mod events;
 mod files;
@@ -57,6 +61,9 @@ mod writer;
 pub use bulk::{
     BulkEvent, BulkMeeting, BulkOutcome, BulkPlan, BulkRecommendation, BulkReport, BulkRows,
     BulkScore, BulkUpper, BulkVisit,
+};
+pub use classification::{
+    ClassificationStore, InspectionRow, MemberYearRow, NewClassification, StoredClassification,
 };
 pub use commitments::CommitmentStore;
 pub use files::{FileOpen, StoredFile};
@@ -454,6 +461,8 @@ pub trait Storage: Send + Sync + 'static {
     fn commitments(&self) -> &dyn CommitmentStore;
     /// Member inspections and the cells' figures for their targets (`inspections.rs`).
     fn inspections(&self) -> &dyn InspectionStore;
+    /// The yearly classification of cells, ratings and inspections read for it (`classification.rs`).
+    fn classification(&self) -> &dyn ClassificationStore;
 }
 
 pub type Store = Arc<dyn Storage>;

@@ -677,4 +677,8 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     fn inspections(&self) -> &dyn super::InspectionStore {
         self
     }
+
+    fn classification(&self) -> &dyn super::ClassificationStore {
+        self
+    }
 }

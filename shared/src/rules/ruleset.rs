@@ -11,6 +11,7 @@ use super::scoring::{Band, RollupBand, ScoreSheet, YearlyRollup};
 use super::source::{Rule, Source, docs};
 use super::visits::{Cadence, Fairness, VisitRules};
 use super::vote::{VoteRule, VoteRules};
+use crate::classification::CellClassificationRule;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -137,6 +138,9 @@ pub struct RuleSet {
     /// Chỉ tiêu kiểm tra đảng viên của chi bộ. Absent from sets stored before it.
     #[serde(default = "default_inspections")]
     pub inspections: Rule<InspectionTargets>,
+    /// Xếp loại chi bộ hằng năm: điều kiện từng mức. Absent from sets stored before it.
+    #[serde(default = "default_cell_classification")]
+    pub cell_classification: Rule<CellClassificationRule>,
 }
 
 fn default_member_form() -> Rule<AssessmentForm> {
@@ -157,6 +161,15 @@ fn default_inspections() -> Rule<InspectionTargets> {
             "Nghị quyết Đại hội Đảng bộ tỉnh Hậu Giang (chỉ tiêu 02), Chương trình 16 của Đảng ủy Khối (chỉ tiêu 3.6)",
             "2022",
             "Chi bộ có chi ủy kiểm tra ít nhất 2 đảng viên mỗi năm, chi bộ không có chi ủy ít nhất 1; chi bộ có từ 3 người giữ chức vụ trong chi bộ được tính là có chi ủy (mặc định của phần mềm).",
+        ),
+    )
+}
+
+fn default_cell_classification() -> Rule<CellClassificationRule> {
+    Rule::new(
+        CellClassificationRule::default_bars(),
+        docs::ours(
+            "Gợi ý xếp loại chi bộ từ số liệu cả năm (chưa có văn bản quy định ngưỡng): xuất sắc khi sinh hoạt thường kỳ đủ các tháng, đăng ký đúng hạn, chất lượng sinh hoạt cả năm Tốt, dự họp ít nhất 90%, đạt chỉ tiêu kiểm tra, 100% đảng viên hoàn thành nhiệm vụ trở lên; tốt khi đủ các tháng, đăng ký muộn không quá 2 lần, Khá trở lên, dự họp ít nhất 80%, đạt chỉ tiêu kiểm tra, ít nhất 90% đảng viên hoàn thành nhiệm vụ trở lên; hoàn thành khi thiếu không quá 2 tháng, Trung bình trở lên, ít nhất 80% đảng viên hoàn thành nhiệm vụ trở lên. Cấp ủy quyết định, lệch khỏi gợi ý phải ghi lý do.",
         ),
     )
 }
@@ -446,6 +459,7 @@ impl RuleSet {
             },
             member_form: default_member_form(),
             inspections: default_inspections(),
+            cell_classification: default_cell_classification(),
         }
     }
 
@@ -485,7 +499,12 @@ impl RuleSet {
             self.excellent_quota.value.share,
             self.member_form.value.poor_below,
         ];
-        if thresholds.iter().any(|t| t.den == 0) {
+        if thresholds
+            .iter()
+            .copied()
+            .chain(self.cell_classification.value.thresholds())
+            .any(|t| t.den == 0)
+        {
             return Err(RuleSetError::ZeroDenominator);
         }
         if self.visits.cadence.value.months == 0 || 12 % self.visits.cadence.value.months != 0 {
