@@ -276,18 +276,23 @@ async fn a_meeting_from_opening_to_minutes() {
         for b in [&chair, &member, &visitor, &probationary] {
             b.wait_text("#vote", "Thông qua nghị quyết tháng 12").await;
         }
+        // Those the rules do not let vote get the reason, not the buttons.
         probationary
-            .click("#vote .btn-cast[data-choice='in_favour']")
-            .await;
-        probationary
-            .wait_text("#flash", "là đảng viên dự bị, không biểu quyết")
+            .wait_text("#vote-not-yours", "là đảng viên dự bị, không biểu quyết")
             .await;
         visitor
-            .click("#vote .btn-cast[data-choice='in_favour']")
+            .wait_text("#vote-not-yours", "cấp trên dự sinh hoạt không biểu quyết")
             .await;
-        visitor
-            .wait_text("#flash", "cấp trên dự sinh hoạt không biểu quyết")
-            .await;
+        for b in [&probationary, &visitor] {
+            assert_eq!(
+                b.eval("return document.querySelectorAll('#vote .btn-cast').length")
+                    .await,
+                json!(0),
+                "no vote buttons for who may not vote"
+            );
+        }
+        // One vote at a time: the chair cannot open another meanwhile.
+        chair.find("#vote-under-way").await;
         shoot(&member, "member-vote-390", 390).await;
         shoot(&chair, "chair-vote-1280", 1280).await;
         chair

@@ -15,10 +15,30 @@ use shared::rules::vote::{Ballot, VoteKind};
 pub(super) fn ChairPanel(live: Live) -> impl IntoView {
     let i18n = use_i18n();
     let conclude = Callback::new(|text| Some(Command::Conclude { text }));
+    let vote_open = move || {
+        live.state.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.votes.last())
+                .is_some_and(|v| v.closed_at.is_none())
+        })
+    };
     view! {
         <div class="card live-card chair">
             <h2>{move || i18n.t().live_chair_tools}</h2>
-            <OpenVoteForm live/>
+            // One vote at a time: while one is open its card holds the close button.
+            <Show
+                when=move || !vote_open()
+                fallback=move || view! {
+                    <p id="vote-under-way" class="muted">
+                        {move || i18n.pick(
+                            "Đang biểu quyết: kết thúc biểu quyết này trước khi mở biểu quyết mới.",
+                            "A vote is open: close it before opening another.",
+                        )}
+                    </p>
+                }
+            >
+                <OpenVoteForm live/>
+            </Show>
             <TextCommandForm
                 live
                 id="conclusion-text"

@@ -454,6 +454,14 @@ impl Live {
         true
     }
 
+    /// Why the state machine would refuse `command` from this page, if it
+    /// would (reactive): a button it would refuse is replaced by the reason.
+    pub(super) fn refusal(self, command: &Command) -> Option<Refusal> {
+        let you = self.you.get()?;
+        self.state
+            .with(|s| decide(s.as_ref()?, you, command, live::now_local()).err())
+    }
+
     /// This page's speaker with the powers the state gives them (reactive).
     pub(super) fn caller(self) -> Option<Caller> {
         let you = self.you.get()?;

@@ -10,7 +10,7 @@ use crate::i18n::use_i18n;
 use crate::live::{in_person, turnout, waiting_in_room};
 use leptos::prelude::*;
 use shared::MemberId;
-use shared::live::state::{Choice, Command, LiveState, Speaker};
+use shared::live::state::{Choice, Command, LiveState, Refusal, Speaker};
 use shared::rules::vote::{Ballot, VoteTally};
 
 #[component]
@@ -224,7 +224,7 @@ fn VoteCard(live: Live, index: usize) -> impl IntoView {
 }
 
 /// What this person may do with their own ballot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Mine {
     /// Cast online (or be told by the rules why not).
     Cast,
@@ -232,6 +232,9 @@ enum Mine {
     Voted,
     /// A secret vote, and present in the room: on paper.
     OnPaper,
+    /// Not a voter in this vote (an upper-level visitor, a probationary
+    /// member, one who joined after it opened): the rules' reason, no buttons.
+    NotYours(String),
 }
 
 /// The buttons to cast; or that this member voted; or, present in person in
@@ -240,6 +243,14 @@ enum Mine {
 fn MyBallot(live: Live, index: usize) -> impl IntoView {
     let i18n = use_i18n();
     let mine = Memo::new(move |_| {
+        let probe = Command::Cast {
+            vote: index,
+            choice: Choice::InFavour,
+        };
+        match live.refusal(&probe) {
+            None | Some(Refusal::AlreadyVoted | Refusal::VoteOnPaper) => {}
+            Some(other) => return Mine::NotYours(other.to_string()),
+        }
         let Some(Speaker::Member(me)) = live.you.get() else {
             return Mine::Cast;
         };
@@ -266,6 +277,9 @@ fn MyBallot(live: Live, index: usize) -> impl IntoView {
             <p id="vote-on-paper" class="notice">{move || i18n.t().vote_on_paper_note}</p>
         }
         .into_any(),
+        Mine::NotYours(reason) => {
+            view! { <p id="vote-not-yours" class="notice">{reason}</p> }.into_any()
+        }
     }
 }
 
