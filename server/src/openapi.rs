@@ -100,6 +100,14 @@ use utoipa::{Modify, OpenApi};
         crate::routes::visits::file_report,
         crate::routes::visits::recommendations,
         crate::routes::visits::answer,
+        crate::routes::rating::my_sheet,
+        crate::routes::rating::save_mine,
+        crate::routes::rating::my_history,
+        crate::routes::rating::get_board,
+        crate::routes::rating::open,
+        crate::routes::rating::appraise,
+        crate::routes::rating::decide,
+        crate::routes::rating::reopen,
     )
 )]
 pub struct ApiDoc;
@@ -395,6 +403,21 @@ fn limits(doc: &mut Value) {
             json!({"maxItems": shared::visits::MAX_PLAN_ENTRIES}),
         ),
         ("PlanEntry", "month", json!({"minimum": 1, "maximum": 12})),
+        (
+            "Appraisal",
+            "comment",
+            json!({"maxLength": shared::appraisal::MAX_COMMENT_CHARS}),
+        ),
+        (
+            "Decision",
+            "note",
+            json!({"maxLength": shared::appraisal::MAX_REASON_CHARS}),
+        ),
+        (
+            "ReopenRequest",
+            "reason",
+            json!({"minLength": 1, "maxLength": shared::appraisal::MAX_REASON_CHARS}),
+        ),
     ];
     for (schema, field, extra) in table {
         let pointer = format!("/components/schemas/{schema}/properties/{field}");

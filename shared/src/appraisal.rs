@@ -544,12 +544,11 @@ pub fn may_edit_self(period: PeriodState, s: Stage) -> Result<(), StageError> {
     if period == PeriodState::NotOpened {
         return Err(StageError::NotOpen);
     }
-    if s.reopened {
-        return Ok(());
-    }
-    if s.decided {
+    if s.decided && !s.reopened {
         return Err(StageError::Decided);
     }
+    // A reopening unlocks the submission too (the server clears it); a new
+    // submission locks it again.
     if s.submitted {
         return Err(StageError::Submitted);
     }

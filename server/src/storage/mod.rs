@@ -19,6 +19,8 @@
 //!   outcomes and proposed totals, behind its own trait (`Storage::oversight`).
 //! - `visits`: upper-level visits (plans, visits, reports, recommendations),
 //!   behind its own trait (`Storage::visits`).
+//! - `rating`: the yearly rating of members (periods, self-assessments,
+//!   proposals, decisions, reopenings), behind its own trait (`Storage::rating`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -40,6 +42,7 @@ mod orgs;
 mod oversight;
 mod postgres;
 mod preparation;
+mod rating;
 mod rulesets;
 mod schedule;
 mod scores;
@@ -58,6 +61,7 @@ pub use guidance::{GuidanceStore, StoredGuidance};
 pub use notices::{NoticeStore, OutboxItem, Subscribed, WatchedTask};
 pub use oversight::{MeetingRow, OversightRows, OversightStore, PlanRow, VisitRow};
 pub use postgres::PgStore;
+pub use rating::{RatingKey, RatingStore, SelfRow, StoredRating};
 pub use rulesets::NewAdoption;
 pub use scores::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore, StoredUpper};
 pub use sql::SqlStore;
@@ -443,6 +447,8 @@ pub trait Storage: Send + Sync + 'static {
     fn oversight(&self) -> &dyn OversightStore;
     /// Upper-level visits: plans, visits, reports, recommendations (`visits.rs`).
     fn visits(&self) -> &dyn VisitStore;
+    /// The yearly rating of members: periods, rows, reopenings (`rating.rs`).
+    fn rating(&self) -> &dyn RatingStore;
 }
 
 pub type Store = Arc<dyn Storage>;

@@ -669,4 +669,8 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     fn visits(&self) -> &dyn super::VisitStore {
         self
     }
+
+    fn rating(&self) -> &dyn super::RatingStore {
+        self
+    }
 }

@@ -267,9 +267,15 @@ fn stages_lock_and_reopen() {
     assert_eq!(may_change_proposal(open, decided), Err(StageError::Decided));
     let reopened = Stage {
         reopened: true,
+        submitted: false,
         ..decided
     };
     assert_eq!(may_edit_self(open, reopened), Ok(()));
+    let resubmitted = Stage {
+        submitted: true,
+        ..reopened
+    };
+    assert_eq!(may_edit_self(open, resubmitted), Err(StageError::Submitted));
     assert_eq!(may_change_proposal(open, reopened), Ok(()));
     assert_eq!(
         may_change_decision(open, submitted),
