@@ -61,6 +61,11 @@ pub fn App() -> impl IntoView {
                         view=|| guarded(pages::visits::CellVisitsPage)
                     />
                     <Route path=path!("/visits") view=|| guarded(pages::visits::MyVisitsPage)/>
+                    <Route path=path!("/rating/:year") view=|| guarded(pages::rating::MyRatingPage)/>
+                    <Route
+                        path=path!("/org/:id/rating/:year")
+                        view=|| guarded(pages::rating::RatingBoardPage)
+                    />
                     <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
                     <Route
                         path=path!("/organizations/:id/meetings/new")
