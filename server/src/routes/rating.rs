@@ -8,7 +8,7 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::routes::{now_local, today, visible_org};
 use crate::state::AppState;
-use crate::storage::{RatingKey, SelfRow, Store, StoredRating};
+use crate::storage::{NewDecision, RatingKey, SelfRow, Store, StoredRating};
 use axum::http::StatusCode;
 use shared::access::Actor;
 use shared::appraisal::{
@@ -538,12 +538,14 @@ pub async fn decide(
     store
         .rating()
         .decide(
-            member.id,
-            year,
-            d.level,
-            &d.note,
-            user.account.id,
-            now_local(),
+            &NewDecision {
+                member: member.id,
+                year,
+                level: d.level,
+                note: &d.note,
+                by: user.account.id,
+                at: now_local(),
+            },
             &check,
         )
         .await?

@@ -61,7 +61,7 @@ pub use guidance::{GuidanceStore, StoredGuidance};
 pub use notices::{NoticeStore, OutboxItem, Subscribed, WatchedTask};
 pub use oversight::{MeetingRow, OversightRows, OversightStore, PlanRow, VisitRow};
 pub use postgres::PgStore;
-pub use rating::{RatingKey, RatingStore, SelfRow, StoredRating};
+pub use rating::{DecisionCheck, NewDecision, RatingKey, RatingStore, SelfRow, StoredRating};
 pub use rulesets::NewAdoption;
 pub use scores::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore, StoredUpper};
 pub use sql::SqlStore;

@@ -42,6 +42,21 @@ pub struct RatingKey {
     pub grassroots: OrgId,
 }
 
+/// A decision to write.
+#[derive(Debug, Clone)]
+pub struct NewDecision<'a> {
+    pub member: MemberId,
+    pub year: i32,
+    pub level: Level,
+    pub note: &'a str,
+    pub by: AccountId,
+    pub at: NaiveDateTime,
+}
+
+/// Judges a decision given the other decided levels of its group.
+pub type DecisionCheck<'c> =
+    dyn for<'l> Fn(&'l [Level]) -> std::result::Result<(), DecisionError> + Send + Sync + 'c;
+
 /// A self-assessment to save.
 #[derive(Debug, Clone)]
 pub struct SelfRow<'a> {
@@ -85,15 +100,8 @@ pub trait RatingStore: Send + Sync {
     /// serialized so two cannot pass the quota together. Clears a reopening.
     async fn decide(
         &self,
-        member: MemberId,
-        year: i32,
-        level: Level,
-        note: &str,
-        by: AccountId,
-        at: NaiveDateTime,
-        check: &(
-             dyn for<'l> Fn(&'l [Level]) -> std::result::Result<(), DecisionError> + Send + Sync
-         ),
+        d: &NewDecision<'_>,
+        check: &DecisionCheck<'_>,
     ) -> Result<std::result::Result<(), DecisionError>>;
     /// Reopens one member's rating or the whole period of a cell, keeping the
     /// reason; clears the submissions so the members may edit again.
@@ -314,16 +322,17 @@ impl<DB: Backend> RatingStore for SqlStore<DB> {
 
     async fn decide(
         &self,
-        member: MemberId,
-        year: i32,
-        level: Level,
-        note: &str,
-        by: AccountId,
-        at: NaiveDateTime,
-        check: &(
-             dyn for<'l> Fn(&'l [Level]) -> std::result::Result<(), DecisionError> + Send + Sync
-         ),
+        d: &NewDecision<'_>,
+        check: &DecisionCheck<'_>,
     ) -> Result<std::result::Result<(), DecisionError>> {
+        let NewDecision {
+            member,
+            year,
+            level,
+            note,
+            by,
+            at,
+        } = *d;
         let mut tx = self.pool.begin_with(DB::BEGIN_WRITE).await?;
         let Some(row) = sqlx::query(
             "SELECT grassroots_id FROM member_ratings WHERE member_id = $1 AND year = $2",
