@@ -773,3 +773,77 @@ pub async fn inspection_progress(
     ))
     .await
 }
+
+// The yearly rating of members (đánh giá, xếp loại đảng viên).
+
+pub async fn my_rating(year: i32) -> Result<shared::appraisal::RatingSheet, ApiError> {
+    get(&format!("/api/me/rating/{year}")).await
+}
+
+pub async fn save_my_rating(
+    year: i32,
+    draft: shared::appraisal::SelfDraft,
+) -> Result<shared::appraisal::RatingSheet, ApiError> {
+    with_body("PUT", &format!("/api/me/rating/{year}"), &draft).await
+}
+
+pub async fn my_ratings() -> Result<Vec<shared::appraisal::HistoryYear>, ApiError> {
+    get("/api/me/ratings").await
+}
+
+pub async fn rating_board(
+    org: OrgId,
+    year: i32,
+) -> Result<shared::appraisal::RatingBoard, ApiError> {
+    get(&format!("/api/organizations/{org}/rating/{year}")).await
+}
+
+pub async fn open_rating(cell: OrgId, year: i32) -> Result<(), ApiError> {
+    send(
+        "POST",
+        &format!("/api/organizations/{cell}/rating/{year}/open"),
+        None,
+    )
+    .await
+}
+
+pub async fn appraise_member(
+    cell: OrgId,
+    year: i32,
+    member: MemberId,
+    appraisal: shared::appraisal::Appraisal,
+) -> Result<(), ApiError> {
+    with_body(
+        "PUT",
+        &format!("/api/organizations/{cell}/rating/{year}/members/{member}/appraisal"),
+        &appraisal,
+    )
+    .await
+}
+
+pub async fn decide_member(
+    cell: OrgId,
+    year: i32,
+    member: MemberId,
+    decision: shared::appraisal::Decision,
+) -> Result<(), ApiError> {
+    with_body(
+        "PUT",
+        &format!("/api/organizations/{cell}/rating/{year}/members/{member}/decision"),
+        &decision,
+    )
+    .await
+}
+
+pub async fn reopen_rating(
+    cell: OrgId,
+    year: i32,
+    req: shared::appraisal::ReopenRequest,
+) -> Result<(), ApiError> {
+    with_body(
+        "POST",
+        &format!("/api/organizations/{cell}/rating/{year}/reopen"),
+        &req,
+    )
+    .await
+}

@@ -77,6 +77,11 @@ pub fn App() -> impl IntoView {
                         path=path!("/org/:id/inspections")
                         view=|| guarded(pages::inspections::InspectionsPage)
                     />
+                    <Route path=path!("/rating/:year") view=|| guarded(pages::rating::MyRatingPage)/>
+                    <Route
+                        path=path!("/org/:id/rating/:year")
+                        view=|| guarded(pages::rating::RatingBoardPage)
+                    />
                     <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
                     <Route
                         path=path!("/organizations/:id/meetings/new")

@@ -112,6 +112,14 @@ use utoipa::{Modify, OpenApi};
         crate::routes::inspections::update,
         crate::routes::inspections::delete,
         crate::routes::inspections::progress,
+        crate::routes::rating::my_sheet,
+        crate::routes::rating::save_mine,
+        crate::routes::rating::my_history,
+        crate::routes::rating::get_board,
+        crate::routes::rating::open,
+        crate::routes::rating::appraise,
+        crate::routes::rating::decide,
+        crate::routes::rating::reopen,
     )
 )]
 pub struct ApiDoc;
@@ -437,6 +445,21 @@ fn limits(doc: &mut Value) {
             "InspectionDraft",
             "follow_up",
             json!({"maxLength": shared::inspections::MAX_FOLLOW_UP_CHARS}),
+        ),
+        (
+            "Appraisal",
+            "comment",
+            json!({"maxLength": shared::appraisal::MAX_COMMENT_CHARS}),
+        ),
+        (
+            "Decision",
+            "note",
+            json!({"maxLength": shared::appraisal::MAX_REASON_CHARS}),
+        ),
+        (
+            "ReopenRequest",
+            "reason",
+            json!({"minLength": 1, "maxLength": shared::appraisal::MAX_REASON_CHARS}),
         ),
     ];
     for (schema, field, extra) in table {

@@ -484,6 +484,65 @@ async fn every_role_against_every_endpoint(b: Backend) {
             Some(json!({"status": "done"})),
             [401, 404, 404, 404, 404, 404, 404],
         ),
+        // The yearly rating: cell D's deputy opens and proposes; the
+        // grassroots committee (the secretary of A) decides and reopens.
+        (
+            Method::GET,
+            "/api/me/rating/2025".into(),
+            None,
+            [401, 200, 200, 404, 200, 200, 404],
+        ),
+        (
+            Method::GET,
+            "/api/me/ratings".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            Method::PUT,
+            "/api/me/rating/2025".into(),
+            Some(json!({"answers": {}})),
+            [401, 409, 409, 404, 409, 409, 404],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{d}/rating/2025"),
+            None,
+            [401, 404, 404, 403, 200, 200, 200],
+        ),
+        (
+            Method::GET,
+            format!("/api/organizations/{grassroots}/rating/2025"),
+            None,
+            [401, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{d}/rating/2025/open"),
+            None,
+            [401, 404, 404, 403, 204, 403, 409],
+        ),
+        (
+            Method::PUT,
+            format!("/api/organizations/{d}/rating/2025/members/{member_d}/appraisal"),
+            Some(json!({"answers": {
+                "scores": {"politics": 12, "ethics": 12, "discipline": 8, "work_style": 8,
+                    "duties": 32, "commitments": 8},
+                "tasks": {"total": 5, "late": 0, "exceeded": 0}}, "proposed": "good"})),
+            [401, 404, 404, 403, 204, 403, 403],
+        ),
+        (
+            Method::PUT,
+            format!("/api/organizations/{d}/rating/2025/members/{member_d}/decision"),
+            Some(json!({"level": "good"})),
+            [401, 404, 404, 403, 403, 204, 204],
+        ),
+        (
+            Method::POST,
+            format!("/api/organizations/{d}/rating/2025/reopen"),
+            Some(json!({"member_id": member_d, "reason": "Xem lại kết quả."})),
+            [401, 404, 404, 403, 403, 204, 204],
+        ),
         (
             Method::GET,
             format!("/api/members/{member_a}/commitments/{year}"),

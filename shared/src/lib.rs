@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod api;
+pub mod appraisal;
 pub mod calendar;
 pub mod classification;
 pub mod clock;

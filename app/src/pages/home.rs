@@ -30,6 +30,9 @@ fn HomeView(home: Home) -> impl IntoView {
         <h1>{move || i18n.t().hello} ", " {me.account.display_name.clone()}</h1>
         <MyPlace me=me.clone()/>
         {my_cell.map(|org| view! { <crate::pages::guidance::MonthGuidance org/> })}
+        {me.member.is_some().then(|| view! {
+            <p class="actions"><crate::pages::rating::SelfRatingLink/></p>
+        })}
         {me.member.is_some().then(|| view! { <MyTasks/> })}
         {me.member.is_some().then(|| view! {
             <p class="actions"><crate::pages::commitments::CommitmentsLink/></p>

@@ -16,6 +16,7 @@ pub mod minutes;
 pub mod notifications;
 pub mod org;
 pub mod oversight;
+pub mod rating;
 pub mod room;
 pub mod rulesets;
 pub mod score;

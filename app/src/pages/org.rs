@@ -168,6 +168,11 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
                     {move || i18n.t().visits_plan_link}
                 </A>
             })}
+            {(kind != OrgKind::Group).then(|| view! {
+                " " <A href=format!("/org/{}/rating/{}", org.id, chrono::Datelike::year(&crate::ui::today())) attr:class="button secondary" attr:id="btn-rating">
+                    {move || i18n.pick("Xếp loại đảng viên", "Members' rating")}
+                </A>
+            })}
             {(kind == OrgKind::Cell && sees_visits).then(|| view! {
                 " " <A href=format!("/org/{}/visits", org.id) attr:class="button secondary" attr:id="btn-cell-visits">
                     {move || i18n.t().visits_cell_link}

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod oversight;
 pub mod preparation;
+pub mod rating;
 pub mod rulesets;
 pub mod schedule;
 pub mod scoring;
@@ -164,6 +165,25 @@ pub fn api_router() -> Router<AppState> {
             delete(visits::unassign),
         )
         .route("/me/visits", get(visits::mine))
+        .route(
+            "/me/rating/{year}",
+            get(rating::my_sheet).put(rating::save_mine),
+        )
+        .route("/me/ratings", get(rating::my_history))
+        .route("/organizations/{id}/rating/{year}", get(rating::get_board))
+        .route("/organizations/{id}/rating/{year}/open", post(rating::open))
+        .route(
+            "/organizations/{id}/rating/{year}/members/{member_id}/appraisal",
+            put(rating::appraise),
+        )
+        .route(
+            "/organizations/{id}/rating/{year}/members/{member_id}/decision",
+            put(rating::decide),
+        )
+        .route(
+            "/organizations/{id}/rating/{year}/reopen",
+            post(rating::reopen),
+        )
         .route(
             "/organizations/{id}/visits",
             get(visits::of_cell).post(visits::record_in_person),

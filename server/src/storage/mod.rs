@@ -25,6 +25,8 @@
 //! - `classification`: the yearly classification of cells and what the
 //!   year's outputs read (ratings, inspections), behind its own trait
 //!   (`Storage::classification`).
+//! - `rating`: the yearly rating of members (periods, self-assessments,
+//!   proposals, decisions, reopenings), behind its own trait (`Storage::rating`).
 //! - `notices`: notifications, the email outbox and preferences, behind
 //!   their own trait (`Storage::notices`).
 //! - `sqlite` and `postgres`: each backend's `Backend` implementation,
@@ -49,6 +51,7 @@ mod orgs;
 mod oversight;
 mod postgres;
 mod preparation;
+mod rating;
 mod rulesets;
 mod schedule;
 mod scores;
@@ -72,6 +75,7 @@ pub use inspections::InspectionStore;
 pub use notices::{NoticeStore, OutboxItem, Subscribed, WatchedTask};
 pub use oversight::{MeetingRow, OversightRows, OversightStore, PlanRow, VisitRow};
 pub use postgres::PgStore;
+pub use rating::{DecisionCheck, NewDecision, RatingKey, RatingStore, SelfRow, StoredRating};
 pub use rulesets::NewAdoption;
 pub use scores::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore, StoredUpper};
 pub use sql::SqlStore;
@@ -463,6 +467,8 @@ pub trait Storage: Send + Sync + 'static {
     fn inspections(&self) -> &dyn InspectionStore;
     /// The yearly classification of cells, ratings and inspections read for it (`classification.rs`).
     fn classification(&self) -> &dyn ClassificationStore;
+    /// The yearly rating of members: periods, rows, reopenings (`rating.rs`).
+    fn rating(&self) -> &dyn RatingStore;
 }
 
 pub type Store = Arc<dyn Storage>;

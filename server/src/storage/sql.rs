@@ -681,4 +681,8 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     fn classification(&self) -> &dyn super::ClassificationStore {
         self
     }
+
+    fn rating(&self) -> &dyn super::RatingStore {
+        self
+    }
 }
