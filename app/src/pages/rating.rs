@@ -20,7 +20,7 @@ use shared::appraisal::{
 use shared::rules::RuleSet;
 use shared::rules::rating::{Level, TargetCounts, Trigger};
 use shared::rules::scoring::Points;
-use shared::{FieldError, FieldErrors, OrgId};
+use shared::{FieldError, FieldErrors, MemberId, OrgId};
 use std::collections::BTreeMap;
 
 fn level_label(i18n: I18n, l: Level) -> &'static str {
@@ -187,6 +187,50 @@ fn count_field(
     }
 }
 
+/// Under the `commitments` criterion: the cell's review of the member's
+/// commitments for the year, and once every item is reviewed, its points
+/// (`CommitmentSummary::suggested_points`) to put in with one tap.
+#[component]
+fn CommitmentsHint(
+    of: (MemberId, i32),
+    form: Form,
+    key: String,
+    #[prop(into)] disabled: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (member, year) = of;
+    let review = LocalResource::new(move || api::member_commitments(member, year));
+    let key = StoredValue::new(key);
+    move || {
+        let Some(Ok(c)) = review.get() else {
+            return view! {
+                <p class="muted hint commitments-hint">{move || i18n.pick(
+                    "Điểm này theo kết quả chi bộ nhận xét việc thực hiện cam kết nêu gương.",
+                    "This score follows the cell's review of the year's commitments.")}</p>
+            }
+            .into_any();
+        };
+        let summary = c.summary;
+        let suggested = c.suggested_points;
+        view! {
+            <p class="muted hint commitments-hint commitments-summary">
+                {move || if i18n.lang() == crate::i18n::Lang::Vi { summary.label_vi() } else { summary.label_en() }}
+            </p>
+            {suggested.map(|pts| view! {
+                <button type="button" class="button secondary small btn-use-commitments"
+                    disabled=move || disabled.get()
+                    on:click=move |_| form.set_text(key.get_value(), pts.to_string())>
+                    {move || match i18n.lang() {
+                        crate::i18n::Lang::Vi => format!("Dùng {pts} điểm theo kết quả nhận xét"),
+                        crate::i18n::Lang::En => format!("Use {pts} points from the review"),
+                    }}
+                </button>
+            })}
+        }
+        .into_any()
+    }
+}
+
 /// The 100-point form with the tasks, targets and triggers, and the level
 /// computed as one types, with its reasons.
 #[component]
@@ -198,6 +242,8 @@ fn AnswersEditor(
     #[prop(into)] disabled: Signal<bool>,
     /// Shows the "self level" choice (the member's own form).
     claim: bool,
+    /// Whose year's commitments feed the `commitments` criterion.
+    of: (MemberId, i32),
 ) -> impl IntoView {
     let i18n = use_i18n();
     let rules = StoredValue::new(rules);
@@ -238,11 +284,9 @@ fn AnswersEditor(
                             disabled=move || disabled.get()
                             prop:value=move || form.texts.with(|t| t.get(&key).cloned().unwrap_or_default())
                             on:input=move |ev| form.set_text(k2.clone(), event_target_value(&ev))/>
-                        // The cell's review of the year's commitments will fill this criterion.
+                        // The cell's review of the year's commitments suggests this criterion's points.
                         {commitments.then(|| view! {
-                            <p class="muted hint commitments-hint">{move || i18n.pick(
-                                "Điểm này sẽ lấy từ kết quả chi bộ nhận xét việc thực hiện cam kết nêu gương.",
-                                "This score will come from the cell's review of the year's commitments.")}</p>
+                            <CommitmentsHint of form key=c.key.clone() disabled/>
                         })}
                         <p class="field-error" id=eid>{msg}</p>
                     </div>
@@ -450,7 +494,7 @@ fn SelfForm(initial: RatingSheet) -> impl IntoView {
                 "The cell has not opened this year's rating.")}</p>
         })}
         <form class="form card self-assessment" id="self-assessment" on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
-            <AnswersEditor rules form prefix=String::new() disabled=Signal::derive(move || !may_edit.get() || busy.get()) claim=true/>
+            <AnswersEditor rules form prefix=String::new() disabled=Signal::derive(move || !may_edit.get() || busy.get()) claim=true of=(initial.member_id, initial.year)/>
             <Show when=move || may_edit.get()>
                 <p class="actions">
                     <button type="button" class="button secondary" id="btn-save-draft"
@@ -785,7 +829,7 @@ fn MemberCard(
                         let p = p.clone();
                         view! {
                             <form class="form appraisal" id=format!("{p}appraisal") on:submit=propose>
-                                <AnswersEditor rules form prefix=p.clone() disabled=Signal::derive(|| false) claim=false/>
+                                <AnswersEditor rules form prefix=p.clone() disabled=Signal::derive(|| false) claim=false of=(member, year)/>
                                 <label class="field">
                                     <span>{move || i18n.pick("Nhận xét của chi bộ", "The cell's comment")}</span>
                                     <textarea id=format!("{p}comment") maxlength=appraisal::MAX_COMMENT_CHARS.to_string()
