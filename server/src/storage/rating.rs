@@ -1,4 +1,4 @@
-//! The yearly rating of members (migrations 0018, 0020): the cells' periods,
+//! The yearly rating of members (migrations 0018, 0019): the cells' periods,
 //! each member's row (self-assessment, the cell's appraisal and proposal, the
 //! decided level) and the reopenings. Reached through `Storage::rating()`.
 //! The answers and appraisals are stored as `shared::appraisal`'s JSON.
