@@ -450,7 +450,9 @@ impl TestServer {
         let draft = shared::meeting::MeetingDraft {
             kind: shared::meeting::MeetingKind::Regular,
             title: "Sinh hoạt thường kỳ".into(),
-            starts_at: chrono::Utc::now().naive_utc(),
+            // Vietnam's clock, as the server's: at 1:00 in Hà Nội it is still
+            // yesterday in UTC, and the meeting's month must be the server's.
+            starts_at: server::clock::now_local(),
             mode: shared::meeting::MeetingMode::Online,
             place: String::new(),
             video_link: "https://hop.example.vn/seed".into(),
@@ -460,7 +462,7 @@ impl TestServer {
         };
         let meeting = self
             .store
-            .create_meeting(cell.id, &draft, chrono::Utc::now().naive_utc())
+            .create_meeting(cell.id, &draft, server::clock::now_local())
             .await
             .expect("meeting");
         (meeting.id.0, seeded)
@@ -474,7 +476,9 @@ impl TestServer {
         let draft = shared::meeting::MeetingDraft {
             kind: shared::meeting::MeetingKind::Regular,
             title: "Sinh hoạt thường kỳ".into(),
-            starts_at: chrono::Utc::now().naive_utc(),
+            // Vietnam's clock, as the server's: at 1:00 in Hà Nội it is still
+            // yesterday in UTC, and the meeting's month must be the server's.
+            starts_at: server::clock::now_local(),
             mode: shared::meeting::MeetingMode::Online,
             place: String::new(),
             video_link: "https://hop.example.vn/b".into(),
