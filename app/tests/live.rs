@@ -223,8 +223,18 @@ fn only_a_refusal_of_the_rules_takes_a_command_out_of_the_outbox() {
 
 #[wasm_bindgen_test]
 fn reconnects_back_off_to_fifteen_seconds_and_the_clock_reads() {
-    let delays: Vec<u32> = (0..7).map(backoff_ms).collect();
-    assert_eq!(delays, [1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+    // Each step doubles up to 15 s, of which a random half is taken away.
+    let steps = [1000, 2000, 4000, 8000, 15000, 15000, 15000];
+    for (attempt, step) in (0u32..).zip(steps) {
+        for _ in 0..20 {
+            let d = backoff_ms(attempt);
+            assert!(
+                (step / 2..=step).contains(&d),
+                "attempt {attempt}: {d} ms outside {}..={step}",
+                step / 2
+            );
+        }
+    }
     assert_eq!(clock(65), "01:05");
     assert_eq!(clock(-3), "00:00");
     assert_eq!(clock(3725), "1:02:05");
