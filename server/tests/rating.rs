@@ -7,38 +7,9 @@
 mod common;
 
 use chrono::Datelike;
+use common::http::{get, post, put};
 use common::{Backend, CELL_A, CELL_B, GRASSROOTS, TestServer};
 use serde_json::{Value, json};
-
-async fn send(
-    c: &reqwest::Client,
-    s: &TestServer,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut r = c
-        .request(method, s.url(path))
-        .header("origin", s.base.as_str());
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(c: &reqwest::Client, s: &TestServer, path: &str) -> (u16, Value) {
-    send(c, s, reqwest::Method::GET, path, None).await
-}
-
-async fn post(c: &reqwest::Client, s: &TestServer, path: &str, body: Value) -> (u16, Value) {
-    send(c, s, reqwest::Method::POST, path, Some(body)).await
-}
-
-async fn put(c: &reqwest::Client, s: &TestServer, path: &str, body: Value) -> (u16, Value) {
-    send(c, s, reqwest::Method::PUT, path, Some(body)).await
-}
 
 fn year() -> i32 {
     server::clock::today().year()

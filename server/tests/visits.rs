@@ -9,6 +9,7 @@
 mod common;
 
 use chrono::Duration;
+use common::http::{delete, get, post, put};
 use common::{Backend, CELL_A, CELL_B, CELL_C, CELL_D, GRASSROOTS, TestServer};
 use serde_json::{Value, json};
 use server::storage::NewVisit;
@@ -22,40 +23,6 @@ const BLOC: &str = "Đảng bộ Khối các cơ quan tỉnh";
 const GRASS_COMMITTEE: &str = "dv.a02";
 /// Assigned to follow cells B and D.
 const VISITOR: &str = "capuy.khoi";
-
-async fn send(
-    c: &reqwest::Client,
-    s: &TestServer,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut r = c
-        .request(method, s.url(path))
-        .header("origin", s.base.as_str());
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(c: &reqwest::Client, s: &TestServer, path: &str) -> (u16, Value) {
-    send(c, s, reqwest::Method::GET, path, None).await
-}
-
-async fn post(c: &reqwest::Client, s: &TestServer, path: &str, body: Value) -> (u16, Value) {
-    send(c, s, reqwest::Method::POST, path, Some(body)).await
-}
-
-async fn put(c: &reqwest::Client, s: &TestServer, path: &str, body: Value) -> (u16, Value) {
-    send(c, s, reqwest::Method::PUT, path, Some(body)).await
-}
-
-async fn delete(c: &reqwest::Client, s: &TestServer, path: &str) -> u16 {
-    send(c, s, reqwest::Method::DELETE, path, None).await.0
-}
 
 fn unique() -> String {
     format!(

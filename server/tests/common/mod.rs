@@ -3,6 +3,7 @@
 //! PostgreSQL fails the test with a clear message.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod ws;
 
 use server::config::Settings;
