@@ -7,18 +7,46 @@ use crate::member::{CellRole, Member, MemberDraft};
 use crate::org::{OrgEntry, OrgKind, Organization};
 use serde::{Deserialize, Serialize};
 
+/// Why an account name or a password is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    #[error("Tên đăng nhập phải có từ 3 đến 32 ký tự.")]
+    UsernameLength,
+    #[error("Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các dấu . _ -")]
+    UsernameCharacters,
+    #[error("Mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự.")]
+    PasswordTooShort,
+    #[error("Mật khẩu quá dài (tối đa {MAX_PASSWORD_CHARS} ký tự).")]
+    PasswordTooLong,
+    #[error("Mật khẩu phải có cả chữ cái và chữ số hoặc ký hiệu.")]
+    PasswordOneKind,
+}
+
+impl crate::i18n::Message for CredentialError {
+    fn english(&self) -> (&'static str, String) {
+        use CredentialError::*;
+        match self {
+            UsernameLength => ("username_length", "The user name must have 3 to 32 characters.".into()),
+            UsernameCharacters => ("username_characters", "The user name has only lower-case letters without accents, digits and the signs . _ -".into()),
+            PasswordTooShort => ("password_too_short", format!("The password must have at least {MIN_PASSWORD_CHARS} characters.")),
+            PasswordTooLong => ("password_too_long", format!("The password is too long (at most {MAX_PASSWORD_CHARS} characters).")),
+            PasswordOneKind => ("password_one_kind", "The password must have both letters and digits or symbols.".into()),
+        }
+    }
+}
+
 /// Account names: 3–32 of `a-z`, `0-9`, `.`, `_`, `-` (lower case, no diacritics, so
 /// they type the same on every phone keyboard).
-pub fn check_username(username: &str) -> Result<(), &'static str> {
+pub fn check_username(username: &str) -> Result<(), CredentialError> {
     let len = username.chars().count();
     if !(3..=32).contains(&len) {
-        return Err("Tên đăng nhập phải có từ 3 đến 32 ký tự.");
+        return Err(CredentialError::UsernameLength);
     }
     if !username
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
     {
-        return Err("Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các dấu . _ -");
+        return Err(CredentialError::UsernameCharacters);
     }
     Ok(())
 }
@@ -30,18 +58,18 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 
 /// Passwords: 8–128 characters, not all of one kind of character.
-pub fn check_password(password: &str) -> Result<(), &'static str> {
+pub fn check_password(password: &str) -> Result<(), CredentialError> {
     let len = password.chars().count();
     if len < MIN_PASSWORD_CHARS {
-        return Err("Mật khẩu phải có ít nhất 8 ký tự.");
+        return Err(CredentialError::PasswordTooShort);
     }
     if len > MAX_PASSWORD_CHARS {
-        return Err("Mật khẩu quá dài (tối đa 128 ký tự).");
+        return Err(CredentialError::PasswordTooLong);
     }
     let has_letter = password.chars().any(char::is_alphabetic);
     let has_other = password.chars().any(|c| !c.is_alphabetic());
     if !(has_letter && has_other) {
-        return Err("Mật khẩu phải có cả chữ cái và chữ số hoặc ký hiệu.");
+        return Err(CredentialError::PasswordOneKind);
     }
     Ok(())
 }
@@ -217,7 +245,7 @@ mod tests {
     #[test]
     fn usernames() {
         assert!(check_username("bithu.a").is_ok());
-        assert!(check_username("ab").is_err());
+        assert_eq!(check_username("ab"), Err(CredentialError::UsernameLength));
         assert!(check_username("Bí thư").is_err());
         assert!(check_username("UPPER").is_err());
     }
@@ -226,11 +254,26 @@ mod tests {
     fn passwords() {
         assert!(check_password("chibo2026").is_ok());
         assert!(check_password("short1").is_err());
-        assert!(check_password("onlyletters").is_err());
+        assert_eq!(
+            check_password("onlyletters"),
+            Err(CredentialError::PasswordOneKind)
+        );
         assert!(check_password("12345678").is_err());
         assert!(
             check_password("mậtkhẩu2026").is_ok(),
             "diacritics are letters"
         );
+    }
+
+    #[test]
+    fn credential_errors_in_english() {
+        use CredentialError::*;
+        crate::i18n::assert_english(&[
+            &UsernameLength,
+            &UsernameCharacters,
+            &PasswordTooShort,
+            &PasswordTooLong,
+            &PasswordOneKind,
+        ]);
     }
 }

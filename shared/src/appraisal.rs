@@ -13,6 +13,7 @@
 
 use crate::access::Actor;
 use crate::error::{FieldError, FieldErrors};
+use crate::i18n::Localized;
 use crate::ids::{MemberId, OrgId};
 use crate::org::OrgKind;
 use crate::rules::RuleSet;
@@ -145,84 +146,119 @@ pub fn evaluate(rules: &RuleSet, a: &Answers, completeness: Completeness) -> Eva
     let mut errors = Vec::new();
     for key in a.scores.keys() {
         if !form.criteria.iter().any(|c| &c.key == key) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 score_field(key),
+                "unknown_criterion",
                 format!("Phiếu không có tiêu chí “{key}”."),
+                format!("The form has no criterion “{key}”."),
             ));
         }
     }
     for c in &form.criteria {
         match a.scores.get(&c.key) {
-            Some(&s) if s > c.max => errors.push(FieldError::new(
+            Some(&s) if s > c.max => errors.push(FieldError::both(
                 score_field(&c.key),
+                "above_maximum",
                 format!("“{}” tối đa {} điểm.", c.label_vi, c.max),
+                format!("“{}” has at most {} points.", c.label_en, c.max),
             )),
-            None if c.required && completeness == Completeness::Complete => errors.push(
-                FieldError::new(score_field(&c.key), format!("Chưa chấm “{}”.", c.label_vi)),
-            ),
+            None if c.required && completeness == Completeness::Complete => {
+                errors.push(FieldError::both(
+                    score_field(&c.key),
+                    "missing",
+                    format!("Chưa chấm “{}”.", c.label_vi),
+                    format!("“{}” is not scored yet.", c.label_en),
+                ))
+            }
             _ => {}
         }
     }
     let total = total_of(a);
     if total > Points::whole(100) {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "total",
+            "total_above_100",
             format!("Tổng điểm {total} vượt quá 100."),
+            format!("The total of {total} points is above 100."),
         ));
     }
     let t = a.tasks;
     if t.total > MAX_COUNT {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "tasks.total",
+            "too_many_tasks",
             format!("Số nhiệm vụ tối đa {MAX_COUNT}."),
+            format!("At most {MAX_COUNT} tasks."),
         ));
     }
     if t.late > t.total {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "tasks.late",
+            "late_above_total",
             format!(
                 "Số nhiệm vụ chậm ({}) không thể nhiều hơn tổng số nhiệm vụ ({}).",
+                t.late, t.total
+            ),
+            format!(
+                "The tasks done late ({}) cannot be more than all tasks ({}).",
                 t.late, t.total
             ),
         ));
     }
     if t.exceeded > t.total {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "tasks.exceeded",
+            "exceeded_above_total",
             format!(
                 "Số nhiệm vụ vượt mức ({}) không thể nhiều hơn tổng số nhiệm vụ ({}).",
+                t.exceeded, t.total
+            ),
+            format!(
+                "The tasks exceeded ({}) cannot be more than all tasks ({}).",
                 t.exceeded, t.total
             ),
         ));
     }
     if let Some(tg) = a.targets {
         if tg.total > MAX_COUNT {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 "targets.total",
+                "too_many_targets",
                 format!("Số chỉ tiêu tối đa {MAX_COUNT}."),
+                format!("At most {MAX_COUNT} targets."),
             ));
         }
         if tg.met > tg.total {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 "targets.met",
+                "met_above_total",
                 format!(
                     "Số chỉ tiêu đạt ({}) không thể nhiều hơn tổng số chỉ tiêu ({}).",
+                    tg.met, tg.total
+                ),
+                format!(
+                    "The targets met ({}) cannot be more than all targets ({}).",
                     tg.met, tg.total
                 ),
             ));
         }
     }
     if let Some(t) = a.triggers.iter().find(|t| !DECLARED_TRIGGERS.contains(t)) {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "triggers",
+            "trigger_computed",
             format!("“{}” được tính từ phiếu, không tự khai.", t.label_vi()),
+            format!(
+                "“{}” is computed from the form, not declared.",
+                t.label_en()
+            ),
         ));
     }
     let rating = rating::rate_member(rules, &rating_input(form, a));
     if let Some(claimed) = a.level
         && claimed < rating.level
     {
-        errors.push(FieldError::new("level", above_message(claimed, &rating)));
+        errors.push(FieldError::of("level", &above_message(claimed, &rating)));
     }
     Evaluation {
         total,
@@ -231,18 +267,36 @@ pub fn evaluate(rules: &RuleSet, a: &Answers, completeness: Completeness) -> Eva
     }
 }
 
-fn above_message(level: Level, rating: &Rating) -> String {
+fn above_message(level: Level, rating: &Rating) -> Localized {
     if rating.triggers.is_empty() {
-        format!(
-            "Không thể xếp “{level}”: kết quả đánh giá chỉ cho phép “{}”.",
-            rating.level
+        Localized::new(
+            "above_rating",
+            format!(
+                "Không thể xếp “{level}”: kết quả đánh giá chỉ cho phép “{}”.",
+                rating.level
+            ),
+            format!(
+                "“{}” cannot be given: the assessment allows only “{}”.",
+                level.label_en(),
+                rating.level.label_en()
+            ),
         )
     } else {
-        let why: Vec<&str> = rating.triggers.iter().map(|t| t.label_vi()).collect();
-        format!(
-            "Không thể xếp “{level}”: {} buộc xếp “{}”.",
-            why.join("; "),
-            rating.level
+        let why_vi: Vec<&str> = rating.triggers.iter().map(|t| t.label_vi()).collect();
+        let why_en: Vec<&str> = rating.triggers.iter().map(|t| t.label_en()).collect();
+        Localized::new(
+            "above_rating",
+            format!(
+                "Không thể xếp “{level}”: {} buộc xếp “{}”.",
+                why_vi.join("; "),
+                rating.level
+            ),
+            format!(
+                "“{}” cannot be given: {} forces “{}”.",
+                level.label_en(),
+                why_en.join("; "),
+                rating.level.label_en()
+            ),
         )
     }
 }
@@ -288,44 +342,65 @@ pub fn check_appraisal(rules: &RuleSet, a: &Appraisal) -> Result<Evaluation, Fie
     let mut ev = evaluate(rules, &a.answers, Completeness::Complete);
     let mut errors = std::mem::take(&mut ev.errors.0);
     if a.proposed < ev.rating.level {
-        errors.push(FieldError::new(
+        errors.push(FieldError::of(
             "proposed",
-            above_message(a.proposed, &ev.rating),
+            &above_message(a.proposed, &ev.rating),
         ));
     }
     if a.comment.chars().count() > MAX_COMMENT_CHARS {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "comment",
+            "comment_too_long",
             format!("Nhận xét tối đa {MAX_COMMENT_CHARS} ký tự."),
+            format!("The comment has at most {MAX_COMMENT_CHARS} characters."),
         ));
     }
     match a.vote {
-        None if vote_required(a.proposed) => errors.push(FieldError::new(
+        None if vote_required(a.proposed) => errors.push(FieldError::both(
             "vote",
+            "vote_missing",
             format!(
                 "Đề nghị “{}” cần kết quả biểu quyết của chi bộ.",
                 a.proposed
             ),
+            format!(
+                "Proposing “{}” needs the result of the cell's vote.",
+                a.proposed.label_en()
+            ),
         )),
-        Some(v) if v.of == 0 || v.of > MAX_VOTERS => errors.push(FieldError::new(
+        Some(v) if v.of == 0 || v.of > MAX_VOTERS => errors.push(FieldError::both(
             "vote.of",
+            "voters_out_of_range",
             format!("Số đảng viên biểu quyết phải từ 1 đến {MAX_VOTERS}."),
+            format!("The members voting must be from 1 to {MAX_VOTERS}."),
         )),
         Some(v) if u64::from(v.in_favour) + u64::from(v.against) > u64::from(v.of) => {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 "vote.for",
+                "votes_above_voters",
                 format!(
                     "Tán thành ({}) và không tán thành ({}) nhiều hơn số biểu quyết ({}).",
+                    v.in_favour, v.against, v.of
+                ),
+                format!(
+                    "In favour ({}) and against ({}) are more than those voting ({}).",
                     v.in_favour, v.against, v.of
                 ),
             ))
         }
         Some(v) if vote_required(a.proposed) && u64::from(v.in_favour) * 2 <= u64::from(v.of) => {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 "vote.for",
+                "vote_not_passed",
                 format!(
                     "Đề nghị “{}” chưa được quá nửa tán thành ({}/{}).",
                     a.proposed, v.in_favour, v.of
+                ),
+                format!(
+                    "Proposing “{}” has not won more than half in favour ({}/{}).",
+                    a.proposed.label_en(),
+                    v.in_favour,
+                    v.of
                 ),
             ))
         }
@@ -369,6 +444,41 @@ pub enum DecisionError {
     },
     #[error("Ghi chú tối đa {MAX_REASON_CHARS} ký tự.")]
     NoteTooLong,
+}
+
+impl crate::i18n::Message for DecisionError {
+    fn english(&self) -> (&'static str, String) {
+        use DecisionError::*;
+        match self {
+            NotProposed => (
+                "not_proposed",
+                "The cell has not proposed a level for this member yet.".into(),
+            ),
+            AboveAppraisal { level, allowed } => (
+                "above_appraisal",
+                format!(
+                    "“{}” cannot be decided: the cell's appraisal allows only “{}”.",
+                    level.label_en(),
+                    allowed.label_en()
+                ),
+            ),
+            QuotaExceeded {
+                excellent,
+                max,
+                base,
+                share,
+            } => (
+                "quota_exceeded",
+                format!(
+                    "Above the share of “Excellent performance of duties” of the grassroots organization: this decision would make {excellent} members excellent, at most {max} ({share} of the {base} members with good performance or better)."
+                ),
+            ),
+            NoteTooLong => (
+                "note_too_long",
+                format!("The note has at most {MAX_REASON_CHARS} characters."),
+            ),
+        }
+    }
 }
 
 /// Checks a decision: it needs the cell's appraisal, must not be better than
@@ -539,6 +649,16 @@ pub enum StageError {
     Decided,
 }
 
+impl crate::i18n::Message for StageError {
+    fn english(&self) -> (&'static str, String) {
+        match self {
+            StageError::NotOpen => ("not_open", "The cell has not opened this year's appraisal.".into()),
+            StageError::Submitted => ("submitted", "The self-assessment is submitted; it can be changed only when the committee reopens it.".into()),
+            StageError::Decided => ("decided", "The level has been decided; it can be changed only when the competent committee reopens it.".into()),
+        }
+    }
+}
+
 /// Whether the member may change their self-assessment.
 pub fn may_edit_self(period: PeriodState, s: Stage) -> Result<(), StageError> {
     if period == PeriodState::NotOpened {
@@ -631,15 +751,19 @@ pub fn grassroots_of(path: &[(OrgId, OrgKind)]) -> Option<OrgId> {
 pub fn check_reason(reason: &str) -> Result<(), FieldErrors> {
     let n = reason.trim().chars().count();
     if n == 0 {
-        return Err(FieldErrors(vec![FieldError::new(
+        return Err(FieldErrors(vec![FieldError::both(
             "reason",
+            "reason_missing",
             "Cần ghi lý do mở lại.",
+            "Give the reason for reopening.",
         )]));
     }
     if n > MAX_REASON_CHARS {
-        return Err(FieldErrors(vec![FieldError::new(
+        return Err(FieldErrors(vec![FieldError::both(
             "reason",
+            "reason_too_long",
             format!("Lý do tối đa {MAX_REASON_CHARS} ký tự."),
+            format!("The reason has at most {MAX_REASON_CHARS} characters."),
         )]));
     }
     Ok(())

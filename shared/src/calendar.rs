@@ -100,6 +100,31 @@ pub enum CalendarError {
     MonthOutOfRange,
 }
 
+impl crate::i18n::Message for CalendarError {
+    fn english(&self) -> (&'static str, String) {
+        use CalendarError::*;
+        match self {
+            ReasonMissing => ("reason_missing", "Give the reason.".into()),
+            ReasonTooLong => (
+                "reason_too_long",
+                format!("The reason is too long (at most {MAX_REASON_CHARS} characters)."),
+            ),
+            StartsInPast => (
+                "starts_in_past",
+                "The time of the meeting has passed.".into(),
+            ),
+            YearOutOfRange => (
+                "year_out_of_range",
+                format!("The year must be from {MIN_YEAR} to {MAX_YEAR}."),
+            ),
+            MonthOutOfRange => (
+                "month_out_of_range",
+                "The month must be from 1 to 12.".into(),
+            ),
+        }
+    }
+}
+
 impl CalendarError {
     pub fn field(&self) -> &'static str {
         match self {
@@ -111,7 +136,7 @@ impl CalendarError {
     }
 
     pub fn into_fields(self) -> FieldErrors {
-        FieldErrors(vec![FieldError::new(self.field(), self.to_string())])
+        FieldErrors(vec![FieldError::of(self.field(), &self)])
     }
 }
 

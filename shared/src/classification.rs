@@ -348,15 +348,42 @@ pub enum DecisionError {
     ChangeClosed { year: i32, until: String },
 }
 
+impl crate::i18n::Message for DecisionError {
+    fn english(&self) -> (&'static str, String) {
+        use DecisionError::*;
+        match self {
+            ReasonToDeviate { computed } => (
+                "reason_to_deviate",
+                format!(
+                    "The level differs from the one computed (“{}”): give the reason.",
+                    computed.label_en()
+                ),
+            ),
+            ReasonToChange { previous } => (
+                "reason_to_change",
+                format!(
+                    "This changes the decision already made (“{}”): give the reason.",
+                    previous.label_en()
+                ),
+            ),
+            ReasonTooLong => (
+                "reason_too_long",
+                format!("The reason has at most {MAX_REASON_CHARS} characters."),
+            ),
+            ChangeClosed { year, until } => (
+                "change_closed",
+                format!("The decision for {year} could only be changed until {until}."),
+            ),
+        }
+    }
+}
+
 impl DecisionError {
     /// As field errors (the reason field), or `None` for a closed year.
     pub fn field_errors(&self) -> Option<FieldErrors> {
         match self {
             DecisionError::ChangeClosed { .. } => None,
-            _ => Some(FieldErrors(vec![FieldError {
-                field: "reason".into(),
-                message: self.to_string(),
-            }])),
+            _ => Some(FieldErrors(vec![FieldError::of("reason", self)])),
         }
     }
 }

@@ -245,6 +245,37 @@ pub enum CommitmentError {
     NoteTooLong(usize),
 }
 
+impl crate::i18n::Message for CommitmentError {
+    fn english(&self) -> (&'static str, String) {
+        use CommitmentError::*;
+        match self {
+            Empty => ("empty", "Write at least one commitment.".into()),
+            TooMany => ("too_many", format!("At most {MAX_ITEMS} commitments.")),
+            ItemTooLong(n) => (
+                "item_too_long",
+                format!("Commitment {n} is too long (at most {MAX_ITEM_CHARS} characters)."),
+            ),
+            Locked => (
+                "locked",
+                "The cell has reviewed the commitments: they can no longer be changed.".into(),
+            ),
+            Year => ("year", "The year must be from 2000 to 2100.".into()),
+            NotThisYear => (
+                "not_this_year",
+                "Commitments are registered only for this year or the next.".into(),
+            ),
+            ReviewItems => (
+                "review_items",
+                "Review each registered commitment, each one once.".into(),
+            ),
+            NoteTooLong(n) => (
+                "note_too_long",
+                format!("Review note {n} is too long (at most {MAX_NOTE_CHARS} characters)."),
+            ),
+        }
+    }
+}
+
 impl CommitmentError {
     pub fn field(&self) -> &'static str {
         match self {
@@ -259,16 +290,12 @@ impl CommitmentError {
     }
 
     pub fn into_errors(self) -> FieldErrors {
-        FieldErrors(vec![FieldError::new(self.field(), self.to_string())])
+        FieldErrors(vec![FieldError::of(self.field(), &self)])
     }
 }
 
 fn errors(errs: Vec<CommitmentError>) -> FieldErrors {
-    FieldErrors(
-        errs.iter()
-            .map(|e| FieldError::new(e.field(), e.to_string()))
-            .collect(),
-    )
+    FieldErrors(errs.iter().map(|e| FieldError::of(e.field(), e)).collect())
 }
 
 /// A member's list for the year, replacing the one registered.

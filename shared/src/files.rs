@@ -369,6 +369,21 @@ pub enum FileError {
     NotPreparer,
 }
 
+impl crate::i18n::Message for FileError {
+    fn english(&self) -> (&'static str, String) {
+        use FileError::*;
+        match self {
+            TooLarge => ("too_large", format!("The file is too large: each document is at most 20 MB ({MAX_FILE_BYTES} bytes). Compress or split the file.")),
+            UnsupportedType => ("unsupported_type", "Only PDF, Word (.doc, .docx), Excel (.xls, .xlsx) documents or images (PNG, JPEG, WebP) are accepted; the file's content is none of these.".into()),
+            Empty => ("empty", "The file is empty.".into()),
+            MeetingClosed => ("meeting_closed", "The meeting has ended: no more documents can be added.".into()),
+            MeetingOpened => ("meeting_opened", "The meeting has opened: documents can no longer be removed.".into()),
+            TooMany => ("too_many", format!("Each agenda item has at most {MAX_FILES_PER_ITEM} documents.")),
+            NotPreparer => ("not_preparer", "Only the secretary of the cell, the chair, the meeting secretary or the preparer of this item can add or remove documents.".into()),
+        }
+    }
+}
+
 /// Who may add documents to `item` of a meeting in this state: whoever
 /// manages the cell (bí thư, phó bí thư, chi ủy), the meeting's chair or
 /// secretary, and the item's preparer (người chuẩn bị). Others, and everyone

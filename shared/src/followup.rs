@@ -102,6 +102,26 @@ pub enum FollowUpError {
     ReopenWithoutNote,
 }
 
+impl crate::i18n::Message for FollowUpError {
+    fn english(&self) -> (&'static str, String) {
+        use FollowUpError::*;
+        match self {
+            LateIsDerived => (
+                "late_is_derived",
+                "The status “overdue” follows from the due date and cannot be chosen.".into(),
+            ),
+            NoteTooLong => (
+                "note_too_long",
+                format!("The note has at most {MAX_NOTE_CHARS} characters."),
+            ),
+            ReopenWithoutNote => (
+                "reopen_without_note",
+                "Give the reason when reopening a finished task.".into(),
+            ),
+        }
+    }
+}
+
 impl FollowUpError {
     pub fn field(&self) -> &'static str {
         match self {
@@ -148,7 +168,7 @@ impl TaskUpdate {
             Err(FieldErrors(
                 problems
                     .iter()
-                    .map(|p| FieldError::new(p.field(), p.to_string()))
+                    .map(|p| FieldError::of(p.field(), p))
                     .collect(),
             ))
         }

@@ -87,6 +87,32 @@ pub enum GuidanceError {
     TooManyPosts,
 }
 
+impl crate::i18n::Message for GuidanceError {
+    fn english(&self) -> (&'static str, String) {
+        use GuidanceError::*;
+        match self {
+            TitleMissing => ("title_missing", "The title must not be empty.".into()),
+            TitleTooLong => (
+                "title_too_long",
+                format!("The title is too long (at most {MAX_TITLE_CHARS} characters)."),
+            ),
+            TextTooLong => (
+                "text_too_long",
+                format!("The text is too long (at most {MAX_TEXT_CHARS} characters)."),
+            ),
+            Month(e) => e.english(),
+            TooManyFiles => (
+                "too_many_files",
+                format!("A guidance has at most {MAX_FILES_PER_POST} documents."),
+            ),
+            TooManyPosts => (
+                "too_many_posts",
+                format!("A committee posts at most {MAX_POSTS_PER_MONTH} guidances for one month."),
+            ),
+        }
+    }
+}
+
 impl GuidanceError {
     pub fn field(&self) -> &'static str {
         match self {
@@ -123,9 +149,7 @@ impl GuidanceDraft {
             })
         } else {
             Err(FieldErrors(
-                errs.iter()
-                    .map(|e| FieldError::new(e.field(), e.to_string()))
-                    .collect(),
+                errs.iter().map(|e| FieldError::of(e.field(), e)).collect(),
             ))
         }
     }

@@ -7,6 +7,7 @@
 //! hoạt tạm thời): an import keeps the one on the member's record, set in the
 //! member form.
 
+use crate::i18n::{Lang, Localized, Message};
 use crate::member::{CellRole, Gender, Member, MemberDraft, PartyStatus, normalize_name};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,44 @@ pub struct ImportError {
     pub line: u32,
     /// The column's header as written in the file ("" for the whole row or file).
     pub column: String,
+    /// Stable, machine-readable (e.g. `not_a_date`).
+    #[serde(default)]
+    pub code: String,
+    /// In the language of the request.
     pub message: String,
+    /// The English text until the error is rendered for its reader; never sent.
+    #[serde(skip)]
+    pub english: Option<String>,
+}
+
+impl ImportError {
+    pub fn of(line: u32, column: String, message: &impl Message) -> ImportError {
+        let (code, english) = message.english();
+        ImportError {
+            line,
+            column,
+            code: code.to_string(),
+            message: message.to_string(),
+            english: Some(english),
+        }
+    }
+
+    /// The message for a reader of `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        match (lang, &self.english) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.message,
+        }
+    }
+
+    /// Rendered for a reader of `lang`, as it is sent.
+    pub fn in_lang(self, lang: Lang) -> ImportError {
+        ImportError {
+            message: self.text(lang).to_string(),
+            english: None,
+            ..self
+        }
+    }
 }
 
 /// Problems with the file as a whole.
@@ -69,6 +107,40 @@ pub enum FileError {
     UnreadableXlsx,
     #[error("Không đọc được tệp CSV.")]
     UnreadableCsv,
+}
+
+impl crate::i18n::Message for FileError {
+    fn english(&self) -> (&'static str, String) {
+        use FileError::*;
+        match self {
+            Empty => ("empty", "The file is empty.".into()),
+            MissingColumn(column) => (
+                "missing_column",
+                format!("A required column is missing: {column}."),
+            ),
+            TooManyRows => (
+                "too_many_rows",
+                format!("The file has too many rows (at most {MAX_ROWS})."),
+            ),
+            UnclosedQuote => ("unclosed_quote", "A quotation mark is not closed.".into()),
+            TooLarge => (
+                "too_large",
+                format!(
+                    "The file is too large (at most {} MB).",
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            ),
+            NotXlsx => (
+                "not_xlsx",
+                "The file is not an Excel workbook (.xlsx) or CSV.".into(),
+            ),
+            UnreadableXlsx => (
+                "unreadable_xlsx",
+                "The Excel workbook cannot be read: the file is damaged or has a password.".into(),
+            ),
+            UnreadableCsv => ("unreadable_csv", "The CSV file cannot be read.".into()),
+        }
+    }
 }
 
 impl FileError {
@@ -189,11 +261,7 @@ impl Parsed {
     pub fn failed(e: FileError) -> Parsed {
         Parsed {
             rows: Vec::new(),
-            errors: vec![ImportError {
-                line: 1,
-                column: String::new(),
-                message: e.to_string(),
-            }],
+            errors: vec![ImportError::of(1, String::new(), &e)],
             file_error: Some(e),
         }
     }
@@ -279,11 +347,7 @@ pub fn serial_date(serial: f64, date1904: bool) -> Option<NaiveDate> {
 /// by the server.
 pub fn check(table: Table, today: NaiveDate) -> Parsed {
     let mut out = Parsed::default();
-    let file_error = |e: FileError| ImportError {
-        line: 1,
-        column: String::new(),
-        message: e.to_string(),
-    };
+    let file_error = |e: FileError| ImportError::of(1, String::new(), &e);
     let date1904 = table.date1904;
     let mut records = table
         .records
@@ -326,20 +390,30 @@ pub fn check(table: Table, today: NaiveDate) -> Parsed {
             let (column, message) = match key {
                 MatchKey::Card(_) => (
                     Column::CardNumber,
-                    format!("Số thẻ trùng với dòng {first}."),
+                    Localized::new(
+                        "duplicate_card",
+                        format!("Số thẻ trùng với dòng {first}."),
+                        format!("The card number is the same as on line {first}."),
+                    ),
                 ),
                 MatchKey::NameAndBirth(..) => (
                     Column::FullName,
-                    format!(
-                        "Trùng họ tên và ngày sinh với dòng {first} (không có số thẻ để phân biệt)."
+                    Localized::new(
+                        "duplicate_name",
+                        format!(
+                            "Trùng họ tên và ngày sinh với dòng {first} (không có số thẻ để phân biệt)."
+                        ),
+                        format!(
+                            "The same name and date of birth as on line {first} (no card number to tell them apart)."
+                        ),
                     ),
                 ),
             };
-            dup_errors.push(ImportError {
-                line: row.line,
-                column: column.label().to_string(),
-                message,
-            });
+            dup_errors.push(ImportError::of(
+                row.line,
+                column.label().to_string(),
+                &message,
+            ));
         } else {
             seen.push((key, row.line));
         }
@@ -368,12 +442,8 @@ fn parse_row(
             .unwrap_or_else(|| col.label().to_string())
     };
     let get = |col: Column| -> &str { index(col).and_then(|i| texts.get(i)).map_or("", |s| s) };
-    let mut err = |col: Column, message: String| {
-        errors.push(ImportError {
-            line,
-            column: label_of(col),
-            message,
-        })
+    let mut err = |col: Column, message: Localized| {
+        errors.push(ImportError::of(line, label_of(col), &message))
     };
     let mut date = |col: Column| -> Option<NaiveDate> {
         let raw = get(col);
@@ -388,7 +458,13 @@ fn parse_row(
         if d.is_none() {
             err(
                 col,
-                format!("“{raw}” không phải là ngày (dùng dạng ngày/tháng/năm, ví dụ 02/09/1985)."),
+                Localized::new(
+                    "not_a_date",
+                    format!(
+                        "“{raw}” không phải là ngày (dùng dạng ngày/tháng/năm, ví dụ 02/09/1985)."
+                    ),
+                    format!("“{raw}” is not a date (write day/month/year, e.g. 02/09/1985)."),
+                ),
             );
         }
         d
@@ -404,11 +480,17 @@ fn parse_row(
             err(
                 Column::Gender,
                 if other.is_empty() {
-                    "Thiếu giới tính (Nam hoặc Nữ).".to_string()
+                    Localized::new(
+                        "gender_missing",
+                        "Thiếu giới tính (Nam hoặc Nữ).",
+                        "The gender is missing (Nam or Nữ).",
+                    )
                 } else {
-                    format!(
-                        "“{}” không phải giới tính (Nam hoặc Nữ).",
-                        get(Column::Gender)
+                    let raw = get(Column::Gender);
+                    Localized::new(
+                        "not_a_gender",
+                        format!("“{raw}” không phải giới tính (Nam hoặc Nữ)."),
+                        format!("“{raw}” is not a gender (Nam or Nữ)."),
                     )
                 },
             );
@@ -423,9 +505,16 @@ fn parse_row(
         _ => {
             err(
                 Column::Role,
-                format!(
-                    "“{}” không phải chức vụ trong chi bộ (Bí thư, Phó Bí thư, Chi ủy viên, Đảng viên).",
-                    get(Column::Role)
+                Localized::new(
+                    "not_a_role",
+                    format!(
+                        "“{}” không phải chức vụ trong chi bộ (Bí thư, Phó Bí thư, Chi ủy viên, Đảng viên).",
+                        get(Column::Role)
+                    ),
+                    format!(
+                        "“{}” is not a role in the cell (Bí thư, Phó Bí thư, Chi ủy viên, Đảng viên).",
+                        get(Column::Role)
+                    ),
                 ),
             );
             None
@@ -447,9 +536,16 @@ fn parse_row(
         _ => {
             err(
                 Column::Status,
-                format!(
-                    "“{}” không phải trạng thái (Chính thức, Dự bị, Miễn sinh hoạt, Đã chuyển sinh hoạt).",
-                    get(Column::Status)
+                Localized::new(
+                    "not_a_status",
+                    format!(
+                        "“{}” không phải trạng thái (Chính thức, Dự bị, Miễn sinh hoạt, Đã chuyển sinh hoạt).",
+                        get(Column::Status)
+                    ),
+                    format!(
+                        "“{}” is not a status (Chính thức, Dự bị, Miễn sinh hoạt, Đã chuyển sinh hoạt).",
+                        get(Column::Status)
+                    ),
                 ),
             );
             None
@@ -488,11 +584,7 @@ fn parse_row(
                     "full_member_on" => Column::FullMemberOn,
                     _ => Column::CardNumber,
                 };
-                ImportError {
-                    line,
-                    column: label_of(col),
-                    message: p.to_string(),
-                }
+                ImportError::of(line, label_of(col), &p)
             })
             .collect())
     }

@@ -124,6 +124,48 @@ pub enum InspectionError {
     NotInCell,
 }
 
+impl crate::i18n::Message for InspectionError {
+    fn english(&self) -> (&'static str, String) {
+        use InspectionError::*;
+        match self {
+            ContentMissing => ("content_missing", "Describe what was inspected.".into()),
+            ContentTooLong => (
+                "content_too_long",
+                format!("The content is too long (at most {MAX_CONTENT_CHARS} characters)."),
+            ),
+            ConclusionMissing => (
+                "conclusion_missing",
+                "Write the conclusion of the inspection.".into(),
+            ),
+            ConclusionTooLong => (
+                "conclusion_too_long",
+                format!("The conclusion is too long (at most {MAX_CONCLUSION_CHARS} characters)."),
+            ),
+            FollowUpTooLong => (
+                "follow_up_too_long",
+                format!("The follow-up is too long (at most {MAX_FOLLOW_UP_CHARS} characters)."),
+            ),
+            PeriodReversed => (
+                "period_reversed",
+                "The inspected period must start before it ends.".into(),
+            ),
+            ConcludedBeforePeriod => (
+                "concluded_before_period",
+                "The conclusion cannot be dated before the inspected period starts.".into(),
+            ),
+            ConcludedInFuture => (
+                "concluded_in_future",
+                "The date of the conclusion has not come yet.".into(),
+            ),
+            Year => (
+                "year",
+                "The year of the conclusion must be from 2000 to 2100.".into(),
+            ),
+            NotInCell => ("not_in_cell", "This member is not in the cell.".into()),
+        }
+    }
+}
+
 impl InspectionError {
     pub fn field(&self) -> &'static str {
         match self {
@@ -182,9 +224,7 @@ impl InspectionDraft {
             Ok(draft)
         } else {
             Err(FieldErrors(
-                errs.iter()
-                    .map(|e| FieldError::new(e.field(), e.to_string()))
-                    .collect(),
+                errs.iter().map(|e| FieldError::of(e.field(), e)).collect(),
             ))
         }
     }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod files;
 pub mod followup;
 pub mod guidance;
+pub mod i18n;
 pub mod ids;
 pub mod import;
 pub mod inspections;
@@ -33,4 +34,5 @@ pub mod text;
 pub mod visits;
 
 pub use error::{ErrorBody, ErrorDetail, FieldError, FieldErrors};
+pub use i18n::{Lang, Message};
 pub use ids::{AccountId, MeetingId, MemberId, OrgId};

@@ -276,6 +276,66 @@ pub enum MeetingError {
     PreparerNotInCell(usize),
 }
 
+impl crate::i18n::Message for MeetingError {
+    fn english(&self) -> (&'static str, String) {
+        use MeetingError::*;
+        match self {
+            BadTitle => (
+                "bad_title",
+                format!("The title must not be empty (at most {MAX_TITLE_CHARS} characters)."),
+            ),
+            PlaceTooLong => (
+                "place_too_long",
+                format!("The place is too long (at most {MAX_PLACE_CHARS} characters)."),
+            ),
+            LinkTooLong => (
+                "link_too_long",
+                format!("The link is too long (at most {MAX_LINK_CHARS} characters)."),
+            ),
+            AgendaItemTooLong(n) => (
+                "agenda_item_too_long",
+                format!(
+                    "Item {n}: the title, presenter or notes are too long (title at most {MAX_ITEM_TITLE_CHARS}, presenter {MAX_PRESENTER_CHARS}, notes {MAX_NOTES_CHARS} characters)."
+                ),
+            ),
+            StartsInPast => (
+                "starts_in_past",
+                "The time of the meeting has passed.".into(),
+            ),
+            PlaceMissing => ("place_missing", "Give the place of the meeting.".into()),
+            LinkMissing => (
+                "link_missing",
+                "Give the link of the online meeting room (starting with https://).".into(),
+            ),
+            LinkInvalid => (
+                "link_invalid",
+                "The meeting room's link must start with https:// or http://.".into(),
+            ),
+            ChairNotInCell => (
+                "chair_not_in_cell",
+                "The chair must be a member of the cell.".into(),
+            ),
+            SecretaryNotInCell => (
+                "secretary_not_in_cell",
+                "The meeting secretary must be a member of the cell.".into(),
+            ),
+            AgendaSize { max } => (
+                "agenda_size",
+                format!("The agenda needs from 1 to {max} items."),
+            ),
+            AgendaItemUntitled(n) => ("agenda_item_untitled", format!("Item {n} has no title.")),
+            AgendaItemMinutes(n) => (
+                "agenda_item_minutes",
+                format!("Item {n}: the duration must be from 1 to 240 minutes."),
+            ),
+            PreparerNotInCell(n) => (
+                "preparer_not_in_cell",
+                format!("Item {n}: the preparer must be a member of the cell."),
+            ),
+        }
+    }
+}
+
 impl MeetingError {
     pub fn field(&self) -> &'static str {
         use MeetingError::*;
@@ -395,9 +455,7 @@ impl MeetingDraft {
             Ok(())
         } else {
             Err(FieldErrors(
-                errs.iter()
-                    .map(|e| FieldError::new(e.field(), e.to_string()))
-                    .collect(),
+                errs.iter().map(|e| FieldError::of(e.field(), e)).collect(),
             ))
         }
     }

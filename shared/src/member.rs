@@ -291,6 +291,73 @@ pub enum MemberError {
     AttachmentEndsBeforeItStarts,
 }
 
+impl crate::i18n::Message for MemberError {
+    fn english(&self) -> (&'static str, String) {
+        use MemberError::*;
+        let (code, text): (&'static str, String) = match self {
+            NameEmpty => ("name_empty", "Full name must not be empty.".into()),
+            NameTooLong { max } => (
+                "name_too_long",
+                format!("Full name is too long (at most {max} characters)."),
+            ),
+            BornInFuture => (
+                "born_in_future",
+                "Date of birth cannot be in the future.".into(),
+            ),
+            AdmittedInFuture => (
+                "admitted_in_future",
+                "Date of admission cannot be in the future.".into(),
+            ),
+            MadeFullInFuture => (
+                "made_full_in_future",
+                "Date of full membership cannot be in the future.".into(),
+            ),
+            AdmittedUnderage => (
+                "admitted_underage",
+                format!("A member must be at least {MIN_ADMISSION_AGE} when admitted."),
+            ),
+            FullBeforeProbationEnds => (
+                "full_before_probation_ends",
+                format!(
+                    "Full membership must come at least {PROBATION_MONTHS} months of probation after admission."
+                ),
+            ),
+            ProbationaryWithoutAdmission => (
+                "probationary_without_admission",
+                "A probationary member must have a date of admission.".into(),
+            ),
+            ProbationaryWithFullDate => (
+                "probationary_with_full_date",
+                "A probationary member has no date of full membership yet.".into(),
+            ),
+            FullWithoutFullDate => (
+                "full_without_full_date",
+                "A full member must have a date of full membership.".into(),
+            ),
+            BadCardNumber => (
+                "bad_card_number",
+                "The party card number has digits only (dots allowed), at most 20 characters."
+                    .into(),
+            ),
+            AttachmentWithoutOrganization => (
+                "attachment_without_organization",
+                "Name the party organization of the temporary attachment.".into(),
+            ),
+            AttachmentOrganizationTooLong { max } => (
+                "attachment_organization_too_long",
+                format!(
+                    "The name of the organization of the temporary attachment is too long (at most {max} characters)."
+                ),
+            ),
+            AttachmentEndsBeforeItStarts => (
+                "attachment_ends_before_it_starts",
+                "The temporary attachment must end on or after the day it starts.".into(),
+            ),
+        };
+        (code, text)
+    }
+}
+
 impl MemberError {
     /// The form field the message belongs next to.
     pub fn field(&self) -> &'static str {
@@ -422,9 +489,7 @@ impl MemberDraft {
             Ok(())
         } else {
             Err(FieldErrors(
-                errs.iter()
-                    .map(|e| FieldError::new(e.field(), e.to_string()))
-                    .collect(),
+                errs.iter().map(|e| FieldError::of(e.field(), e)).collect(),
             ))
         }
     }

@@ -36,11 +36,7 @@ pub const MAX_RETRY_DELAY_MS: u64 = 6 * 3600 * 1000;
 pub const TASK_DUE_SOON_DAYS: i64 = 2;
 
 /// The language a notice is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Vi,
-    En,
-}
+pub use crate::i18n::Lang;
 
 /// The kinds of notifications, each of which a member may want by email.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -903,23 +899,29 @@ impl NoticePreferences {
         let email = crate::text::clean_trimmed(&self.email);
         let mut errors = Vec::new();
         if email.chars().count() > MAX_EMAIL_CHARS {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 "email",
+                "email_too_long",
                 format!("Địa chỉ email dài quá {MAX_EMAIL_CHARS} ký tự."),
+                format!("The email address is longer than {MAX_EMAIL_CHARS} characters."),
             ));
         } else if !email.is_empty() && !plausible_email(&email) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 "email",
+                "email_invalid",
                 "Địa chỉ email chưa đúng (ví dụ: ten@example.vn).",
+                "The email address is not valid (e.g. name@example.vn).",
             ));
         }
         let mut kinds = self.email_kinds.clone();
         kinds.sort();
         kinds.dedup();
         if email.is_empty() && !kinds.is_empty() {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 "email",
+                "email_missing",
                 "Nhập địa chỉ email để nhận thông báo qua email.",
+                "Enter an email address to get notifications by email.",
             ));
         }
         let mut push_kinds = self.push_kinds.clone();

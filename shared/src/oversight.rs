@@ -46,6 +46,30 @@ pub enum RangeError {
     TooLong,
 }
 
+impl crate::i18n::Message for RangeError {
+    fn english(&self) -> (&'static str, String) {
+        use RangeError::*;
+        match self {
+            Malformed => (
+                "malformed",
+                "A month is written YYYY-MM, e.g. 2026-05.".into(),
+            ),
+            YearOutOfRange => (
+                "year_out_of_range",
+                "The year must be from 2000 to 2100.".into(),
+            ),
+            Reversed => (
+                "reversed",
+                "The first month must be before or the same as the last.".into(),
+            ),
+            TooLong => (
+                "too_long",
+                "The longest period is 5 years (60 months); choose a shorter one.".into(),
+            ),
+        }
+    }
+}
+
 /// Reads "2026-05".
 pub fn parse_month(s: &str) -> Result<YearMonth, RangeError> {
     let (y, m) = s.trim().split_once('-').ok_or(RangeError::Malformed)?;

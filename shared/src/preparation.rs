@@ -183,6 +183,22 @@ pub enum PreparationError {
     NoSuchItem,
 }
 
+impl crate::i18n::Message for PreparationError {
+    fn english(&self) -> (&'static str, String) {
+        use PreparationError::*;
+        match self {
+            NotMember => ("not_member", "Only members of the cell can send an absence request or an opinion in advance.".into()),
+            AlreadyOpened => ("already_opened", "The meeting has opened or ended: nothing can be sent, changed or withdrawn any more.".into()),
+            ReasonEmpty => ("reason_empty", "Please give the reason for the absence.".into()),
+            ReasonTooLong => ("reason_too_long", format!("The reason for the absence has at most {MAX_ABSENCE_REASON_CHARS} characters.")),
+            NoteTooLong => ("note_too_long", format!("The note has at most {MAX_DECISION_NOTE_CHARS} characters.")),
+            TextEmpty => ("text_empty", "Please write the opinion.".into()),
+            TextTooLong => ("text_too_long", format!("An opinion has at most {MAX_ADVANCE_OPINION_CHARS} characters.")),
+            NoSuchItem => ("no_such_item", "The agenda has no such item.".into()),
+        }
+    }
+}
+
 impl PreparationError {
     /// The field the problem belongs to, for the errors tied to one.
     pub fn field(&self) -> &'static str {
@@ -196,7 +212,7 @@ impl PreparationError {
     }
 
     pub fn into_fields(self) -> FieldErrors {
-        FieldErrors(vec![FieldError::new(self.field(), self.to_string())])
+        FieldErrors(vec![FieldError::of(self.field(), &self)])
     }
 }
 

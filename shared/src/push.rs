@@ -8,6 +8,7 @@
 //! kinds go by push is in `notify::NoticePreferences::push_kinds`.
 
 use crate::error::{FieldError, FieldErrors};
+use crate::i18n::Localized;
 use crate::notify::{Lang, Notice};
 use serde::{Deserialize, Serialize};
 
@@ -109,23 +110,29 @@ impl PushSubscription {
         let mut errors = Vec::new();
         let endpoint = self.endpoint.trim().to_string();
         if let Some(message) = endpoint_problem(&endpoint, allow_local_http) {
-            errors.push(FieldError::new("endpoint", message));
+            errors.push(FieldError::of("endpoint", &message));
         }
         let p256dh = decode_base64url(self.p256dh.trim())
             .filter(|k| k.len() == PUSH_P256DH_BYTES && k[0] == 0x04);
         if p256dh.is_none() {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 "p256dh",
+                "bad_p256dh",
                 format!(
                     "Khoá p256dh phải là điểm P-256 dạng base64url ({PUSH_P256DH_BYTES} byte, bắt đầu bằng 0x04)."
+                ),
+                format!(
+                    "The p256dh key must be a P-256 point in base64url ({PUSH_P256DH_BYTES} bytes, starting with 0x04)."
                 ),
             ));
         }
         let auth = decode_base64url(self.auth.trim()).filter(|k| k.len() == PUSH_AUTH_BYTES);
         if auth.is_none() {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 "auth",
+                "bad_auth",
                 format!("Khoá auth phải là {PUSH_AUTH_BYTES} byte dạng base64url."),
+                format!("The auth key must be {PUSH_AUTH_BYTES} bytes in base64url."),
             ));
         }
         match (p256dh, auth) {
@@ -139,41 +146,66 @@ impl PushSubscription {
     }
 }
 
-fn endpoint_problem(endpoint: &str, allow_local_http: bool) -> Option<String> {
+fn endpoint_problem(endpoint: &str, allow_local_http: bool) -> Option<Localized> {
+    let https_only = || {
+        Localized::new(
+            "endpoint_not_https",
+            "Địa chỉ dịch vụ đẩy phải là một URL https://.",
+            "The push service address must be an https:// URL.",
+        )
+    };
     if endpoint.chars().count() > MAX_PUSH_ENDPOINT_CHARS {
-        return Some(format!(
-            "Địa chỉ dịch vụ đẩy dài quá {MAX_PUSH_ENDPOINT_CHARS} ký tự."
+        return Some(Localized::new(
+            "endpoint_too_long",
+            format!("Địa chỉ dịch vụ đẩy dài quá {MAX_PUSH_ENDPOINT_CHARS} ký tự."),
+            format!(
+                "The push service address is longer than {MAX_PUSH_ENDPOINT_CHARS} characters."
+            ),
         ));
     }
     if endpoint
         .chars()
         .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
     {
-        return Some("Địa chỉ dịch vụ đẩy có ký tự không hợp lệ.".into());
+        return Some(Localized::new(
+            "endpoint_bad_character",
+            "Địa chỉ dịch vụ đẩy có ký tự không hợp lệ.",
+            "The push service address has a character that is not allowed.",
+        ));
     }
     if let Some(rest) = endpoint.strip_prefix("https://") {
         // What a URL parser takes for the authority: up to the path, the
         // query or the fragment (`\` counts as `/` for https).
         let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
         if authority.is_empty() {
-            return Some("Địa chỉ dịch vụ đẩy phải là một URL https://.".into());
+            return Some(https_only());
         }
         if authority.contains('@') {
-            return Some("Địa chỉ dịch vụ đẩy không được chứa tên người dùng (@).".into());
+            return Some(Localized::new(
+                "endpoint_user",
+                "Địa chỉ dịch vụ đẩy không được chứa tên người dùng (@).",
+                "The push service address must not contain a user name (@).",
+            ));
         }
         let (host, port) = match authority.rsplit_once(':') {
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         };
         if port.is_some_and(|p| p != "443") {
-            return Some("Địa chỉ dịch vụ đẩy không được ghi cổng riêng.".into());
+            return Some(Localized::new(
+                "endpoint_port",
+                "Địa chỉ dịch vụ đẩy không được ghi cổng riêng.",
+                "The push service address must not name a port.",
+            ));
         }
         if !is_push_service_host(host) {
-            return Some(
+            return Some(Localized::new(
+                "endpoint_host",
                 "Địa chỉ dịch vụ đẩy phải thuộc dịch vụ thông báo đẩy của trình duyệt \
-                 (Google FCM, Mozilla, Apple hoặc Microsoft WNS)."
-                    .into(),
-            );
+                 (Google FCM, Mozilla, Apple hoặc Microsoft WNS).",
+                "The push service address must belong to a browser's push service \
+                 (Google FCM, Mozilla, Apple or Microsoft WNS).",
+            ));
         }
         return None;
     } else if allow_local_http
@@ -182,7 +214,7 @@ fn endpoint_problem(endpoint: &str, allow_local_http: bool) -> Option<String> {
     {
         return None;
     }
-    Some("Địa chỉ dịch vụ đẩy phải là một URL https://.".into())
+    Some(https_only())
 }
 
 /// Whether `host` (a URL's host, without port) is one of

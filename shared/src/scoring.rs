@@ -263,6 +263,28 @@ pub enum ScoringError {
     CommentTooLong,
 }
 
+impl crate::i18n::Message for ScoringError {
+    fn english(&self) -> (&'static str, String) {
+        use ScoringError::*;
+        match self {
+            ReasonMissing => (
+                "reason_missing",
+                "The higher level scores differently from the cell's proposal: give the reason."
+                    .into(),
+            ),
+            ReasonTooLong => (
+                "reason_too_long",
+                format!("The reason is too long (at most {MAX_REASON_CHARS} characters)."),
+            ),
+            CommentEmpty => ("comment_empty", "The comment must not be empty.".into()),
+            CommentTooLong => (
+                "comment_too_long",
+                format!("The comment is too long (at most {MAX_COMMENT_CHARS} characters)."),
+            ),
+        }
+    }
+}
+
 impl ScoringError {
     pub fn field(&self) -> &'static str {
         match self {
@@ -272,7 +294,7 @@ impl ScoringError {
     }
 
     pub fn into_fields(self) -> FieldErrors {
-        FieldErrors(vec![FieldError::new(self.field(), self.to_string())])
+        FieldErrors(vec![FieldError::of(self.field(), &self)])
     }
 }
 
@@ -295,7 +317,7 @@ pub fn sheet_fields(err: &ScoreError) -> FieldErrors {
     FieldErrors(
         err.errors
             .iter()
-            .map(|e| FieldError::new(entry_field(sheet_key(e)), e.to_string()))
+            .map(|e| FieldError::of(entry_field(sheet_key(e)), e))
             .collect(),
     )
 }

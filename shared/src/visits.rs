@@ -72,12 +72,8 @@ fn date_vi(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-fn errors<E: fmt::Display>(errs: &[(&'static str, E)]) -> FieldErrors {
-    FieldErrors(
-        errs.iter()
-            .map(|(f, e)| FieldError::new(*f, e.to_string()))
-            .collect(),
-    )
+fn errors<E: crate::i18n::Message>(errs: &[(&'static str, E)]) -> FieldErrors {
+    FieldErrors(errs.iter().map(|(f, e)| FieldError::of(*f, e)).collect())
 }
 
 // ---------------------------------------------------------------- who may
@@ -284,6 +280,22 @@ pub enum InPersonError {
     NotUpperLevel,
 }
 
+impl crate::i18n::Message for InPersonError {
+    fn english(&self) -> (&'static str, String) {
+        match self {
+            InPersonError::Future => ("future", "The day of the visit has not come yet.".into()),
+            InPersonError::TooOld(days) => (
+                "too_old",
+                format!("A visit can only be recorded within the last {days} days."),
+            ),
+            InPersonError::NotUpperLevel => (
+                "not_upper_level",
+                "This person is not a member of the higher committee who follows the cell.".into(),
+            ),
+        }
+    }
+}
+
 impl InPersonError {
     pub fn field(&self) -> &'static str {
         match self {
@@ -475,6 +487,55 @@ pub enum ReportError {
     AlreadyFiled,
     #[error("Chỉ người dự sinh hoạt nộp báo cáo của mình.")]
     NotYours,
+}
+
+impl crate::i18n::Message for ReportError {
+    fn english(&self) -> (&'static str, String) {
+        use ReportError::*;
+        match self {
+            ContentMissing => (
+                "content_missing",
+                "Describe the content and quality of the meeting.".into(),
+            ),
+            IdeologyMissing => (
+                "ideology_missing",
+                "Describe the members' state of mind.".into(),
+            ),
+            TooLong(_) => (
+                "too_long",
+                format!("Too long (at most {MAX_REPORT_TEXT_CHARS} characters)."),
+            ),
+            Score => (
+                "score",
+                format!(
+                    "The proposed score must be from 0 to {} points.",
+                    MAX_PROPOSED_TENTHS / 10
+                ),
+            ),
+            TooManyRecommendations => (
+                "too_many_recommendations",
+                format!("A report has at most {MAX_RECOMMENDATIONS} recommendations."),
+            ),
+            RecommendationTooLong(n) => (
+                "recommendation_too_long",
+                format!(
+                    "Recommendation {n} is too long (at most {MAX_RECOMMENDATION_CHARS} characters)."
+                ),
+            ),
+            NotHappened => (
+                "not_happened",
+                "This visit has not happened: no report can be filed.".into(),
+            ),
+            AlreadyFiled => (
+                "already_filed",
+                "The report of this visit has been filed.".into(),
+            ),
+            NotYours => (
+                "not_yours",
+                "Only the visitor files their own report.".into(),
+            ),
+        }
+    }
 }
 
 impl ReportError {
@@ -673,6 +734,18 @@ pub enum AnswerError {
     NoteTooLong,
 }
 
+impl crate::i18n::Message for AnswerError {
+    fn english(&self) -> (&'static str, String) {
+        match self {
+            AnswerError::StatusOpen => ("status_open", "Choose “Taken on board” or “Done”.".into()),
+            AnswerError::NoteTooLong => (
+                "note_too_long",
+                format!("The note is too long (at most {MAX_ANSWER_CHARS} characters)."),
+            ),
+        }
+    }
+}
+
 impl AnswerError {
     pub fn field(&self) -> &'static str {
         match self {
@@ -786,6 +859,33 @@ pub enum PlanError {
     NotOnCommittee(usize),
     #[error("Dòng {0}: trùng với dòng {1}.")]
     Duplicate(usize, usize),
+}
+
+impl crate::i18n::Message for PlanError {
+    fn english(&self) -> (&'static str, String) {
+        match self {
+            PlanError::Quarter => (
+                "quarter",
+                "The quarter must be from 1 to 4 and the year from 2000 to 2100.".into(),
+            ),
+            PlanError::TooMany => (
+                "too_many",
+                format!("A plan has at most {MAX_PLAN_ENTRIES} visits."),
+            ),
+            PlanError::Month(line) => (
+                "month",
+                format!("Line {line}: the month is not in this quarter."),
+            ),
+            PlanError::NotOnCommittee(line) => (
+                "not_on_committee",
+                format!("Line {line}: this person is not on this committee."),
+            ),
+            PlanError::Duplicate(line, other) => (
+                "duplicate",
+                format!("Line {line}: the same as line {other}."),
+            ),
+        }
+    }
 }
 
 impl PlanError {

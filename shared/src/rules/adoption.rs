@@ -7,6 +7,7 @@ use super::ruleset::{Cmp, RuleSet, Threshold};
 use super::scoring::Points;
 use super::source::{Rule, Source};
 use crate::error::{FieldError, FieldErrors};
+use crate::i18n::Localized;
 use crate::ids::OrgId;
 use crate::org::OrgKind;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -238,26 +239,30 @@ pub fn own_name(org_name: &str) -> String {
 pub fn check_request(req: &RuleSetRequest, today: NaiveDate) -> Result<String, FieldErrors> {
     let mut errors = Vec::new();
     if req.effective_from < today {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "effective_from",
+            "effective_in_past",
             "Ngày áp dụng không được trước hôm nay: bộ quy tắc không áp dụng lùi về trước.",
+            "The effective date cannot be before today: a rule set does not apply backwards.",
         ));
     }
     let max = NaiveDate::from_ymd_opt(crate::calendar::MAX_YEAR, 12, 31).unwrap_or(NaiveDate::MAX);
     if req.effective_from > max {
-        errors.push(FieldError::new(
+        let year = crate::calendar::MAX_YEAR + 1;
+        errors.push(FieldError::both(
             "effective_from",
-            format!(
-                "Ngày áp dụng phải trước năm {}.",
-                crate::calendar::MAX_YEAR + 1
-            ),
+            "effective_too_late",
+            format!("Ngày áp dụng phải trước năm {year}."),
+            format!("The effective date must be before {year}."),
         ));
     }
     let decision = crate::text::clean_trimmed(&req.decision);
     if decision.chars().count() > MAX_DECISION_CHARS {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "decision",
+            "decision_too_long",
             format!("Số quyết định dài quá {MAX_DECISION_CHARS} ký tự."),
+            format!("The decision's number is longer than {MAX_DECISION_CHARS} characters."),
         ));
     }
     if errors.is_empty() {
@@ -398,7 +403,7 @@ pub fn check_values(set: &RuleSet) -> Result<(), FieldErrors> {
     let mut errors = Vec::new();
     let mut share = |field: &str, t: Threshold, strict: bool| {
         if let Some(message) = share_problem(t, strict) {
-            errors.push(FieldError::new(field, message));
+            errors.push(FieldError::of(field, &message));
         }
     };
     share("attendance.quality", set.attendance.quality.value, true);
@@ -416,11 +421,14 @@ pub fn check_values(set: &RuleSet) -> Result<(), FieldErrors> {
         share(field, rule.value.threshold, true);
     }
     share("excellent_quota", set.excellent_quota.value.share, false);
-    let mut range = |field: &str, value: u32, lo: u32, hi: u32, what: &str| {
+    let mut range = |field: &str, value: u32, lo: u32, hi: u32, what: (&str, &str)| {
         if !(lo..=hi).contains(&value) {
-            errors.push(FieldError::new(
+            let (vi, en) = what;
+            errors.push(FieldError::both(
                 field,
-                format!("{what} phải từ {lo} đến {hi}."),
+                "out_of_range",
+                format!("{vi} phải từ {lo} đến {hi}."),
+                format!("{en} must be from {lo} to {hi}."),
             ));
         }
     };
@@ -430,14 +438,20 @@ pub fn check_values(set: &RuleSet) -> Result<(), FieldErrors> {
         a.max_absent_without_reason.value,
         0,
         MAX_MEMBER_COUNT,
-        "Số đảng viên vắng không lý do tối đa",
+        (
+            "Số đảng viên vắng không lý do tối đa",
+            "The most members absent without reason",
+        ),
     );
     range(
         "attendance.min_full_members",
         a.min_full_members.value,
         1,
         MAX_MEMBER_COUNT,
-        "Số đảng viên chính thức tối thiểu",
+        (
+            "Số đảng viên chính thức tối thiểu",
+            "The fewest full members",
+        ),
     );
     let s = &set.schedule;
     range(
@@ -445,21 +459,30 @@ pub fn check_values(set: &RuleSet) -> Result<(), FieldErrors> {
         s.registration_lead_days.value,
         0,
         MAX_REGISTRATION_LEAD_DAYS,
-        "Số ngày đăng ký lịch trước",
+        (
+            "Số ngày đăng ký lịch trước",
+            "Days to register a meeting before it",
+        ),
     );
     range(
         "schedule.reminder_day",
         s.reminder_day.value,
         1,
         28,
-        "Ngày đôn đốc đăng ký lịch",
+        (
+            "Ngày đôn đốc đăng ký lịch",
+            "The day to remind cells to register",
+        ),
     );
     range(
         "schedule.document_lead_days",
         s.document_lead_days.value,
         0,
         MAX_DOCUMENT_LEAD_DAYS,
-        "Số ngày có tài liệu trước",
+        (
+            "Số ngày có tài liệu trước",
+            "Days documents are due before a meeting",
+        ),
     );
     let m = s.min_minutes.value;
     for (field, value) in [
@@ -472,7 +495,10 @@ pub fn check_values(set: &RuleSet) -> Result<(), FieldErrors> {
             value,
             MIN_MEETING_MINUTES,
             MAX_MEETING_MINUTES,
-            "Thời lượng tối thiểu (phút)",
+            (
+                "Thời lượng tối thiểu (phút)",
+                "The shortest duration (minutes)",
+            ),
         );
     }
     let c = set.visits.cadence.value;
@@ -481,20 +507,22 @@ pub fn check_values(set: &RuleSet) -> Result<(), FieldErrors> {
         c.visits,
         1,
         MAX_VISITS,
-        "Số lần dự sinh hoạt",
+        ("Số lần dự sinh hoạt", "The number of visits"),
     );
     if c.months == 0 || 12 % c.months != 0 {
-        errors.push(FieldError::new(
+        errors.push(FieldError::of(
             "visits.cadence.months",
-            super::RuleSetError::Cadence.to_string(),
+            &super::RuleSetError::Cadence,
         ));
     }
     for (gi, g) in set.meeting_sheet.groups.iter().enumerate() {
         for (ci, c) in g.criteria.iter().enumerate() {
             if c.max > Points::whole(MAX_CRITERION_POINTS) {
-                errors.push(FieldError::new(
+                errors.push(FieldError::both(
                     format!("meeting_sheet.groups.{gi}.criteria.{ci}.max"),
+                    "criterion_max",
                     format!("Điểm tối đa của một tiêu chí không quá {MAX_CRITERION_POINTS}."),
+                    format!("A criterion's maximum is at most {MAX_CRITERION_POINTS} points."),
                 ));
             }
         }
@@ -508,21 +536,25 @@ pub fn check_values(set: &RuleSet) -> Result<(), FieldErrors> {
     for (i, b) in bands.iter().enumerate() {
         let field = format!("meeting_sheet.bands.{i}.min");
         if b.min > total {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 field,
+                "band_above_total",
                 format!("Điểm sàn không được vượt tổng điểm của phiếu ({total})."),
+                format!("A lower bound cannot exceed the sheet's total ({total})."),
             ));
         } else if i > 0 && b.min >= bands[i - 1].min {
-            errors.push(FieldError::new(
+            errors.push(FieldError::both(
                 field,
+                "band_order",
                 "Điểm sàn phải thấp hơn điểm sàn của mức xếp loại trên.",
+                "A lower bound must be below the lower bound of the band above.",
             ));
         }
     }
     if errors.is_empty()
         && let Err(e) = set.check()
     {
-        errors.push(FieldError::new("rules", e.to_string()));
+        errors.push(FieldError::of("rules", &e));
     }
     if errors.is_empty() {
         Ok(())
@@ -533,18 +565,34 @@ pub fn check_values(set: &RuleSet) -> Result<(), FieldErrors> {
 
 /// Why a share cannot be a bound: a denominator of 0 or above 100, a share
 /// above the whole, "more than the whole" (never met) when `strict`.
-fn share_problem(t: Threshold, strict: bool) -> Option<String> {
+fn share_problem(t: Threshold, strict: bool) -> Option<Localized> {
     if t.den == 0 || t.den > MAX_DENOMINATOR {
-        return Some(format!("Mẫu số phải từ 1 đến {MAX_DENOMINATOR}."));
+        return Some(Localized::new(
+            "denominator",
+            format!("Mẫu số phải từ 1 đến {MAX_DENOMINATOR}."),
+            format!("The denominator must be from 1 to {MAX_DENOMINATOR}."),
+        ));
     }
     if t.num > t.den {
-        return Some("Tỷ lệ không được lớn hơn 1 (tử số lớn hơn mẫu số).".into());
+        return Some(Localized::new(
+            "share_above_one",
+            "Tỷ lệ không được lớn hơn 1 (tử số lớn hơn mẫu số).",
+            "A share cannot be above 1 (numerator above denominator).",
+        ));
     }
     if strict && t.num == 0 && t.cmp != Cmp::MoreThan {
-        return Some("Tỷ lệ phải lớn hơn 0.".into());
+        return Some(Localized::new(
+            "share_zero",
+            "Tỷ lệ phải lớn hơn 0.",
+            "The share must be above 0.",
+        ));
     }
     if t.cmp == Cmp::MoreThan && t.num == t.den {
-        return Some("“Trên 100%” không bao giờ đạt được.".into());
+        return Some(Localized::new(
+            "share_unreachable",
+            "“Trên 100%” không bao giờ đạt được.",
+            "“Over 100%” can never be reached.",
+        ));
     }
     None
 }

@@ -49,6 +49,19 @@ impl Level {
             Level::NotComplete => "Không hoàn thành nhiệm vụ",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Level::Excellent => "Excellent performance of duties",
+            Level::Good => "Good performance of duties",
+            Level::Complete => "Duties performed",
+            Level::NotComplete => "Duties not performed",
+        }
+    }
+
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        crate::i18n::tr(lang, self.label_vi(), self.label_en())
+    }
 }
 
 impl fmt::Display for Level {
@@ -82,6 +95,18 @@ impl Trigger {
             Trigger::DisciplinedInYear => "bị kỷ luật trong năm",
             Trigger::Degeneration => "có biểu hiện suy thoái, “tự diễn biến”, “tự chuyển hóa”",
             Trigger::ProhibitionBreach => "vi phạm những điều đảng viên không được làm",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Trigger::CriterionPoor => "a criterion assessed as poor",
+            Trigger::TargetsBelowHalf => "under 50% of the targets and tasks met",
+            Trigger::DisciplinedInYear => "disciplined during the year",
+            Trigger::Degeneration => {
+                "signs of degeneration, “self-evolution”, “self-transformation”"
+            }
+            Trigger::ProhibitionBreach => "a breach of what members must not do",
         }
     }
 }

@@ -100,6 +100,31 @@ impl Threshold {
         };
         format!("{word} {share}")
     }
+
+    /// English wording: "more than half", "at least 2/3", "over 85%", "at most 20%".
+    pub fn label_en(&self) -> String {
+        let share = if self.den == 100 {
+            format!("{}%", self.num)
+        } else if (self.num, self.den) == (1, 2) {
+            "half".into()
+        } else {
+            format!("{}/{}", self.num, self.den)
+        };
+        let word = match (self.cmp, self.den) {
+            (Cmp::MoreThan, 100) => "over",
+            (Cmp::MoreThan, _) => "more than",
+            (Cmp::AtLeast, _) => "at least",
+            (Cmp::AtMost, _) => "at most",
+        };
+        format!("{word} {share}")
+    }
+
+    pub fn label(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Vi => self.label_vi(),
+            crate::i18n::Lang::En => self.label_en(),
+        }
+    }
 }
 
 impl fmt::Display for Threshold {
@@ -547,6 +572,20 @@ pub enum RuleSetError {
         "Phiếu tự đánh giá đảng viên phải có tổng 100 điểm, mỗi tiêu chí một mã riêng và có điểm."
     )]
     MemberForm,
+}
+
+impl crate::i18n::Message for RuleSetError {
+    fn english(&self) -> (&'static str, String) {
+        use RuleSetError::*;
+        match self {
+            Json(detail) => ("json", format!("The rule set cannot be read: {detail}")),
+            Sheet(detail) => ("sheet", format!("The score sheet is not valid: {detail}")),
+            ZeroDenominator => ("zero_denominator", "A ratio in the rule set has a denominator of 0.".into()),
+            Cadence => ("cadence", "The visiting cycle must be 1, 2, 3, 4, 6 or 12 months.".into()),
+            ReminderDay => ("reminder_day", "The day to remind cells to register must be from 1 to 31.".into()),
+            MemberForm => ("member_form", "The members' self-assessment form must total 100 points, each criterion with its own code and points.".into()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -242,6 +242,28 @@ pub enum SheetDefinitionError {
     BandsOrder,
 }
 
+impl crate::i18n::Message for SheetDefinitionError {
+    fn english(&self) -> (&'static str, String) {
+        use SheetDefinitionError::*;
+        match self {
+            GroupSum { group, sum, max } => (
+                "group_sum",
+                format!(
+                    "Group “{group}”: the criteria's points ({sum}) differ from the group's maximum ({max})."
+                ),
+            ),
+            DuplicateKey(key) => (
+                "duplicate_key",
+                format!("The criterion code “{key}” is used twice."),
+            ),
+            BandsOrder => (
+                "bands_order",
+                "The bands must go from Good to Poor, with falling lower bounds.".into(),
+            ),
+        }
+    }
+}
+
 fn c(key: &str, title: &str, max: u32, computed: Option<Measure>) -> Criterion {
     Criterion {
         key: key.into(),
@@ -559,6 +581,29 @@ pub enum SheetError {
     Computed { key: String },
 }
 
+impl crate::i18n::Message for SheetError {
+    fn english(&self) -> (&'static str, String) {
+        use SheetError::*;
+        match self {
+            UnknownCriterion { key } => (
+                "unknown_criterion",
+                format!("The criterion “{key}” is not on the score sheet."),
+            ),
+            AboveMaximum { key, given, max } => (
+                "above_maximum",
+                format!("Criterion {key}: {given} points is above the maximum of {max}."),
+            ),
+            Missing { key } => ("missing", format!("Criterion {key} is not scored yet.")),
+            Computed { key } => (
+                "computed",
+                format!(
+                    "Criterion {key} is computed from the meeting's record, not entered by hand."
+                ),
+            ),
+        }
+    }
+}
+
 /// Which column of the sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -577,6 +622,13 @@ impl Column {
             Column::UpperLevel => "Cột cấp trên chấm",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Column::Cell => "Column scored by the cell",
+            Column::UpperLevel => "Column scored by the higher level",
+        }
+    }
 }
 
 /// Every problem of a filled column.
@@ -586,6 +638,25 @@ impl Column {
 pub struct ScoreError {
     pub column: Column,
     pub errors: Vec<SheetError>,
+}
+
+impl crate::i18n::Message for ScoreError {
+    fn english(&self) -> (&'static str, String) {
+        let errors: Vec<String> = self.errors.iter().map(|e| e.english().1).collect();
+        (
+            "score",
+            format!("{}: {}", self.column.label_en(), errors.join(" ")),
+        )
+    }
+}
+
+impl crate::i18n::Message for PointsError {
+    fn english(&self) -> (&'static str, String) {
+        (
+            "points",
+            "Points must be a number not below zero, with at most one decimal.".into(),
+        )
+    }
 }
 
 /// One column's result. `points[i]` belongs to the i-th criterion of

@@ -87,6 +87,19 @@ impl VoteKind {
             VoteKind::Discipline => "Biểu quyết kỷ luật",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            VoteKind::Resolution => "Vote to pass a resolution",
+            VoteKind::AdmissionProposal => "Vote to propose an admission",
+            VoteKind::Expulsion => "Vote to expel",
+            VoteKind::Discipline => "Vote on discipline",
+        }
+    }
+
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        crate::i18n::tr(lang, self.label_vi(), self.label_en())
+    }
 }
 
 impl fmt::Display for VoteKind {
@@ -170,6 +183,65 @@ pub enum VoteRefusal {
         "Số phiếu ({cast}) nhiều hơn số đảng viên có quyền biểu quyết đang có mặt ({eligible})."
     )]
     TooManyBallots { cast: u32, eligible: u32 },
+}
+
+impl crate::i18n::Message for VoteRefusal {
+    fn english(&self) -> (&'static str, String) {
+        use VoteRefusal::*;
+        match self {
+            Guest => ("guest", "Guests do not vote in the cell.".into()),
+            UpperLevelVisitor => (
+                "upper_level_visitor",
+                "A visiting member of a higher committee does not vote in the cell.".into(),
+            ),
+            NotOnRoster { .. } => (
+                "not_on_roster",
+                "This person is not on the cell's roll of members.".into(),
+            ),
+            TransferredOut { name } => (
+                "transferred_out",
+                format!("Comrade {name} has transferred out and does not vote in the cell."),
+            ),
+            Probationary { name } => (
+                "probationary",
+                format!("Comrade {name} is a probationary member and does not vote."),
+            ),
+            AttachedElsewhere { name } => (
+                "attached_elsewhere",
+                format!(
+                    "Comrade {name} is temporarily attached elsewhere and does not vote in the cell."
+                ),
+            ),
+            NotPresent { name } => (
+                "not_present",
+                format!("Comrade {name} is not present and so does not vote."),
+            ),
+            SecretBallotRequired { kind } => (
+                "secret_ballot_required",
+                format!("{} must be by secret ballot.", kind.label_en()),
+            ),
+            EmptyDenominator => (
+                "empty_denominator",
+                "The cell has no full members to count the vote's share against.".into(),
+            ),
+            CannotReachThreshold {
+                required,
+                denominator,
+                eligible,
+            } => (
+                "cannot_reach_threshold",
+                format!(
+                    "The vote cannot open: it needs at least {required} votes in favour out of {denominator} full members, but only {eligible} people entitled to vote are present."
+                ),
+            ),
+            TooManyBallots { cast, eligible } => (
+                "too_many_ballots",
+                format!(
+                    "The number of ballots ({cast}) is more than the members present entitled to vote ({eligible})."
+                ),
+            ),
+        }
+    }
 }
 
 /// Whether a participant may vote at this meeting.
