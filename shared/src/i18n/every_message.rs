@@ -449,3 +449,36 @@ fn every_validation_error_reads_in_english() {
     assert_english(&all.iter().map(|m| m.as_ref()).collect::<Vec<_>>());
     assert!(all.len() > 150, "{} samples", all.len());
 }
+
+#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn vote_results_read_in_english() {
+    use crate::rules::ruleset::{Cmp, Threshold};
+    use crate::rules::vote::{VoteTally, outcome};
+    let half = Threshold {
+        cmp: Cmp::MoreThan,
+        num: 1,
+        den: 2,
+    };
+    for (kind, tally) in [
+        (VoteKind::Resolution, (7, 3, 2)),
+        (VoteKind::Resolution, (4, 4, 4)),
+        (VoteKind::Expulsion, (12, 0, 0)),
+        (VoteKind::Discipline, (2, 9, 1)),
+    ] {
+        let (in_favour, against, abstain) = tally;
+        let o = outcome(
+            kind,
+            half,
+            12,
+            VoteTally {
+                in_favour,
+                against,
+                abstain,
+            },
+        );
+        let en = o.explanation(Lang::En);
+        assert!(!en.is_empty() && !has_vietnamese(en), "{en}");
+        assert!(has_vietnamese(o.explanation(Lang::Vi)));
+    }
+}

@@ -15,6 +15,7 @@
 use super::percent_vi;
 use super::ruleset::Threshold;
 use super::source::{Rule, Source};
+use crate::i18n::{Lang, tr};
 use crate::ids::MemberId;
 use crate::member::PartyStatus;
 use chrono::NaiveTime;
@@ -212,7 +213,20 @@ pub struct AttendanceFigures {
     pub reasons: Vec<String>,
     /// The whole verdict in one paragraph, in Vietnamese.
     pub explanation: String,
+    /// The same in English (empty in figures stored before it existed).
+    #[serde(default)]
+    pub explanation_en: String,
     pub source: Source,
+}
+
+impl AttendanceFigures {
+    /// The verdict for a reader of `lang`.
+    pub fn explanation(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.explanation_en.is_empty() => &self.explanation_en,
+            _ => &self.explanation,
+        }
+    }
 }
 
 /// Counts the roster and marks, and judges attendance against the rule set.
@@ -245,6 +259,7 @@ pub fn figures(
         too_few_full_members: false,
         reasons: Vec::new(),
         explanation: String::new(),
+        explanation_en: String::new(),
         source: rules.quality.source.clone(),
     };
     for m in marks {
@@ -358,67 +373,125 @@ fn judge(f: &mut AttendanceFigures, rules: &AttendanceRules) {
     let absences_ok = f.absent_without_reason <= max_unexcused;
     f.meets_quality = rate_ok && absences_ok && f.unmarked == 0;
     f.quorum_warning = f.expected == 0 || !rules.quorum_warning.value.met(f.present, f.expected);
+    let (reasons, explanation) = explain(f, rules, rate_ok, Lang::Vi);
+    f.explanation_en = explain(f, rules, rate_ok, Lang::En).1;
+    f.reasons = reasons;
+    f.explanation = explanation;
+}
 
+/// One sentence per finding and the whole verdict, in `lang`.
+fn explain(
+    f: &AttendanceFigures,
+    rules: &AttendanceRules,
+    rate_ok: bool,
+    lang: Lang,
+) -> (Vec<String>, String) {
+    let quality = rules.quality.value;
     let mut reasons = Vec::new();
     if f.expected == 0 {
-        reasons.push("Không có đảng viên nào phải có mặt.".to_string());
+        reasons.push(
+            tr(
+                lang,
+                "Không có đảng viên nào phải có mặt.",
+                "No member is expected to attend.",
+            )
+            .to_string(),
+        );
     } else {
-        reasons.push(format!(
-            "Có mặt {}/{} đảng viên phải dự ({}), {} yêu cầu {}.",
-            f.present,
-            f.expected,
-            f.rate_display,
-            if rate_ok { "đạt" } else { "chưa đạt" },
-            quality.label_vi()
-        ));
+        let (present, expected) = (f.present, f.expected);
+        reasons.push(match lang {
+            Lang::Vi => format!(
+                "Có mặt {present}/{expected} đảng viên phải dự ({}), {} yêu cầu {}.",
+                f.rate_display,
+                if rate_ok { "đạt" } else { "chưa đạt" },
+                quality.label_vi()
+            ),
+            Lang::En => format!(
+                "{present} of {expected} expected members present ({}), which {} the requirement of {}.",
+                percent_en(present, expected),
+                if rate_ok { "meets" } else { "does not meet" },
+                quality.label_en()
+            ),
+        });
     }
+    let count_and_names = |n: u32, list: &[NamedMember], vi: &str, en: &str| {
+        format!(
+            "{}: {}.",
+            tr(lang, vi, en).replace("{n}", &n.to_string()),
+            names(list)
+        )
+    };
     if f.absent_without_reason == 0 {
-        reasons.push("Không có đảng viên vắng mặt không có lý do.".into());
+        reasons.push(
+            tr(
+                lang,
+                "Không có đảng viên vắng mặt không có lý do.",
+                "No member is absent without reason.",
+            )
+            .to_string(),
+        );
     } else {
-        reasons.push(format!(
-            "Có {} đảng viên vắng mặt không có lý do: {}.",
+        reasons.push(count_and_names(
             f.absent_without_reason,
-            names(&f.names.absent_without_reason)
+            &f.names.absent_without_reason,
+            "Có {n} đảng viên vắng mặt không có lý do",
+            "{n} members absent without reason",
         ));
     }
     if f.unmarked > 0 {
-        reasons.push(format!(
-            "Còn {} đảng viên chưa được điểm danh: {}.",
+        reasons.push(count_and_names(
             f.unmarked,
-            names(&f.names.unmarked)
+            &f.names.unmarked,
+            "Còn {n} đảng viên chưa được điểm danh",
+            "{n} members not marked yet",
         ));
     }
     if f.exempted_absent > 0 {
-        reasons.push(format!(
-            "{} đảng viên miễn sinh hoạt vắng mặt không tính vào số phải dự: {}.",
+        reasons.push(count_and_names(
             f.exempted_absent,
-            names(&f.names.exempted_absent)
+            &f.names.exempted_absent,
+            "{n} đảng viên miễn sinh hoạt vắng mặt không tính vào số phải dự",
+            "{n} exempted members absent, not counted as expected",
         ));
     }
     if f.attached > 0 {
-        reasons.push(format!(
-            "{} đảng viên sinh hoạt tạm thời nơi khác không tính vào số phải dự: {}.",
+        reasons.push(count_and_names(
             f.attached,
-            names(&f.names.attached_elsewhere)
+            &f.names.attached_elsewhere,
+            "{n} đảng viên sinh hoạt tạm thời nơi khác không tính vào số phải dự",
+            "{n} members temporarily attached elsewhere, not counted as expected",
         ));
     }
     if f.too_few_full_members {
-        reasons.push(format!(
-            "Chi bộ chỉ có {} đảng viên chính thức, ít hơn {} theo {}.",
-            f.full, rules.min_full_members.value, rules.min_full_members.source.document
-        ));
+        let (full, min) = (f.full, rules.min_full_members.value);
+        let document = &rules.min_full_members.source.document;
+        reasons.push(match lang {
+            Lang::Vi => {
+                format!("Chi bộ chỉ có {full} đảng viên chính thức, ít hơn {min} theo {document}.")
+            }
+            Lang::En => format!(
+                "The cell has only {full} full members, fewer than the {min} of {document}."
+            ),
+        });
     }
-    let verdict = if f.meets_quality {
-        "Đạt tiêu chí chất lượng về dự họp."
-    } else {
-        "Chưa đạt tiêu chí chất lượng về dự họp."
+    let verdict = match (f.meets_quality, lang) {
+        (true, Lang::Vi) => "Đạt tiêu chí chất lượng về dự họp.",
+        (false, Lang::Vi) => "Chưa đạt tiêu chí chất lượng về dự họp.",
+        (true, Lang::En) => "Meets the quality criterion for attendance.",
+        (false, Lang::En) => "Does not meet the quality criterion for attendance.",
     };
-    f.explanation = format!(
-        "{verdict} {} (Căn cứ: {}.)",
+    let basis = tr(lang, "Căn cứ", "Basis");
+    let explanation = format!(
+        "{verdict} {} ({basis}: {}.)",
         reasons.join(" "),
-        rules.quality.source
+        rules.quality.source.label(lang)
     );
-    f.reasons = reasons;
+    (reasons, explanation)
+}
+
+/// "86.7%": the English way, with a decimal point.
+pub(crate) fn percent_en(part: u32, whole: u32) -> String {
+    percent_vi(part, whole).replace(',', ".")
 }
 
 /// Tenths of a percent, rounded half up; 0 when `whole` is 0.

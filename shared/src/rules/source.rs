@@ -41,6 +41,30 @@ impl Source {
         }
     }
 
+    /// "Hướng dẫn 12-HD/BTCTW, 18/01/2018" (+ " (default, unconfirmed)"): the
+    /// document keeps its own name.
+    pub fn label_en(&self) -> String {
+        let parts: Vec<&str> = self.date.split('-').collect();
+        let date = match parts.as_slice() {
+            [y, m, d] => format!("{d}/{m}/{y}"),
+            [y] if !y.is_empty() => (*y).to_string(),
+            _ => "date unknown".into(),
+        };
+        let unconfirmed = if self.unconfirmed {
+            " (default, unconfirmed)"
+        } else {
+            ""
+        };
+        format!("{}, {date}{unconfirmed}", self.document)
+    }
+
+    pub fn label(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Vi => self.to_string(),
+            crate::i18n::Lang::En => self.label_en(),
+        }
+    }
+
     /// The date as Vietnamese write it: "ngày 18/01/2018", "năm 2025".
     pub fn date_vi(&self) -> String {
         let parts: Vec<&str> = self.date.split('-').collect();

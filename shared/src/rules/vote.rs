@@ -16,6 +16,7 @@
 use super::attendance::{AttendanceMark, RosterEntry};
 use super::ruleset::Threshold;
 use super::source::{Rule, Source};
+use crate::i18n::{Lang, tr};
 use crate::ids::MemberId;
 use crate::member::PartyStatus;
 use serde::{Deserialize, Serialize};
@@ -319,6 +320,19 @@ pub struct VotePlan {
     pub source: Source,
     /// In Vietnamese, for the chair.
     pub explanation: String,
+    /// The same in English (empty in plans stored before it existed).
+    #[serde(default)]
+    pub explanation_en: String,
+}
+
+impl VotePlan {
+    /// What the vote needs, for a reader of `lang`.
+    pub fn explanation(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.explanation_en.is_empty() => &self.explanation_en,
+            _ => &self.explanation,
+        }
+    }
 }
 
 /// Checks a vote before it is opened: the ballot suits the kind, and the members
@@ -360,6 +374,12 @@ pub fn plan(
             threshold.label_vi(),
             rule.source
         ),
+        explanation_en: format!(
+            "{}: needs {} of the full members in favour, that is at least {required} of {d} votes; {eligible} people entitled to vote are present. (Basis: {}.)",
+            kind.label_en(),
+            threshold.label_en(),
+            rule.source.label_en()
+        ),
         voters,
         source: rule.source.clone(),
     })
@@ -378,6 +398,19 @@ pub struct VoteOutcome {
     pub tie: bool,
     /// E.g. "Tán thành 7/12 (58,3%) … Nghị quyết được thông qua."
     pub explanation: String,
+    /// The same in English (empty in results stored before it existed).
+    #[serde(default)]
+    pub explanation_en: String,
+}
+
+impl VoteOutcome {
+    /// The result, for a reader of `lang`.
+    pub fn explanation(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.explanation_en.is_empty() => &self.explanation_en,
+            _ => &self.explanation,
+        }
+    }
 }
 
 /// Counts a vote opened with [`plan`].
@@ -403,26 +436,52 @@ pub fn outcome(
     let required = threshold.bound(denominator);
     let passed = denominator > 0 && threshold.met(tally.in_favour, denominator);
     let tie = tally.in_favour == tally.against && tally.in_favour > 0;
-    let mut explanation = format!(
-        "Tán thành {}/{} ({}), không tán thành {}, không biểu quyết {}; cần {} ({} phiếu).",
-        tally.in_favour,
-        denominator,
-        super::percent_vi(tally.in_favour, denominator),
-        tally.against,
-        tally.abstain,
-        threshold.label_vi(),
-        required
-    );
-    if tie {
-        explanation.push_str(" Số phiếu tán thành và không tán thành bằng nhau.");
-    }
-    explanation.push(' ');
-    explanation.push_str(match (kind, passed) {
-        (VoteKind::Resolution, true) => "Nghị quyết được thông qua.",
-        (VoteKind::Resolution, false) => "Nghị quyết không được thông qua.",
-        (_, true) => "Được thông qua.",
-        (_, false) => "Không được thông qua.",
-    });
+    let explain = |lang: Lang| {
+        let mut explanation = match lang {
+            Lang::Vi => format!(
+                "Tán thành {}/{} ({}), không tán thành {}, không biểu quyết {}; cần {} ({} phiếu).",
+                tally.in_favour,
+                denominator,
+                super::percent_vi(tally.in_favour, denominator),
+                tally.against,
+                tally.abstain,
+                threshold.label_vi(),
+                required
+            ),
+            Lang::En => format!(
+                "In favour {}/{} ({}), against {}, abstaining {}; needs {} ({} votes).",
+                tally.in_favour,
+                denominator,
+                super::attendance::percent_en(tally.in_favour, denominator),
+                tally.against,
+                tally.abstain,
+                threshold.label_en(),
+                required
+            ),
+        };
+        if tie {
+            explanation.push(' ');
+            explanation.push_str(tr(
+                lang,
+                "Số phiếu tán thành và không tán thành bằng nhau.",
+                "As many votes in favour as against.",
+            ));
+        }
+        explanation.push(' ');
+        explanation.push_str(match (kind, passed, lang) {
+            (VoteKind::Resolution, true, Lang::Vi) => "Nghị quyết được thông qua.",
+            (VoteKind::Resolution, false, Lang::Vi) => "Nghị quyết không được thông qua.",
+            (_, true, Lang::Vi) => "Được thông qua.",
+            (_, false, Lang::Vi) => "Không được thông qua.",
+            (VoteKind::Resolution, true, Lang::En) => "The resolution is passed.",
+            (VoteKind::Resolution, false, Lang::En) => "The resolution is not passed.",
+            (_, true, Lang::En) => "Passed.",
+            (_, false, Lang::En) => "Not passed.",
+        });
+        explanation
+    };
+    let explanation = explain(Lang::Vi);
+    let explanation_en = explain(Lang::En);
     VoteOutcome {
         kind,
         tally,
@@ -431,6 +490,7 @@ pub fn outcome(
         passed,
         tie,
         explanation,
+        explanation_en,
     }
 }
 
