@@ -435,7 +435,7 @@ pub fn quota_issue(
     grassroots: OrgId,
     cell: &Decided,
     others: &[Decided],
-) -> Option<String> {
+) -> Option<crate::i18n::Localized> {
     if cell.level != Level::Excellent {
         return None;
     }
@@ -456,7 +456,7 @@ pub fn quota_issue(
         .issues
         .into_iter()
         .find(|i| i.subject == Subject::Organization(cell.cell))
-        .map(|i| i.message)
+        .map(|i| i.localized())
 }
 
 /// One cell's line on the year's review.
@@ -783,9 +783,12 @@ mod tests {
         others.push(cell(5, Level::Excellent));
         let msg = quota_issue(&rules, OrgId(100), &cell(6, Level::Excellent), &others).unwrap();
         assert!(
-            msg.contains("đề nghị 2 “Hoàn thành xuất sắc nhiệm vụ”, vượt mức tối đa 1"),
+            msg.vi
+                .contains("đề nghị 2 “Hoàn thành xuất sắc nhiệm vụ”, vượt mức tối đa 1"),
             "{msg}"
         );
+        assert!(msg.en.contains("above the most of 1"), "{}", msg.en);
+        assert_eq!(msg.code, "quota_exceeded");
         assert!(quota_issue(&rules, OrgId(100), &cell(6, Level::Good), &others).is_none());
         // Redeciding the excellent cell itself does not count it twice.
         assert!(quota_issue(&rules, OrgId(100), &cell(5, Level::Excellent), &others).is_none());

@@ -3,6 +3,7 @@
 //! breaks every hash after it. The closed meeting's last hash is its digest,
 //! printed on the minutes.
 
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -55,22 +56,49 @@ pub fn verify(meeting_id: i64, links: &[ChainLink]) -> ChainReport {
                 events: links.len() as u64,
                 digest: previous,
                 broken_at: Some(expected_seq),
-                message: format!(
-                    "Biên bản đã bị thay đổi: chuỗi kiểm chứng bị đứt tại sự kiện số {expected_seq}."
-                ),
-            };
+                message: String::new(),
+            }
+            .with_message();
         }
         previous = l.hash.clone();
     }
     ChainReport {
         events: links.len() as u64,
-        message: format!(
-            "Toàn vẹn: {} sự kiện, mã kiểm chứng {}.",
-            links.len(),
-            short(&previous)
-        ),
+        message: String::new(),
         digest: previous,
         broken_at: None,
+    }
+    .with_message()
+}
+
+impl ChainReport {
+    /// What the check found, for a reader of `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match (self.broken_at, lang) {
+            (Some(seq), Lang::Vi) => {
+                format!("Biên bản đã bị thay đổi: chuỗi kiểm chứng bị đứt tại sự kiện số {seq}.")
+            }
+            (Some(seq), Lang::En) => {
+                format!("The minutes have been changed: the chain breaks at event {seq}.")
+            }
+            (None, Lang::Vi) => format!(
+                "Toàn vẹn: {} sự kiện, mã kiểm chứng {}.",
+                self.events,
+                short(&self.digest)
+            ),
+            (None, Lang::En) => format!(
+                "Intact: {} events, check code {}.",
+                self.events,
+                short(&self.digest)
+            ),
+        }
+    }
+
+    fn with_message(self) -> ChainReport {
+        ChainReport {
+            message: self.text(Lang::Vi),
+            ..self
+        }
     }
 }
 

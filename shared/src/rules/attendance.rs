@@ -76,6 +76,19 @@ impl Presence {
             Presence::AbsentWithoutReason => "Vắng không lý do",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Presence::InPerson => "Present",
+            Presence::Online => "Present online",
+            Presence::AbsentWithReason => "Absent with reason",
+            Presence::AbsentWithoutReason => "Absent without reason",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        tr(lang, self.label_vi(), self.label_en())
+    }
 }
 
 /// The mark the meeting secretary gives one member.

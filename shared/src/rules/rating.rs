@@ -363,7 +363,26 @@ pub struct ProposalIssue {
     pub grassroots_id: OrgId,
     pub issue: IssueKind,
     pub message: String,
+    /// The same in English (empty in issues stored before it existed).
+    #[serde(default)]
+    pub message_en: String,
     pub rule: Source,
+}
+
+impl ProposalIssue {
+    /// The issue in both languages, as a message.
+    pub fn localized(&self) -> crate::i18n::Localized {
+        let code = match self.issue {
+            IssueKind::AboveRating { .. } => "above_rating",
+            IssueKind::QuotaExceeded { .. } => "quota_exceeded",
+        };
+        let en = if self.message_en.is_empty() {
+            &self.message
+        } else {
+            &self.message_en
+        };
+        crate::i18n::Localized::new(code, self.message.clone(), en.clone())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -394,6 +413,12 @@ pub fn check_quota(proposals: &[Proposal], rules: &RuleSet) -> QuotaReport {
                     message: format!(
                         "{}: đề nghị “{}” nhưng kết quả đánh giá chỉ cho phép “{}”.",
                         p.name, p.proposed, allowed
+                    ),
+                    message_en: format!(
+                        "{}: “{}” is proposed but the assessment allows only “{}”.",
+                        p.name,
+                        p.proposed.label_en(),
+                        allowed.label_en()
                     ),
                     rule: rule.source.clone(),
                 });
@@ -440,6 +465,11 @@ pub fn check_quota(proposals: &[Proposal], rules: &RuleSet) -> QuotaReport {
                     "{}: tổ chức cơ sở đảng đề nghị {excellent} “Hoàn thành xuất sắc nhiệm vụ”, vượt mức tối đa {max} ({} số hoàn thành tốt nhiệm vụ, làm tròn xuống).",
                     p.name,
                     quota.value.share.label_vi()
+                ),
+                message_en: format!(
+                    "{}: the grassroots organization proposes {excellent} “Excellent performance of duties”, above the most of {max} ({} of those with good performance, rounded down).",
+                    p.name,
+                    quota.value.share.label_en()
                 ),
                 rule: quota.source.clone(),
             });
