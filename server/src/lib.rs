@@ -122,6 +122,7 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(state.clone(), web::same_origin_only))
         .layer(from_fn_with_state(state.clone(), web::security_headers))
+        .layer(axum::middleware::from_fn(error::with_lang))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

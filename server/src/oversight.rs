@@ -493,5 +493,5 @@ pub fn workbook(f: &OversightFacts) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
 
 /// A refused period, as the API says it.
 pub fn bad_range(e: ov::RangeError) -> ApiError {
-    ApiError::BadRequest(e.to_string())
+    ApiError::BadRequest(crate::error::Text::of(&e))
 }

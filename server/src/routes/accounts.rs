@@ -43,23 +43,27 @@ pub async fn create(
     let display_name = shared::member::normalize_name(&req.display_name);
     let mut errors = Vec::new();
     if let Err(m) = check_username(&username) {
-        errors.push(FieldError::new("username", m));
+        errors.push(FieldError::of("username", &m));
     }
     if display_name.is_empty() || display_name.chars().count() > MAX_DISPLAY_NAME_CHARS {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "display_name",
+            "display_name_length",
             format!("Tên hiển thị phải có từ 1 đến {MAX_DISPLAY_NAME_CHARS} ký tự."),
+            format!("The display name must have 1 to {MAX_DISPLAY_NAME_CHARS} characters."),
         ));
     }
     if let Err(m) = check_password(&req.password) {
-        errors.push(FieldError::new("password", m));
+        errors.push(FieldError::of("password", &m));
     }
     if let Some(member) = req.member_id
         && state.store.member(member).await?.is_none()
     {
-        errors.push(FieldError::new(
+        errors.push(FieldError::both(
             "member_id",
+            "member_not_found",
             "Không tìm thấy đảng viên này.",
+            "This member is not found.",
         ));
     }
     if !errors.is_empty() {
@@ -93,11 +97,13 @@ pub async fn reset_password(
     if id == user.account.id.0 {
         // Like everyone, with the current password (POST /api/me/password):
         // a stolen administrator session cannot take the account over.
-        return Err(ApiError::NotAllowed(
+        return Err(ApiError::NotAllowed(crate::error::Text::both(
+            "own_password",
             "Đổi mật khẩu của chính mình ở trang Tài khoản, với mật khẩu hiện tại.",
-        ));
+            "Change your own password on the Account page, with your current password.",
+        )));
     }
-    check_password(&req.new_password).map_err(|m| ApiError::field("new_password", m))?;
+    check_password(&req.new_password).map_err(|m| ApiError::field("new_password", &m))?;
     let hash = auth::hash_password(req.new_password).await?;
     if !state.store.set_password_hash(AccountId(id), &hash).await? {
         return Err(ApiError::NotFound("tài khoản"));
@@ -119,9 +125,11 @@ pub async fn set_disabled(
 ) -> ApiResult<ApiJson<AccountView>> {
     admin_only(&user)?;
     if id == user.account.id.0 && req.disabled {
-        return Err(ApiError::NotAllowed(
+        return Err(ApiError::NotAllowed(crate::error::Text::both(
+            "own_account",
             "Không thể tự khóa tài khoản của chính mình.",
-        ));
+            "You cannot lock your own account.",
+        )));
     }
     if !state
         .store
@@ -167,7 +175,12 @@ pub async fn assign(
         .await?
         .ok_or(ApiError::NotFound("chi bộ"))?;
     if cell.kind != OrgKind::Cell {
-        return Err(ApiError::field("cell_id", "Chỉ phân công theo dõi chi bộ."));
+        return Err(ApiError::field_both(
+            "cell_id",
+            "not_a_cell",
+            "Chỉ phân công theo dõi chi bộ.",
+            "Only cells can be assigned to follow.",
+        ));
     }
     state
         .store
@@ -211,9 +224,11 @@ pub async fn seat(
         .await?
         .ok_or(ApiError::NotFound("tổ chức"))?;
     if matches!(org.kind, OrgKind::Group) {
-        return Err(ApiError::field(
+        return Err(ApiError::field_both(
             "organization_id",
+            "group_has_no_committee",
             "Tổ đảng không có cấp ủy.",
+            "A party group has no committee.",
         ));
     }
     state

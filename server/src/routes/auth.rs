@@ -115,7 +115,7 @@ pub async fn change_password(
     user: CurrentUser,
     ApiJson(req): ApiJson<ChangePasswordRequest>,
 ) -> ApiResult<StatusCode> {
-    check_password(&req.new_password).map_err(|m| ApiError::field("new_password", m))?;
+    check_password(&req.new_password).map_err(|m| ApiError::field("new_password", &m))?;
     let secret = state
         .store
         .account_secret_by_id(user.account.id)
@@ -129,9 +129,11 @@ pub async fn change_password(
         })?;
     if !auth::verify_password(req.current_password, secret.password_hash).await? {
         tracing::info!(account = %user.account.id, "wrong current password");
-        return Err(ApiError::field(
+        return Err(ApiError::field_both(
             "current_password",
+            "wrong_password",
             "Mật khẩu hiện tại không đúng.",
+            "The current password is wrong.",
         ));
     }
     state.limiter.password_change_succeeded(attempt);

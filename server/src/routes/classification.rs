@@ -24,8 +24,10 @@ fn year_of(year: i64) -> ApiResult<i32> {
     let now = today().year();
     match i32::try_from(year) {
         Ok(y) if (2000..=now).contains(&y) => Ok(y),
-        _ => Err(ApiError::BadRequest(format!(
-            "Năm phải từ 2000 đến {now} (năm đã qua hoặc năm nay)."
+        _ => Err(ApiError::BadRequest(crate::error::Text::both(
+            "bad_year",
+            format!("Năm phải từ 2000 đến {now} (năm đã qua hoặc năm nay)."),
+            format!("The year must be from 2000 to {now} (a past year or this one)."),
         ))),
     }
 }
@@ -41,9 +43,11 @@ async fn reviewable(
     match path.last() {
         Some(org) if user.actor.can_read(&ids) => {
             if !cl::sees_year_review(&user.actor, &ids) {
-                return Err(ApiError::NotAllowed(
+                return Err(ApiError::NotAllowed(crate::error::Text::both(
+                    "committee_only",
                     "Chỉ cấp ủy của tổ chức này hoặc cấp trên xem được kết quả xếp loại cả năm.",
-                ));
+                    "Only the committee of this organization or a higher one sees the year's classification.",
+                )));
             }
             Ok((org.clone(), ids))
         }
@@ -113,7 +117,7 @@ pub async fn export(
 fn reason_error(e: cl::DecisionError) -> ApiError {
     match e.field_errors() {
         Some(f) => ApiError::Validation(f),
-        None => ApiError::Conflict(e.to_string()),
+        None => ApiError::Conflict(crate::error::Text::of(&e)),
     }
 }
 
@@ -143,9 +147,11 @@ pub async fn decide(
         _ => return Err(not_found()),
     };
     if !cl::may_classify(&user.actor, &ids) {
-        return Err(ApiError::NotAllowed(
+        return Err(ApiError::NotAllowed(crate::error::Text::both(
+            "committee_above_only",
             "Chỉ cấp ủy cấp trên trực tiếp của chi bộ quyết định xếp loại chi bộ.",
-        ));
+            "Only the committee directly above the cell decides the cell's classification.",
+        )));
     }
     let year = year_of(year)?;
     let day = today();
@@ -199,10 +205,9 @@ pub async fn decide(
         level: req.level,
     };
     if let Some(message) = cl::quota_issue(&quota_rules, grassroots, &this, &others) {
-        return Err(ApiError::Validation(FieldErrors(vec![FieldError {
-            field: "level".into(),
-            message,
-        }])));
+        return Err(ApiError::Validation(FieldErrors(vec![FieldError::of(
+            "level", &message,
+        )])));
     }
 
     let figures_json =

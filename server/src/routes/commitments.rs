@@ -24,7 +24,13 @@ pub fn year_of(year: i64) -> ApiResult<i32> {
     i32::try_from(year)
         .ok()
         .filter(|y| commitments::YEARS.contains(y))
-        .ok_or_else(|| ApiError::BadRequest("Năm phải từ 2000 đến 2100.".into()))
+        .ok_or_else(|| {
+            ApiError::BadRequest(crate::error::Text::both(
+                "year_out_of_range",
+                "Năm phải từ 2000 đến 2100.",
+                "The year must be from 2000 to 2100.",
+            ))
+        })
 }
 
 /// The self-assessment form of the cell's rule set for the year.
@@ -160,7 +166,9 @@ pub async fn register(
         .replace(member.id, cell.id, year, &items, now)
         .await?
     {
-        return Err(ApiError::Conflict(CommitmentError::Locked.to_string()));
+        return Err(ApiError::Conflict(crate::error::Text::of(
+            &CommitmentError::Locked,
+        )));
     }
     tracing::info!(member = %member.id, year, items = items.len(), "commitments registered");
     Ok(ApiJson(

@@ -233,8 +233,13 @@ pub async fn upload(
         meeting.status,
     )
     .map_err(ApiError::File)?;
-    let Query(query) = Query::<UploadQuery>::try_from_uri(req.uri())
-        .map_err(|_| ApiError::BadRequest("Thiếu tên tệp (tham số name).".into()))?;
+    let Query(query) = Query::<UploadQuery>::try_from_uri(req.uri()).map_err(|_| {
+        ApiError::BadRequest(crate::error::Text::both(
+            "name_missing",
+            "Thiếu tên tệp (tham số name).",
+            "The file's name is missing (parameter name).",
+        ))
+    })?;
     stream::refuse_declared_too_large(req.headers())?;
     let existing = state
         .store

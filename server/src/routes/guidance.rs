@@ -228,7 +228,9 @@ pub async fn create(
         .of_month(&[org.id], draft.year, draft.month)
         .await?;
     if existing.len() >= MAX_POSTS_PER_MONTH {
-        return Err(ApiError::Conflict(GuidanceError::TooManyPosts.to_string()));
+        return Err(ApiError::Conflict(crate::error::Text::of(
+            &GuidanceError::TooManyPosts,
+        )));
     }
     let post = state
         .store
@@ -342,11 +344,18 @@ pub async fn upload(
     req: Request,
 ) -> ApiResult<(StatusCode, ApiJson<GuidanceFile>)> {
     let (post, _) = managed_post(&state, &user, id).await?;
-    let Query(query) = Query::<UploadQuery>::try_from_uri(req.uri())
-        .map_err(|_| ApiError::BadRequest("Thiếu tên tệp (tham số name).".into()))?;
+    let Query(query) = Query::<UploadQuery>::try_from_uri(req.uri()).map_err(|_| {
+        ApiError::BadRequest(crate::error::Text::both(
+            "name_missing",
+            "Thiếu tên tệp (tham số name).",
+            "The file's name is missing (parameter name).",
+        ))
+    })?;
     stream::refuse_declared_too_large(req.headers())?;
     if state.store.guidance().files_of(&[post.id]).await?.len() >= MAX_FILES_PER_POST {
-        return Err(ApiError::Conflict(GuidanceError::TooManyFiles.to_string()));
+        return Err(ApiError::Conflict(crate::error::Text::of(
+            &GuidanceError::TooManyFiles,
+        )));
     }
     let now = now_local();
     let stale = now - chrono::Duration::hours(STALE_UPLOAD_HOURS);

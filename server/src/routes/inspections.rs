@@ -31,7 +31,13 @@ pub struct YearQuery {
 }
 
 fn year_of(q: Result<Query<YearQuery>, QueryRejection>) -> ApiResult<i32> {
-    let bad = || ApiError::BadRequest("Năm phải là số từ 2000 đến 2100 (ví dụ ?year=2026).".into());
+    let bad = || {
+        ApiError::BadRequest(crate::error::Text::both(
+            "bad_year",
+            "Năm phải là số từ 2000 đến 2100 (ví dụ ?year=2026).",
+            "The year must be a number from 2000 to 2100 (e.g. ?year=2026).",
+        ))
+    };
     let Query(q) = q.map_err(|_| bad())?;
     match q.year {
         None => Ok(today().year()),

@@ -166,14 +166,26 @@ pub async fn socket(
     let meeting = meeting_of(&state, id).await?;
     let speaker = speaker_for(&state.store, &user, &meeting).await?;
     if let Some(c) = &meeting.cancelled {
-        return Err(ApiError::Conflict(format!(
-            "Buổi sinh hoạt đã được hủy (lý do: {}); không mở phòng họp được.",
-            c.reason
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "meeting_cancelled",
+            format!(
+                "Buổi sinh hoạt đã được hủy (lý do: {}); không mở phòng họp được.",
+                c.reason
+            ),
+            format!(
+                "The meeting was cancelled (reason: {}); its room cannot open.",
+                c.reason
+            ),
         )));
     }
     // Checked after the permissions, so a stranger learns nothing from the answer.
-    let ws =
-        ws.map_err(|_| ApiError::BadRequest("Địa chỉ này chỉ nhận kết nối WebSocket.".into()))?;
+    let ws = ws.map_err(|_| {
+        ApiError::BadRequest(crate::error::Text::both(
+            "websocket_only",
+            "Địa chỉ này chỉ nhận kết nối WebSocket.",
+            "This address accepts only WebSocket connections.",
+        ))
+    })?;
     let room = state.live.room(&meeting).await?;
     let who = Participant {
         speaker,
@@ -222,7 +234,7 @@ async fn record(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(Mee
         .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
     let (live, digest) = state.live.record(&meeting).await?;
     if shared::live::minutes::closed_without_record(&live, &meeting) {
-        return Err(ApiError::Conflict(shared::live::minutes::NO_RECORD.into()));
+        return Err(no_record());
     }
     // Visitors are named by their recorded arrival; no account is looked up.
     let names = Names {
@@ -282,9 +294,11 @@ async fn closed_record(
 ) -> ApiResult<(Meeting, Minutes)> {
     let (meeting, minutes) = record(state, user, id).await?;
     if minutes.closed_at.is_none() {
-        return Err(ApiError::Conflict(
-            "Biên bản và nghị quyết chỉ xuất được sau khi bế mạc buổi sinh hoạt.".into(),
-        ));
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "meeting_not_closed",
+            "Biên bản và nghị quyết chỉ xuất được sau khi bế mạc buổi sinh hoạt.",
+            "The minutes and resolutions can be exported only after the meeting closes.",
+        )));
     }
     Ok((meeting, minutes))
 }
@@ -318,8 +332,21 @@ pub async fn resolution_docx(
 ) -> ApiResult<Response> {
     let (_, m) = closed_record(&state, &user, id).await?;
     let bytes = crate::documents::resolution_docx(&m).map_err(|e| match e {
-        crate::documents::DocumentError::NotPassed => ApiError::Conflict(e.to_string()),
+        crate::documents::DocumentError::NotPassed => ApiError::Conflict(crate::error::Text::both(
+            "not_passed",
+            e.to_string(),
+            "The resolution was not passed (or not voted on), so it is not issued; the vote's result is in the minutes.",
+        )),
         crate::documents::DocumentError::Pack(_) => ApiError::Internal(e.into()),
     })?;
     Ok(docx_response(bytes, &format!("nghi-quyet-{id}.docx")))
+}
+
+/// A meeting closed without a live record (entered afterwards): figures only.
+pub(crate) fn no_record() -> ApiError {
+    ApiError::Conflict(crate::error::Text::both(
+        "no_record",
+        shared::live::minutes::NO_RECORD,
+        "This meeting has ended but has no live minutes in the system: only its figures (attendance, speeches, duration, score).",
+    ))
 }

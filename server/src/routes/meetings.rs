@@ -128,9 +128,11 @@ pub async fn update(
         return Err(ApiError::Forbidden);
     }
     if meeting.status != MeetingStatus::Scheduled {
-        return Err(ApiError::Conflict(
-            "Buổi sinh hoạt đã bắt đầu hoặc đã kết thúc, không sửa đăng ký được nữa.".into(),
-        ));
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "meeting_started",
+            "Buổi sinh hoạt đã bắt đầu hoặc đã kết thúc, không sửa đăng ký được nữa.",
+            "The meeting has started or ended; its registration can no longer change.",
+        )));
     }
     super::schedule::not_opened(&meeting)?;
     let draft = checked(&state, meeting.cell_id, draft).await?;
@@ -146,7 +148,11 @@ pub async fn update(
         .update_meeting(meeting.id, &draft)
         .await?
         .ok_or_else(|| {
-            ApiError::Conflict("Buổi sinh hoạt vừa bắt đầu, không sửa đăng ký được nữa.".into())
+            ApiError::Conflict(crate::error::Text::both(
+                "meeting_started",
+                "Buổi sinh hoạt vừa bắt đầu, không sửa đăng ký được nữa.",
+                "The meeting has just started; its registration can no longer change.",
+            ))
         })?;
     super::live::meeting_changed(&state, updated.id).await;
     if updated.draft != meeting.draft {

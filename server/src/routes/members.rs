@@ -156,8 +156,13 @@ impl ImportFile {
             .map(|v| v.trim().to_ascii_lowercase())
             .unwrap_or_default();
         // The query is checked whatever the body: a bad `commit` is never ignored.
-        let Query(query) = Query::<ImportQuery>::try_from_uri(req.uri())
-            .map_err(|_| ApiError::BadRequest("Tham số commit phải là true hoặc false.".into()))?;
+        let Query(query) = Query::<ImportQuery>::try_from_uri(req.uri()).map_err(|_| {
+            ApiError::BadRequest(crate::error::Text::both(
+                "bad_commit",
+                "Tham số commit phải là true hoặc false.",
+                "The parameter commit must be true or false.",
+            ))
+        })?;
         if media_type == "application/json" {
             let ApiJson(req) = ApiJson::<ImportRequest>::from_request(req, &()).await?;
             if req.csv.len() > import::MAX_FILE_BYTES {
@@ -172,7 +177,11 @@ impl ImportFile {
             .await
             .map_err(|e| match e.status() {
                 StatusCode::PAYLOAD_TOO_LARGE => ApiError::ImportFile(FileError::TooLarge),
-                _ => ApiError::BadRequest("Không đọc được nội dung gửi lên.".into()),
+                _ => ApiError::BadRequest(crate::error::Text::both(
+                    "unreadable_body",
+                    "Không đọc được nội dung gửi lên.",
+                    "The content sent cannot be read.",
+                )),
             })?;
         if bytes.len() > import::MAX_FILE_BYTES {
             return Err(ApiError::ImportFile(FileError::TooLarge));
@@ -235,7 +244,11 @@ pub async fn import(
     }
     Ok(ApiJson(ImportReport {
         rows: parsed.rows,
-        errors: parsed.errors,
+        errors: parsed
+            .errors
+            .into_iter()
+            .map(|e| e.in_lang(crate::error::request_lang()))
+            .collect(),
         to_create: create.len() as u32,
         to_update: update.len() as u32,
         unchanged,

@@ -29,9 +29,11 @@ fn page_query(query: Option<&str>) -> ApiResult<(Option<i64>, u32)> {
                         .ok()
                         .filter(|v| *v > 0)
                         .ok_or_else(|| {
-                            ApiError::BadRequest(
-                                "Tham số before phải là mã thông báo (số nguyên dương).".into(),
-                            )
+                            ApiError::BadRequest(crate::error::Text::both(
+    "bad_before",
+    "Tham số before phải là mã thông báo (số nguyên dương).",
+    "The parameter before must be a notification's id (a positive whole number).",
+))
                         })?,
                 );
             }
@@ -41,15 +43,19 @@ fn page_query(query: Option<&str>) -> ApiResult<(Option<i64>, u32)> {
                     .ok()
                     .filter(|v| (1..=MAX_PAGE).contains(v))
                     .ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "Tham số limit phải là số từ 1 đến {MAX_PAGE}."
+                        ApiError::BadRequest(crate::error::Text::both(
+                            "bad_limit",
+                            format!("Tham số limit phải là số từ 1 đến {MAX_PAGE}."),
+                            format!("The parameter limit must be a number from 1 to {MAX_PAGE}."),
                         ))
                     })?;
             }
             _ => {
-                return Err(ApiError::BadRequest(
-                    "Chỉ nhận các tham số before và limit.".into(),
-                ));
+                return Err(ApiError::BadRequest(crate::error::Text::both(
+                    "bad_query",
+                    "Chỉ nhận các tham số before và limit.",
+                    "Only the parameters before and limit are accepted.",
+                )));
             }
         }
     }
@@ -188,9 +194,16 @@ pub async fn subscribe_push(
         .await?
     {
         Subscribed::Devices(devices) => Ok(ApiJson(PushDevices { devices })),
-        Subscribed::TooMany => Err(ApiError::Conflict(format!(
-            "Tài khoản đã nhận thông báo đẩy trên {MAX_PUSH_SUBSCRIPTIONS} thiết bị; \
-             hãy tắt ở một thiết bị khác trước."
+        Subscribed::TooMany => Err(ApiError::Conflict(crate::error::Text::both(
+            "too_many_devices",
+            format!(
+                "Tài khoản đã nhận thông báo đẩy trên {MAX_PUSH_SUBSCRIPTIONS} thiết bị; \
+                 hãy tắt ở một thiết bị khác trước."
+            ),
+            format!(
+                "The account already gets push notifications on {MAX_PUSH_SUBSCRIPTIONS} devices; \
+                 turn them off on another device first."
+            ),
         ))),
     }
 }

@@ -111,9 +111,11 @@ pub async fn create(
     }
     let name = shared::member::normalize_name(&req.name);
     if name.is_empty() || name.chars().count() > MAX_ORG_NAME_CHARS {
-        return Err(ApiError::field(
+        return Err(ApiError::field_both(
             "name",
+            "name_length",
             format!("Tên tổ chức phải có từ 1 đến {MAX_ORG_NAME_CHARS} ký tự."),
+            format!("The organization's name must have 1 to {MAX_ORG_NAME_CHARS} characters."),
         ));
     }
     let parent_kind = match req.parent_id {
@@ -128,12 +130,21 @@ pub async fn create(
         None => None,
     };
     if !req.kind.may_sit_under(parent_kind) {
-        return Err(ApiError::field(
+        return Err(ApiError::field_both(
             "parent_id",
+            "bad_parent",
             format!(
                 "{} không thể trực thuộc {}.",
                 req.kind.label_vi(),
                 parent_kind.map_or("cấp cao nhất", |k| k.label_vi())
+            ),
+            format!(
+                "A {} cannot sit under {}.",
+                req.kind.label_en().to_lowercase(),
+                parent_kind.map_or("the top level".to_string(), |k| format!(
+                    "a {}",
+                    k.label_en().to_lowercase()
+                ))
             ),
         ));
     }

@@ -30,7 +30,11 @@ pub struct RangeQuery {
 }
 
 fn bad_query(_: QueryRejection) -> ApiError {
-    ApiError::BadRequest("Khoảng thời gian phải có dạng ?from=2026-01&to=2026-12.".into())
+    ApiError::BadRequest(crate::error::Text::both(
+        "bad_period",
+        "Khoảng thời gian phải có dạng ?from=2026-01&to=2026-12.",
+        "The period is written ?from=2026-01&to=2026-12.",
+    ))
 }
 
 /// The period asked for; 400 when malformed, reversed or over 5 years.

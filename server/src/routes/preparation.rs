@@ -22,10 +22,12 @@ use shared::{ErrorBody, MeetingId, MemberId};
 /// field 422.
 fn refused(e: PreparationError) -> ApiError {
     match e {
-        PreparationError::NotMember => ApiError::NotAllowed(
+        PreparationError::NotMember => ApiError::NotAllowed(crate::error::Text::both(
+            "not_member",
             "Chỉ đảng viên của chi bộ mới gửi được đơn xin vắng và góp ý trước.",
-        ),
-        PreparationError::AlreadyOpened => ApiError::Conflict(e.to_string()),
+            "Only members of the cell can send an absence request or an opinion in advance.",
+        )),
+        PreparationError::AlreadyOpened => ApiError::Conflict(crate::error::Text::of(&e)),
         other => ApiError::Validation(other.into_fields()),
     }
 }
@@ -161,9 +163,11 @@ pub async fn decide(
 ) -> ApiResult<ApiJson<AbsenceRequest>> {
     let (meeting, access) = visible_meeting(&state, &user, id).await?;
     if !preparation::may_decide(access) {
-        return Err(ApiError::NotAllowed(
+        return Err(ApiError::NotAllowed(crate::error::Text::both(
+            "secretary_only",
             "Chỉ bí thư, phó bí thư chi bộ duyệt được đơn xin vắng.",
-        ));
+            "Only the cell's secretary or deputy secretary decides absence requests.",
+        )));
     }
     preparation::not_opened(&meeting).map_err(refused)?;
     let member = MemberId(member);

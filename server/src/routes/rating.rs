@@ -23,8 +23,13 @@ use shared::{ErrorBody, MemberId, OrgId};
 use std::collections::{BTreeMap, HashMap};
 
 fn year_of(year: i64) -> ApiResult<i32> {
-    appraisal::check_year(year)
-        .ok_or_else(|| ApiError::BadRequest("Năm phải từ 2000 đến 2100.".into()))
+    appraisal::check_year(year).ok_or_else(|| {
+        ApiError::BadRequest(crate::error::Text::both(
+            "year_out_of_range",
+            "Năm phải từ 2000 đến 2100.",
+            "The year must be from 2000 to 2100.",
+        ))
+    })
 }
 
 fn stage_of(r: Option<&StoredRating>) -> Stage {
@@ -179,7 +184,7 @@ pub async fn save_mine(
     let period = store.rating().period(seat.cell_id, year).await?;
     let row = store.rating().rating(seat.member_id, year).await?;
     appraisal::may_edit_self(period, stage_of(row.as_ref()))
-        .map_err(|e| ApiError::Conflict(e.to_string()))?;
+        .map_err(|e| ApiError::Conflict(crate::error::Text::of(&e)))?;
     let rules = rules_of(store, seat.cell_id).await?;
     let completeness = if draft.submit {
         Completeness::Complete
@@ -441,8 +446,10 @@ pub async fn open(
         .open_period(org.id, year, user.account.id, now_local())
         .await?
     {
-        return Err(ApiError::Conflict(format!(
-            "Chi bộ đã mở đợt đánh giá, xếp loại năm {year}."
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "period_open",
+            format!("Chi bộ đã mở đợt đánh giá, xếp loại năm {year}."),
+            format!("The cell has already opened the appraisal of {year}."),
         )));
     }
     tracing::info!(cell = %org.id, year, by = %user.account.id, "rating period opened");
@@ -476,7 +483,7 @@ pub async fn appraise(
     let period = store.rating().period(org.id, year).await?;
     let row = store.rating().rating(member.id, year).await?;
     appraisal::may_change_proposal(period, stage_of(row.as_ref()))
-        .map_err(|e| ApiError::Conflict(e.to_string()))?;
+        .map_err(|e| ApiError::Conflict(crate::error::Text::of(&e)))?;
     let rules = rules_of(store, org.id).await?;
     appraisal::check_appraisal(&rules, &ap).map_err(ApiError::Validation)?;
     let (_, grassroots) = cell_place(store, org.id).await?;
@@ -528,9 +535,9 @@ pub async fn decide(
     let stage = stage_of(row.as_ref());
     appraisal::may_change_decision(period, stage).map_err(decision_error)?;
     if stage.decided && !stage.reopened {
-        return Err(ApiError::Conflict(
-            appraisal::StageError::Decided.to_string(),
-        ));
+        return Err(ApiError::Conflict(crate::error::Text::of(
+            &appraisal::StageError::Decided,
+        )));
     }
     let rules = rules_of(store, org.id).await?;
     let ap = row.and_then(|r| r.appraisal);
@@ -557,10 +564,10 @@ pub async fn decide(
 
 fn decision_error(e: DecisionError) -> ApiError {
     match e {
-        DecisionError::AboveAppraisal { .. } => ApiError::field("level", e.to_string()),
-        DecisionError::NoteTooLong => ApiError::field("note", e.to_string()),
+        DecisionError::AboveAppraisal { .. } => ApiError::field("level", &e),
+        DecisionError::NoteTooLong => ApiError::field("note", &e),
         DecisionError::NotProposed | DecisionError::QuotaExceeded { .. } => {
-            ApiError::Conflict(e.to_string())
+            ApiError::Conflict(crate::error::Text::of(&e))
         }
     }
 }
@@ -617,16 +624,18 @@ pub async fn reopen(
     }
     appraisal::check_reason(&req.reason).map_err(ApiError::Validation)?;
     if store.rating().period(org.id, year).await? == PeriodState::NotOpened {
-        return Err(ApiError::Conflict(
-            appraisal::StageError::NotOpen.to_string(),
-        ));
+        return Err(ApiError::Conflict(crate::error::Text::of(
+            &appraisal::StageError::NotOpen,
+        )));
     }
     if let Some(m) = req.member_id {
         let member = member_in(store, org.id, m.0).await?;
         if store.rating().rating(member.id, year).await?.is_none() {
-            return Err(ApiError::Conflict(
-                "Đảng viên chưa có phiếu đánh giá năm này để mở lại.".into(),
-            ));
+            return Err(ApiError::Conflict(crate::error::Text::both(
+                "nothing_to_reopen",
+                "Đảng viên chưa có phiếu đánh giá năm này để mở lại.",
+                "The member has no appraisal this year to reopen.",
+            )));
         }
     }
     store

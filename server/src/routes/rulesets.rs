@@ -70,9 +70,11 @@ pub async fn put(
         return Err(ApiError::Forbidden);
     }
     if !adoption::chooses_rules(org.kind) {
-        return Err(ApiError::Conflict(
-            "Chi bộ và tổ đảng áp dụng bộ quy tắc của cấp ủy cấp trên; chỉ đảng bộ có tổ chức trực thuộc mới chọn bộ quy tắc.".into(),
-        ));
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "rules_from_above",
+            "Chi bộ và tổ đảng áp dụng bộ quy tắc của cấp ủy cấp trên; chỉ đảng bộ có tổ chức trực thuộc mới chọn bộ quy tắc.",
+            "Cells and party groups apply the rule set of the committee above; only a party committee with organizations under it chooses a rule set.",
+        )));
     }
     let decision = adoption::check_request(&req, today()).map_err(ApiError::Validation)?;
     let version = adoption::next_version(&state.store.rule_set_adoptions(&[org.id]).await?);

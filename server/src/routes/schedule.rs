@@ -50,11 +50,15 @@ pub(crate) fn month_of(year: Option<i64>, month: Option<i64>) -> ApiResult<YearM
     u32::try_from(month)
         .map_err(|_| calendar::CalendarError::MonthOutOfRange)
         .and_then(|m| calendar::check_month(year, m))
-        .map_err(|e| ApiError::BadRequest(e.to_string()))
+        .map_err(|e| ApiError::BadRequest(crate::error::Text::of(&e)))
 }
 
 pub(crate) fn bad_query(_: QueryRejection) -> ApiError {
-    ApiError::BadRequest("Năm và tháng phải là số (ví dụ ?year=2026&month=5).".into())
+    ApiError::BadRequest(crate::error::Text::both(
+        "bad_query",
+        "Năm và tháng phải là số (ví dụ ?year=2026&month=5).",
+        "The year and month must be numbers (e.g. ?year=2026&month=5).",
+    ))
 }
 
 fn year_of(year: Option<i64>) -> ApiResult<i32> {
@@ -62,7 +66,7 @@ fn year_of(year: Option<i64>) -> ApiResult<i32> {
     i32::try_from(year)
         .map_err(|_| calendar::CalendarError::YearOutOfRange)
         .and_then(calendar::check_year)
-        .map_err(|e| ApiError::BadRequest(e.to_string()))
+        .map_err(|e| ApiError::BadRequest(crate::error::Text::of(&e)))
 }
 
 #[utoipa::path(get, path = "/api/organizations/{id}/year", tag = "meetings",
@@ -228,18 +232,28 @@ async fn managed_meeting(state: &AppState, user: &CurrentUser, id: i64) -> ApiRe
 /// A meeting opened, closed or cancelled cannot be cancelled or moved.
 pub fn not_opened(meeting: &Meeting) -> ApiResult<()> {
     if meeting.cancelled.is_some() {
-        return Err(ApiError::Conflict("Buổi sinh hoạt đã được hủy.".into()));
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "meeting_cancelled",
+            "Buổi sinh hoạt đã được hủy.",
+            "The meeting has been cancelled.",
+        )));
     }
     if meeting.status != MeetingStatus::Scheduled {
-        return Err(ApiError::Conflict(
-            "Buổi sinh hoạt đã khai mạc hoặc đã bế mạc, không hủy hay đổi lịch được nữa.".into(),
-        ));
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "meeting_started",
+            "Buổi sinh hoạt đã khai mạc hoặc đã bế mạc, không hủy hay đổi lịch được nữa.",
+            "The meeting has opened or closed; it can no longer be cancelled or moved.",
+        )));
     }
     Ok(())
 }
 
 fn gone() -> ApiError {
-    ApiError::Conflict("Buổi sinh hoạt vừa khai mạc hoặc vừa được hủy.".into())
+    ApiError::Conflict(crate::error::Text::both(
+        "meeting_started",
+        "Buổi sinh hoạt vừa khai mạc hoặc vừa được hủy.",
+        "The meeting has just opened or been cancelled.",
+    ))
 }
 
 #[utoipa::path(post, path = "/api/meetings/{id}/cancel", tag = "meetings", params(("id" = i64, Path)),

@@ -98,14 +98,19 @@ async fn context(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<Con
 
 /// The context of a meeting whoever asks (`path`: its cell's, for the powers).
 async fn context_for(state: &AppState, meeting: Meeting, path: Vec<OrgId>) -> ApiResult<Context> {
-    let not_closed =
-        || ApiError::Conflict("Buổi sinh hoạt chưa bế mạc: chỉ chấm điểm sau khi bế mạc.".into());
+    let not_closed = || {
+        ApiError::Conflict(crate::error::Text::both(
+            "meeting_not_closed",
+            "Buổi sinh hoạt chưa bế mạc: chỉ chấm điểm sau khi bế mạc.",
+            "The meeting has not closed: it is scored only after it closes.",
+        ))
+    };
     if meeting.status != MeetingStatus::Closed {
         return Err(not_closed());
     }
     let (live, _) = state.live.record(&meeting).await?;
     if shared::live::minutes::closed_without_record(&live, &meeting) {
-        return Err(ApiError::Conflict(shared::live::minutes::NO_RECORD.into()));
+        return Err(super::live::no_record());
     }
     let register = super::tasks::register(state, &meeting, &live).await?;
     let rules = crate::rulesets::for_org(
@@ -238,7 +243,11 @@ pub async fn get(
 }
 
 fn already_confirmed() -> ApiError {
-    ApiError::Conflict("Cấp trên đã xác nhận điểm buổi sinh hoạt này; không chấm lại được.".into())
+    ApiError::Conflict(crate::error::Text::both(
+        "score_confirmed",
+        "Cấp trên đã xác nhận điểm buổi sinh hoạt này; không chấm lại được.",
+        "The higher level has confirmed this meeting's score; it cannot be scored again.",
+    ))
 }
 
 /// `PUT /api/meetings/{id}/score`: the cell committee proposes its score.
@@ -257,9 +266,11 @@ pub async fn propose(
 ) -> ApiResult<ApiJson<ScoreView>> {
     let ctx = context(&state, &user, id).await?;
     if !scoring::may_propose(&user.actor, ctx.meeting.cell_id) {
-        return Err(ApiError::NotAllowed(
+        return Err(ApiError::NotAllowed(crate::error::Text::both(
+            "secretary_only",
             "Chỉ bí thư, phó bí thư chi bộ đề xuất điểm buổi sinh hoạt.",
-        ));
+            "Only the cell's secretary or deputy secretary proposes the meeting's score.",
+        )));
     }
     if ctx.scored.as_ref().is_some_and(|s| s.upper.is_some()) {
         return Err(already_confirmed());
@@ -315,14 +326,18 @@ pub async fn confirm(
 ) -> ApiResult<ApiJson<ScoreView>> {
     let ctx = context(&state, &user, id).await?;
     if !scoring::may_confirm(&user.actor, &ctx.path) {
-        return Err(ApiError::NotAllowed(
+        return Err(ApiError::NotAllowed(crate::error::Text::both(
+            "follower_only",
             "Chỉ cấp ủy cấp trên theo dõi chi bộ mới xác nhận điểm buổi sinh hoạt.",
-        ));
+            "Only the higher committee member who follows the cell confirms the meeting's score.",
+        )));
     }
     let Some(scored) = &ctx.scored else {
-        return Err(ApiError::Conflict(
-            "Chi bộ chưa đề xuất điểm buổi sinh hoạt này.".into(),
-        ));
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "score_not_proposed",
+            "Chi bộ chưa đề xuất điểm buổi sinh hoạt này.",
+            "The cell has not proposed a score for this meeting.",
+        )));
     };
     if scored.upper.is_some() {
         return Err(already_confirmed());
@@ -380,21 +395,27 @@ pub async fn comment(
         .await
         .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
     if meeting.status != MeetingStatus::Closed {
-        return Err(ApiError::Conflict(
-            "Buổi sinh hoạt chưa bế mạc: chỉ góp ý về điểm sau khi bế mạc.".into(),
-        ));
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "meeting_not_closed",
+            "Buổi sinh hoạt chưa bế mạc: chỉ góp ý về điểm sau khi bế mạc.",
+            "The meeting has not closed: comments on the score come only after it closes.",
+        )));
     }
     if !scoring::may_comment(&user.actor, meeting.cell_id) {
-        return Err(ApiError::NotAllowed(
+        return Err(ApiError::NotAllowed(crate::error::Text::both(
+            "not_member",
             "Chỉ đảng viên của chi bộ góp ý về điểm buổi sinh hoạt.",
-        ));
+            "Only members of the cell comment on the meeting's score.",
+        )));
     }
     let text =
         scoring::check_comment(&req.text).map_err(|e| ApiError::Validation(e.into_fields()))?;
     if state.store.score_comments(meeting.id).await?.len() >= scoring::MAX_COMMENTS_PER_MEETING {
-        return Err(ApiError::Conflict(format!(
-            "Buổi sinh hoạt đã có {} ý kiến về điểm, không thêm được nữa.",
-            scoring::MAX_COMMENTS_PER_MEETING
+        let max = scoring::MAX_COMMENTS_PER_MEETING;
+        return Err(ApiError::Conflict(crate::error::Text::both(
+            "too_many_comments",
+            format!("Buổi sinh hoạt đã có {max} ý kiến về điểm, không thêm được nữa."),
+            format!("The meeting already has {max} comments on its score; no more can be added."),
         )));
     }
     let at = now_local();

@@ -75,7 +75,11 @@ pub async fn receive(chunks: &impl Chunks, name: &str, body: Body) -> ApiResult<
     let mut seq: u32 = 0;
     while let Some(data) = stream.next().await {
         let data = data.map_err(|_| {
-            ApiError::BadRequest("Tải tệp lên bị gián đoạn. Vui lòng thử lại.".into())
+            ApiError::BadRequest(crate::error::Text::both(
+                "upload_interrupted",
+                "Tải tệp lên bị gián đoạn. Vui lòng thử lại.",
+                "The upload was interrupted. Please try again.",
+            ))
         })?;
         total += data.len() as u64;
         if total > MAX_FILE_BYTES {

@@ -33,9 +33,11 @@ fn closed(meeting: &Meeting) -> ApiResult<()> {
     if meeting.status == MeetingStatus::Closed {
         Ok(())
     } else {
-        Err(ApiError::Conflict(
-            "Buổi sinh hoạt chưa bế mạc: việc được giao chỉ theo dõi sau khi bế mạc.".into(),
-        ))
+        Err(ApiError::Conflict(crate::error::Text::both(
+            "meeting_not_closed",
+            "Buổi sinh hoạt chưa bế mạc: việc được giao chỉ theo dõi sau khi bế mạc.",
+            "The meeting has not closed: tasks are followed up only after it closes.",
+        )))
     }
 }
 
@@ -131,9 +133,11 @@ pub async fn update(
     let index = usize::try_from(index).map_err(|_| ApiError::NotFound("việc được giao"))?;
     let task = live.tasks.get(index).ok_or(not_found)?;
     if !followup::may_update(&user.actor, meeting.cell_id, task) {
-        return Err(ApiError::NotAllowed(
+        return Err(ApiError::NotAllowed(crate::error::Text::both(
+            "not_assignee",
             "Chỉ người được giao việc và chi ủy cập nhật được việc này.",
-        ));
+            "Only the person the task is given to and the cell committee can update this task.",
+        )));
     }
     let current = state
         .store

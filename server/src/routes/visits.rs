@@ -41,7 +41,13 @@ pub struct QuarterQuery {
 
 fn quarter_of(q: &QuarterQuery) -> ApiResult<Quarter> {
     let now = visits::quarter_of(today());
-    let bad = || ApiError::BadRequest("Quý phải từ 1 đến 4, năm từ 2000 đến 2100.".into());
+    let bad = || {
+        ApiError::BadRequest(crate::error::Text::both(
+            "bad_quarter",
+            "Quý phải từ 1 đến 4, năm từ 2000 đến 2100.",
+            "The quarter must be from 1 to 4 and the year from 2000 to 2100.",
+        ))
+    };
     let quarter = Quarter {
         year: q
             .year
@@ -57,7 +63,11 @@ fn quarter_of(q: &QuarterQuery) -> ApiResult<Quarter> {
 }
 
 fn bad_query(_: QueryRejection) -> ApiError {
-    ApiError::BadRequest("Năm và quý phải là số (ví dụ ?year=2026&quarter=4).".into())
+    ApiError::BadRequest(crate::error::Text::both(
+        "bad_query",
+        "Năm và quý phải là số (ví dụ ?year=2026&quarter=4).",
+        "The year and quarter must be numbers (e.g. ?year=2026&quarter=4).",
+    ))
 }
 
 fn ids(path: &[Organization]) -> Vec<OrgId> {
@@ -294,9 +304,11 @@ async fn assignment_parts(
     }
     let seats = state.store.committee_seats_of(account).await?;
     if !visits::may_assign(&user.actor, &path, &cell_path, &seats) {
-        return Err(ApiError::field(
+        return Err(ApiError::field_both(
             "account_id",
+            "not_on_committee",
             "Chỉ phân công cấp ủy viên của cấp ủy này theo dõi chi bộ.",
+            "Only members of this committee can be assigned to follow a cell.",
         ));
     }
     Ok(())
@@ -549,7 +561,13 @@ pub async fn record_in_person(
             at: now_local(),
         })
         .await?
-        .ok_or_else(|| ApiError::Conflict("Lượt dự sinh hoạt này đã được ghi.".into()))?;
+        .ok_or_else(|| {
+            ApiError::Conflict(crate::error::Text::both(
+                "visit_recorded",
+                "Lượt dự sinh hoạt này đã được ghi.",
+                "This visit has already been recorded.",
+            ))
+        })?;
     tracing::info!(visit = %id, cell = %org.id, visitor = %req.visitor_id, by = %user.account.id, "in-person visit recorded");
     Ok((StatusCode::CREATED, ApiJson(one(&state, &user, id).await?)))
 }
@@ -601,8 +619,10 @@ pub async fn file_report(
         day,
     ) {
         Ok(()) => {}
-        Err(e @ ReportError::NotYours) => return Err(ApiError::NotAllowed(leak(e))),
-        Err(e) => return Err(ApiError::Conflict(e.to_string())),
+        Err(e @ ReportError::NotYours) => {
+            return Err(ApiError::NotAllowed(crate::error::Text::of(&e)));
+        }
+        Err(e) => return Err(ApiError::Conflict(crate::error::Text::of(&e))),
     }
     let report = draft.check().map_err(ApiError::Validation)?;
     if !state
@@ -611,7 +631,9 @@ pub async fn file_report(
         .file_report(&visit, &report, day, now_local())
         .await?
     {
-        return Err(ApiError::Conflict(ReportError::AlreadyFiled.to_string()));
+        return Err(ApiError::Conflict(crate::error::Text::of(
+            &ReportError::AlreadyFiled,
+        )));
     }
     tracing::info!(visit = %visit.id, recommendations = report.recommendations.len(), "visit report filed");
     if !report.recommendations.is_empty() {
@@ -621,14 +643,6 @@ pub async fn file_report(
         StatusCode::CREATED,
         ApiJson(one(&state, &user, visit.id).await?),
     ))
-}
-
-/// `NotAllowed` takes a static message.
-fn leak(e: ReportError) -> &'static str {
-    match e {
-        ReportError::NotYours => "Chỉ người dự sinh hoạt nộp báo cáo của mình.",
-        _ => "Không nộp báo cáo được.",
-    }
 }
 
 #[utoipa::path(get, path = "/api/organizations/{id}/recommendations", tag = "visits", params(("id" = i64, Path)),

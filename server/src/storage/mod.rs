@@ -100,9 +100,9 @@ use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    /// A uniqueness rule was broken; the text names what, in Vietnamese.
+    /// A uniqueness rule was broken; the text names what, in both languages.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(shared::i18n::Localized),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

@@ -77,9 +77,11 @@ pub async fn adopt<DB: Backend>(pool: &Pool<DB>, new: &NewAdoption) -> Result<()
     .execute(pool.executor())
     .await
     .map_err(|e| match super::sql::map_err(e) {
-        StorageError::Conflict(_) => StorageError::Conflict(
-            "Bộ quy tắc vừa được người khác thay đổi; hãy tải lại trang rồi chọn lại.".into(),
-        ),
+        StorageError::Conflict(_) => StorageError::Conflict(shared::i18n::Localized::new(
+            "rules_changed",
+            "Bộ quy tắc vừa được người khác thay đổi; hãy tải lại trang rồi chọn lại.",
+            "Someone else has just changed the rule set; reload the page and choose again.",
+        )),
         other => other,
     })?;
     Ok(())

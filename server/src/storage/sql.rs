@@ -231,20 +231,37 @@ pub fn map_err(err: sqlx::Error) -> StorageError {
     }
 }
 
-fn conflict_message(err: &sqlx::Error) -> Option<String> {
+fn conflict_message(err: &sqlx::Error) -> Option<shared::i18n::Localized> {
+    use shared::i18n::Localized;
     let db = err.as_database_error()?;
     if !db.is_unique_violation() {
         return None;
     }
     let msg = db.message();
     Some(if msg.contains("username") {
-        "Tên đăng nhập đã được dùng.".to_string()
+        Localized::new(
+            "username_taken",
+            "Tên đăng nhập đã được dùng.",
+            "The user name is already taken.",
+        )
     } else if msg.contains("card_number") {
-        "Số thẻ đảng viên đã có trong danh sách.".to_string()
+        Localized::new(
+            "card_number_taken",
+            "Số thẻ đảng viên đã có trong danh sách.",
+            "The party card number is already on the list.",
+        )
     } else if msg.contains("member_id") {
-        "Đảng viên này đã có tài khoản.".to_string()
+        Localized::new(
+            "member_has_account",
+            "Đảng viên này đã có tài khoản.",
+            "This member already has an account.",
+        )
     } else {
-        "Bản ghi đã tồn tại.".to_string()
+        Localized::new(
+            "exists",
+            "Bản ghi đã tồn tại.",
+            "The record already exists.",
+        )
     })
 }
 
