@@ -60,12 +60,23 @@ impl ApiError {
         matches!(self.status(), Some(400..=499))
     }
 
-    /// The message for people: the server's own (Vietnamese) words when it gave some.
+    /// The message for people: the server's own words (in the language the
+    /// request asked for) when it gave some.
     pub fn message(&self, t: &Texts) -> String {
         match self {
             ApiError::Network => t.network_error.to_string(),
             ApiError::Server { detail, .. } if !detail.message.is_empty() => detail.message.clone(),
             ApiError::Server { .. } => t.server_error.to_string(),
+        }
+    }
+
+    /// The line above a form's button: the message, or (when the fields carry
+    /// their own) that the form has errors, so no message shows twice.
+    pub fn summary(&self, t: &Texts) -> String {
+        if self.fields().0.is_empty() {
+            self.message(t)
+        } else {
+            t.form_has_errors.to_string()
         }
     }
 
@@ -118,6 +129,8 @@ async fn send_within<T: DeserializeOwned>(
     init.set_signal(Some(&AbortSignal::timeout_with_u32(timeout_ms)));
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let _ = headers.set("Accept", "application/json");
+    // The server writes its messages in the language chosen here.
+    let _ = headers.set("Accept-Language", crate::i18n::current_lang().code());
     if let Some(body) = &body {
         let _ = headers.set("Content-Type", body.content_type);
         init.set_body(&body.value);

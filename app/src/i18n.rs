@@ -2,27 +2,31 @@
 //! missing in either language is a compile error, with no i18n crate to download.
 
 use leptos::prelude::*;
+pub use shared::i18n::Lang;
+use std::cell::Cell;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Vi,
-    En,
+/// The texts of a language.
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
+    }
 }
 
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
+thread_local! {
+    /// The chosen language, for code outside the reactive tree (the API's
+    /// `Accept-Language`).
+    static CURRENT: Cell<Lang> = const { Cell::new(Lang::Vi) };
+}
 
-    pub fn texts(self) -> &'static Texts {
-        match self {
-            Lang::Vi => &VI,
-            Lang::En => &EN,
-        }
-    }
+/// The chosen language: reactive inside the app's tree, else as last chosen.
+pub fn lang() -> Lang {
+    use_context::<I18n>().map_or_else(current_lang, |i| i.lang())
+}
+
+/// The chosen language, read without subscribing to it.
+pub fn current_lang() -> Lang {
+    CURRENT.with(Cell::get)
 }
 
 /// Every text the app shows that does not come from the server or from `shared`.
@@ -1451,7 +1455,7 @@ impl I18n {
 
     /// The texts of the current language (reactive).
     pub fn t(&self) -> &'static Texts {
-        self.0.get().texts()
+        texts(self.0.get())
     }
 
     /// Chooses between a Vietnamese and an English label from `shared` (reactive).
@@ -1468,6 +1472,7 @@ impl I18n {
             Lang::En => Lang::Vi,
         };
         self.0.set(next);
+        CURRENT.with(|c| c.set(next));
         if let Some(s) = local_storage() {
             let _ = s.set_item(STORAGE_KEY, next.code());
         }
@@ -1485,6 +1490,7 @@ pub fn provide_i18n() -> I18n {
         Some("en") => Lang::En,
         _ => Lang::Vi,
     };
+    CURRENT.with(|c| c.set(lang));
     let i18n = I18n(RwSignal::new(lang));
     provide_context(i18n);
     // Screen readers and the browser's hyphenation follow <html lang>.

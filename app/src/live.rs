@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
 use shared::live::protocol::{Sequenced, ServerMessage};
-use shared::live::state::{Command, LiveState, VoteRecord, apply};
+use shared::live::state::{Command, LiveState, Refusal, VoteRecord, apply};
 use shared::rules::attendance::Presence;
 use shared::{AccountId, MeetingId, MemberId};
 
@@ -60,8 +60,9 @@ pub const RESEND_AFTER_MS: f64 = 3_000.0;
 pub enum Answer {
     /// Stored and applied: out of the outbox.
     Stored,
-    /// Refused for a reason of the rules: out of the outbox, the reason shown.
-    Refused(String),
+    /// Refused for a reason of the rules: out of the outbox, the reason shown
+    /// in the reader's language.
+    Refused(Refusal),
     /// Neither stored nor refused: kept and sent again shortly.
     Deferred,
 }
@@ -140,7 +141,7 @@ impl Outbox {
     pub fn answer(&mut self, msg: &ServerMessage, now: f64) -> Option<Answer> {
         let (key, answer) = match msg {
             ServerMessage::Accepted { key, .. } => (key, Answer::Stored),
-            ServerMessage::Rejected { key, message, .. } => (key, Answer::Refused(message.clone())),
+            ServerMessage::Rejected { key, reason, .. } => (key, Answer::Refused(reason.clone())),
             ServerMessage::Deferred { key, .. } => (key, Answer::Deferred),
             _ => return None,
         };

@@ -94,7 +94,7 @@ pub fn field_messages(errors: RwSignal<FieldErrors>, field: &str) -> Option<Stri
         let all: Vec<&str> =
             e.0.iter()
                 .filter(|f| f.field == field)
-                .map(|f| f.message.as_str())
+                .map(|f| f.text(crate::i18n::lang()))
                 .collect();
         (!all.is_empty()).then(|| all.join("\n"))
     })
@@ -140,7 +140,7 @@ impl FormErrors {
     /// The server's refusal: its field messages at their fields, its message above the button.
     pub fn refused(self, error: &ApiError, t: &Texts) {
         self.fields.set(error.fields());
-        self.message.set(Some(error.message(t)));
+        self.message.set(Some(error.summary(t)));
     }
 
     /// Follows `save`: `on_saved` with what the server kept, or its refusal on the form.
@@ -220,7 +220,7 @@ pub fn format_opt_date(d: Option<NaiveDate>) -> String {
 
 /// A field error list with one message.
 pub fn one_error(field: &str, message: &str) -> FieldErrors {
-    FieldErrors(vec![shared::FieldError::new(field, message)])
+    FieldErrors(vec![shared::FieldError::new(field, "invalid", message)])
 }
 
 /// A loaded resource: the loading text, the error with a retry, or `render(value)`.

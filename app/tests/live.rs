@@ -190,7 +190,7 @@ fn only_a_refusal_of_the_rules_takes_a_command_out_of_the_outbox() {
     };
     assert_eq!(
         outbox.answer(&rejected, 100.0),
-        Some(Answer::Refused("Buổi sinh hoạt đã bắt đầu.".into()))
+        Some(Answer::Refused(Refusal::AlreadyStarted))
     );
     // Someone else's command, or one answered already: nothing of ours.
     assert_eq!(outbox.answer(&accepted, 100.0), None);

@@ -162,6 +162,7 @@ async fn each_refusal_is_shown_at_its_field_before_and_after_sending() {
             message: "Dữ liệu chưa hợp lệ.".into(),
             fields: vec![FieldError::new(
                 "secretary_id",
+                "secretary_not_in_cell",
                 "Thư ký phải là đảng viên của chi bộ.",
             )],
         },
@@ -205,5 +206,8 @@ async fn each_refusal_is_shown_at_its_field_before_and_after_sending() {
         text(&root, "#e-secretary_id"),
         "Thư ký phải là đảng viên của chi bộ."
     );
-    assert_eq!(text(&root, ".form-error"), "Dữ liệu chưa hợp lệ.");
+    assert_eq!(
+        text(&root, ".form-error"),
+        "Vui lòng sửa các ô được đánh dấu bên dưới."
+    );
 }

@@ -124,7 +124,11 @@ async fn a_valid_record_is_sent_and_the_servers_field_errors_are_shown() {
         detail: ErrorDetail {
             code: "validation".into(),
             message: "Dữ liệu chưa hợp lệ.".into(),
-            fields: vec![FieldError::new("card_number", "Số thẻ đã có trong chi bộ.")],
+            fields: vec![FieldError::new(
+                "card_number",
+                "card_number_taken",
+                "Số thẻ đã có trong chi bộ.",
+            )],
         },
     };
     let _app = mount_form(&root, sent.clone(), Err(refusal));
@@ -148,7 +152,11 @@ async fn a_valid_record_is_sent_and_the_servers_field_errors_are_shown() {
         chrono::NaiveDate::from_ymd_opt(1995, 5, 19)
     );
     assert_eq!(text(&root, "#e-card_number"), "Số thẻ đã có trong chi bộ.");
-    assert_eq!(text(&root, ".form-error"), "Dữ liệu chưa hợp lệ.");
+    // The fields carry the messages; the line above the button does not repeat them.
+    assert_eq!(
+        text(&root, ".form-error"),
+        "Vui lòng sửa các ô được đánh dấu bên dưới."
+    );
 }
 
 /// Item 17: a temporary attachment elsewhere is entered in the member form,

@@ -54,7 +54,7 @@ fn PasswordForm() -> impl IntoView {
         }
         Some(Err(e)) => {
             errors.set(e.fields());
-            message.set(Some(e.message(i18n.t())));
+            message.set(Some(e.summary(i18n.t())));
         }
         None => {}
     });
@@ -71,7 +71,7 @@ fn PasswordForm() -> impl IntoView {
         } else {
             check_password(&req.new_password)
                 .err()
-                .map(|m| one_error("new_password", m))
+                .map(|m| FieldErrors(vec![shared::FieldError::of("new_password", &m)]))
         };
         match problem {
             Some(p) => errors.set(p),

@@ -89,15 +89,15 @@ fn NewAccountForm(on_created: Callback<()>) -> impl IntoView {
         let mut problems = Vec::new();
         let name = username.get_untracked().trim().to_string();
         if let Err(m) = check_username(&name) {
-            problems.push(FieldError::new("username", m));
+            problems.push(FieldError::of("username", &m));
         }
         let shown = display_name.get_untracked().trim().to_string();
         if shown.is_empty() {
-            problems.push(FieldError::new("display_name", t.required));
+            problems.push(FieldError::new("display_name", "required", t.required));
         }
         let pass = password.get_untracked();
         if let Err(m) = check_password(&pass) {
-            problems.push(FieldError::new("password", m));
+            problems.push(FieldError::of("password", &m));
         }
         let member = member_id.get_untracked().trim().to_string();
         let member = if member.is_empty() {
@@ -106,7 +106,7 @@ fn NewAccountForm(on_created: Callback<()>) -> impl IntoView {
             match member.parse::<i64>() {
                 Ok(n) => Some(MemberId(n)),
                 Err(_) => {
-                    problems.push(FieldError::new("member_id", t.bad_number));
+                    problems.push(FieldError::new("member_id", "bad_number", t.bad_number));
                     None
                 }
             }
@@ -250,7 +250,7 @@ fn ResetForm(id: i64, open: RwSignal<bool>, done: RwSignal<Option<&'static str>>
         ev.prevent_default();
         let p = password.get_untracked();
         match check_password(&p) {
-            Err(m) => errors.set(one_error("new_password", m)),
+            Err(m) => errors.set(FieldErrors(vec![FieldError::of("new_password", &m)])),
             Ok(()) => {
                 errors.set(FieldErrors::default());
                 reset.dispatch_local(p);

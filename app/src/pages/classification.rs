@@ -251,8 +251,14 @@ fn DecideForm(current: RwSignal<CellReview>, year: i32) -> impl IntoView {
             busy.set(false);
         });
     };
-    let level_error = move || errors.with(|e| e.message_for("level").map(str::to_string));
-    let reason_error = move || errors.with(|e| e.message_for("reason").map(str::to_string));
+    let level_error =
+        move || errors.with(|e| e.text_for("level", crate::i18n::lang()).map(str::to_string));
+    let reason_error = move || {
+        errors.with(|e| {
+            e.text_for("reason", crate::i18n::lang())
+                .map(str::to_string)
+        })
+    };
     view! {
         <form class="decide-form no-print" on:submit=submit>
             <div class="field" class:invalid=move || level_error().is_some()>

@@ -20,7 +20,7 @@ use shared::{FieldErrors, MemberId, OrgId};
 
 fn error_text(e: &FieldErrors) -> String {
     e.0.iter()
-        .map(|f| f.message.clone())
+        .map(|f| f.text(crate::i18n::lang()).to_string())
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -50,10 +50,10 @@ pub fn LoginPage() -> impl IntoView {
         let required = i18n.t().required;
         let mut missing = Vec::new();
         if req.username.is_empty() {
-            missing.push(FieldError::new("username", required));
+            missing.push(FieldError::new("username", "required", required));
         }
         if req.password.is_empty() {
-            missing.push(FieldError::new("password", required));
+            missing.push(FieldError::new("password", "required", required));
         }
         errors.set(FieldErrors(missing));
         if errors.with_untracked(|e| e.0.is_empty()) {

@@ -395,7 +395,11 @@ pub fn MeetingForm(
         };
         let mut problems = Vec::new();
         if starts.is_none() {
-            problems.push(shared::FieldError::new("starts_at", t().bad_datetime));
+            problems.push(shared::FieldError::new(
+                "starts_at",
+                "bad_datetime",
+                t().bad_datetime,
+            ));
         }
         if let Err(FieldErrors(mut found)) = draft.validate(now, &roll_ids) {
             problems.append(&mut found);

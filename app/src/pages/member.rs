@@ -126,7 +126,7 @@ pub fn MemberForm(
             }
             let d = parse_date(&text);
             if d.is_none() {
-                problems.push(FieldError::new(field, i18n.t().bad_date));
+                problems.push(FieldError::new(field, "bad_date", i18n.t().bad_date));
             }
             d
         };
@@ -157,6 +157,7 @@ pub fn MemberForm(
         if from_missing {
             problems.push(FieldError::new(
                 "attached_from",
+                "required",
                 i18n.t().attached_from_missing,
             ));
         }

@@ -4,7 +4,7 @@
 //! notice comes from `shared::notify`, in the chosen language.
 
 use crate::api;
-use crate::i18n::{Lang, use_i18n};
+use crate::i18n::use_i18n;
 use crate::ui::{Field, FormMessage, Notice as Saved, format_when};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -26,10 +26,7 @@ fn unread() -> RwSignal<u32> {
 }
 
 fn lang() -> notify::Lang {
-    match use_i18n().lang() {
-        Lang::Vi => notify::Lang::Vi,
-        Lang::En => notify::Lang::En,
-    }
+    use_i18n().lang()
 }
 
 /// How often the bell asks again while the app stays open on one page.

@@ -94,9 +94,9 @@ fn scores_of(texts: &Texts) -> (BTreeMap<String, Points>, Vec<FieldError>) {
             Some(Ok(p)) => {
                 scores.insert(k.clone(), p);
             }
-            _ => errors.push(FieldError::new(
+            _ => errors.push(FieldError::of(
                 appraisal::score_field(k),
-                shared::rules::scoring::PointsError.to_string(),
+                &shared::rules::scoring::PointsError,
             )),
         }
     }
@@ -150,9 +150,15 @@ fn field_message(
             .with(|e| {
                 e.iter()
                     .find(|f| f.field == field)
-                    .map(|f| f.message.clone())
+                    .map(|f| f.text(crate::i18n::lang()).to_string())
             })
-            .or_else(|| evaluation.with(|ev| ev.error(&field).map(String::from)))
+            .or_else(|| {
+                evaluation.with(|ev| {
+                    ev.errors
+                        .text_for(&field, crate::i18n::lang())
+                        .map(String::from)
+                })
+            })
     }
 }
 
@@ -836,7 +842,7 @@ fn MemberCard(
                                         prop:value=move || comment.get()
                                         on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                                 </label>
-                                <p class="field-error" id=error_id(&p, "comment")>{move || fields.with(|f| f.message_for("comment").map(String::from))}</p>
+                                <p class="field-error" id=error_id(&p, "comment")>{move || fields.with(|f| f.text_for("comment", crate::i18n::lang()).map(String::from))}</p>
                                 <fieldset class="vote">
                                     <legend>{move || i18n.pick("Biểu quyết của chi bộ (bắt buộc khi đề nghị xuất sắc)", "The cell's vote (required for excellent)")}</legend>
                                     <label>{move || i18n.pick("Tán thành", "For")} " "
@@ -848,14 +854,14 @@ fn MemberCard(
                                     <label>{move || i18n.pick("Trên tổng số", "Of")} " "
                                         <input type="number" min="0" id=format!("{p}vote-of") prop:value=move || v_of.get() on:input=move |ev| v_of.set(event_target_value(&ev))/></label>
                                 </fieldset>
-                                <p class="field-error" id=error_id(&p, "vote")>{move || fields.with(|f| f.message_for("vote").or(f.message_for("vote.for")).or(f.message_for("vote.of")).map(String::from))}</p>
+                                <p class="field-error" id=error_id(&p, "vote")>{move || fields.with(|f| f.text_for("vote", crate::i18n::lang()).or(f.text_for("vote.for", crate::i18n::lang())).or(f.text_for("vote.of", crate::i18n::lang())).map(String::from))}</p>
                                 <label class="field">
                                     <span>{move || i18n.pick("Đề nghị mức", "Proposed level")}</span>
                                     <select id=format!("{p}proposed") on:change=move |ev| proposed.set(parse_level(&event_target_value(&ev)))>
                                         {level_options(Signal::derive(move || Some(proposed.get().unwrap_or_else(allowed))))}
                                     </select>
                                 </label>
-                                <p class="field-error" id=error_id(&p, "proposed")>{move || fields.with(|f| f.message_for("proposed").map(String::from))}</p>
+                                <p class="field-error" id=error_id(&p, "proposed")>{move || fields.with(|f| f.text_for("proposed", crate::i18n::lang()).map(String::from))}</p>
                                 <button type="submit" class="button" id=format!("{p}btn-propose")>{move || i18n.pick("Lưu đề nghị", "Save proposal")}</button>
                             </form>
                         }

@@ -279,7 +279,11 @@ fn Chooser(
         saved.set(None);
         let Ok(effective_from) = effective.get_untracked().parse::<chrono::NaiveDate>() else {
             form.check(
-                vec![shared::FieldError::new("effective_from", t().required)],
+                vec![shared::FieldError::new(
+                    "effective_from",
+                    "required",
+                    t().required,
+                )],
                 t(),
             );
             return;

@@ -67,10 +67,10 @@ fn entries_of(inputs: &Inputs) -> Result<Entries, FieldErrors> {
             Some(Ok(p)) => {
                 entries.insert(k.clone(), p);
             }
-            Some(Err(e)) => errors.push(FieldError::new(entry_field(k), e.to_string())),
-            None => errors.push(FieldError::new(
+            Some(Err(e)) => errors.push(FieldError::of(entry_field(k), &e)),
+            None => errors.push(FieldError::of(
                 entry_field(k),
-                shared::rules::scoring::PointsError.to_string(),
+                &shared::rules::scoring::PointsError,
             )),
         }
     }
@@ -133,7 +133,7 @@ pub fn Sheet(v: ScoreView) -> impl IntoView {
         let field = entry_field(key);
         let server = form
             .fields
-            .with(|f| f.message_for(&field).map(String::from));
+            .with(|f| f.text_for(&field, crate::i18n::lang()).map(String::from));
         // A field not yet typed is not an error until the form is sent.
         let typed = |i: &Inputs| i.get(key).is_some_and(|t| !t.trim().is_empty());
         let touched = cell.with(typed) || (upper_typing() && upper.with(typed));
@@ -143,7 +143,7 @@ pub fn Sheet(v: ScoreView) -> impl IntoView {
         live.with(|r| {
             r.as_ref()
                 .err()
-                .and_then(|e| e.message_for(&field).map(String::from))
+                .and_then(|e| e.text_for(&field, crate::i18n::lang()).map(String::from))
         })
     };
     let done = move |r: Result<ScoreView, api::ApiError>| match r {
@@ -348,7 +348,7 @@ pub fn Sheet(v: ScoreView) -> impl IntoView {
                 <textarea id="f-reason" maxlength=MAX_REASON_CHARS rows="3"
                     prop:value=move || reason.get()
                     on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
-                <p class="field-error" id="e-reason">{move || form.fields.with(|f| f.message_for("reason").map(String::from))}</p>
+                <p class="field-error" id="e-reason">{move || form.fields.with(|f| f.text_for("reason", crate::i18n::lang()).map(String::from))}</p>
                 <FormMessage message=form.message/>
                 <button class="button wide" id="btn-confirm" type="submit" disabled=move || busy.get()>
                     {move || {

@@ -23,7 +23,7 @@ use shared::{AccountId, FieldErrors, OrgId};
 
 fn error_text(e: &FieldErrors) -> String {
     e.0.iter()
-        .map(|f| f.message.clone())
+        .map(|f| f.text(crate::i18n::lang()).to_string())
         .collect::<Vec<_>>()
         .join(" ")
 }

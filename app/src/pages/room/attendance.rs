@@ -32,7 +32,7 @@ pub(super) fn AttendancePanel(live: Live) -> impl IntoView {
                         <span class="n">{format!("{}/{}", f.present, f.expected)}</span>
                         " " {f.rate_display.clone()}
                     </p>
-                    <p class=quality>{f.explanation.clone()}</p>
+                    <p class=quality>{f.explanation(i18n.lang()).to_string()}</p>
                 }
             })}
             {move || {
@@ -90,7 +90,7 @@ fn mark_text(mark: Option<&AttendanceMark>, t: &Texts) -> String {
     let Some(mark) = mark else {
         return t.live_unmarked.to_string();
     };
-    let mut text = mark.presence.label_vi().to_string();
+    let mut text = mark.presence.label(crate::i18n::lang()).to_string();
     if mark.presence == Presence::AbsentWithReason && !mark.reason.is_empty() {
         text.push_str(&format!(": {}", mark.reason));
     }
@@ -130,7 +130,7 @@ fn RollRow(live: Live, entry: RosterEntry) -> impl IntoView {
         >
             <p>
                 <strong>{entry.full_name.clone()}</strong>
-                {(status != shared::member::PartyStatus::Full).then(|| view! { <span class="tag">{status.label_vi()}</span> })}
+                {(status != shared::member::PartyStatus::Full).then(|| view! { <span class="tag">{shared::i18n::tr(crate::i18n::lang(), status.label_vi(), status.label_en())}</span> })}
             </p>
             <p class="muted mark-text">{move || mark.with(|m| mark_text(m.as_ref(), t()))}</p>
             <Show when=move || live.keeps_minutes() && live.in_progress()>

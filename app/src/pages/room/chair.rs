@@ -96,7 +96,7 @@ fn OpenVoteForm(live: Live) -> impl IntoView {
             >
                 {VoteKind::ALL
                     .into_iter()
-                    .map(|k| view! { <option value=format!("{k:?}")>{k.label_vi()}</option> })
+                    .map(|k| view! { <option value=format!("{k:?}")>{move || k.label(i18n.lang())}</option> })
                     .collect_view()}
             </select>
             <label class="choice">

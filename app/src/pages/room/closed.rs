@@ -119,7 +119,7 @@ fn VerifyChain(live: Live, id: MeetingId) -> impl IntoView {
                     let class = if r.broken_at.is_none() { "notice" } else { "form-error" };
                     view! {
                         <div id="verify-result" class=class role="status">
-                            <p>{r.message}</p>
+                            <p>{r.text(i18n.lang())}</p>
                             <p class="digest">{format!("{}: {}", i18n.t().digest, r.digest)}</p>
                         </div>
                     }

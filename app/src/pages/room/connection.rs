@@ -6,6 +6,7 @@ use crate::i18n::{I18n, use_i18n};
 use crate::live::{self, Answer, Beat, Heartbeat, Outbox, Owner, Pending};
 use leptos::prelude::*;
 use shared::MeetingId;
+use shared::i18n::Message;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC};
 use shared::live::protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage};
 use shared::live::state::{Caller, Command, LiveState, Phase, Refusal, Speaker, decide};
@@ -380,7 +381,8 @@ impl Live {
         match settled {
             None | Some(Answer::Deferred) => {}
             Some(Answer::Stored) => self.save_outbox(),
-            Some(Answer::Refused(message)) => {
+            Some(Answer::Refused(reason)) => {
+                let message = reason.text(self.i18n.lang());
                 self.save_outbox();
                 match early {
                     Some(starts_at) => self.opens_early.set(Some(starts_at)),
@@ -431,7 +433,7 @@ impl Live {
                 return false;
             }
             Some(Err(refusal)) => {
-                self.flash.set(Some(refusal.to_string()));
+                self.flash.set(Some(refusal.text(self.i18n.lang())));
                 return false;
             }
             Some(Ok(_)) => {}

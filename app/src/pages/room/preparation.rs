@@ -12,6 +12,7 @@ use crate::i18n::{I18n, Lang, use_i18n};
 use crate::ui::loaded;
 use leptos::prelude::*;
 use shared::MeetingId;
+use shared::i18n::Message;
 use shared::preparation::{
     AbsenceDecision, AbsenceRequest, AbsenceRequestDraft, AbsenceStatus, AdvanceOpinionDraft,
     MAX_ABSENCE_REASON_CHARS, MAX_ADVANCE_OPINION_CHARS, MAX_DECISION_NOTE_CHARS, Preparation,
@@ -34,7 +35,7 @@ fn outcome<T>(i18n: I18n, result: &Result<T, ApiError>) -> String {
             fields
                 .0
                 .first()
-                .map(|f| f.message.clone())
+                .map(|f| f.text(crate::i18n::lang()).to_string())
                 .unwrap_or_else(|| e.message(i18n.t()))
         }
     }
@@ -99,7 +100,7 @@ fn MyAbsence(
         };
         // The same check as the server's, answered at once.
         if let Err(e) = draft.check() {
-            message.set(Some(e.to_string()));
+            message.set(Some(e.text(i18n.lang())));
             return;
         }
         busy.set(true);
@@ -213,7 +214,7 @@ fn RequestRow(
             note: note.get_untracked(),
         };
         if let Err(e) = decision.check() {
-            message.set(Some(e.to_string()));
+            message.set(Some(e.text(i18n.lang())));
             return;
         }
         busy.set(true);
@@ -328,7 +329,7 @@ fn MyOpinion(
             text: text.get_untracked(),
         };
         if let Err(e) = draft.check(item, agenda_len) {
-            message.set(Some(e.to_string()));
+            message.set(Some(e.text(i18n.lang())));
             return;
         }
         busy.set(true);

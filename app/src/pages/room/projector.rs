@@ -14,6 +14,7 @@ use crate::pages::org::{bad_address, param_id};
 use crate::ui::loaded;
 use leptos::prelude::*;
 use shared::MeetingId;
+use shared::i18n::Message;
 use shared::live::state::{LiveState, Phase};
 use shared::meeting::Meeting;
 use shared::rules::vote::Ballot;
@@ -203,8 +204,8 @@ fn ProjectorVote(live: Live) -> impl IntoView {
                 .filter(|_| open || record.tally.is_some());
             let (online, in_room) = turnout(record);
             let outcome = s.vote_outcome(index).map(|o| match o {
-                Ok(o) => (o.passed, o.explanation),
-                Err(e) => (false, e.to_string()),
+                Ok(o) => (o.passed, o.explanation(i18n.lang()).to_string()),
+                Err(e) => (false, e.text(i18n.lang())),
             });
             Some((
                 record.question.clone(),

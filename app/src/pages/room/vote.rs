@@ -10,6 +10,7 @@ use crate::i18n::use_i18n;
 use crate::live::{in_person, turnout, waiting_in_room};
 use leptos::prelude::*;
 use shared::MemberId;
+use shared::i18n::Message;
 use shared::live::state::{Choice, Command, LiveState, Refusal, Speaker};
 use shared::rules::vote::{Ballot, VoteTally};
 
@@ -176,9 +177,9 @@ fn VoteCard(live: Live, index: usize) -> impl IntoView {
     };
     view! {
         <div id="vote" class="card live-card vote" data-open=move || is_open().to_string()>
-            <h2>{move || record().map(|r| r.plan.kind.label_vi())}</h2>
+            <h2>{move || record().map(|r| r.plan.kind.label(i18n.lang()))}</h2>
             <p class="item-title">{move || record().map(|r| r.question)}</p>
-            <p class="muted plan">{move || record().map(|r| r.plan.explanation)}</p>
+            <p class="muted plan">{move || record().map(|r| r.plan.explanation(i18n.lang()).to_string())}</p>
             <p class="tally">
                 {move || match tally() {
                     Some(t) => format!(
@@ -214,8 +215,8 @@ fn VoteCard(live: Live, index: usize) -> impl IntoView {
             </Show>
             {move || outcome().map(|o| {
                 let (class, text) = match o {
-                    Ok(o) => (if o.passed { "vote-outcome passed" } else { "vote-outcome failed" }, o.explanation),
-                    Err(e) => ("vote-outcome failed", e.to_string()),
+                    Ok(o) => (if o.passed { "vote-outcome passed" } else { "vote-outcome failed" }, o.explanation(i18n.lang()).to_string()),
+                    Err(e) => ("vote-outcome failed", e.text(i18n.lang())),
                 };
                 view! { <p class=class>{text}</p> }
             })}
@@ -249,7 +250,7 @@ fn MyBallot(live: Live, index: usize) -> impl IntoView {
         };
         match live.refusal(&probe) {
             None | Some(Refusal::AlreadyVoted | Refusal::VoteOnPaper) => {}
-            Some(other) => return Mine::NotYours(other.to_string()),
+            Some(other) => return Mine::NotYours(other.text(i18n.lang())),
         }
         let Some(Speaker::Member(me)) = live.you.get() else {
             return Mine::Cast;
