@@ -174,7 +174,8 @@ mod every_message;
 mod tests {
     use super::*;
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn vietnamese_letters_are_seen_and_english_is_not() {
         assert!(has_vietnamese("Họ và tên"));
         assert!(has_vietnamese("Đảng"));
@@ -186,7 +187,8 @@ mod tests {
         assert!(!has_vietnamese("“quoted” — 12:30, 58.3%"));
     }
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn accept_language_picks_english_only_when_first() {
         assert_eq!(Lang::from_accept_language("en"), Lang::En);
         assert_eq!(Lang::from_accept_language("en-GB,vi;q=0.5"), Lang::En);
@@ -198,7 +200,8 @@ mod tests {
         assert_eq!(Lang::from_accept_language("*"), Lang::Vi);
     }
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn localized_texts_follow_the_language() {
         let m = Localized::new("x", "Tiếng Việt", "English");
         assert_eq!(m.text(Lang::Vi), "Tiếng Việt");

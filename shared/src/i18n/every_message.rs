@@ -138,7 +138,7 @@ fn refusal_index(r: &Refusal) -> usize {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn every_refusal_reads_in_english() {
     let all = refusals();
@@ -172,7 +172,7 @@ fn every_refusal_reads_in_english() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn refusal_codes_are_the_wire_codes() {
     for r in refusals() {
@@ -184,7 +184,7 @@ fn refusal_codes_are_the_wire_codes() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn every_validation_error_reads_in_english() {
     use crate::api::CredentialError;
@@ -450,7 +450,7 @@ fn every_validation_error_reads_in_english() {
     assert!(all.len() > 150, "{} samples", all.len());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn vote_results_read_in_english() {
     use crate::rules::ruleset::{Cmp, Threshold};
