@@ -139,7 +139,7 @@ fn RollRow(live: Live, entry: RosterEntry) -> impl IntoView {
                     <TimedMarks live member mark/>
                 </Show>
             </Show>
-            <Show when=move || live.is_chair() && present.get()>
+            <Show when=move || present.get() && live.allows(&Command::GiveFloor { speaker: Speaker::Member(member) })>
                 <button class="button small secondary btn-give" on:click=move |_| { live.run(Command::GiveFloor { speaker: Speaker::Member(member) }); }>
                     {move || t().live_give_floor}
                 </button>
