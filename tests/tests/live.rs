@@ -1272,6 +1272,17 @@ async fn on_a_phone_the_room_shows_first_what_each_must_act_on() {
             .await;
         chair.mark_the_rest_in_person().await;
         chair.wait_text("#figures", "12/12").await;
+        // Everyone marked, the roll folds for the chair.
+        chair
+            .wait_js(
+                "return document.querySelector('#roll-details').open === false",
+                "the roll to fold",
+            )
+            .await;
+        let screens = chair
+            .eval("window.scrollTo(0, 0); return document.documentElement.scrollHeight / window.innerHeight")
+            .await;
+        eprintln!("the chair's room at 360×740, everyone marked: {screens} screens");
         chair.type_into("#vote-question", "Thông qua nghị quyết chuyên đề").await;
         chair.click("#btn-open-vote").await;
         member.wait_text("#vote", "Thông qua nghị quyết chuyên đề").await;
