@@ -410,6 +410,16 @@ pub struct Browser {
     driver: String,
 }
 
+/// Opens every closed `<details>` around an element (not when the element is
+/// a summary: clicking it opens its own), then centres it on the screen.
+const UNFOLD_AND_CENTER: &str = "const el = arguments[0];
+if (!el.closest('summary')) {
+  for (let d = el.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) {
+    d.open = true;
+  }
+}
+el.scrollIntoView({block: 'center'});";
+
 /// Runs `checks` in a fresh browser, then always closes the session and stops
 /// chromedriver, before passing on the checks' panic, if any.
 pub async fn with_browser<F, Fut>(server: &Server, checks: F)
@@ -651,6 +661,7 @@ impl Browser {
 
     pub async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
+        self.center(&el).await;
         el.clear().await.expect("clear the field");
         el.send_keys(text).await.expect("type into the field");
     }
@@ -663,12 +674,19 @@ impl Browser {
         el.click().await.expect("click");
     }
 
+    /// Unfolds the closed `<details>` around `el` (a person opens a folded
+    /// section before using what is in it), and scrolls it to the middle.
     pub async fn center(&self, el: &fantoccini::elements::Element) {
         let arg = serde_json::to_value(el).expect("an element as an argument");
-        let _ = self
-            .client
-            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg])
-            .await;
+        let _ = self.client.execute(UNFOLD_AND_CENTER, vec![arg]).await;
+    }
+
+    /// Unfolds the sections around `css` (see `center`), for a field used
+    /// without `click` or `type_into`, such as a select.
+    pub async fn reveal(&self, css: &str) -> fantoccini::elements::Element {
+        let el = self.find(css).await;
+        self.center(&el).await;
+        el
     }
 
     /// Fails unless the page fits the window's width (no horizontal scroll).

@@ -225,7 +225,7 @@ async fn the_month_of_a_meeting_from_the_late_registration_to_the_next_agenda() 
             .await;
         chair.click("#btn-conclude").await;
         chair
-            .find("#task-who")
+            .reveal("#task-who")
             .await
             .select_by_value(&chair_id.to_string())
             .await

@@ -19,6 +19,12 @@ pub(super) fn CurrentItem(live: Live) -> impl IntoView {
                 .and_then(|s| s.agenda.get(s.current_item).cloned())
         })
     };
+    // The item `delta` away, if the state machine would move there.
+    let target = move |delta: i64| {
+        let (now, _) = current()?;
+        let item = usize::try_from(now as i64 + delta).ok()?;
+        live.allows(&Command::MoveTo { item }).then_some(item)
+    };
     let go = move |delta: i64| {
         if let Some((now, _)) = current() {
             let target = now as i64 + delta;
@@ -39,14 +45,20 @@ pub(super) fn CurrentItem(live: Live) -> impl IntoView {
             </p>
             <p class="item-title">{move || item().map(|i| i.title)}</p>
             <p class="muted">{move || item().filter(|i| !i.presenter.is_empty()).map(|i| i.presenter)}</p>
-            <Show when=move || live.is_chair() && live.in_progress()>
+            // The chair's next step: the next item (the previous one beside it);
+            // no button where there is no item to go to.
+            <Show when=move || target(-1).is_some() || target(1).is_some()>
                 <div class="actions two">
-                    <button id="btn-prev" class="button secondary" on:click=move |_| go(-1)>
-                        {move || i18n.t().live_prev}
-                    </button>
-                    <button id="btn-next" class="button" on:click=move |_| go(1)>
-                        {move || i18n.t().live_next}
-                    </button>
+                    <Show when=move || target(-1).is_some() fallback=|| view! { <span></span> }>
+                        <button id="btn-prev" class="button secondary" on:click=move |_| go(-1)>
+                            {move || i18n.t().live_prev}
+                        </button>
+                    </Show>
+                    <Show when=move || target(1).is_some()>
+                        <button id="btn-next" class="button" on:click=move |_| go(1)>
+                            {move || i18n.t().live_next}
+                        </button>
+                    </Show>
                 </div>
             </Show>
         </div>
@@ -86,7 +98,7 @@ pub(super) fn AgendaPanel(live: Live) -> impl IntoView {
                         <li class:current=current aria-current=current.then_some("step")>
                             <span>{title}</span>
                             <span class="muted">{format!(" · {minutes}′")}</span>
-                            <Show when=move || live.is_chair() && live.in_progress() && !current>
+                            <Show when=move || !current && live.allows(&Command::MoveTo { item: i })>
                                 <button class="button small secondary" on:click=move |_| { live.run(Command::MoveTo { item: i }); }>
                                     {move || i18n.t().live_go_here}
                                 </button>

@@ -47,15 +47,24 @@ pub(super) fn AttendancePanel(live: Live) -> impl IntoView {
                     </p>
                 })
             }}
-            <ul class="roll">
-                // Keyed by member: a row, and what is being typed in it, outlives
-                // every event that is not about its member.
-                <For
-                    each=roll
-                    key=|entry| entry.member_id
-                    children=move |entry| view! { <RollRow live entry/> }
-                />
-            </ul>
+            // For those who mark it, the roll is folded once everyone is
+            // marked: the figures above say what it adds up to.
+            <details
+                id="roll-details"
+                class="tool"
+                open=move || !live.keeps_minutes() || live.state.with(|s| s.as_ref().is_none_or(|s| !s.unmarked().is_empty()))
+            >
+                <summary>{move || format!("{} ({})", i18n.t().live_attendance, roll().len())}</summary>
+                <ul class="roll">
+                    // Keyed by member: a row, and what is being typed in it, outlives
+                    // every event that is not about its member.
+                    <For
+                        each=roll
+                        key=|entry| entry.member_id
+                        children=move |entry| view! { <RollRow live entry/> }
+                    />
+                </ul>
+            </details>
         </div>
     }
 }
@@ -139,7 +148,7 @@ fn RollRow(live: Live, entry: RosterEntry) -> impl IntoView {
                     <TimedMarks live member mark/>
                 </Show>
             </Show>
-            <Show when=move || live.is_chair() && present.get()>
+            <Show when=move || present.get() && live.allows(&Command::GiveFloor { speaker: Speaker::Member(member) })>
                 <button class="button small secondary btn-give" on:click=move |_| { live.run(Command::GiveFloor { speaker: Speaker::Member(member) }); }>
                     {move || t().live_give_floor}
                 </button>

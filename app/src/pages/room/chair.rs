@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use shared::live::limits::{
     MAX_CONCLUSION_CHARS, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TASK_CHARS,
 };
-use shared::live::state::{Command, Task};
+use shared::live::state::{Command, Refusal, Task};
 use shared::rules::vote::{Ballot, VoteKind};
 
 #[component]
@@ -22,6 +22,25 @@ pub(super) fn ChairPanel(live: Live) -> impl IntoView {
                 .is_some_and(|v| v.closed_at.is_none())
         })
     };
+    // Why the state machine would not open any vote now (too many votes,
+    // the minutes adopted), whatever the form says.
+    let cannot_open = move || {
+        live.refusal(&Command::OpenVote {
+            kind: VoteKind::Resolution,
+            ballot: Ballot::Open,
+            question: "·".to_string(),
+        })
+        // The rules' refusals of a kind or a ballot are said when the form is sent.
+        .filter(|r| matches!(r, Refusal::Adopted | Refusal::TooMany | Refusal::ChairOnly))
+        .map(|r| r.to_string())
+    };
+    // Nothing the record holds changes once the minutes are adopted.
+    let may_conclude = move || {
+        live.allows(&Command::Conclude {
+            text: "·".to_string(),
+        })
+    };
+    // Each tool folded: the first screen is the chair's queue, the item and the vote.
     view! {
         <div class="card live-card chair">
             <h2>{move || i18n.t().live_chair_tools}</h2>
@@ -37,8 +56,20 @@ pub(super) fn ChairPanel(live: Live) -> impl IntoView {
                     </p>
                 }
             >
-                <OpenVoteForm live/>
+                {move || match cannot_open() {
+                    Some(reason) => view! { <p id="open-vote-refused" class="notice">{reason}</p> }.into_any(),
+                    None => view! {
+                        <details id="tool-open-vote" class="tool">
+                            <summary>{move || i18n.t().vote_open}</summary>
+                            <OpenVoteForm live/>
+                        </details>
+                    }
+                    .into_any(),
+                }}
             </Show>
+            <Show when=may_conclude>
+            <details id="tool-conclusion" class="tool">
+            <summary>{move || i18n.t().live_conclusion}</summary>
             <TextCommandForm
                 live
                 id="conclusion-text"
@@ -49,7 +80,12 @@ pub(super) fn ChairPanel(live: Live) -> impl IntoView {
                 maxlength=MAX_CONCLUSION_CHARS
                 keep=true
             />
-            <TaskForm live/>
+            </details>
+            <details id="tool-task" class="tool">
+                <summary>{move || i18n.t().task_assign}</summary>
+                <TaskForm live/>
+            </details>
+            </Show>
             <AdoptMinutes live/>
             <CloseMeeting live/>
         </div>

@@ -464,6 +464,14 @@ impl Live {
             .with(|s| decide(s.as_ref()?, you, command, live::now_local()).err())
     }
 
+    /// Whether the state machine would take `command` now (reactive): the
+    /// room shows no button for an action it would refuse.
+    pub(super) fn allows(self, command: &Command) -> bool {
+        self.you.get().is_some()
+            && self.state.with(Option::is_some)
+            && self.refusal(command).is_none()
+    }
+
     /// This page's speaker with the powers the state gives them (reactive).
     pub(super) fn caller(self) -> Option<Caller> {
         let you = self.you.get()?;

@@ -19,8 +19,6 @@ pub(super) fn FloorPanel(live: Live) -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
     let floor = move || live.state.with(|s| s.as_ref().and_then(|s| s.floor));
-    let mine =
-        move || floor().is_some_and(|f| live.caller().is_some_and(|c| c.speaker == f.speaker));
     view! {
         <div id="floor" class="card live-card floor">
             <h2>{move || i18n.t().live_floor}</h2>
@@ -37,7 +35,7 @@ pub(super) fn FloorPanel(live: Live) -> impl IntoView {
                         .into_any()
                 }
             }}
-            <Show when=move || floor().is_some() && (live.is_chair() || mine())>
+            <Show when=move || live.allows(&Command::EndFloor)>
                 <button id="btn-end-floor" class="button secondary" on:click=move |_| { live.run(Command::EndFloor); }>
                     {move || i18n.t().live_end_floor}
                 </button>
@@ -63,7 +61,7 @@ pub(super) fn QueuePanel(live: Live) -> impl IntoView {
     };
     view! {
         <div id="queue" class="card live-card">
-            <h2>{move || i18n.t().live_queue}</h2>
+            <h2>{move || format!("{} ({})", i18n.t().live_queue, queue().len())}</h2>
             <Show when=move || queue().is_empty()>
                 <p class="muted">{move || i18n.t().live_queue_empty}</p>
             </Show>
@@ -73,7 +71,7 @@ pub(super) fn QueuePanel(live: Live) -> impl IntoView {
                     .map(|(speaker, name)| view! {
                         <li>
                             <span>{name}</span>
-                            <Show when=move || live.is_chair()>
+                            <Show when=move || live.allows(&Command::GiveFloor { speaker })>
                                 <button class="button small btn-give" on:click=move |_| { live.run(Command::GiveFloor { speaker }); }>
                                     {move || i18n.t().live_give_floor}
                                 </button>
@@ -85,3 +83,49 @@ pub(super) fn QueuePanel(live: Live) -> impl IntoView {
         </div>
     }
 }
+
+/// "3 người xin phát biểu": for the chair, on screen (fixed above the bottom
+/// bar) once the queue's own card is scrolled away, so that it never covers
+/// the first screen; a link back to the queue.
+#[component]
+pub(super) fn QueueBadge(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = move || live.state.with(|s| s.as_ref().map_or(0, |s| s.queue.len()));
+    let away = RwSignal::new(false);
+    let scrolled = window_event_listener(leptos::ev::scroll, move |_| {
+        away.set(queue_scrolled_away().unwrap_or(false));
+    });
+    on_cleanup(move || scrolled.remove());
+    let class = move || match (away.get(), count() > 0) {
+        (false, _) => "queue-badge at-rest",
+        (true, true) => "queue-badge waiting",
+        (true, false) => "queue-badge",
+    };
+    view! {
+        <div id="queue-badge" class=class role="status">
+            <a href="#queue">{move || format!("{} {}", count(), i18n.t().live_queue_count)}</a>
+        </div>
+    }
+}
+
+/// Whether the queue's card is above the screen, under the app's top bar.
+fn queue_scrolled_away() -> Option<bool> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let queue: web_sys::HtmlElement = window
+        .document()?
+        .get_element_by_id("queue")?
+        .dyn_into()
+        .ok()?;
+    // Its bottom on the page: offsets summed along its offset parents.
+    let mut bottom = f64::from(queue.offset_top() + queue.offset_height());
+    let mut parent = queue.offset_parent();
+    while let Some(p) = parent.and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok()) {
+        bottom += f64::from(p.offset_top());
+        parent = p.offset_parent();
+    }
+    Some(window.scroll_y().ok()? + TOP_BAR_PX > bottom)
+}
+
+/// About the height of the app's top bar, which covers the top of the page.
+const TOP_BAR_PX: f64 = 72.0;

@@ -21,6 +21,22 @@ pub(super) fn MyActions(live: Live) -> impl IntoView {
                 .with(|s| s.as_ref().is_some_and(|s| s.is_present(c.speaker)))
         })
     };
+    // Where this person stands in the queue of hands: (place, length).
+    let hand = move || {
+        let me = live.caller()?.speaker;
+        live.state.with(|s| {
+            let s = s.as_ref()?;
+            let place = s.queue.iter().position(|q| *q == me)?;
+            Some((place + 1, s.queue.len()))
+        })
+    };
+    // The state machine's say on an opinion (too many, minutes adopted), probed with any text.
+    let may_opine = move || {
+        live.allows(&Command::Opine {
+            text: "·".to_string(),
+            on_behalf_of: None,
+        })
+    };
     let opine = Callback::new(|text| {
         Some(Command::Opine {
             text,
@@ -28,8 +44,11 @@ pub(super) fn MyActions(live: Live) -> impl IntoView {
         })
     });
     view! {
-        <div class="card live-card mine">
+        <div id="mine" class="card live-card mine">
             <Show when=move || is_member() && !present()>
+                <p id="my-presence" class="warn-line">{move || i18n.t().live_not_checked_in}</p>
+            </Show>
+            <Show when=move || is_member() && !present() && live.allows(&Command::CheckIn)>
                 <button id="btn-checkin" class="button huge" on:click=move |_| { live.run(Command::CheckIn); }>
                     {move || i18n.t().live_check_in}
                 </button>
@@ -39,10 +58,14 @@ pub(super) fn MyActions(live: Live) -> impl IntoView {
             // recorded) ask to speak or give an opinion.
             <Show when=present>
                 <Show when=is_member>
-                    <p class="ok-line">{move || i18n.t().live_you_are_present}</p>
+                    <p id="my-presence" class="ok-line">{move || i18n.t().live_you_are_present}</p>
                 </Show>
+                {move || hand().map(|(place, of)| view! {
+                    <p id="my-hand" class="ok-line">{move || format!("{} {place}/{of}", i18n.t().live_your_hand)}</p>
+                })}
                 <HandButton live/>
                 <Unsent live like=|c| matches!(c, Command::RaiseHand | Command::WithdrawHand)/>
+                <Show when=may_opine>
                 <TextCommandForm
                     live
                     id="opinion-text"
@@ -53,6 +76,7 @@ pub(super) fn MyActions(live: Live) -> impl IntoView {
                     maxlength=MAX_TEXT_CHARS
                     class="form opinion-form"
                 />
+                </Show>
             </Show>
         </div>
     }
@@ -70,12 +94,17 @@ fn HandButton(live: Live) -> impl IntoView {
     };
     move || {
         if in_queue() {
+            if !live.allows(&Command::WithdrawHand) {
+                return ().into_any();
+            }
             view! {
                 <button id="btn-hand" class="button secondary huge" data-raised="true" on:click=move |_| { live.run(Command::WithdrawHand); }>
                     {move || i18n.t().live_withdraw_hand}
                 </button>
             }
             .into_any()
+        } else if !live.allows(&Command::RaiseHand) {
+            ().into_any()
         } else {
             view! {
                 <button id="btn-hand" class="button huge" data-raised="false" on:click=move |_| { live.run(Command::RaiseHand); }>

@@ -31,7 +31,7 @@ use attendance::AttendancePanel;
 use chair::ChairPanel;
 use closed::ClosedView;
 use connection::Live;
-use floor::{FloorPanel, QueuePanel};
+use floor::{FloorPanel, QueueBadge, QueuePanel};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use mine::MyActions;
@@ -43,7 +43,7 @@ use shared::access::Access;
 use shared::live::state::{Command, LiveState, Phase, Speaker};
 use shared::meeting::{Meeting, MeetingStatus};
 use status::{Flash, LinkStatus};
-use vote::VotePanel;
+use vote::{CountersPanel, VoteAnnouncer, VotePanel};
 
 pub use projector::ProjectorPage;
 
@@ -149,8 +149,10 @@ fn RoomHead(live: Live, meeting: Meeting, phase: Memo<Option<Phase>>) -> impl In
     view! {
         <header class="room-head">
             <h1 id="room-title">{meeting.draft.title.clone()}</h1>
-            <p class="muted">{when} {(!place.is_empty()).then(|| format!(" · {place}"))}</p>
-            <LinkStatus live/>
+            <div class="room-when">
+                <p class="muted">{when} {(!place.is_empty()).then(|| format!(" · {place}"))}</p>
+                <LinkStatus live/>
+            </div>
             <div class="actions">
                 <JoinButton link=meeting.draft.video_link.clone()/>
                 <Show when=editable>
@@ -225,16 +227,38 @@ fn NotStarted(live: Live) -> impl IntoView {
     }
 }
 
+/// The room while the meeting runs, laid out for a phone's first screen: a
+/// vote open comes first (in the DOM, hence in the reading and focus order);
+/// then, for the chair, who asks to speak and the item with its next step,
+/// for a member, the item and their own state and buttons. The tools come after, folded.
 #[component]
 fn InProgress(live: Live) -> impl IntoView {
+    let vote_open = Memo::new(move |_| vote::open_vote(live).is_some());
+    let chair = Memo::new(move |_| live.is_chair());
     view! {
-        <div class="room-grid">
+        <VoteAnnouncer live/>
+        <Show when=move || chair.get()>
+            <QueueBadge live/>
+        </Show>
+        <div class=move || { if chair.get() { "room-grid chairing" } else { "room-grid" } }>
             <div class="room-main">
-                <CurrentItem live/>
-                <VotePanel live/>
-                <FloorPanel live/>
-                <MyActions live/>
-                <Show when=move || live.is_chair()>
+                <Show when=move || vote_open.get()>
+                    <VotePanel live/>
+                </Show>
+                <Show
+                    when=move || chair.get()
+                    fallback=move || view! { <CurrentItem live/> <MyActions live/> <FloorPanel live/> }
+                >
+                    <QueuePanel live/>
+                    <CurrentItem live/>
+                    <FloorPanel live/>
+                    <MyActions live/>
+                </Show>
+                <Show when=move || !vote_open.get()>
+                    <VotePanel live/>
+                </Show>
+                <CountersPanel live/>
+                <Show when=move || chair.get()>
                     <ChairPanel live/>
                 </Show>
                 <OpinionsPanel live/>
@@ -246,7 +270,9 @@ fn InProgress(live: Live) -> impl IntoView {
                 </Show>
             </div>
             <div class="room-side">
-                <QueuePanel live/>
+                <Show when=move || !chair.get()>
+                    <QueuePanel live/>
+                </Show>
                 <AttendancePanel live/>
                 <AgendaPanel live/>
             </div>

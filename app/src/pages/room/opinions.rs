@@ -61,8 +61,8 @@ pub(super) fn OpinionsPanel(live: Live) -> impl IntoView {
                         {ops.into_iter()
                             .map(|(name, visitor, text)| view! {
                                 <li class="opinion" class:visitor=visitor>
+                                    // The name says "(Đại biểu cấp trên)" already: once, no tag besides.
                                     <strong>{name}</strong>
-                                    {visitor.then(|| view! { <span class="tag">{move || i18n.t().upper_level_guest}</span> })}
                                     <p>{text}</p>
                                 </li>
                             })

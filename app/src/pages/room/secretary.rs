@@ -18,7 +18,13 @@ pub(super) fn SecretaryPanel(live: Live) -> impl IntoView {
     view! {
         <div class="card live-card secretary">
             <h2>{move || i18n.t().live_secretary_tools}</h2>
-            <NoteForm live/>
+            // Folded, as the chair's tools: the chair often keeps the minutes too.
+            <details id="tool-note" class="tool">
+                <summary>{move || i18n.t().live_note}</summary>
+                <NoteForm live/>
+            </details>
+            <details id="tool-minutes" class="tool">
+            <summary>{move || i18n.t().live_minutes_text}</summary>
             <TextCommandForm
                 live
                 id="minutes-text"
@@ -31,6 +37,7 @@ pub(super) fn SecretaryPanel(live: Live) -> impl IntoView {
                 keep=true
                 initial=minutes
             />
+            </details>
         </div>
     }
 }

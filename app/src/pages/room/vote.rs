@@ -6,27 +6,80 @@
 
 use super::connection::Live;
 use super::status::Unsent;
-use crate::i18n::use_i18n;
+use crate::i18n::{I18n, use_i18n};
 use crate::live::{in_person, turnout, waiting_in_room};
 use leptos::prelude::*;
 use shared::MemberId;
 use shared::i18n::Message;
-use shared::live::state::{Choice, Command, LiveState, Refusal, Speaker};
+use shared::live::state::{Choice, Command, LiveState, Receipt, Refusal, Speaker};
 use shared::rules::vote::{Ballot, VoteTally};
 
+/// The vote under way or last held. The room places it: at the top of the
+/// screen while a vote is open, lower once it is closed.
 #[component]
 pub(super) fn VotePanel(live: Live) -> impl IntoView {
     let last = Memo::new(move |_| {
         live.state
             .with(|s| s.as_ref().and_then(|s| s.votes.len().checked_sub(1)))
     });
+    move || last.get().map(|index| view! { <VoteCard live index/> })
+}
+
+/// Tổ kiểm phiếu, while the meeting runs.
+#[component]
+pub(super) fn CountersPanel(live: Live) -> impl IntoView {
     view! {
         <Show when=move || live.in_progress()>
             <CountersCard live/>
         </Show>
-        {move || last.get().map(|index| view! { <VoteCard live index/> })}
     }
 }
+
+/// The vote now open, if any (reactive).
+pub(super) fn open_vote(live: Live) -> Option<usize> {
+    live.state.with(|s| s.as_ref().and_then(|s| s.open_vote()))
+}
+
+/// Says "a vote is open" to a screen reader at once (aria-live assertive),
+/// and buzzes a phone that allows it when a vote opens while the room is on
+/// screen (not on a reload into a vote already open).
+#[component]
+pub(super) fn VoteAnnouncer(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = Memo::new(move |_| open_vote(live));
+    Effect::watch(
+        move || open.get(),
+        move |now, before, _| {
+            if let (Some(vote), Some(None)) = (now, before)
+                && live.allows(&Command::Cast {
+                    vote: *vote,
+                    choice: Choice::InFavour,
+                })
+                && let Some(window) = web_sys::window()
+            {
+                let _ = window.navigator().vibrate_with_duration(VIBRATE_MS);
+            }
+        },
+        false,
+    );
+    let text = move || {
+        let index = open.get()?;
+        let question = live.state.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.votes.get(index))
+                .map(|r| r.question.clone())
+        })?;
+        Some(format!("{} {question}", i18n.t().vote_opened_announce))
+    };
+    view! {
+        <div id="vote-announce" class="visually-hidden" aria-live="assertive" aria-atomic="true">
+            {text}
+        </div>
+    }
+}
+
+/// How long a phone buzzes when a vote opens.
+const VIBRATE_MS: u32 = 300;
 
 fn names(state: &LiveState, members: &[MemberId]) -> Vec<String> {
     members
@@ -179,7 +232,11 @@ fn VoteCard(live: Live, index: usize) -> impl IntoView {
         <div id="vote" class="card live-card vote" data-open=move || is_open().to_string()>
             <h2>{move || record().map(|r| r.plan.kind.label(i18n.lang()))}</h2>
             <p class="item-title">{move || record().map(|r| r.question)}</p>
-            <p class="muted plan">{move || record().map(|r| r.plan.explanation(i18n.lang()).to_string())}</p>
+            // What this person does comes right under the question: on a
+            // phone, the buttons (or the receipt) on the first screen.
+            <Show when=is_open>
+                <MyBallot live index/>
+            </Show>
             <p class="tally">
                 {move || match tally() {
                     Some(t) => format!(
@@ -201,17 +258,27 @@ fn VoteCard(live: Live, index: usize) -> impl IntoView {
                 })}
             </p>
             <Show when=is_open>
-                <MyBallot live index/>
+                <Show when=move || live.allows(&Command::CloseVote { vote: index })>
+                    <button id="btn-close-vote" class="button danger" on:click=move |_| { live.run(Command::CloseVote { vote: index }); }>
+                        {move || i18n.t().vote_close}
+                    </button>
+                </Show>
+            </Show>
+            // The rules' long explanation, folded: the question and the buttons come first.
+            <details class="why">
+                <summary>{move || i18n.t().vote_why}</summary>
+                <p class="muted plan">{move || record().map(|r| r.plan.explanation(i18n.lang()).to_string())}</p>
+            </details>
+            <Show when=is_open>
                 <Show when=move || live.records_ballots()>
                     <Show when=secret fallback=move || view! { <RoomBallots live index/> }>
                         <PaperCount live index/>
                     </Show>
                 </Show>
-                <Show when=move || live.is_chair()>
-                    <button id="btn-close-vote" class="button danger" on:click=move |_| { live.run(Command::CloseVote { vote: index }); }>
-                        {move || i18n.t().vote_close}
-                    </button>
-                </Show>
+            </Show>
+            // After the vote, the member still sees what they did.
+            <Show when=move || !is_open()>
+                {move || receipt(live, i18n, index).map(|text| view! { <p id="vote-receipt" class="ok-line receipt">{text}</p> })}
             </Show>
             {move || outcome().map(|o| {
                 let (class, text) = match o {
@@ -268,12 +335,15 @@ fn MyBallot(live: Live, index: usize) -> impl IntoView {
             }
         })
     });
-    move || match mine.get() {
+    move || {
+        match mine.get() {
         Mine::Cast => view! { <CastButtons live index/> }.into_any(),
-        Mine::Voted => {
-            view! { <p id="you-voted" class="ok-line">{move || i18n.t().vote_you_voted}</p> }
-                .into_any()
+        Mine::Voted => view! {
+            <p id="you-voted" class="ok-line receipt">
+                {move || receipt(live, i18n, index).unwrap_or_else(|| i18n.t().vote_you_voted.to_string())}
+            </p>
         }
+        .into_any(),
         Mine::OnPaper => view! {
             <p id="vote-on-paper" class="notice">{move || i18n.t().vote_on_paper_note}</p>
         }
@@ -282,6 +352,35 @@ fn MyBallot(live: Live, index: usize) -> impl IntoView {
             view! { <p id="vote-not-yours" class="notice">{reason}</p> }.into_any()
         }
     }
+    }
+}
+
+/// "Đã biểu quyết: Tán thành", or "Đã bỏ phiếu kín" (never a secret
+/// choice: the participants' copy of the state does not hold it), if this
+/// page's member voted in vote `index` (reactive). From the live state, so it
+/// outlives a reload.
+fn receipt(live: Live, i18n: I18n, index: usize) -> Option<String> {
+    let Some(Speaker::Member(me)) = live.you.get() else {
+        return None;
+    };
+    let receipt = live
+        .state
+        .with(|s| s.as_ref()?.votes.get(index)?.receipt(me))?;
+    let t = i18n.t();
+    Some(match receipt {
+        Receipt::Chose(c) => format!("{} {}", t.vote_receipt, choice_name(i18n, c)),
+        Receipt::SecretBallot => t.vote_receipt_secret.to_string(),
+    })
+}
+
+/// A choice as the rules name it (`shared::live::minutes::choice_vi`).
+fn choice_name(i18n: I18n, c: Choice) -> &'static str {
+    let en = match c {
+        Choice::InFavour => "In favour",
+        Choice::Against => "Against",
+        Choice::Abstain => "Abstain",
+    };
+    i18n.pick(shared::live::minutes::choice_vi(c), en)
 }
 
 /// Tán thành, không tán thành, không biểu quyết.

@@ -714,9 +714,35 @@ impl LiveState {
     }
 }
 
+/// What a member's receipt says of their ballot: the choice of an open vote;
+/// of a secret one, only that the ballot was cast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Receipt {
+    /// "Đã biểu quyết: Tán thành".
+    Chose(Choice),
+    /// "Đã bỏ phiếu kín": online or on paper, the choice is never shown.
+    SecretBallot,
+}
+
 impl VoteRecord {
     pub fn has_voted(&self, member: MemberId) -> bool {
         self.ballots.iter().any(|b| b.member == member) || self.paper_voters.contains(&member)
+    }
+
+    /// The receipt of `member`'s ballot, if they voted. A secret ballot's
+    /// receipt holds no choice even where the state still knows it.
+    pub fn receipt(&self, member: MemberId) -> Option<Receipt> {
+        if !self.has_voted(member) {
+            return None;
+        }
+        if self.plan.ballot == Ballot::Secret {
+            return Some(Receipt::SecretBallot);
+        }
+        self.ballots
+            .iter()
+            .find(|b| b.member == member)
+            .and_then(|b| b.choice)
+            .map(Receipt::Chose)
     }
 
     /// The choices that may be seen, with the paper count.

@@ -1145,3 +1145,83 @@ fn an_opening_without_excused_members_reads_as_before() {
     let back: LiveState = serde_json::from_value(serde_json::Value::Object(old_state)).unwrap();
     assert!(back.excused.is_empty());
 }
+
+/// The receipt a member reads after voting: the choice of an open vote, none
+/// of a secret one (the server's whole state included), nothing before voting;
+/// the participants' copy gives the same receipt, so it outlives a reload.
+#[test]
+fn a_receipt_names_an_open_choice_and_never_a_secret_one() {
+    let mut m = meeting();
+    run(
+        &mut m,
+        chair(),
+        Command::Open {
+            confirm_early: false,
+        },
+        0,
+    )
+    .unwrap();
+    for i in 1..=9 {
+        run(&mut m, member(i), Command::CheckIn, 1).unwrap();
+    }
+    run(
+        &mut m,
+        chair(),
+        Command::OpenVote {
+            kind: VoteKind::Resolution,
+            ballot: Ballot::Open,
+            question: "Thông qua nghị quyết".into(),
+        },
+        2,
+    )
+    .unwrap();
+    assert_eq!(m.votes[0].receipt(MemberId(3)), None, "not voted yet");
+    let cast = |choice| Command::Cast { vote: 0, choice };
+    run(&mut m, member(3), cast(Choice::Against), 3).unwrap();
+    assert_eq!(
+        m.votes[0].receipt(MemberId(3)),
+        Some(Receipt::Chose(Choice::Against))
+    );
+    assert_eq!(
+        m.for_participants().votes[0].receipt(MemberId(3)),
+        Some(Receipt::Chose(Choice::Against))
+    );
+    assert_eq!(
+        m.votes[0].receipt(MemberId(4)),
+        None,
+        "another's ballot is not mine"
+    );
+    run(&mut m, chair(), Command::CloseVote { vote: 0 }, 4).unwrap();
+
+    run(
+        &mut m,
+        chair(),
+        Command::OpenVote {
+            kind: VoteKind::Resolution,
+            ballot: Ballot::Secret,
+            question: "Bỏ phiếu kín".into(),
+        },
+        5,
+    )
+    .unwrap();
+    let mut boxed = VoteTally::default();
+    run_secret(
+        &mut m,
+        member(3),
+        Command::Cast {
+            vote: 1,
+            choice: Choice::Against,
+        },
+        6,
+        &mut boxed,
+    )
+    .unwrap();
+    // Even a state that held a choice beside the voter would not show it.
+    let mut leaky = m.votes[1].clone();
+    for b in &mut leaky.ballots {
+        b.choice = Some(Choice::Against);
+    }
+    for record in [&m.votes[1], &m.for_participants().votes[1], &leaky] {
+        assert_eq!(record.receipt(MemberId(3)), Some(Receipt::SecretBallot));
+    }
+}
