@@ -57,6 +57,12 @@ download()
     if (count) count.textContent = "Đang khởi động…";
     return init({ module_or_path: bytes });
   })
+  .then(function () {
+    // The service worker keeps the app for offline use (and shows Web Push).
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register("/sw.js").catch(function (e) { console.error(e); });
+    }
+  })
   .catch(function (e) {
     console.error(e);
     const boot = document.getElementById("boot");

@@ -86,12 +86,13 @@ fn static_dir() -> PathBuf {
     let dir = std::env::var("CHIBO_STATIC_DIR")
         .map(|d| workspace_root().join(d))
         .unwrap_or_else(|_| workspace_root().join("dist"));
+    // The modules' names carry a content hash; assets.json lists them.
     for f in [
         "index.html",
-        "boot.js",
-        "app.js",
-        "app_bg.wasm",
-        "style.css",
+        "offline.html",
+        "assets.json",
+        "manifest.webmanifest",
+        "favicon.ico",
     ] {
         assert!(
             dir.join(f).exists(),
