@@ -21,7 +21,7 @@
 
 use e2e::{Browser, DEMO_PASSWORD, Server, with_browser};
 use serde_json::{Value, json};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -122,7 +122,7 @@ async fn login_usable(b: &Browser) -> (f64, Vec<Value>) {
 }
 
 /// The file of `dist/` a path is served from (deep links get index.html).
-fn dist_file(dist: &PathBuf, path: &str) -> PathBuf {
+fn dist_file(dist: &Path, path: &str) -> PathBuf {
     let name = path.trim_start_matches('/');
     let file = dist.join(name);
     if !name.is_empty() && file.is_file() {
@@ -134,7 +134,7 @@ fn dist_file(dist: &PathBuf, path: &str) -> PathBuf {
 
 /// Bytes per resource: each file of `dist/` with its `.br` or its `.gz`
 /// body (the headers as transferred), the API's answers as transferred.
-fn bytes(dist: &PathBuf, resources: &[Value]) -> (u64, u64, Vec<Value>) {
+fn bytes(dist: &Path, resources: &[Value]) -> (u64, u64, Vec<Value>) {
     let (mut gz_total, mut br_total) = (0, 0);
     let mut rows = Vec::new();
     for r in resources {
