@@ -15,7 +15,7 @@ pub struct Config {
     /// `sqlite:data/chibo.db` (default, created on first start) or `postgres://…`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite:data/chibo.db")]
     pub database_url: String,
-    /// The built app (index.html, app.js, app_bg.wasm, style.css).
+    /// The built app (index.html, its modules named by content hash, the manifest and icons).
     #[arg(long, env = "CHIBO_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
     /// Fill an empty database with demo data: `small` (the default when the

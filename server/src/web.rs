@@ -20,6 +20,36 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      worker-src 'self'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The app's modules, whose names carry their content's hash.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// `/app-<hash>.js`, `/app_bg-<hash>.wasm`, `/style-<hash>.css`,
+/// `/boot-<hash>.js`: a file at the root whose name ends in `-` and twelve
+/// lowercase hex digits before its extension (scripts/build-app).
+fn is_hashed_asset(path: &str) -> bool {
+    let Some(name) = path.strip_prefix('/') else {
+        return false;
+    };
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let Some((_, hash)) = stem.rsplit_once('-') else {
+        return false;
+    };
+    !name.contains('/')
+        && matches!(ext, "js" | "wasm" | "css")
+        && hash.len() == 12
+        && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A file of the app, not the SPA fallback's `index.html` answering a
+/// missing name (that one must stay revalidated).
+fn res_is_file(h: &HeaderMap) -> bool {
+    h.get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.starts_with("text/html"))
+}
+
 /// One year: browsers then refuse plain http for this host.
 const HSTS: &str = "max-age=31536000";
 
@@ -167,6 +197,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let api = path == "/api" || path.starts_with("/api/");
     let personal = api && path != "/api/openapi.json";
     let static_file = !api && path != "/healthz";
+    let path_of_static = static_file.then(|| path.to_string());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let set = |h: &mut HeaderMap, name: HeaderName, value: &'static str| {
@@ -182,6 +213,13 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     if personal {
         // Members' records must not stay in a shared phone's cache.
         set(h, header::CACHE_CONTROL, "no-store");
+    } else if static_file
+        && res_is_file(h)
+        && is_hashed_asset(path_of_static.as_deref().unwrap_or(""))
+    {
+        // A name with its content's hash never changes content
+        // (scripts/build-app): kept a year, never revalidated.
+        set(h, header::CACHE_CONTROL, IMMUTABLE);
     } else if !h.contains_key(header::CACHE_CONTROL) {
         // Revalidated each time, so a new version of the app is seen at once.
         set(h, header::CACHE_CONTROL, "no-cache");
@@ -256,5 +294,29 @@ mod tests {
             &Method::GET,
             &headers(&[("upgrade", "websocket")])
         ));
+    }
+
+    #[test]
+    fn only_names_with_a_content_hash_are_immutable() {
+        for hashed in [
+            "/app-0123456789ab.js",
+            "/app_bg-0123456789ab.wasm",
+            "/style-abcdef012345.css",
+        ] {
+            assert!(is_hashed_asset(hashed), "{hashed}");
+        }
+        for plain in [
+            "/",
+            "/index.html",
+            "/sw.js",
+            "/app.js",
+            "/manifest.webmanifest",
+            "/icon-192.png",
+            "/app-0123456789AB.js",
+            "/app-0123456789a.js",
+            "/org/app-0123456789ab.js",
+        ] {
+            assert!(!is_hashed_asset(plain), "{plain}");
+        }
     }
 }

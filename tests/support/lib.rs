@@ -86,12 +86,13 @@ fn static_dir() -> PathBuf {
     let dir = std::env::var("CHIBO_STATIC_DIR")
         .map(|d| workspace_root().join(d))
         .unwrap_or_else(|_| workspace_root().join("dist"));
+    // The modules' names carry a content hash; assets.json lists them.
     for f in [
         "index.html",
-        "boot.js",
-        "app.js",
-        "app_bg.wasm",
-        "style.css",
+        "offline.html",
+        "assets.json",
+        "manifest.webmanifest",
+        "favicon.ico",
     ] {
         assert!(
             dir.join(f).exists(),
@@ -594,6 +595,31 @@ impl Browser {
             "chromedriver refused to set {name} to {state}: {}",
             res.text().await.unwrap_or_default()
         );
+    }
+
+    /// Sends a Chrome DevTools Protocol command through chromedriver
+    /// (network and CPU throttling, cache); its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .expect("a WebDriver session");
+        let res = reqwest::Client::new()
+            .post(format!(
+                "{}/session/{session}/goog/cdp/execute",
+                self.driver
+            ))
+            .json(&json!({"cmd": cmd, "params": params}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("send {cmd}: {e}"));
+        let ok = res.status().is_success();
+        let body: Value = res.json().await.unwrap_or_default();
+        assert!(ok, "chromedriver refused {cmd}: {body}");
+        body["value"].clone()
     }
 
     /// Runs `script` with a `done` callback as its last argument; its value.
