@@ -9,7 +9,7 @@
 use crate::api;
 use crate::i18n::use_i18n;
 use crate::pages::org::{bad_address, param_id};
-use crate::ui::{format_date, loaded, today};
+use crate::ui::{DateInput, date_error_text, format_date, loaded, today};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::rules::schedule::Quarter;
@@ -670,14 +670,17 @@ fn RecordVisit(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let visitor = RwSignal::new(candidates.first().map(|v| v.id.0).unwrap_or(0));
-    let date = RwSignal::new(today().to_string());
+    let date = RwSignal::new(format_date(today()));
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(day) = date.get_untracked().parse() else {
-            error.set(Some(i18n.t().required.to_string()));
-            return;
+        let day = match shared::dates::parse_day(&date.get_untracked()) {
+            Ok(day) => day,
+            Err(e) => {
+                error.set(Some(date_error_text(e, i18n.t()).to_string()));
+                return;
+            }
         };
         let req = InPersonVisit {
             visitor_id: AccountId(visitor.get_untracked()),
@@ -707,12 +710,11 @@ fn RecordVisit(
             </label>
             " "
             <label>{move || i18n.t().record_date} " "
-                <input type="date" id="record-date" prop:value=move || date.get()
-                    on:input=move |ev| date.set(event_target_value(&ev))/>
+                <DateInput id="record-date" value=date described_by="record-visit-error"/>
             </label>
             " "
             <button type="submit" class="button" id="btn-record-visit">{move || i18n.t().record_button}</button>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <p class="form-error" id="record-visit-error" role="alert">{move || error.get()}</p>
             {move || saved.get().then(|| view! { <p class="notice" role="status">{move || i18n.t().record_saved}</p> })}
         </form>
     }
