@@ -183,7 +183,8 @@ fn PlanView(initial: VisitPlan) -> impl IntoView {
                 </div>
             })
         }}
-        <h3>{move || i18n.t().plan_cells_title}</h3>
+        <h3 id="plan-cells-title">{move || i18n.t().plan_cells_title}</h3>
+        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="plan-cells-title">
         <table class="table plan-cells" id="plan-cells">
             <thead><tr>
                 <th>{move || i18n.t().plan_col_cell}</th>
@@ -244,7 +245,7 @@ fn PlanView(initial: VisitPlan) -> impl IntoView {
                                 </ul>
                                 {(may_plan && !visitors.is_empty()).then(|| view! {
                                     <form class="inline assign-form" on:submit=assign>
-                                        <select class="assign-visitor" on:change=move |ev| {
+                                        <select class="assign-visitor" aria-label=move || i18n.t().plan_col_followers on:change=move |ev| {
                                             if let Ok(v) = event_target_value(&ev).parse() { chosen.set(v); }
                                         }>
                                             {visitors.iter().map(|v| view! { <option value=v.id.0.to_string()>{v.name.clone()}</option> }).collect_view()}
@@ -258,6 +259,7 @@ fn PlanView(initial: VisitPlan) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
 
         <h3>{move || i18n.t().plan_entries_title}</h3>
         {move || {
@@ -573,7 +575,7 @@ fn RecommendationRow(rec: Recommendation, answerable: bool) -> impl IntoView {
             }}
             {answerable.then(|| view! {
                 <form class="inline answer-form" on:submit=submit>
-                    <select class="answer-status" on:change=move |ev| {
+                    <select class="answer-status" aria-label=move || i18n.pick("Tình trạng thực hiện kiến nghị", "Status of the recommendation") on:change=move |ev| {
                         if let Some(s) = RecommendationStatus::parse(&event_target_value(&ev)) { status.set(s); }
                     }>
                         {[RecommendationStatus::Accepted, RecommendationStatus::Done].into_iter().map(|s| view! {
