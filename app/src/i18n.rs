@@ -301,7 +301,6 @@ pub struct Texts {
     pub f_starts_at: &'static str,
     pub f_date: &'static str,
     pub f_time: &'static str,
-    pub bad_datetime: &'static str,
     pub f_mode: &'static str,
     pub f_place: &'static str,
     pub place_hint: &'static str,
@@ -512,6 +511,16 @@ pub struct Texts {
     pub record_button: &'static str,
     pub record_saved: &'static str,
     pub visit_meeting_link: &'static str,
+    // Dates and times typed the Vietnamese way; the "Đang họp" banner.
+    pub date_missing: &'static str,
+    pub date_shape: &'static str,
+    pub date_no_such_day: &'static str,
+    pub time_missing: &'static str,
+    pub time_shape: &'static str,
+    pub time_no_such: &'static str,
+    pub time_hint: &'static str,
+    pub live_banner: &'static str,
+    pub live_banner_go: &'static str,
 }
 
 pub const VI: Texts = Texts {
@@ -778,7 +787,6 @@ pub const VI: Texts = Texts {
     f_starts_at: "Ngày và giờ bắt đầu",
     f_date: "Ngày",
     f_time: "Giờ",
-    bad_datetime: "Cần chọn ngày và giờ bắt đầu.",
     f_mode: "Hình thức",
     f_place: "Địa điểm",
     place_hint: "Phòng họp, địa chỉ. Không bắt buộc khi chỉ họp trực tuyến.",
@@ -987,6 +995,15 @@ pub const VI: Texts = Texts {
     record_button: "Ghi lượt dự",
     record_saved: "Đã ghi lượt dự.",
     visit_meeting_link: "Buổi sinh hoạt",
+    date_missing: "Cần ghi ngày.",
+    date_shape: "Ghi ngày theo dạng ngày/tháng/năm, ví dụ 02/09/2026.",
+    date_no_such_day: "Ngày này không có trong lịch.",
+    time_missing: "Cần ghi giờ.",
+    time_shape: "Ghi giờ theo dạng giờ:phút (24 giờ), ví dụ 14:00.",
+    time_no_such: "Giờ từ 00 đến 23, phút từ 00 đến 59.",
+    time_hint: "Ngày dd/mm/yyyy, giờ HH:MM (24 giờ)",
+    live_banner: "Đang họp",
+    live_banner_go: "Vào phòng họp",
 };
 
 pub const EN: Texts = Texts {
@@ -1253,7 +1270,6 @@ pub const EN: Texts = Texts {
     f_starts_at: "Date and start time",
     f_date: "Date",
     f_time: "Time",
-    bad_datetime: "Choose the date and the start time.",
     f_mode: "Format",
     f_place: "Place",
     place_hint: "Room, address. Optional when the meeting is online only.",
@@ -1462,6 +1478,15 @@ pub const EN: Texts = Texts {
     record_button: "Record the visit",
     record_saved: "Visit recorded.",
     visit_meeting_link: "The meeting",
+    date_missing: "Write the date.",
+    date_shape: "Write the date as day/month/year, e.g. 02/09/2026.",
+    date_no_such_day: "This day is not in the calendar.",
+    time_missing: "Write the time.",
+    time_shape: "Write the time as hours:minutes (24-hour), e.g. 14:00.",
+    time_no_such: "Hours 00 to 23, minutes 00 to 59.",
+    time_hint: "Date dd/mm/yyyy, time HH:MM (24-hour)",
+    live_banner: "Meeting in progress",
+    live_banner_go: "Enter the meeting room",
 };
 
 const STORAGE_KEY: &str = "chibo.lang";

@@ -72,13 +72,22 @@ pub fn Field(
     errors: RwSignal<FieldErrors>,
     #[prop(optional, into)] hint: Option<Signal<&'static str>>,
     #[prop(optional, into)] key: Option<String>,
+    /// A group of inputs (radio buttons, each with its own label): the
+    /// field's name is `l-` + key, for the group's `aria-labelledby`.
+    #[prop(optional)]
+    group: bool,
     children: Children,
 ) -> impl IntoView {
     let message = move || field_messages(errors, name);
     let key = key.unwrap_or_else(|| name.to_string());
+    let title = if group {
+        view! { <span class="field-label" id=format!("l-{key}")>{label}</span> }.into_any()
+    } else {
+        view! { <label for=format!("f-{key}")>{label}</label> }.into_any()
+    };
     view! {
         <div class="field" class:invalid=move || message().is_some()>
-            <label for=format!("f-{key}")>{label}</label>
+            {title}
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
             {children()}
             <p class="field-error" id=format!("e-{key}") data-field=name>
@@ -206,12 +215,91 @@ pub fn today() -> NaiveDate {
 
 /// Dates as Vietnamese write them: 02/09/1985.
 pub fn format_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    shared::dates::format_day(d)
 }
 
 /// A meeting's start as the schedule shows it: 14:00 · 05/12/2026.
 pub fn format_when(at: NaiveDateTime) -> String {
-    at.format("%H:%M · %d/%m/%Y").to_string()
+    shared::dates::format_when(at)
+}
+
+/// A day typed as dd/mm/yyyy: plain text with digits on the phone's keyboard,
+/// never the browser's date picker, whose order follows the browser's locale.
+/// Read with `shared::dates::parse_day`.
+#[component]
+pub fn DateInput(
+    #[prop(into)] id: String,
+    value: RwSignal<String>,
+    /// The field's message element.
+    #[prop(into)]
+    described_by: String,
+    /// What else happens on each keystroke.
+    #[prop(optional)]
+    on_input: Option<Callback<()>>,
+    /// Instead of a visible label.
+    #[prop(optional, into)]
+    aria_label: Option<Signal<&'static str>>,
+) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            class="date-input"
+            type="text"
+            inputmode="numeric"
+            pattern=shared::dates::DATE_PATTERN
+            placeholder=shared::dates::DATE_PLACEHOLDER
+            maxlength="14"
+            autocomplete="off"
+            aria-label=move || aria_label.map(|l| l.get())
+            aria-describedby=described_by
+            prop:value=move || value.get()
+            on:input=move |ev| {
+                value.set(event_target_value(&ev));
+                if let Some(f) = on_input {
+                    f.run(());
+                }
+            }
+        />
+    }
+}
+
+/// A time typed as HH:MM on the 24-hour clock (see [`DateInput`]).
+#[component]
+pub fn TimeInput(
+    #[prop(into)] id: String,
+    value: RwSignal<String>,
+    #[prop(into)] described_by: String,
+    #[prop(optional, into)] aria_label: Option<Signal<&'static str>>,
+) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            class="time-input"
+            type="text"
+            inputmode="numeric"
+            pattern=shared::dates::TIME_PATTERN
+            placeholder=shared::dates::TIME_PLACEHOLDER
+            maxlength="8"
+            autocomplete="off"
+            aria-label=move || aria_label.map(|l| l.get())
+            aria-describedby=described_by
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// A typed day's or time's refusal in the app's language.
+pub fn date_error_text(e: shared::dates::DateError, t: &Texts) -> &'static str {
+    use shared::dates::DateError::*;
+    match e {
+        DateMissing => t.date_missing,
+        DateShape => t.date_shape,
+        NoSuchDay => t.date_no_such_day,
+        TimeMissing => t.time_missing,
+        TimeShape => t.time_shape,
+        NoSuchTime => t.time_no_such,
+    }
 }
 
 pub fn format_opt_date(d: Option<NaiveDate>) -> String {

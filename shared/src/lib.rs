@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod classification;
 pub mod clock;
 pub mod commitments;
+pub mod dates;
 pub mod error;
 pub mod files;
 pub mod followup;

@@ -402,6 +402,30 @@ fn chromium_binary() -> PathBuf {
     bin
 }
 
+/// axe-core's script, installed by `scripts/setup --test` (pinned in
+/// scripts/axe/package-lock.json); read once per test binary.
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = match std::env::var("AXE_JS") {
+            Ok(p) => PathBuf::from(p),
+            Err(_) => std::env::var("CARGO_TARGET_DIR")
+                .map(|d| workspace_root().join(d))
+                .unwrap_or_else(|_| workspace_root().join("target"))
+                .join("axe/node_modules/axe-core/axe.min.js"),
+        };
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "axe-core is missing at {} ({e}): run `scripts/setup --test` or set AXE_JS",
+                path.display()
+            )
+        })
+    })
+}
+
+/// The WCAG levels every screen is checked against.
+const AXE_TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
 /// A headless Chromium as a phone-sized window, driven through WebDriver.
 #[derive(Clone)]
 pub struct Browser {
@@ -443,7 +467,28 @@ struct Driver {
     _profile: ScratchDir,
 }
 
-async fn open_driver() -> Driver {
+/// How a browser is set up beyond the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BrowserOptions {
+    /// The browser's default font size in px (16 unless set): 32 is "200% text".
+    pub default_font_px: Option<u32>,
+    /// The browser's language (`--lang`), e.g. `en-US`.
+    pub lang: Option<&'static str>,
+}
+
+/// [`with_browser`] with a browser set up as `options` says.
+pub async fn with_browser_options<F, Fut>(server: &Server, options: BrowserOptions, checks: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    with_browsers_options(server, 1, options, move |mut browsers| {
+        checks(browsers.pop().expect("one browser"))
+    })
+    .await;
+}
+
+async fn open_driver(options: BrowserOptions) -> Driver {
     let profile = ScratchDir::new("profile");
     let port = free_port();
     let process = Process(
@@ -454,15 +499,33 @@ async fn open_driver() -> Driver {
             .spawn()
             .expect("start chromedriver"),
     );
+    let mut args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--window-size=390,844".into(),
+        format!("--user-data-dir={}", profile.0.display()),
+    ];
+    let mut prefs = json!({});
+    if let Some(lang) = options.lang {
+        args.push(format!("--lang={lang}"));
+        prefs["intl.accept_languages"] = json!(lang);
+    }
+    if let Some(px) = options.default_font_px {
+        // The setting a person changes under "Font size" in Chrome's settings.
+        prefs["webkit.webprefs.default_font_size"] = json!(px);
+    }
     let caps = json!({
         "goog:chromeOptions": {
             "binary": chromium_binary(),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=390,844",
-                format!("--user-data-dir={}", profile.0.display()),
-            ],
+            "args": args,
+            "prefs": prefs,
         },
         // The browser's console, where Chromium reports what the
         // Content-Security-Policy refused (read by `csp_violations`).
@@ -503,9 +566,22 @@ where
     F: FnOnce(Vec<Browser>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    with_browsers_options(server, n, BrowserOptions::default(), checks).await;
+}
+
+/// [`with_browsers`] with every browser set up as `options` says.
+pub async fn with_browsers_options<F, Fut>(
+    server: &Server,
+    n: usize,
+    options: BrowserOptions,
+    checks: F,
+) where
+    F: FnOnce(Vec<Browser>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let mut drivers = Vec::with_capacity(n);
     for _ in 0..n {
-        drivers.push(open_driver().await);
+        drivers.push(open_driver(options).await);
     }
     let browsers = drivers
         .iter()
@@ -571,6 +647,117 @@ impl Browser {
             })
             .map(str::to_string)
             .collect()
+    }
+
+    /// Checks the page as it is now with axe-core against WCAG 2.2 A and AA:
+    /// fails listing each violation (rule, impact, elements); prints what axe
+    /// could not decide ("incomplete", to be reviewed by a person). The
+    /// script goes in through WebDriver, which the page's CSP does not govern.
+    pub async fn axe(&self, what: &str) {
+        let loaded = self.eval("return typeof window.axe === 'object'").await;
+        if loaded != json!(true) {
+            self.client
+                .execute(&format!("{}\nreturn true;", axe_source()), vec![])
+                .await
+                .unwrap_or_else(|e| panic!("inject axe-core: {e}"));
+        }
+        let script = "const done = arguments[arguments.length - 1];
+            const brief = (list) => list.map(r => ({
+                id: r.id, impact: r.impact, help: r.help,
+                nodes: r.nodes.slice(0, 6).map(n => ({
+                    target: n.target.join(' '),
+                    why: (n.failureSummary || (n.any[0] && n.any[0].message) || '').slice(0, 300)
+                        + [...n.any, ...n.all, ...n.none].flatMap(c => c.relatedNodes || [])
+                            .slice(0, 2).map(x => ' [with ' + x.target.join(' ') + ']').join(''),
+                })),
+            }));
+            // From the top of the page: what scrolled under the fixed bars
+            // would be taken for text hidden by them.
+            const [x, y] = [window.scrollX, window.scrollY];
+            window.scrollTo(0, 0);
+            axe.run(document, {
+                runOnly: {type: 'tag', values: arguments[0]},
+                resultTypes: ['violations', 'incomplete'],
+            }).then(r => {
+                window.scrollTo(x, y);
+                done({violations: brief(r.violations), incomplete: brief(r.incomplete)});
+            }, e => done({error: String(e)}));";
+        let out = self
+            .client
+            .execute_async(script, vec![json!(AXE_TAGS)])
+            .await
+            .unwrap_or_else(|e| panic!("run axe-core on {what}: {e}"));
+        assert!(
+            out["error"].is_null(),
+            "axe-core failed on {what}: {}",
+            out["error"]
+        );
+        let list = |key: &str| -> Vec<String> {
+            out[key]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|r| {
+                    let nodes: Vec<String> = r["nodes"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|n| {
+                            format!(
+                                "    {} — {}",
+                                n["target"].as_str().unwrap_or(""),
+                                n["why"].as_str().unwrap_or("").replace('\n', " ")
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "  {} ({}): {}\n{}",
+                        r["id"].as_str().unwrap_or("?"),
+                        r["impact"].as_str().unwrap_or("?"),
+                        r["help"].as_str().unwrap_or(""),
+                        nodes.join("\n")
+                    )
+                })
+                .collect()
+        };
+        let incomplete = list("incomplete");
+        if !incomplete.is_empty() {
+            println!("axe, needs review on {what}:\n{}", incomplete.join("\n"));
+        }
+        let violations = list("violations");
+        assert!(
+            violations.is_empty(),
+            "axe-core: {} WCAG 2.2 AA violation(s) on {what} ({}):\n{}",
+            violations.len(),
+            self.path().await,
+            violations.join("\n")
+        );
+    }
+
+    /// Runs a Chrome DevTools command through chromedriver (what WebDriver lacks).
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .expect("a WebDriver session");
+        let res = reqwest::Client::new()
+            .post(format!(
+                "{}/session/{session}/goog/cdp/execute",
+                self.driver
+            ))
+            .json(&json!({"cmd": cmd, "params": params}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+        let status = res.status();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{cmd} refused: {body}");
+        body["value"].clone()
     }
 
     /// Sets a permission for the page's origin as if the person had

@@ -90,6 +90,7 @@ async fn a_member_of_cell_b_cannot_reach_cell_a() {
         b.goto(&format!("/org/{cell_b}")).await;
         b.find(".members .member").await;
         assert!(b.body_text().await.contains(&names_b[0]));
+        b.axe("the own cell's page as a plain member").await;
         assert!(
             b.client
                 .find(fantoccini::Locator::Css(".section-head .actions"))
@@ -102,6 +103,7 @@ async fn a_member_of_cell_b_cannot_reach_cell_a() {
         b.goto(&format!("/org/{cell_a}")).await;
         let refusal = b.find(".error-box").await.text().await.unwrap();
         assert!(!refusal.trim().is_empty(), "the refusal says something");
+        b.axe("another cell's page refused").await;
         let text = b.body_text().await;
         for name in &names_a {
             assert!(
@@ -147,6 +149,7 @@ async fn a_wrong_password_shows_the_server_message() {
         b.click("button[type=submit]").await;
         let message = b.wait_text(".form-error", "mật khẩu").await;
         assert!(message.contains("không đúng"), "{message}");
+        b.axe("the login page refusing a password").await;
         assert_eq!(b.path().await, "/login");
         // Nothing logged in: the home page sends us back.
         b.goto("/").await;
@@ -170,6 +173,7 @@ async fn pages_fit_a_360px_phone() {
         b.goto("/login").await;
         b.find("#f-username").await;
         fits_in_vietnamese(&b, "/login").await;
+        b.axe("the login page").await;
         b.login("bithu.a", DEMO_PASSWORD).await;
         for (path, ready) in [
             ("/".to_string(), ".facts"),
@@ -186,6 +190,7 @@ async fn pages_fit_a_360px_phone() {
             b.goto(&path).await;
             b.find(ready).await;
             fits_in_vietnamese(&b, &path).await;
+            b.axe(&format!("{path} as a cell's secretary")).await;
         }
     })
     .await;

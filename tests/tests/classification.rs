@@ -179,6 +179,7 @@ async fn the_committee_classifies_a_cell_and_downloads_the_year() {
         b.click(&format!("{card} .decide-button")).await;
         b.wait_text(&format!("#e-reason-{cell_b}"), "hãy ghi lý do")
             .await;
+        b.axe("the year review with a refused decision").await;
         let reason = "Chi bộ mới kiện toàn, điểm sinh hoạt chưa được xác nhận kịp.";
         b.type_into(&format!("#f-reason-{cell_b}"), reason).await;
         b.click(&format!("{card} .decide-button")).await;
@@ -186,6 +187,7 @@ async fn the_committee_classifies_a_cell_and_downloads_the_year() {
             .await;
         b.wait_text(&format!("{card} .decided-reason"), reason)
             .await;
+        b.axe("the year review with a decision").await;
 
         // The workbook: the cells' sheet holds the page's numbers and the decision.
         let bytes = b.download_link("#year-review-export").await;

@@ -115,6 +115,7 @@ async fn members_commit_the_secretary_follows_and_an_inspection_moves_the_percen
         b.click("#btn-save-commitments").await;
         b.wait_text("#commitments-summary", "2 cam kết").await;
         b.assert_fits("my commitments at 390 px").await;
+        b.axe("my commitments").await;
         switch_to(&b, "dv.a06").await;
         b.click("#btn-my-commitments").await;
         b.type_into("#commitment-0", "Hoàn thành tốt nhiệm vụ chuyên môn")
@@ -132,6 +133,7 @@ async fn members_commit_the_secretary_follows_and_an_inspection_moves_the_percen
         assert!(!missing.contains(&a05_name), "{missing}");
         b.wait_text("#commitment-members", "Đi họp chi bộ đầy đủ, đúng giờ")
             .await;
+        b.axe("the cell's commitments, as its secretary").await;
         // And under the meeting's item on exemplary conduct.
         b.goto(&format!("/meetings/{meeting}")).await;
         b.wait_text("#agenda-commitments", "Cam kết nêu gương (2/12)")
@@ -142,6 +144,7 @@ async fn members_commit_the_secretary_follows_and_an_inspection_moves_the_percen
         b.goto(&format!("/org/{grassroots}/oversight")).await;
         b.wait_text("#inspection-progress", "0/4 chi bộ, 0,00%")
             .await;
+        b.axe("the committee's dashboard on a desktop").await;
         // An inspection recorded in the browser puts cell A on its target.
         b.goto(&format!("/org/{cell}")).await;
         b.click("#btn-inspections").await;
@@ -149,6 +152,7 @@ async fn members_commit_the_secretary_follows_and_an_inspection_moves_the_percen
             .await;
         b.click("#btn-new-inspection").await;
         choose(&b, "#insp-member", &second_id.to_string()).await;
+        b.axe("the inspection form").await;
         b.type_into(
             "#insp-content",
             "Thực hiện nhiệm vụ đảng viên, giữ gìn phẩm chất",
@@ -160,6 +164,7 @@ async fn members_commit_the_secretary_follows_and_an_inspection_moves_the_percen
         b.wait_text("#cell-inspection-standing", "Đã kiểm tra 2/2")
             .await;
         b.wait_text("#inspections-list", &second_name).await;
+        b.axe("the cell's inspections").await;
         b.goto(&format!("/org/{grassroots}/oversight")).await;
         b.wait_text("#inspection-progress", "1/4 chi bộ, 25,00%")
             .await;

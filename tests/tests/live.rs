@@ -158,6 +158,8 @@ async fn a_meeting_from_opening_to_minutes() {
         member
             .wait_text(".room", "Chờ đồng chí chủ trì khai mạc")
             .await;
+        member.axe("the room before the opening, as a member").await;
+        chair.axe("the room before the opening, as its chair").await;
         open_meeting(&chair).await;
         for b in [&chair, &member, &visitor, &probationary] {
             b.wait_text("#current-item", "1/3").await;
@@ -166,6 +168,10 @@ async fn a_meeting_from_opening_to_minutes() {
         // The room on a 360 px phone: no horizontal scroll.
         member.set_width(360).await;
         member.assert_fits("the room at 360 px").await;
+        member.axe("the open room, as a member").await;
+        visitor
+            .axe("the open room, as the upper-level visitor")
+            .await;
 
         // Check-ins, then the chair marks the rest. A reason the chair is
         // typing survives the others' check-ins arriving meanwhile.
@@ -197,6 +203,7 @@ async fn a_meeting_from_opening_to_minutes() {
         // Until everyone is marked, the chair sees who is not and cannot close.
         chair.wait_text("#unmarked", "Chưa điểm danh (8)").await;
         chair.find("#btn-close[disabled]").await;
+        chair.axe("the open room with its roll, as its chair").await;
         chair.mark_the_rest_in_person().await;
         chair
             .wait_js(
@@ -293,6 +300,11 @@ async fn a_meeting_from_opening_to_minutes() {
         }
         // One vote at a time: the chair cannot open another meanwhile.
         chair.find("#vote-under-way").await;
+        member.axe("the room during a vote, as a member").await;
+        probationary
+            .axe("the room during a vote, as a probationary member")
+            .await;
+        chair.axe("the room during a vote, as its chair").await;
         shoot(&member, "member-vote-390", 390).await;
         shoot(&chair, "chair-vote-1280", 1280).await;
         chair
@@ -358,11 +370,15 @@ async fn a_meeting_from_opening_to_minutes() {
             .wait_text("#minutes-not-adopted", "chưa được thông qua")
             .await;
         member.assert_fits("the closed room at 360 px").await;
+        member.axe("the closed room, as a member").await;
 
         shoot(&visitor, "visitor-closed-390", 390).await;
         // The visitor checks the record.
         visitor.click("#btn-verify").await;
         visitor.wait_text("#verify-result", "Mã kiểm chứng").await;
+        visitor
+            .axe("the closed room verified, as the visitor")
+            .await;
 
         // The printable minutes.
         chair.click("#link-minutes").await;
@@ -381,6 +397,7 @@ async fn a_meeting_from_opening_to_minutes() {
         chair.wait_text("#min-votes", "tán thành 6/11").await;
         chair.wait_text("#min-digest", "Mã kiểm chứng").await;
         chair.find("#btn-print").await;
+        chair.axe("the minutes").await;
         shoot(&chair, "minutes-1280", 1280).await;
 
         // The task assigned at the conclusion is on its owner's home page;
@@ -398,6 +415,7 @@ async fn a_meeting_from_opening_to_minutes() {
             .await;
         chair.click("#my-tasks .task-toggle").await;
         chair.wait_text("#my-tasks .task", "Đã hoàn thành").await;
+        chair.axe("home with a task done").await;
         chair
             .wait_text("#my-tasks .task-note", "Đã trình kế hoạch lên đảng ủy")
             .await;
@@ -1049,6 +1067,7 @@ async fn the_projector_follows_the_meeting_and_offers_no_action() {
         chair.wait_text("#queue", &member_name).await;
         chair.click("#queue .btn-give").await;
         screen.wait_text("#projector-speaker", &member_name).await;
+        screen.axe("the projector during the meeting").await;
         screen.wait_text("#projector-floor", "(0)").await;
         chair.click("#btn-end-floor").await;
         screen

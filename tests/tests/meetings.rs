@@ -71,6 +71,7 @@ async fn the_secretary_registers_a_meeting_and_a_member_sees_it() {
         let regular_items = agenda_len(&b).await;
         assert!(regular_items >= 5, "a standard agenda: {regular_items}");
         b.wait_text("#agenda-total", "90 phút").await;
+        b.axe("the new meeting form").await;
         assert!(
             b.client.find(Locator::Css("#f-video_link")).await.is_err(),
             "no video link for a meeting in person"
@@ -103,6 +104,7 @@ async fn the_secretary_registers_a_meeting_and_a_member_sees_it() {
         );
         b.assert_fits("the meeting form with its errors at 360 px")
             .await;
+        b.axe("the meeting form with its errors").await;
 
         // Online and in the room: the link is asked for, and checked.
         b.click("input[name=mode][value=hybrid]").await;
@@ -143,6 +145,8 @@ async fn the_secretary_registers_a_meeting_and_a_member_sees_it() {
             "Kiến nghị với cấp trên"
         );
         b.wait_text("#agenda-total", "100 phút").await;
+        b.axe("the meeting form, hybrid, with an added agenda item")
+            .await;
 
         // An edited agenda stays when the kind changes.
         b.find("#f-kind")
@@ -185,6 +189,7 @@ async fn the_secretary_registers_a_meeting_and_a_member_sees_it() {
         assert_eq!(join.text().await.unwrap(), "Vào phòng họp trực tuyến");
         b.assert_fits("the room of a scheduled meeting at 360 px")
             .await;
+        b.axe("the room of a scheduled meeting, as its chair").await;
 
         // Changed once more before it opens: the form comes back as saved.
         b.click("a.edit-meeting").await;
@@ -204,6 +209,7 @@ async fn the_secretary_registers_a_meeting_and_a_member_sees_it() {
         assert!(card.contains("Sinh hoạt chuyên đề"), "{card}");
         assert!(card.contains("Đã đăng ký"), "{card}");
         b.find(".cell-meetings .meeting a.edit-meeting").await;
+        b.axe("the cell's page with a registered meeting").await;
 
         // A member of the cell finds it on the home page, with the join button.
         member.login("dv.a02", DEMO_PASSWORD).await;
@@ -214,6 +220,7 @@ async fn the_secretary_registers_a_meeting_and_a_member_sees_it() {
             join.attr("href").await.unwrap().as_deref(),
             Some("https://meet.example.vn/chibo-a")
         );
+        member.axe("home as a member with a meeting ahead").await;
     })
     .await;
 
@@ -257,6 +264,7 @@ async fn a_plain_member_cannot_register_a_meeting() {
         b.goto(&format!("/organizations/{cell}/meetings/new")).await;
         b.wait_text(".error-box", "không có quyền").await;
         assert!(b.client.find(Locator::Css("#f-kind")).await.is_err());
+        b.axe("the meeting form refused to a plain member").await;
     })
     .await;
 }

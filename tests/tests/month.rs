@@ -67,7 +67,7 @@ async fn the_month_of_a_meeting_from_the_late_registration_to_the_next_agenda() 
         chair.goto(&format!("/org/{cell}")).await;
         chair.wait_text("main", "Năm sinh hoạt").await;
         if tomorrow.year() != today.year() {
-            chair.click("button[aria-label=next]").await;
+            chair.click("button[data-step=next]").await;
             chair
                 .wait_text("#year-shown", &tomorrow.year().to_string())
                 .await;
@@ -75,6 +75,7 @@ async fn the_month_of_a_meeting_from_the_late_registration_to_the_next_agenda() 
         let slot = format!("ul.year-slots.months li:nth-child({})", tomorrow.month());
         chair.wait_text(&slot, "Chưa đăng ký").await;
         chair.assert_fits("the cell's year at 360 px").await;
+        chair.axe("the cell's year").await;
 
         // One tap from the empty month opens the form on that month.
         chair.click(&format!("{slot} a.register-month")).await;
@@ -87,7 +88,7 @@ async fn the_month_of_a_meeting_from_the_late_registration_to_the_next_agenda() 
                  el.value = '{}';
                  el.dispatchEvent(new Event('input', {{bubbles: true}}));
                  return el.value;",
-                tomorrow.format("%Y-%m-%d")
+                tomorrow.format("%d/%m/%Y")
             ))
             .await;
         chair.wait_text("#deadline-late", "muộn").await;
@@ -135,6 +136,7 @@ async fn the_month_of_a_meeting_from_the_late_registration_to_the_next_agenda() 
             "two unread notices: {list}"
         );
         member.assert_fits("the notifications at 360 px").await;
+        member.axe("the notifications").await;
         // Opening the document's notice marks it read and leads to the meeting.
         member
             .click(".notice-item.unread:first-child button.notice-open")
@@ -294,6 +296,7 @@ async fn the_month_of_a_meeting_from_the_late_registration_to_the_next_agenda() 
             .wait_text("#score-confirmed", "Cấp trên đã xác nhận")
             .await;
         upper.assert_fits("the score sheet at 360 px").await;
+        upper.axe("the score sheet").await;
 
         // The minutes carry the confirmed score and the reason.
         chair.goto(&format!("/meetings/{meeting}/minutes")).await;

@@ -94,6 +94,7 @@ async fn a_committee_member_follows_a_cell_s_month_from_the_dashboard_to_the_min
         browser.click("#btn-close").await;
         browser.click("#btn-close-confirm").await;
         browser.wait_text(".closed", "đã bế mạc").await;
+        browser.axe("the closed room, as its chair").await;
 
         // The cell proposes its score (typed points of a full sheet).
         let status = browser
@@ -111,6 +112,7 @@ async fn a_committee_member_follows_a_cell_s_month_from_the_dashboard_to_the_min
         browser.goto(&format!("/org/{grassroots}")).await;
         browser.click("#btn-oversight").await;
         browser.find("#oversight-table").await;
+        browser.axe("the committee's dashboard").await;
         assert_eq!(browser.path().await, format!("/org/{grassroots}/oversight"));
         browser
             .wait_js(
@@ -208,14 +210,17 @@ async fn a_committee_member_follows_a_cell_s_month_from_the_dashboard_to_the_min
         browser.click(&format!("{row} a.meeting-link")).await;
         browser.wait_text("#minutes", "BIÊN BẢN").await;
         assert_eq!(browser.path().await, format!("/meetings/{meeting}/minutes"));
+        browser.axe("the minutes from the dashboard").await;
         browser.goto(&format!("/org/{grassroots}/oversight?from={month}&to={month}")).await;
         browser.click(&format!("#oversight-table tr[data-cell='{cell}'] th a")).await;
         browser.wait_text("main", "Năm sinh hoạt").await;
         assert_eq!(browser.path().await, format!("/org/{cell}"));
+        browser.axe("a cell's page with its year").await;
 
         // Over five years: a clear refusal before anything is sent.
         browser.goto(&format!("/org/{grassroots}/oversight?from=2019-01&to={month}")).await;
         browser.wait_text("#oversight-range-error", "5 năm").await;
+        browser.axe("the dashboard refusing a range").await;
     })
     .await;
 }

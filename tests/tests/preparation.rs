@@ -67,6 +67,7 @@ async fn an_accepted_absence_request_is_on_the_roll_at_the_opening() {
             .wait_text("li.prep-item[data-item='1'] .opinion-count", "1 góp ý")
             .await;
         member.assert_fits("preparing at 360 px").await;
+        member.axe("preparing").await;
 
         // The secretary accepts.
         open_room(&chair, "bithu.b", meeting).await;

@@ -24,6 +24,7 @@ async fn turning_push_on_registers_the_worker_and_says_what_stops_it() {
             "Trình duyệt đã từ chối quyền hiển thị thông báo",
         )
         .await;
+        b.axe("the account page").await;
 
         // Allowed: the worker is active at the root scope; the push service
         // (none offline) is said to be unreachable.

@@ -156,6 +156,7 @@ async fn members_assess_themselves_the_cell_proposes_the_committee_decides_withi
             .await;
         excellent.type_into("#score-politics", "15").await;
         excellent.assert_fits("the self-assessment at 360 px").await;
+        excellent.axe("the self-assessment").await;
         excellent.click("#btn-submit-self").await;
         excellent.wait_text("#self-saved", "Đã nộp").await;
         excellent
@@ -196,6 +197,7 @@ async fn members_assess_themselves_the_cell_proposes_the_committee_decides_withi
                 "Hoàn thành xuất sắc nhiệm vụ",
             )
             .await;
+        secretary.axe("the cell's appraisal form").await;
         secretary
             .type_into(
                 &format!("#m{a05}-comment"),
@@ -258,6 +260,7 @@ async fn members_assess_themselves_the_cell_proposes_the_committee_decides_withi
             .await;
         secretary.set_width(360).await;
         secretary.assert_fits("the cell's rating at 360 px").await;
+        secretary.axe("the cell's rating").await;
 
         // The member's history.
         excellent.goto(&format!("/rating/{year}")).await;
@@ -269,6 +272,7 @@ async fn members_assess_themselves_the_cell_proposes_the_committee_decides_withi
         excellent
             .wait_text("#decided-level", "Hoàn thành tốt nhiệm vụ")
             .await;
+        excellent.axe("my rating history").await;
     })
     .await;
 }

@@ -116,6 +116,7 @@ async fn a_committee_member_plans_attends_reports_and_the_cell_answers() {
         upper.wait_text("#plan-warnings", CELL_A).await;
         upper.set_width(360).await;
         upper.assert_fits("the plan at 360 px").await;
+        upper.axe("the plan").await;
 
         // The live meeting: the chair opens it, the visitor is in the room.
         chair.login("bithu.b", DEMO_PASSWORD).await;
@@ -142,10 +143,12 @@ async fn a_committee_member_plans_attends_reports_and_the_cell_answers() {
             .await;
         upper.type_into("#r-score", "85,5").await;
         upper.type_into("#r-recommendations", recommendation).await;
+        upper.axe("the visit report form").await;
         upper.click("#btn-file-report").await;
         upper.wait_text(".visit .countdown", "Đã nộp báo cáo").await;
         upper.wait_text(".visit .report", "85,5").await;
         upper.assert_fits("my visits at 360 px").await;
+        upper.axe("my visits").await;
 
         // The cell answers the recommendation.
         chair.goto(&format!("/org/{cell_b}")).await;
@@ -156,6 +159,7 @@ async fn a_committee_member_plans_attends_reports_and_the_cell_answers() {
         chair
             .wait_text("#cell-recommendations .rec-status", "Chưa trả lời")
             .await;
+        chair.axe("the cell's visits and recommendations").await;
         choose(&chair, "#cell-recommendations .answer-status", "done").await;
         chair
             .type_into(
@@ -180,6 +184,7 @@ async fn a_committee_member_plans_attends_reports_and_the_cell_answers() {
             )
             .await;
         upper.wait_text("#plan-entries", "Đã dự").await;
+        upper.axe("the plan with a visit held").await;
 
         // The committee's dashboard: the cell's month, with the visit (the
         // meeting was opened today, early) and its report filed on time.

@@ -7,7 +7,7 @@
 use crate::api;
 use crate::i18n::{Lang, use_i18n};
 use crate::pages::org::{bad_address, param_id};
-use crate::ui::{format_date, loaded, today};
+use crate::ui::{DateInput, date_error_text, format_date, loaded, today};
 use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -188,26 +188,28 @@ fn RecordForm(
     let member = RwSignal::new(members.first().map(|m| m.id.0).unwrap_or(0));
     let day = today();
     let content = RwSignal::new(String::new());
-    let from = RwSignal::new(
-        chrono::NaiveDate::from_ymd_opt(day.year(), 1, 1)
-            .unwrap_or(day)
-            .to_string(),
-    );
-    let to = RwSignal::new(day.to_string());
-    let concluded = RwSignal::new(day.to_string());
+    let from = RwSignal::new(format_date(
+        chrono::NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day),
+    ));
+    let to = RwSignal::new(format_date(day));
+    let concluded = RwSignal::new(format_date(day));
     let conclusion = RwSignal::new(String::new());
     let follow_up = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        use shared::dates::parse_day;
         let dates = (
-            from.get_untracked().parse(),
-            to.get_untracked().parse(),
-            concluded.get_untracked().parse(),
+            parse_day(&from.get_untracked()),
+            parse_day(&to.get_untracked()),
+            parse_day(&concluded.get_untracked()),
         );
-        let (Ok(period_from), Ok(period_to), Ok(concluded_on)) = dates else {
-            error.set(Some(i18n.t().required.to_string()));
-            return;
+        let (period_from, period_to, concluded_on) = match dates {
+            (Ok(f), Ok(t), Ok(c)) => (f, t, c),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                error.set(Some(date_error_text(e, i18n.t()).to_string()));
+                return;
+            }
         };
         let draft = InspectionDraft {
             member_id: MemberId(member.get_untracked()),
@@ -252,13 +254,13 @@ fn RecordForm(
                         prop:value=move || content.get() on:input=move |ev| content.set(event_target_value(&ev))></textarea>
                 </label>
                 <label>{move || i18n.pick("Từ ngày", "From")}
-                    <input type="date" id="insp-from" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+                    <DateInput id="insp-from" value=from described_by="inspection-error"/>
                 </label>
                 <label>{move || i18n.pick("Đến ngày", "To")}
-                    <input type="date" id="insp-to" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+                    <DateInput id="insp-to" value=to described_by="inspection-error"/>
                 </label>
                 <label>{move || i18n.pick("Ngày kết luận", "Concluded on")}
-                    <input type="date" id="insp-concluded" prop:value=move || concluded.get() on:input=move |ev| concluded.set(event_target_value(&ev))/>
+                    <DateInput id="insp-concluded" value=concluded described_by="inspection-error"/>
                 </label>
                 <label>{move || i18n.pick("Kết luận", "Conclusion")}
                     <textarea id="insp-conclusion" rows="2" maxlength=MAX_CONCLUSION_CHARS.to_string()
@@ -269,7 +271,7 @@ fn RecordForm(
                         prop:value=move || follow_up.get() on:input=move |ev| follow_up.set(event_target_value(&ev))></textarea>
                 </label>
                 <button type="submit" class="button" id="btn-record-inspection">{move || i18n.pick("Ghi kiểm tra", "Record")}</button>
-                {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                <p class="form-error" id="inspection-error" role="alert">{move || error.get()}</p>
             </form>
         </details>
     }

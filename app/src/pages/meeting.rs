@@ -7,8 +7,8 @@ use crate::i18n::use_i18n;
 use crate::live::now_local;
 use crate::pages::org::{bad_address, param_id};
 use crate::ui::{
-    ErrorBox, Field, FormErrors, FormMessage, SaveButton, field_messages, focus, format_when,
-    loaded, today,
+    DateInput, ErrorBox, Field, FormErrors, FormMessage, SaveButton, TimeInput, date_error_text,
+    field_messages, focus, format_when, loaded, today,
 };
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use leptos::prelude::*;
@@ -16,6 +16,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::access::Access;
 use shared::api::OrgDetail;
+use shared::dates::{DateError, format_day, format_time, parse_day, parse_time};
 use shared::meeting::{
     AgendaItem, MAX_ITEM_TITLE_CHARS, MAX_LINK_CHARS, MAX_NOTES_CHARS, MAX_PLACE_CHARS,
     MAX_PRESENTER_CHARS, MAX_TITLE_CHARS, Meeting, MeetingDraft, MeetingKind, MeetingMode,
@@ -296,13 +297,9 @@ const FIELD_ORDER: [&str; 9] = [
     "agenda",
 ];
 
-fn parse_start(date: &str, time: &str) -> Option<NaiveDateTime> {
-    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
-    let time = time.trim();
-    let time = NaiveTime::parse_from_str(time, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(time, "%H:%M:%S"))
-        .ok()?;
-    Some(date.and_time(time))
+/// The start typed as dd/mm/yyyy and HH:MM (24-hour).
+fn parse_start(date: &str, time: &str) -> Result<NaiveDateTime, DateError> {
+    Ok(parse_day(date)?.and_time(parse_time(time)?))
 }
 
 /// Every field of `MeetingDraft`, each error shown at its own field.
@@ -333,8 +330,8 @@ pub fn MeetingForm(
     let agenda_edited = RwSignal::new(initial.agenda != standard_agenda(initial.kind));
     let kind = RwSignal::new(initial.kind);
     let title = RwSignal::new(initial.title);
-    let date = RwSignal::new(initial.starts_at.format("%Y-%m-%d").to_string());
-    let time = RwSignal::new(initial.starts_at.format("%H:%M").to_string());
+    let date = RwSignal::new(format_day(initial.starts_at.date()));
+    let time = RwSignal::new(format_time(initial.starts_at.time()));
     let mode = RwSignal::new(initial.mode);
     let place = RwSignal::new(initial.place);
     let video_link = RwSignal::new(initial.video_link);
@@ -356,7 +353,7 @@ pub fn MeetingForm(
     let errors = form.fields;
     form.follow(save, on_saved);
 
-    let day = move || NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d").ok();
+    let day = move || parse_day(&date.get_untracked()).ok();
     let refresh_title = move || {
         if !title_edited.get_untracked() {
             let day = day().unwrap_or_else(today);
@@ -394,11 +391,11 @@ pub fn MeetingForm(
             agenda: agenda.with_untracked(|rows| rows.iter().map(Row::item).collect()),
         };
         let mut problems = Vec::new();
-        if starts.is_none() {
+        if let Err(e) = starts {
             problems.push(shared::FieldError::new(
                 "starts_at",
                 "bad_datetime",
-                t().bad_datetime,
+                date_error_text(e, t()),
             ));
         }
         if let Err(FieldErrors(mut found)) = draft.validate(now, &roll_ids) {
@@ -460,34 +457,30 @@ pub fn MeetingForm(
                     }
                 />
             </Field>
-            <Field name="starts_at" label=Signal::derive(move || t().f_starts_at) errors>
+            <Field
+                name="starts_at"
+                label=Signal::derive(move || t().f_starts_at)
+                hint=Signal::derive(move || t().time_hint)
+                errors
+            >
                 <div class="datetime">
-                    <input
+                    <DateInput
                         id="f-starts_at"
-                        type="date"
-                        aria-describedby="e-starts_at"
-                        prop:value=move || date.get()
-                        on:input=move |ev| {
-                            date.set(event_target_value(&ev));
-                            refresh_title();
-                        }
+                        value=date
+                        described_by="e-starts_at"
+                        on_input=Callback::new(move |()| refresh_title())
                     />
-                    <input
+                    <TimeInput
                         id="f-starts_at_time"
-                        type="time"
-                        aria-label=move || t().f_time
-                        aria-describedby="e-starts_at"
-                        prop:value=move || time.get()
-                        on:input=move |ev| time.set(event_target_value(&ev))
+                        value=time
+                        described_by="e-starts_at"
+                        aria_label=Signal::derive(move || t().f_time)
                     />
                 </div>
-                {move || crate::pages::year::deadline_hint(
-                    NaiveDate::parse_from_str(&date.get(), "%Y-%m-%d").ok(),
-                    &schedule,
-                )}
+                {move || crate::pages::year::deadline_hint(parse_day(&date.get()).ok(), &schedule)}
             </Field>
-            <Field name="mode" label=Signal::derive(move || t().f_mode) errors>
-                <div class="choices" role="radiogroup" aria-describedby="e-mode">
+            <Field name="mode" label=Signal::derive(move || t().f_mode) errors group=true>
+                <div class="choices" role="radiogroup" aria-labelledby="l-mode" aria-describedby="e-mode">
                     {MeetingMode::ALL
                         .into_iter()
                         .map(|m| view! {
@@ -709,31 +702,28 @@ fn AgendaRow(
                     <button
                         type="button"
                         class="button small secondary ag-up"
-                        aria-label=move || t().agenda_up
                         title=move || t().agenda_up
                         disabled=move || position() == Some(0)
                         on:click=move |_| shift(false)
                     >
-                        "↑"
+                        <span class="visually-hidden">{move || t().agenda_up}</span>
                     </button>
                     <button
                         type="button"
                         class="button small secondary ag-down"
-                        aria-label=move || t().agenda_down
                         title=move || t().agenda_down
                         disabled=move || position() == last()
                         on:click=move |_| shift(true)
                     >
-                        "↓"
+                        <span class="visually-hidden">{move || t().agenda_down}</span>
                     </button>
                     <button
                         type="button"
                         class="button small danger ag-remove"
-                        aria-label=move || t().agenda_remove
                         title=move || t().agenda_remove
                         on:click=remove
                     >
-                        "✕"
+                        <span class="visually-hidden">{move || t().agenda_remove}</span>
                     </button>
                 </div>
             </div>

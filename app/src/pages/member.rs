@@ -4,13 +4,16 @@
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::pages::org::{bad_address, param_id};
-use crate::ui::{Field, FormErrors, FormMessage, SaveButton, format_date, loaded, today};
+use crate::ui::{
+    DateInput, Field, FormErrors, FormMessage, SaveButton, date_error_text, format_date, loaded,
+    today,
+};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::api::empty_member_draft;
-use shared::import::parse_date;
+use shared::dates::parse_opt_day;
 use shared::member::{
     Attachment, CellRole, Gender, MAX_ORGANIZATION_CHARS, Member, MemberDraft, PartyStatus,
 };
@@ -119,16 +122,12 @@ pub fn MemberForm(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut problems = Vec::new();
-        let mut date = |field: &str, text: String| {
-            let text = text.trim().to_string();
-            if text.is_empty() {
-                return None;
+        let mut date = |field: &str, text: String| match parse_opt_day(&text) {
+            Ok(d) => d,
+            Err(e) => {
+                problems.push(FieldError::new(field, "bad_date", date_error_text(e, i18n.t())));
+                None
             }
-            let d = parse_date(&text);
-            if d.is_none() {
-                problems.push(FieldError::new(field, "bad_date", i18n.t().bad_date));
-            }
-            d
         };
         let mut draft = MemberDraft {
             full_name: full_name.get_untracked(),
@@ -184,8 +183,8 @@ pub fn MemberForm(
                     bind:value=full_name
                 />
             </Field>
-            <Field name="gender" label=Signal::derive(move || t().f_gender) errors>
-                <div class="choices" role="radiogroup" aria-describedby="e-gender">
+            <Field name="gender" label=Signal::derive(move || t().f_gender) errors group=true>
+                <div class="choices" role="radiogroup" aria-labelledby="l-gender" aria-describedby="e-gender">
                     {[Gender::Male, Gender::Female]
                         .into_iter()
                         .map(|g| {
@@ -322,14 +321,7 @@ fn DateField(
     let i18n = use_i18n();
     view! {
         <Field name label errors hint=Signal::derive(move || i18n.t().date_hint)>
-            <input
-                id=format!("f-{name}")
-                type="text"
-                placeholder="dd/mm/yyyy"
-                autocomplete="off"
-                aria-describedby=format!("e-{name}")
-                bind:value=value
-            />
+            <DateInput id=format!("f-{name}") value described_by=format!("e-{name}")/>
         </Field>
     }
 }

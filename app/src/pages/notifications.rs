@@ -57,10 +57,13 @@ pub fn NoticeBell() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
     view! {
-        <A href="/notifications" attr:class="bell" attr:aria-label=move || {
-            format!("{}: {}", i18n.t().notifications_unread, count.get())
-        }>
-            <span aria-hidden="true">"🔔"</span>
+        // Named by its words (hidden) and the count it shows: the bell itself
+        // is drawn by the style sheet, not read.
+        <A href="/notifications" attr:class="bell">
+            <span class="visually-hidden">
+                {move || i18n.t().notifications_unread} ": "
+                {move || (count.get() == 0).then_some("0")}
+            </span>
             <Show when=move || { count.get() > 0 }>
                 <span class="bell-count">{move || {
                     let n = count.get();

@@ -409,6 +409,7 @@ fn OrgTable(
     let i18n = use_i18n();
     let names = l.facts.orgs.name.clone();
     view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-label=move || i18n.pick("Theo tổ chức", "By organization")>
         <table class="oversight-orgs" id="oversight-orgs">
             <caption>{move || i18n.pick("Theo tổ chức", "By organization")}</caption>
             <thead><tr>
@@ -439,6 +440,7 @@ fn OrgTable(
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
@@ -661,6 +663,7 @@ fn CellTable(
             .collect_view()
     };
     view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-label=move || i18n.pick("Chi bộ theo tháng", "Cells by month")>
         <table class="oversight-table" id="oversight-table">
             <caption>
                 {move || i18n.pick("Chi bộ theo tháng", "Cells by month")}
@@ -669,6 +672,7 @@ fn CellTable(
             <thead><tr>{head}</tr></thead>
             <tbody>{body}</tbody>
         </table>
+        </div>
         <nav class="pager no-print" aria-label="pages">
             <button type="button" class="button secondary" id="oversight-prev"
                 disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
@@ -676,7 +680,7 @@ fn CellTable(
             </button>
             <span id="oversight-page">{move || format!("{}/{}", page.get() + 1, pages)}</span>
             <button type="button" class="button secondary" id="oversight-next"
-                disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>
+                disabled=move || { page.get() + 1 >= pages } on:click=move |_| page.update(|p| *p += 1)>
                 {move || i18n.pick("Trang sau →", "Next →")}
             </button>
         </nav>

@@ -7,7 +7,10 @@
 use crate::api;
 use crate::i18n::use_i18n;
 use crate::pages::org::{bad_address, param_id};
-use crate::ui::{FormErrors, FormMessage, Notice, field_messages, format_date, loaded, today};
+use crate::ui::{
+    DateInput, FormErrors, FormMessage, Notice, date_error_text, field_messages, format_date,
+    loaded, today,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::OrgId;
@@ -262,7 +265,7 @@ fn Chooser(
     let t = move || i18n.t();
     let pick = RwSignal::new(Pick::Own);
     let based_on = RwSignal::new(BuiltIn::National);
-    let effective = RwSignal::new(today().to_string());
+    let effective = RwSignal::new(format_date(today()));
     let decision = RwSignal::new(String::new());
     let edited = RwSignal::new(current.clone());
     let form = FormErrors::default();
@@ -277,16 +280,19 @@ fn Chooser(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(None);
-        let Ok(effective_from) = effective.get_untracked().parse::<chrono::NaiveDate>() else {
-            form.check(
-                vec![shared::FieldError::new(
-                    "effective_from",
-                    "required",
-                    t().required,
-                )],
-                t(),
-            );
-            return;
+        let effective_from = match shared::dates::parse_day(&effective.get_untracked()) {
+            Ok(day) => day,
+            Err(e) => {
+                form.check(
+                    vec![shared::FieldError::new(
+                        "effective_from",
+                        "bad_date",
+                        date_error_text(e, t()),
+                    )],
+                    t(),
+                );
+                return;
+            }
         };
         let choice = match pick.get_untracked() {
             Pick::BuiltIn(builtin) => Choice::BuiltIn { builtin },
@@ -459,9 +465,7 @@ fn Chooser(
         <form class="form" id="rule-set-form" on:submit=submit novalidate>
             <div class="field" class:invalid=move || field_messages(errors, "effective_from").is_some()>
                 <label for="f-effective_from">{move || t().rules_effective}</label>
-                <input id="f-effective_from" type="date" aria-describedby="e-effective_from"
-                    prop:value=move || effective.get()
-                    on:input=move |ev| effective.set(event_target_value(&ev))/>
+                <DateInput id="f-effective_from" value=effective described_by="e-effective_from"/>
                 {field_error(errors, "effective_from".into())}
             </div>
             <div class="field" class:invalid=move || field_messages(errors, "decision").is_some()>

@@ -9,7 +9,7 @@
 use crate::api;
 use crate::i18n::use_i18n;
 use crate::pages::org::{bad_address, param_id};
-use crate::ui::{format_date, loaded, today};
+use crate::ui::{DateInput, date_error_text, format_date, loaded, today};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::rules::schedule::Quarter;
@@ -183,7 +183,8 @@ fn PlanView(initial: VisitPlan) -> impl IntoView {
                 </div>
             })
         }}
-        <h3>{move || i18n.t().plan_cells_title}</h3>
+        <h3 id="plan-cells-title">{move || i18n.t().plan_cells_title}</h3>
+        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="plan-cells-title">
         <table class="table plan-cells" id="plan-cells">
             <thead><tr>
                 <th>{move || i18n.t().plan_col_cell}</th>
@@ -244,7 +245,7 @@ fn PlanView(initial: VisitPlan) -> impl IntoView {
                                 </ul>
                                 {(may_plan && !visitors.is_empty()).then(|| view! {
                                     <form class="inline assign-form" on:submit=assign>
-                                        <select class="assign-visitor" on:change=move |ev| {
+                                        <select class="assign-visitor" aria-label=move || i18n.t().plan_col_followers on:change=move |ev| {
                                             if let Ok(v) = event_target_value(&ev).parse() { chosen.set(v); }
                                         }>
                                             {visitors.iter().map(|v| view! { <option value=v.id.0.to_string()>{v.name.clone()}</option> }).collect_view()}
@@ -258,6 +259,7 @@ fn PlanView(initial: VisitPlan) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
 
         <h3>{move || i18n.t().plan_entries_title}</h3>
         {move || {
@@ -573,7 +575,7 @@ fn RecommendationRow(rec: Recommendation, answerable: bool) -> impl IntoView {
             }}
             {answerable.then(|| view! {
                 <form class="inline answer-form" on:submit=submit>
-                    <select class="answer-status" on:change=move |ev| {
+                    <select class="answer-status" aria-label=move || i18n.pick("Tình trạng thực hiện kiến nghị", "Status of the recommendation") on:change=move |ev| {
                         if let Some(s) = RecommendationStatus::parse(&event_target_value(&ev)) { status.set(s); }
                     }>
                         {[RecommendationStatus::Accepted, RecommendationStatus::Done].into_iter().map(|s| view! {
@@ -670,14 +672,17 @@ fn RecordVisit(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let visitor = RwSignal::new(candidates.first().map(|v| v.id.0).unwrap_or(0));
-    let date = RwSignal::new(today().to_string());
+    let date = RwSignal::new(format_date(today()));
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(day) = date.get_untracked().parse() else {
-            error.set(Some(i18n.t().required.to_string()));
-            return;
+        let day = match shared::dates::parse_day(&date.get_untracked()) {
+            Ok(day) => day,
+            Err(e) => {
+                error.set(Some(date_error_text(e, i18n.t()).to_string()));
+                return;
+            }
         };
         let req = InPersonVisit {
             visitor_id: AccountId(visitor.get_untracked()),
@@ -707,12 +712,11 @@ fn RecordVisit(
             </label>
             " "
             <label>{move || i18n.t().record_date} " "
-                <input type="date" id="record-date" prop:value=move || date.get()
-                    on:input=move |ev| date.set(event_target_value(&ev))/>
+                <DateInput id="record-date" value=date described_by="record-visit-error"/>
             </label>
             " "
             <button type="submit" class="button" id="btn-record-visit">{move || i18n.t().record_button}</button>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <p class="form-error" id="record-visit-error" role="alert">{move || error.get()}</p>
             {move || saved.get().then(|| view! { <p class="notice" role="status">{move || i18n.t().record_saved}</p> })}
         </form>
     }

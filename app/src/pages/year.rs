@@ -212,9 +212,13 @@ pub fn CellYear(cell: OrgId, access: Access) -> impl IntoView {
         <div class="section-head year-head">
             <h2>{move || i18n.pick("Năm sinh hoạt", "Meeting year")}</h2>
             <div class="year-nav">
-                <button type="button" class="button secondary small" aria-label="prev" on:click=move |_| year.update(|y| *y -= 1)>"‹"</button>
+                <button type="button" class="button secondary small year-prev" data-step="prev" on:click=move |_| year.update(|y| *y -= 1)>
+                    <span class="visually-hidden">{move || i18n.pick("Năm trước", "Previous year")}</span>
+                </button>
                 <span class="year" id="year-shown">{move || year.get()}</span>
-                <button type="button" class="button secondary small" aria-label="next" on:click=move |_| year.update(|y| *y += 1)>"›"</button>
+                <button type="button" class="button secondary small year-next" data-step="next" on:click=move |_| year.update(|y| *y += 1)>
+                    <span class="visually-hidden">{move || i18n.pick("Năm sau", "Next year")}</span>
+                </button>
             </div>
         </div>
         {loaded(meetings, move |(list, rules)| {

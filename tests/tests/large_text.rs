@@ -1,0 +1,274 @@
+//! Every screen at 200%: on a 360 px phone with the browser's default font at
+//! 32 px (Chrome's "Font size" setting), and with the page zoomed to 200% (a
+//! 180 px wide CSS viewport at twice the pixel density). On each: no sideways
+//! scroll, the header and the bottom bar together cover at most a quarter of
+//! the screen, and no word of the interface is broken across two lines.
+
+use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browser_options};
+use serde_json::{Value, json};
+
+/// What one screen measures: sideways overflow, the height the bars keep
+/// covering (fixed or sticky), the screen's height, and the words drawn on
+/// more than one line.
+const MEASURE: &str = r#"
+const root = document.documentElement;
+let covered = 0;
+for (const el of document.querySelectorAll('.top-bar, .bottom-nav')) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none') continue;
+    if (style.position === 'fixed' || style.position === 'sticky') {
+        covered += el.getBoundingClientRect().height;
+    }
+}
+const broken = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('.visually-hidden, script, style, option, textarea')) continue;
+    if (!parent.getClientRects().length) continue;
+    for (const token of node.data.matchAll(/\S+/g)) {
+        // An address or a link is data, not a word: it may wrap anywhere.
+        if (/:\/\/|@|^www\./.test(token[0])) continue;
+        // A line may end after a hyphen or a slash ("12-HD/BTCTW"), never
+        // inside the pieces between them.
+        for (const m of token[0].matchAll(/[^\/\u002d\u2013\u2014]+/g)) {
+            const at = token.index + m.index;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + m[0].length);
+            const tops = new Set([...range.getClientRects()]
+                .filter(r => r.width > 0 && r.height > 0)
+                .map(r => Math.round(r.top)));
+            if (tops.size > 1) broken.push(m[0] + ' in ' + parent.tagName.toLowerCase() + '.' + String(parent.className).trim().replace(/\s+/g, '.'));
+        }
+    }
+}
+// The outermost elements sticking out on the right, to name in a failure.
+const out = el => el.getBoundingClientRect().right > root.clientWidth + 0.5;
+const wide = [...document.querySelectorAll('body *')]
+    .filter(el => out(el) && el.parentElement && !out(el.parentElement)
+        && !el.parentElement.closest('.table-scroll'))
+    .slice(0, 5)
+    .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '')
+        + ' ' + Math.round(el.getBoundingClientRect().right));
+return {
+    wide,
+    overflow: root.scrollWidth - root.clientWidth,
+    covered: Math.round(covered),
+    height: window.innerHeight,
+    width: window.innerWidth,
+    broken: broken.slice(0, 12),
+};
+"#;
+
+/// Waits until `path` has drawn its content, then checks it.
+async fn check(b: &Browser, path: &str, mode: &str) -> Value {
+    if b.path().await != path.split('?').next().unwrap_or(path) {
+        b.goto(path).await;
+    }
+    b.wait_js(
+        "return !!document.querySelector('main h1') && !document.querySelector('main .loading')",
+        &format!("{path} to show"),
+    )
+    .await;
+    let m = b.eval(MEASURE).await;
+    let overflow = m["overflow"].as_i64().unwrap_or(i64::MAX);
+    let covered = m["covered"].as_f64().unwrap_or(f64::MAX);
+    let height = m["height"].as_f64().unwrap_or(0.0);
+    assert!(
+        overflow <= 0,
+        "{path} at {mode}: the page scrolls sideways by {overflow} px: {}",
+        m["wide"]
+    );
+    assert!(
+        covered <= height / 4.0,
+        "{path} at {mode}: the header and the bottom bar cover {covered} of {height} px"
+    );
+    assert_eq!(
+        m["broken"],
+        json!([]),
+        "{path} at {mode}: words broken across lines"
+    );
+    // The screens no other test reaches get their accessibility check here,
+    // once (at 200% text, where targets and reflow differ most).
+    if mode == "200% text" {
+        b.axe(&format!("{path} at {mode}")).await;
+    }
+    m
+}
+
+/// The ids the screens need, from the API.
+#[derive(Clone, Copy)]
+struct Ids {
+    cell: i64,
+    committee: i64,
+    member: i64,
+    meeting: i64,
+    year: i32,
+}
+
+async fn ids(server: &Server) -> Ids {
+    let chair = server.api_login("bithu.b").await;
+    let me = chair.get_ok("/api/me").await;
+    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
+    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
+    let committee = me["committees"][0]["id"]
+        .as_i64()
+        .expect("bithu.b sits on a committee");
+    let member = server.api_login("dv.b05").await.get_ok("/api/me").await["member"]["id"]
+        .as_i64()
+        .expect("dv.b05 is a member");
+    let draft = json!({
+        "kind": "regular",
+        "title": "Sinh hoạt chi bộ thường kỳ tháng 12",
+        "starts_at": "2030-12-05T14:00:00",
+        "mode": "hybrid",
+        "place": "Phòng họp tầng 2",
+        "video_link": "https://meet.example.vn/chibo-b",
+        "chair_id": chair_id,
+        "secretary_id": chair_id,
+        "agenda": [
+            {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""},
+            {"title": "Đánh giá công tác tháng", "presenter": "Bí thư chi bộ", "planned_minutes": 50, "notes": ""}
+        ]
+    });
+    let (status, created) = chair
+        .post(&format!("/api/organizations/{cell}/meetings"), &draft)
+        .await;
+    assert_eq!(status, 201, "register a meeting: {created}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970");
+    let now = chrono::DateTime::from_timestamp(now.as_secs() as i64, 0).expect("a time");
+    let year = chrono::Datelike::year(&shared::clock::vietnam_date(now));
+    Ids {
+        cell,
+        committee,
+        member,
+        meeting: created["id"].as_i64().expect("a meeting id"),
+        year,
+    }
+}
+
+/// Every screen, as the person who sees it, in both languages where the
+/// words are longest.
+async fn every_screen(b: &Browser, ids: &Ids, mode: &str) {
+    let Ids {
+        cell,
+        committee,
+        member,
+        meeting,
+        year,
+    } = *ids;
+    b.goto("/login").await;
+    b.find("#f-username").await;
+    check(b, "/login", mode).await;
+
+    b.login("bithu.b", DEMO_PASSWORD).await;
+    for path in [
+        "/".to_string(),
+        "/org".into(),
+        format!("/org/{cell}"),
+        format!("/org/{cell}/members/new"),
+        format!("/members/{member}"),
+        format!("/org/{cell}/import"),
+        format!("/organizations/{cell}/meetings/new"),
+        format!("/meetings/{meeting}/edit"),
+        format!("/meetings/{meeting}"),
+        format!("/org/{cell}/rules"),
+        format!("/org/{cell}/visits"),
+        format!("/org/{cell}/recommendations"),
+        format!("/org/{cell}/commitments"),
+        format!("/org/{cell}/inspections"),
+        format!("/org/{cell}/rating/{year}"),
+        format!("/org/{committee}/oversight"),
+        format!("/rating/{year}"),
+        "/commitments".into(),
+        "/notifications".into(),
+        "/account".into(),
+    ] {
+        check(b, &path, mode).await;
+    }
+    // The agenda with a new, empty item: the row's tools and its two fields.
+    b.goto(&format!("/organizations/{cell}/meetings/new")).await;
+    b.click("#btn-agenda-add").await;
+    check(b, &format!("/organizations/{cell}/meetings/new"), mode).await;
+
+    // English has longer words ("Commitments", "Notifications").
+    b.click(".top-bar .lang-toggle").await;
+    b.wait_js("return document.documentElement.lang === 'en'", "English")
+        .await;
+    for path in ["/".to_string(), "/notifications".into()] {
+        check(b, &path, &format!("{mode}, English")).await;
+    }
+    b.click(".top-bar .lang-toggle").await;
+    b.wait_js(
+        "return document.documentElement.lang === 'vi'",
+        "Vietnamese",
+    )
+    .await;
+
+    b.client.delete_all_cookies().await.expect("log out");
+    b.login("capuy.khoi", DEMO_PASSWORD).await;
+    for path in ["/".to_string(), "/visits".into(), format!("/org/{cell}")] {
+        check(b, &path, mode).await;
+    }
+
+    b.client.delete_all_cookies().await.expect("log out");
+    b.login("quantri", DEMO_PASSWORD).await;
+    check(b, "/admin/accounts", mode).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_screen_with_the_default_font_at_32_px() {
+    let server = Server::start();
+    let ids = ids(&server).await;
+    let options = BrowserOptions {
+        default_font_px: Some(32),
+        ..BrowserOptions::default()
+    };
+    with_browser_options(&server, options, move |b: Browser| async move {
+        b.client
+            .set_window_size(360, 800)
+            .await
+            .expect("resize the window");
+        b.goto("/login").await;
+        let font = b
+            .eval("return getComputedStyle(document.documentElement).fontSize")
+            .await;
+        // 112.5% of the browser's 32 px.
+        assert_eq!(font, json!("36px"), "the browser's font setting took");
+        every_screen(&b, &ids, "200% text").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_screen_zoomed_to_200_percent() {
+    let server = Server::start();
+    let ids = ids(&server).await;
+    with_browser_options(
+        &server,
+        BrowserOptions::default(),
+        move |b: Browser| async move {
+            b.client
+                .set_window_size(360, 800)
+                .await
+                .expect("resize the window");
+            let height = b.eval("return window.innerHeight").await;
+            let height = height.as_i64().expect("a height") / 2;
+            // What Chrome's 200% zoom does to a 360 px window: half the CSS pixels,
+            // each drawn twice as large.
+            b.cdp(
+                "Emulation.setDeviceMetricsOverride",
+                json!({"width": 180, "height": height, "deviceScaleFactor": 2, "mobile": false}),
+            )
+            .await;
+            b.goto("/login").await;
+            assert_eq!(b.eval("return window.innerWidth").await, json!(180));
+            every_screen(&b, &ids, "200% zoom").await;
+        },
+    )
+    .await;
+}
