@@ -784,31 +784,6 @@ impl Browser {
         );
     }
 
-    /// Sends a Chrome DevTools Protocol command through chromedriver
-    /// (network and CPU throttling, cache); its result.
-    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
-        let session = self
-            .client
-            .session_id()
-            .await
-            .ok()
-            .flatten()
-            .expect("a WebDriver session");
-        let res = reqwest::Client::new()
-            .post(format!(
-                "{}/session/{session}/goog/cdp/execute",
-                self.driver
-            ))
-            .json(&json!({"cmd": cmd, "params": params}))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("send {cmd}: {e}"));
-        let ok = res.status().is_success();
-        let body: Value = res.json().await.unwrap_or_default();
-        assert!(ok, "chromedriver refused {cmd}: {body}");
-        body["value"].clone()
-    }
-
     /// Runs `script` with a `done` callback as its last argument; its value.
     pub async fn eval_async(&self, script: &str) -> Value {
         self.client

@@ -125,7 +125,11 @@ pub fn MemberForm(
         let mut date = |field: &str, text: String| match parse_opt_day(&text) {
             Ok(d) => d,
             Err(e) => {
-                problems.push(FieldError::new(field, "bad_date", date_error_text(e, i18n.t())));
+                problems.push(FieldError::new(
+                    field,
+                    "bad_date",
+                    date_error_text(e, i18n.t()),
+                ));
                 None
             }
         };
