@@ -141,7 +141,7 @@ async fn a_refusal_in_the_live_room_reads_in_english() {
         b.wait_text("#current-item", "1/1").await;
 
         // An expulsion is voted by secret ballot: an open one is refused.
-        b.find("#vote-kind")
+        b.reveal("#vote-kind")
             .await
             .select_by_value("Expulsion")
             .await
