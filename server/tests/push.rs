@@ -818,6 +818,18 @@ async fn a_failed_push_is_retried_and_a_gone_device_removed(b: Backend) {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].device, "flaky");
     assert_eq!(payload_of(&flaky, &got[0]).title, notice.title(Lang::Vi));
+    // The service has the push before the server has read its answer and
+    // marked the row sent.
+    until("the outbox row marked sent", || async {
+        s.store()
+            .notices()
+            .push_outbox()
+            .await
+            .unwrap()
+            .iter()
+            .all(|row| row.2)
+    })
+    .await;
     let rows = s.store().notices().push_outbox().await.unwrap();
     assert_eq!(
         rows,
