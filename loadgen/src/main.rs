@@ -1,62 +1,92 @@
 //! `chibo-loadgen`: the live meeting under load, over real WebSockets against
-//! the release server. Seeds a fresh SQLite file (no logins: sessions are
-//! written directly), starts `chibo-server` on it, connects every participant,
-//! then measures
+//! the release server: one instance on SQLite, or several on one PostgreSQL
+//! (`--postgres`). Seeds a fresh database (no logins: sessions are written
+//! directly), starts `chibo-server`, connects every participant, then measures
 //!
 //! - latency: each chair moves between agenda items once per interval; one
 //!   action's latency is the time from the chair's send to the last of its
 //!   meeting's participants (the chair included) reading the `events` batch;
 //! - durable commands per second: every chair sends `move_to` back to back for
-//!   a few seconds; each `accepted` was stored before it was sent (the server
-//!   is killed with SIGKILL afterwards and the stored events are counted);
+//!   a few seconds; each `accepted` was stored before it was sent (the servers
+//!   are killed with SIGKILL at the end and the stored events are checked);
 //! - server memory per participant: resident memory after connecting everyone
-//!   minus before, divided by the participants.
+//!   minus before, divided by the participants;
+//! - an outage: while the chairs go on back to back, one instance is killed
+//!   with SIGKILL (several instances: its participants reconnect to the
+//!   others) or the only one is restarted; the time until every participant
+//!   is back, and acknowledged commands lost;
+//! - every participant checks the numbers of the events it reads: a gap is an
+//!   event lost, a repeated or earlier one is out of order.
 //!
-//! Writes `target/bench/live.json` (see `scripts/bench-live`).
+//! With `--relay`, the same load runs against a minimal broadcast server with
+//! no storage (`relay.rs`): the baseline `live.json` compares the server to
+//! (`--relay-figures`).
+//!
+//! Writes `target/bench/live.json` or `live-pg.json` (see `scripts/bench-live`).
 
+#![recursion_limit = "256"]
+
+mod chair;
+mod client;
+mod relay;
 mod seed;
+mod sys;
 
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, Stream, StreamExt};
+use chair::{Chair, ChairReport, Stage};
+use client::{MeetingLog, Participant, Sequence, Totals};
+use seed::Database;
 use serde_json::json;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+use sys::{Server, cpu_secs, loadavg, now_ns, open_files_limit, rss_kib};
 use tokio::sync::{Semaphore, mpsc, watch};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 const USAGE: &str = "chibo-loadgen [--participants N] [--meetings M] [--server-bin PATH]
-    [--db PATH] [--out PATH] [--actions K] [--interval-ms MS] [--durable-secs S]
-    [--connect-concurrency C]
+    [--db PATH] [--postgres URL] [--instances N] [--out PATH] [--actions K]
+    [--interval-ms MS] [--durable-secs S] [--outage-secs S] [--connect-concurrency C]
+    [--relay | --relay-figures PATH]
 
   --participants N        WebSocket clients in all (default 15000)
   --meetings M            meetings (cells) they are spread over (default 1500)
   --server-bin PATH       the release server (default target/release/chibo-server)
   --db PATH               the SQLite file, recreated (default target/bench/live.db)
-  --out PATH              the figures (default target/bench/live.json)
+  --postgres URL          use PostgreSQL instead: a server URL such as
+                          postgres://postgres@127.0.0.1:5432/postgres; the database
+                          chibo_bench on it is dropped and created again
+  --instances N           server instances on that database (default 1); each
+                          meeting's chair on one, its members on the others
+  --out PATH              the figures (default target/bench/live.json, or
+                          target/bench/live-pg.json with --postgres)
   --actions K             actions per chair in the latency phase (default 20)
   --interval-ms MS        time between one chair's actions (default 1000)
   --durable-secs S        length of the back-to-back command phase (default 10)
-  --connect-concurrency C connections being opened at once (default 200)";
+  --outage-secs S         length of the outage phase, back to back, an instance
+                          killed (or the only one restarted) after a third of
+                          it; 0: none (default 10)
+  --connect-concurrency C connections being opened at once (default 200)
+  --relay                 the same load against a minimal broadcast server with
+                          no storage (no database, no outage); default output
+                          target/bench/live-relay.json
+  --relay-figures PATH    a --relay run's figures, copied into this run's as
+                          relay_p99_ms, relay_kib_per_participant, relay_cpu_ms_per_action";
 
 struct Args {
     participants: usize,
     meetings: usize,
     server_bin: PathBuf,
     db: PathBuf,
-    out: PathBuf,
+    postgres: Option<String>,
+    instances: usize,
+    out: Option<PathBuf>,
     actions: usize,
     interval: Duration,
     durable: Duration,
+    outage: Duration,
     connect_concurrency: usize,
+    relay: bool,
+    relay_figures: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -65,17 +95,26 @@ fn parse_args() -> Result<Args, String> {
         meetings: 1_500,
         server_bin: "target/release/chibo-server".into(),
         db: "target/bench/live.db".into(),
-        out: "target/bench/live.json".into(),
+        postgres: None,
+        instances: 1,
+        out: None,
         actions: 20,
         interval: Duration::from_millis(1000),
         durable: Duration::from_secs(10),
+        outage: Duration::from_secs(10),
         connect_concurrency: 200,
+        relay: false,
+        relay_figures: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--help" || flag == "-h" {
             println!("{USAGE}");
             std::process::exit(0);
+        }
+        if flag == "--relay" {
+            a.relay = true;
+            continue;
         }
         let value = it
             .next()
@@ -90,11 +129,15 @@ fn parse_args() -> Result<Args, String> {
             "--meetings" => a.meetings = num()? as usize,
             "--server-bin" => a.server_bin = value.into(),
             "--db" => a.db = value.into(),
-            "--out" => a.out = value.into(),
+            "--postgres" => a.postgres = Some(value),
+            "--instances" => a.instances = num()? as usize,
+            "--out" => a.out = Some(value.into()),
             "--actions" => a.actions = num()? as usize,
             "--interval-ms" => a.interval = Duration::from_millis(num()?),
             "--durable-secs" => a.durable = Duration::from_secs(num()?),
+            "--outage-secs" => a.outage = Duration::from_secs(num()?),
             "--connect-concurrency" => a.connect_concurrency = num()?.max(1) as usize,
+            "--relay-figures" => a.relay_figures = Some(value.into()),
             _ => return Err(format!("unknown flag {flag}\n\n{USAGE}")),
         }
     }
@@ -104,488 +147,28 @@ fn parse_args() -> Result<Args, String> {
     if a.actions == 0 {
         return Err("--actions must be at least 1".into());
     }
+    if a.relay {
+        a.instances = 1;
+        a.postgres = None;
+        a.outage = Duration::ZERO;
+    }
+    if a.instances == 0 || a.instances > 1 && a.postgres.is_none() {
+        return Err("--instances above 1 needs --postgres (SQLite is one instance's)".into());
+    }
     Ok(a)
 }
 
-// ---------------------------------------------------------------------------
-// Time, processes, limits.
-
-static EPOCH: OnceLock<Instant> = OnceLock::new();
-
-/// Nanoseconds since the start of the run (monotonic).
-fn now_ns() -> u64 {
-    EPOCH.get_or_init(Instant::now).elapsed().as_nanos() as u64
-}
-
-/// Resident memory of a process, in KiB (`VmRSS` of `/proc/<pid>/status`).
-fn rss_kib(pid: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// User + system CPU seconds of a process (`/proc/<pid>/stat`, 100 ticks a second).
-fn cpu_secs(pid: &str) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // After the name: state is field 3, utime 14 and stime 15 (1-based).
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
-/// The soft limit on open files of this process (the server inherits it).
-fn open_files_limit() -> Option<u64> {
-    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
-    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
-    let soft = line.split_whitespace().nth(3)?;
-    if soft == "unlimited" {
-        Some(u64::MAX)
+/// The instance participant `p` of meeting `m` connects to first: the chair
+/// on one, the members spread over the others (the worst case for the fan-out
+/// between instances).
+fn instance_of(m: usize, p: usize, instances: usize) -> usize {
+    let chair = m % instances;
+    if p == 0 || instances == 1 {
+        chair
     } else {
-        soft.parse().ok()
+        (chair + 1 + (p - 1) % (instances - 1)) % instances
     }
 }
-
-/// The server as a child process; killed (SIGKILL) when dropped.
-struct Server {
-    child: Child,
-    pid: String,
-    base: String,
-}
-
-impl Server {
-    fn start(
-        bin: &std::path::Path,
-        db: &std::path::Path,
-        log: &std::path::Path,
-    ) -> Result<Server, String> {
-        let log = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
-        let mut child = Command::new(bin)
-            .args(["--addr", "127.0.0.1:0", "--static-dir", "no-app-needed"])
-            .arg("--database-url")
-            .arg(format!("sqlite:{}", db.display()))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .map_err(|e| {
-                format!(
-                    "cannot start {}: {e} (build it: cargo build --release -p server)",
-                    bin.display()
-                )
-            })?;
-        let pid = child.id().to_string();
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            match lines.next() {
-                Some(Ok(line)) => {
-                    if let Some(i) = line.find("http://") {
-                        break line[i..].trim_end_matches('/').to_string();
-                    }
-                }
-                _ => {
-                    let _ = child.kill();
-                    return Err(
-                        "the server exited before printing its address (see its log)".into(),
-                    );
-                }
-            }
-        };
-        // Keep draining its stdout so it never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Ok(Server { child, pid, base })
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-// ---------------------------------------------------------------------------
-// What the clients record.
-
-/// One meeting's latency record: for each of the chair's actions, when it was
-/// sent, when the last participant read it, and how many read it.
-struct MeetingLog {
-    size: u32,
-    /// The sequence number before the first measured action; `u64::MAX` until known.
-    base: AtomicU64,
-    sent: Box<[AtomicU64]>,
-    received_last: Box<[AtomicU64]>,
-    received_by: Box<[AtomicU32]>,
-}
-
-impl MeetingLog {
-    fn new(size: usize, actions: usize) -> MeetingLog {
-        let zeros = |n| (0..n).map(|_| AtomicU64::new(0)).collect();
-        MeetingLog {
-            size: size as u32,
-            base: AtomicU64::new(u64::MAX),
-            sent: zeros(actions),
-            received_last: zeros(actions),
-            received_by: (0..actions).map(|_| AtomicU32::new(0)).collect(),
-        }
-    }
-
-    fn received(&self, seq: u64, at: u64) {
-        let base = self.base.load(Ordering::Acquire);
-        if base == u64::MAX || seq <= base {
-            return;
-        }
-        let i = (seq - base - 1) as usize;
-        if i < self.sent.len() {
-            self.received_last[i].fetch_max(at, Ordering::Relaxed);
-            self.received_by[i].fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
-
-#[derive(Default)]
-struct Totals {
-    messages: AtomicU64,
-    snapshots: AtomicU64,
-    deferred: AtomicU64,
-    errors: AtomicU64,
-    disconnects: AtomicU64,
-}
-
-/// The numbers after each `"seq":` in a message. In serde's JSON a key cannot
-/// occur inside a string (quotes are escaped), and no event has a `seq` field.
-fn seqs(text: &str) -> impl Iterator<Item = u64> + '_ {
-    text.match_indices("\"seq\":").filter_map(|(i, k)| {
-        let digits = &text[i + k.len()..];
-        let end = digits
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(digits.len());
-        digits[..end].parse().ok()
-    })
-}
-
-/// What the chair's socket tells its driver.
-enum Answer {
-    Accepted(u64),
-    /// Neither stored nor refused (the command rate, or a transient fault):
-    /// sent again with the same key, as the app does.
-    Deferred,
-    Refused(String),
-}
-
-/// Reads one participant's socket until it closes: records each events batch,
-/// passes the chair's answers on.
-async fn read_loop<S>(
-    mut stream: S,
-    log: Arc<MeetingLog>,
-    totals: Arc<Totals>,
-    answers: Option<mpsc::UnboundedSender<Answer>>,
-) where
-    S: Stream<Item = Result<Message, WsError>> + Unpin,
-{
-    while let Some(msg) = stream.next().await {
-        let text = match msg {
-            Ok(Message::Text(t)) => t,
-            Ok(Message::Close(_)) | Err(_) => break,
-            Ok(_) => continue,
-        };
-        let at = now_ns();
-        totals.messages.fetch_add(1, Ordering::Relaxed);
-        let t = text.as_str();
-        if t.starts_with(r#"{"type":"events""#) {
-            for seq in seqs(t) {
-                log.received(seq, at);
-            }
-        } else if t.starts_with(r#"{"type":"accepted""#) {
-            if let (Some(a), Some(seq)) = (&answers, seqs(t).next()) {
-                let _ = a.send(Answer::Accepted(seq));
-            }
-        } else if t.starts_with(r#"{"type":"deferred""#) {
-            totals.deferred.fetch_add(1, Ordering::Relaxed);
-            if let Some(a) = &answers {
-                let _ = a.send(Answer::Deferred);
-            }
-        } else if t.starts_with(r#"{"type":"rejected""#) || t.starts_with(r#"{"type":"error""#) {
-            totals.errors.fetch_add(1, Ordering::Relaxed);
-            if let Some(a) = &answers {
-                let _ = a.send(Answer::Refused(t.chars().take(300).collect()));
-            }
-        } else if t.starts_with(r#"{"type":"snapshot""#) {
-            // This socket fell behind by a whole channel: the server sent the state instead.
-            totals.snapshots.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-    totals.disconnects.fetch_add(1, Ordering::Relaxed);
-}
-
-/// Opens one participant's socket and waits for the welcome (whose size it gives).
-async fn connect(url: &str, token: &str) -> Result<(Ws, usize), String> {
-    let mut req = url.into_client_request().map_err(|e| e.to_string())?;
-    req.headers_mut().insert(
-        "cookie",
-        format!("{}={token}", server::auth::SESSION_COOKIE)
-            .parse()
-            .map_err(|e| format!("{e}"))?,
-    );
-    // Small buffers, as the server's: tens of thousands of these live in one process.
-    let config = WebSocketConfig::default()
-        .read_buffer_size(4 * 1024)
-        .write_buffer_size(0);
-    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), true)
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
-    ws.send(Message::text(
-        r#"{"type":"hello","version":1,"last_seq":null}"#,
-    ))
-    .await
-    .map_err(|e| format!("hello: {e}"))?;
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Text(t))) if t.starts_with(r#"{"type":"welcome""#) => {
-                return Ok((ws, t.len()));
-            }
-            Some(Ok(Message::Text(t))) if t.starts_with(r#"{"type":"error""#) => {
-                return Err(format!("hello answered with {t}"));
-            }
-            Some(Ok(_)) => {}
-            Some(Err(e)) => return Err(format!("waiting for welcome: {e}")),
-            None => return Err("closed before the welcome".into()),
-        }
-    }
-}
-
-type ChairHandle = tokio::task::JoinHandle<Result<ChairReport, String>>;
-/// A connected participant: the size of its welcome, and the chair's driver.
-type Connected = Result<(usize, Option<ChairHandle>), String>;
-
-/// One participant to connect.
-struct Job {
-    url: Arc<str>,
-    token: String,
-    log: Arc<MeetingLog>,
-    chair: Option<ChairPlan>,
-}
-
-struct ChairPlan {
-    index: usize,
-    meetings: usize,
-    actions: usize,
-    interval: Duration,
-    stage: watch::Receiver<Stage>,
-    opened: mpsc::UnboundedSender<()>,
-    acted: mpsc::UnboundedSender<()>,
-}
-
-impl Job {
-    /// Connects (holding a permit until welcomed), then reads until the end.
-    async fn run(
-        self,
-        permit: tokio::sync::OwnedSemaphorePermit,
-        totals: Arc<Totals>,
-        done: mpsc::UnboundedSender<Connected>,
-    ) {
-        let (ws, welcome) = match connect(&self.url, &self.token).await {
-            Ok(c) => c,
-            Err(e) => {
-                let _ = done.send(Err(e));
-                return;
-            }
-        };
-        drop(permit);
-        drop(self.token);
-        match self.chair {
-            None => {
-                let _ = done.send(Ok((welcome, None)));
-                read_loop(ws, self.log, totals, None).await;
-            }
-            Some(plan) => {
-                let (sink, stream) = ws.split();
-                let (answer_tx, answers) = mpsc::unbounded_channel();
-                let driver = Chair {
-                    index: plan.index,
-                    meetings: plan.meetings,
-                    actions: plan.actions,
-                    interval: plan.interval,
-                    log: self.log.clone(),
-                    sink,
-                    answers,
-                    stage: plan.stage,
-                    opened: plan.opened,
-                    acted: plan.acted,
-                };
-                let handle = tokio::spawn(driver.run());
-                let _ = done.send(Ok((welcome, Some(handle))));
-                read_loop::<SplitStream<Ws>>(stream, self.log, totals, Some(answer_tx)).await;
-            }
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The chairs.
-
-#[derive(Clone, Debug)]
-enum Stage {
-    Connecting,
-    Open,
-    Latency { start: Instant },
-    Durable { until: Instant },
-}
-
-#[derive(Default)]
-struct ChairReport {
-    /// Latency phase: accepted actions whose number was not the expected one.
-    out_of_order: u64,
-    refused: Vec<String>,
-    /// Durable phase: answered before the end, and how long each took (µs).
-    durable_accepted: u64,
-    durable_ack_us: Vec<u32>,
-    /// Every accepted command, for the check against the database.
-    accepted_total: u64,
-}
-
-struct Chair {
-    index: usize,
-    meetings: usize,
-    actions: usize,
-    interval: Duration,
-    log: Arc<MeetingLog>,
-    sink: SplitSink<Ws, Message>,
-    answers: mpsc::UnboundedReceiver<Answer>,
-    stage: watch::Receiver<Stage>,
-    opened: mpsc::UnboundedSender<()>,
-    acted: mpsc::UnboundedSender<()>,
-}
-
-const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
-/// How long a deferred command waits before it is sent again.
-const DEFERRED_PAUSE: Duration = Duration::from_millis(250);
-
-impl Chair {
-    /// Sends a command until it is accepted or refused (a deferred one again,
-    /// with the same key, after a pause): the sequence number, or the refusal.
-    async fn command(&mut self, key: &str, command: &str) -> Result<Result<u64, String>, String> {
-        let text = format!(r#"{{"type":"command","key":"{key}","command":{command}}}"#);
-        loop {
-            self.sink
-                .send(Message::text(text.clone()))
-                .await
-                .map_err(|e| format!("send: {e}"))?;
-            match tokio::time::timeout(ANSWER_TIMEOUT, self.answers.recv()).await {
-                Ok(Some(Answer::Deferred)) => tokio::time::sleep(DEFERRED_PAUSE).await,
-                Ok(Some(Answer::Accepted(seq))) => return Ok(Ok(seq)),
-                Ok(Some(Answer::Refused(r))) => return Ok(Err(r)),
-                Ok(None) => return Err("the chair's socket closed".into()),
-                Err(_) => return Err(format!("no answer to {key} within {ANSWER_TIMEOUT:?}")),
-            }
-        }
-    }
-
-    fn move_to(k: usize) -> String {
-        // Items 1 and 2 of the standard agenda, alternately: one event each.
-        format!(r#"{{"type":"move_to","item":{}}}"#, 1 + k % 2)
-    }
-
-    async fn run(mut self) -> Result<ChairReport, String> {
-        let mut report = ChairReport::default();
-        let m = self.index;
-        self.stage
-            .wait_for(|s| !matches!(s, Stage::Connecting))
-            .await
-            .map_err(|e| e.to_string())?;
-        match self
-            .command(&format!("open-{m}"), r#"{"type":"open"}"#)
-            .await?
-        {
-            Ok(seq) => {
-                self.log.base.store(seq, Ordering::Release);
-                report.accepted_total += 1;
-            }
-            Err(r) => return Err(format!("meeting {m} could not open: {r}")),
-        }
-        let _ = self.opened.send(());
-
-        let start = match self
-            .stage
-            .wait_for(|s| matches!(s, Stage::Latency { .. }))
-            .await
-            .map_err(|e| e.to_string())?
-            .clone()
-        {
-            Stage::Latency { start } => start,
-            _ => unreachable!(),
-        };
-        // Chairs spread evenly over one interval.
-        let offset = self.interval.mul_f64(m as f64 / self.meetings as f64);
-        let base = self.log.base.load(Ordering::Acquire);
-        for k in 0..self.actions {
-            let at = start + offset + self.interval * k as u32;
-            tokio::time::sleep_until(at.into()).await;
-            self.log.sent[k].store(now_ns(), Ordering::Release);
-            match self
-                .command(&format!("l-{m}-{k}"), &Self::move_to(k))
-                .await?
-            {
-                Ok(seq) => {
-                    report.accepted_total += 1;
-                    if seq != base + k as u64 + 1 {
-                        report.out_of_order += 1;
-                    }
-                }
-                Err(r) => report.refused.push(r),
-            }
-        }
-        let _ = self.acted.send(());
-
-        let until = match self
-            .stage
-            .wait_for(|s| matches!(s, Stage::Durable { .. }))
-            .await
-            .map_err(|e| e.to_string())?
-            .clone()
-        {
-            Stage::Durable { until } => until,
-            _ => unreachable!(),
-        };
-        let mut k = 0usize;
-        while Instant::now() < until {
-            let sent = Instant::now();
-            let answer = self
-                .command(&format!("d-{m}-{k}"), &Self::move_to(k))
-                .await?;
-            let done = Instant::now();
-            k += 1;
-            match answer {
-                Ok(_) => {
-                    report.accepted_total += 1;
-                    if done <= until {
-                        report.durable_accepted += 1;
-                        report
-                            .durable_ack_us
-                            .push((done - sent).as_micros().min(u32::MAX as u128) as u32);
-                    }
-                }
-                Err(r) => report.refused.push(r),
-            }
-        }
-        Ok(report)
-    }
-}
-
-// ---------------------------------------------------------------------------
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -597,6 +180,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+/// Answer times (µs) in ms, sorted.
+fn sorted_ms<'a>(us: impl Iterator<Item = &'a u32>) -> Vec<f64> {
+    let mut v: Vec<f64> = us.map(|&us| f64::from(us) / 1000.0).collect();
+    v.sort_by(f64::total_cmp);
+    v
 }
 
 /// Waits until `n` signals came, or fails after `limit`.
@@ -616,8 +206,152 @@ async fn gather(
     Ok(())
 }
 
+/// The servers' summed figures.
+fn servers_cpu(servers: &[Option<Server>]) -> f64 {
+    servers
+        .iter()
+        .flatten()
+        .filter_map(|s| cpu_secs(&s.pid))
+        .sum()
+}
+
+fn servers_rss(servers: &[Option<Server>]) -> Result<u64, String> {
+    servers
+        .iter()
+        .flatten()
+        .map(|s| rss_kib(&s.pid).ok_or_else(|| "cannot read a server's VmRSS".to_string()))
+        .sum()
+}
+
+type ChairHandle = tokio::task::JoinHandle<Result<ChairReport, String>>;
+/// A connected participant: the size of its welcome, and the chair's driver.
+type Connected = Result<(usize, Option<ChairHandle>), String>;
+
+/// One participant to connect.
+struct Job {
+    participant: Participant,
+    chair: Option<ChairPlan>,
+}
+
+struct ChairPlan {
+    index: usize,
+    meetings: usize,
+    actions: usize,
+    interval: Duration,
+    stage: watch::Receiver<Stage>,
+    opened: mpsc::UnboundedSender<()>,
+    acted: mpsc::UnboundedSender<()>,
+}
+
+impl Job {
+    /// Connects (holding a permit until welcomed), then reads until the end.
+    async fn run(
+        mut self,
+        permit: tokio::sync::OwnedSemaphorePermit,
+        done: mpsc::UnboundedSender<Connected>,
+    ) {
+        let p = &mut self.participant;
+        let url = p.urls[p.instance].clone();
+        let (ws, welcome) = match client::connect(&url, &p.token, None).await {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = done.send(Err(e));
+                return;
+            }
+        };
+        drop(permit);
+        if let Err(e) = p.welcomed(&welcome) {
+            let _ = done.send(Err(e));
+            return;
+        }
+        let handle = self.chair.map(|plan| {
+            let (commands, commands_rx) = mpsc::unbounded_channel();
+            let (answers_tx, answers) = mpsc::unbounded_channel();
+            p.commands = Some(commands_rx);
+            p.answers = Some(answers_tx);
+            tokio::spawn(
+                Chair {
+                    index: plan.index,
+                    meetings: plan.meetings,
+                    actions: plan.actions,
+                    interval: plan.interval,
+                    log: p.log.clone(),
+                    commands,
+                    answers,
+                    stage: plan.stage,
+                    opened: plan.opened,
+                    acted: plan.acted,
+                }
+                .run(),
+            )
+        });
+        let _ = done.send(Ok((welcome.len(), handle)));
+        self.participant.run(ws).await;
+    }
+}
+
+/// How an outage went: the time from the kill until every participant was
+/// connected again (`None`: not within the limit), and the answers meanwhile.
+struct Outage {
+    kind: &'static str,
+    recovery_s: Option<f64>,
+}
+
+/// Kills the last instance (several) or restarts the only one, a third into
+/// the outage phase, then waits until every participant is back.
+async fn outage(
+    servers: &mut [Option<Server>],
+    args: &Args,
+    db: &Database,
+    totals: &Totals,
+    n: usize,
+    out_dir: &std::path::Path,
+) -> Result<Outage, String> {
+    tokio::time::sleep(args.outage / 3).await;
+    let last = servers.len() - 1;
+    let victim = servers[last].take().ok_or("no server to kill")?;
+    let addr = victim.addr().to_string();
+    let killed = Instant::now();
+    drop(victim);
+    let kind = if servers.len() > 1 {
+        println!("outage: instance {last} ({addr}) killed with SIGKILL");
+        "failover"
+    } else {
+        let log = out_dir.join("live-server-restarted.log");
+        servers[last] = Some(Server::start(&args.server_bin, &db.url(), &addr, &log)?);
+        println!(
+            "outage: the server killed with SIGKILL and started again on {addr} in {:.2} s",
+            killed.elapsed().as_secs_f64()
+        );
+        "restart"
+    };
+    // Every socket of the killed process sees it close at once; then they come back.
+    let limit = killed + Duration::from_secs(120);
+    let mut dropped = false;
+    let recovery_s = loop {
+        let connected = totals.connected.load(Ordering::Relaxed);
+        dropped |= connected < n as i64;
+        if dropped && connected >= n as i64 {
+            break Some(killed.elapsed().as_secs_f64());
+        }
+        if Instant::now() > limit || !dropped && killed.elapsed() > Duration::from_secs(10) {
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    match recovery_s {
+        Some(s) => println!("outage: every participant back after {s:.2} s"),
+        None => println!(
+            "outage: only {} of {n} participants back after {:.0} s",
+            totals.connected.load(Ordering::Relaxed),
+            killed.elapsed().as_secs_f64()
+        ),
+    }
+    Ok(Outage { kind, recovery_s })
+}
+
 async fn run(args: Args) -> Result<(), String> {
-    EPOCH.get_or_init(Instant::now);
+    now_ns();
     let n = args.participants;
     let limit = open_files_limit().unwrap_or(0);
     // Each process holds one socket per participant, plus files, the database and a margin.
@@ -627,57 +361,114 @@ async fn run(args: Args) -> Result<(), String> {
             "open files limit {limit} is too low for {n} participants: need {need} (run `ulimit -n {need}` first, as scripts/bench-live does; the hard limit is the ceiling)"
         ));
     }
-    let out_dir = args
-        .out
+    let pg = args.postgres.is_some();
+    let out = args.out.clone().unwrap_or_else(|| {
+        if args.relay {
+            "target/bench/live-relay.json".into()
+        } else if pg {
+            "target/bench/live-pg.json".into()
+        } else {
+            "target/bench/live.json".into()
+        }
+    });
+    let out_dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| ".".into());
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    if let Some(dir) = args.db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
+    let db = match &args.postgres {
+        Some(server) => Database::Postgres {
+            server: server.clone(),
+            name: "chibo_bench".into(),
+        },
+        None => {
+            if let Some(dir) = args.db.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            Database::Sqlite(args.db.clone())
+        }
+    };
     let load_start = loadavg();
     println!(
-        "chibo-loadgen: {n} participants in {} meetings; load average {load_start}",
-        args.meetings
+        "chibo-loadgen: {n} participants in {} meetings, {} instance(s) on {}; load average {load_start}",
+        args.meetings,
+        args.instances,
+        if args.relay {
+            "the relay (no storage)"
+        } else if pg {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
     );
 
     // Seed.
     let t = Instant::now();
-    let seeded = seed::seed(&args.db, n, args.meetings).await?;
+    let seeded = if args.relay {
+        (0..args.meetings)
+            .map(|m| seed::SeededMeeting {
+                id: shared::MeetingId(m as i64 + 1),
+                tokens: vec![String::new(); seed::share(n, args.meetings, m)],
+            })
+            .collect()
+    } else {
+        seed::seed(&db, n, args.meetings).await?
+    };
     let seed_secs = t.elapsed().as_secs_f64();
-    println!(
-        "seeded {} members, accounts and sessions in {seed_secs:.1} s",
-        n
-    );
+    println!("seeded {n} members, accounts and sessions in {seed_secs:.1} s");
     let meeting_ids: Vec<_> = seeded.iter().map(|s| s.id).collect();
+    let admin = if args.relay {
+        None
+    } else {
+        Some(seed::admin_session(&db).await?)
+    };
 
     // The storage alone, in another file: one writer, then as many as the server's pool.
-    let probe_db = args.db.with_extension("probe.db");
-    let probe_1 = seed::storage_probe(&probe_db, 1, 3.0).await?;
-    let probe_many = seed::storage_probe(&probe_db, 500, 3.0).await?;
-    println!(
-        "storage alone (no sockets): {probe_1:.0} commands/s from one meeting, {probe_many:.0}/s from 500"
-    );
+    let probe = if pg || args.relay {
+        None
+    } else {
+        let probe_db = args.db.with_extension("probe.db");
+        let probe_1 = seed::storage_probe(&probe_db, 1, 3.0).await?;
+        let probe_many = seed::storage_probe(&probe_db, 500, 3.0).await?;
+        println!(
+            "storage alone (no sockets): {probe_1:.0} commands/s from one meeting, {probe_many:.0}/s from 500"
+        );
+        Some((probe_1, probe_many))
+    };
 
-    // Start the server and let it settle.
-    let server_log = out_dir.join("live-server.log");
-    let server = Server::start(&args.server_bin, &args.db, &server_log)?;
+    // Start the servers (one after the other: each migrates first) and let them settle.
+    let mut servers = Vec::with_capacity(args.instances);
+    for i in 0..args.instances {
+        let log = if args.instances == 1 {
+            out_dir.join("live-server.log")
+        } else {
+            out_dir.join(format!("live-server-{i}.log"))
+        };
+        servers.push(Some(if args.relay {
+            let mut relay = std::process::Command::new(
+                std::env::current_exe().map_err(|e| format!("this program's path: {e}"))?,
+            );
+            relay.arg("--serve-relay");
+            Server::spawn(relay, &out_dir.join("live-relay.log"))?
+        } else {
+            Server::start(&args.server_bin, &db.url(), "127.0.0.1:0", &log)?
+        }));
+    }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_before = rss_kib(&server.pid).ok_or("cannot read the server's VmRSS")?;
-    let cpu_server_0 = cpu_secs(&server.pid).unwrap_or(0.0);
+    let rss_before = servers_rss(&servers)?;
+    let cpu_server_0 = servers_cpu(&servers);
     let cpu_self_0 = cpu_secs("self").unwrap_or(0.0);
     let rss_self_before = rss_kib("self").unwrap_or(0);
-    println!(
-        "server {} (pid {}), resident {rss_before} KiB",
-        server.base, server.pid
-    );
+    for s in servers.iter().flatten() {
+        println!("server {} (pid {})", s.base, s.pid);
+    }
+    println!("servers resident {rss_before} KiB");
     let mut rss_rooms = rss_before;
 
     // Connect everyone: the chairs first (one per meeting, so every room is
     // loaded), then the others; the memory is read after each pass.
-    let ws_base = server.base.replacen("http://", "ws://", 1);
+    let ws_bases: Vec<String> = servers.iter().flatten().map(|s| s.ws_base()).collect();
     let totals = Arc::new(Totals::default());
     let (stage_tx, stage_rx) = watch::channel(Stage::Connecting);
     let (opened_tx, mut opened_rx) = mpsc::unbounded_channel();
@@ -690,12 +481,23 @@ async fn run(args: Args) -> Result<(), String> {
     for (m, meeting) in seeded.into_iter().enumerate() {
         let log = Arc::new(MeetingLog::new(meeting.tokens.len(), args.actions));
         logs.push(log.clone());
-        let url: Arc<str> = format!("{ws_base}/api/meetings/{}/live", meeting.id.0).into();
+        let urls: Arc<[Arc<str>]> = ws_bases
+            .iter()
+            .map(|b| Arc::from(format!("{b}/api/meetings/{}/live", meeting.id.0)))
+            .collect();
         for (p, token) in meeting.tokens.into_iter().enumerate() {
             let job = Job {
-                url: url.clone(),
-                token,
-                log: log.clone(),
+                participant: Participant {
+                    urls: urls.clone(),
+                    instance: instance_of(m, p, args.instances),
+                    token,
+                    log: log.clone(),
+                    index: p,
+                    totals: totals.clone(),
+                    seq: Sequence::default(),
+                    commands: None,
+                    answers: None,
+                },
                 chair: (p == 0).then(|| ChairPlan {
                     index: m,
                     meetings: args.meetings,
@@ -724,7 +526,7 @@ async fn run(args: Args) -> Result<(), String> {
                 .acquire_owned()
                 .await
                 .map_err(|e| e.to_string())?;
-            tokio::spawn(job.run(permit, totals.clone(), conn_tx.clone()));
+            tokio::spawn(job.run(permit, conn_tx.clone()));
         }
         for i in 0..count {
             match tokio::time::timeout(Duration::from_secs(300), conn_rx.recv()).await {
@@ -742,16 +544,16 @@ async fn run(args: Args) -> Result<(), String> {
         }
         if pass == 0 {
             tokio::time::sleep(Duration::from_secs(1)).await;
-            rss_rooms = rss_kib(&server.pid).ok_or("cannot read the server's VmRSS")?;
+            rss_rooms = servers_rss(&servers)?;
         }
     }
     drop(conn_tx);
     let connect_secs = t.elapsed().as_secs_f64();
     // Let allocations settle before reading the memory.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_after = rss_kib(&server.pid).ok_or("cannot read the server's VmRSS")?;
+    let rss_after = servers_rss(&servers)?;
     let rss_self_after = rss_kib("self").unwrap_or(0);
-    let cpu_server_1 = cpu_secs(&server.pid).unwrap_or(0.0);
+    let cpu_server_1 = servers_cpu(&servers);
     let cpu_self_1 = cpu_secs("self").unwrap_or(0.0);
     let kib_per_participant = rss_after.saturating_sub(rss_before) as f64 / n as f64;
     let kib_per_room = rss_rooms.saturating_sub(rss_before) as f64 / args.meetings as f64;
@@ -761,7 +563,7 @@ async fn run(args: Args) -> Result<(), String> {
         f64::NAN
     };
     println!(
-        "{n} connected in {connect_secs:.1} s; server resident {rss_after} KiB: {kib_per_participant:.2} KiB per participant \
+        "{n} connected in {connect_secs:.1} s; servers resident {rss_after} KiB: {kib_per_participant:.2} KiB per participant \
          ({kib_per_room:.1} KiB per meeting with its chair, then {kib_per_extra:.2} KiB per further participant; \
          welcome {welcome_bytes} bytes); load generator: {:.2} KiB per client",
         rss_self_after.saturating_sub(rss_self_before) as f64 / n as f64
@@ -780,7 +582,7 @@ async fn run(args: Args) -> Result<(), String> {
     // Latency.
     let load_latency = loadavg();
     let start = Instant::now() + Duration::from_millis(500);
-    let cpu_server_2 = cpu_secs(&server.pid).unwrap_or(0.0);
+    let cpu_server_2 = servers_cpu(&servers);
     let cpu_self_2 = cpu_secs("self").unwrap_or(0.0);
     let _ = stage_tx.send(Stage::Latency { start });
     let latency_limit = args.interval * args.actions as u32 + Duration::from_secs(120);
@@ -798,7 +600,7 @@ async fn run(args: Args) -> Result<(), String> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let latency_secs = start.elapsed().as_secs_f64();
-    let cpu_server_3 = cpu_secs(&server.pid).unwrap_or(0.0);
+    let cpu_server_3 = servers_cpu(&servers);
     let cpu_self_3 = cpu_secs("self").unwrap_or(0.0);
     let mut latencies = Vec::with_capacity(args.meetings * args.actions);
     let mut incomplete = 0u64;
@@ -824,84 +626,189 @@ async fn run(args: Args) -> Result<(), String> {
         "latency over {} actions ({incomplete} not read by everyone): p50 {p50:.2} ms, p95 {p95:.2} ms, p99 {p99:.2} ms, max {max:.2} ms",
         latencies.len()
     );
+    // Server CPU per action a chair sent, fanned out to its meeting, over the latency phase.
+    let actions_sent = (args.meetings * args.actions) as f64;
+    let cpu_ms_per_action = (cpu_server_3 - cpu_server_2) * 1000.0 / actions_sent;
 
     // Durable commands.
     let load_durable = loadavg();
-    let cpu_server_4 = cpu_secs(&server.pid).unwrap_or(0.0);
+    let cpu_server_4 = servers_cpu(&servers);
     let cpu_self_4 = cpu_secs("self").unwrap_or(0.0);
     let durable_start = Instant::now();
     let _ = stage_tx.send(Stage::Durable {
         until: durable_start + args.durable,
     });
+    gather(
+        &mut acted_rx,
+        args.meetings,
+        args.durable + ANSWER_GRACE,
+        "durable phase",
+    )
+    .await?;
+    let cpu_server_5 = servers_cpu(&servers);
+    let cpu_self_5 = cpu_secs("self").unwrap_or(0.0);
+    let rss_end = servers_rss(&servers).unwrap_or(0);
+    // The writers' own commit times (the latency and durable phases): the worst instance's.
+    let mut commits = None::<serde_json::Value>;
+    if let Some(admin) = &admin {
+        for s in servers.iter().flatten() {
+            let text = sys::http_get(&s.base, "/api/live/stats", admin).await?;
+            let stats: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("/api/live/stats: {e}"))?;
+            let p99 = |v: &serde_json::Value| v["commit_p99_ms"].as_f64().unwrap_or(0.0);
+            if commits.as_ref().is_none_or(|c| p99(&stats) > p99(c)) {
+                commits = Some(stats);
+            }
+        }
+    }
+    if let Some(c) = &commits {
+        println!(
+            "group commit: {} commands in {} transactions, commit p50 {} ms, p99 {} ms",
+            c["commands"], c["batches"], c["commit_p50_ms"], c["commit_p99_ms"]
+        );
+    }
+
+    // The outage.
+    let load_outage = loadavg();
+    let outage = if args.outage.is_zero() {
+        let _ = stage_tx.send(Stage::Done);
+        None
+    } else {
+        let _ = stage_tx.send(Stage::Outage {
+            until: Instant::now() + args.outage,
+        });
+        Some(outage(&mut servers, &args, &db, &totals, n, &out_dir).await?)
+    };
     let mut reports = Vec::with_capacity(chairs.len());
     for h in chairs {
         reports.push(h.await.map_err(|e| e.to_string())??);
     }
+    // In the meetings' order (the chairs connected in any order).
+    reports.sort_by_key(|r| r.index);
+
+    // Every participant should have read up to its chair's last acknowledged event.
+    let behind = |logs: &[Arc<MeetingLog>]| -> u64 {
+        logs.iter()
+            .zip(&reports)
+            .map(|(l, r)| {
+                l.last_seen
+                    .iter()
+                    .map(|s| r.last_acked.saturating_sub(s.load(Ordering::Relaxed)))
+                    .sum::<u64>()
+            })
+            .sum()
+    };
+    let grace = Instant::now() + Duration::from_secs(10);
+    while behind(&logs) > 0 && Instant::now() < grace {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let missing_at_end = behind(&logs);
+    totals.stopping.store(true, Ordering::Release);
+
     let durable_secs = args.durable.as_secs_f64();
-    let cpu_server_5 = cpu_secs(&server.pid).unwrap_or(0.0);
-    let cpu_self_5 = cpu_secs("self").unwrap_or(0.0);
     let durable_accepted: u64 = reports.iter().map(|r| r.durable_accepted).sum();
     let durable_per_s = durable_accepted as f64 / durable_secs;
-    let mut acks: Vec<f64> = reports
-        .iter()
-        .flat_map(|r| r.durable_ack_us.iter().map(|&us| f64::from(us) / 1000.0))
-        .collect();
-    acks.sort_by(f64::total_cmp);
+    let acks = sorted_ms(reports.iter().flat_map(|r| &r.durable_ack_us));
+    let outage_acks = sorted_ms(reports.iter().flat_map(|r| &r.outage_ack_us));
     let accepted_total: u64 = reports.iter().map(|r| r.accepted_total).sum();
-    let out_of_order: u64 = reports.iter().map(|r| r.out_of_order).sum();
+    let actions_out_of_order: u64 = reports.iter().map(|r| r.out_of_order).sum();
     let refused: Vec<&String> = reports.iter().flat_map(|r| &r.refused).collect();
     println!(
         "durable: {durable_accepted} commands accepted in {durable_secs:.0} s = {durable_per_s:.0}/s (answer p50 {:.1} ms, p99 {:.1} ms)",
         percentile(&acks, 0.5),
         percentile(&acks, 0.99)
     );
-    let rss_end = rss_kib(&server.pid).unwrap_or(0);
-
-    let disconnects = totals.disconnects.load(Ordering::Relaxed);
-
-    // Kill the server outright, then count what it stored.
-    let server_pid = server.pid.clone();
-    drop(server);
-    let stored = seed::stored_events(&args.db, &meeting_ids).await?;
-    let durable_verified = stored >= accepted_total;
+    let lost = totals.lost.load(Ordering::Relaxed) + missing_at_end;
+    let out_of_order = totals.out_of_order.load(Ordering::Relaxed) + actions_out_of_order;
     println!(
-        "after SIGKILL: {stored} events stored for {accepted_total} accepted commands ({})",
-        if durable_verified {
-            "none lost"
-        } else {
-            "SOME LOST"
-        }
+        "events: {lost} lost ({missing_at_end} not read by the end), {out_of_order} out of order; {} reconnections ({} resumed from a snapshot)",
+        totals.reconnects.load(Ordering::Relaxed),
+        totals.resumed_by_snapshot.load(Ordering::Relaxed)
     );
 
-    let goals = [
+    // Kill the servers outright, then check what they stored.
+    let disconnects = totals.disconnects.load(Ordering::Relaxed);
+    drop(servers);
+    let stored = if args.relay {
+        // Nothing stored: every acknowledged number counts as there.
+        reports
+            .iter()
+            .map(|r| seed::Stored {
+                count: r.accepted_total,
+                last: r.last_acked,
+                gapless: true,
+            })
+            .collect()
+    } else {
+        seed::stored_events(&db, &meeting_ids).await?
+    };
+    let stored_total: u64 = stored.iter().map(|s| s.count).sum();
+    let gapless = stored.iter().all(|s| s.gapless);
+    let acked_lost: u64 = reports
+        .iter()
+        .zip(&stored)
+        .map(|(r, s)| r.acked.iter().filter(|&&seq| seq > s.last).count() as u64)
+        .sum();
+    let durable_verified = acked_lost == 0 && gapless;
+    println!(
+        "after SIGKILL: {stored_total} events stored for {accepted_total} accepted commands: {acked_lost} acknowledged lost{}",
+        if gapless { "" } else { "; SOME LOGS HAVE GAPS" }
+    );
+
+    let recovery = outage.as_ref().and_then(|o| o.recovery_s).map(round2);
+    let mut goals = vec![
         ("p99 < 50 ms", p99 < 50.0 && incomplete == 0),
-        ("<= 16 KiB per participant", kib_per_participant <= 16.0),
-        (">= 5000 durable commands/s", durable_per_s >= 5000.0),
+        ("no command refused", refused.is_empty()),
+        (
+            "no event lost or out of order",
+            lost == 0 && out_of_order == 0,
+        ),
         ("no acknowledged command lost", durable_verified),
     ];
-    let report = json!({
+    if pg {
+        goals.push((">= 3000 durable commands/s", durable_per_s >= 3000.0));
+    } else {
+        goals.push(("<= 16 KiB per participant", kib_per_participant <= 16.0));
+        goals.push((">= 5000 durable commands/s", durable_per_s >= 5000.0));
+    }
+    if outage.is_some() {
+        goals.push((
+            "every participant back after the outage",
+            recovery.is_some(),
+        ));
+    }
+    let mut report = json!({
+        "instances": args.instances,
         "participants": n,
         "meetings": args.meetings,
         "p50_ms": round2(p50),
         "p95_ms": round2(p95),
         "p99_ms": round2(p99),
+        "refused": refused.len(),
+        "lost": lost,
+        "out_of_order": out_of_order,
         "durable_commands_per_s": durable_per_s.round(),
+        "cpu_ms_per_action": round2(cpu_ms_per_action * 100.0) / 100.0,
         "kib_per_participant": round2(kib_per_participant),
         "max_ms": round2(max),
         "actions": latencies.len(),
         "actions_incomplete": incomplete,
-        "actions_out_of_order": out_of_order,
-        "refused": refused.len(),
+        "actions_out_of_order": actions_out_of_order,
+        "events_not_read_by_the_end": missing_at_end,
         "deferred_and_resent": totals.deferred.load(Ordering::Relaxed),
         "snapshots_sent_to_laggards": totals.snapshots.load(Ordering::Relaxed),
         "disconnects_before_end": disconnects,
+        "reconnections": totals.reconnects.load(Ordering::Relaxed),
+        "resumed_by_snapshot": totals.resumed_by_snapshot.load(Ordering::Relaxed),
         "latency_seconds": round2(latency_secs),
         "durable_seconds": durable_secs,
         "durable_accepted": durable_accepted,
         "durable_answer_p50_ms": round2(percentile(&acks, 0.5)),
         "durable_answer_p99_ms": round2(percentile(&acks, 0.99)),
         "accepted_total": accepted_total,
-        "events_stored_after_sigkill": stored,
+        "events_stored_after_sigkill": stored_total,
+        "stored_logs_gapless": gapless,
+        "acknowledged_lost": acked_lost,
         "durable_verified": durable_verified,
         "rss_before_kib": rss_before,
         "rss_after_kib": rss_after,
@@ -910,7 +817,6 @@ async fn run(args: Args) -> Result<(), String> {
         "kib_per_meeting_with_chair": round2(kib_per_room),
         "kib_per_further_participant": round2(kib_per_extra),
         "welcome_bytes": welcome_bytes,
-        "storage_only_commands_per_s": { "1_meeting": probe_1.round(), "500_meetings": probe_many.round() },
         "loadgen_kib_per_client": round2(rss_self_after.saturating_sub(rss_self_before) as f64 / n as f64),
         "seed_seconds": round2(seed_secs),
         "connect_seconds": round2(connect_secs),
@@ -928,17 +834,68 @@ async fn run(args: Args) -> Result<(), String> {
             "start": load_start,
             "latency": load_latency,
             "durable": load_durable,
+            "outage": load_outage,
             "end": loadavg(),
         },
         "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
-        "goals_met": goals.iter().map(|(g, ok)| (g.to_string(), json!(ok))).collect::<serde_json::Map<_, _>>(),
     });
+    if args.relay {
+        report["relay"] = json!(true);
+    }
+    if let Some(c) = &commits {
+        report["commit_p99_ms"] = c["commit_p99_ms"].clone();
+        report["commit_p50_ms"] = c["commit_p50_ms"].clone();
+        report["commit_batches"] = c["batches"].clone();
+        report["commit_commands"] = c["commands"].clone();
+    }
+    if let Some(path) = &args.relay_figures {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let relay: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        for (from, to) in [
+            ("p99_ms", "relay_p99_ms"),
+            ("kib_per_participant", "relay_kib_per_participant"),
+            ("cpu_ms_per_action", "relay_cpu_ms_per_action"),
+            ("durable_commands_per_s", "relay_commands_per_s"),
+            ("load_average", "relay_load_average"),
+        ] {
+            report[to] = relay[from].clone();
+        }
+        // What the server adds beyond the disk: at most 1 ms at p99.
+        if let (Some(relay_p99), Some(commit_p99)) = (
+            relay["p99_ms"].as_f64(),
+            commits.as_ref().and_then(|c| c["commit_p99_ms"].as_f64()),
+        ) {
+            report["added_p99_ms"] = json!(round2(p99 - relay_p99 - commit_p99));
+        }
+    }
+    if let Some((one, many)) = probe {
+        report["storage_only_commands_per_s"] =
+            json!({ "1_meeting": one.round(), "500_meetings": many.round() });
+    }
+    if let Some(o) = &outage {
+        let (lost_key, recovery_key) = match o.kind {
+            "failover" => ("failover_lost", "failover_recovery_s"),
+            _ => ("restart_lost", "restart_recovery_s"),
+        };
+        report[lost_key] = json!(acked_lost);
+        report[recovery_key] = json!(recovery);
+        report["outage"] = json!({
+            "kind": o.kind,
+            "seconds": args.outage.as_secs_f64(),
+            "accepted": reports.iter().map(|r| r.outage_accepted).sum::<u64>(),
+            "answer_p50_ms": round2(percentile(&outage_acks, 0.5)),
+            "answer_p99_ms": round2(percentile(&outage_acks, 0.99)),
+        });
+    }
+    report["goals_met"] = goals
+        .iter()
+        .map(|(g, ok)| (g.to_string(), json!(ok)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
     let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-    std::fs::write(&args.out, text + "\n").map_err(|e| format!("{}: {e}", args.out.display()))?;
-    println!(
-        "server pid was {server_pid}; figures in {}",
-        args.out.display()
-    );
+    std::fs::write(&out, text + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("figures in {}", out.display());
     for (goal, ok) in goals {
         println!("  {} {goal}", if ok { "met   " } else { "MISSED" });
     }
@@ -948,7 +905,25 @@ async fn run(args: Args) -> Result<(), String> {
     Ok(())
 }
 
+/// Beyond a phase's end, how long its last answers may take.
+const ANSWER_GRACE: Duration = Duration::from_secs(70);
+
 fn main() -> std::process::ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("--serve-relay") {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build();
+        return match runtime
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.block_on(relay::serve()))
+        {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("chibo-loadgen --serve-relay: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
@@ -983,36 +958,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_every_sequence_number() {
-        let batch = r#"{"type":"events","events":[{"seq":7,"event":{"type":"floor_ended","at":"2026-01-01T10:00:00"}},{"seq":8,"event":{"type":"moved_to","item":1,"at":"2026-01-01T10:00:00"}}]}"#;
-        assert_eq!(seqs(batch).collect::<Vec<_>>(), vec![7, 8]);
-        assert_eq!(
-            seqs(r#"{"type":"accepted","key":"l-1-2","seq":42}"#).next(),
-            Some(42)
-        );
-        assert_eq!(seqs(r#"{"type":"pong"}"#).next(), None);
-    }
-
-    #[test]
-    fn latency_counts_only_measured_actions() {
-        let log = MeetingLog::new(2, 3);
-        log.received(5, 10); // before the base is known
-        log.base.store(4, Ordering::Release);
-        log.received(4, 11); // the opening
-        log.received(5, 20);
-        log.received(5, 30);
-        log.received(8, 40); // after the measured actions
-        assert_eq!(log.received_by[0].load(Ordering::Relaxed), 2);
-        assert_eq!(log.received_last[0].load(Ordering::Relaxed), 30);
-        assert_eq!(log.received_by[1].load(Ordering::Relaxed), 0);
-    }
-
-    #[test]
     fn percentiles_by_nearest_rank() {
         let v: Vec<f64> = (1..=100).map(f64::from).collect();
         assert_eq!(percentile(&v, 0.5), 50.0);
         assert_eq!(percentile(&v, 0.99), 99.0);
         assert_eq!(percentile(&v[..1], 0.99), 1.0);
         assert!(percentile(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn a_chair_on_one_instance_its_members_on_the_others() {
+        for m in 0..6 {
+            let chair = instance_of(m, 0, 3);
+            let members: Vec<usize> = (1..7).map(|p| instance_of(m, p, 3)).collect();
+            assert!(members.iter().all(|&i| i != chair && i < 3), "{members:?}");
+            assert!(members.contains(&((chair + 1) % 3)) && members.contains(&((chair + 2) % 3)));
+        }
+        assert_eq!(instance_of(4, 3, 1), 0);
     }
 }

@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         meetings::get,
         meetings::update,
         crate::routes::live::socket,
+        crate::routes::live::stats,
         crate::routes::live::verify,
         crate::routes::live::minutes,
         crate::routes::live::minutes_docx,

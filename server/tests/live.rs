@@ -421,6 +421,11 @@ async fn group_commit_keeps_commands_apart(backend: Backend) {
     for t in tasks {
         t.await.unwrap();
     }
+    // Every command went through a timed commit, several to a batch at most.
+    let stats = writer.commit_stats();
+    assert_eq!(stats.commands, 200);
+    assert!((1..=200).contains(&stats.batches), "{stats:?}");
+    assert!(stats.commit_p50_ms > 0.0 && stats.commit_p99_ms >= stats.commit_p50_ms);
     for id in meetings {
         let stored = s.store.events_since(id, 0, 1000).await.unwrap();
         assert_eq!(stored.len(), 100);

@@ -231,6 +231,12 @@ async fn every_role_against_every_endpoint(b: Backend) {
             [401, 403, 403, 403, 403, 403, 200],
         ),
         (
+            Method::GET,
+            "/api/live/stats".into(),
+            None,
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        (
             Method::POST,
             "/api/accounts".into(),
             Some(

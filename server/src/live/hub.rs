@@ -112,6 +112,11 @@ impl LiveHub {
         hub
     }
 
+    /// The group commit's figures since this instance started.
+    pub fn commit_stats(&self) -> crate::storage::CommitStats {
+        self.writer.commit_stats()
+    }
+
     /// Tells every socket to close (graceful shutdown).
     pub fn shutdown(&self) {
         let _ = self.shutdown.send(true);

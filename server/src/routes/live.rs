@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::live::{Denied, Gate, Participant};
 use crate::routes::{visible_org, visible_org_in};
 use crate::state::AppState;
-use crate::storage::{LiveSignal, Store};
+use crate::storage::{CommitStats, LiveSignal, Store};
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -199,6 +199,21 @@ pub async fn socket(
 }
 
 /// `GET /api/meetings/{id}/verify`: recomputes the hash chain from storage.
+/// `GET /api/live/stats`: this instance's group commit since it started
+/// (how long the live logs' transactions take, with their fsync), for
+/// administrators: what the disk adds to every command's latency.
+#[utoipa::path(get, path = "/api/live/stats", tag = "meetings",
+    responses((status = 200, body = CommitStats), (status = 403, body = ErrorBody)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<ApiJson<CommitStats>> {
+    if !user.actor.can_administer() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(ApiJson(state.live.commit_stats()))
+}
+
 #[utoipa::path(get, path = "/api/meetings/{id}/verify", tag = "meetings", params(("id" = i64, Path)),
     responses((status = 200, body = ChainReport), (status = 404, body = ErrorBody)))]
 pub async fn verify(

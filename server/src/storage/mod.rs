@@ -81,7 +81,7 @@ pub use scores::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore, Stor
 pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
 pub use visits::{NewVisit, StoredVisit, VisitStore};
-pub use writer::EventWriter;
+pub use writer::{CommitStats, EventWriter};
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
