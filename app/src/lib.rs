@@ -8,6 +8,7 @@ pub mod live;
 pub mod pages;
 pub mod push;
 pub mod session;
+pub mod shell;
 pub mod ui;
 
 use i18n::{provide_i18n, use_i18n};
@@ -17,20 +18,26 @@ use leptos_router::path;
 use session::{Phase, SessionState, provide_session, use_session};
 use ui::Protected;
 
-/// Starts the app in `<body>`, replacing the loading text of `index.html`.
+/// Starts the app in `<body>`, replacing the loading text and the login form
+/// of `index.html` (once the person is not using that form).
 pub fn start() {
     console_error_panic_hook::set_once();
-    if let Some(boot) = document().get_element_by_id("boot") {
-        boot.remove();
-    }
-    mount_to_body(App);
+    shell::when_free(|| {
+        if let Some(boot) = document().get_element_by_id("boot") {
+            boot.remove();
+        }
+        mount_to_body(App);
+    });
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
-    let session = provide_session(SessionState::Checking);
-    session.check();
+    if shell::knew_logged_out() {
+        provide_session(SessionState::LoggedOut);
+    } else {
+        provide_session(SessionState::Checking).check();
+    }
     pages::notifications::provide_unread();
     view! {
         <Router>

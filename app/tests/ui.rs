@@ -3,7 +3,7 @@
 
 use app::LanguageToggle;
 use app::api::ApiError;
-use app::i18n::provide_i18n;
+use app::i18n::{Lang, provide_i18n, texts};
 use app::pages::login::LoginPage;
 use app::pages::member::{MemberForm, SaveAction};
 use app::session::{SessionState, provide_session};
@@ -274,4 +274,54 @@ async fn login_asks_for_both_fields_before_sending() {
     settle().await;
     assert_eq!(text(&root, "#e-username"), "Không được để trống.");
     assert_eq!(text(&root, "#e-password"), "Không được để trống.");
+}
+
+// index.html's login form (app/shell.js) says what the app's login page says.
+const SHELL_JS: &str = include_str!("../shell.js");
+
+/// The texts of `shell.js` in `lang`: its lines `key: "text",` in the
+/// table of that language.
+fn shell_texts(lang: Lang) -> Vec<(String, String)> {
+    let start = SHELL_JS
+        .find(&format!("  {}: {{", lang.code()))
+        .expect("the language's table");
+    SHELL_JS[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.trim() != "},")
+        .filter_map(|l| {
+            let (key, words) = l.trim().split_once(": ")?;
+            let words = words.trim_end_matches(',').trim_matches('"');
+            Some((key.to_string(), words.to_string()))
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn the_static_form_speaks_as_the_app() {
+    for lang in [Lang::Vi, Lang::En] {
+        let t = texts(lang);
+        let want = [
+            ("login_title", t.login_title),
+            ("login_intro", t.login_intro),
+            ("username", t.username),
+            ("password", t.password),
+            ("login_button", t.login_button),
+            ("logging_in", t.logging_in),
+            ("required", t.required),
+            ("network_error", t.network_error),
+            ("server_error", t.server_error),
+            ("loading", t.loading),
+            ("other_language", t.other_language),
+            ("language", t.language),
+        ];
+        let have = shell_texts(lang);
+        assert_eq!(have.len(), want.len(), "{lang:?}: {have:?}");
+        for (key, words) in want {
+            assert!(
+                have.iter().any(|(k, v)| k == key && v == words),
+                "{lang:?} {key}: shell.js has {have:?}, the app “{words}”"
+            );
+        }
+    }
 }

@@ -474,6 +474,9 @@ pub struct BrowserOptions {
     pub default_font_px: Option<u32>,
     /// The browser's language (`--lang`), e.g. `en-US`.
     pub lang: Option<&'static str>,
+    /// Navigations return once the document is parsed, not loaded (a page
+    /// whose wasm is held back never finishes loading).
+    pub eager: bool,
 }
 
 /// [`with_browser`] with a browser set up as `options` says.
@@ -522,6 +525,7 @@ async fn open_driver(options: BrowserOptions) -> Driver {
         prefs["webkit.webprefs.default_font_size"] = json!(px);
     }
     let caps = json!({
+        "pageLoadStrategy": if options.eager { "eager" } else { "normal" },
         "goog:chromeOptions": {
             "binary": chromium_binary(),
             "args": args,
@@ -792,7 +796,21 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}"))
     }
 
+    /// Opens `path` and waits until the app runs there (or cannot), so that
+    /// what follows meets the app, not index.html's login form, which the app
+    /// replaces when it starts (tests/tests/shell.rs tests that form).
     pub async fn goto(&self, path: &str) {
+        self.open(path).await;
+        self.wait_js(
+            "const s = document.getElementById('shell');
+             return !s || s.dataset.app === 'waiting' || !!document.querySelector('#boot button');",
+            &format!("the app to start on {path}"),
+        )
+        .await;
+    }
+
+    /// Opens `path`, without waiting for the app.
+    pub async fn open(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))
             .await
@@ -848,18 +866,43 @@ impl Browser {
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
-        let el = self.find(css).await;
-        self.center(&el).await;
-        el.clear().await.expect("clear the field");
-        el.send_keys(text).await.expect("type into the field");
+        let started = Instant::now();
+        loop {
+            let el = self.find(css).await;
+            self.center(&el).await;
+            let typed = match el.clear().await {
+                Ok(()) => el.send_keys(text).await,
+                Err(e) => Err(e),
+            };
+            match typed {
+                Ok(()) => return,
+                // index.html's login form is shown by its script a moment
+                // after the page, and the app replaces it while untouched:
+                // the field found may not be shown yet, or gone. Find it again.
+                Err(_) if started.elapsed() < WAIT => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("type into `{css}`: {e}"),
+            }
+        }
     }
 
     /// Clicks `css` once it is there, scrolled to the middle of the screen (not
     /// under the bottom navigation).
     pub async fn click(&self, css: &str) {
-        let el = self.find(css).await;
-        self.center(&el).await;
-        el.click().await.expect("click");
+        let started = Instant::now();
+        loop {
+            let el = self.find(css).await;
+            self.center(&el).await;
+            match el.click().await {
+                Ok(()) => return,
+                // As in `type_into`: index.html's login form not shown yet, or replaced.
+                Err(_) if started.elapsed() < WAIT => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("click `{css}`: {e}"),
+            }
+        }
     }
 
     /// Unfolds the closed `<details>` around `el` (a person opens a folded
@@ -1007,6 +1050,9 @@ pub enum Flow {
     /// New live-meeting sockets (`…/live`) are held unanswered and closed when
     /// the flow changes, never forwarded; everything else passes.
     HoldLive,
+    /// Requests for the app's wasm wait unanswered until the flow changes,
+    /// then go on; everything else passes (a wasm still on its way).
+    HoldWasm,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1097,6 +1143,37 @@ async fn cut_off(mut control: tokio::sync::watch::Receiver<ProxyControl>, epoch:
     }
 }
 
+/// Waits while requests for the wasm are held; false when the connection
+/// was cut meanwhile.
+async fn wasm_may_pass(
+    control: &mut tokio::sync::watch::Receiver<ProxyControl>,
+    epoch: u64,
+) -> bool {
+    loop {
+        {
+            let c = control.borrow_and_update();
+            if c.epoch != epoch {
+                return false;
+            }
+            if c.flow != Flow::HoldWasm {
+                return true;
+            }
+        }
+        if control.changed().await.is_err() {
+            return false;
+        }
+    }
+}
+
+/// A request for a `.wasm` file (a kept-alive connection carries one
+/// request after another: each is checked as it comes).
+fn is_wasm_request(request: &[u8]) -> bool {
+    let line = request.split(|&b| b == b'\r').next().unwrap_or_default();
+    let line = String::from_utf8_lossy(line);
+    let mut words = line.split(' ');
+    words.next() == Some("GET") && words.next().is_some_and(|path| path.ends_with(".wasm"))
+}
+
 fn is_live_socket(request: &[u8]) -> bool {
     let line = request.split(|&b| b == b'\r').next().unwrap_or_default();
     let line = String::from_utf8_lossy(line);
@@ -1135,6 +1212,9 @@ async fn relay(
         }
         return;
     }
+    if is_wasm_request(&first) && !wasm_may_pass(&mut control, epoch).await {
+        return;
+    }
     let Ok(server) = tokio::net::TcpStream::connect(&target).await else {
         return;
     };
@@ -1146,17 +1226,19 @@ async fn relay(
     {
         return;
     }
-    let up = pump(client_read, server_write, control.clone(), epoch);
-    let down = pump(server_read, client_write, control, epoch);
+    let up = pump(client_read, server_write, control.clone(), epoch, true);
+    let down = pump(server_read, client_write, control, epoch, false);
     tokio::join!(up, down);
 }
 
-/// Copies one direction, holding the data while the flow is frozen.
+/// Copies one direction, holding the data while the flow is frozen (and,
+/// from the browser, a request for the wasm while it is held).
 async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     mut control: tokio::sync::watch::Receiver<ProxyControl>,
     epoch: u64,
+    from_browser: bool,
 ) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut buf = vec![0u8; 16 * 1024];
@@ -1166,6 +1248,9 @@ async fn pump(
             () = cut_off(control.clone(), epoch) => return,
         };
         if !may_pass(&mut control, epoch).await {
+            return;
+        }
+        if from_browser && is_wasm_request(&buf[..n]) && !wasm_may_pass(&mut control, epoch).await {
             return;
         }
         if n == 0 {
