@@ -119,7 +119,6 @@ pub struct Texts {
     pub attached_until_hint: &'static str,
     pub attached_from_missing: &'static str,
     pub date_hint: &'static str,
-    pub bad_date: &'static str,
 
     pub import_title: &'static str,
     pub import_help: &'static str,
@@ -329,7 +328,6 @@ pub struct Texts {
     pub early_at: &'static str,
     pub mark_time_save: &'static str,
     pub mark_time_clear: &'static str,
-    pub mark_time_bad: &'static str,
     pub docs_title: &'static str,
     pub docs_deadline: &'static str,
     pub docs_late_count: &'static str,
@@ -519,6 +517,9 @@ pub struct Texts {
     pub time_shape: &'static str,
     pub time_no_such: &'static str,
     pub time_hint: &'static str,
+    pub month_missing: &'static str,
+    pub month_shape: &'static str,
+    pub month_no_such: &'static str,
     pub live_banner: &'static str,
     pub live_banner_go: &'static str,
 }
@@ -611,7 +612,6 @@ pub const VI: Texts = Texts {
     attached_until_hint: "Để trống nếu chưa định ngày kết thúc.",
     attached_from_missing: "Cần ghi ngày bắt đầu sinh hoạt tạm thời.",
     date_hint: "Ngày/tháng/năm, ví dụ 02/09/1985",
-    bad_date: "Ngày không hợp lệ. Hãy ghi ngày/tháng/năm, ví dụ 02/09/1985.",
 
     import_title: "Nhập đảng viên từ tệp Excel hoặc CSV",
     import_help: "Chọn tệp Excel (.xlsx) hoặc CSV xuất từ CSDL đảng viên hay do văn phòng lập, hoặc dán nội dung CSV vào ô bên dưới. Với tệp Excel, chỉ đọc trang tính đầu tiên. Cột bắt buộc: Họ và tên, Giới tính, Ngày vào Đảng.",
@@ -815,7 +815,6 @@ pub const VI: Texts = Texts {
     early_at: "về sớm lúc",
     mark_time_save: "Ghi",
     mark_time_clear: "Bỏ ghi",
-    mark_time_bad: "Chọn giờ (giờ:phút).",
     docs_title: "Tài liệu sinh hoạt",
     docs_deadline: "Tài liệu cần có trước ngày họp ít nhất 1 ngày, chậm nhất ngày",
     docs_late_count: "Tài liệu gửi muộn",
@@ -1002,6 +1001,9 @@ pub const VI: Texts = Texts {
     time_shape: "Ghi giờ theo dạng giờ:phút (24 giờ), ví dụ 14:00.",
     time_no_such: "Giờ từ 00 đến 23, phút từ 00 đến 59.",
     time_hint: "Ngày dd/mm/yyyy, giờ HH:MM (24 giờ)",
+    month_missing: "Cần ghi tháng.",
+    month_shape: "Ghi tháng theo dạng tháng/năm, ví dụ 05/2026.",
+    month_no_such: "Tháng từ 01 đến 12.",
     live_banner: "Đang họp",
     live_banner_go: "Vào phòng họp",
 };
@@ -1094,7 +1096,6 @@ pub const EN: Texts = Texts {
     attached_until_hint: "Leave empty while no end date is set.",
     attached_from_missing: "Give the first day of the attachment.",
     date_hint: "Day/month/year, e.g. 02/09/1985",
-    bad_date: "Not a valid date. Write day/month/year, e.g. 02/09/1985.",
 
     import_title: "Import members from an Excel or CSV file",
     import_help: "Choose an Excel (.xlsx) or CSV file exported from the member database or kept by the office, or paste CSV text below. In an Excel file only the first sheet is read. Required columns: Họ và tên, Giới tính, Ngày vào Đảng.",
@@ -1298,7 +1299,6 @@ pub const EN: Texts = Texts {
     early_at: "left early at",
     mark_time_save: "Record",
     mark_time_clear: "Clear",
-    mark_time_bad: "Choose a time (hh:mm).",
     docs_title: "Meeting documents",
     docs_deadline: "Documents are due at least a day before the meeting, by",
     docs_late_count: "Late documents",
@@ -1465,7 +1465,8 @@ pub const EN: Texts = Texts {
     report_file: "File the report",
     report_filed: "Report filed.",
     report_bad_score: "The score is a number from 0 to 100 (e.g. 85.5).",
-    recs_title: "Recommendations from the upper level",
+    // A soft hyphen: at 200% the word is wider than a phone's line.
+    recs_title: "Recom\u{AD}mendations from the upper level",
     no_recs: "No recommendations.",
     rec_answer: "Answer",
     rec_note: "Note",
@@ -1485,6 +1486,9 @@ pub const EN: Texts = Texts {
     time_shape: "Write the time as hours:minutes (24-hour), e.g. 14:00.",
     time_no_such: "Hours 00 to 23, minutes 00 to 59.",
     time_hint: "Date dd/mm/yyyy, time HH:MM (24-hour)",
+    month_missing: "Write the month.",
+    month_shape: "Write the month as month/year, e.g. 05/2026.",
+    month_no_such: "Months are 01 to 12.",
     live_banner: "Meeting in progress",
     live_banner_go: "Enter the meeting room",
 };

@@ -3,6 +3,7 @@
 //! `shared` rules the server applies again.
 
 pub mod api;
+pub mod banner;
 pub mod i18n;
 pub mod live;
 pub mod pages;
@@ -39,10 +40,12 @@ pub fn App() -> impl IntoView {
         provide_session(SessionState::Checking).check();
     }
     pages::notifications::provide_unread();
+    banner::provide_live_now();
     view! {
         <Router>
             <TopBar/>
             <main id="main">
+                <banner::LiveBanner/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=pages::login::LoginPage/>
                     <Route path=path!("/") view=|| guarded(pages::home::HomePage)/>

@@ -289,6 +289,31 @@ pub fn TimeInput(
     }
 }
 
+/// A month typed as mm/yyyy (see [`DateInput`]); read with
+/// `shared::dates::parse_month`.
+#[component]
+pub fn MonthInput(
+    #[prop(into)] id: String,
+    value: RwSignal<String>,
+    #[prop(into)] described_by: String,
+) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            class="month-input"
+            type="text"
+            inputmode="numeric"
+            pattern=shared::dates::MONTH_PATTERN
+            placeholder=shared::dates::MONTH_PLACEHOLDER
+            maxlength="10"
+            autocomplete="off"
+            aria-describedby=described_by
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
 /// A typed day's or time's refusal in the app's language.
 pub fn date_error_text(e: shared::dates::DateError, t: &Texts) -> &'static str {
     use shared::dates::DateError::*;
@@ -299,6 +324,9 @@ pub fn date_error_text(e: shared::dates::DateError, t: &Texts) -> &'static str {
         TimeMissing => t.time_missing,
         TimeShape => t.time_shape,
         NoSuchTime => t.time_no_such,
+        MonthMissing => t.month_missing,
+        MonthShape => t.month_shape,
+        NoSuchMonth => t.month_no_such,
     }
 }
 

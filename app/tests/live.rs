@@ -8,7 +8,7 @@ use app::live::{
 };
 use chrono::NaiveDate;
 use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};
-use shared::live::protocol::{Sequenced, ServerMessage};
+use shared::live::protocol::{Deferral, Sequenced, ServerMessage};
 use shared::live::state::{
     Choice, Command, Event, LiveState, Phase, Refusal, Setup, Speaker, apply, decide,
 };
@@ -178,10 +178,7 @@ fn only_a_refusal_of_the_rules_takes_a_command_out_of_the_outbox() {
     };
     assert_eq!(outbox.answer(&accepted, 100.0), Some(Answer::Stored));
     // The server could not store it now: kept, not shown as a refusal.
-    let deferred = ServerMessage::Deferred {
-        key: "vote".into(),
-        message: "Máy chủ chưa lưu được thao tác.".into(),
-    };
+    let deferred = ServerMessage::deferred("vote".into(), Deferral::NotStored);
     assert_eq!(outbox.answer(&deferred, 100.0), Some(Answer::Deferred));
     let rejected = ServerMessage::Rejected {
         key: "late".into(),

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use shared::api::empty_member_draft;
 use shared::member::{Member, MemberDraft};
-use shared::{ErrorDetail, FieldError, MemberId, OrgId};
+use shared::{ErrorDetail, FieldError, MeetingId, MemberId, OrgId};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -324,4 +324,16 @@ fn the_static_form_speaks_as_the_app() {
             );
         }
     }
+}
+
+#[wasm_bindgen_test]
+fn the_live_banner_knows_a_room_by_its_path() {
+    use app::banner::room_of;
+    assert_eq!(room_of("/meetings/12"), Some(MeetingId(12)));
+    assert_eq!(room_of("/meetings/12/projector"), Some(MeetingId(12)));
+    assert_eq!(room_of("/meetings/12/minutes"), None);
+    assert_eq!(room_of("/meetings/12/edit"), None);
+    assert_eq!(room_of("/meetings/x"), None);
+    assert_eq!(room_of("/org/3"), None);
+    assert_eq!(room_of("/"), None);
 }

@@ -133,13 +133,22 @@ async fn a_meeting_held_over_websockets(b: Backend) {
     member
         .send(json!({"type": "command", "key": "x", "command": {"type": "fly"}}))
         .await;
-    assert_eq!(member.until("error").await["code"], "bad_message");
+    let error = member.until("error").await;
+    assert_eq!(error["code"], "bad_message");
+    // Typed, for the app to say in its language; the Vietnamese text for others.
+    assert_eq!(error["problem"], "unsupported");
+    assert_eq!(
+        error["message"],
+        "Loại tin nhắn hoặc lệnh không được hỗ trợ."
+    );
     member
         .socket
         .send(Message::Text("{not json".into()))
         .await
         .unwrap();
-    assert_eq!(member.until("error").await["code"], "bad_message");
+    let error = member.until("error").await;
+    assert_eq!(error["code"], "bad_message");
+    assert_eq!(error["problem"], "malformed");
     member.send(json!({"type": "ping"})).await;
     member.until("pong").await;
 

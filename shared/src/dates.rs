@@ -1,8 +1,9 @@
 //! Dates and times as Vietnamese write them, whatever the browser's locale:
-//! days as dd/mm/yyyy and times on the 24-hour clock as HH:MM. Forms take
+//! days as dd/mm/yyyy, months as mm/yyyy and times on the 24-hour clock as HH:MM. Forms take
 //! them as plain text (a browser's date picker shows its own locale's order),
 //! read here, so the app and the server agree on what is valid.
 
+use crate::rules::schedule::YearMonth;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use thiserror::Error;
 
@@ -13,6 +14,10 @@ pub const TIME_PLACEHOLDER: &str = "HH:MM";
 /// The browser's own check for a day field (an HTML `pattern`): one or two
 /// digits, a slash, one or two digits, a slash, four digits, spaces around.
 pub const DATE_PATTERN: &str = r"\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}\s*";
+/// What a month field shows before anything is typed.
+pub const MONTH_PLACEHOLDER: &str = "mm/yyyy";
+/// The same for a month field: one or two digits, a slash, four digits.
+pub const MONTH_PATTERN: &str = r"\s*\d{1,2}\s*/\s*\d{4}\s*";
 /// The same for a time field: hours 0–23, a colon (or `h`, as "14h30"), minutes.
 pub const TIME_PATTERN: &str = r"\s*\d{1,2}\s*[:hH]\s*\d{2}\s*";
 
@@ -31,11 +36,22 @@ pub enum DateError {
     TimeShape,
     #[error("Giờ từ 00 đến 23, phút từ 00 đến 59.")]
     NoSuchTime,
+    #[error("Cần ghi tháng.")]
+    MonthMissing,
+    #[error("Ghi tháng theo dạng tháng/năm, ví dụ 05/2026.")]
+    MonthShape,
+    #[error("Tháng từ 01 đến 12.")]
+    NoSuchMonth,
 }
 
 /// 02/09/2026.
 pub fn format_day(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
+}
+
+/// 05/2026.
+pub fn format_month(m: YearMonth) -> String {
+    format!("{:02}/{}", m.month, m.year)
 }
 
 /// 14:05, on the 24-hour clock.
@@ -71,6 +87,24 @@ pub fn parse_day(s: &str) -> Result<NaiveDate, DateError> {
         return Err(DateError::DateShape);
     };
     NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(DateError::NoSuchDay)
+}
+
+/// A month typed as m/yyyy or mm/yyyy (spaces allowed around each part).
+pub fn parse_month(s: &str) -> Result<YearMonth, DateError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(DateError::MonthMissing);
+    }
+    let Some((m, y)) = s.split_once('/') else {
+        return Err(DateError::MonthShape);
+    };
+    let (Some(m), Some(y)) = (digits(m, 1, 2), digits(y, 4, 4)) else {
+        return Err(DateError::MonthShape);
+    };
+    if !(1..=12).contains(&m) {
+        return Err(DateError::NoSuchMonth);
+    }
+    Ok(YearMonth::new(y as i32, m))
 }
 
 /// A time typed as H:MM or HH:MM on the 24-hour clock ("14h30" too); 24:00 is
@@ -161,6 +195,30 @@ mod tests {
             "1400", "14:0", "14:000", "2 PM", "14:00:00", "14:", ":30", "-1:00",
         ] {
             assert_eq!(parse_time(s), Err(DateError::TimeShape), "{s}");
+        }
+    }
+
+    #[test]
+    fn months_as_month_then_year() {
+        assert_eq!(parse_month("5/2026"), Ok(YearMonth::new(2026, 5)));
+        assert_eq!(parse_month(" 12 / 2025 "), Ok(YearMonth::new(2025, 12)));
+        assert_eq!(format_month(parse_month("5/2026").unwrap()), "05/2026");
+        assert_eq!(parse_month("01/2000"), Ok(YearMonth::new(2000, 1)));
+        assert_eq!(parse_month(""), Err(DateError::MonthMissing));
+        assert_eq!(parse_month("00/2026"), Err(DateError::NoSuchMonth));
+        assert_eq!(parse_month("13/2026"), Err(DateError::NoSuchMonth));
+        for s in [
+            "2026-05",
+            "05-2026",
+            "5/26",
+            "05/2026/1",
+            "/2026",
+            "5/",
+            "a/2026",
+            "005/2026",
+            "05 2026",
+        ] {
+            assert_eq!(parse_month(s), Err(DateError::MonthShape), "{s}");
         }
     }
 

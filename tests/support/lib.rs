@@ -103,6 +103,24 @@ fn static_dir() -> PathBuf {
     dir
 }
 
+/// Stops a server with SIGTERM, as a service manager does for a restart:
+/// the server tells its live sockets before it goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Stopper(Option<u32>);
+
+impl Stopper {
+    pub fn stop(self) {
+        if let Some(pid) = self.0 {
+            let status = Command::new("kill")
+                .arg("-TERM")
+                .arg(pid.to_string())
+                .status()
+                .expect("run kill");
+            assert!(status.success(), "kill -TERM {pid}: {status}");
+        }
+    }
+}
+
 /// The real server on a fresh database filled with the demo organization.
 pub struct Server {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -178,6 +196,12 @@ impl Server {
             _process: Some(process),
             _dir: Some(dir),
         }
+    }
+
+    /// What stops this server as its operator would (none for a server
+    /// started elsewhere).
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self._process.as_ref().map(|p| p.0.id()))
     }
 
     /// An HTTP client logged in as `username` (the session cookie kept), for

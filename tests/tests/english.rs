@@ -1,6 +1,6 @@
 //! The app in English: the messages that come from `shared` and from the
-//! server (a refused login, a refused form, a refusal in the live room) are
-//! in English too. Only the message elements are checked: the names of
+//! server (a refused login, a refused form, a refusal in the live room, the
+//! live socket's own errors) are in English too. Only the message elements are checked: the names of
 //! people and organizations stay Vietnamese.
 
 use e2e::{Browser, DEMO_PASSWORD, Server, with_browser};
@@ -131,6 +131,7 @@ async fn a_refusal_in_the_live_room_reads_in_english() {
     assert_eq!(status, 201, "register the meeting: {created}");
     let meeting = created["id"].as_i64().expect("a meeting id");
 
+    let stopper = server.stopper();
     with_browser(&server, move |b: Browser| async move {
         in_english(&b).await;
         b.login("bithu.b", DEMO_PASSWORD).await;
@@ -159,6 +160,11 @@ async fn a_refusal_in_the_live_room_reads_in_english() {
             .await;
         assert!(!has_vietnamese(&flash), "{flash}");
         english_texts(&b, "#flash, .vote-outcome, .plan").await;
+
+        // The server restarts: what its live socket says last, in English too.
+        stopper.stop();
+        let flash = b.wait_text("#flash", "The server is restarting").await;
+        assert!(!has_vietnamese(&flash), "{flash}");
     })
     .await;
 }

@@ -1,5 +1,5 @@
-//! The home page's "Đang họp" banner, and dates typed the Vietnamese way in a
-//! browser set to American English.
+//! The "Đang họp" banner (on home and on every other page), and dates typed
+//! the Vietnamese way in a browser set to American English.
 
 use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browser_options, with_browsers};
 use serde_json::json;
@@ -63,7 +63,7 @@ async fn a_member_reaches_the_live_meeting_from_home_in_one_tap() {
         let banner = member.wait_text("a.live-banner", "Đang họp").await;
         assert!(banner.contains(title), "the banner names the meeting: {banner}");
         let first = member
-            .eval("return document.querySelector('main .page').firstElementChild.className")
+            .eval("return document.querySelector('main').firstElementChild.className")
             .await;
         assert!(
             first.as_str().is_some_and(|c| c.contains("live-banner")),
@@ -81,6 +81,78 @@ async fn a_member_reaches_the_live_meeting_from_home_in_one_tap() {
         // The chair's home shows it too (the chair is a member of the cell).
         chair.goto("/").await;
         chair.wait_text("a.live-banner", title).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_live_banner_shows_on_every_page_and_leads_to_the_room() {
+    let server = Server::start();
+    let title = "Sinh hoạt chi bộ thường kỳ tháng 12";
+    let (cell, meeting) = register(&server, title, "2030-12-05T14:00:00").await;
+    with_browsers(&server, 2, move |browsers| async move {
+        let [chair, member]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
+        member.set_width(360).await;
+        member.login("dv.b05", DEMO_PASSWORD).await;
+        member.goto(&format!("/org/{cell}")).await;
+        member.find("main h1").await;
+        let banners = "return document.querySelectorAll('.live-banner').length";
+        assert_eq!(
+            member.eval(banners).await,
+            json!(0),
+            "none before the opening"
+        );
+
+        chair.login("bithu.b", DEMO_PASSWORD).await;
+        chair.goto(&format!("/meetings/{meeting}")).await;
+        chair.wait_text("#live-status", "Đã kết nối").await;
+        chair.click("#btn-open").await;
+        chair.click("#btn-open-early").await;
+        chair.wait_text("#current-item", "1/2").await;
+        // In the room itself, no banner leading back to it.
+        assert_eq!(chair.eval(banners).await, json!(0), "none in the room");
+
+        // The app opened on a page other than home: the banner, above the page.
+        for path in [format!("/org/{cell}"), "/account".to_string()] {
+            member.goto(&path).await;
+            let banner = member.wait_text("a.live-banner", "Đang họp").await;
+            assert!(
+                banner.contains(title),
+                "{path}: the banner names the meeting: {banner}"
+            );
+            let first = member
+                .eval("return document.querySelector('main').firstElementChild.className")
+                .await;
+            assert!(
+                first.as_str().is_some_and(|c| c.contains("live-banner")),
+                "{path}: the banner is at the top: {first}"
+            );
+        }
+        member.axe("a page with the live banner").await;
+        member.click("a.live-banner").await;
+        member.wait_text("#live-status", "Đã kết nối").await;
+        assert_eq!(member.path().await, format!("/meetings/{meeting}"));
+        assert_eq!(member.eval(banners).await, json!(0), "none in the room");
+
+        // Once the meeting is over, the banner goes as the member leaves the room.
+        chair.mark_the_rest_in_person().await;
+        chair
+            .wait_js(
+                "return !document.querySelector('#btn-close').disabled",
+                "the close button to be enabled",
+            )
+            .await;
+        chair.click("#btn-close").await;
+        chair.click("#btn-close-confirm").await;
+        member.wait_text(".closed", "đã bế mạc").await;
+        member.click(".bottom-nav a[href='/org']").await;
+        member.find(".page .org-tree, main h1").await;
+        member
+            .wait_js(
+                "return document.querySelectorAll('.live-banner').length === 0",
+                "the banner gone once the meeting closed",
+            )
+            .await;
     })
     .await;
 }

@@ -2,9 +2,13 @@
 //! 32 px (Chrome's "Font size" setting), and with the page zoomed to 200% (a
 //! 180 px wide CSS viewport at twice the pixel density). On each: no sideways
 //! scroll, the header and the bottom bar together cover at most a quarter of
-//! the screen, and no word of the interface is broken across two lines.
+//! the screen, and no word of the interface is broken across two lines. The
+//! live room is checked in its states (open, a vote open) as the chair and
+//! as a member, in both languages.
 
-use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browser_options};
+use e2e::{
+    Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browser_options, with_browsers_options,
+};
 use serde_json::{Value, json};
 
 /// What one screen measures: sideways overflow, the height the bars keep
@@ -29,9 +33,9 @@ for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     for (const token of node.data.matchAll(/\S+/g)) {
         // An address or a link is data, not a word: it may wrap anywhere.
         if (/:\/\/|@|^www\./.test(token[0])) continue;
-        // A line may end after a hyphen or a slash ("12-HD/BTCTW"), never
-        // inside the pieces between them.
-        for (const m of token[0].matchAll(/[^\/\u002d\u2013\u2014]+/g)) {
+        // A line may end after a hyphen or a slash ("12-HD/BTCTW"), or at a
+        // soft hyphen (drawn as a hyphen), never inside the pieces between them.
+        for (const m of token[0].matchAll(/[^\/\u002d\u2013\u2014\u00ad]+/g)) {
             const at = token.index + m.index;
             const range = document.createRange();
             range.setStart(node, at);
@@ -270,5 +274,90 @@ async fn every_screen_zoomed_to_200_percent() {
             every_screen(&b, &ids, "200% zoom").await;
         },
     )
+    .await;
+}
+
+/// Switches the app to English (or back) with the button in the top bar.
+async fn toggle_language(b: &Browser, to: &str) {
+    b.click(".top-bar .lang-toggle").await;
+    b.wait_js(
+        &format!("return document.documentElement.lang === '{to}'"),
+        &format!("the page in {to}"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_live_room_with_the_default_font_at_32_px() {
+    let server = Server::start();
+    let Ids { meeting, .. } = ids(&server).await;
+    let options = BrowserOptions {
+        default_font_px: Some(32),
+        ..BrowserOptions::default()
+    };
+    with_browsers_options(&server, 2, options, move |browsers| async move {
+        let [chair, member]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
+        let room = format!("/meetings/{meeting}");
+        for (b, who) in [(&chair, "bithu.b"), (&member, "dv.b05")] {
+            b.client
+                .set_window_size(360, 800)
+                .await
+                .expect("resize the window");
+            b.login(who, DEMO_PASSWORD).await;
+            b.goto(&room).await;
+            b.wait_text("#live-status", "Đã kết nối").await;
+        }
+        chair.click("#btn-open").await;
+        chair.click("#btn-open-early").await;
+        for b in [&chair, &member] {
+            b.wait_text("#current-item", "1/2").await;
+        }
+        member.click("#btn-checkin").await;
+        member.find(".ok-line").await;
+        check(&chair, &room, "200% text, the room open, as the chair").await;
+        check(&member, &room, "200% text, the room open, as a member").await;
+
+        // Enough members present for a vote to be able to pass.
+        chair.mark_the_rest_in_person().await;
+        let question = "Thông qua nghị quyết sinh hoạt chi bộ tháng 12";
+        chair.reveal("#vote-question").await;
+        chair.type_into("#vote-question", question).await;
+        chair.click("#btn-open-vote").await;
+        for b in [&chair, &member] {
+            b.wait_text("#vote", question).await;
+        }
+        member.find("#vote .btn-cast").await;
+        check(&chair, &room, "200% text, a vote open, as the chair").await;
+        check(&member, &room, "200% text, a vote open, as a member").await;
+        member
+            .axe("the room at 200% text, a vote open, as a member")
+            .await;
+        chair
+            .axe("the room at 200% text, a vote open, as the chair")
+            .await;
+
+        // English has the longer words.
+        for b in [&chair, &member] {
+            toggle_language(b, "en").await;
+        }
+        member.find("#vote .btn-cast").await;
+        check(
+            &chair,
+            &room,
+            "200% text, English, a vote open, as the chair",
+        )
+        .await;
+        check(
+            &member,
+            &room,
+            "200% text, English, a vote open, as a member",
+        )
+        .await;
+        member
+            .click("#vote .btn-cast[data-choice='in_favour']")
+            .await;
+        member.find("#you-voted").await;
+        check(&member, &room, "200% text, English, after voting").await;
+    })
     .await;
 }

@@ -218,11 +218,9 @@ async fn a_meeting_from_opening_to_minutes() {
 
         // dv.b05 came late: the chair records the time on the roll, for all to see.
         chair.click(&format!("{member_row} .btn-late")).await;
+        // Typed on the 24-hour clock, whatever the browser's locale.
         chair
-            .eval(&format!(
-                "const i = document.querySelector(\"{member_row} .timed-at\");
-                 i.value = '14:20'; i.dispatchEvent(new Event('input'));"
-            ))
+            .type_into(&format!("{member_row} .time-input"), "14:20")
             .await;
         chair.click(&format!("{member_row} .btn-timed-save")).await;
         for b in [&chair, &visitor] {

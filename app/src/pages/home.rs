@@ -8,12 +8,18 @@ use crate::ui::loaded;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::api::{Home, Me};
-use shared::meeting::{Meeting, MeetingStatus};
+use shared::meeting::Meeting;
 use shared::org::{OrgEntry, Organization};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = LocalResource::new(api::home);
+    // The "Đang họp" banner above the page takes the live meetings from here.
+    Effect::new(move |_| {
+        if let Some(Ok(h)) = home.get() {
+            crate::banner::note_home(&h);
+        }
+    });
     // Back to a phone left on this page: whether a meeting went live meanwhile.
     let shown = window_event_listener(
         leptos::ev::Custom::<web_sys::Event>::new("visibilitychange"),
@@ -27,28 +33,6 @@ pub fn HomePage() -> impl IntoView {
     view! { <section class="page">{loaded(home, |h| view! { <HomeView home=h/> })}</section> }
 }
 
-/// "Đang họp": each live meeting of my cell, one tap from the room (where an
-/// open vote is at the top).
-#[component]
-fn LiveBanner(meetings: Vec<Meeting>) -> impl IntoView {
-    let i18n = use_i18n();
-    meetings
-        .into_iter()
-        .map(|m| {
-            view! {
-                <A href=format!("/meetings/{}", m.id) attr:class="live-banner" attr:data-meeting=m.id.to_string()>
-                    <span class="live-banner-dot" aria-hidden="true"></span>
-                    <span class="live-banner-text">
-                        <strong>{move || i18n.t().live_banner}</strong>
-                        ": " {m.draft.title.clone()}
-                    </span>
-                    <span class="live-banner-go">{move || i18n.t().live_banner_go} " →"</span>
-                </A>
-            }
-        })
-        .collect_view()
-}
-
 #[component]
 fn HomeView(home: Home) -> impl IntoView {
     let i18n = use_i18n();
@@ -58,13 +42,7 @@ fn HomeView(home: Home) -> impl IntoView {
         upcoming_meetings,
     } = home;
     let my_cell = me.cell.as_ref().map(|c| c.id);
-    let live: Vec<Meeting> = upcoming_meetings
-        .iter()
-        .filter(|m| m.status == MeetingStatus::Live && Some(m.cell_id) == my_cell)
-        .cloned()
-        .collect();
     view! {
-        <LiveBanner meetings=live/>
         <h1>{move || i18n.t().hello} ", " {me.account.display_name.clone()}</h1>
         <MyPlace me=me.clone()/>
         {my_cell.map(|org| view! { <crate::pages::guidance::MonthGuidance org/> })}

@@ -11,12 +11,14 @@
 
 use crate::api::{self, ApiError};
 use crate::i18n::{I18n, use_i18n};
-use crate::ui::{ErrorBox, today};
+use crate::ui::{ErrorBox, MonthInput, date_error_text, today};
 use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::OrgId;
+use shared::dates::{DateError, format_month, parse_month};
+use shared::i18n::Message;
 use shared::oversight::{
     self as ov, CellMonth, Column, Filter, OversightFacts, PAGE_ROWS, Rollup, StatusFilter,
     VisitorLine,
@@ -144,7 +146,13 @@ pub fn OversightPage() -> impl IntoView {
     let loaded = RwSignal::new(None::<Loaded>);
     let figures = RwSignal::new(None::<Figures>);
     let error = RwSignal::new(None::<ApiError>);
-    let range_error = RwSignal::new(None::<String>);
+    let range_error = RwSignal::new(None::<ov::RangeError>);
+    // Typed as mm/yyyy; the query keeps the server's yyyy-mm.
+    let typed = |param: String| ov::parse_month(&param).map(format_month).unwrap_or(param);
+    let from_text = RwSignal::new(typed(from.get_untracked()));
+    let to_text = RwSignal::new(typed(to.get_untracked()));
+    let from_error = RwSignal::new(None::<DateError>);
+    let to_error = RwSignal::new(None::<DateError>);
     let busy = RwSignal::new(false);
 
     let filter_now = move || Filter {
@@ -166,14 +174,25 @@ pub fn OversightPage() -> impl IntoView {
 
     let load = move || {
         mark("oversight:click");
-        let (f, t) = (from.get_untracked(), to.get_untracked());
+        let typed_from = parse_month(&from_text.get_untracked());
+        let typed_to = parse_month(&to_text.get_untracked());
+        from_error.set(typed_from.err());
+        to_error.set(typed_to.err());
+        let (Ok(a), Ok(b)) = (typed_from, typed_to) else {
+            range_error.set(None);
+            return;
+        };
+        let (f, t) = (ov::month_param(a), ov::month_param(b));
+        // The years allowed and the range's length, as the server checks them.
         let checked = ov::parse_month(&f)
             .and_then(|a| ov::parse_month(&t).and_then(|b| ov::check_range(a, b)));
         if let Err(e) = checked {
-            range_error.set(Some(e.to_string()));
+            range_error.set(Some(e));
             return;
         }
         range_error.set(None);
+        from.set(f.clone());
+        to.set(t.clone());
         busy.set(true);
         let id = org();
         leptos::task::spawn_local(async move {
@@ -255,16 +274,10 @@ pub fn OversightPage() -> impl IntoView {
                 ev.prevent_default();
                 load();
             }>
-                <label>
-                    {move || i18n.pick("Từ tháng", "From")}
-                    <input type="month" id="oversight-from" prop:value=move || from.get()
-                        on:change=move |ev| from.set(event_target_value(&ev))/>
-                </label>
-                <label>
-                    {move || i18n.pick("Đến tháng", "To")}
-                    <input type="month" id="oversight-to" prop:value=move || to.get()
-                        on:change=move |ev| to.set(event_target_value(&ev))/>
-                </label>
+                <MonthField id="oversight-from" label=Signal::derive(move || i18n.pick("Từ tháng (tháng/năm)", "From (month/year)"))
+                    value=from_text error=from_error/>
+                <MonthField id="oversight-to" label=Signal::derive(move || i18n.pick("Đến tháng (tháng/năm)", "To (month/year)"))
+                    value=to_text error=to_error/>
                 <button type="submit" class="button" id="oversight-load" disabled=move || busy.get()>
                     {move || i18n.pick("Xem số liệu", "Load")}
                 </button>
@@ -275,7 +288,7 @@ pub fn OversightPage() -> impl IntoView {
                     {move || i18n.pick("In (A4 ngang)", "Print (A4 landscape)")}
                 </button>
             </form>
-            {move || range_error.get().map(|m| view! { <p class="error" role="alert" id="oversight-range-error">{m}</p> })}
+            {move || range_error.get().map(|e| view! { <p class="error" role="alert" id="oversight-range-error">{e.text(i18n.lang())}</p> })}
             <crate::pages::inspections::ProgressPanel org=org() year=now.year()/>
             {move || error.get().map(|error| view! { <ErrorBox error/> })}
             {move || busy.get().then(|| view! { <p class="loading" aria-live="polite">{i18n.pick("Đang tải…", "Loading…")}</p> })}
@@ -290,6 +303,27 @@ pub fn OversightPage() -> impl IntoView {
                 })
             }}
         </section>
+    }
+}
+
+/// A month of the period, typed as mm/yyyy, with its refusal below it.
+#[component]
+fn MonthField(
+    id: &'static str,
+    label: Signal<&'static str>,
+    value: RwSignal<String>,
+    error: RwSignal<Option<DateError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("e-{id}");
+    view! {
+        <div class="month-field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            <MonthInput id=id value=value described_by=error_id.clone()/>
+            <p class="field-error" id=error_id>
+                {move || error.get().map(|e| date_error_text(e, i18n.t()))}
+            </p>
+        </div>
     }
 }
 
@@ -444,13 +478,17 @@ fn OrgTable(
     }
 }
 
-/// A bar chart in SVG with its table beside it (for screen readers).
+/// A text in Vietnamese and in English.
+type Bilingual = (&'static str, &'static str);
+
+/// A bar chart in SVG, an image named by its title, with its figures in the
+/// table below it (for screen readers, and for reading exact values).
 fn bar_chart(
     i18n: I18n,
     id: &'static str,
     title: (&'static str, &'static str),
     labels: Vec<String>,
-    series: Vec<(&'static str, Vec<Option<f64>>)>,
+    series: Vec<(Bilingual, Vec<Option<f64>>)>,
     max: f64,
 ) -> impl IntoView {
     let (w, h, pad) = (600.0, 200.0, 24.0);
@@ -485,7 +523,15 @@ fn bar_chart(
             }
         })
         .collect();
-    let heads: Vec<&'static str> = series.iter().map(|(n, _)| *n).collect();
+    let heads: Vec<Bilingual> = series.iter().map(|(n, _)| *n).collect();
+    let table_id = format!("{id}-table");
+    let name = move || {
+        format!(
+            "{} ({})",
+            i18n.pick(title.0, title.1),
+            i18n.pick("số liệu ở bảng dưới", "figures in the table below")
+        )
+    };
     let table_rows: Vec<(String, Vec<String>)> = labels
         .iter()
         .enumerate()
@@ -507,15 +553,15 @@ fn bar_chart(
     view! {
         <figure class="chart" id=id>
             <figcaption>{move || i18n.pick(title.0, title.1)}</figcaption>
-            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-hidden="true" class="chart-svg">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=name aria-details=table_id.clone() class="chart-svg">
                 <line x1=format!("{pad}") y1=format!("{}", h - pad) x2=format!("{w}") y2=format!("{}", h - pad) class="axis"></line>
                 {rects}
                 {ticks}
             </svg>
-            <table class="chart-table">
+            <table class="chart-table" id=table_id>
                 <thead><tr>
                     <th scope="col"></th>
-                    {heads.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}
+                    {heads.into_iter().map(|h| view! { <th scope="col">{move || i18n.pick(h.0, h.1)}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
                     {table_rows.into_iter().map(|(l, vs)| view! {
@@ -566,13 +612,13 @@ fn Charts(fig: Figures) -> impl IntoView {
     view! {
         <div class="charts">
             {bar_chart(i18n, "chart-compliance", ("Tỷ lệ chi bộ sinh hoạt theo tháng (%)", "Cells that met, per month (%)"),
-                labels.clone(), vec![("%", held)], 100.0)}
+                labels.clone(), vec![(("%", "%"), held)], 100.0)}
             {bar_chart(i18n, "chart-attendance", ("Tỷ lệ dự họp bình quân theo tháng (%)", "Mean attendance per month (%)"),
-                labels, vec![("%", attendance)], 100.0)}
+                labels, vec![(("%", "%"), attendance)], 100.0)}
             {bar_chart(i18n, "chart-scores", ("Phân bố điểm buổi sinh hoạt", "Distribution of meeting scores"),
-                score_labels, vec![("Số buổi", scores)], score_max)}
+                score_labels, vec![(("Số buổi", "Meetings"), scores)], score_max)}
             {bar_chart(i18n, "chart-visits", ("Lượt dự của cấp ủy viên so với kế hoạch", "Visits per committee member against the plan"),
-                visitor_labels, vec![("Kế hoạch", planned), ("Đã dự", visits)], f64::from(visit_max))}
+                visitor_labels, vec![(("Kế hoạch", "Planned"), planned), (("Đã dự", "Visited"), visits)], f64::from(visit_max))}
         </div>
     }
 }

@@ -5,8 +5,6 @@
 
 use crate::storage::StorageError;
 use shared::live::close;
-use shared::live::limits::MIN_SECS_BETWEEN_HELLOS;
-use shared::live::protocol::{PROTOCOL_VERSION, ServerMessage};
 
 /// A room could not do its work. Never shown to a participant as such: a
 /// command meets it as `deferred`, an HTTP request as a 500 (logged).
@@ -23,53 +21,9 @@ pub enum LiveError {
 
 pub type LiveResult<T> = Result<T, LiveError>;
 
-/// A client message the server answers with `error {code, message}`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SocketError {
-    /// Not JSON, an unknown type or command, or too large; the text says which.
-    #[error("{0}")]
-    BadMessage(String),
-    #[error("Chỉ nhận tin nhắn dạng văn bản (JSON).")]
-    NotText,
-    #[error("Cần gửi lời chào (hello) trước khi gửi thao tác.")]
-    HelloFirst,
-    #[error("Mã thao tác không hợp lệ.")]
-    BadKey,
-    #[error(
-        "Phiên bản giao thức {0} không được hỗ trợ (máy chủ dùng {PROTOCOL_VERSION}). Vui lòng tải lại trang."
-    )]
-    Version(u32),
-    #[error("Không nhận được lời chào; kết nối được đóng.")]
-    HelloTimeout,
-    #[error("Máy chủ đang khởi động lại; kết nối sẽ tự nối lại.")]
-    ShuttingDown,
-    #[error(
-        "Đồng chí vừa yêu cầu tải lại trạng thái buổi sinh hoạt; vui lòng đợi {MIN_SECS_BETWEEN_HELLOS} giây."
-    )]
-    TooManyHellos,
-}
-
-impl SocketError {
-    /// The stable code clients branch on.
-    pub fn code(&self) -> &'static str {
-        match self {
-            SocketError::BadMessage(_) | SocketError::NotText => "bad_message",
-            SocketError::HelloFirst => "hello_first",
-            SocketError::BadKey => "bad_key",
-            SocketError::Version(_) => "version",
-            SocketError::HelloTimeout => "hello_timeout",
-            SocketError::ShuttingDown => "shutting_down",
-            SocketError::TooManyHellos => "too_many_hellos",
-        }
-    }
-
-    pub fn to_message(&self) -> ServerMessage {
-        ServerMessage::Error {
-            code: self.code().into(),
-            message: self.to_string(),
-        }
-    }
-}
+/// A client message the server answers with `error`, typed in `shared` so
+/// that the app reads it in its language.
+pub use shared::live::protocol::SocketError;
 
 /// Why the server ends a connection: the close frame's code
 /// (`shared::live::close`) and its reason, in Vietnamese.

@@ -11,7 +11,9 @@ use crate::storage::{Append, Appended, EventWriter, NewEvent, StorageError, Stor
 use axum::extract::ws::Utf8Bytes;
 use shared::live::chain;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC, MAX_CATCH_UP_BYTES};
-use shared::live::protocol::{MAX_CATCH_UP_EVENTS, PROTOCOL_VERSION, Sequenced, ServerMessage};
+use shared::live::protocol::{
+    Deferral, MAX_CATCH_UP_EVENTS, PROTOCOL_VERSION, Sequenced, ServerMessage,
+};
 use shared::live::state::{
     Command, Event, LiveState, Phase, Refusal, Setup, Speaker, apply, count_secret_vote, decide,
     sealed_choice,
@@ -282,10 +284,7 @@ impl Room {
             },
             Err(e) => {
                 tracing::error!(meeting = %self.meeting, error = %e, "live command failed");
-                ServerMessage::Deferred {
-                    key,
-                    message: "Máy chủ chưa lưu được thao tác. Thao tác sẽ được gửi lại.".into(),
-                }
+                ServerMessage::deferred(key, Deferral::NotStored)
             }
         }
     }

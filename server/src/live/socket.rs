@@ -9,7 +9,8 @@ use axum::response::Response;
 use shared::AccountId;
 use shared::live::limits::{MESSAGES_PER_SEC, MIN_SECS_BETWEEN_HELLOS};
 use shared::live::protocol::{
-    ClientMessage, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ServerMessage, decode_client,
+    BadMessage, ClientMessage, Deferral, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ServerMessage,
+    decode_client,
 };
 use shared::live::state::{Command, Speaker};
 use std::future::Future;
@@ -187,7 +188,7 @@ pub(super) async fn run(
                 }
             }
             _ = shutdown.changed() => {
-                let _ = send(&mut socket, &SocketError::ShuttingDown.to_message(), silent).await;
+                let _ = send(&mut socket, &ServerMessage::error(SocketError::ShuttingDown), silent).await;
                 close(&mut socket, Close::ShuttingDown, silent).await;
                 break;
             }
@@ -202,7 +203,7 @@ pub(super) async fn run(
                         match message {
                             Message::Text(t) => t,
                             Message::Binary(_) => {
-                                if !send(&mut socket, &SocketError::NotText.to_message(), silent).await { break; }
+                                if !send(&mut socket, &ServerMessage::error(BadMessage::NotText.into()), silent).await { break; }
                                 continue;
                             }
                             Message::Close(_) => break,
@@ -231,13 +232,13 @@ pub(super) async fn run(
                     break;
                 }
                 let reply = match decode_client(text.as_str()) {
-                    Err(message) => SocketError::BadMessage(message).to_message(),
+                    Err(problem) => ServerMessage::error(problem.into()),
                     Ok(ClientMessage::Ping) => ServerMessage::Pong,
                     Ok(ClientMessage::Hello { version, last_seq }) => {
                         if version != PROTOCOL_VERSION {
-                            SocketError::Version(version).to_message()
+                            ServerMessage::error(SocketError::Version { version })
                         } else if !peer.hello_allowed(now) {
-                            SocketError::TooManyHellos.to_message()
+                            ServerMessage::error(SocketError::TooManyHellos)
                         } else {
                             match Box::pin(room.welcome(speaker, last_seq)).await {
                                 Ok((message, seq)) => { sent_up_to = Some(seq); message }
@@ -254,15 +255,12 @@ pub(super) async fn run(
                             *name = visitor_name.as_deref().unwrap_or_default().to_string();
                         }
                         if sent_up_to.is_none() {
-                            SocketError::HelloFirst.to_message()
+                            ServerMessage::error(SocketError::HelloFirst)
                         } else if key.is_empty() || key.chars().count() > MAX_KEY_CHARS {
-                            SocketError::BadKey.to_message()
+                            ServerMessage::error(SocketError::BadKey)
                         } else if !room.allow_command(account) {
                             // Not a rule's refusal: kept by the app and sent again later.
-                            ServerMessage::Deferred {
-                                key,
-                                message: "Đồng chí thao tác nhanh quá; thao tác sẽ được gửi lại sau giây lát.".into(),
-                            }
+                            ServerMessage::deferred(key, Deferral::TooFast)
                         } else {
                             Box::pin(room.command(speaker, account, key, command)).await
                         }
@@ -290,7 +288,7 @@ pub(super) async fn run(
             () = &mut timer => {
                 let now = Instant::now();
                 if sent_up_to.is_none() && now >= hello_deadline {
-                    let _ = send(&mut socket, &SocketError::HelloTimeout.to_message(), silent).await;
+                    let _ = send(&mut socket, &ServerMessage::error(SocketError::HelloTimeout), silent).await;
                     close(&mut socket, Close::Silent, silent).await;
                     break;
                 }

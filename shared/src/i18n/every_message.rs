@@ -482,3 +482,77 @@ fn vote_results_read_in_english() {
         assert!(has_vietnamese(o.explanation(Lang::Vi)));
     }
 }
+
+/// One value of each thing the live socket says outside the rules: its
+/// errors (with each unreadable message's problem) and its deferrals.
+fn socket_messages() -> Vec<Box<dyn Message>> {
+    use crate::live::protocol::{BadMessage, Deferral, SocketError};
+    // Exhaustive: a new variant does not compile until it has a sample below.
+    fn listed(e: &SocketError) -> bool {
+        match e {
+            SocketError::BadMessage { problem } => match problem {
+                BadMessage::TooLarge
+                | BadMessage::Unsupported
+                | BadMessage::Malformed
+                | BadMessage::NotText => true,
+            },
+            SocketError::HelloFirst
+            | SocketError::BadKey
+            | SocketError::Version { .. }
+            | SocketError::HelloTimeout
+            | SocketError::ShuttingDown
+            | SocketError::TooManyHellos => true,
+        }
+    }
+    fn deferral_listed(d: &Deferral) -> bool {
+        match d {
+            Deferral::TooFast | Deferral::NotStored => true,
+        }
+    }
+    let errors: [SocketError; 10] = [
+        BadMessage::TooLarge.into(),
+        BadMessage::Unsupported.into(),
+        BadMessage::Malformed.into(),
+        BadMessage::NotText.into(),
+        SocketError::HelloFirst,
+        SocketError::BadKey,
+        SocketError::Version { version: 2 },
+        SocketError::HelloTimeout,
+        SocketError::ShuttingDown,
+        SocketError::TooManyHellos,
+    ];
+    let deferrals = [Deferral::TooFast, Deferral::NotStored];
+    let mut all: Vec<Box<dyn Message>> = Vec::new();
+    for e in errors {
+        assert!(listed(&e));
+        if let SocketError::BadMessage { problem } = e {
+            all.push(Box::new(problem));
+        }
+        all.push(Box::new(e));
+    }
+    for d in deferrals {
+        assert!(deferral_listed(&d));
+        all.push(Box::new(d));
+    }
+    all
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn every_live_socket_message_reads_in_english() {
+    let all = socket_messages();
+    assert_eq!(all.len(), 16, "4 problems, 10 errors, 2 deferrals");
+    assert_english(&all.iter().map(|m| m.as_ref()).collect::<Vec<_>>());
+    let mut texts = Vec::new();
+    for m in &all {
+        let en = m.text(Lang::En);
+        assert!(!has_vietnamese(&en), "{}: {en}", m.code());
+        assert!(has_vietnamese(&m.text(Lang::Vi)), "{}", m.code());
+        texts.push(en);
+    }
+    // Each error reads as its own text (a bad message as its problem's).
+    let n = texts.len();
+    texts.sort_unstable();
+    texts.dedup();
+    assert_eq!(texts.len(), n - 4, "one text per message");
+}

@@ -10,8 +10,11 @@
 //! for each of your commands, `snapshot` when you fell too far behind, and
 //! `error` for a message that could not be read (the connection stays open).
 
+use super::limits::MIN_SECS_BETWEEN_HELLOS;
 use super::state::{Caller, Command, Event, LiveState, Refusal};
+use crate::i18n::Message;
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 pub const PROTOCOL_VERSION: u32 = 1;
 
@@ -69,6 +72,7 @@ pub enum ServerMessage {
     Rejected {
         key: String,
         reason: Refusal,
+        /// `reason` in Vietnamese, for a client that does not know its code.
         message: String,
     },
     /// Not stored and not refused: the server could not store it now (a
@@ -76,25 +80,170 @@ pub enum ServerMessage {
     /// sends it again later with the same key.
     Deferred {
         key: String,
+        reason: Deferral,
+        /// `reason` in Vietnamese.
         message: String,
     },
+    /// A message the server could not take; `code` and its parameters sit
+    /// beside `type`, as in `{"type":"error","code":"version","version":2,…}`.
     Error {
-        code: String,
+        #[serde(flatten)]
+        error: SocketError,
+        /// `error` in Vietnamese.
         message: String,
     },
     Pong,
 }
 
-/// Reads a client's message; the error is what to answer, in Vietnamese.
-pub fn decode_client(text: &str) -> Result<ClientMessage, String> {
+impl ServerMessage {
+    pub fn error(error: SocketError) -> ServerMessage {
+        ServerMessage::Error {
+            message: error.to_string(),
+            error,
+        }
+    }
+
+    pub fn deferred(key: String, reason: Deferral) -> ServerMessage {
+        ServerMessage::Deferred {
+            key,
+            message: reason.to_string(),
+            reason,
+        }
+    }
+}
+
+/// Why a command was deferred: neither stored nor refused, sent again later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Deferral {
+    /// Over `COMMANDS_PER_SEC` for the account in this meeting.
+    #[error("Đồng chí thao tác nhanh quá; thao tác sẽ được gửi lại sau giây lát.")]
+    TooFast,
+    /// The store failed or stayed contended until the command's deadline.
+    #[error("Máy chủ chưa lưu được thao tác. Thao tác sẽ được gửi lại.")]
+    NotStored,
+}
+
+impl Message for Deferral {
+    fn english(&self) -> (&'static str, String) {
+        match self {
+            Deferral::TooFast => (
+                "too_fast",
+                "You are acting too fast; the action will be sent again in a moment.".into(),
+            ),
+            Deferral::NotStored => (
+                "not_stored",
+                "The server could not save the action yet. It will be sent again.".into(),
+            ),
+        }
+    }
+}
+
+/// What was wrong with a message the server could not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BadMessage {
+    #[error("Tin nhắn quá lớn.")]
+    TooLarge,
+    #[error("Loại tin nhắn hoặc lệnh không được hỗ trợ.")]
+    Unsupported,
+    #[error("Tin nhắn không đúng định dạng.")]
+    Malformed,
+    #[error("Chỉ nhận tin nhắn dạng văn bản (JSON).")]
+    NotText,
+}
+
+impl Message for BadMessage {
+    fn english(&self) -> (&'static str, String) {
+        let (code, text) = match self {
+            BadMessage::TooLarge => ("too_large", "The message is too large."),
+            BadMessage::Unsupported => (
+                "unsupported",
+                "This kind of message or command is not supported.",
+            ),
+            BadMessage::Malformed => ("malformed", "The message is not well formed."),
+            BadMessage::NotText => ("not_text", "Only text (JSON) messages are taken."),
+        };
+        (code, text.into())
+    }
+}
+
+/// A client message the server answers with `error`; the connection stays
+/// open unless a close frame follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum SocketError {
+    /// Not JSON, an unknown type or command, too large, or binary.
+    #[error("{problem}")]
+    BadMessage { problem: BadMessage },
+    #[error("Cần gửi lời chào (hello) trước khi gửi thao tác.")]
+    HelloFirst,
+    #[error("Mã thao tác không hợp lệ.")]
+    BadKey,
+    #[error(
+        "Phiên bản giao thức {version} không được hỗ trợ (máy chủ dùng {PROTOCOL_VERSION}). Vui lòng tải lại trang."
+    )]
+    Version { version: u32 },
+    #[error("Không nhận được lời chào; kết nối được đóng.")]
+    HelloTimeout,
+    #[error("Máy chủ đang khởi động lại; kết nối sẽ tự nối lại.")]
+    ShuttingDown,
+    #[error(
+        "Đồng chí vừa yêu cầu tải lại trạng thái buổi sinh hoạt; vui lòng đợi {MIN_SECS_BETWEEN_HELLOS} giây."
+    )]
+    TooManyHellos,
+}
+
+impl Message for SocketError {
+    fn english(&self) -> (&'static str, String) {
+        match self {
+            // The wire's code; the problem's own is `problem.code()`.
+            SocketError::BadMessage { problem } => ("bad_message", problem.english().1),
+            SocketError::HelloFirst => (
+                "hello_first",
+                "A greeting (hello) must come before any action.".into(),
+            ),
+            SocketError::BadKey => ("bad_key", "The action's key is not valid.".into()),
+            SocketError::Version { version } => (
+                "version",
+                format!(
+                    "Protocol version {version} is not supported (the server uses {PROTOCOL_VERSION}). Please reload the page."
+                ),
+            ),
+            SocketError::HelloTimeout => (
+                "hello_timeout",
+                "No greeting came; the connection is closed.".into(),
+            ),
+            SocketError::ShuttingDown => (
+                "shutting_down",
+                "The server is restarting; the connection will come back by itself.".into(),
+            ),
+            SocketError::TooManyHellos => (
+                "too_many_hellos",
+                format!(
+                    "You have just asked to reload the meeting's state; please wait {MIN_SECS_BETWEEN_HELLOS} seconds."
+                ),
+            ),
+        }
+    }
+}
+
+impl From<BadMessage> for SocketError {
+    fn from(problem: BadMessage) -> SocketError {
+        SocketError::BadMessage { problem }
+    }
+}
+
+/// Reads a client's message; the error says what to answer.
+pub fn decode_client(text: &str) -> Result<ClientMessage, BadMessage> {
     if text.len() > MAX_CLIENT_MESSAGE_BYTES {
-        return Err("Tin nhắn quá lớn.".to_string());
+        return Err(BadMessage::TooLarge);
     }
     serde_json::from_str(text).map_err(|e| {
         if e.to_string().contains("unknown variant") {
-            "Loại tin nhắn hoặc lệnh không được hỗ trợ.".to_string()
+            BadMessage::Unsupported
         } else {
-            "Tin nhắn không đúng định dạng.".to_string()
+            BadMessage::Malformed
         }
     })
 }
@@ -125,12 +274,36 @@ mod tests {
         );
         assert_eq!(
             decode_client(r#"{"type":"shout"}"#).unwrap_err(),
-            "Loại tin nhắn hoặc lệnh không được hỗ trợ."
+            BadMessage::Unsupported
         );
+        assert_eq!(decode_client("{").unwrap_err(), BadMessage::Malformed);
         assert_eq!(
-            decode_client("{").unwrap_err(),
-            "Tin nhắn không đúng định dạng."
+            decode_client(&"x".repeat(MAX_CLIENT_MESSAGE_BYTES + 1)).unwrap_err(),
+            BadMessage::TooLarge
         );
-        assert!(decode_client(&"x".repeat(MAX_CLIENT_MESSAGE_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn errors_keep_their_code_and_message_on_the_wire() {
+        let sent = ServerMessage::error(SocketError::Version { version: 7 });
+        let json = serde_json::to_value(&sent).unwrap();
+        assert_eq!(json["type"], "error");
+        assert_eq!(json["code"], "version");
+        assert_eq!(json["version"], 7);
+        assert!(json["message"].as_str().unwrap().contains('7'));
+        let back: ServerMessage = serde_json::from_value(json).unwrap();
+        assert_eq!(back, sent);
+
+        let sent = ServerMessage::error(BadMessage::NotText.into());
+        let json = serde_json::to_value(&sent).unwrap();
+        assert_eq!(json["code"], "bad_message");
+        assert_eq!(json["problem"], "not_text");
+        assert_eq!(serde_json::from_value::<ServerMessage>(json).unwrap(), sent);
+
+        let sent = ServerMessage::deferred("k".into(), Deferral::TooFast);
+        let json = serde_json::to_value(&sent).unwrap();
+        assert_eq!(json["reason"]["code"], "too_fast");
+        assert_eq!(json["message"], Deferral::TooFast.to_string());
+        assert_eq!(serde_json::from_value::<ServerMessage>(json).unwrap(), sent);
     }
 }

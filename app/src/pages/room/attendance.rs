@@ -5,8 +5,10 @@
 use super::connection::Live;
 use crate::i18n::{Texts, use_i18n};
 use crate::live;
+use crate::ui::{TimeInput, date_error_text};
 use chrono::NaiveTime;
 use leptos::prelude::*;
+use shared::dates::{DateError, parse_time};
 use shared::live::limits::MAX_REASON_CHARS;
 use shared::live::state::{Command, Speaker};
 use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
@@ -262,7 +264,7 @@ fn TimedForm(
     let recorded = mark.with_untracked(|m| m.as_ref().and_then(|m| which.get(m)));
     let time = recorded.unwrap_or_else(|| live::now_local().time());
     let at = RwSignal::new(time.format("%H:%M").to_string());
-    let bad = RwSignal::new(false);
+    let bad = RwSignal::new(None::<DateError>);
     let record = move |value: Option<NaiveTime>| {
         let Some(mut new) = mark.get_untracked() else {
             return;
@@ -274,16 +276,12 @@ fn TimedForm(
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let text = at.get_untracked();
-        let text = text.trim();
-        match NaiveTime::parse_from_str(text, "%H:%M")
-            .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
-        {
+        match parse_time(&at.get_untracked()) {
             Ok(time) => {
-                bad.set(false);
+                bad.set(None);
                 record(Some(time));
             }
-            Err(_) => bad.set(true),
+            Err(e) => bad.set(Some(e)),
         }
     };
     let label = match which {
@@ -292,16 +290,11 @@ fn TimedForm(
     };
     let is_recorded = move || mark.with(|m| m.as_ref().and_then(|m| which.get(m)).is_some());
     let input_id = format!("timed-{member}");
+    let error_id = format!("e-timed-{member}");
     view! {
         <form class="timed-form" on:submit=save>
             <label for=input_id.clone()>{label}</label>
-            <input
-                id=input_id
-                class="timed-at"
-                type="time"
-                prop:value=move || at.get()
-                on:input=move |ev| at.set(event_target_value(&ev))
-            />
+            <TimeInput id=input_id value=at described_by=error_id.clone()/>
             <button type="submit" class="button small btn-timed-save">{move || t().mark_time_save}</button>
             <Show when=is_recorded>
                 <button type="button" class="button small secondary btn-timed-clear" on:click=move |_| record(None)>
@@ -311,9 +304,9 @@ fn TimedForm(
             <button type="button" class="button small secondary" on:click=move |_| editing.set(None)>
                 {move || t().cancel}
             </button>
-            <Show when=move || bad.get()>
-                <p class="field-error">{move || t().mark_time_bad}</p>
-            </Show>
+            <p class="field-error" id=error_id>
+                {move || bad.get().map(|e| date_error_text(e, t()))}
+            </p>
         </form>
     }
 }

@@ -4,7 +4,9 @@
 use super::connection::Live;
 use super::text_form::TextCommandForm;
 use crate::i18n::use_i18n;
+use crate::ui::{DateInput, date_error_text};
 use leptos::prelude::*;
+use shared::dates::{DateError, parse_opt_day};
 use shared::live::limits::{
     MAX_CONCLUSION_CHARS, MAX_NAME_CHARS, MAX_QUESTION_CHARS, MAX_TASK_CHARS,
 };
@@ -265,26 +267,21 @@ fn TaskForm(live: Live) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let what = RwSignal::new(String::new());
     let due = RwSignal::new(String::new());
-    let due_error = RwSignal::new(false);
+    let due_error = RwSignal::new(None::<DateError>);
     let roll = move || {
         live.state
             .with(|s| s.as_ref().map(|s| s.roll.clone()).unwrap_or_default())
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let due_text = due.get_untracked();
-        let due_date = if due_text.trim().is_empty() {
-            None
-        } else {
-            match shared::import::parse_date(&due_text) {
-                Some(d) => Some(d),
-                None => {
-                    due_error.set(true);
-                    return;
-                }
+        let due_date = match parse_opt_day(&due.get_untracked()) {
+            Ok(d) => d,
+            Err(e) => {
+                due_error.set(Some(e));
+                return;
             }
         };
-        due_error.set(false);
+        due_error.set(None);
         let assignee = who.get_untracked().parse().ok().map(shared::MemberId);
         let assignee_name = match assignee {
             Some(m) => live.state.with_untracked(|s| {
@@ -330,16 +327,10 @@ fn TaskForm(live: Live) -> impl IntoView {
             <label for="task-what">{move || i18n.t().task_what}</label>
             <input id="task-what" maxlength=MAX_TASK_CHARS prop:value=move || what.get() on:input=move |ev| what.set(event_target_value(&ev))/>
             <label for="task-due">{move || i18n.t().task_due}</label>
-            <input
-                id="task-due"
-                inputmode="numeric"
-                placeholder="dd/mm/yyyy"
-                prop:value=move || due.get()
-                on:input=move |ev| due.set(event_target_value(&ev))
-            />
-            <Show when=move || due_error.get()>
-                <p class="field-error">{move || i18n.t().bad_date}</p>
-            </Show>
+            <DateInput id="task-due" value=due described_by="e-task-due"/>
+            <p class="field-error" id="e-task-due">
+                {move || due_error.get().map(|e| date_error_text(e, i18n.t()))}
+            </p>
             <button id="btn-assign" type="submit" class="button">{move || i18n.t().task_assign}</button>
             <TaskList live/>
         </form>

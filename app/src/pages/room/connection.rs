@@ -313,7 +313,9 @@ impl Live {
             answer @ (ServerMessage::Accepted { .. }
             | ServerMessage::Rejected { .. }
             | ServerMessage::Deferred { .. }) => return self.settle(&answer),
-            ServerMessage::Error { message, .. } => return self.flash.set(Some(message)),
+            ServerMessage::Error { error, .. } => {
+                return self.flash.set(Some(error.text(self.i18n.lang())));
+            }
             ServerMessage::Pong => return,
         }
         self.note_arrival();
