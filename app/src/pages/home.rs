@@ -63,6 +63,9 @@ fn HomeView(home: Home) -> impl IntoView {
         .filter(|m| m.status == MeetingStatus::Live && Some(m.cell_id) == my_cell)
         .cloned()
         .collect();
+    if !upcoming_meetings.is_empty() {
+        crate::routes::prefetch_room();
+    }
     view! {
         <LiveBanner meetings=live/>
         <h1>{move || i18n.t().hello} ", " {me.account.display_name.clone()}</h1>
