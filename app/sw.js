@@ -25,7 +25,9 @@ async function keepBuild() {
   for (const path of keep) {
     if (!(await cache.match(path))) missing.push(path);
   }
-  await cache.addAll(missing);
+  // One at a time, in the listed order (the first screen's modules, then the
+  // pages'): on a slow line the page's own downloads keep most of it.
+  for (const path of missing) await cache.add(path);
   for (const req of await cache.keys()) {
     if (!keep.has(new URL(req.url).pathname)) await cache.delete(req);
   }
