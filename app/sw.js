@@ -4,7 +4,8 @@
 // browser; its data is the JSON of shared::push::PushPayload.
 //
 // What it keeps (one cache): "/" (index.html, the shell), /offline.html, and
-// the files listed by /assets.json, written by scripts/build-app. Module names
+// the files listed by /assets.json, written by scripts/build-app (the split
+// modules of the pages loaded when visited included). Module names
 // carry their content's hash, so a kept module is never stale: a new build
 // brings a new index.html naming new modules. The API is never kept: its
 // answers are members' records, and a stale one would mislead.
@@ -24,7 +25,9 @@ async function keepBuild() {
   for (const path of keep) {
     if (!(await cache.match(path))) missing.push(path);
   }
-  await cache.addAll(missing);
+  // One at a time, in the listed order (the first screen's modules, then the
+  // pages'): on a slow line the page's own downloads keep most of it.
+  for (const path of missing) await cache.add(path);
   for (const req of await cache.keys()) {
     if (!keep.has(new URL(req.url).pathname)) await cache.delete(req);
   }
@@ -79,7 +82,7 @@ async function file(request) {
   return res;
 }
 
-const KEPT = /^\/(?:[a-z_]+-[0-9a-f]{12}\.(?:js|wasm|css)|offline\.html|manifest\.webmanifest|icon-192\.png)$/;
+const KEPT = /^\/(?:[a-z0-9_]+-[0-9a-f]{12}\.(?:js|wasm|css)|offline\.html|manifest\.webmanifest|icon-192\.png)$/;
 
 self.addEventListener("fetch", function (event) {
   const req = event.request;

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod live;
 pub mod pages;
 pub mod push;
+pub mod routes;
 pub mod session;
 pub mod shell;
 pub mod ui;
@@ -15,9 +16,9 @@ pub mod ui;
 use i18n::{provide_i18n, use_i18n};
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
+use routes::guarded;
 use session::{Phase, SessionState, provide_session, use_session};
-use ui::Protected;
 
 /// Starts the app in `<body>`, replacing the loading text and the login form
 /// of `index.html` (once the person is not using that form).
@@ -49,81 +50,77 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=pages::login::LoginPage/>
                     <Route path=path!("/") view=|| guarded(pages::home::HomePage)/>
-                    <Route path=path!("/org") view=|| guarded(pages::org::OrgTreePage)/>
-                    <Route path=path!("/org/:id") view=|| guarded(pages::org::OrgPage)/>
+                    <Route path=path!("/org") view={Lazy::<routes::OrgTree>::new()}/>
+                    <Route path=path!("/org/:id") view={Lazy::<routes::Org>::new()}/>
                     <Route
                         path=path!("/org/:id/members/new")
-                        view=|| guarded(pages::member::NewMemberPage)
+                        view={Lazy::<routes::NewMember>::new()}
                     />
-                    <Route path=path!("/org/:id/import") view=|| guarded(pages::import::ImportPage)/>
-                    <Route path=path!("/org/:id/rules") view=|| guarded(pages::rulesets::RuleSetPage)/>
+                    <Route path=path!("/org/:id/import") view={Lazy::<routes::Import>::new()}/>
+                    <Route path=path!("/org/:id/rules") view={Lazy::<routes::RuleSet>::new()}/>
                     <Route
                         path=path!("/org/:id/oversight")
-                        view=|| guarded(pages::oversight::OversightPage)
+                        view={Lazy::<routes::Oversight>::new()}
                     />
                     <Route
                         path=path!("/org/:id/year-review/:year")
-                        view=|| guarded(pages::classification::YearReviewPage)
+                        view={Lazy::<routes::YearReview>::new()}
                     />
                     <Route
                         path=path!("/org/:id/visits/plan")
-                        view=|| guarded(pages::visits::VisitPlanPage)
+                        view={Lazy::<routes::VisitPlan>::new()}
                     />
-                    <Route path=path!("/org/:id/visits") view=|| guarded(pages::visits::CellVisitsPage)/>
+                    <Route path=path!("/org/:id/visits") view={Lazy::<routes::CellVisits>::new()}/>
                     <Route
                         path=path!("/org/:id/recommendations")
-                        view=|| guarded(pages::visits::CellVisitsPage)
+                        view={Lazy::<routes::CellVisits>::new()}
                     />
-                    <Route path=path!("/visits") view=|| guarded(pages::visits::MyVisitsPage)/>
+                    <Route path=path!("/visits") view={Lazy::<routes::MyVisits>::new()}/>
                     <Route
                         path=path!("/commitments")
-                        view=|| guarded(pages::commitments::MyCommitmentsPage)
+                        view={Lazy::<routes::MyCommitments>::new()}
                     />
                     <Route
                         path=path!("/org/:id/commitments")
-                        view=|| guarded(pages::commitments::CellCommitmentsPage)
+                        view={Lazy::<routes::CellCommitments>::new()}
                     />
                     <Route
                         path=path!("/org/:id/inspections")
-                        view=|| guarded(pages::inspections::InspectionsPage)
+                        view={Lazy::<routes::Inspections>::new()}
                     />
-                    <Route path=path!("/rating/:year") view=|| guarded(pages::rating::MyRatingPage)/>
+                    <Route path=path!("/rating/:year") view={Lazy::<routes::MyRating>::new()}/>
                     <Route
                         path=path!("/org/:id/rating/:year")
-                        view=|| guarded(pages::rating::RatingBoardPage)
+                        view={Lazy::<routes::RatingBoard>::new()}
                     />
-                    <Route path=path!("/members/:id") view=|| guarded(pages::member::EditMemberPage)/>
+                    <Route path=path!("/members/:id") view={Lazy::<routes::EditMember>::new()}/>
                     <Route
                         path=path!("/organizations/:id/meetings/new")
-                        view=|| guarded(pages::meeting::NewMeetingPage)
+                        view={Lazy::<routes::NewMeeting>::new()}
                     />
-                    <Route path=path!("/meetings/:id") view=|| guarded(pages::room::RoomPage)/>
-                    <Route path=path!("/meetings/:id/projector") view=|| guarded(pages::room::ProjectorPage)/>
+                    <Route path=path!("/meetings/:id") view={Lazy::<routes::Room>::new()}/>
+                    <Route path=path!("/meetings/:id/projector") view={Lazy::<routes::Projector>::new()}/>
                     <Route
                         path=path!("/meetings/:id/edit")
-                        view=|| guarded(pages::meeting::EditMeetingPage)
+                        view={Lazy::<routes::EditMeeting>::new()}
                     />
                     <Route
                         path=path!("/meetings/:id/minutes")
-                        view=|| guarded(pages::minutes::MinutesPage)
+                        view={Lazy::<routes::Minutes>::new()}
                     />
-                    <Route path=path!("/meetings/:id/score") view=|| guarded(pages::score::ScorePage)/>
-                    <Route path=path!("/guidance/:id") view=|| guarded(pages::guidance::GuidancePage)/>
-                    <Route path=path!("/account") view=|| guarded(pages::account::AccountPage)/>
-                    <Route path=path!("/admin/accounts") view=|| guarded(pages::admin::AccountsPage)/>
+                    <Route path=path!("/meetings/:id/score") view={Lazy::<routes::Score>::new()}/>
+                    <Route path=path!("/guidance/:id") view={Lazy::<routes::Guidance>::new()}/>
+                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()}/>
+                    <Route path=path!("/admin/accounts") view={Lazy::<routes::Accounts>::new()}/>
                     <Route
                         path=path!("/notifications")
-                        view=|| guarded(pages::notifications::NotificationsPage)
+                        view={Lazy::<routes::Notifications>::new()}
                     />
                 </Routes>
             </main>
             <BottomNav/>
         </Router>
     }
-}
-
-fn guarded<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
-    view! { <Protected>{move || page()}</Protected> }
 }
 
 #[component]

@@ -131,15 +131,25 @@ async fn the_manifest_icons_and_caching_are_right() {
         .iter()
         .filter(|f| f.ends_with(".js") || f.ends_with(".wasm") || f.ends_with(".css"))
         .collect();
-    assert_eq!(
-        modules.len(),
-        5,
-        "boot, login form, glue, wasm, style: {files:?}"
+    // boot, the login form, glue, main wasm, split loader, style, and the modules of the
+    // pages loaded when visited (the live room's among them).
+    for prefix in ["/boot-", "/shell-", "/app-", "/app_bg-", "/wasm_split-", "/style-"] {
+        let n = modules.iter().filter(|f| f.starts_with(prefix)).count();
+        assert_eq!(n, 1, "one {prefix}…: {files:?}");
+    }
+    assert!(
+        modules.iter().any(|f| f.starts_with("/split_live_room_")),
+        "the live room's module: {files:?}"
     );
+    assert!(modules.len() > 6, "split modules: {files:?}");
     for f in modules {
-        let (status, _, cache, _) = get(base, f).await;
+        let (status, ctype, cache, _) = get(base, f).await;
         assert_eq!(status, 200, "{f}");
         assert!(cache.contains("immutable"), "{f}: Cache-Control {cache}");
+        if f.ends_with(".wasm") {
+            // WebAssembly.instantiateStreaming (the split loader) needs it.
+            assert_eq!(ctype, "application/wasm", "{f}");
+        }
         assert!(
             index.contains(*f) || !f.ends_with(".css"),
             "index.html names {f}"
@@ -215,6 +225,10 @@ async fn the_app_opens_offline() {
         b.goto("/").await;
         b.wait_text("body", "Không kết nối được máy chủ").await;
         b.find("button").await;
+        // A page loaded when visited, never visited yet: its module comes
+        // from the kept files too.
+        b.goto("/org/1").await;
+        b.wait_text("main", "Không kết nối được máy chủ").await;
 
         // Nothing kept (a cleared cache): the offline page.
         b.eval_async(

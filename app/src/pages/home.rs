@@ -42,6 +42,9 @@ fn HomeView(home: Home) -> impl IntoView {
         upcoming_meetings,
     } = home;
     let my_cell = me.cell.as_ref().map(|c| c.id);
+    if !upcoming_meetings.is_empty() {
+        crate::routes::prefetch_room();
+    }
     view! {
         <h1>{move || i18n.t().hello} ", " {me.account.display_name.clone()}</h1>
         <MyPlace me=me.clone()/>
