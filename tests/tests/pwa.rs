@@ -133,7 +133,14 @@ async fn the_manifest_icons_and_caching_are_right() {
         .collect();
     // boot, the login form, glue, main wasm, split loader, style, and the modules of the
     // pages loaded when visited (the live room's among them).
-    for prefix in ["/boot-", "/shell-", "/app-", "/app_bg-", "/wasm_split-", "/style-"] {
+    for prefix in [
+        "/boot-",
+        "/shell-",
+        "/app-",
+        "/app_bg-",
+        "/wasm_split-",
+        "/style-",
+    ] {
         let n = modules.iter().filter(|f| f.starts_with(prefix)).count();
         assert_eq!(n, 1, "one {prefix}…: {files:?}");
     }
