@@ -4,8 +4,10 @@
 
 use super::error::{Close, SocketError};
 use super::hub::Membership;
+use super::room::{Batch, Room};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
+use futures_util::SinkExt;
 use shared::AccountId;
 use shared::live::limits::{MESSAGES_PER_SEC, MIN_SECS_BETWEEN_HELLOS};
 use shared::live::protocol::{
@@ -15,6 +17,7 @@ use shared::live::protocol::{
 use shared::live::state::{Command, Speaker};
 use std::future::Future;
 use std::time::Duration;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
@@ -25,6 +28,12 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
 /// `MAX_CLIENT_MESSAGE_BYTES` gets a proper close frame (1009); larger ones
 /// are cut off as their header arrives.
 const MAX_FRAME_READ: usize = 4 * MAX_CLIENT_MESSAGE_BYTES;
+/// Frames queued up to this size wait for the flush; past it they are
+/// written at once (a welcome with a long snapshot, a burst of batches).
+const WRITE_COALESCE_BYTES: usize = 4 * 1024;
+/// Broadcast batches taken from the room's channel for one write at most:
+/// the socket goes back to reading its peer in between.
+const MAX_BATCHES_PER_WRITE: usize = 16;
 
 /// Who is on the other end of a socket.
 pub struct Participant {
@@ -44,8 +53,10 @@ where
 {
     ws
         // Small buffers: tens of thousands of phones stay connected at once.
+        // Frames wait in the write buffer until the socket flushes (see
+        // `deliver`), so what a socket has queued goes out in one write.
         .read_buffer_size(1024)
-        .write_buffer_size(0)
+        .write_buffer_size(WRITE_COALESCE_BYTES)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(MAX_FRAME_READ)
         .max_frame_size(MAX_FRAME_READ)
@@ -108,13 +119,76 @@ async fn send_within(socket: &mut WebSocket, message: Message, limit: Duration) 
     )
 }
 
-/// A reply (rare beside the broadcast): boxed, so its large future is not
-/// part of every socket's task.
+/// A message on its own (an error before closing): boxed, so its large
+/// future is not part of every socket's task.
 async fn send(socket: &mut WebSocket, message: &ServerMessage, limit: Duration) -> bool {
     match serde_json::to_string(message) {
         Ok(json) => Box::pin(send_within(socket, Message::Text(json.into()), limit)).await,
         Err(_) => false,
     }
+}
+
+/// Sends `reply` (if any), then the broadcast batch `first` (if any) and the
+/// batches already waiting in the room's channel, at most
+/// `MAX_BATCHES_PER_WRITE`, in order: frames are queued and flushed once, so
+/// a socket that fell a few batches behind catches up in one write, and a
+/// command's answer and its events go out together. Batches up to
+/// `sent_up_to` are skipped (the welcome had them), as is everything before
+/// the hello. False when the socket must end: the send failed or took longer
+/// than `limit`, or the room is gone.
+async fn deliver(
+    socket: &mut WebSocket,
+    reply: Option<&ServerMessage>,
+    first: Option<Result<Batch, RecvError>>,
+    (rx, room): (&mut broadcast::Receiver<Batch>, &Room),
+    sent_up_to: &mut Option<u64>,
+    limit: Duration,
+) -> bool {
+    let queue = async {
+        if let Some(reply) = reply {
+            let json = serde_json::to_string(reply).map_err(axum::Error::new)?;
+            socket.feed(Message::Text(json.into())).await?;
+        }
+        let mut next = first;
+        let mut taken = 0;
+        loop {
+            let batch = match next.take() {
+                Some(batch) => batch,
+                None if taken >= MAX_BATCHES_PER_WRITE => break,
+                None => match rx.try_recv() {
+                    Ok(batch) => Ok(batch),
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+                    Err(TryRecvError::Closed) => Err(RecvError::Closed),
+                },
+            };
+            taken += 1;
+            match batch {
+                Ok(batch) => {
+                    if sent_up_to.is_some_and(|s| batch.last_seq > s || batch.refresh) {
+                        *sent_up_to = Some(batch.last_seq);
+                        socket.feed(Message::Text(batch.json)).await?;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {
+                    // Too slow to keep up: a snapshot, not a disconnect, not a growing queue.
+                    if sent_up_to.is_some() {
+                        let (message, seq) = Box::pin(room.snapshot()).await;
+                        *sent_up_to = Some(seq);
+                        let json = serde_json::to_string(&message).map_err(axum::Error::new)?;
+                        socket.feed(Message::Text(json.into())).await?;
+                    }
+                }
+                Err(RecvError::Closed) => {
+                    socket.flush().await?;
+                    return Ok(false);
+                }
+            }
+        }
+        socket.flush().await?;
+        Ok::<bool, axum::Error>(true)
+    };
+    matches!(tokio::time::timeout(limit, queue).await, Ok(Ok(true)))
 }
 
 /// Frames read (and dropped) at most while waiting for the peer's close frame.
@@ -266,25 +340,11 @@ pub(super) async fn run(
                         }
                     }
                 };
-                if !send(&mut socket, &reply, silent).await { break; }
+                if !Box::pin(deliver(&mut socket, Some(&reply), None, (&mut rx, room), &mut sent_up_to, silent)).await { break; }
             }
-            batch = rx.recv() => match batch {
-                Ok(batch) => {
-                    if sent_up_to.is_some_and(|s| batch.last_seq > s || batch.refresh) {
-                        sent_up_to = Some(batch.last_seq);
-                        if !send_within(&mut socket, Message::Text(batch.json), silent).await { break; }
-                    }
-                }
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    // Too slow to keep up: a snapshot, not a disconnect, not a growing queue.
-                    if sent_up_to.is_some() {
-                        let (message, seq) = Box::pin(room.snapshot()).await;
-                        sent_up_to = Some(seq);
-                        if !send(&mut socket, &message, silent).await { break; }
-                    }
-                }
-                Err(broadcast::error::RecvError::Closed) => break,
-            },
+            batch = rx.recv() => {
+                if !deliver(&mut socket, None, Some(batch), (&mut rx, room), &mut sent_up_to, silent).await { break; }
+            }
             () = &mut timer => {
                 let now = Instant::now();
                 if sent_up_to.is_none() && now >= hello_deadline {
