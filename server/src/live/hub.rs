@@ -8,6 +8,7 @@ use super::{Denied, Gate, LiveConfig};
 use crate::storage::{EventWriter, LiveSignal, Store};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::response::Response;
+use futures_util::StreamExt;
 use shared::live::limits::MAX_SOCKETS_PER_ACCOUNT;
 use shared::live::state::{LiveState, Speaker};
 use shared::meeting::Meeting;
@@ -17,6 +18,12 @@ use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::{Notify, watch};
+
+/// Signals from other instances handled in one round at most.
+const MAX_SIGNALS_PER_ROUND: usize = 512;
+/// Rooms catching up at once after other instances' appends: a few of the
+/// pool's connections, the rest left to commands.
+const SYNCS_AT_ONCE: usize = 4;
 
 pub struct LiveHub {
     config: LiveConfig,
@@ -125,38 +132,59 @@ impl LiveHub {
     /// Follows other instances (PostgreSQL): the rooms their appends touch
     /// catch up from the database and fan the events out to this instance's
     /// sockets; a lost signal makes every room and every socket check again.
+    /// Signals are taken in rounds of what has arrived: a meeting named by
+    /// several appends catches up once, to the highest, and the rooms of a
+    /// round catch up side by side rather than one query after another.
     pub fn follow(self: &Arc<Self>, mut signals: tokio::sync::mpsc::Receiver<LiveSignal>) {
         let hub = Arc::downgrade(self);
         tokio::spawn(async move {
-            while let Some(signal) = signals.recv().await {
+            let mut round = Vec::with_capacity(MAX_SIGNALS_PER_ROUND);
+            while signals.recv_many(&mut round, MAX_SIGNALS_PER_ROUND).await > 0 {
                 let Some(hub) = hub.upgrade() else { return };
-                let rooms: Vec<(Arc<Room>, Option<u64>)> = {
-                    let rooms = locked(&hub.rooms);
-                    match signal {
-                        LiveSignal::Appended { meeting, seq } => rooms
-                            .get(&meeting)
-                            .map(|r| (r.clone(), Some(seq)))
-                            .into_iter()
-                            .collect(),
-                        LiveSignal::Resync => rooms.values().map(|r| (r.clone(), None)).collect(),
-                        LiveSignal::AccountChanged { .. } | LiveSignal::MeetingChanged { .. } => {
-                            Vec::new()
+                let mut appended: HashMap<MeetingId, u64> = HashMap::new();
+                let mut resync = false;
+                for signal in &round {
+                    match *signal {
+                        LiveSignal::Appended { meeting, seq } => {
+                            let up_to = appended.entry(meeting).or_default();
+                            *up_to = (*up_to).max(seq);
                         }
-                    }
-                };
-                for (room, seq) in rooms {
-                    if let Err(e) = room.sync(seq).await {
-                        tracing::warn!(meeting = %room.meeting(), error = %e, "live room could not catch up");
+                        LiveSignal::Resync => resync = true,
+                        LiveSignal::AccountChanged { .. } | LiveSignal::MeetingChanged { .. } => {}
                     }
                 }
-                match signal {
-                    LiveSignal::Resync => {
-                        let links = hub.all_links();
-                        hub.recheck(links, None).await;
+                let rooms: Vec<(Arc<Room>, Option<u64>)> = {
+                    let rooms = locked(&hub.rooms);
+                    if resync {
+                        rooms.values().map(|r| (r.clone(), None)).collect()
+                    } else {
+                        appended
+                            .iter()
+                            .filter_map(|(m, seq)| rooms.get(m).map(|r| (r.clone(), Some(*seq))))
+                            .collect()
                     }
-                    LiveSignal::AccountChanged { account } => hub.account_changed(account).await,
-                    LiveSignal::MeetingChanged { meeting } => hub.meeting_changed(meeting).await,
-                    LiveSignal::Appended { .. } => {}
+                };
+                futures_util::stream::iter(rooms)
+                    .for_each_concurrent(SYNCS_AT_ONCE, |(room, seq)| async move {
+                        if let Err(e) = room.sync(seq).await {
+                            tracing::warn!(meeting = %room.meeting(), error = %e, "live room could not catch up");
+                        }
+                    })
+                    .await;
+                if resync {
+                    let links = hub.all_links();
+                    hub.recheck(links, None).await;
+                }
+                for signal in round.drain(..) {
+                    match signal {
+                        LiveSignal::AccountChanged { account } => {
+                            hub.account_changed(account).await
+                        }
+                        LiveSignal::MeetingChanged { meeting } => {
+                            hub.meeting_changed(meeting).await
+                        }
+                        LiveSignal::Appended { .. } | LiveSignal::Resync => {}
+                    }
                 }
             }
         });
