@@ -9,6 +9,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod live;
+pub mod media;
 pub mod notify;
 pub mod openapi;
 pub mod oversight;
@@ -44,7 +45,14 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
     let gate = Arc::new(routes::live::SessionGate::new(store.clone()));
-    let live = live::LiveHub::start(store.clone(), gate, settings.live);
+    let media = match settings.media {
+        Some(config) => Some(media::Media::start(config).await.map_err(|e| {
+            tracing::error!(error = %e, "meeting audio could not start");
+            error::ApiError::Internal(Box::new(e))
+        })?),
+        None => None,
+    };
+    let live = live::LiveHub::start(store.clone(), gate, settings.live, media);
     if let Some(signals) = store.live_signals().await? {
         live.follow(signals);
     }
