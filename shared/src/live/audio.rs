@@ -218,7 +218,7 @@ mod tests {
                 confirm_early: true,
             },
         );
-        for who in [A, B] {
+        for who in [CHAIR, A, B, Speaker::Member(MemberId(4))] {
             run(&mut s, who, Command::CheckIn);
         }
         run(
