@@ -63,6 +63,15 @@ pub struct Config {
     /// public URL, else `mailto:no-reply@localhost`.
     #[arg(long, env = "CHIBO_PUSH_SUBJECT")]
     pub push_subject: Option<String>,
+    /// The UDP address of the meeting's audio (one port for every meeting).
+    /// Default: the HTTP address's IP, port 40000 (any free port when the
+    /// HTTP port is 0). Browsers send audio to it: open it in the firewall.
+    #[arg(long, env = "CHIBO_MEDIA_UDP")]
+    pub media_udp: Option<SocketAddr>,
+    /// The public IP browsers reach the audio port at, when the server sits
+    /// behind 1:1 NAT (a cloud VM's private address).
+    #[arg(long, env = "CHIBO_MEDIA_PUBLIC_IP")]
+    pub media_public_ip: Option<IpAddr>,
     /// `text` or `json` log lines.
     #[arg(long, env = "CHIBO_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
@@ -106,11 +115,30 @@ impl fmt::Debug for Config {
             .field("smtp_from", &self.smtp_from)
             .field("public_url", &self.public_url)
             .field("push_subject", &self.push_subject)
+            .field("media_udp", &self.media_udp)
+            .field("media_public_ip", &self.media_public_ip)
             .finish()
     }
 }
 
 impl Config {
+    /// Where the meeting's audio listens: `--media-udp`, else beside the
+    /// HTTP address (any free port when the HTTP port is any: several
+    /// servers on one host, as in tests and benchmarks).
+    pub fn media(&self) -> crate::media::MediaConfig {
+        let port = match self.addr.port() {
+            0 => 0,
+            _ => crate::media::DEFAULT_MEDIA_PORT,
+        };
+        crate::media::MediaConfig {
+            udp: self
+                .media_udp
+                .unwrap_or_else(|| SocketAddr::new(self.addr.ip(), port)),
+            public_ip: self.media_public_ip,
+            required: self.media_udp.is_some(),
+        }
+    }
+
     /// What the application needs of the settings.
     pub fn settings(&self) -> Settings {
         Settings {
@@ -118,6 +146,7 @@ impl Config {
             trusted_proxy: self.trusted_proxy,
             limits: Limits::default(),
             live: crate::live::LiveConfig::default(),
+            media: Some(self.media()),
             notify: crate::notify::NotifyConfig {
                 email: self
                     .smtp_url
@@ -148,6 +177,8 @@ pub struct Settings {
     pub live: crate::live::LiveConfig,
     /// Notifications: email or not, the scan's and retries' timings.
     pub notify: crate::notify::NotifyConfig,
+    /// The meeting's audio; `None`: no audio (offers are refused `unavailable`).
+    pub media: Option<crate::media::MediaConfig>,
 }
 
 /// Hides the password in `scheme://user:password@host…`.
@@ -197,6 +228,29 @@ mod tests {
         ] {
             assert_eq!(DemoData::parse(v), Ok(want), "{v}");
         }
+    }
+
+    #[test]
+    fn audio_listens_beside_the_http_address_unless_told() {
+        if std::env::var_os("CHIBO_MEDIA_UDP").is_some() {
+            return;
+        }
+        let c = Config::try_parse_from(["chibo-server", "--addr", "10.0.0.5:8080"]).unwrap();
+        assert_eq!(c.media().udp, "10.0.0.5:40000".parse().unwrap());
+        assert!(!c.media().required);
+        let c = Config::try_parse_from(["chibo-server", "--addr", "127.0.0.1:0"]).unwrap();
+        assert_eq!(c.media().udp, "127.0.0.1:0".parse().unwrap());
+        let c = Config::try_parse_from([
+            "chibo-server",
+            "--media-udp",
+            "0.0.0.0:50000",
+            "--media-public-ip",
+            "203.0.113.7",
+        ])
+        .unwrap();
+        assert_eq!(c.media().udp, "0.0.0.0:50000".parse().unwrap());
+        assert_eq!(c.media().public_ip, Some("203.0.113.7".parse().unwrap()));
+        assert!(c.media().required);
     }
 
     #[test]

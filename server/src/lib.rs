@@ -9,6 +9,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod live;
+pub mod media;
 pub mod notify;
 pub mod openapi;
 pub mod oversight;
@@ -44,7 +45,23 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
     let gate = Arc::new(routes::live::SessionGate::new(store.clone()));
-    let live = live::LiveHub::start(store.clone(), gate, settings.live);
+    let media = match settings.media {
+        Some(config) => match media::Media::start(config).await {
+            Ok(media) => Some(media),
+            Err(e) if !config.required => {
+                // The default port taken (another server on this host):
+                // meetings run, offers of audio are answered `unavailable`.
+                tracing::warn!(error = %e, "meeting audio is off: give --media-udp");
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "meeting audio could not start");
+                return Err(error::ApiError::Internal(Box::new(e)));
+            }
+        },
+        None => None,
+    };
+    let live = live::LiveHub::start(store.clone(), gate, settings.live, media);
     if let Some(signals) = store.live_signals().await? {
         live.follow(signals);
     }

@@ -5,6 +5,7 @@ use super::error::{Close, LiveResult};
 use super::room::Room;
 use super::socket::{self, Participant};
 use super::{Denied, Gate, LiveConfig};
+use crate::media::Media;
 use crate::storage::{EventWriter, LiveSignal, Store};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::response::Response;
@@ -35,6 +36,8 @@ pub struct LiveHub {
     links: Mutex<HashMap<AccountId, Vec<Arc<Link>>>>,
     next_link: AtomicU64,
     shutdown: watch::Sender<bool>,
+    /// The meeting's audio, when the server has it.
+    media: Option<Media>,
 }
 
 /// A socket as the hub knows it: enough to find it by account, check its
@@ -92,7 +95,12 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl LiveHub {
     /// Starts the group-commit writer for the store's live logs, and the hub's
     /// housekeeping: idle rooms are freed, sessions are checked again.
-    pub fn start(store: Store, gate: Arc<dyn Gate>, config: LiveConfig) -> Arc<LiveHub> {
+    pub fn start(
+        store: Store,
+        gate: Arc<dyn Gate>,
+        config: LiveConfig,
+        media: Option<Media>,
+    ) -> Arc<LiveHub> {
         let hub = Arc::new(LiveHub {
             writer: EventWriter::start(store.clone()),
             store,
@@ -102,6 +110,7 @@ impl LiveHub {
             next_link: AtomicU64::new(1),
             shutdown: watch::channel(false).0,
             config,
+            media,
         });
         let sweep_every =
             (hub.config.room_idle / 2).clamp(Duration::from_millis(20), Duration::from_secs(60));
@@ -202,6 +211,7 @@ impl LiveHub {
                 self.store.clone(),
                 self.writer.clone(),
                 self.config.command_deadline,
+                self.media.clone(),
                 meeting,
             )
             .await?,
@@ -374,6 +384,11 @@ impl LiveHub {
                 }
             }
         }
+    }
+
+    /// The meeting's audio's counters, when the server has audio.
+    pub fn media_stats(&self) -> Option<crate::media::MediaStats> {
+        self.media.as_ref().map(Media::stats)
     }
 
     /// Sockets connected to the meeting on this instance.

@@ -6,9 +6,11 @@
 
 use super::error::{LiveError, LiveResult};
 use crate::clock::now_local;
+use crate::media::{AudioNotice, Media, PeerId};
 use crate::storage::SealedBallot;
 use crate::storage::{Append, Appended, EventWriter, NewEvent, StorageError, Store};
 use axum::extract::ws::Utf8Bytes;
+use shared::live::audio::{AudioRefusal, AudioRoute, may_join};
 use shared::live::chain;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC, MAX_CATCH_UP_BYTES};
 use shared::live::protocol::{
@@ -59,10 +61,14 @@ pub struct Room {
     /// Each account's command allowance in this meeting, shared by its
     /// sockets: reconnecting does not refill it.
     buckets: Mutex<HashMap<AccountId, Bucket>>,
+    /// The meeting's audio, told whenever who is forwarded changes.
+    media: Option<Media>,
 }
 
 struct RoomState {
     state: LiveState,
+    /// Who the audio forwards, as last told to the media.
+    route: AudioRoute,
     last_hash: String,
     /// Idempotency keys are the client's: one per account, not per meeting.
     recent_keys: VecDeque<(AccountId, Box<str>, u64)>,
@@ -145,9 +151,11 @@ impl Room {
         store: Store,
         writer: EventWriter,
         deadline: Duration,
+        media: Option<Media>,
         meeting: &Meeting,
     ) -> LiveResult<Room> {
         let (state, last_hash) = load_state(&store, meeting).await?;
+        let route = AudioRoute::of(&state);
         Ok(Room {
             meeting: meeting.id,
             cell: meeting.cell_id,
@@ -156,6 +164,7 @@ impl Room {
             deadline,
             inner: tokio::sync::Mutex::new(RoomState {
                 state,
+                route,
                 last_hash,
                 recent_keys: VecDeque::new(),
             }),
@@ -165,7 +174,45 @@ impl Room {
                 since: Instant::now(),
             }),
             buckets: Mutex::default(),
+            media,
         })
+    }
+
+    /// Tells the media who to forward, if that changed.
+    fn follow_route(&self, inner: &mut RoomState) {
+        let route = AudioRoute::of(&inner.state);
+        if route != inner.route {
+            inner.route = route;
+            if let Some(media) = &self.media {
+                media.route(self.meeting, route);
+            }
+        }
+    }
+
+    /// The room's audio, for a socket's peer guard.
+    pub(super) fn media(&self) -> Option<&Media> {
+        self.media.as_ref()
+    }
+
+    /// Sets up a participant's audio peer for an offer already read. Under
+    /// the room's lock, so the media gets this join and the route changes in
+    /// the order they happen.
+    pub(super) async fn audio_join(
+        &self,
+        speaker: Speaker,
+        offer: str0m::change::SdpOffer,
+        notices: tokio::sync::mpsc::UnboundedSender<AudioNotice>,
+    ) -> Result<
+        (
+            PeerId,
+            tokio::sync::oneshot::Receiver<Result<String, AudioRefusal>>,
+        ),
+        AudioRefusal,
+    > {
+        let media = self.media.as_ref().ok_or(AudioRefusal::Unavailable)?;
+        let inner = self.inner.lock().await;
+        may_join(&inner.state, speaker)?;
+        Ok(media.join(self.meeting, speaker, offer, inner.route, notices))
     }
 
     /// A meeting's record read from storage, without a room.
@@ -454,6 +501,7 @@ impl Room {
         let seq = inner.state.seq;
         remember(&mut inner.recent_keys, account, key, seq);
         self.broadcast(&inner.state, sequenced);
+        self.follow_route(inner);
         if status_changed {
             // Opened ("đang họp") or closed (tasks assigned): members are told.
             crate::notify::meeting_status_changed();
@@ -528,6 +576,7 @@ impl Room {
             keep_outcome(&self.store, self.cell, state).await;
         }
         self.broadcast(state, missed);
+        self.follow_route(inner);
         Ok(())
     }
 

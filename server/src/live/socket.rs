@@ -5,11 +5,13 @@
 use super::error::{Close, SocketError};
 use super::hub::Membership;
 use super::room::{Batch, Room};
+use crate::media::{AudioNotice, PeerGuard, read_offer};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::SinkExt;
 use shared::AccountId;
-use shared::live::limits::{MESSAGES_PER_SEC, MIN_SECS_BETWEEN_HELLOS};
+use shared::live::audio::AudioRefusal;
+use shared::live::limits::{MESSAGES_PER_SEC, MIN_MS_BETWEEN_OFFERS, MIN_SECS_BETWEEN_HELLOS};
 use shared::live::protocol::{
     BadMessage, ClientMessage, Deferral, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, ServerMessage,
     decode_client,
@@ -18,7 +20,7 @@ use shared::live::state::{Command, Speaker};
 use std::future::Future;
 use std::time::Duration;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
 
 const MAX_KEY_CHARS: usize = 100;
@@ -74,6 +76,7 @@ struct Peer {
     window_start: Instant,
     in_window: u32,
     last_hello: Option<Instant>,
+    last_offer: Option<Instant>,
 }
 
 impl Peer {
@@ -84,6 +87,7 @@ impl Peer {
             window_start: now,
             in_window: 0,
             last_hello: None,
+            last_offer: None,
         }
     }
 
@@ -107,6 +111,71 @@ impl Peer {
         }
         self.last_hello = Some(now);
         true
+    }
+
+    /// Whether an audio offer may be taken now (one per `MIN_MS_BETWEEN_OFFERS`).
+    fn offer_allowed(&mut self, now: Instant) -> bool {
+        let min = Duration::from_millis(MIN_MS_BETWEEN_OFFERS.into());
+        if self.last_offer.is_some_and(|t| now.duration_since(t) < min) {
+            return false;
+        }
+        self.last_offer = Some(now);
+        true
+    }
+}
+
+/// A socket's audio: its peer (dropped with the socket, which ends the peer
+/// at once) and what the media tells it.
+#[derive(Default)]
+struct Audio {
+    peer: Option<PeerGuard>,
+    notices: Option<(
+        mpsc::UnboundedSender<AudioNotice>,
+        mpsc::UnboundedReceiver<AudioNotice>,
+    )>,
+}
+
+impl Audio {
+    /// The next word from the media about this socket's peers.
+    async fn notice(&mut self) -> AudioNotice {
+        match &mut self.notices {
+            // The socket holds a sender: the channel never closes under it.
+            Some((_, rx)) => match rx.recv().await {
+                Some(n) => n,
+                None => std::future::pending().await,
+            },
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Replaces the socket's audio connection with one for this offer.
+    async fn offer(&mut self, room: &Room, speaker: Speaker, sdp: &str) -> ServerMessage {
+        // The old connection ends first, whatever becomes of the new offer.
+        self.peer = None;
+        match self.connect(room, speaker, sdp).await {
+            Ok(sdp) => ServerMessage::AudioAnswer { sdp },
+            Err(reason) => ServerMessage::audio_refused(reason),
+        }
+    }
+
+    async fn connect(
+        &mut self,
+        room: &Room,
+        speaker: Speaker,
+        sdp: &str,
+    ) -> Result<String, AudioRefusal> {
+        let media = room.media().ok_or(AudioRefusal::Unavailable)?.clone();
+        let offer = read_offer(sdp)?;
+        let tx = self
+            .notices
+            .get_or_insert_with(mpsc::unbounded_channel)
+            .0
+            .clone();
+        let (id, answer) = room.audio_join(speaker, offer, tx).await?;
+        let guard = PeerGuard::new(id, media);
+        let answer = answer.await.map_err(|_| AudioRefusal::Unavailable)??;
+        self.peer = Some(guard);
+        Ok(answer)
     }
 }
 
@@ -248,6 +317,7 @@ pub(super) async fn run(
     let connected = Instant::now();
     let hello_deadline = connected + HELLO_TIMEOUT;
     let mut peer = Peer::new(connected);
+    let mut audio = Audio::default();
     // One timer, moved to whichever comes first: the hello deadline, the next
     // heartbeat, the silent-peer limit. Frames do not move it; it checks when it fires.
     let timer = tokio::time::sleep_until(connected + heartbeat);
@@ -257,6 +327,8 @@ pub(super) async fn run(
             biased;
             () = link.woken() => {
                 if let Some(why) = link.closing() {
+                    // The audio ends now, not after the closing handshake.
+                    audio.peer = None;
                     close(&mut socket, why, silent).await;
                     break;
                 }
@@ -302,12 +374,24 @@ pub(super) async fn run(
                 }
                 // Its rights ended while the message travelled: not applied.
                 if let Some(why) = link.closing() {
+                    audio.peer = None;
                     close(&mut socket, why, silent).await;
                     break;
                 }
                 let reply = match decode_client(text.as_str()) {
                     Err(problem) => ServerMessage::error(problem.into()),
                     Ok(ClientMessage::Ping) => ServerMessage::Pong,
+                    Ok(ClientMessage::AudioOffer { sdp }) => {
+                        if peer.offer_allowed(now) {
+                            Box::pin(audio.offer(room, speaker, &sdp)).await
+                        } else {
+                            ServerMessage::audio_refused(AudioRefusal::TooSoon)
+                        }
+                    }
+                    Ok(ClientMessage::AudioStop) => {
+                        audio.peer = None;
+                        continue;
+                    }
                     Ok(ClientMessage::Hello { version, last_seq }) => {
                         if version != PROTOCOL_VERSION {
                             ServerMessage::error(SocketError::Version { version })
@@ -344,6 +428,16 @@ pub(super) async fn run(
             }
             batch = rx.recv() => {
                 if !deliver(&mut socket, None, Some(batch), (&mut rx, room), &mut sent_up_to, silent).await { break; }
+            }
+            notice = audio.notice() => {
+                // Words about a peer this socket already replaced are stale.
+                if audio.peer.as_ref().is_some_and(|p| p.id == notice.peer) {
+                    if notice.connection == shared::live::audio::AudioConnection::Lost {
+                        audio.peer = None;
+                    }
+                    let message = ServerMessage::Audio { connection: notice.connection, route: notice.route };
+                    if !send(&mut socket, &message, silent).await { break; }
+                }
             }
             () = &mut timer => {
                 let now = Instant::now();

@@ -556,3 +556,32 @@ fn every_live_socket_message_reads_in_english() {
     texts.dedup();
     assert_eq!(texts.len(), n - 4, "one text per message");
 }
+
+/// Why a socket gets no audio: every refusal, in both languages.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn every_audio_refusal_reads_in_english() {
+    use crate::live::audio::AudioRefusal::{self, *};
+    // Exhaustive: a new variant does not compile until it is listed below.
+    fn listed(r: AudioRefusal) -> bool {
+        match r {
+            NotParticipant | VisitorNotArrived | Closed | BadOffer | TooLarge | TooSoon
+            | Unavailable => true,
+        }
+    }
+    let all = [
+        NotParticipant,
+        VisitorNotArrived,
+        Closed,
+        BadOffer,
+        TooLarge,
+        TooSoon,
+        Unavailable,
+    ];
+    assert!(all.into_iter().all(listed));
+    assert_english(&all.iter().map(|m| m as &dyn Message).collect::<Vec<_>>());
+    for m in all {
+        assert!(!has_vietnamese(&m.text(Lang::En)), "{}", m.code());
+        assert!(has_vietnamese(&m.text(Lang::Vi)), "{}", m.code());
+    }
+}

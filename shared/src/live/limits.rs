@@ -43,6 +43,19 @@ pub const MAX_SOCKETS_PER_ACCOUNT: usize = 3;
 /// A socket may ask for the whole state (`hello`) at most this often.
 pub const MIN_SECS_BETWEEN_HELLOS: u32 = 2;
 
+/// Bytes in an audio offer's SDP: a browser's offer of three audio sections
+/// is 3–6 KB; each offer makes the server set up a connection.
+pub const MAX_SDP_BYTES: usize = 32 * 1024;
+
+/// A socket may send an audio offer at most this often (each one replaces
+/// the socket's audio connection).
+pub const MIN_MS_BETWEEN_OFFERS: u32 = 1000;
+
+/// An audio connection not established this long after its answer is
+/// dropped (the app is told it is lost, and may offer again). Browsers
+/// connect in well under a second; a firewall that blocks UDP never does.
+pub const AUDIO_CONNECT_SECS: u32 = 20;
+
 /// Characters in an opinion.
 pub const MAX_TEXT_CHARS: usize = 4000;
 /// Characters in the minutes' free text (the secretary's notes).

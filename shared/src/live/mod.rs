@@ -1,6 +1,7 @@
 //! The live meeting: an append-only log of events, applied by one state machine
 //! in the browser and on the server.
 
+pub mod audio;
 pub mod chain;
 pub mod close;
 pub mod limits;

@@ -9,7 +9,14 @@
 //! or a `snapshot`), then `events` as they are stored, `accepted` or `rejected`
 //! for each of your commands, `snapshot` when you fell too far behind, and
 //! `error` for a message that could not be read (the connection stays open).
+//!
+//! Audio (`super::audio`): the client sends `audio_offer` (its SDP: a
+//! send-only microphone section, then two receive-only sections, the floor's
+//! and the chair's), the server answers `audio_answer` or `audio_refused`,
+//! then `audio` whenever the connection or who is forwarded changes;
+//! `audio_stop` ends it. Closing the socket ends it too.
 
+use super::audio::{AudioConnection, AudioRefusal, AudioRoute};
 use super::limits::MIN_SECS_BETWEEN_HELLOS;
 use super::state::{Caller, Command, Event, LiveState, Refusal};
 use crate::i18n::Message;
@@ -38,6 +45,13 @@ pub enum ClientMessage {
         command: Command,
     },
     Ping,
+    /// Joins the meeting's audio, or replaces this socket's audio connection.
+    AudioOffer {
+        /// The browser's SDP offer, at most `limits::MAX_SDP_BYTES`.
+        sdp: String,
+    },
+    /// Leaves the meeting's audio.
+    AudioStop,
 }
 
 /// An event with its place in the log.
@@ -93,6 +107,21 @@ pub enum ServerMessage {
         message: String,
     },
     Pong,
+    /// The server's SDP answer to `audio_offer` (ICE-lite, one host candidate).
+    AudioAnswer {
+        sdp: String,
+    },
+    /// No audio for this socket; `message` is `reason` in Vietnamese.
+    AudioRefused {
+        reason: AudioRefusal,
+        message: String,
+    },
+    /// The socket's audio connection and who is forwarded now. Names come
+    /// from the live state the client already holds.
+    Audio {
+        connection: AudioConnection,
+        route: AudioRoute,
+    },
 }
 
 impl ServerMessage {
@@ -100,6 +129,13 @@ impl ServerMessage {
         ServerMessage::Error {
             message: error.to_string(),
             error,
+        }
+    }
+
+    pub fn audio_refused(reason: AudioRefusal) -> ServerMessage {
+        ServerMessage::AudioRefused {
+            message: reason.to_string(),
+            reason,
         }
     }
 

@@ -5,7 +5,8 @@
 //! keyed by member id inside the tagged `ServerMessage` once kept everyone
 //! out of a meeting after its first vote; this is the test that sees it.
 
-use super::protocol::{PROTOCOL_VERSION, Sequenced, ServerMessage};
+use super::audio::{AudioConnection, AudioRefusal, AudioRoute};
+use super::protocol::{ClientMessage, PROTOCOL_VERSION, Sequenced, ServerMessage, decode_client};
 use super::state::*;
 use crate::ids::{AccountId, MeetingId, MemberId};
 use crate::meeting::{MeetingKind, standard_agenda};
@@ -217,6 +218,10 @@ fn play(seed: u64, steps: usize) -> (LiveState, usize) {
         }
         round_trip(&ServerMessage::Events { events: sequenced });
         round_trip(&command);
+        round_trip(&ServerMessage::Audio {
+            connection: AudioConnection::Connected,
+            route: AudioRoute::of(&state),
+        });
     }
     round_trip(&state);
     let view = state.for_participants();
@@ -403,4 +408,134 @@ fn the_largest_meeting_the_limits_allow_joins_in_a_small_message() {
         Err(Refusal::TooMany)
     );
     round_trip(&view);
+}
+
+/// A browser's audio offer as Chromium writes it: the microphone (send-only),
+/// then the floor's and the chair's sections (receive-only), Opus with RED.
+const CHROMIUM_OFFER: &str = "v=0\r\n\
+o=- 4215617329017618573 2 IN IP4 127.0.0.1\r\n\
+s=-\r\n\
+t=0 0\r\n\
+a=group:BUNDLE 0 1 2\r\n\
+a=extmap-allow-mixed\r\n\
+a=msid-semantic: WMS 7c1f0a4e-5b2d-4f0e-9b53-2f8e1d3c6a90\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126\r\n\
+c=IN IP4 0.0.0.0\r\n\
+a=rtcp:9 IN IP4 0.0.0.0\r\n\
+a=ice-ufrag:Xq3b\r\n\
+a=ice-pwd:2dFv9P0qLr+7mYc4nKx1TzAb\r\n\
+a=ice-options:trickle\r\n\
+a=fingerprint:sha-256 3A:9C:11:5E:7B:0D:42:F8:C6:21:9A:E4:5B:77:10:3D:8E:CC:02:6F:B9:41:D5:18:A3:7E:90:64:2B:FD:C8:05\r\n\
+a=setup:actpass\r\n\
+a=mid:0\r\n\
+a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n\
+a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n\
+a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n\
+a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n\
+a=sendonly\r\n\
+a=msid:7c1f0a4e-5b2d-4f0e-9b53-2f8e1d3c6a90 0d6f3e2a-91b8-4c57-a1d4-6e2f7b8c9d01\r\n\
+a=rtcp-mux\r\n\
+a=rtcp-rsize\r\n\
+a=rtpmap:111 opus/48000/2\r\n\
+a=rtcp-fb:111 transport-cc\r\n\
+a=fmtp:111 minptime=10;useinbandfec=1\r\n\
+a=rtpmap:63 red/48000/2\r\n\
+a=fmtp:63 111/111\r\n\
+a=rtpmap:9 G722/8000\r\n\
+a=rtpmap:0 PCMU/8000\r\n\
+a=rtpmap:8 PCMA/8000\r\n\
+a=rtpmap:13 CN/8000\r\n\
+a=rtpmap:110 telephone-event/48000\r\n\
+a=rtpmap:126 telephone-event/8000\r\n\
+a=ssrc:2960171829 cname:hV2xq8F1pYk0cN3t\r\n\
+a=ssrc:2960171829 msid:7c1f0a4e-5b2d-4f0e-9b53-2f8e1d3c6a90 0d6f3e2a-91b8-4c57-a1d4-6e2f7b8c9d01\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111 63\r\n\
+c=IN IP4 0.0.0.0\r\n\
+a=rtcp:9 IN IP4 0.0.0.0\r\n\
+a=ice-ufrag:Xq3b\r\n\
+a=ice-pwd:2dFv9P0qLr+7mYc4nKx1TzAb\r\n\
+a=ice-options:trickle\r\n\
+a=fingerprint:sha-256 3A:9C:11:5E:7B:0D:42:F8:C6:21:9A:E4:5B:77:10:3D:8E:CC:02:6F:B9:41:D5:18:A3:7E:90:64:2B:FD:C8:05\r\n\
+a=setup:actpass\r\n\
+a=mid:1\r\n\
+a=recvonly\r\n\
+a=rtcp-mux\r\n\
+a=rtpmap:111 opus/48000/2\r\n\
+a=fmtp:111 minptime=10;useinbandfec=1\r\n\
+a=rtpmap:63 red/48000/2\r\n\
+a=fmtp:63 111/111\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111 63\r\n\
+c=IN IP4 0.0.0.0\r\n\
+a=rtcp:9 IN IP4 0.0.0.0\r\n\
+a=ice-ufrag:Xq3b\r\n\
+a=ice-pwd:2dFv9P0qLr+7mYc4nKx1TzAb\r\n\
+a=ice-options:trickle\r\n\
+a=fingerprint:sha-256 3A:9C:11:5E:7B:0D:42:F8:C6:21:9A:E4:5B:77:10:3D:8E:CC:02:6F:B9:41:D5:18:A3:7E:90:64:2B:FD:C8:05\r\n\
+a=setup:actpass\r\n\
+a=mid:2\r\n\
+a=recvonly\r\n\
+a=rtcp-mux\r\n\
+a=rtpmap:111 opus/48000/2\r\n\
+a=fmtp:111 minptime=10;useinbandfec=1\r\n\
+a=rtpmap:63 red/48000/2\r\n\
+a=fmtp:63 111/111\r\n";
+
+/// Audio signalling through JSON, as the app will send and read it: the SDP
+/// (CRLF line ends, `+`, `/`, `:`) comes back byte for byte.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn audio_signalling_reads_back_from_json() {
+    let offer = ClientMessage::AudioOffer {
+        sdp: CHROMIUM_OFFER.into(),
+    };
+    round_trip(&offer);
+    round_trip(&Command::MuteFloor { muted: true });
+    round_trip(&Event::FloorMuted {
+        muted: true,
+        at: NaiveDate::from_ymd_opt(2026, 12, 5)
+            .and_then(|d| d.and_hms_opt(8, 0, 0))
+            .expect("a date"),
+    });
+    let json = serde_json::to_string(&offer).expect("serializes");
+    assert!(
+        json.starts_with(r#"{"type":"audio_offer","sdp":"v=0\r\n"#),
+        "{json}"
+    );
+    assert_eq!(decode_client(&json), Ok(offer));
+    assert_eq!(
+        decode_client(r#"{"type":"audio_stop"}"#),
+        Ok(ClientMessage::AudioStop)
+    );
+    // An answer as the server writes it: ICE-lite, one host candidate.
+    let answer = ServerMessage::AudioAnswer {
+        sdp: "v=0\r\no=str0m-1837 5463209218874301913 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n\
+              a=group:BUNDLE 0 1 2\r\na=ice-lite\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111 63\r\n\
+              a=candidate:1 1 udp 2130706175 203.0.113.7 40000 typ host\r\n\
+              a=mid:0\r\na=recvonly\r\na=rtpmap:111 opus/48000/2\r\n"
+            .into(),
+    };
+    round_trip(&answer);
+    for reason in [AudioRefusal::NotParticipant, AudioRefusal::BadOffer] {
+        let refused = ServerMessage::audio_refused(reason);
+        round_trip(&refused);
+        let v = serde_json::to_value(&refused).expect("serializes");
+        assert_eq!(v["type"], "audio_refused");
+        assert_eq!(v["message"], reason.to_string());
+    }
+    let v = serde_json::to_value(ServerMessage::audio_refused(AudioRefusal::TooSoon)).unwrap();
+    assert_eq!(v["reason"]["code"], "too_soon");
+    let route = AudioRoute {
+        floor: Some(Speaker::Visitor(AccountId(900))),
+        chair: Some(Speaker::Member(MemberId(1))),
+        floor_muted: false,
+    };
+    let audio = ServerMessage::Audio {
+        connection: AudioConnection::Connecting,
+        route,
+    };
+    round_trip(&audio);
+    let v = serde_json::to_value(&audio).unwrap();
+    assert_eq!(v["connection"], "connecting");
+    assert_eq!(v["route"]["floor"]["kind"], "visitor");
+    assert_eq!(v["route"]["chair"]["id"], 1);
 }

@@ -317,6 +317,10 @@ impl Live {
                 return self.flash.set(Some(error.text(self.i18n.lang())));
             }
             ServerMessage::Pong => return,
+            // The room sends no audio offer yet: nothing of audio to follow.
+            ServerMessage::AudioAnswer { .. }
+            | ServerMessage::AudioRefused { .. }
+            | ServerMessage::Audio { .. } => return,
         }
         self.note_arrival();
     }

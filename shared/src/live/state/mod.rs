@@ -70,6 +70,10 @@ pub struct Floor {
     pub speaker: Speaker,
     pub item: usize,
     pub since: NaiveDateTime,
+    /// The chair muted the speaker's microphone (tắt micro): the floor stays,
+    /// the meeting's audio no longer carries them (`super::audio`).
+    #[serde(default)]
+    pub muted: bool,
 }
 
 /// One turn at the floor, for "who spoke on each item".
@@ -115,6 +119,11 @@ pub enum Command {
     },
     /// The speaker or the chair ends the current turn.
     EndFloor,
+    /// The chair mutes (or unmutes) the microphone of whoever has the floor,
+    /// who keeps the floor.
+    MuteFloor {
+        muted: bool,
+    },
     /// An opinion on the current item; `on_behalf_of` when the secretary notes it.
     Opine {
         text: String,
@@ -217,6 +226,11 @@ pub enum Event {
         at: NaiveDateTime,
     },
     FloorEnded {
+        at: NaiveDateTime,
+    },
+    /// The chair muted or unmuted the floor's microphone.
+    FloorMuted {
+        muted: bool,
         at: NaiveDateTime,
     },
     Opined {
@@ -851,7 +865,7 @@ pub fn decide(
     if state.minutes_adopted_at.is_some()
         && !matches!(
             command,
-            C::Close | C::EndFloor | C::WithdrawHand | C::AdoptMinutes
+            C::Close | C::EndFloor | C::MuteFloor { .. } | C::WithdrawHand | C::AdoptMinutes
         )
     {
         return Err(Refusal::Adopted);
@@ -981,6 +995,17 @@ pub fn decide(
                 return Err(Refusal::ChairOnly);
             }
             events.push(Event::FloorEnded { at: now });
+        }
+        C::MuteFloor { muted } => {
+            chair_only()?;
+            let floor = state.floor.ok_or(Refusal::NobodyHasFloor)?;
+            // Already so: nothing to record.
+            if floor.muted != *muted {
+                events.push(Event::FloorMuted {
+                    muted: *muted,
+                    at: now,
+                });
+            }
         }
         C::Opine {
             text: t,
@@ -1326,7 +1351,13 @@ pub fn apply(state: &mut LiveState, event: &Event) {
                 speaker: *speaker,
                 item: state.current_item,
                 since: *at,
+                muted: false,
             });
+        }
+        Event::FloorMuted { muted, .. } => {
+            if let Some(f) = state.floor.as_mut() {
+                f.muted = *muted;
+            }
         }
         Event::FloorEnded { at } => {
             if let Some(f) = state.floor.take() {

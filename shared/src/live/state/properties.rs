@@ -37,6 +37,7 @@ fn command() -> impl Strategy<Value = Command> {
             .clone()
             .prop_map(|speaker| Command::GiveFloor { speaker }),
         Just(Command::EndFloor),
+        any::<bool>().prop_map(|muted| Command::MuteFloor { muted }),
         ".{0,20}".prop_map(|text| Command::Opine {
             text,
             on_behalf_of: None

@@ -1,0 +1,475 @@
+//! The meeting's audio against the real server: each participant is a
+//! WebRTC peer (str0m as the client, as a browser would be: a send-only
+//! microphone, then the floor's and the chair's receive-only sections) that
+//! signals over its live socket and sends its own marked packets at 50 a
+//! second. Who hears whom must follow the floor, the chair and the mute.
+
+mod common;
+
+use common::ws::{Client, Closed};
+use common::{Backend, CELL_B, TestServer};
+use serde_json::{Value, json};
+use server::config::Settings;
+use server::media::MediaConfig;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use str0m::change::SdpAnswer;
+use str0m::format::Codec;
+use str0m::media::{Direction, MediaKind, MediaTime, Mid};
+use str0m::net::{Protocol, Receive};
+use str0m::{Candidate, Event, Input, Output, Rtc};
+use tokio::net::UdpSocket;
+
+async fn server(b: Backend) -> TestServer {
+    TestServer::start_with(
+        b,
+        Settings {
+            media: Some(MediaConfig {
+                udp: "127.0.0.1:0".parse().unwrap(),
+                public_ip: None,
+                required: true,
+            }),
+            ..Settings::default()
+        },
+    )
+    .await
+}
+
+/// What one peer heard: (when, slot, the sender's mark).
+type Heard = Arc<Mutex<Vec<(Instant, usize, u8)>>>;
+
+/// A participant with audio: the live socket, and a task driving its `Rtc`.
+struct Peer {
+    ws: Client,
+    heard: Heard,
+    connected: Arc<AtomicBool>,
+    /// Set when the server closed the DTLS connection.
+    closed: Arc<Mutex<Option<Instant>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Sends the offer over the socket; the answer or the refusal.
+async fn offer(ws: &mut Client, sdp: &str) -> Value {
+    ws.send(json!({"type": "audio_offer", "sdp": sdp})).await;
+    loop {
+        let v = ws.next().await;
+        if matches!(v["type"].as_str(), Some("audio_answer" | "audio_refused")) {
+            return v;
+        }
+    }
+}
+
+/// Joins the audio as a browser does; every packet it sends carries `mark`.
+async fn join(mut ws: Client, mark: u8) -> Peer {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let local = socket.local_addr().unwrap();
+    let mut rtc = Rtc::builder()
+        .clear_codecs()
+        .enable_opus(true, true)
+        .build(Instant::now());
+    rtc.add_local_candidate(Candidate::host(local, "udp").unwrap());
+    let mut api = rtc.sdp_api();
+    let mic = api.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+    let floor = api.add_media(MediaKind::Audio, Direction::RecvOnly, None, None, None);
+    let chair = api.add_media(MediaKind::Audio, Direction::RecvOnly, None, None, None);
+    let (sdp, pending) = api.apply().unwrap();
+    let answer = offer(&mut ws, &sdp.to_sdp_string()).await;
+    assert_eq!(answer["type"], "audio_answer", "{answer}");
+    let answer = SdpAnswer::from_sdp_string(answer["sdp"].as_str().unwrap()).unwrap();
+    rtc.sdp_api().accept_answer(pending, answer).unwrap();
+    let heard = Heard::default();
+    let connected = Arc::new(AtomicBool::new(false));
+    let closed = Arc::new(Mutex::new(None));
+    let task = tokio::spawn(drive(
+        rtc,
+        socket,
+        local,
+        mark,
+        mic,
+        [floor, chair],
+        (heard.clone(), connected.clone(), closed.clone()),
+    ));
+    let mut peer = Peer {
+        ws,
+        heard,
+        connected,
+        closed,
+        task,
+    };
+    // The server says so too.
+    loop {
+        let v = peer.ws.until("audio").await;
+        if v["connection"] == "connected" {
+            break;
+        }
+    }
+    assert!(
+        wait_for(
+            || peer.connected.load(Ordering::Relaxed),
+            Duration::from_secs(5)
+        )
+        .await
+    );
+    peer
+}
+
+/// The client's loop: datagrams in, timers, and a 20 ms Opus frame out.
+async fn drive(
+    mut rtc: Rtc,
+    socket: UdpSocket,
+    local: SocketAddr,
+    mark: u8,
+    mic: Mid,
+    slots: [Mid; 2],
+    (heard, connected, closed): (Heard, Arc<AtomicBool>, Arc<Mutex<Option<Instant>>>),
+) {
+    let mut buf = vec![0u8; 2048];
+    let mut frames = tokio::time::interval(Duration::from_millis(20));
+    let mut rtp_time: u64 = 123_456;
+    let mut deadline: Instant;
+    loop {
+        // Drain.
+        loop {
+            match rtc.poll_output() {
+                Ok(Output::Timeout(t)) => {
+                    deadline = t;
+                    break;
+                }
+                Ok(Output::Transmit(t)) => {
+                    let _ = socket.try_send_to(&t.contents, t.destination);
+                }
+                Ok(Output::Event(e)) => match e {
+                    Event::Connected => connected.store(true, Ordering::Relaxed),
+                    Event::MediaData(d) => {
+                        if let Some(slot) = slots.iter().position(|m| *m == d.mid) {
+                            let first = d.data.first().copied().unwrap_or(0);
+                            heard.lock().unwrap().push((Instant::now(), slot, first));
+                        }
+                    }
+                    Event::Closed => {
+                        closed.lock().unwrap().get_or_insert(Instant::now());
+                    }
+                    _ => {}
+                },
+                Err(_) => {
+                    closed.lock().unwrap().get_or_insert(Instant::now());
+                    return;
+                }
+            }
+        }
+        if !rtc.is_alive() {
+            closed.lock().unwrap().get_or_insert(Instant::now());
+            return;
+        }
+        tokio::select! {
+            r = socket.recv_from(&mut buf) => {
+                let Ok((n, source)) = r else { continue };
+                let Ok(contents) = buf[..n].try_into() else { continue };
+                let input = Input::Receive(Instant::now(), Receive { proto: Protocol::Udp, source, destination: local, contents });
+                let _ = rtc.handle_input(input);
+            }
+            _ = frames.tick() => {
+                if connected.load(Ordering::Relaxed) {
+                    let Some(writer) = rtc.writer(mic) else { continue };
+                    let Some(pt) = writer
+                        .payload_params()
+                        .find(|p| p.spec().codec == Codec::Opus)
+                        .map(|p| p.pt()) else { continue };
+                    let _ = writer.write(pt, Instant::now(), MediaTime::new(rtp_time, str0m::media::Frequency::FORTY_EIGHT_KHZ), vec![mark; 60]);
+                    rtp_time += 960;
+                } else {
+                    let _ = rtc.handle_input(Input::Timeout(Instant::now()));
+                }
+            }
+            () = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
+                let _ = rtc.handle_input(Input::Timeout(Instant::now()));
+            }
+        }
+    }
+}
+
+async fn wait_for(mut ok: impl FnMut() -> bool, within: Duration) -> bool {
+    let until = Instant::now() + within;
+    while Instant::now() < until {
+        if ok() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    ok()
+}
+
+impl Peer {
+    /// The marks heard in each slot since `from`.
+    fn heard_since(&self, from: Instant) -> [Vec<u8>; 2] {
+        let mut out = [Vec::new(), Vec::new()];
+        for (at, slot, mark) in self.heard.lock().unwrap().iter() {
+            if *at >= from {
+                out[*slot].push(*mark);
+            }
+        }
+        out
+    }
+}
+
+/// Listens for a second and says what each slot carried (each mark once).
+async fn one_second(peers: &[&Peer]) -> Vec<[Vec<u8>; 2]> {
+    let from = Instant::now();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    peers
+        .iter()
+        .map(|p| {
+            let mut heard = p.heard_since(from);
+            for slot in &mut heard {
+                slot.sort_unstable();
+                slot.dedup();
+            }
+            heard
+        })
+        .collect()
+}
+
+const CHAIR: u8 = 1;
+const A: u8 = 2;
+const B: u8 = 3;
+const LISTENER: u8 = 4;
+
+async fn member(s: &TestServer, username: &str) -> Value {
+    let (_, member) = s.ids_of(username).await;
+    json!({"kind": "member", "id": member.unwrap().0})
+}
+
+async fn the_floor_is_heard_and_nobody_else(b: Backend) {
+    let s = server(b).await;
+    let id = s.meeting_in(CELL_B).await;
+    let mut chair = s.ws("bithu.b", id).await.unwrap();
+    chair.hello(None).await;
+    assert_eq!(
+        chair.command("open", json!({"type": "open"})).await["type"],
+        "accepted"
+    );
+    let mut sockets = Vec::new();
+    let listener_cookie = s.session_cookie("dv.b07").await;
+    for name in ["dv.b05", "dv.b06", "dv.b07"] {
+        let mut ws = if name == "dv.b07" {
+            Client::open(&s.base, &listener_cookie, id).await.unwrap()
+        } else {
+            s.ws(name, id).await.unwrap()
+        };
+        ws.hello(None).await;
+        assert_eq!(
+            ws.command("in", json!({"type": "check_in"})).await["type"],
+            "accepted"
+        );
+        sockets.push(ws);
+    }
+    let (a, b_) = (member(&s, "dv.b05").await, member(&s, "dv.b06").await);
+    let r = chair
+        .command("floor-a", json!({"type": "give_floor", "speaker": a}))
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+
+    let mut listener = join(sockets.pop().unwrap(), LISTENER).await;
+    let pb = join(sockets.pop().unwrap(), B).await;
+    let pa = join(sockets.pop().unwrap(), A).await;
+    let mut pc = join(chair, CHAIR).await;
+    let started = Instant::now();
+    // Everyone's microphone is on; the server decides who is heard.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let heard = one_second(&[&pc, &pa, &pb, &listener]).await;
+    let [c, ha, hb, hl] = &heard[..] else {
+        unreachable!()
+    };
+    assert_eq!(hl, &[vec![A], vec![CHAIR]], "the listener");
+    assert_eq!(
+        hb,
+        &[vec![A], vec![CHAIR]],
+        "member B, who has not the floor"
+    );
+    assert_eq!(
+        ha,
+        &[vec![], vec![CHAIR]],
+        "the speaker hears the chair only"
+    );
+    assert_eq!(c, &[vec![A], vec![]], "the chair hears the speaker only");
+    // About 50 packets a second in each slot, not a trickle.
+    let n = listener
+        .heard_since(started + Duration::from_millis(300))
+        .map(|v| v.len());
+    assert!(n[0] >= 35 && n[1] >= 35, "packets in a second: {n:?}");
+    let stats = s.live.media_stats().unwrap();
+    assert_eq!(stats.peers, 4);
+    assert!(
+        stats.dropped > 0,
+        "B's and the listener's packets are dropped: {stats:?}"
+    );
+
+    // The floor moves to B: the same slot, the new voice, no new offer.
+    let moved = Instant::now();
+    let r = pc
+        .ws
+        .command("floor-b", json!({"type": "give_floor", "speaker": b_}))
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let route = listener.ws.until("audio").await;
+    assert_eq!(route["route"]["floor"], b_, "{route}");
+    assert!(
+        wait_for(
+            || listener
+                .heard_since(moved)
+                .first()
+                .is_some_and(|s| s.contains(&B)),
+            Duration::from_secs(1)
+        )
+        .await,
+        "B heard within a second of the floor moving"
+    );
+    let heard = one_second(&[&pa, &listener]).await;
+    assert_eq!(heard[0], [vec![B], vec![CHAIR]], "A now listens");
+    assert_eq!(heard[1], [vec![B], vec![CHAIR]], "the listener");
+
+    // The chair mutes the floor: B keeps it, and is not heard.
+    let r = pc
+        .ws
+        .command("mute", json!({"type": "mute_floor", "muted": true}))
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let route = listener.ws.until("audio").await;
+    assert_eq!(route["route"]["floor_muted"], true, "{route}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let heard = one_second(&[&listener]).await;
+    assert_eq!(heard[0], [vec![], vec![CHAIR]], "the muted floor is silent");
+    let r = pc
+        .ws
+        .command("unmute", json!({"type": "mute_floor", "muted": false}))
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+
+    // The listener's account logs out: its socket closes, and its audio
+    // stops within a second.
+    let logout = Instant::now();
+    let res = s
+        .http_with(&listener_cookie)
+        .post(s.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    match listener.ws.closed(Duration::from_secs(1)).await {
+        Closed::Frame(code, _) => assert_eq!(code, 4401),
+        other => panic!("the socket stays: {other:?}"),
+    }
+    let left = Duration::from_secs(1).saturating_sub(logout.elapsed());
+    assert!(
+        wait_for(|| s.live.media_stats().unwrap().peers == 3, left).await,
+        "the peer is gone within a second of the logout"
+    );
+    let left = Duration::from_secs(1).saturating_sub(logout.elapsed());
+    assert!(
+        wait_for(|| listener.closed.lock().unwrap().is_some(), left).await,
+        "the listener's connection is closed by the server within a second"
+    );
+    let gone = Instant::now();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        listener.heard_since(gone),
+        [Vec::<u8>::new(), Vec::new()],
+        "nothing after the close"
+    );
+    // The others go on.
+    let heard = one_second(&[&pa]).await;
+    assert_eq!(heard[0], [vec![B], vec![CHAIR]]);
+    drop((pb, pc));
+}
+
+#[tokio::test]
+async fn the_floor_is_heard_and_nobody_else_sqlite() {
+    the_floor_is_heard_and_nobody_else(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_floor_is_heard_and_nobody_else_postgres() {
+    the_floor_is_heard_and_nobody_else(Backend::Postgres).await;
+}
+
+/// A browser's offer (microphone, floor, chair), for the refusals.
+fn browser_offer() -> String {
+    let mut rtc = Rtc::builder()
+        .clear_codecs()
+        .enable_opus(true, true)
+        .build(Instant::now());
+    rtc.add_local_candidate(Candidate::host("127.0.0.1:9".parse().unwrap(), "udp").unwrap());
+    let mut api = rtc.sdp_api();
+    api.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+    api.add_media(MediaKind::Audio, Direction::RecvOnly, None, None, None);
+    api.add_media(MediaKind::Audio, Direction::RecvOnly, None, None, None);
+    api.apply().unwrap().0.to_sdp_string()
+}
+
+/// Only the meeting's participants get media; a bad offer is refused with
+/// its reason and the socket stays.
+#[tokio::test]
+async fn media_only_for_the_meeting_s_participants() {
+    let s = server(Backend::Sqlite).await;
+    let id = s.meeting_in(CELL_B).await;
+    let mut chair = s.ws("bithu.b", id).await.unwrap();
+    chair.hello(None).await;
+    assert_eq!(
+        chair.command("open", json!({"type": "open"})).await["type"],
+        "accepted"
+    );
+
+    // A member of another cell: no socket, so no offer at all.
+    let other = s.ws("dv.a05", id).await;
+    assert!(matches!(other, Err(403 | 404)), "{:?}", other.err());
+
+    // The upper-level visitor, before recording their presence.
+    let mut visitor = s.ws("capuy.khoi", id).await.unwrap();
+    visitor.hello(None).await;
+    let r = offer(&mut visitor, &browser_offer()).await;
+    assert_eq!(r["type"], "audio_refused", "{r}");
+    assert_eq!(r["reason"]["code"], "visitor_not_arrived");
+    assert!(!r["message"].as_str().unwrap().is_empty());
+
+    // Not SDP; then too soon after it.
+    let mut m = s.ws("dv.b04", id).await.unwrap();
+    m.hello(None).await;
+    let r = offer(&mut m, "v=0\r\nm=audio x\r\n\u{0}").await;
+    assert_eq!(r["reason"]["code"], "bad_offer", "{r}");
+    let r = offer(&mut m, &browser_offer()).await;
+    assert_eq!(r["reason"]["code"], "too_soon", "{r}");
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let r = offer(&mut m, &browser_offer()).await;
+    assert_eq!(r["type"], "audio_answer", "{r}");
+    assert!(r["sdp"].as_str().unwrap().contains("a=ice-lite"), "{r}");
+    // The socket still works.
+    assert_eq!(
+        m.command("in", json!({"type": "check_in"})).await["type"],
+        "accepted"
+    );
+    assert_eq!(s.live.media_stats().unwrap().peers, 1);
+    m.send(json!({"type": "audio_stop"})).await;
+    assert!(
+        wait_for(
+            || s.live.media_stats().unwrap().peers == 0,
+            Duration::from_secs(1)
+        )
+        .await
+    );
+
+    // A server without audio says so.
+    let plain = TestServer::start(Backend::Sqlite).await;
+    let id = plain.meeting_in(CELL_B).await;
+    let mut m = plain.ws("dv.b04", id).await.unwrap();
+    m.hello(None).await;
+    let r = offer(&mut m, &browser_offer()).await;
+    assert_eq!(r["reason"]["code"], "unavailable", "{r}");
+}
