@@ -223,32 +223,58 @@ pub fn format_when(at: NaiveDateTime) -> String {
     shared::dates::format_when(at)
 }
 
-/// A day typed as dd/mm/yyyy: plain text with digits on the phone's keyboard,
-/// never the browser's date picker, whose order follows the browser's locale.
-/// Read with `shared::dates::parse_day`.
-#[component]
-pub fn DateInput(
-    #[prop(into)] id: String,
+/// What tells a typed day, time or month field from the others: the
+/// browser's own check and the hint, from `shared::dates` (which reads the
+/// text), and the room for spaces the reader accepts around the digits.
+#[derive(Clone, Copy)]
+struct TypedShape {
+    class: &'static str,
+    pattern: &'static str,
+    placeholder: &'static str,
+    max_length: &'static str,
+}
+
+const DAY: TypedShape = TypedShape {
+    class: "date-input",
+    pattern: shared::dates::DATE_PATTERN,
+    placeholder: shared::dates::DATE_PLACEHOLDER,
+    max_length: "14",
+};
+
+const TIME: TypedShape = TypedShape {
+    class: "time-input",
+    pattern: shared::dates::TIME_PATTERN,
+    placeholder: shared::dates::TIME_PLACEHOLDER,
+    max_length: "8",
+};
+
+const MONTH: TypedShape = TypedShape {
+    class: "month-input",
+    pattern: shared::dates::MONTH_PATTERN,
+    placeholder: shared::dates::MONTH_PLACEHOLDER,
+    max_length: "10",
+};
+
+/// The one input behind [`DateInput`], [`TimeInput`] and [`MonthInput`]:
+/// plain text with digits on the phone's keyboard, never the browser's
+/// picker, whose order follows the browser's locale.
+fn typed_input(
+    shape: TypedShape,
+    id: String,
     value: RwSignal<String>,
-    /// The field's message element.
-    #[prop(into)]
     described_by: String,
-    /// What else happens on each keystroke.
-    #[prop(optional)]
     on_input: Option<Callback<()>>,
-    /// Instead of a visible label.
-    #[prop(optional, into)]
     aria_label: Option<Signal<&'static str>>,
 ) -> impl IntoView {
     view! {
         <input
             id=id
-            class="date-input"
+            class=shape.class
             type="text"
             inputmode="numeric"
-            pattern=shared::dates::DATE_PATTERN
-            placeholder=shared::dates::DATE_PLACEHOLDER
-            maxlength="14"
+            pattern=shape.pattern
+            placeholder=shape.placeholder
+            maxlength=shape.max_length
             autocomplete="off"
             aria-label=move || aria_label.map(|l| l.get())
             aria-describedby=described_by
@@ -263,7 +289,26 @@ pub fn DateInput(
     }
 }
 
-/// A time typed as HH:MM on the 24-hour clock (see [`DateInput`]).
+/// A day typed as dd/mm/yyyy; read with `shared::dates::parse_day`.
+#[component]
+pub fn DateInput(
+    #[prop(into)] id: String,
+    value: RwSignal<String>,
+    /// The field's message element.
+    #[prop(into)]
+    described_by: String,
+    /// What else happens on each keystroke.
+    #[prop(optional)]
+    on_input: Option<Callback<()>>,
+    /// Instead of a visible label.
+    #[prop(optional, into)]
+    aria_label: Option<Signal<&'static str>>,
+) -> impl IntoView {
+    typed_input(DAY, id, value, described_by, on_input, aria_label)
+}
+
+/// A time typed as HH:MM on the 24-hour clock; read with
+/// `shared::dates::parse_time`.
 #[component]
 pub fn TimeInput(
     #[prop(into)] id: String,
@@ -271,47 +316,17 @@ pub fn TimeInput(
     #[prop(into)] described_by: String,
     #[prop(optional, into)] aria_label: Option<Signal<&'static str>>,
 ) -> impl IntoView {
-    view! {
-        <input
-            id=id
-            class="time-input"
-            type="text"
-            inputmode="numeric"
-            pattern=shared::dates::TIME_PATTERN
-            placeholder=shared::dates::TIME_PLACEHOLDER
-            maxlength="8"
-            autocomplete="off"
-            aria-label=move || aria_label.map(|l| l.get())
-            aria-describedby=described_by
-            prop:value=move || value.get()
-            on:input=move |ev| value.set(event_target_value(&ev))
-        />
-    }
+    typed_input(TIME, id, value, described_by, None, aria_label)
 }
 
-/// A month typed as mm/yyyy (see [`DateInput`]); read with
-/// `shared::dates::parse_month`.
+/// A month typed as mm/yyyy; read with `shared::dates::parse_month`.
 #[component]
 pub fn MonthInput(
     #[prop(into)] id: String,
     value: RwSignal<String>,
     #[prop(into)] described_by: String,
 ) -> impl IntoView {
-    view! {
-        <input
-            id=id
-            class="month-input"
-            type="text"
-            inputmode="numeric"
-            pattern=shared::dates::MONTH_PATTERN
-            placeholder=shared::dates::MONTH_PLACEHOLDER
-            maxlength="10"
-            autocomplete="off"
-            aria-describedby=described_by
-            prop:value=move || value.get()
-            on:input=move |ev| value.set(event_target_value(&ev))
-        />
-    }
+    typed_input(MONTH, id, value, described_by, None, None)
 }
 
 /// A typed day's or time's refusal in the app's language.

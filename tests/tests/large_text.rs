@@ -2,9 +2,9 @@
 //! 32 px (Chrome's "Font size" setting), and with the page zoomed to 200% (a
 //! 180 px wide CSS viewport at twice the pixel density). On each: no sideways
 //! scroll, the header and the bottom bar together cover at most a quarter of
-//! the screen, and no word of the interface is broken across two lines. The
-//! live room is checked in its states (open, a vote open) as the chair and
-//! as a member, in both languages.
+//! the screen, and no word of the interface is broken across two lines. Every
+//! screen is checked in Vietnamese, most in English too; the live room in its
+//! states (open, a vote open) as the chair and as a member, in both languages.
 
 use e2e::{
     Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browser_options, with_browsers_options,
@@ -155,8 +155,12 @@ async fn ids(server: &Server) -> Ids {
     }
 }
 
-/// Every screen, as the person who sees it, in both languages where the
-/// words are longest.
+/// Every screen, as the person who sees it, in Vietnamese; then in
+/// English, whose words are longer ("Notifications"), the screens that
+/// already hold at 200% in English. Still to fix in English: the cell's
+/// page (the visits button and the member cards are wider than the
+/// screen), the visits and recommendations pages, commitments, ratings,
+/// oversight, the account's notices and the accounts page.
 async fn every_screen(b: &Browser, ids: &Ids, mode: &str) {
     let Ids {
         cell,
@@ -165,15 +169,20 @@ async fn every_screen(b: &Browser, ids: &Ids, mode: &str) {
         meeting,
         year,
     } = *ids;
-    b.goto("/login").await;
-    b.find("#f-username").await;
-    check(b, "/login", mode).await;
-
-    b.login("bithu.b", DEMO_PASSWORD).await;
-    for path in [
+    let vi = [
+        format!("/org/{cell}"),
+        format!("/org/{cell}/visits"),
+        format!("/org/{cell}/recommendations"),
+        format!("/org/{cell}/commitments"),
+        format!("/org/{cell}/rating/{year}"),
+        format!("/org/{committee}/oversight"),
+        format!("/rating/{year}"),
+        "/commitments".into(),
+        "/account".into(),
+    ];
+    let both = [
         "/".to_string(),
         "/org".into(),
-        format!("/org/{cell}"),
         format!("/org/{cell}/members/new"),
         format!("/members/{member}"),
         format!("/org/{cell}/import"),
@@ -181,40 +190,40 @@ async fn every_screen(b: &Browser, ids: &Ids, mode: &str) {
         format!("/meetings/{meeting}/edit"),
         format!("/meetings/{meeting}"),
         format!("/org/{cell}/rules"),
-        format!("/org/{cell}/visits"),
-        format!("/org/{cell}/recommendations"),
-        format!("/org/{cell}/commitments"),
         format!("/org/{cell}/inspections"),
-        format!("/org/{cell}/rating/{year}"),
-        format!("/org/{committee}/oversight"),
-        format!("/rating/{year}"),
-        "/commitments".into(),
         "/notifications".into(),
-        "/account".into(),
-    ] {
-        check(b, &path, mode).await;
+    ];
+    b.goto("/login").await;
+    b.find("#f-username").await;
+    check(b, "/login", mode).await;
+
+    b.login("bithu.b", DEMO_PASSWORD).await;
+    for path in both.iter().chain(&vi) {
+        check(b, path, mode).await;
     }
     // The agenda with a new, empty item: the row's tools and its two fields.
     b.goto(&format!("/organizations/{cell}/meetings/new")).await;
     b.click("#btn-agenda-add").await;
     check(b, &format!("/organizations/{cell}/meetings/new"), mode).await;
 
-    // English has longer words ("Commitments", "Notifications").
-    b.click(".top-bar .lang-toggle").await;
-    b.wait_js("return document.documentElement.lang === 'en'", "English")
-        .await;
-    for path in ["/".to_string(), "/notifications".into()] {
-        check(b, &path, &format!("{mode}, English")).await;
+    toggle_language(b, "en").await;
+    let english = format!("{mode}, English");
+    for path in &both {
+        check(b, path, &english).await;
     }
-    b.click(".top-bar .lang-toggle").await;
-    b.wait_js(
-        "return document.documentElement.lang === 'vi'",
-        "Vietnamese",
-    )
-    .await;
-
+    b.goto(&format!("/organizations/{cell}/meetings/new")).await;
+    b.click("#btn-agenda-add").await;
+    check(b, &format!("/organizations/{cell}/meetings/new"), &english).await;
     b.client.delete_all_cookies().await.expect("log out");
+    b.goto("/login").await;
+    b.find("#f-username").await;
+    check(b, "/login", &english).await;
     b.login("capuy.khoi", DEMO_PASSWORD).await;
+    for path in ["/".to_string(), "/visits".into()] {
+        check(b, &path, &english).await;
+    }
+    toggle_language(b, "vi").await;
+
     for path in ["/".to_string(), "/visits".into(), format!("/org/{cell}")] {
         check(b, &path, mode).await;
     }
