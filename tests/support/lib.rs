@@ -822,7 +822,7 @@ impl Browser {
 
     /// Opens `path` and waits until the app runs there (or cannot), so that
     /// what follows meets the app, not index.html's login form, which the app
-    /// replaces when it starts (tests/tests/shell.rs tests that form).
+    /// replaces when it starts (tests/tests/end_to_end/shell.rs tests that form).
     pub async fn goto(&self, path: &str) {
         self.open(path).await;
         self.wait_js(

@@ -1,5 +1,5 @@
 //! The live room's logic without a screen: events applied in order, the outbox
-//! kept across reloads and emptied only by an answer that settles a command. Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown
+//! kept across reloads and emptied only by an answer that settles a command.
 
 use app::live::{
     Answer, Beat, Gap, Heartbeat, Outbox, Owner, Pending, RESEND_AFTER_MS, apply_in_order,
@@ -18,8 +18,6 @@ use shared::rules::attendance::{AttendanceMark, Presence};
 use shared::rules::vote::{Ballot, VoteKind, VoteTally};
 use shared::{AccountId, MeetingId, MemberId};
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn state() -> LiveState {
     let item = |title: &str| AgendaItem {

@@ -1,5 +1,5 @@
 //! The meeting registration form mounted in a real (headless) Chromium.
-//! Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown
+//!
 
 use app::api::ApiError;
 use app::i18n::provide_i18n;
@@ -17,10 +17,7 @@ use std::rc::Rc;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
-mod support;
-use support::{container, find, settle, text};
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::support::{container, find, settle, text};
 
 fn count(root: &HtmlElement, css: &str) -> u32 {
     // (web-sys's NodeList is not among the app's features.)

@@ -1,7 +1,7 @@
 //! The score sheet mounted in a real (headless) Chromium: computed criteria
 //! with their evidence, points typed with a comma, the total and band
 //! following each keystroke through `shared::scoring`, an error at its field.
-//! Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown
+//!
 
 use app::i18n::provide_i18n;
 use app::pages::score::Sheet;
@@ -17,10 +17,7 @@ use shared::scoring::{ScorePowers, ScoreView, ScoringBasis};
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
-mod support;
-use support::{container, find, settle, text};
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::support::{container, find, settle, text};
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()

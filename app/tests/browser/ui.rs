@@ -1,5 +1,5 @@
 //! Components mounted in a real (headless) Chromium and clicked like a person would.
-//! Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown
+//!
 
 use app::LanguageToggle;
 use app::api::ApiError;
@@ -19,10 +19,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
-mod support;
-use support::{container, find, settle, text};
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::support::{container, find, settle, text};
 
 fn type_into(root: &HtmlElement, css: &str, value: &str) {
     let input: web_sys::HtmlInputElement = find(root, css).unchecked_into();
@@ -277,7 +274,7 @@ async fn login_asks_for_both_fields_before_sending() {
 }
 
 // index.html's login form (app/shell.js) says what the app's login page says.
-const SHELL_JS: &str = include_str!("../shell.js");
+const SHELL_JS: &str = include_str!("../../shell.js");
 
 /// The texts of `shell.js` in `lang`: its lines `key: "text",` in the
 /// table of that language.

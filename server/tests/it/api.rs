@@ -1,6 +1,6 @@
 //! The API against the real server, on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{Backend, CELL_A, CELL_B, CELL_D, GRASSROOTS, TestServer};
 use reqwest::StatusCode;

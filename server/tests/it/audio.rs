@@ -4,7 +4,7 @@
 //! signals over its live socket and sends its own marked packets at 50 a
 //! second. Who hears whom must follow the floor, the chair and the mute.
 
-mod common;
+use crate::common;
 
 use common::ws::{Client, Closed};
 use common::{Backend, CELL_B, TestServer};

@@ -7,7 +7,7 @@
 //! that the meetings with a live record score and verify through the API,
 //! and that ids given by the generator leave the database usable.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::{Backend, TestServer};

@@ -5,7 +5,7 @@
 //! enforced; an old year's decision no longer changes), and downloads the
 //! year's workbook with the same numbers. Who sees and decides, bad input.
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::Datelike;

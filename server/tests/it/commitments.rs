@@ -4,7 +4,7 @@
 //! each cell's target move a committee's progress. Who does what, and bad
 //! input.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, Duration};
 use common::http::{get, post, put};

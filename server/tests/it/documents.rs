@@ -3,7 +3,7 @@
 //! one byte over), types told from the content, who may upload, read and
 //! delete, the download's headers, who opened what, and late documents.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::{Backend, Seeded, TestServer};

@@ -1,7 +1,7 @@
 //! Faults: the server killed with SIGKILL mid-meeting, connections cut again and
 //! again. Nothing acknowledged is lost; nothing is applied twice.
 
-mod common;
+use crate::common;
 
 use common::ws::Client;
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! of cells that opened it, and the news item of a regular meeting
 //! registered in that month filled from it.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, Duration, NaiveDateTime};
 use common::{Backend, CELL_A, CELL_B, GRASSROOTS, TestServer};

@@ -1,7 +1,7 @@
 //! The server's messages follow the request's `Accept-Language`: English when
 //! its first choice is English, Vietnamese otherwise (and when there is none).
 
-mod common;
+use crate::common;
 
 use common::{Backend, CELL_A, TestServer};
 use serde_json::{Value, json};

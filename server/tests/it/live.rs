@@ -1,6 +1,6 @@
 //! The live meeting over real WebSockets, on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{Backend, CELL_B, TestServer};
 use futures_util::SinkExt;

@@ -2,7 +2,7 @@
 //! silent peers, idle rooms. One participant must never be able to slow or
 //! lock the others out, nor the server keep what nobody uses.
 
-mod common;
+use crate::common;
 
 use common::ws::{Client, Closed};
 use common::{Backend, CELL_B, TestServer};

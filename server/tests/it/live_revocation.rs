@@ -3,7 +3,7 @@
 //! within a second, on every instance: its sockets are closed and what they
 //! send after the change is not applied.
 
-mod common;
+use crate::common;
 
 use common::ws::{Client, Closed};
 use common::{Backend, CELL_B, TestServer};

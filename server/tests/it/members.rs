@@ -1,7 +1,7 @@
 //! Member records through the API, on SQLite and on PostgreSQL: who sees a
 //! member's personal details, and a temporary attachment elsewhere.
 
-mod common;
+use crate::common;
 
 use common::{Backend, CELL_A, CELL_B, TestServer};
 use reqwest::StatusCode;

@@ -7,7 +7,7 @@
 //! restart while the SMTP server was down and with two instances on one
 //! database.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration as Days, TimeDelta};
 use common::{Backend, CELL_B, postgres_url};

@@ -6,7 +6,7 @@
 //! `shared::oversight`, the .xlsx read back with calamine holding the same
 //! numbers, who sees which cells, and the refused periods.
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{Datelike, Duration};

@@ -1,7 +1,7 @@
 //! Every role against every endpoint: allowed, forbidden, or "not found" for
 //! organizations the role may not see. Run on both databases.
 
-mod common;
+use crate::common;
 
 use common::{Backend, CELL_A, CELL_C, CELL_D, GRASSROOTS, TestServer};
 use reqwest::Method;

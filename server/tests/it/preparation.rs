@@ -4,7 +4,7 @@
 //! accepted request (seen over the live WebSocket), and the minutes listing
 //! the advance opinions.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestServer, ws};
 use serde_json::{Value, json};

@@ -8,7 +8,7 @@
 //! retries after a 500, a 410 ending the subscription, one key for two
 //! instances, and queued pushes delivered once across a restart.
 
-mod common;
+use crate::common;
 
 use aes_gcm::aead::Aead;
 use aes_gcm::{Aes128Gcm, KeyInit, Nonce};

@@ -4,7 +4,7 @@
 //! refused over the "excellent" quota, with the numbers; a reopening with a
 //! reason unlocks one member; the member's history. Who may, and bad input.
 
-mod common;
+use crate::common;
 
 use chrono::Datelike;
 use common::http::{get, post, put};

@@ -3,7 +3,7 @@
 //! choose, bad input, the schedule and documents following the committee's
 //! values, and an opened meeting keeping the rules it opened with.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, Duration};
 use common::{Backend, CELL_A, CELL_B, GRASSROOTS, TestServer};

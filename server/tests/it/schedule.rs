@@ -3,7 +3,7 @@
 //! rescheduling a meeting not yet opened (a cancelled one cannot be opened),
 //! and a committee's list of cells that have not registered a month.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, Duration, NaiveDateTime};
 use common::{Backend, CELL_A, CELL_B, GRASSROOTS, TestServer};

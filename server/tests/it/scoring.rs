@@ -3,7 +3,7 @@
 //! proposes, comments and confirms, the upper level's change with a reason,
 //! the notification, and the score on the minutes and in the cell's year.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, Duration};
 use common::{Backend, Seeded, TestServer};

@@ -3,7 +3,7 @@
 //! box, signals between instances). A second, raw connection to the same
 //! database reads what was really written.
 
-mod common;
+use crate::common;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use common::{Backend, postgres_url};

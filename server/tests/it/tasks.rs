@@ -3,7 +3,7 @@
 //! and what the next meeting's minutes take from them (the previous tasks,
 //! the resolution's number in the cell's year).
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::{Backend, Seeded, TestServer};

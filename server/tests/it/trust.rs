@@ -3,7 +3,7 @@
 //! not come, and a long meeting stays joinable. Real server, real database
 //! (SQLite and PostgreSQL), real WebSockets.
 
-mod common;
+use crate::common;
 
 use common::{Backend, Seeded, TestServer};
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@
 //! answers and which come back on its next agenda; reports not filed are
 //! reminded of. Who sees and does what, and bad input.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::http::{delete, get, post, put};

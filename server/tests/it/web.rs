@@ -2,7 +2,7 @@
 //! PostgreSQL: the login limits, the same-origin rule for changes and live
 //! sockets, and the security headers of every answer.
 
-mod common;
+use crate::common;
 
 use common::{Backend, CELL_B, TestServer};
 use futures_util::future::join_all;
