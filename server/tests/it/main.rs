@@ -3,6 +3,7 @@
 //! is a module, so the server and the test helpers are compiled and linked
 //! once. Run one file's tests with `cargo test -p server --test it live::`.
 
+#[macro_use]
 mod common;
 
 mod api;
