@@ -362,7 +362,7 @@ fn thing_en(vi: &str) -> &'static str {
         "danh sách đảng viên (chỉ chi bộ mới có)" => {
             "The member list (only cells have one)"
         }
-        "kiến nghị" => "The recommendation",
+        "kiến nghị" => "The proposal",
         "lịch sinh hoạt (chỉ chi bộ mới đăng ký)" => {
             "The meeting schedule (only cells register one)"
         }

@@ -166,7 +166,7 @@ impl NoticeKind {
             (NoticeKind::VisitReportOverdue, Lang::En) => "A visit report is overdue",
             (NoticeKind::RecommendationsReceived, Lang::Vi) => "Kiến nghị của cấp trên gửi chi bộ",
             (NoticeKind::RecommendationsReceived, Lang::En) => {
-                "Recommendations from the upper level"
+                "Proposals from the upper level"
             }
         }
     }
@@ -516,7 +516,7 @@ impl Notice {
                 format!("{}: {} kiến nghị của cấp trên", v.cell, count)
             }
             (Notice::RecommendationsReceived { visit: v, count }, En) => {
-                format!("{}: {} recommendations from the upper level", v.cell, count)
+                format!("{}: {} proposals from the upper level", v.cell, count)
             }
         }
     }
@@ -794,7 +794,7 @@ impl Notice {
                 count
             ),
             (Notice::RecommendationsReceived { visit: v, count }, En) => format!(
-                "{} visited on {} and made {} recommendations to the cell; answer each (accepted, done).",
+                "{} visited on {} and made {} proposals to the cell; answer each (accepted, done).",
                 v.visitor,
                 day(Some(v.date), En),
                 count

@@ -695,7 +695,7 @@ impl Column {
             Column::UpperScore => "Upper-level score",
             Column::Visits => "Visits",
             Column::ReportsOnTime => "Reports on time",
-            Column::Recommendations => "Open recommendations",
+            Column::Recommendations => "Open proposals",
         }
     }
 }

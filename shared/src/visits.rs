@@ -514,12 +514,12 @@ impl crate::i18n::Message for ReportError {
             ),
             TooManyRecommendations => (
                 "too_many_recommendations",
-                format!("A report has at most {MAX_RECOMMENDATIONS} recommendations."),
+                format!("A report has at most {MAX_RECOMMENDATIONS} proposals."),
             ),
             RecommendationTooLong(n) => (
                 "recommendation_too_long",
                 format!(
-                    "Recommendation {n} is too long (at most {MAX_RECOMMENDATION_CHARS} characters)."
+                    "Proposal {n} is too long (at most {MAX_RECOMMENDATION_CHARS} characters)."
                 ),
             ),
             NotHappened => (

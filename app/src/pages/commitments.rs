@@ -34,7 +34,7 @@ pub fn CommitmentsLink() -> impl IntoView {
     let year = today().year();
     view! {
         <A href="/commitments" attr:class="button secondary" attr:id="btn-my-commitments">
-            {move || format!("{} {year}", i18n.pick("Cam kết nêu gương năm", "Exemplary commitments"))}
+            {move || format!("{} {year}", i18n.pick("Cam kết nêu gương năm", "Example-setting pledges"))}
         </A>
     }
 }
@@ -84,7 +84,7 @@ pub fn MyCommitmentsPage() -> impl IntoView {
     });
     view! {
         <section class="page commitments">
-            <h1>{move || format!("{} {year}", i18n.pick("Cam kết nêu gương năm", "Exemplary commitments"))}</h1>
+            <h1>{move || format!("{} {year}", i18n.pick("Cam kết nêu gương năm", "Example-setting pledges"))}</h1>
             {loaded(data, move |c| view! { <Mine data=c on_saved=Callback::new(move |()| data.refetch())/> })}
         </section>
     }
@@ -168,7 +168,7 @@ fn Mine(data: MemberCommitments, on_saved: Callback<()>) -> impl IntoView {
                 </p>
                 {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                 {move || saved.get().then(|| view! {
-                    <p class="notice" role="status">{move || i18n.pick("Đã lưu cam kết.", "Commitments saved.")}</p>
+                    <p class="notice" role="status">{move || i18n.pick("Đã lưu cam kết.", "Pledges saved.")}</p>
                 })}
             </form>
         }
@@ -199,7 +199,7 @@ pub fn CellCommitmentsPage() -> impl IntoView {
     });
     view! {
         <section class="page commitments">
-            <h1>{move || format!("{} {}", i18n.pick("Cam kết nêu gương năm", "Exemplary commitments"), year.get())}</h1>
+            <h1>{move || format!("{} {}", i18n.pick("Cam kết nêu gương năm", "Example-setting pledges"), year.get())}</h1>
             <p class="actions">
                 <button class="button small secondary" on:click=move |_| year.update(|y| *y -= 1)>"‹"</button>
                 " "
@@ -391,7 +391,7 @@ pub fn ExemplaryCommitments() -> impl IntoView {
             view! {
                 <details class="agenda-commitments" id="agenda-commitments">
                     <summary>
-                        {move || i18n.pick("Cam kết nêu gương", "Exemplary commitments")}
+                        {move || i18n.pick("Cam kết nêu gương", "Example-setting pledges")}
                         {format!(" ({registered}/{all}) — {heading}")}
                     </summary>
                     <ul>

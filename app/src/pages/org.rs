@@ -180,7 +180,7 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
             })}
             {(kind == OrgKind::Cell).then(|| view! {
                 " " <A href=format!("/org/{}/commitments", org.id) attr:class="button secondary" attr:id="btn-cell-commitments">
-                    {move || i18n.pick("Cam kết nêu gương", "Exemplary commitments")}
+                    {move || i18n.pick("Cam kết nêu gương", "Example-setting pledges")}
                 </A>
             })}
             {sees_inspections.then(|| view! {

@@ -422,7 +422,7 @@ fn Summary(total: Rollup, cells: usize) -> impl IntoView {
             pct(total.reports_on_time_permille()),
         ),
         (
-            i18n.pick("Kiến nghị chưa xong", "Open recommendations"),
+            i18n.pick("Kiến nghị chưa xong", "Open proposals"),
             total.open_recommendations.to_string(),
         ),
     ];

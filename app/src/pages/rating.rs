@@ -212,7 +212,7 @@ fn CommitmentsHint(
             return view! {
                 <p class="muted hint commitments-hint">{move || i18n.pick(
                     "Điểm này theo kết quả chi bộ nhận xét việc thực hiện cam kết nêu gương.",
-                    "This score follows the cell's review of the year's commitments.")}</p>
+                    "This score follows the cell's review of the year's pledges.")}</p>
             }
             .into_any();
         };

@@ -575,7 +575,7 @@ fn RecommendationRow(rec: Recommendation, answerable: bool) -> impl IntoView {
             }}
             {answerable.then(|| view! {
                 <form class="inline answer-form" on:submit=submit>
-                    <select class="answer-status" aria-label=move || i18n.pick("Tình trạng thực hiện kiến nghị", "Status of the recommendation") on:change=move |ev| {
+                    <select class="answer-status" aria-label=move || i18n.pick("Tình trạng thực hiện kiến nghị", "Status of the proposal") on:change=move |ev| {
                         if let Some(s) = RecommendationStatus::parse(&event_target_value(&ev)) { status.set(s); }
                     }>
                         {[RecommendationStatus::Accepted, RecommendationStatus::Done].into_iter().map(|s| view! {

@@ -71,7 +71,7 @@ impl AssessmentForm {
                 c(
                     "commitments",
                     "Thực hiện cam kết tu dưỡng, rèn luyện, nêu gương hằng năm",
-                    "The year's exemplary commitments kept",
+                    "The year's example-setting pledges kept",
                     10,
                 ),
             ],
