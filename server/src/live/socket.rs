@@ -75,8 +75,29 @@ struct Peer {
     /// Messages in the current one-second window.
     window_start: Instant,
     in_window: u32,
-    last_hello: Option<Instant>,
-    last_offer: Option<Instant>,
+    hellos: Spaced,
+    offers: Spaced,
+}
+
+/// Something a socket may do at most once per interval (a hello, an audio offer).
+struct Spaced {
+    every: Duration,
+    last: Option<Instant>,
+}
+
+impl Spaced {
+    fn every(every: Duration) -> Spaced {
+        Spaced { every, last: None }
+    }
+
+    /// Whether it may be done now; if so, counts it as done.
+    fn allow(&mut self, now: Instant) -> bool {
+        if self.last.is_some_and(|t| now.duration_since(t) < self.every) {
+            return false;
+        }
+        self.last = Some(now);
+        true
+    }
 }
 
 impl Peer {
@@ -86,8 +107,8 @@ impl Peer {
             pinged: false,
             window_start: now,
             in_window: 0,
-            last_hello: None,
-            last_offer: None,
+            hellos: Spaced::every(Duration::from_secs(MIN_SECS_BETWEEN_HELLOS.into())),
+            offers: Spaced::every(Duration::from_millis(MIN_MS_BETWEEN_OFFERS.into())),
         }
     }
 
@@ -105,22 +126,12 @@ impl Peer {
 
     /// Whether a hello may be answered now (one per `MIN_SECS_BETWEEN_HELLOS`).
     fn hello_allowed(&mut self, now: Instant) -> bool {
-        let min = Duration::from_secs(MIN_SECS_BETWEEN_HELLOS.into());
-        if self.last_hello.is_some_and(|t| now.duration_since(t) < min) {
-            return false;
-        }
-        self.last_hello = Some(now);
-        true
+        self.hellos.allow(now)
     }
 
     /// Whether an audio offer may be taken now (one per `MIN_MS_BETWEEN_OFFERS`).
     fn offer_allowed(&mut self, now: Instant) -> bool {
-        let min = Duration::from_millis(MIN_MS_BETWEEN_OFFERS.into());
-        if self.last_offer.is_some_and(|t| now.duration_since(t) < min) {
-            return false;
-        }
-        self.last_offer = Some(now);
-        true
+        self.offers.allow(now)
     }
 }
 
@@ -483,5 +494,11 @@ mod tests {
         assert!(!peer.hello_allowed(start + Duration::from_millis(500)));
         let later = start + Duration::from_secs(MIN_SECS_BETWEEN_HELLOS.into());
         assert!(peer.hello_allowed(later));
+
+        // Offers have their own spacing, apart from hellos.
+        let offer_gap = Duration::from_millis(u64::from(MIN_MS_BETWEEN_OFFERS));
+        assert!(peer.offer_allowed(start));
+        assert!(!peer.offer_allowed(start + offer_gap - Duration::from_millis(1)));
+        assert!(peer.offer_allowed(start + offer_gap));
     }
 }

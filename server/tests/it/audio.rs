@@ -249,13 +249,7 @@ async fn member(s: &TestServer, username: &str) -> Value {
 
 async fn the_floor_is_heard_and_nobody_else(b: Backend) {
     let s = server(b).await;
-    let id = s.meeting_in(CELL_B).await;
-    let mut chair = s.ws("bithu.b", id).await.unwrap();
-    chair.hello(None).await;
-    assert_eq!(
-        chair.command("open", json!({"type": "open"})).await["type"],
-        "accepted"
-    );
+    let (id, mut chair) = s.opened_in_b().await;
     let mut sockets = Vec::new();
     let listener_cookie = s.session_cookie("dv.b07").await;
     for name in ["dv.b05", "dv.b06", "dv.b07"] {
@@ -419,13 +413,7 @@ fn browser_offer() -> String {
 #[tokio::test]
 async fn media_only_for_the_meeting_s_participants() {
     let s = server(Backend::Sqlite).await;
-    let id = s.meeting_in(CELL_B).await;
-    let mut chair = s.ws("bithu.b", id).await.unwrap();
-    chair.hello(None).await;
-    assert_eq!(
-        chair.command("open", json!({"type": "open"})).await["type"],
-        "accepted"
-    );
+    let (id, mut chair) = s.opened_in_b().await;
 
     // A member of another cell: no socket, so no offer at all.
     let other = s.ws("dv.a05", id).await;

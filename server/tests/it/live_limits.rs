@@ -20,13 +20,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// A meeting in cell B, opened by its chair, with the member checked in.
 async fn opened(s: &TestServer, member: &str) -> (i64, Client, String) {
-    let id = s.meeting_in(CELL_B).await;
-    let mut chair = s.ws("bithu.b", id).await.unwrap();
-    chair.hello(None).await;
-    assert_eq!(
-        chair.command("open", json!({"type": "open"})).await["type"],
-        "accepted"
-    );
+    let (id, mut chair) = s.opened_in_b().await;
     let cookie = s.session_cookie(member).await;
     let mut m = Client::open(&s.base, &cookie, id).await.unwrap();
     m.hello(None).await;

@@ -76,13 +76,7 @@ async fn revoke(s: &TestServer, cause: Cause, cookie: &str) {
 
 /// The member's socket is on `at`; the change is made through `s`.
 async fn revoked(s: &TestServer, at: &TestServer, cause: Cause) {
-    let id = s.meeting_in(CELL_B).await;
-    let mut chair = s.ws("bithu.b", id).await.unwrap();
-    chair.hello(None).await;
-    assert_eq!(
-        chair.command("open", json!({"type": "open"})).await["type"],
-        "accepted"
-    );
+    let (id, mut chair) = s.opened_in_b().await;
     let cookie = s.session_cookie(MEMBER).await;
     let mut member = Client::open(&at.base, &cookie, id).await.unwrap();
     member.hello(None).await;

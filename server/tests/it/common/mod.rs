@@ -6,6 +6,7 @@
 pub mod http;
 pub mod ws;
 
+use serde_json::Value;
 use server::config::Settings;
 use server::live::LiveConfig;
 use server::storage::{PgStore, SqliteStore, Store};
@@ -469,6 +470,19 @@ impl TestServer {
         (meeting.id.0, seeded)
     }
 
+    /// A meeting in cell B opened by its chair (bithu.b): its id, and the
+    /// chair's socket.
+    pub async fn opened_in_b(&self) -> (i64, ws::Client) {
+        let id = self.meeting_in(CELL_B).await;
+        let mut chair = self.ws("bithu.b", id).await.expect("the chair joins");
+        chair.hello(None).await;
+        let r = chair
+            .command("open", serde_json::json!({"type": "open"}))
+            .await;
+        assert_eq!(r["type"], "accepted", "the opening: {r}");
+        (id, chair)
+    }
+
     /// A meeting registered in a demo cell: chaired by its first member,
     /// minutes by its second.
     pub async fn meeting_in(&self, cell: &str) -> i64 {
@@ -517,4 +531,39 @@ impl TestServer {
             .build()
             .expect("client")
     }
+}
+
+/// Joins a meeting's room as `who` and says hello.
+pub async fn join(s: &TestServer, who: &Seeded, meeting: i64) -> ws::Client {
+    let mut c = ws::Client::open(&s.base, &who.cookie, meeting)
+        .await
+        .expect("joins");
+    c.hello(None).await;
+    c
+}
+
+/// Sends a command (resent until answered) and expects it accepted.
+pub async fn ok(c: &mut ws::Client, key: &str, command: Value) -> Value {
+    let r = c.command_resending(key, command.clone()).await;
+    assert_eq!(r["type"], "accepted", "{command} → {r}");
+    r
+}
+
+/// Sends a command (resent until answered) and expects it refused; the reason.
+pub async fn refused(c: &mut ws::Client, key: &str, command: Value) -> Value {
+    let r = c.command_resending(key, command.clone()).await;
+    assert_eq!(r["type"], "rejected", "{command} → {r}");
+    r["reason"].clone()
+}
+
+/// The meeting's minutes, as `who` reads them.
+pub async fn minutes(s: &TestServer, who: &Seeded, meeting: i64) -> Value {
+    s.http_with(&who.cookie)
+        .get(s.url(&format!("/api/meetings/{meeting}/minutes")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
