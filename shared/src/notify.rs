@@ -165,9 +165,7 @@ impl NoticeKind {
             (NoticeKind::VisitReportOverdue, Lang::Vi) => "Báo cáo dự sinh hoạt quá hạn",
             (NoticeKind::VisitReportOverdue, Lang::En) => "A visit report is overdue",
             (NoticeKind::RecommendationsReceived, Lang::Vi) => "Kiến nghị của cấp trên gửi chi bộ",
-            (NoticeKind::RecommendationsReceived, Lang::En) => {
-                "Proposals from the upper level"
-            }
+            (NoticeKind::RecommendationsReceived, Lang::En) => "Proposals from the upper level",
         }
     }
 }

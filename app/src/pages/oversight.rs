@@ -558,6 +558,7 @@ fn bar_chart(
                 {rects}
                 {ticks}
             </svg>
+            <div class="table-scroll" role="region" tabindex="0" aria-label=move || i18n.pick(title.0, title.1)>
             <table class="chart-table" id=table_id>
                 <thead><tr>
                     <th scope="col"></th>
@@ -569,6 +570,7 @@ fn bar_chart(
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </figure>
     }
 }

@@ -663,6 +663,7 @@ fn Board(board: RatingBoard, reload: Callback<()>) -> impl IntoView {
                 <ul>{board.proposal_issues.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
             </div>
         })}
+        <div class="table-scroll" role="region" tabindex="0" aria-label=move || i18n.pick("Tỷ lệ theo mức", "Shares by level")>
         <table class="table shares" id="shares">
             <thead><tr>
                 <th>{move || i18n.pick("Mức", "Level")}</th>
@@ -676,6 +677,7 @@ fn Board(board: RatingBoard, reload: Callback<()>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
         <p class={if meets { "aim met" } else { "aim" }} id="aim">
             {move || i18n.pick("Hoàn thành nhiệm vụ trở lên: ", "Complete or better: ")}
             <strong>{shares.complete_or_better.clone()}</strong>

@@ -92,7 +92,10 @@ impl Spaced {
 
     /// Whether it may be done now; if so, counts it as done.
     fn allow(&mut self, now: Instant) -> bool {
-        if self.last.is_some_and(|t| now.duration_since(t) < self.every) {
+        if self
+            .last
+            .is_some_and(|t| now.duration_since(t) < self.every)
+        {
             return false;
         }
         self.last = Some(now);

@@ -413,7 +413,7 @@ fn browser_offer() -> String {
 #[tokio::test]
 async fn media_only_for_the_meeting_s_participants() {
     let s = server(Backend::Sqlite).await;
-    let (id, mut chair) = s.opened_in_b().await;
+    let (id, _chair) = s.opened_in_b().await;
 
     // A member of another cell: no socket, so no offer at all.
     let other = s.ws("dv.a05", id).await;

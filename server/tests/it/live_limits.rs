@@ -20,7 +20,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// A meeting in cell B, opened by its chair, with the member checked in.
 async fn opened(s: &TestServer, member: &str) -> (i64, Client, String) {
-    let (id, mut chair) = s.opened_in_b().await;
+    let (id, chair) = s.opened_in_b().await;
     let cookie = s.session_cookie(member).await;
     let mut m = Client::open(&s.base, &cookie, id).await.unwrap();
     m.hello(None).await;
