@@ -460,7 +460,7 @@ pub const EN: Texts = Texts {
     report_filed: "Report filed.",
     report_bad_score: "The score is a number from 0 to 100 (e.g. 85.5).",
     // A soft hyphen: at 200% the word is wider than a phone's line.
-    recs_title: "Recom\u{AD}mendations from the upper level",
+    recs_title: "Proposals from the upper level",
     no_recs: "No proposals.",
     rec_answer: "Answer",
     rec_note: "Note",
