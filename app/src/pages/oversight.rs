@@ -482,12 +482,13 @@ fn OrgTable(
 type Bilingual = (&'static str, &'static str);
 
 /// A bar chart in SVG, an image named by its title, with its figures in the
-/// table below it (for screen readers, and for reading exact values).
+/// table below it (for screen readers, and for reading exact values). The
+/// labels come with what they are ("Tháng"), the head of the table's first column.
 fn bar_chart(
     i18n: I18n,
     id: &'static str,
     title: (&'static str, &'static str),
-    labels: Vec<String>,
+    (label_head, labels): (Bilingual, Vec<String>),
     series: Vec<(Bilingual, Vec<Option<f64>>)>,
     max: f64,
 ) -> impl IntoView {
@@ -561,7 +562,7 @@ fn bar_chart(
             <div class="table-scroll" role="region" tabindex="0" aria-label=move || i18n.pick(title.0, title.1)>
             <table class="chart-table" id=table_id>
                 <thead><tr>
-                    <th scope="col"></th>
+                    <th scope="col">{move || i18n.pick(label_head.0, label_head.1)}</th>
                     {heads.into_iter().map(|h| view! { <th scope="col">{move || i18n.pick(h.0, h.1)}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
@@ -611,16 +612,17 @@ fn Charts(fig: Figures) -> impl IntoView {
         .map(|(_, p, v)| (*p).max(*v))
         .max()
         .unwrap_or(0);
+    const MONTH: Bilingual = ("Tháng", "Month");
     view! {
         <div class="charts">
             {bar_chart(i18n, "chart-compliance", ("Tỷ lệ chi bộ sinh hoạt theo tháng (%)", "Cells that met, per month (%)"),
-                labels.clone(), vec![(("%", "%"), held)], 100.0)}
+                (MONTH, labels.clone()), vec![(("%", "%"), held)], 100.0)}
             {bar_chart(i18n, "chart-attendance", ("Tỷ lệ dự họp bình quân theo tháng (%)", "Mean attendance per month (%)"),
-                labels, vec![(("%", "%"), attendance)], 100.0)}
+                (MONTH, labels), vec![(("%", "%"), attendance)], 100.0)}
             {bar_chart(i18n, "chart-scores", ("Phân bố điểm buổi sinh hoạt", "Distribution of meeting scores"),
-                score_labels, vec![(("Số buổi", "Meetings"), scores)], score_max)}
+                (("Điểm", "Score"), score_labels), vec![(("Số buổi", "Meetings"), scores)], score_max)}
             {bar_chart(i18n, "chart-visits", ("Lượt dự của cấp ủy viên so với kế hoạch", "Visits per committee member against the plan"),
-                visitor_labels, vec![(("Kế hoạch", "Planned"), planned), (("Đã dự", "Visited"), visits)], f64::from(visit_max))}
+                (("Cấp ủy viên", "Committee member"), visitor_labels), vec![(("Kế hoạch", "Planned"), planned), (("Đã dự", "Visited"), visits)], f64::from(visit_max))}
         </div>
     }
 }

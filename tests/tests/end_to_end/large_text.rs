@@ -3,8 +3,10 @@
 //! 180 px wide CSS viewport at twice the pixel density). On each: no sideways
 //! scroll, the header and the bottom bar together cover at most a quarter of
 //! the screen, and no word of the interface is broken across two lines. Every
-//! screen is checked in Vietnamese, all but the ratings and the accounts in English too; the live room in its
-//! states (open, a vote open) as the chair and as a member, in both languages.
+//! screen is checked in Vietnamese and in English; the live room in its
+//! states (open, a vote open, closed) as the chair and as a member, and the
+//! minutes and the score sheet of the closed meeting, in both languages. The
+//! projector view is the one screen left out: it is made for 1920×1080.
 
 use e2e::{
     Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browser_options, with_browsers_options,
@@ -110,8 +112,11 @@ async fn check(b: &Browser, path: &str, mode: &str) -> Value {
 struct Ids {
     cell: i64,
     committee: i64,
+    /// The bloc's committee, whose visits `capuy.khoi` plans.
+    bloc: i64,
     member: i64,
     meeting: i64,
+    guidance: i64,
     year: i32,
 }
 
@@ -148,26 +153,46 @@ async fn ids(server: &Server) -> Ids {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("after 1970");
     let now = chrono::DateTime::from_timestamp(now.as_secs() as i64, 0).expect("a time");
-    let year = chrono::Datelike::year(&shared::clock::vietnam_date(now));
+    let today = shared::clock::vietnam_date(now);
+    let year = chrono::Datelike::year(&today);
+    let guidance = json!({
+        "title": "Định hướng sinh hoạt chi bộ tháng 12",
+        "year": year,
+        "month": chrono::Datelike::month(&today),
+        "text": "Quán triệt Nghị quyết của Đảng ủy; chuẩn bị Đại hội chi bộ.",
+    });
+    let (status, posted) = chair
+        .post(
+            &format!("/api/organizations/{committee}/guidance"),
+            &guidance,
+        )
+        .await;
+    assert_eq!(status, 201, "post the month's guidance: {posted}");
+    let upper = server.api_login("capuy.khoi").await.get_ok("/api/me").await;
+    let bloc = upper["committees"][0]["id"]
+        .as_i64()
+        .expect("capuy.khoi sits on the bloc's committee");
     Ids {
         cell,
         committee,
+        bloc,
         member,
         meeting: created["id"].as_i64().expect("a meeting id"),
+        guidance: posted["id"].as_i64().expect("a guidance id"),
         year,
     }
 }
 
 /// Every screen, as the person who sees it, in Vietnamese and then in
-/// English, whose words are longer ("Notifications"); the ratings' pages
-/// and the accounts page in Vietnamese only, until they hold in English
-/// (at 200% zoom an account's "Administrator" tag sticks out by 1 px).
+/// English, whose words are longer ("Notifications", "organization").
 async fn every_screen(b: &Browser, ids: &Ids, mode: &str) {
     let Ids {
         cell,
         committee,
+        bloc,
         member,
         meeting,
+        guidance,
         year,
     } = *ids;
     let screens = [
@@ -188,19 +213,23 @@ async fn every_screen(b: &Browser, ids: &Ids, mode: &str) {
         format!("/org/{committee}/oversight"),
         "/commitments".into(),
         "/account".into(),
-    ];
-    // Still to fix in English at 200%: the ratings' forms (a field's label,
-    // a trigger's words, "(not submitted)" beside a name).
-    let vietnamese_only = [
         format!("/org/{cell}/rating/{year}"),
         format!("/rating/{year}"),
+        format!("/org/{committee}/year-review/{year}"),
+        format!("/guidance/{guidance}"),
+    ];
+    let upper_screens = [
+        "/".to_string(),
+        "/visits".into(),
+        format!("/org/{cell}"),
+        format!("/org/{bloc}/visits/plan"),
     ];
     b.goto("/login").await;
     b.find("#f-username").await;
     check(b, "/login", mode).await;
 
     b.login("bithu.b", DEMO_PASSWORD).await;
-    for path in screens.iter().chain(&vietnamese_only) {
+    for path in &screens {
         check(b, path, mode).await;
     }
     // The agenda with a new, empty item: the row's tools and its two fields.
@@ -221,18 +250,19 @@ async fn every_screen(b: &Browser, ids: &Ids, mode: &str) {
     b.find("#f-username").await;
     check(b, "/login", &english).await;
     b.login("capuy.khoi", DEMO_PASSWORD).await;
-    for path in ["/".to_string(), "/visits".into()] {
-        check(b, &path, &english).await;
+    for path in &upper_screens {
+        check(b, path, &english).await;
     }
     toggle_language(b, "vi").await;
-
-    for path in ["/".to_string(), "/visits".into(), format!("/org/{cell}")] {
-        check(b, &path, mode).await;
+    for path in &upper_screens {
+        check(b, path, mode).await;
     }
 
     b.client.delete_all_cookies().await.expect("log out");
     b.login("quantri", DEMO_PASSWORD).await;
     check(b, "/admin/accounts", mode).await;
+    toggle_language(b, "en").await;
+    check(b, "/admin/accounts", &english).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -369,6 +399,28 @@ async fn the_live_room_with_the_default_font_at_32_px() {
             .await;
         member.find("#you-voted").await;
         check(&member, &room, "200% text, English, after voting").await;
+
+        // Closed: the room read-only, then the minutes and the score sheet
+        // that come out of it, in both languages.
+        chair.click("#btn-close-vote").await;
+        chair.click("#btn-close").await;
+        chair.click("#btn-close-confirm").await;
+        for b in [&chair, &member] {
+            b.find(".closed").await;
+        }
+        check(&chair, &room, "200% text, English, closed, as the chair").await;
+        check(&member, &room, "200% text, English, closed, as a member").await;
+        let after = [
+            format!("/meetings/{meeting}/minutes"),
+            format!("/meetings/{meeting}/score"),
+        ];
+        for path in &after {
+            check(&chair, path, "200% text, English").await;
+        }
+        toggle_language(&chair, "vi").await;
+        for path in &after {
+            check(&chair, path, "200% text").await;
+        }
     })
     .await;
 }
