@@ -10,112 +10,22 @@ use crate::common;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{Datelike, Duration};
-use common::{Backend, CELL_A, CELL_B, GRASSROOTS, Seeded, TestServer};
+use common::{Backend, CELL_A, CELL_B, GRASSROOTS, Seeded, TestServer, meeting_log};
 use serde_json::{Value, json};
-use server::storage::{Append, NewEvent};
 use shared::MeetingId;
 use shared::calendar::SlotStatus;
-use shared::live::chain;
-use shared::live::state::{Command, LiveState, Setup, Speaker, apply, decide};
-use shared::meeting::MeetingStatus;
+use shared::live::state::{Command, Speaker};
 use shared::oversight::{self as ov, OversightFacts};
-use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
-
-/// A meeting of the seeded cell starting now, registered ten days ahead.
-async fn registered_on_time(s: &TestServer, seeded: i64) -> i64 {
-    let first = s.store.meeting(MeetingId(seeded)).await.unwrap().unwrap();
-    let now = server::clock::now_local();
-    let mut draft = first.draft.clone();
-    draft.starts_at = now;
-    s.store
-        .create_meeting(first.cell_id, &draft, now - Duration::days(10))
-        .await
-        .unwrap()
-        .id
-        .0
-}
+use shared::rules::attendance::{AttendanceMark, Presence};
 
 /// Holds a meeting with its log written straight to storage (as an older
 /// server would have, keeping no outcome): everyone present, member 2 takes
 /// the floor, the chair closes.
 async fn hold_around_the_room(s: &TestServer, id: i64, m: &[Seeded]) {
-    let meeting = s.store.meeting(MeetingId(id)).await.unwrap().unwrap();
-    let roll = s
-        .store
-        .members_of(meeting.cell_id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|x| RosterEntry {
-            member_id: x.id,
-            full_name: x.draft.full_name.clone(),
-            status: x.draft.status,
-            attached_elsewhere: false,
-        })
-        .collect();
-    let mut state = LiveState::new(
-        meeting.id,
-        Setup {
-            agenda: meeting.draft.agenda.clone(),
-            rules: shared::rules::RuleSet::national_default().meeting_rules(),
-            roll,
-            chair: Some(m[0].member),
-            secretary: Some(m[1].member),
-            starts_at: Some(meeting.draft.starts_at),
-            excused: Vec::new(),
-        },
-    );
-    let chair = Speaker::Member(m[0].member);
-    let speaker = Speaker::Member(m[2].member);
-    let mut commands: Vec<(Speaker, Command)> = vec![(
-        chair,
-        Command::Open {
-            confirm_early: true,
-        },
-    )];
-    for x in m {
-        commands.push((
-            chair,
-            Command::Mark {
-                mark: AttendanceMark::new(x.member, Presence::InPerson),
-            },
-        ));
-    }
-    commands.push((speaker, Command::RaiseHand));
-    commands.push((chair, Command::GiveFloor { speaker }));
-    commands.push((chair, Command::EndFloor));
-    commands.push((chair, Command::Close));
-    let now = server::clock::now_local();
-    let mut hash = chain::GENESIS.to_string();
-    let last = commands.len() - 1;
-    let mut batch = Vec::new();
-    for (i, (who, c)) in commands.iter().enumerate() {
-        let mut events = Vec::new();
-        for e in decide(&state, *who, c, now).unwrap_or_else(|e| panic!("{c:?}: {e:?}")) {
-            apply(&mut state, &e);
-            let payload = serde_json::to_string(&e).unwrap();
-            hash = chain::link(&hash, id, state.seq, &payload);
-            events.push(NewEvent {
-                seq: state.seq,
-                payload,
-                hash: hash.clone(),
-            });
-        }
-        batch.push(Append {
-            meeting: meeting.id,
-            command_key: format!("hold-{i}"),
-            account: m[0].account,
-            at: now,
-            events,
-            status: match i {
-                0 => Some(MeetingStatus::Live),
-                i if i == last => Some(MeetingStatus::Closed),
-                _ => None,
-            },
-            sealed_ballot: None,
-        });
-    }
-    s.store.append_batch(&batch).await.unwrap();
+    let mut commands = meeting_log::opened_with_everyone(m);
+    commands.extend(meeting_log::floor(m, 2));
+    commands.push((Speaker::Member(m[0].member), Command::Close));
+    meeting_log::hold(s, id, m, &commands).await;
 }
 
 async fn get(c: &reqwest::Client, s: &TestServer, path: &str) -> (u16, Value) {
@@ -155,14 +65,8 @@ fn number(d: &Data) -> Option<f64> {
 async fn a_committee_sees_the_cell_s_month_and_the_workbook_says_the_same(b: Backend) {
     let s = TestServer::start(b).await;
     let (seeded, m) = s.seed_cell("Chi bộ Theo dõi", 4).await;
-    let cell = s
-        .store
-        .meeting(MeetingId(seeded))
-        .await
-        .unwrap()
-        .unwrap()
-        .cell_id;
-    let id = registered_on_time(&s, seeded).await;
+    let cell = s.cell_of(seeded).await;
+    let id = s.registered_on_time(seeded).await;
     hold_around_the_room(&s, id, &m).await;
     // No outcome kept: the start-up backfill replays the log once.
     assert_eq!(
@@ -387,13 +291,7 @@ async fn the_live_room_keeps_the_outcome_when_it_closes(b: Backend) {
         0
     );
 
-    let cell = s
-        .store
-        .meeting(MeetingId(id))
-        .await
-        .unwrap()
-        .unwrap()
-        .cell_id;
+    let cell = s.cell_of(id).await;
     let month = this_month();
     let c = s.http_with(&m[0].cookie);
     let (status, body) = get(
@@ -516,14 +414,8 @@ on_both_backends!(
 async fn postgres_a_starting_instance_backfills_outcomes_and_proposed_totals() {
     let s = TestServer::start(Backend::Postgres).await;
     let (seeded, m) = s.seed_cell("Chi bộ Dữ liệu cũ", 4).await;
-    let cell = s
-        .store
-        .meeting(MeetingId(seeded))
-        .await
-        .unwrap()
-        .unwrap()
-        .cell_id;
-    let id = registered_on_time(&s, seeded).await;
+    let cell = s.cell_of(seeded).await;
+    let id = s.registered_on_time(seeded).await;
     hold_around_the_room(&s, id, &m).await;
     let secretary = s.http_with(&m[0].cookie);
     let r = secretary

@@ -5,100 +5,24 @@
 
 use crate::common;
 
-use chrono::{Datelike, Duration};
-use common::{Backend, Seeded, TestServer};
+use chrono::Datelike;
+use common::{Backend, Seeded, TestServer, meeting_log};
 use serde_json::{Value, json};
-use server::storage::{Append, NewEvent};
 use shared::MeetingId;
-use shared::live::chain;
-use shared::live::state::{Choice, Command, LiveState, Setup, Speaker, apply, decide};
-use shared::meeting::MeetingStatus;
-use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
-use shared::rules::vote::{Ballot, VoteKind};
+use shared::live::state::{Command, Speaker};
 use std::io::Read;
-
-/// A meeting of the seeded cell starting now (Vietnam time), registered ten
-/// days ahead (on time).
-async fn registered_on_time(s: &TestServer, seeded: i64) -> i64 {
-    let first = s.store.meeting(MeetingId(seeded)).await.unwrap().unwrap();
-    let now = server::clock::now_local();
-    let mut draft = first.draft.clone();
-    draft.starts_at = now;
-    s.store
-        .create_meeting(first.cell_id, &draft, now - Duration::days(10))
-        .await
-        .unwrap()
-        .id
-        .0
-}
 
 /// Holds a meeting from opening to closing, its log written as the server
 /// writes it: everyone present, member 2 takes the floor, the resolution
 /// passes, the chair concludes and the minutes are adopted.
 async fn hold(s: &TestServer, id: i64, m: &[Seeded]) {
-    let meeting = s.store.meeting(MeetingId(id)).await.unwrap().unwrap();
-    let roll = s
-        .store
-        .members_of(meeting.cell_id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|x| RosterEntry {
-            member_id: x.id,
-            full_name: x.draft.full_name.clone(),
-            status: x.draft.status,
-            attached_elsewhere: false,
-        })
-        .collect();
-    let mut state = LiveState::new(
-        meeting.id,
-        Setup {
-            agenda: meeting.draft.agenda.clone(),
-            rules: shared::rules::RuleSet::national_default().meeting_rules(),
-            roll,
-            chair: Some(m[0].member),
-            secretary: Some(m[1].member),
-            starts_at: Some(meeting.draft.starts_at),
-            excused: Vec::new(),
-        },
-    );
     let chair = Speaker::Member(m[0].member);
-    let speaker = Speaker::Member(m[2].member);
-    let mut commands: Vec<(Speaker, Command)> = vec![(
-        chair,
-        Command::Open {
-            confirm_early: true,
-        },
-    )];
-    for x in m {
-        commands.push((
-            chair,
-            Command::Mark {
-                mark: AttendanceMark::new(x.member, Presence::InPerson),
-            },
-        ));
-    }
-    commands.push((speaker, Command::RaiseHand));
-    commands.push((chair, Command::GiveFloor { speaker }));
-    commands.push((chair, Command::EndFloor));
-    commands.push((
-        chair,
-        Command::OpenVote {
-            kind: VoteKind::Resolution,
-            ballot: Ballot::Open,
-            question: "Thông qua nghị quyết tháng".into(),
-        },
+    let mut commands = meeting_log::opened_with_everyone(m);
+    commands.extend(meeting_log::floor(m, 2));
+    commands.extend(meeting_log::resolution_passed_by_all(
+        m,
+        "Thông qua nghị quyết tháng",
     ));
-    for x in m {
-        commands.push((
-            Speaker::Member(x.member),
-            Command::Cast {
-                vote: 0,
-                choice: Choice::InFavour,
-            },
-        ));
-    }
-    commands.push((chair, Command::CloseVote { vote: 0 }));
     commands.push((
         chair,
         Command::Conclude {
@@ -107,37 +31,7 @@ async fn hold(s: &TestServer, id: i64, m: &[Seeded]) {
     ));
     commands.push((chair, Command::AdoptMinutes));
     commands.push((chair, Command::Close));
-    let now = server::clock::now_local();
-    let mut hash = chain::GENESIS.to_string();
-    let last = commands.len() - 1;
-    let mut batch = Vec::new();
-    for (i, (who, c)) in commands.iter().enumerate() {
-        let mut events = Vec::new();
-        for e in decide(&state, *who, c, now).unwrap_or_else(|e| panic!("{c:?}: {e:?}")) {
-            apply(&mut state, &e);
-            let payload = serde_json::to_string(&e).unwrap();
-            hash = chain::link(&hash, id, state.seq, &payload);
-            events.push(NewEvent {
-                seq: state.seq,
-                payload,
-                hash: hash.clone(),
-            });
-        }
-        batch.push(Append {
-            meeting: meeting.id,
-            command_key: format!("hold-{i}"),
-            account: m[0].account,
-            at: now,
-            events,
-            status: match i {
-                0 => Some(MeetingStatus::Live),
-                i if i == last => Some(MeetingStatus::Closed),
-                _ => None,
-            },
-            sealed_ballot: None,
-        });
-    }
-    s.store.append_batch(&batch).await.unwrap();
+    meeting_log::hold(s, id, m, &commands).await;
 }
 
 async fn get(c: &reqwest::Client, s: &TestServer, path: &str) -> (u16, Value) {
@@ -219,19 +113,13 @@ async fn a_meeting_is_scored_confirmed_and_shown(b: Backend) {
     let s = TestServer::start(b).await;
     let (seeded, m) = s.seed_cell("Chi bộ Chấm điểm", 4).await;
     let (_, other) = s.seed_cell("Chi bộ Bên cạnh", 2).await;
-    let cell = s
-        .store
-        .meeting(MeetingId(seeded))
-        .await
-        .unwrap()
-        .unwrap()
-        .cell_id;
+    let cell = s.cell_of(seeded).await;
     // A member of the neighbouring cell assigned to follow this one.
     s.store
         .add_assignment(other[1].account, cell)
         .await
         .unwrap();
-    let id = registered_on_time(&s, seeded).await;
+    let id = s.registered_on_time(seeded).await;
     let secretary = s.http_with(&m[0].cookie);
     let member = s.http_with(&m[1].cookie);
     let stranger = s.http_with(&other[0].cookie);
@@ -480,7 +368,7 @@ async fn a_meeting_is_scored_confirmed_and_shown(b: Backend) {
 async fn bad_bodies_are_refused(b: Backend) {
     let s = TestServer::start(b).await;
     let (seeded, m) = s.seed_cell("Chi bộ Kiểm tra", 3).await;
-    let id = registered_on_time(&s, seeded).await;
+    let id = s.registered_on_time(seeded).await;
     hold(&s, id, &m).await;
     let secretary = s.http_with(&m[0].cookie);
     let score = format!("/api/meetings/{id}/score");

@@ -6,114 +6,26 @@
 use crate::common;
 
 use chrono::Duration;
-use common::{Backend, Seeded, TestServer};
+use common::{Backend, Seeded, TestServer, meeting_log};
 use serde_json::{Value, json};
-use server::storage::{Append, NewEvent};
 use shared::MeetingId;
-use shared::live::chain;
-use shared::live::state::{Choice, Command, LiveState, Setup, Speaker, Task, apply, decide};
-use shared::meeting::MeetingStatus;
-use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
-use shared::rules::vote::{Ballot, VoteKind};
+use shared::live::state::{Command, Speaker, Task};
 
 /// Holds a meeting from opening to closing, its log written as the server
 /// writes it: everyone present, the tasks assigned by the chair (member 0),
 /// a resolution passed by all.
 async fn hold(s: &TestServer, id: i64, m: &[Seeded], tasks: &[Task]) {
-    let meeting = s.store.meeting(MeetingId(id)).await.unwrap().unwrap();
-    let roll = s
-        .store
-        .members_of(meeting.cell_id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|x| RosterEntry {
-            member_id: x.id,
-            full_name: x.draft.full_name.clone(),
-            status: x.draft.status,
-            attached_elsewhere: false,
-        })
-        .collect();
-    let mut state = LiveState::new(
-        meeting.id,
-        Setup {
-            agenda: meeting.draft.agenda.clone(),
-            rules: shared::rules::RuleSet::national_default().meeting_rules(),
-            roll,
-            chair: Some(m[0].member),
-            secretary: Some(m[1].member),
-            starts_at: Some(meeting.draft.starts_at),
-            excused: Vec::new(),
-        },
-    );
     let chair = Speaker::Member(m[0].member);
-    let mut commands: Vec<(Speaker, Command)> = vec![(
-        chair,
-        Command::Open {
-            confirm_early: true,
-        },
-    )];
-    for x in m {
-        commands.push((
-            chair,
-            Command::Mark {
-                mark: AttendanceMark::new(x.member, Presence::InPerson),
-            },
-        ));
-    }
+    let mut commands = meeting_log::opened_with_everyone(m);
     for t in tasks {
         commands.push((chair, Command::AssignTask { task: t.clone() }));
     }
-    commands.push((
-        chair,
-        Command::OpenVote {
-            kind: VoteKind::Resolution,
-            ballot: Ballot::Open,
-            question: "Thông qua nghị quyết".into(),
-        },
+    commands.extend(meeting_log::resolution_passed_by_all(
+        m,
+        "Thông qua nghị quyết",
     ));
-    for x in m {
-        commands.push((
-            Speaker::Member(x.member),
-            Command::Cast {
-                vote: 0,
-                choice: Choice::InFavour,
-            },
-        ));
-    }
-    commands.push((chair, Command::CloseVote { vote: 0 }));
     commands.push((chair, Command::Close));
-    let now = server::clock::now_local();
-    let mut hash = chain::GENESIS.to_string();
-    let last = commands.len() - 1;
-    let mut batch = Vec::new();
-    for (i, (who, c)) in commands.iter().enumerate() {
-        let mut events = Vec::new();
-        for e in decide(&state, *who, c, now).unwrap_or_else(|e| panic!("{c:?}: {e:?}")) {
-            apply(&mut state, &e);
-            let payload = serde_json::to_string(&e).unwrap();
-            hash = chain::link(&hash, id, state.seq, &payload);
-            events.push(NewEvent {
-                seq: state.seq,
-                payload,
-                hash: hash.clone(),
-            });
-        }
-        batch.push(Append {
-            meeting: meeting.id,
-            command_key: format!("hold-{i}"),
-            account: m[0].account,
-            at: now,
-            events,
-            status: match i {
-                0 => Some(MeetingStatus::Live),
-                i if i == last => Some(MeetingStatus::Closed),
-                _ => None,
-            },
-            sealed_ballot: None,
-        });
-    }
-    s.store.append_batch(&batch).await.unwrap();
+    meeting_log::hold(s, id, m, &commands).await;
 }
 
 fn task(assignee: &Seeded, what: &str, due_in_days: i64) -> Task {

@@ -444,40 +444,13 @@ async fn control_characters_never_reach_the_documents(b: Backend) {
 /// participant joins and has the current state within a second, in a small
 /// message.
 async fn a_long_meeting_stays_joinable(b: Backend) {
-    use server::storage::{Append, NewEvent};
+    use server::storage::Append;
     use shared::live::chain;
     use shared::live::limits::{MAX_OPINIONS, MAX_TEXT_CHARS};
-    use shared::live::state::{Command, LiveState, Setup, Speaker, apply, decide};
+    use shared::live::state::{Command, Speaker};
     let s = TestServer::start(b).await;
     let (id, m) = s.seed_cell("Chi bộ Dài", 3).await;
-    let meeting = s
-        .store
-        .meeting(shared::MeetingId(id))
-        .await
-        .unwrap()
-        .unwrap();
-    let members = s.store.members_of(meeting.cell_id).await.unwrap();
-    let roll = members
-        .iter()
-        .map(|x| shared::rules::attendance::RosterEntry {
-            member_id: x.id,
-            full_name: x.draft.full_name.clone(),
-            status: x.draft.status,
-            attached_elsewhere: false,
-        })
-        .collect();
-    let mut state = LiveState::new(
-        meeting.id,
-        Setup {
-            agenda: meeting.draft.agenda.clone(),
-            rules: shared::rules::RuleSet::national_default().meeting_rules(),
-            roll,
-            chair: Some(m[0].member),
-            secretary: Some(m[1].member),
-            starts_at: Some(meeting.draft.starts_at),
-            excused: Vec::new(),
-        },
-    );
+    let (meeting, mut state) = common::meeting_log::seeded_meeting(&s, id, &m).await;
     // The log written as the server writes it (numbered, hash-chained), in
     // batches, before anyone joins: 3,000 opinions take ~10 minutes of a
     // member's allowance over the socket.
@@ -497,23 +470,12 @@ async fn a_long_meeting_stays_joinable(b: Backend) {
     let mut hash = chain::GENESIS.to_string();
     let mut batch = Vec::new();
     for (i, c) in commands.iter().enumerate() {
-        let mut events = Vec::new();
-        for e in decide(&state, chair, c, now).expect("decided") {
-            apply(&mut state, &e);
-            let payload = serde_json::to_string(&e).unwrap();
-            hash = chain::link(&hash, id, state.seq, &payload);
-            events.push(NewEvent {
-                seq: state.seq,
-                payload,
-                hash: hash.clone(),
-            });
-        }
         batch.push(Append {
             meeting: meeting.id,
             command_key: format!("seed-{i}"),
             account: m[0].account,
             at: now,
-            events,
+            events: common::meeting_log::decided(&mut state, &mut hash, chair, c, now),
             status: (i == 0).then_some(shared::meeting::MeetingStatus::Live),
             sealed_ballot: None,
         });

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod meeting_log;
 pub mod ws;
 
 use serde_json::Value;
@@ -505,6 +506,36 @@ impl TestServer {
             .create_meeting(cell, &draft, chrono::Utc::now().naive_utc())
             .await
             .expect("meeting")
+            .id
+            .0
+    }
+
+    /// The cell a meeting belongs to.
+    pub async fn cell_of(&self, meeting: i64) -> shared::OrgId {
+        self.store
+            .meeting(shared::MeetingId(meeting))
+            .await
+            .unwrap()
+            .unwrap()
+            .cell_id
+    }
+
+    /// Another meeting of a seeded meeting's cell, starting now (Vietnam
+    /// time), registered ten days ahead (on time).
+    pub async fn registered_on_time(&self, seeded: i64) -> i64 {
+        let first = self
+            .store
+            .meeting(shared::MeetingId(seeded))
+            .await
+            .unwrap()
+            .unwrap();
+        let now = server::clock::now_local();
+        let mut draft = first.draft.clone();
+        draft.starts_at = now;
+        self.store
+            .create_meeting(first.cell_id, &draft, now - chrono::Duration::days(10))
+            .await
+            .unwrap()
             .id
             .0
     }
