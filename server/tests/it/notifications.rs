@@ -10,166 +10,18 @@
 use crate::common;
 
 use chrono::{Duration as Days, TimeDelta};
-use common::{Backend, CELL_B, postgres_url};
+use common::instances::{Db, Instance, Wait};
+use common::{Backend, CELL_B, meeting_log};
 use serde_json::{Value, json};
-use server::live::LiveConfig;
 use server::notify::NotifyConfig;
 use server::notify::mail::EmailConfig;
-use server::state::AppState;
-use server::storage::{Append, NewEvent, PgStore, SqliteStore, Store};
-use shared::live::chain;
-use shared::live::state::{Command, LiveState, Setup, Speaker, Task, apply, decide};
-use shared::meeting::MeetingStatus;
-use shared::rules::attendance::{AttendanceMark, Presence, RosterEntry};
-use shared::{AccountId, MeetingId, OrgId};
+use server::storage::Store;
+use shared::live::state::{Command, Speaker, Task};
+use shared::rules::attendance::{AttendanceMark, Presence};
+use shared::{MeetingId, OrgId};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Process, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        chrono::Utc::now().timestamp_subsec_nanos()
-    )
-}
-
-/// A database that outlives server instances: a SQLite file or a PostgreSQL schema.
-struct Db {
-    backend: Backend,
-    dir: PathBuf,
-    schema: String,
-}
-
-impl Db {
-    async fn new(backend: Backend) -> Db {
-        let dir = std::env::temp_dir().join(unique("chibo_notify"));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("index.html"),
-            "<!doctype html><title>Chi Bộ Số</title>",
-        )
-        .unwrap();
-        let db = Db {
-            backend,
-            dir,
-            schema: unique("n"),
-        };
-        server::demo::seed_if_empty(&db.open().await)
-            .await
-            .expect("demo data");
-        db
-    }
-
-    /// A new connection to the same database, as a restarted server opens it.
-    async fn open(&self) -> Store {
-        match self.backend {
-            Backend::Sqlite => {
-                let url = format!("sqlite:{}", self.dir.join("chibo.db").display());
-                Arc::new(SqliteStore::connect(&url).await.expect("sqlite"))
-            }
-            Backend::Postgres => Arc::new(
-                PgStore::connect(&postgres_url(), Some(&self.schema))
-                    .await
-                    .unwrap_or_else(|e| {
-                        panic!("PostgreSQL is required at {} ({e})", postgres_url())
-                    }),
-            ),
-        }
-    }
-
-    async fn remove(self) {
-        if self.backend == Backend::Postgres {
-            let _ = PgStore::drop_schema(&postgres_url(), &self.schema).await;
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// One server instance.
-struct Instance {
-    base: String,
-    state: Option<AppState>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Instance {
-    async fn start(db: &Db, notify: NotifyConfig) -> Instance {
-        let settings = server::config::Settings {
-            live: LiveConfig::default(),
-            notify,
-            ..Default::default()
-        };
-        let state = server::build_state(db.open().await, settings)
-            .await
-            .expect("state");
-        let app = server::router(state.clone(), &db.dir);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(server::serve(listener, app, async {
-            let _ = rx.await;
-        }));
-        Instance {
-            base: format!("http://{addr}"),
-            state: Some(state),
-            stop: Some(tx),
-        }
-    }
-
-    fn state(&self) -> &AppState {
-        self.state.as_ref().expect("running")
-    }
-
-    fn store(&self) -> Store {
-        self.state().store.clone()
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn login(&self, username: &str) -> reqwest::Client {
-        let c = reqwest::Client::builder()
-            .cookie_store(true)
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap();
-        let res = c
-            .post(self.url("/api/auth/login"))
-            .json(&json!({"username": username, "password": server::demo::DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "login as {username}");
-        c
-    }
-
-    /// Stops serving and waits until its background work has let go (as a
-    /// stopped process would have).
-    async fn stop(mut self) {
-        let state = self.state.take().expect("running");
-        let notifier = Arc::downgrade(&state.notify);
-        state.live.shutdown();
-        drop(state);
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while notifier.upgrade().is_some() {
-            assert!(
-                Instant::now() < deadline,
-                "the stopped instance still runs its notifier"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
 
 fn quick(email: Option<EmailConfig>) -> NotifyConfig {
     NotifyConfig {
@@ -180,16 +32,6 @@ fn quick(email: Option<EmailConfig>) -> NotifyConfig {
         lease: Duration::from_secs(2),
         ..NotifyConfig::default()
     }
-}
-
-async fn account(store: &Store, username: &str) -> AccountId {
-    store
-        .account_secret(username)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {username}"))
-        .account
-        .id
 }
 
 async fn cell(store: &Store, name: &str) -> OrgId {
@@ -262,7 +104,7 @@ async fn kinds_of(s: &Instance, username: &str) -> Vec<String> {
 }
 
 async fn the_list_marking_read_and_preferences(b: Backend) {
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_notify", "n").await;
     let s = Instance::start(&db, quick(None)).await;
     let id = register_in_b(&s).await;
 
@@ -443,47 +285,35 @@ async fn the_list_marking_read_and_preferences(b: Backend) {
 async fn hold(store: &Store, id: i64, tasks: &[Task], close: bool) {
     let meeting = store.meeting(MeetingId(id)).await.unwrap().unwrap();
     let members = store.members_of(meeting.cell_id).await.unwrap();
-    let roll: Vec<RosterEntry> = members
-        .iter()
-        .filter(|m| m.draft.status.on_roll())
-        .map(|x| RosterEntry {
-            member_id: x.id,
-            full_name: x.draft.full_name.clone(),
-            status: x.draft.status,
-            attached_elsewhere: false,
-        })
-        .collect();
+    let roll = meeting_log::roster(members.iter().filter(|m| m.draft.status.on_roll()));
     let chair = meeting.draft.chair_id.unwrap();
-    let mut state = LiveState::new(
-        meeting.id,
-        Setup {
-            agenda: meeting.draft.agenda.clone(),
-            rules: shared::rules::RuleSet::national_default().meeting_rules(),
-            roll: roll.clone(),
-            chair: Some(chair),
-            secretary: meeting.draft.secretary_id,
-            starts_at: Some(meeting.draft.starts_at),
-            excused: Vec::new(),
-        },
+    let mut state = meeting_log::before_opening(
+        &meeting,
+        roll.clone(),
+        Some(chair),
+        meeting.draft.secretary_id,
     );
     let sp = Speaker::Member(chair);
-    let mut commands = vec![Command::Open {
-        confirm_early: true,
-    }];
+    let mut commands = vec![(
+        sp,
+        Command::Open {
+            confirm_early: true,
+        },
+    )];
     for r in &roll {
-        commands.push(Command::Mark {
-            mark: AttendanceMark::new(r.member_id, Presence::InPerson),
-        });
+        commands.push((
+            sp,
+            Command::Mark {
+                mark: AttendanceMark::new(r.member_id, Presence::InPerson),
+            },
+        ));
     }
     if close {
         for t in tasks {
-            commands.push(Command::AssignTask { task: t.clone() });
+            commands.push((sp, Command::AssignTask { task: t.clone() }));
         }
-        commands.push(Command::Close);
+        commands.push((sp, Command::Close));
     }
-    let now = server::clock::now_local();
-    let mut hash = chain::GENESIS.to_string();
-    let last = commands.len() - 1;
     let chair_account = store
         .accounts()
         .await
@@ -492,50 +322,16 @@ async fn hold(store: &Store, id: i64, tasks: &[Task], close: bool) {
         .find(|a| a.member_id == Some(chair))
         .unwrap()
         .id;
-    let mut batch = Vec::new();
-    for (i, c) in commands.iter().enumerate() {
-        let mut events = Vec::new();
-        for e in decide(&state, sp, c, now).unwrap_or_else(|e| panic!("{c:?}: {e:?}")) {
-            apply(&mut state, &e);
-            let payload = serde_json::to_string(&e).unwrap();
-            hash = chain::link(&hash, id, state.seq, &payload);
-            events.push(NewEvent {
-                seq: state.seq,
-                payload,
-                hash: hash.clone(),
-            });
-        }
-        batch.push(Append {
-            meeting: meeting.id,
-            command_key: format!("hold-{i}"),
-            account: chair_account,
-            at: now,
-            events,
-            status: match i {
-                0 => Some(MeetingStatus::Live),
-                i if i == last && close => Some(MeetingStatus::Closed),
-                _ => None,
-            },
-            sealed_ballot: None,
-        });
-    }
-    store.append_batch(&batch).await.unwrap();
+    meeting_log::write(store, &mut state, chair_account, &commands, close).await;
 }
 
-async fn until<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting: {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+const WAIT: Wait = Wait {
+    within: Duration::from_secs(20),
+    every: Duration::from_millis(100),
+};
 
 async fn the_scan_tells_of_openings_tasks_reminders_and_deadlines(b: Backend) {
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_notify", "n").await;
     let s = Instance::start(&db, quick(None)).await;
     let store = s.store();
     let b_cell = cell(&store, CELL_B).await;
@@ -650,7 +446,7 @@ async fn the_scan_tells_of_openings_tasks_reminders_and_deadlines(b: Backend) {
         }
     };
     let pair = |k: &str, t: &str| (k.to_string(), t.to_string());
-    until("the scan's notices", || async {
+    WAIT.until("the scan's notices", || async {
         titles("dv.b05").await.len() >= 6
     })
     .await;
@@ -662,7 +458,7 @@ async fn the_scan_tells_of_openings_tasks_reminders_and_deadlines(b: Backend) {
         pair("task_assigned", "Rà soát hồ sơ"),
         pair("task_due_soon", "Nộp báo cáo quý"),
     ];
-    until("every notice of dv.b05", || async {
+    WAIT.until("every notice of dv.b05", || async {
         titles("dv.b05").await == want_b05
     })
     .await;
@@ -700,7 +496,7 @@ async fn the_scan_tells_of_openings_tasks_reminders_and_deadlines(b: Backend) {
         .await
         .unwrap();
     assert_eq!(watched.len(), 2, "{watched:?}");
-    let b05_account = account(&store, "dv.b05").await;
+    let b05_account = s.account("dv.b05").await;
     let mut overdue = watched[0].clone();
     overdue.task.meeting = tomorrow.id;
     overdue.task.what = "Việc đã quá hạn".into();
@@ -848,7 +644,7 @@ print(json.dumps(out, ensure_ascii=False))
 
 async fn emails_go_once_across_a_restart_and_two_instances(b: Backend) {
     python();
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_notify", "n").await;
     let port = free_port();
     let maildir = db.dir.join("maildir");
     let email = Some(EmailConfig {
@@ -875,7 +671,7 @@ async fn emails_go_once_across_a_restart_and_two_instances(b: Backend) {
         assert_eq!(res.status(), 200);
     }
     register_in_b(&first).await;
-    until("a failed try", || async {
+    WAIT.until("a failed try", || async {
         let rows = outbox(&first).await;
         rows.len() == 2 && rows.iter().all(|r| r.1 >= 1)
     })
@@ -913,7 +709,7 @@ async fn emails_go_once_across_a_restart_and_two_instances(b: Backend) {
     let smtp = Smtp::start(port, &maildir).await;
     let second = Instance::start(&db, quick(email.clone())).await;
     let third = Instance::start(&db, quick(email.clone())).await;
-    until("both emails delivered", || async {
+    WAIT.until("both emails delivered", || async {
         second.store().notices().pending_emails().await.unwrap() == 0
     })
     .await;
@@ -979,7 +775,7 @@ async fn emails_go_once_across_a_restart_and_two_instances(b: Backend) {
         .id;
     hold(&second.store(), id.0, &[], false).await;
     server::notify::meeting_status_changed();
-    until("the opening's emails", || async {
+    WAIT.until("the opening's emails", || async {
         mailbox(&maildir).len() == 4
     })
     .await;

@@ -16,7 +16,8 @@ use axum::Router;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use common::{Backend, CELL_B, postgres_url};
+use common::instances::{Db, Instance, Wait};
+use common::{Backend, CELL_B};
 use hkdf::Hkdf;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
@@ -24,167 +25,13 @@ use p256::elliptic_curve::sec1::ToEncodedPoint;
 use p256::{PublicKey, SecretKey};
 use serde_json::{Value, json};
 use server::notify::NotifyConfig;
-use server::state::AppState;
-use server::storage::{PgStore, SqliteStore, Store};
 use sha2::Sha256;
+use shared::MeetingId;
 use shared::notify::{Lang, MeetingRef, Notice, NoticeKind};
 use shared::push::{PushPayload, decode_base64url, encode_base64url};
-use shared::{AccountId, MeetingId};
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        chrono::Utc::now().timestamp_subsec_nanos()
-    )
-}
-
-/// A database that outlives server instances: a SQLite file or a PostgreSQL schema.
-struct Db {
-    backend: Backend,
-    dir: PathBuf,
-    schema: String,
-}
-
-impl Db {
-    async fn new(backend: Backend) -> Db {
-        let dir = std::env::temp_dir().join(unique("chibo_push"));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("index.html"),
-            "<!doctype html><title>Chi Bộ Số</title>",
-        )
-        .unwrap();
-        let db = Db {
-            backend,
-            dir,
-            schema: unique("p"),
-        };
-        server::demo::seed_if_empty(&db.open().await)
-            .await
-            .expect("demo data");
-        db
-    }
-
-    async fn open(&self) -> Store {
-        match self.backend {
-            Backend::Sqlite => {
-                let url = format!("sqlite:{}", self.dir.join("chibo.db").display());
-                Arc::new(SqliteStore::connect(&url).await.expect("sqlite"))
-            }
-            Backend::Postgres => Arc::new(
-                PgStore::connect(&postgres_url(), Some(&self.schema))
-                    .await
-                    .unwrap_or_else(|e| {
-                        panic!("PostgreSQL is required at {} ({e})", postgres_url())
-                    }),
-            ),
-        }
-    }
-
-    async fn remove(self) {
-        if self.backend == Backend::Postgres {
-            let _ = PgStore::drop_schema(&postgres_url(), &self.schema).await;
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// One server instance.
-struct Instance {
-    base: String,
-    state: Option<AppState>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Instance {
-    async fn start(db: &Db, notify: NotifyConfig) -> Instance {
-        let settings = server::config::Settings {
-            notify,
-            ..Default::default()
-        };
-        let state = server::build_state(db.open().await, settings)
-            .await
-            .expect("state");
-        let app = server::router(state.clone(), &db.dir);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(server::serve(listener, app, async {
-            let _ = rx.await;
-        }));
-        Instance {
-            base: format!("http://{addr}"),
-            state: Some(state),
-            stop: Some(tx),
-        }
-    }
-
-    fn state(&self) -> &AppState {
-        self.state.as_ref().expect("running")
-    }
-
-    fn store(&self) -> Store {
-        self.state().store.clone()
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn login(&self, username: &str) -> reqwest::Client {
-        let c = reqwest::Client::builder()
-            .cookie_store(true)
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap();
-        let res = c
-            .post(self.url("/api/auth/login"))
-            .json(&json!({"username": username, "password": server::demo::DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "login as {username}");
-        c
-    }
-
-    async fn account(&self, username: &str) -> AccountId {
-        self.store()
-            .account_secret(username)
-            .await
-            .unwrap()
-            .unwrap_or_else(|| panic!("no {username}"))
-            .account
-            .id
-    }
-
-    /// Stops serving and waits until its background work has let go.
-    async fn stop(mut self) {
-        let state = self.state.take().expect("running");
-        let notifier = Arc::downgrade(&state.notify);
-        state.live.shutdown();
-        drop(state);
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while notifier.upgrade().is_some() {
-            assert!(
-                Instant::now() < deadline,
-                "the stopped instance still runs its notifier"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
+use std::time::Duration;
 
 fn quick() -> NotifyConfig {
     NotifyConfig {
@@ -198,17 +45,10 @@ fn quick() -> NotifyConfig {
     }
 }
 
-async fn until<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+const WAIT: Wait = Wait {
+    within: Duration::from_secs(30),
+    every: Duration::from_millis(50),
+};
 
 /// What the push service received: the headers and body of one POST.
 #[derive(Debug, Clone)]
@@ -456,7 +296,7 @@ fn payload_of(browser: &Browser, r: &Received) -> PushPayload {
 }
 
 async fn a_registered_meeting_is_pushed_signed_and_encrypted(b: Backend) {
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_push", "p").await;
     let service = PushService::start().await;
     let s = Instance::start(&db, quick()).await;
     let member = s.login("dv.b05").await;
@@ -502,7 +342,8 @@ async fn a_registered_meeting_is_pushed_signed_and_encrypted(b: Backend) {
         .unwrap();
     assert_eq!(res.status(), 201);
     let meeting = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    until("the push", || async { !service.received().is_empty() }).await;
+    WAIT.until("the push", || async { !service.received().is_empty() })
+        .await;
     let got = service.received();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].device, "b05");
@@ -537,7 +378,7 @@ async fn a_registered_meeting_is_pushed_signed_and_encrypted(b: Backend) {
 }
 
 async fn subscriptions_are_checked_and_ones_own(b: Backend) {
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_push", "p").await;
     let service = PushService::start().await;
     // Without the test switch, only https endpoints.
     let strict = Instance::start(
@@ -666,7 +507,7 @@ async fn subscriptions_are_checked_and_ones_own(b: Backend) {
 /// push service is refused: the server would otherwise POST wherever a
 /// member says (an internal service, say).
 async fn an_endpoint_off_the_push_services_is_refused(b: Backend) {
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_push", "p").await;
     let strict = Instance::start(
         &db,
         NotifyConfig {
@@ -711,7 +552,7 @@ async fn an_endpoint_off_the_push_services_is_refused(b: Backend) {
 }
 
 async fn only_the_chosen_kinds_are_pushed(b: Backend) {
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_push", "p").await;
     let service = PushService::start().await;
     let s = Instance::start(&db, quick()).await;
     let member = s.login("dv.b05").await;
@@ -769,7 +610,8 @@ async fn only_the_chosen_kinds_are_pushed(b: Backend) {
         .publish("test:cancelled", &notice, &[account])
         .await
         .unwrap();
-    until("two pushes", || async { service.received().len() >= 2 }).await;
+    WAIT.until("two pushes", || async { service.received().len() >= 2 })
+        .await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     let mut got = service.received();
     assert_eq!(got.len(), 2, "one per device, only the chosen kind");
@@ -792,7 +634,7 @@ async fn only_the_chosen_kinds_are_pushed(b: Backend) {
 }
 
 async fn a_failed_push_is_retried_and_a_gone_device_removed(b: Backend) {
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_push", "p").await;
     let service = PushService::start().await;
     let s = Instance::start(&db, quick()).await;
     let member = s.login("dv.b05").await;
@@ -810,7 +652,7 @@ async fn a_failed_push_is_retried_and_a_gone_device_removed(b: Backend) {
         .await
         .unwrap();
 
-    until("the retried push", || async {
+    WAIT.until("the retried push", || async {
         !service.received().is_empty()
     })
     .await;
@@ -820,7 +662,7 @@ async fn a_failed_push_is_retried_and_a_gone_device_removed(b: Backend) {
     assert_eq!(payload_of(&flaky, &got[0]).title, notice.title(Lang::Vi));
     // The service has the push before the server has read its answer and
     // marked the row sent.
-    until("the outbox row marked sent", || async {
+    WAIT.until("the outbox row marked sent", || async {
         s.store()
             .notices()
             .push_outbox()
@@ -856,7 +698,7 @@ async fn a_failed_push_is_retried_and_a_gone_device_removed(b: Backend) {
 }
 
 async fn pushes_queued_before_a_restart_go_once(b: Backend) {
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_push", "p").await;
     let service = PushService::start().await;
     service.set_down(true);
     let first = Instance::start(&db, quick()).await;
@@ -877,7 +719,7 @@ async fn pushes_queued_before_a_restart_go_once(b: Backend) {
         .publish("test:restart", &notice, &accounts)
         .await
         .unwrap();
-    until("failed tries", || async {
+    WAIT.until("failed tries", || async {
         let rows = first.store().notices().push_outbox().await.unwrap();
         rows.len() == 3 && rows.iter().all(|r| r.1 >= 1 && !r.2)
     })
@@ -890,7 +732,8 @@ async fn pushes_queued_before_a_restart_go_once(b: Backend) {
     service.set_down(false);
     let second = Instance::start(&db, quick()).await;
     let third = Instance::start(&db, quick()).await;
-    until("three pushes", || async { service.received().len() >= 3 }).await;
+    WAIT.until("three pushes", || async { service.received().len() >= 3 })
+        .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let got = service.received();
     assert_eq!(got.len(), 3, "each once");
@@ -914,7 +757,7 @@ async fn pushes_queued_before_a_restart_go_once(b: Backend) {
 }
 
 async fn instances_starting_together_keep_one_key(b: Backend) {
-    let db = Db::new(b).await;
+    let db = Db::new(b, "chibo_push", "p").await;
     let (one, two) = (db.open().await, db.open().await);
     let (a, c) = tokio::join!(
         server::notify::push::Vapid::load(&one),

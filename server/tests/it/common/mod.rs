@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod instances;
 pub mod meeting_log;
 pub mod ws;
 
