@@ -9,11 +9,11 @@ use crate::common;
 use chrono::{Datelike, Duration, NaiveDateTime};
 use common::{Backend, CELL_A, CELL_B, GRASSROOTS, TestServer};
 use serde_json::{Value, json};
+use shared::OrgId;
 use shared::files::MAX_FILE_BYTES;
 use shared::guidance::{Guidance, GuidanceFile, GuidanceList, GuidanceReach, MAX_TEXT_CHARS};
 use shared::meeting::{MeetingKind, NEWS_ITEM_TITLE, standard_agenda};
 use shared::org::OrgKind;
-use shared::{AccountId, MemberId, OrgId};
 
 /// Sits on the grassroots committee (the deputy secretary of cell A).
 const COMMITTEE: &str = "dv.a02";
@@ -77,41 +77,6 @@ async fn upload(
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-/// An account with a session written directly, for a member or none.
-async fn account(s: &TestServer, name: &str, member: Option<MemberId>) -> (AccountId, String) {
-    let account = s
-        .store
-        .create_account(server::storage::NewAccountRow {
-            username: format!("tk.{}", rand_suffix()),
-            display_name: name.into(),
-            password_hash: "not a hash: nobody logs in with a password".into(),
-            member_id: member,
-            is_admin: false,
-        })
-        .await
-        .unwrap();
-    let now = server::auth::now_secs();
-    let (token, hash) = server::auth::new_session_token();
-    s.store
-        .create_session(&hash, account.id, now, now + 3600)
-        .await
-        .unwrap();
-    (
-        account.id,
-        format!("{}={token}", server::auth::SESSION_COOKIE),
-    )
-}
-
-fn rand_suffix() -> String {
-    format!(
-        "{}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    )
-}
-
 /// A member of a cell under another grassroots committee of the bloc.
 async fn outsider(s: &TestServer) -> reqwest::Client {
     use shared::member::{CellRole, Gender, MemberDraft, PartyStatus};
@@ -144,14 +109,16 @@ async fn outsider(s: &TestServer) -> reqwest::Client {
         )
         .await
         .unwrap();
-    let (_, cookie) = account(s, "Hoàng Thị Lan", Some(member.id)).await;
+    let (_, cookie) = s
+        .account_with_session("Hoàng Thị Lan", Some(member.id))
+        .await;
     s.http_with(&cookie)
 }
 
 /// A member of the bloc's committee, above the grassroots committee.
 async fn bloc_committee(s: &TestServer) -> reqwest::Client {
     let bloc = OrgId(s.org_id(BLOC).await);
-    let (id, cookie) = account(s, "Đỗ Văn Khối", None).await;
+    let (id, cookie) = s.account_with_session("Đỗ Văn Khối", None).await;
     s.store.add_committee_seat(id, bloc).await.unwrap();
     s.http_with(&cookie)
 }

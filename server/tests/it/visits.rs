@@ -16,7 +16,7 @@ use server::storage::NewVisit;
 use shared::meeting::{MeetingKind, standard_agenda};
 use shared::org::OrgKind;
 use shared::visits::{AGENDA_HEADING, MAX_REPORT_TEXT_CHARS, VisitSource};
-use shared::{AccountId, MemberId, OrgId};
+use shared::{AccountId, OrgId};
 
 const BLOC: &str = "Đảng bộ Khối các cơ quan tỉnh";
 /// Sits on the grassroots committee (the deputy secretary of cell A).
@@ -24,45 +24,10 @@ const GRASS_COMMITTEE: &str = "dv.a02";
 /// Assigned to follow cells B and D.
 const VISITOR: &str = "capuy.khoi";
 
-fn unique() -> String {
-    format!(
-        "{}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    )
-}
-
-/// An account with a session written directly, for a member or none.
-async fn account(s: &TestServer, name: &str, member: Option<MemberId>) -> (AccountId, String) {
-    let account = s
-        .store
-        .create_account(server::storage::NewAccountRow {
-            username: format!("tk.{}", unique()),
-            display_name: name.into(),
-            password_hash: "not a hash: nobody logs in with a password".into(),
-            member_id: member,
-            is_admin: false,
-        })
-        .await
-        .unwrap();
-    let now = server::auth::now_secs();
-    let (token, hash) = server::auth::new_session_token();
-    s.store
-        .create_session(&hash, account.id, now, now + 3600)
-        .await
-        .unwrap();
-    (
-        account.id,
-        format!("{}={token}", server::auth::SESSION_COOKIE),
-    )
-}
-
 /// A member of the bloc's committee.
 async fn bloc_member(s: &TestServer, name: &str) -> (AccountId, reqwest::Client) {
     let bloc = OrgId(s.org_id(BLOC).await);
-    let (id, cookie) = account(s, name, None).await;
+    let (id, cookie) = s.account_with_session(name, None).await;
     s.store.add_committee_seat(id, bloc).await.unwrap();
     (id, s.http_with(&cookie))
 }
@@ -360,7 +325,7 @@ async fn a_live_visit_is_reported_and_answered(b: Backend) {
     let meeting = s.meeting_in(CELL_B).await;
     // A member of the bloc's committee, in the room before the opening: an
     // arrival waits for the opening.
-    let (early_id, early_cookie) = account(&s, "Lê Thị Sớm", None).await;
+    let (early_id, early_cookie) = s.account_with_session("Lê Thị Sớm", None).await;
     s.store
         .add_committee_seat(early_id, OrgId(s.org_id(BLOC).await))
         .await

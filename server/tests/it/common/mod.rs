@@ -405,7 +405,6 @@ impl TestServer {
             .create_organization(Some(grassroots), shared::org::OrgKind::Cell, name)
             .await
             .expect("cell");
-        let now = server::auth::now_secs();
         let mut seeded = Vec::with_capacity(n);
         for i in 0..n {
             let draft = MemberDraft {
@@ -428,26 +427,13 @@ impl TestServer {
                 .create_member(cell.id, &draft)
                 .await
                 .expect("member");
-            let account = self
-                .store
-                .create_account(server::storage::NewAccountRow {
-                    username: unique("dv"),
-                    display_name: draft.full_name.clone(),
-                    password_hash: "not a hash: nobody logs in with a password".into(),
-                    member_id: Some(member.id),
-                    is_admin: false,
-                })
-                .await
-                .expect("account");
-            let (token, hash) = server::auth::new_session_token();
-            self.store
-                .create_session(&hash, account.id, now, now + 3600)
-                .await
-                .expect("session");
+            let (account, cookie) = self
+                .session_account(unique("dv"), &draft.full_name, Some(member.id))
+                .await;
             seeded.push(Seeded {
                 member: member.id,
-                account: account.id,
-                cookie: format!("{}={token}", server::auth::SESSION_COOKIE),
+                account,
+                cookie,
             });
         }
         let agenda = shared::meeting::standard_agenda(shared::meeting::MeetingKind::Regular);
@@ -470,6 +456,50 @@ impl TestServer {
             .await
             .expect("meeting");
         (meeting.id.0, seeded)
+    }
+
+    /// An account with a session written directly (no password hashing), for
+    /// a member or none: its id and `chibo_session=…`.
+    pub async fn account_with_session(
+        &self,
+        name: &str,
+        member: Option<shared::MemberId>,
+    ) -> (shared::AccountId, String) {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        self.session_account(format!("tk.{nanos}"), name, member)
+            .await
+    }
+
+    async fn session_account(
+        &self,
+        username: String,
+        name: &str,
+        member: Option<shared::MemberId>,
+    ) -> (shared::AccountId, String) {
+        let account = self
+            .store
+            .create_account(server::storage::NewAccountRow {
+                username,
+                display_name: name.into(),
+                password_hash: "not a hash: nobody logs in with a password".into(),
+                member_id: member,
+                is_admin: false,
+            })
+            .await
+            .expect("account");
+        let now = server::auth::now_secs();
+        let (token, hash) = server::auth::new_session_token();
+        self.store
+            .create_session(&hash, account.id, now, now + 3600)
+            .await
+            .expect("session");
+        (
+            account.id,
+            format!("{}={token}", server::auth::SESSION_COOKIE),
+        )
     }
 
     /// A meeting in cell B opened by its chair (bithu.b): its id, and the
