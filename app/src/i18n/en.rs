@@ -403,6 +403,7 @@ pub const EN: Texts = Texts {
     score_not_proposed: "The cell has not proposed a score yet.",
     score_comments: "Members' comments",
     score_comment_send: "Send the comment",
+    score_comment_label: "Your comment on the score",
     score_saved: "The score is saved.",
     score_year_band: "The year's rating",
     email_kinds_legend: "By email",

@@ -411,6 +411,7 @@ pub struct Texts {
     pub score_not_proposed: &'static str,
     pub score_comments: &'static str,
     pub score_comment_send: &'static str,
+    pub score_comment_label: &'static str,
     pub score_saved: &'static str,
     pub score_year_band: &'static str,
     pub email_kinds_legend: &'static str,

@@ -403,6 +403,7 @@ pub const VI: Texts = Texts {
     score_not_proposed: "Chi bộ chưa đề xuất điểm.",
     score_comments: "Ý kiến của đảng viên",
     score_comment_send: "Gửi ý kiến",
+    score_comment_label: "Ý kiến của đồng chí về điểm",
     score_saved: "Đã lưu điểm.",
     score_year_band: "Xếp loại cả năm",
     email_kinds_legend: "Qua email",

@@ -53,7 +53,7 @@ pub fn YearReviewPage() -> impl IntoView {
                 </A>
             </p>
             <h1>
-                {move || i18n.pick("Xếp loại chi bộ năm ", "Classification of cells, ")}
+                {move || i18n.pick("Xếp loại chi bộ năm ", "Rating of cells, ")}
                 {move || year.get().unwrap_or(0)}
             </h1>
             <p class="actions no-print">
@@ -262,7 +262,7 @@ fn DecideForm(current: RwSignal<CellReview>, year: i32) -> impl IntoView {
     view! {
         <form class="decide-form no-print" on:submit=submit>
             <div class="field" class:invalid=move || level_error().is_some()>
-                <label for=format!("f-level-{cell}")>{move || i18n.pick("Cấp ủy xếp loại", "The committee's level")}</label>
+                <label for=format!("f-level-{cell}")>{move || i18n.pick("Cấp ủy xếp loại", "Level set by the committee")}</label>
                 <select id=format!("f-level-{cell}") aria-describedby=format!("e-level-{cell}")
                     on:change=move |ev| {
                         if let Some(l) = parse_level(&event_target_value(&ev)) {

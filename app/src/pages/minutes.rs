@@ -185,7 +185,7 @@ fn MinutesDoc(m: Minutes) -> impl IntoView {
                 <p id="min-score">{sc.line_vi()}</p>
             })}
             <p>{format!("Buổi sinh hoạt kết thúc lúc {closed}.")}</p>
-            <p class="digest" id="min-digest">{format!("Mã kiểm chứng: {}", m.digest)}</p>
+            <p class="digest" id="min-digest">"Mã kiểm chứng: "<span class="hash">{m.digest.clone()}</span></p>
             <div class="signatures">
                 <div>
                     <p class="strong">"THƯ KÝ"</p>

@@ -160,7 +160,7 @@ fn OrgView(detail: OrgDetail) -> impl IntoView {
                 .then(|| view! {
                     " " <A href=format!("/org/{}/year-review/{}", org.id, chrono::Datelike::year(&today()))
                         attr:class="button secondary" attr:id="btn-year-review">
-                        {move || i18n.pick("Xếp loại chi bộ", "Classification of cells")}
+                        {move || i18n.pick("Xếp loại chi bộ", "Rating of cells")}
                     </A>
                 })}
             {shared::visits::plans_visits(kind).then(|| view! {

@@ -409,6 +409,7 @@ fn Comments(id: MeetingId, current: RwSignal<ScoreView>) -> impl IntoView {
             </ul>
             <Show when=move || current.with(|v| v.may.comment)>
                 <form class="score-form" on:submit=send>
+                    <label for="f-text">{move || i18n.t().score_comment_label}</label>
                     <textarea id="f-text" maxlength=MAX_COMMENT_CHARS rows="3"
                         prop:value=move || text.get()
                         on:input=move |ev| text.set(event_target_value(&ev))></textarea>

@@ -33,8 +33,8 @@ for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!parent || parent.closest('.visually-hidden, script, style, option, textarea')) continue;
     if (!parent.getClientRects().length) continue;
     for (const token of node.data.matchAll(/\S+/g)) {
-        // An address or a link is data, not a word: it may wrap anywhere.
-        if (/:\/\/|@|^www\./.test(token[0])) continue;
+        // An address, a link or a hash is data, not a word: it may wrap anywhere.
+        if (/:\/\/|@|^www\.|^[0-9a-f]{16,}$/.test(token[0])) continue;
         // A line may end after a hyphen or a slash ("12-HD/BTCTW"), or at a
         // soft hyphen (drawn as a hyphen), never inside the pieces between them.
         for (const m of token[0].matchAll(/[^\/\u002d\u2013\u2014\u00ad]+/g)) {
@@ -168,10 +168,32 @@ async fn ids(server: &Server) -> Ids {
         )
         .await;
     assert_eq!(status, 201, "post the month's guidance: {posted}");
-    let upper = server.api_login("capuy.khoi").await.get_ok("/api/me").await;
-    let bloc = upper["committees"][0]["id"]
-        .as_i64()
-        .expect("capuy.khoi sits on the bloc's committee");
+    // capuy.khoi on the bloc's committee, to plan its visits.
+    let admin = server.api_login("quantri").await;
+    let find = |list: &Value, f: &dyn Fn(&Value) -> bool| {
+        list.as_array()
+            .expect("a list")
+            .iter()
+            .find(|v| f(v))
+            .and_then(|v| v["id"].as_i64().or(v["org"]["id"].as_i64()))
+            .expect("found")
+    };
+    let upper = find(&admin.get_ok("/api/accounts").await, &|a| {
+        a["username"] == "capuy.khoi"
+    });
+    let bloc = find(&admin.get_ok("/api/organizations").await, &|o| {
+        o["org"]["parent_id"].is_null()
+    });
+    let (status, body) = admin
+        .post(
+            "/api/committee-seats",
+            &json!({"account_id": upper, "organization_id": bloc}),
+        )
+        .await;
+    assert_eq!(
+        status, 204,
+        "seat capuy.khoi on the bloc's committee: {body}"
+    );
     Ids {
         cell,
         committee,

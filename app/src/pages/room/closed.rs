@@ -120,7 +120,7 @@ fn VerifyChain(live: Live, id: MeetingId) -> impl IntoView {
                     view! {
                         <div id="verify-result" class=class role="status">
                             <p>{r.text(i18n.lang())}</p>
-                            <p class="digest">{format!("{}: {}", i18n.t().digest, r.digest)}</p>
+                            <p class="digest">{format!("{}: ", i18n.t().digest)}<span class="hash">{r.digest.clone()}</span></p>
                         </div>
                     }
                         .into_any()
