@@ -69,7 +69,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = server::build_state(store, settings).await?;
     let hub = state.live.clone();
     let app = server::router(state, &config.static_dir);
-    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let listener = listen(config.addr)?;
     let addr = listener.local_addr()?;
     // Scripts and tests wait for this line.
     println!("Chi Bộ Số đang chạy tại http://{addr}/");
@@ -81,6 +81,25 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Pending connections the kernel keeps for us before refusing more (capped by
+/// `net.core.somaxconn`). After a restart every phone of every live meeting
+/// comes back within a second or two; at tokio's default of 1,024 the rest
+/// wait out SYN retransmissions (1 s, 3 s, 7 s…).
+const LISTEN_BACKLOG: u32 = 8192;
+
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As std's and tokio's bind do on Unix: a restarted server gets its port back at once.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 async fn shutdown_signal() {
