@@ -1286,3 +1286,14 @@ async fn pump(
         }
     }
 }
+
+/// The id of the first item of an API list that `f` picks: an account's
+/// `id`, or an organization's `org.id`.
+pub fn id_of(list: &Value, f: impl Fn(&Value) -> bool) -> i64 {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .find(|v| f(v))
+        .and_then(|v| v["id"].as_i64().or(v["org"]["id"].as_i64()))
+        .expect("found")
+}

@@ -9,7 +9,8 @@
 //! projector view is the one screen left out: it is made for 1920×1080.
 
 use e2e::{
-    Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browser_options, with_browsers_options,
+    Browser, BrowserOptions, DEMO_PASSWORD, Server, id_of, with_browser_options,
+    with_browsers_options,
 };
 use serde_json::{Value, json};
 
@@ -170,18 +171,10 @@ async fn ids(server: &Server) -> Ids {
     assert_eq!(status, 201, "post the month's guidance: {posted}");
     // capuy.khoi on the bloc's committee, to plan its visits.
     let admin = server.api_login("quantri").await;
-    let find = |list: &Value, f: &dyn Fn(&Value) -> bool| {
-        list.as_array()
-            .expect("a list")
-            .iter()
-            .find(|v| f(v))
-            .and_then(|v| v["id"].as_i64().or(v["org"]["id"].as_i64()))
-            .expect("found")
-    };
-    let upper = find(&admin.get_ok("/api/accounts").await, &|a| {
+    let upper = id_of(&admin.get_ok("/api/accounts").await, |a| {
         a["username"] == "capuy.khoi"
     });
-    let bloc = find(&admin.get_ok("/api/organizations").await, &|o| {
+    let bloc = id_of(&admin.get_ok("/api/organizations").await, |o| {
         o["org"]["parent_id"].is_null()
     });
     let (status, body) = admin

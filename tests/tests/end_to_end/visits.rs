@@ -8,22 +8,13 @@
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::DateTime;
-use e2e::{Browser, DEMO_PASSWORD, Server, with_browsers};
-use serde_json::{Value, json};
+use e2e::{Browser, DEMO_PASSWORD, Server, id_of, with_browsers};
+use serde_json::json;
 use shared::clock::vietnam_date;
 
 const BLOC: &str = "Đảng bộ Khối các cơ quan tỉnh";
 const CELL_A: &str = "Chi bộ Văn phòng";
 const CELL_B: &str = "Chi bộ Nghiệp vụ – Thanh tra";
-
-fn id_of(list: &Value, f: impl Fn(&Value) -> bool) -> i64 {
-    list.as_array()
-        .expect("a list")
-        .iter()
-        .find(|v| f(v))
-        .and_then(|v| v["id"].as_i64().or(v["org"]["id"].as_i64()))
-        .expect("found")
-}
 
 async fn open_room(b: &Browser, meeting: i64) {
     b.goto(&format!("/meetings/{meeting}")).await;
