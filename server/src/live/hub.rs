@@ -2,14 +2,13 @@
 //! sockets), and what other instances tell it.
 
 use super::error::{Close, LiveResult};
-use super::room::Room;
+use super::room::{News, Room};
 use super::socket::{self, Participant};
 use super::{Denied, Gate, LiveConfig};
 use crate::media::Media;
 use crate::storage::{EventWriter, LiveSignal, Store};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::response::Response;
-use futures_util::StreamExt;
 use shared::live::limits::MAX_SOCKETS_PER_ACCOUNT;
 use shared::live::state::{LiveState, Speaker};
 use shared::meeting::Meeting;
@@ -18,13 +17,13 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 
 /// Signals from other instances handled in one round at most.
 const MAX_SIGNALS_PER_ROUND: usize = 512;
-/// Rooms catching up at once after other instances' appends: a few of the
-/// pool's connections, the rest left to commands.
-const SYNCS_AT_ONCE: usize = 4;
+/// Rooms reading other instances' appends from the database at once: a few
+/// of the pool's connections, the rest left to commands.
+const READS_AT_ONCE: usize = 4;
 
 pub struct LiveHub {
     config: LiveConfig,
@@ -38,6 +37,8 @@ pub struct LiveHub {
     shutdown: watch::Sender<bool>,
     /// The meeting's audio, when the server has it.
     media: Option<Media>,
+    /// Permits for rooms reading what other instances stored.
+    reads: Arc<Semaphore>,
 }
 
 /// A socket as the hub knows it: enough to find it by account, check its
@@ -111,6 +112,7 @@ impl LiveHub {
             shutdown: watch::channel(false).0,
             config,
             media,
+            reads: Arc::new(Semaphore::new(READS_AT_ONCE)),
         });
         let sweep_every =
             (hub.config.room_idle / 2).clamp(Duration::from_millis(20), Duration::from_secs(60));
@@ -138,53 +140,48 @@ impl LiveHub {
         let _ = self.shutdown.send(true);
     }
 
-    /// Follows other instances (PostgreSQL): the rooms their appends touch
-    /// catch up from the database and fan the events out to this instance's
-    /// sockets; a lost signal makes every room and every socket check again.
-    /// Signals are taken in rounds of what has arrived: a meeting named by
-    /// several appends catches up once, to the highest, and the rooms of a
-    /// round catch up side by side rather than one query after another.
+    /// Follows other instances (PostgreSQL): each room this instance holds
+    /// is told what they stored, and applies it in order on its own (events
+    /// carried whole need no query; others are read back), so one busy room
+    /// holds back no other; a lost signal makes every room and every socket
+    /// check again. Signals are taken in rounds of what has arrived.
     pub fn follow(self: &Arc<Self>, mut signals: tokio::sync::mpsc::Receiver<LiveSignal>) {
         let hub = Arc::downgrade(self);
         tokio::spawn(async move {
             let mut round = Vec::with_capacity(MAX_SIGNALS_PER_ROUND);
             while signals.recv_many(&mut round, MAX_SIGNALS_PER_ROUND).await > 0 {
                 let Some(hub) = hub.upgrade() else { return };
-                let mut appended: HashMap<MeetingId, u64> = HashMap::new();
-                let mut resync = false;
-                for signal in &round {
-                    match *signal {
-                        LiveSignal::Appended { meeting, seq } => {
-                            let up_to = appended.entry(meeting).or_default();
-                            *up_to = (*up_to).max(seq);
+                let resync = round.iter().any(|s| matches!(s, LiveSignal::Resync));
+                let mut changed = Vec::new();
+                {
+                    let rooms = locked(&hub.rooms);
+                    for signal in round.drain(..) {
+                        let (meeting, news) = match signal {
+                            LiveSignal::Carried { meeting, event } => {
+                                (meeting, News::Carried(event))
+                            }
+                            LiveSignal::Appended { meeting, seq } => (meeting, News::UpTo(seq)),
+                            LiveSignal::Resync => continue,
+                            other => {
+                                changed.push(other);
+                                continue;
+                            }
+                        };
+                        if let Some(room) = rooms.get(&meeting) {
+                            room.tell(news, &hub.reads);
                         }
-                        LiveSignal::Resync => resync = true,
-                        LiveSignal::AccountChanged { .. } | LiveSignal::MeetingChanged { .. } => {}
+                    }
+                    if resync {
+                        for room in rooms.values() {
+                            room.tell(News::Everything, &hub.reads);
+                        }
                     }
                 }
-                let rooms: Vec<(Arc<Room>, Option<u64>)> = {
-                    let rooms = locked(&hub.rooms);
-                    if resync {
-                        rooms.values().map(|r| (r.clone(), None)).collect()
-                    } else {
-                        appended
-                            .iter()
-                            .filter_map(|(m, seq)| rooms.get(m).map(|r| (r.clone(), Some(*seq))))
-                            .collect()
-                    }
-                };
-                futures_util::stream::iter(rooms)
-                    .for_each_concurrent(SYNCS_AT_ONCE, |(room, seq)| async move {
-                        if let Err(e) = room.sync(seq).await {
-                            tracing::warn!(meeting = %room.meeting(), error = %e, "live room could not catch up");
-                        }
-                    })
-                    .await;
                 if resync {
                     let links = hub.all_links();
                     hub.recheck(links, None).await;
                 }
-                for signal in round.drain(..) {
+                for signal in changed {
                     match signal {
                         LiveSignal::AccountChanged { account } => {
                             hub.account_changed(account).await
@@ -192,7 +189,7 @@ impl LiveHub {
                         LiveSignal::MeetingChanged { meeting } => {
                             hub.meeting_changed(meeting).await
                         }
-                        LiveSignal::Appended { .. } | LiveSignal::Resync => {}
+                        _ => {}
                     }
                 }
             }
@@ -266,12 +263,7 @@ impl LiveHub {
         };
         if returned {
             // Out of the hub, it heard no other instance: catch up.
-            let room = room.clone();
-            tokio::spawn(async move {
-                if let Err(e) = room.sync(None).await {
-                    tracing::warn!(meeting = %room.meeting(), error = %e, "live room could not catch up");
-                }
-            });
+            room.tell(News::Everything, &self.reads);
         }
         let link = Arc::new(Link {
             id: self.next_link.fetch_add(1, Ordering::Relaxed),

@@ -26,9 +26,9 @@ use shared::rules::attendance::RosterEntry;
 use shared::rules::vote::Ballot;
 use shared::{AccountId, MeetingId, OrgId};
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::broadcast;
+use tokio::sync::{Semaphore, broadcast};
 
 /// Batches a slow socket may fall behind before it is sent a snapshot instead.
 /// A meeting makes a few events a second; each slot costs memory in every room.
@@ -63,6 +63,36 @@ pub struct Room {
     buckets: Mutex<HashMap<AccountId, Bucket>>,
     /// The meeting's audio, told whenever who is forwarded changes.
     media: Option<Media>,
+    /// What other instances stored and this room has yet to apply.
+    told: Mutex<Told>,
+}
+
+/// What other instances told a room, kept in the order told until one task
+/// applies it: rooms never wait for each other, and a room's events are
+/// applied in order.
+#[derive(Default)]
+struct Told {
+    /// Events carried whole, in the order they were stored.
+    carried: Vec<NewEvent>,
+    /// Events up to here were stored: read what was not carried.
+    up_to: u64,
+    /// Signals may have been lost: read whatever was stored.
+    everything: bool,
+    /// A task is applying what was told.
+    applying: bool,
+}
+
+impl Told {
+    fn is_empty(&self) -> bool {
+        self.carried.is_empty() && self.up_to == 0 && !self.everything
+    }
+}
+
+/// One thing another instance told a room.
+pub(super) enum News {
+    Carried(NewEvent),
+    UpTo(u64),
+    Everything,
 }
 
 struct RoomState {
@@ -142,7 +172,7 @@ async fn current_setup(store: &Store, meeting: &Meeting) -> LiveResult<Setup> {
 async fn load_state(store: &Store, meeting: &Meeting) -> LiveResult<(LiveState, String)> {
     let mut state = LiveState::new(meeting.id, current_setup(store, meeting).await?);
     let mut last_hash = chain::GENESIS.to_string();
-    catch_up(store, &mut state, &mut last_hash).await?;
+    catch_up(store, &mut state, &mut last_hash, &mut Vec::new()).await?;
     Ok((state, last_hash))
 }
 
@@ -175,6 +205,7 @@ impl Room {
             }),
             buckets: Mutex::default(),
             media,
+            told: Mutex::default(),
         })
     }
 
@@ -565,19 +596,101 @@ impl Room {
 
     /// Applies what other instances stored, and sends it out.
     async fn catch_up(&self, inner: &mut RoomState) -> LiveResult<()> {
-        let RoomState {
-            state, last_hash, ..
-        } = inner;
-        let was_closed = state.phase == Phase::Closed;
-        let missed = catch_up(&self.store, state, last_hash).await?;
-        if !was_closed && state.phase == Phase::Closed {
+        let was_closed = inner.state.phase == Phase::Closed;
+        let mut applied = Vec::new();
+        let read = catch_up(
+            &self.store,
+            &mut inner.state,
+            &mut inner.last_hash,
+            &mut applied,
+        )
+        .await;
+        self.absorbed(inner, was_closed, applied).await;
+        read
+    }
+
+    /// Sends out events applied from other instances, and follows them.
+    async fn absorbed(&self, inner: &mut RoomState, was_closed: bool, applied: Vec<Sequenced>) {
+        if !was_closed && inner.state.phase == Phase::Closed {
             // Closed on another instance, which keeps the outcome too: the
             // row is written once whoever comes first.
-            keep_outcome(&self.store, self.cell, state).await;
+            keep_outcome(&self.store, self.cell, &inner.state).await;
         }
-        self.broadcast(state, missed);
+        self.broadcast(&inner.state, applied);
         self.follow_route(inner);
-        Ok(())
+    }
+
+    /// Takes what another instance told; one task per room applies it, in
+    /// order. `reads` bounds the rooms reading the database at once.
+    pub(super) fn tell(self: &Arc<Self>, news: News, reads: &Arc<Semaphore>) {
+        let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+        match news {
+            News::Carried(event) => told.carried.push(event),
+            News::UpTo(seq) => told.up_to = told.up_to.max(seq),
+            News::Everything => told.everything = true,
+        }
+        if told.applying {
+            return;
+        }
+        told.applying = true;
+        let room = self.clone();
+        let reads = reads.clone();
+        tokio::spawn(async move { room.apply_told(&reads).await });
+    }
+
+    async fn apply_told(&self, reads: &Semaphore) {
+        loop {
+            let told = {
+                let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+                if told.is_empty() {
+                    told.applying = false;
+                    return;
+                }
+                std::mem::take(&mut *told)
+            };
+            let mut inner = self.inner.lock().await;
+            if let Err(e) = self.follow(&mut inner, told, reads).await {
+                tracing::warn!(meeting = %self.meeting, error = %e, "live room could not catch up");
+            }
+        }
+    }
+
+    /// Applies the carried events that continue this room's chain (its own
+    /// appends come back too, and are skipped), then reads from the database
+    /// whatever was not carried or did not continue it.
+    async fn follow(&self, inner: &mut RoomState, told: Told, reads: &Semaphore) -> LiveResult<()> {
+        let was_closed = inner.state.phase == Phase::Closed;
+        let mut applied = Vec::new();
+        let mut wanted = told.up_to;
+        for e in told.carried {
+            wanted = wanted.max(e.seq);
+            let state = &mut inner.state;
+            if e.seq != state.seq + 1
+                || chain::link(&inner.last_hash, self.meeting.0, e.seq, &e.payload) != e.hash
+            {
+                continue;
+            }
+            let Ok(event) = serde_json::from_str::<Event>(&e.payload) else {
+                continue;
+            };
+            apply(state, &event);
+            inner.last_hash = e.hash;
+            applied.push(Sequenced { seq: e.seq, event });
+        }
+        let read = if told.everything || inner.state.seq < wanted {
+            let _permit = reads.acquire().await;
+            catch_up(
+                &self.store,
+                &mut inner.state,
+                &mut inner.last_hash,
+                &mut applied,
+            )
+            .await
+        } else {
+            Ok(())
+        };
+        self.absorbed(inner, was_closed, applied).await;
+        read
     }
 
     /// Serializes once; every socket sends the same bytes.
@@ -603,15 +716,6 @@ impl Room {
             }
             Err(e) => tracing::error!(error = %e, "could not serialize events"),
         }
-    }
-
-    /// Reads events another instance stored (up to `seq`, or all) and sends them out.
-    pub(super) async fn sync(&self, seq: Option<u64>) -> LiveResult<()> {
-        let mut inner = self.inner.lock().await;
-        if seq.is_some_and(|s| inner.state.seq >= s) {
-            return Ok(());
-        }
-        self.catch_up(&mut inner).await
     }
 
     /// What a (re)connecting client needs: the events it missed, or a snapshot;
@@ -694,19 +798,20 @@ pub(crate) async fn keep_outcome(store: &Store, cell: shared::OrgId, state: &Liv
     }
 }
 
-/// Applies the stored events after the state's sequence number.
+/// Applies the stored events after the state's sequence number, adding
+/// them to `applied` as it goes: what was applied before a failure is kept.
 async fn catch_up(
     store: &Store,
     state: &mut LiveState,
     last_hash: &mut String,
-) -> LiveResult<Vec<Sequenced>> {
-    let mut applied = Vec::new();
+    applied: &mut Vec<Sequenced>,
+) -> LiveResult<()> {
     loop {
         let stored = store
             .events_since(state.meeting_id, state.seq, 1000)
             .await?;
         if stored.is_empty() {
-            return Ok(applied);
+            return Ok(());
         }
         for e in stored {
             let event: Event = serde_json::from_str(&e.payload)

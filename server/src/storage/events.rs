@@ -113,11 +113,8 @@ pub async fn append_batch<DB: Backend>(pool: &Pool<DB>, batch: &[Append]) -> Res
             {
                 sealed.push((a.meeting, ballot));
             }
-            if let Some(last) = a.events.last() {
-                announced.push(payload(&LiveSignal::Appended {
-                    meeting: a.meeting,
-                    seq: last.seq,
-                }));
+            if DB::SHARED {
+                announce(&mut announced, a);
             }
             continue;
         }
@@ -133,7 +130,7 @@ pub async fn append_batch<DB: Backend>(pool: &Pool<DB>, batch: &[Append]) -> Res
     }
     ballots::add(tx.executor(), sealed).await?;
     // Sent inside the transaction: delivered only if the events commit.
-    DB::notify(tx.executor(), announced.into_iter().flatten().collect()).await?;
+    DB::notify(tx.executor(), announced).await?;
     tx.commit().await?;
     Ok(results)
 }
@@ -198,12 +195,50 @@ pub async fn publish<DB: Backend>(pool: &Pool<DB>, signal: LiveSignal) -> Result
     }
 }
 
-/// A signal as sent between instances: tiny, ids and numbers only; each
-/// instance reads what changed from the database. "meeting:seq" for stored
-/// events, "a:account" for an account, "m:meeting" for a registration.
+/// The largest notification PostgreSQL carries is 8,000 bytes less one;
+/// a little is left for the header.
+const MAX_PAYLOAD_BYTES: usize = 7_900;
+
+/// What tells the other instances about an append: each event whole when
+/// all of them fit a notification (they apply it with no query), else the
+/// last sequence number (they read the events back).
+fn announce(out: &mut Vec<String>, append: &Append) {
+    let Some(last) = append.events.last() else {
+        return;
+    };
+    let carried: Option<Vec<String>> = append
+        .events
+        .iter()
+        .map(|event| {
+            payload(&LiveSignal::Carried {
+                meeting: append.meeting,
+                event: event.clone(),
+            })
+        })
+        .collect();
+    match carried {
+        Some(whole) => out.extend(whole),
+        None => out.extend(payload(&LiveSignal::Appended {
+            meeting: append.meeting,
+            seq: last.seq,
+        })),
+    }
+}
+
+/// A signal as sent between instances. "meeting:seq" for stored events,
+/// "e:meeting:seq:hash:json" for one stored event carried whole,
+/// "a:account" for an account, "m:meeting" for a registration; `None` for
+/// what cannot or need not be sent.
 pub fn payload(signal: &LiveSignal) -> Option<String> {
     match signal {
         LiveSignal::Appended { meeting, seq } => Some(format!("{}:{seq}", meeting.0)),
+        LiveSignal::Carried { meeting, event } => {
+            let p = format!(
+                "e:{}:{}:{}:{}",
+                meeting.0, event.seq, event.hash, event.payload
+            );
+            (p.len() <= MAX_PAYLOAD_BYTES).then_some(p)
+        }
         LiveSignal::AccountChanged { account } => Some(format!("a:{}", account.0)),
         LiveSignal::MeetingChanged { meeting } => Some(format!("m:{}", meeting.0)),
         LiveSignal::Resync => None,
@@ -220,6 +255,17 @@ pub fn parse_payload(payload: &str) -> Option<LiveSignal> {
         "m" => LiveSignal::MeetingChanged {
             meeting: MeetingId(tail.parse().ok()?),
         },
+        "e" => {
+            let mut parts = tail.splitn(4, ':');
+            let meeting = MeetingId(parts.next()?.parse().ok()?);
+            let seq = parts.next()?.parse().ok()?;
+            let hash = parts.next()?.to_string();
+            let payload = parts.next()?.to_string();
+            LiveSignal::Carried {
+                meeting,
+                event: NewEvent { seq, payload, hash },
+            }
+        }
         meeting => LiveSignal::Appended {
             meeting: MeetingId(meeting.parse().ok()?),
             seq: tail.parse().ok()?,
@@ -244,6 +290,14 @@ mod tests {
             LiveSignal::MeetingChanged {
                 meeting: MeetingId(9),
             },
+            LiveSignal::Carried {
+                meeting: MeetingId(3),
+                event: NewEvent {
+                    seq: 5,
+                    payload: r#"{"type":"opinion","text":"Ý kiến: đồng ý, 10:30"}"#.into(),
+                    hash: "ab".repeat(32),
+                },
+            },
         ];
         for s in signals {
             let p = payload(&s).unwrap();
@@ -254,5 +308,59 @@ mod tests {
         assert_eq!(parse_payload("x:1"), None);
         assert_eq!(parse_payload("a:"), None);
         assert_eq!(parse_payload("m:x"), None);
+        assert_eq!(parse_payload("e:3:5:ab"), None);
+    }
+
+    fn append(payloads: &[&str]) -> Append {
+        Append {
+            meeting: MeetingId(4),
+            command_key: "k".into(),
+            account: AccountId(1),
+            at: chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+                .unwrap()
+                .and_hms_opt(19, 30, 0)
+                .unwrap(),
+            events: payloads
+                .iter()
+                .enumerate()
+                .map(|(i, p)| NewEvent {
+                    seq: 10 + i as u64,
+                    payload: (*p).to_string(),
+                    hash: "0f".repeat(32),
+                })
+                .collect(),
+            status: None,
+            sealed_ballot: None,
+        }
+    }
+
+    #[test]
+    fn an_append_is_carried_whole_when_every_event_fits() {
+        let mut out = Vec::new();
+        announce(&mut out, &append(&["{\"a\":1}", "{\"b\":2}"]));
+        let signals: Vec<_> = out.iter().map(|p| parse_payload(p).unwrap()).collect();
+        assert_eq!(signals.len(), 2);
+        assert!(
+            matches!(&signals[1], LiveSignal::Carried { event, .. } if event.seq == 11 && event.payload == "{\"b\":2}")
+        );
+    }
+
+    #[test]
+    fn an_append_too_large_to_carry_is_announced_by_its_last_number() {
+        let long = format!("{{\"text\":\"{}\"}}", "ệ".repeat(MAX_PAYLOAD_BYTES / 3));
+        let mut out = Vec::new();
+        announce(&mut out, &append(&["{}", &long]));
+        assert_eq!(
+            out.iter()
+                .map(|p| parse_payload(p).unwrap())
+                .collect::<Vec<_>>(),
+            vec![LiveSignal::Appended {
+                meeting: MeetingId(4),
+                seq: 11
+            }]
+        );
+        assert!(out.iter().all(|p| p.len() < 8_000));
+        announce(&mut out, &append(&[]));
+        assert_eq!(out.len(), 1);
     }
 }

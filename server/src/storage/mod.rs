@@ -189,10 +189,14 @@ pub enum Appended {
 }
 
 /// What other server instances tell this one about live meetings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LiveSignal {
-    /// Events up to `seq` were stored for this meeting.
+    /// Events up to `seq` were stored for this meeting (too large to carry:
+    /// read them back).
     Appended { meeting: MeetingId, seq: u64 },
+    /// An event stored for this meeting, carried whole so that the other
+    /// instances apply it without reading it back.
+    Carried { meeting: MeetingId, event: NewEvent },
     /// The account's sessions ended, its password changed, it was disabled,
     /// or its member moved or left a cell: its sockets must check again.
     AccountChanged { account: AccountId },

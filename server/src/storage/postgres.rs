@@ -11,8 +11,15 @@ use tokio::sync::mpsc::Receiver;
 
 pub type PgStore = SqlStore<Postgres>;
 
-/// The channel instances signal each other on.
-const CHANNEL: &str = "chibo_live";
+/// The channel instances signal each other on: one per schema, since a
+/// notification reaches the whole database and events are numbered per
+/// schema (instances of two deployments, or two tests, never hear each other).
+/// Hashed, as a channel name is at most 63 bytes and a schema's may be too.
+macro_rules! channel {
+    () => {
+        "'chibo_live_' || md5(current_schema())"
+    };
+}
 
 impl Sql for Postgres {}
 
@@ -20,6 +27,7 @@ impl Backend for Postgres {
     const LABEL: &'static str = "postgres";
     /// Row locks and unique keys settle concurrent writers.
     const BEGIN_WRITE: &'static str = "BEGIN";
+    const SHARED: bool = true;
 
     fn ids_in_json(param: u32) -> String {
         format!("SELECT value::bigint FROM json_array_elements_text(${param}::json)")
@@ -40,17 +48,23 @@ impl Backend for Postgres {
         if payloads.is_empty() {
             return Ok(());
         }
-        sqlx::query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p")
-            .bind(CHANNEL)
-            .bind(payloads)
-            .execute(db)
-            .await?;
+        sqlx::query(concat!(
+            "SELECT pg_notify(",
+            channel!(),
+            ", p) FROM unnest($1::text[]) AS p"
+        ))
+        .bind(payloads)
+        .execute(db)
+        .await?;
         Ok(())
     }
 
     async fn listen(pool: &PgPool) -> Result<Option<Receiver<LiveSignal>>> {
+        let channel: String = sqlx::query_scalar(concat!("SELECT ", channel!()))
+            .fetch_one(pool)
+            .await?;
         let mut listener = PgListener::connect_with(pool).await?;
-        listener.listen(CHANNEL).await?;
+        listener.listen(&channel).await?;
         let (tx, rx) = tokio::sync::mpsc::channel(1024);
         tokio::spawn(async move {
             loop {

@@ -71,6 +71,8 @@ pub trait Backend: Sql {
     const LABEL: &'static str;
     /// Opens a transaction that will write.
     const BEGIN_WRITE: &'static str;
+    /// Other processes share the database: appends are announced to them.
+    const SHARED: bool;
 
     /// A subquery giving the integers of the JSON array bound at `$param`.
     fn ids_in_json(param: u32) -> String;

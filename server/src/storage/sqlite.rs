@@ -19,6 +19,7 @@ impl Backend for Sqlite {
     /// Write transactions take the write lock first: one that began reading
     /// could otherwise fail with SQLITE_BUSY_SNAPSHOT when another wrote meanwhile.
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    const SHARED: bool = false;
 
     fn ids_in_json(param: u32) -> String {
         format!("SELECT value FROM json_each(${param})")

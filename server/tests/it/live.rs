@@ -536,6 +536,68 @@ async fn two_instances_serve_one_meeting() {
     a.stop().await;
 }
 
+/// Events travel between instances whole when they fit a notification, and
+/// are read back when they do not (an opinion of the longest length may
+/// take 12,000 bytes, over PostgreSQL's 8,000): either way the member on the other
+/// instance sees each event once, in order, its text intact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_too_large_to_carry_reach_the_other_instance_in_order() {
+    use shared::live::limits::MAX_TEXT_CHARS;
+    let a = TestServer::start(Backend::Postgres).await;
+    let b = a.second_instance().await;
+    let id = meeting_in_b(&a).await;
+    let mut chair = a.ws("bithu.b", id).await.unwrap();
+    let mut member = b.ws("dv.b05", id).await.unwrap();
+    chair.hello(None).await;
+    member.hello(None).await;
+    let r = chair.command("open", json!({"type": "open"})).await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let r = chair.command("in", json!({"type": "check_in"})).await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    // 19 characters, 46 bytes: about 9,700 bytes at the limit.
+    let phrase = "ệệệệệệệệệệệệý kiến ";
+    let long = phrase.repeat(MAX_TEXT_CHARS / phrase.chars().count());
+    // The server trims what it stores.
+    let long = long.trim_end();
+    let texts = [
+        "Ý kiến ngắn thứ nhất",
+        long,
+        "Ý kiến ngắn thứ hai",
+        long,
+        long,
+        "Ý kiến ngắn thứ ba",
+    ];
+    let mut last = 0;
+    for (i, text) in texts.iter().enumerate() {
+        let r = chair
+            .command(
+                &format!("op-{i}"),
+                json!({"type": "opine", "text": text, "on_behalf_of": null}),
+            )
+            .await;
+        assert_eq!(r["type"], "accepted", "{r}");
+        last = r["seq"].as_u64().unwrap();
+    }
+    let mut seen: Vec<(u64, String)> = Vec::new();
+    while seen.last().map(|(seq, _)| *seq) != Some(last) {
+        let v = member.next().await;
+        for e in v["events"].as_array().into_iter().flatten() {
+            let text = e["event"]["opinion"]["text"].as_str().unwrap_or_default();
+            seen.push((e["seq"].as_u64().unwrap(), text.to_string()));
+        }
+    }
+    let seqs: Vec<u64> = seen.iter().map(|(seq, _)| *seq).collect();
+    assert_eq!(
+        seqs,
+        (1..=last).collect::<Vec<_>>(),
+        "each event once, in order"
+    );
+    let opinions: Vec<&str> = seen.iter().skip(2).map(|(_, t)| t.as_str()).collect();
+    assert_eq!(opinions, texts);
+    b.stop().await;
+    a.stop().await;
+}
+
 /// Two instances on one PostgreSQL, 50 members voting at the same moment,
 /// half through each: no command is refused or deferred for contention, every
 /// ballot is counted, and the log stays one gap-free chain.

@@ -362,7 +362,8 @@ async fn sqlite_has_no_signals_to_send() {
 }
 
 /// Two instances on one PostgreSQL: what one publishes, the other hears, in
-/// order, next to the signals of stored events.
+/// order, next to the stored events, which are carried whole (small ones) or
+/// announced by their number (one too large for a notification).
 #[tokio::test]
 async fn postgres_signals_reach_the_other_instance() {
     let db = Db::open(Backend::Postgres).await;
@@ -377,15 +378,18 @@ async fn postgres_signals_reach_the_other_instance() {
             meeting: db.meeting,
         },
     ];
-    for signal in sent {
-        db.store.publish(signal).await.unwrap();
+    for signal in &sent {
+        db.store.publish(signal.clone()).await.unwrap();
     }
+    let small = append(db.meeting, db.bob, "k", 1);
+    let mut large = append(db.meeting, db.bob, "l", 2);
+    large.events[0].payload = format!(r#"{{"text":"{}"}}"#, "ệ".repeat(3000));
     db.store
-        .append_batch(&[append(db.meeting, db.bob, "k", 1)])
+        .append_batch(&[small.clone(), large])
         .await
         .unwrap();
     let mut got = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..4 {
         let signal = tokio::time::timeout(std::time::Duration::from_secs(5), heard.recv())
             .await
             .expect("a signal within 5 s")
@@ -395,11 +399,15 @@ async fn postgres_signals_reach_the_other_instance() {
     assert_eq!(
         got,
         vec![
-            sent[0],
-            sent[1],
+            sent[0].clone(),
+            sent[1].clone(),
+            LiveSignal::Carried {
+                meeting: db.meeting,
+                event: small.events[0].clone(),
+            },
             LiveSignal::Appended {
                 meeting: db.meeting,
-                seq: 1
+                seq: 2
             }
         ]
     );
