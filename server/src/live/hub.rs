@@ -14,7 +14,7 @@ use shared::live::state::{LiveState, Speaker};
 use shared::meeting::Meeting;
 use shared::{AccountId, MeetingId};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::{Notify, Semaphore, watch};
@@ -39,6 +39,8 @@ pub struct LiveHub {
     media: Option<Media>,
     /// Permits for rooms reading what other instances stored.
     reads: Arc<Semaphore>,
+    /// Other instances share the database (`follow` was called).
+    shared: AtomicBool,
 }
 
 /// A socket as the hub knows it: enough to find it by account, check its
@@ -113,6 +115,7 @@ impl LiveHub {
             config,
             media,
             reads: Arc::new(Semaphore::new(READS_AT_ONCE)),
+            shared: AtomicBool::new(false),
         });
         let sweep_every =
             (hub.config.room_idle / 2).clamp(Duration::from_millis(20), Duration::from_secs(60));
@@ -146,6 +149,7 @@ impl LiveHub {
     /// holds back no other; a lost signal makes every room and every socket
     /// check again. Signals are taken in rounds of what has arrived.
     pub fn follow(self: &Arc<Self>, mut signals: tokio::sync::mpsc::Receiver<LiveSignal>) {
+        self.shared.store(true, Ordering::Release);
         let hub = Arc::downgrade(self);
         tokio::spawn(async move {
             let mut round = Vec::with_capacity(MAX_SIGNALS_PER_ROUND);
@@ -214,10 +218,15 @@ impl LiveHub {
             .await?,
         );
         // Another request may have loaded it meanwhile: keep the first.
-        Ok(locked(&self.rooms)
+        let room = locked(&self.rooms)
             .entry(meeting.id)
-            .or_insert(loaded)
-            .clone())
+            .or_insert_with(|| loaded.clone())
+            .clone();
+        if Arc::ptr_eq(&room, &loaded) && self.shared.load(Ordering::Acquire) {
+            // Other instances' signals while it loaded found no room: read them.
+            room.tell(News::Everything, &self.reads);
+        }
+        Ok(room)
     }
 
     /// The meeting's state and the hash of its last event, for the minutes and
