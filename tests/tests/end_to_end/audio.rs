@@ -245,6 +245,17 @@ async fn the_floor_and_the_chair_are_heard_and_nobody_else() {
         }
         until_hears(&chair, "the chair", &[VISITOR_HZ], &[]).await;
 
+        // The visitor turns the audio off, and may turn it on again.
+        visitor.click("#btn-audio-off").await;
+        visitor.find("#btn-audio").await;
+        until_hears(&m1, "member 1", &[], &[CHAIR_HZ]).await;
+        visitor.click("#btn-audio").await;
+        visitor
+            .wait_text("#audio-status", "Đã kết nối âm thanh")
+            .await;
+        visitor.click("#btn-mic-on").await;
+        until_hears(&m1, "member 1", &[VISITOR_HZ], &[CHAIR_HZ]).await;
+
         // Member 2's account logs out elsewhere (its session ended from
         // outside the page): its audio stops within a second. The tracks
         // its players play now are watched, even once the page lets them go.
