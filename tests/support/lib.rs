@@ -501,6 +501,9 @@ pub struct BrowserOptions {
     /// Navigations return once the document is parsed, not loaded (a page
     /// whose wasm is held back never finishes loading).
     pub eager: bool,
+    /// The meeting's audio: a fake microphone granted without a prompt,
+    /// peer connections over loopback, and sound without a tap.
+    pub media: bool,
 }
 
 /// [`with_browser`] with a browser set up as `options` says.
@@ -539,6 +542,17 @@ async fn open_driver(options: BrowserOptions) -> Driver {
         "--window-size=390,844".into(),
         format!("--user-data-dir={}", profile.0.display()),
     ];
+    if options.media {
+        args.extend(
+            [
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                "--allow-loopback-in-peer-connection",
+                "--autoplay-policy=no-user-gesture-required",
+            ]
+            .map(String::from),
+        );
+    }
     let mut prefs = json!({});
     if let Some(lang) = options.lang {
         args.push(format!("--lang={lang}"));

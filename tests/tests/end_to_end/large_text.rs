@@ -349,6 +349,7 @@ async fn the_live_room_with_the_default_font_at_32_px() {
     let Ids { meeting, .. } = ids(&server).await;
     let options = BrowserOptions {
         default_font_px: Some(32),
+        media: true,
         ..BrowserOptions::default()
     };
     with_browsers_options(&server, 2, options, move |browsers| async move {
@@ -372,6 +373,15 @@ async fn the_live_room_with_the_default_font_at_32_px() {
         member.find(".ok-line").await;
         check(&chair, &room, "200% text, the room open, as the chair").await;
         check(&member, &room, "200% text, the room open, as a member").await;
+        // The meeting's audio on: its state, who is heard, the chair's
+        // microphone button; on for the rest of the meeting.
+        for b in [&chair, &member] {
+            b.click("#btn-audio").await;
+            b.wait_text("#audio-status", "Đã kết nối âm thanh").await;
+        }
+        chair.find("#btn-mic-on").await;
+        check(&chair, &room, "200% text, audio on, as the chair").await;
+        check(&member, &room, "200% text, audio on, as a member").await;
 
         // Enough members present for a vote to be able to pass.
         chair.mark_the_rest_in_person().await;

@@ -3,6 +3,7 @@
 //! once and run two at a time from start to end. One file's tests:
 //! `cargo test -p e2e --test end_to_end live::`.
 
+mod audio;
 mod browser;
 mod classification;
 mod commitments_inspections;

@@ -2,6 +2,7 @@
 //! backoff, the welcome and the events folded into the state in order, and the
 //! outbox of commands sent until the server answers them.
 
+use super::audio::Audio;
 use crate::i18n::{I18n, use_i18n};
 use crate::live::{self, Answer, Beat, Heartbeat, Outbox, Owner, Pending};
 use leptos::prelude::*;
@@ -70,6 +71,8 @@ pub(super) struct Live {
     my_name: StoredValue<String>,
     /// Proposes commands (the room); a page that only follows (the projector) does not.
     acts: bool,
+    /// The meeting's audio, over this socket (nghe họp).
+    pub(super) audio: Audio,
 }
 
 fn now_ms() -> f64 {
@@ -107,6 +110,7 @@ impl Live {
             i18n: use_i18n(),
             my_name: StoredValue::new(me.map(|m| m.account.display_name).unwrap_or_default()),
             acts,
+            audio: Audio::new(),
         }
     }
 
@@ -193,6 +197,8 @@ impl Live {
 
     /// Forgets the current socket without triggering a retry.
     fn detach(self) {
+        // The server ends a socket's audio with the socket: so does the page.
+        self.audio.socket_lost();
         self.conn.update_value(|c| {
             if let Some(handle) = c.retry.take() {
                 handle.clear();
@@ -252,12 +258,18 @@ impl Live {
 
     pub(super) fn dispose(self) {
         self.detach();
+        self.audio.dispose();
         self.conn.update_value(|c| {
             c.disposed = true;
             if let Some(tick) = c.tick.take() {
                 tick.clear();
             }
         });
+    }
+
+    /// Sends an audio message once the room has welcomed this socket.
+    pub(super) fn send_audio(self, msg: &ClientMessage) -> bool {
+        self.send_raw(msg, false)
     }
 
     /// Sends when the socket is open (and, for commands, after the welcome).
@@ -304,6 +316,8 @@ impl Live {
                     // Everything kept goes again on a new connection.
                     self.outbox.update(Outbox::reconnected);
                     self.flush(COMMAND_BURST as usize);
+                    // A new socket has no audio: offered again if it was on.
+                    self.audio.welcomed(self);
                 }
             }
             ServerMessage::Events { events } => {
@@ -317,10 +331,13 @@ impl Live {
                 return self.flash.set(Some(error.text(self.i18n.lang())));
             }
             ServerMessage::Pong => return,
-            // The room sends no audio offer yet: nothing of audio to follow.
-            ServerMessage::AudioAnswer { .. }
-            | ServerMessage::AudioRefused { .. }
-            | ServerMessage::Audio { .. } => return,
+            ServerMessage::AudioAnswer { sdp } => return self.audio.answered(sdp),
+            ServerMessage::AudioRefused { reason, .. } => {
+                return self.audio.refused(self, reason);
+            }
+            ServerMessage::Audio { connection, .. } => {
+                return self.audio.server_says(self, connection);
+            }
         }
         self.note_arrival();
     }

@@ -8,6 +8,7 @@
 
 mod agenda;
 mod attendance;
+mod audio;
 mod chair;
 mod closed;
 mod connection;
@@ -28,6 +29,7 @@ use crate::pages::org::{bad_address, param_id};
 use crate::ui::loaded;
 use agenda::{AgendaPanel, CurrentItem};
 use attendance::AttendancePanel;
+use audio::AudioPanel;
 use chair::ChairPanel;
 use closed::ClosedView;
 use connection::Live;
@@ -94,14 +96,22 @@ fn Room(meeting: Meeting) -> impl IntoView {
     let live = Live::new(meeting.id);
     live.start();
     let online = window_event_listener(leptos::ev::online, move |_| live.wake());
+    // A page going away closes its audio at once (the server hears it within
+    // a millisecond, instead of 15 s of missed checks).
+    let hidden = window_event_listener(leptos::ev::pagehide, move |_| live.audio.teardown());
     on_cleanup(move || {
         online.remove();
+        hidden.remove();
         live.dispose();
     });
     // A refusal from before the meeting closed means nothing any more.
     Effect::new(move |_| {
         if live.phase() == Some(Phase::Closed) {
             live.flash.set(None);
+            // Nobody is heard after the closing.
+            if live.audio.wanted.get_untracked() {
+                live.audio.stop(live);
+            }
         }
     });
     let phase = Memo::new(move |_| live.phase());
@@ -247,11 +257,12 @@ fn InProgress(live: Live) -> impl IntoView {
                 </Show>
                 <Show
                     when=move || chair.get()
-                    fallback=move || view! { <CurrentItem live/> <MyActions live/> <FloorPanel live/> }
+                    fallback=move || view! { <CurrentItem live/> <MyActions live/> <FloorPanel live/> <AudioPanel live/> }
                 >
                     <QueuePanel live/>
                     <CurrentItem live/>
                     <FloorPanel live/>
+                    <AudioPanel live/>
                     <MyActions live/>
                 </Show>
                 <Show when=move || !vote_open.get()>

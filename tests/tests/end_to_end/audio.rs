@@ -1,0 +1,336 @@
+//! Nghe họp: the meeting's audio through the server, between real browsers.
+//! The chair, two members and an upper-level visitor join the audio; each
+//! speaker's microphone is a tone of its own (an oscillator in place of
+//! `getUserMedia`), and each listener's players are measured for the tones
+//! they carry. Whoever has the floor is heard with the chair, nobody else;
+//! the floor moves; a member logged out elsewhere stops hearing within a
+//! second; a member of another cell gets no audio.
+
+use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browsers_options};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// Each speaker's tone, in Hz: apart by more than the measure's resolution
+/// (about 12 Hz), none a harmonic of another.
+const CHAIR_HZ: f64 = 500.0;
+const MEMBER_1_HZ: f64 = 700.0;
+const MEMBER_2_HZ: f64 = 1100.0;
+const VISITOR_HZ: f64 = 1300.0;
+const TONES: [f64; 4] = [CHAIR_HZ, MEMBER_1_HZ, MEMBER_2_HZ, VISITOR_HZ];
+
+/// The microphone becomes a tone at `arguments[0]` Hz.
+const TONE: &str = "const hz = arguments[0];
+navigator.mediaDevices.getUserMedia = async () => {
+  const ctx = new AudioContext();
+  await ctx.resume();
+  const osc = ctx.createOscillator();
+  osc.frequency.value = hz;
+  const gain = ctx.createGain();
+  gain.gain.value = 0.5;
+  const out = ctx.createMediaStreamDestination();
+  osc.connect(gain).connect(out);
+  osc.start();
+  return out.stream;
+};";
+
+/// Which of the tones `arguments[0]` each player (the floor's, the chair's)
+/// carries, measured over 800 ms: `{floor: [hz…], chair: [hz…]}`.
+const HEAR: &str = "const tones = arguments[0];
+const done = arguments[arguments.length - 1];
+const ctx = window.__hearing || (window.__hearing = new AudioContext());
+ctx.resume().then(() => {
+  const slots = {floor: 'audio-floor', chair: 'audio-chair'};
+  const probes = {};
+  for (const [slot, id] of Object.entries(slots)) {
+    const el = document.getElementById(id);
+    const stream = el && el.srcObject;
+    if (!stream || !stream.getAudioTracks().some(t => t.readyState === 'live')) continue;
+    const source = ctx.createMediaStreamSource(stream);
+    const a = ctx.createAnalyser();
+    a.fftSize = 4096;
+    a.smoothingTimeConstant = 0;
+    source.connect(a);
+    probes[slot] = {source, a};
+  }
+  setTimeout(() => {
+    const heard = {floor: [], chair: []};
+    for (const [slot, {source, a}] of Object.entries(probes)) {
+      const bins = new Float32Array(a.frequencyBinCount);
+      a.getFloatFrequencyData(bins);
+      const hz = ctx.sampleRate / a.fftSize;
+      for (const tone of tones) {
+        const at = Math.round(tone / hz);
+        let peak = -Infinity;
+        for (let i = at - 2; i <= at + 2; i++) peak = Math.max(peak, bins[i]);
+        if (peak > -50) heard[slot].push(tone);
+      }
+      source.disconnect();
+    }
+    done(heard);
+  }, 800);
+});";
+
+/// `(floor, chair)`: the tones a listener hears in each slot.
+async fn hears(b: &Browser) -> (Vec<f64>, Vec<f64>) {
+    let heard = b
+        .client
+        .execute_async(HEAR, vec![json!(TONES)])
+        .await
+        .unwrap_or_else(|e| panic!("measure what is heard: {e}"));
+    let tones = |slot: &str| -> Vec<f64> {
+        heard[slot]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    (tones("floor"), tones("chair"))
+}
+
+/// Waits (up to 15 s: a busy machine) until `b` hears `floor` and
+/// `chair`, and nothing else.
+async fn until_hears(b: &Browser, who: &str, floor: &[f64], chair: &[f64]) {
+    let started = Instant::now();
+    loop {
+        let heard = hears(b).await;
+        if heard.0 == floor && heard.1 == chair {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{who} hears {heard:?}, not floor {floor:?} and chair {chair:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Logs in and opens the room.
+async fn open_room(b: &Browser, user: &str, meeting: i64) {
+    b.login(user, DEMO_PASSWORD).await;
+    b.goto(&format!("/meetings/{meeting}")).await;
+    b.wait_text("#live-status", "Đã kết nối").await;
+}
+
+/// Joins the audio with a microphone at `hz`.
+async fn join_audio(b: &Browser, hz: f64) {
+    b.client
+        .execute(TONE, vec![json!(hz)])
+        .await
+        .expect("the tone in place of the microphone");
+    b.wait_text("#audio", "Nghe họp").await;
+    b.click("#btn-audio").await;
+    b.wait_text("#audio-status", "Đã kết nối âm thanh").await;
+}
+
+/// The chair gives the floor to whoever asks in the queue under `name`.
+async fn give_floor(chair: &Browser, name: &str) {
+    chair
+        .wait_js(
+            &format!(
+                "const li = [...document.querySelectorAll('#queue li')].find(l => l.textContent.includes({name:?}));
+                 const b = li && li.querySelector('.btn-give');
+                 if (b) b.click();
+                 return !!b;"
+            ),
+            &format!("the floor given to {name}"),
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_floor_and_the_chair_are_heard_and_nobody_else() {
+    let started = Instant::now();
+    let server = Server::start();
+    let chair_api = server.api_login("bithu.b").await;
+    let me = chair_api.get_ok("/api/me").await;
+    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
+    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
+    let name = |me: Value| me["member"]["full_name"].as_str().unwrap_or("").to_string();
+    let member_1 = name(server.api_login("dv.b05").await.get_ok("/api/me").await);
+    let (status, created) = chair_api
+        .post(
+            &format!("/api/organizations/{cell}/meetings"),
+            &json!({
+                "kind": "regular",
+                "title": "Sinh hoạt chi bộ có âm thanh",
+                "starts_at": "2030-12-05T14:00:00",
+                "mode": "online",
+                "place": "",
+                "video_link": "https://meet.example.vn/chibo-b",
+                "chair_id": chair_id,
+                "secretary_id": chair_id,
+                "agenda": [
+                    {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""},
+                    {"title": "Thảo luận", "presenter": "Bí thư chi bộ", "planned_minutes": 30, "notes": ""}
+                ]
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "register the meeting: {created}");
+    let meeting = created["id"].as_i64().expect("a meeting id");
+    let base = server.url.clone();
+    let options = BrowserOptions {
+        media: true,
+        ..BrowserOptions::default()
+    };
+    with_browsers_options(&server, 4, options, move |browsers| async move {
+        let [chair, m1, m2, visitor]: [Browser; 4] =
+            browsers.try_into().ok().expect("four browsers");
+        open_room(&chair, "bithu.b", meeting).await;
+        chair.click("#btn-open").await;
+        chair.click("#btn-open-early").await;
+        chair.find("#current-item").await;
+        // The visitor's arrival is recorded as the room opens for them.
+        for (b, user) in [(&m1, "dv.b05"), (&m2, "dv.b06"), (&visitor, "capuy.khoi")] {
+            open_room(b, user, meeting).await;
+        }
+        for (b, hz) in [
+            (&chair, CHAIR_HZ),
+            (&m1, MEMBER_1_HZ),
+            (&m2, MEMBER_2_HZ),
+            (&visitor, VISITOR_HZ),
+        ] {
+            join_audio(b, hz).await;
+        }
+        chair.wait_text("#visitors", "Trịnh Minh Tuấn").await;
+
+        // The chair turns the microphone on: everyone hears the chair.
+        chair.click("#btn-mic-on").await;
+        chair.find("#mic-level").await;
+        for (b, who) in [
+            (&m1, "member 1"),
+            (&m2, "member 2"),
+            (&visitor, "the visitor"),
+        ] {
+            until_hears(b, who, &[], &[CHAIR_HZ]).await;
+        }
+
+        // Member 2 turns nothing on; member 1 is given the floor.
+        for b in [&m1, &m2] {
+            b.click("#btn-checkin").await;
+        }
+        m1.click("#btn-hand").await;
+        give_floor(&chair, &member_1).await;
+        m1.wait_text("#audio", "Bật micro để phát biểu").await;
+        m1.click("#btn-mic-on").await;
+        m1.find("#mic-level").await;
+        // A speaking member's meter moves.
+        m1.wait_js(
+            "return Number(document.getElementById('mic-level').value) > 0.05",
+            "member 1's level meter to move",
+        )
+        .await;
+        for (b, who) in [(&m2, "member 2"), (&visitor, "the visitor")] {
+            until_hears(b, who, &[MEMBER_1_HZ], &[CHAIR_HZ]).await;
+        }
+        until_hears(&chair, "the chair", &[MEMBER_1_HZ], &[]).await;
+        until_hears(&m1, "member 1", &[], &[CHAIR_HZ]).await;
+        // Who speaks, by name.
+        for b in [&chair, &m2, &visitor] {
+            b.wait_text("#audio-voices [data-slot='floor']", &member_1)
+                .await;
+        }
+
+        // The floor moves to the visitor: member 1's microphone goes off by itself.
+        visitor.click("#btn-hand").await;
+        give_floor(&chair, "Trịnh Minh Tuấn").await;
+        m1.wait_js(
+            "return !document.getElementById('mic-level')",
+            "member 1's microphone to go off with the floor",
+        )
+        .await;
+        visitor.click("#btn-mic-on").await;
+        visitor.find("#mic-level").await;
+        for (b, who) in [(&m1, "member 1"), (&m2, "member 2")] {
+            until_hears(b, who, &[VISITOR_HZ], &[CHAIR_HZ]).await;
+        }
+        until_hears(&chair, "the chair", &[VISITOR_HZ], &[]).await;
+
+        // The visitor turns the audio off, and may turn it on again.
+        visitor.click("#btn-audio-off").await;
+        visitor.find("#btn-audio").await;
+        until_hears(&m1, "member 1", &[], &[CHAIR_HZ]).await;
+        visitor.click("#btn-audio").await;
+        visitor
+            .wait_text("#audio-status", "Đã kết nối âm thanh")
+            .await;
+        visitor.click("#btn-mic-on").await;
+        until_hears(&m1, "member 1", &[VISITOR_HZ], &[CHAIR_HZ]).await;
+
+        // Member 2's account logs out elsewhere (its session ended from
+        // outside the page): its audio stops within a second. The tracks
+        // its players play now are watched, even once the page lets them go.
+        m2.eval(
+            "window.__received = ['audio-floor', 'audio-chair']
+               .map(id => document.getElementById(id).srcObject.getAudioTracks()[0]);
+             return window.__received.every(t => t.readyState === 'live');",
+        )
+        .await;
+        let cookie = m2
+            .client
+            .get_named_cookie("chibo_session")
+            .await
+            .expect("member 2's session cookie");
+        let logged_out = Instant::now();
+        let out = reqwest::Client::new()
+            .post(format!("{base}/api/auth/logout"))
+            .header("cookie", format!("chibo_session={}", cookie.value()))
+            .send()
+            .await
+            .expect("log out");
+        assert!(out.status().is_success(), "logout: {}", out.status());
+        let ended = m2
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const look = () => {
+                   if (window.__received.every(t => t.readyState === 'ended')) return done(true);
+                   setTimeout(look, 20);
+                 };
+                 look();",
+                vec![],
+            )
+            .await
+            .expect("watch member 2's audio");
+        let elapsed = logged_out.elapsed();
+        assert!(
+            ended == json!(true) && elapsed < Duration::from_secs(1),
+            "member 2 still receives audio {elapsed:?} after the logout"
+        );
+        // The others go on hearing the visitor and the chair.
+        until_hears(&m1, "member 1", &[VISITOR_HZ], &[CHAIR_HZ]).await;
+
+        // A member of another cell: no audio for them.
+        m2.login("dv.a05", DEMO_PASSWORD).await;
+        m2.goto(&format!("/meetings/{meeting}")).await;
+        let refused = m2
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const started = performance.now();
+                 const look = () => {
+                   const b = document.getElementById('btn-audio');
+                   if (b) { b.click(); return done('tapped'); }
+                   if (performance.now() - started > 10000) return done('no button');
+                   setTimeout(look, 100);
+                 };
+                 look();",
+                vec![],
+            )
+            .await
+            .expect("look for the audio button");
+        // The room does not let them in (the server refuses their socket,
+        // and would refuse their offer: server/tests/it/audio.rs).
+        assert_eq!(
+            refused,
+            json!("no button"),
+            "a member of another cell is offered the meeting's audio"
+        );
+        let (floor, chair_slot) = hears(&m2).await;
+        assert!(
+            floor.is_empty() && chair_slot.is_empty(),
+            "a member of another cell hears {floor:?} {chair_slot:?}"
+        );
+    })
+    .await;
+    eprintln!("audio end-to-end: {:?}", started.elapsed());
+}
