@@ -49,6 +49,9 @@ pub struct Plan {
     pub window: Duration,
     pub chair_talks: bool,
     pub connect_concurrency: usize,
+    /// Participants per meeting (the first ones) whose str0m reads the
+    /// media; the others drop it unread (`None`: everyone reads it).
+    pub measured: Option<usize>,
 }
 
 /// One Opus frame: 20 ms.
@@ -217,6 +220,9 @@ struct Me {
     expect: [Option<u16>; 2],
     /// Packets sent in the window; `None` for a listener only.
     sends: Option<Arc<AtomicU64>>,
+    /// Whether this peer's str0m reads the media it receives (decrypts it
+    /// and records it); otherwise only connectivity checks, DTLS and RTCP.
+    measured: bool,
     heard: Arc<Mutex<Listener>>,
     connected: Arc<AtomicBool>,
 }
@@ -425,6 +431,9 @@ async fn drive(
         tokio::select! {
             r = socket.recv_from(&mut buf) => {
                 let Ok((n, source)) = r else { continue };
+                if !me.measured && is_rtp_media(&buf[..n]) {
+                    continue;
+                }
                 let Ok(contents) = buf[..n].try_into() else { continue };
                 let input = Input::Receive(Instant::now(), Receive { proto: Protocol::Udp, source, destination: local, contents });
                 let _ = rtc.handle_input(input);
@@ -457,6 +466,12 @@ async fn drive(
     }
 }
 
+/// An RTP media packet (not RTCP, STUN or DTLS), by RFC 7983 and RFC 5761:
+/// version 2, and a payload type outside RTCP's 192–223.
+pub fn is_rtp_media(datagram: &[u8]) -> bool {
+    matches!(datagram, [128..=191, pt, ..] if !(192..=223).contains(pt))
+}
+
 /// The audio counters of `GET /api/live/stats`: received, forwarded, dropped.
 async fn media_counters(base: &str, admin: &str) -> Result<[u64; 3], String> {
     let text = http_get(base, "/api/live/stats", admin).await?;
@@ -472,6 +487,8 @@ async fn media_counters(base: &str, admin: &str) -> Result<[u64; 3], String> {
 /// A meeting's senders' counts in the window, and its size.
 struct MeetingSends {
     size: usize,
+    /// The participants who record what they hear: the first ones.
+    measured: usize,
     floor: Option<Arc<AtomicU64>>,
     chair: Option<Arc<AtomicU64>>,
     unheard: Option<Arc<AtomicU64>>,
@@ -544,6 +561,7 @@ pub async fn run(plan: Plan) -> Result<(), String> {
         let counter = |on: bool| on.then(|| Arc::new(AtomicU64::new(0)));
         let ms = MeetingSends {
             size,
+            measured: plan.measured.unwrap_or(size).min(size),
             floor: counter(size > usize::from(FLOOR)),
             chair: counter(plan.chair_talks),
             unheard: counter(size > usize::from(UNHEARD)),
@@ -567,6 +585,7 @@ pub async fn run(plan: Plan) -> Result<(), String> {
                     _ => None,
                 },
                 heard,
+                measured: usize::from(p) < plan.measured.unwrap_or(size),
                 connected: Arc::new(AtomicBool::new(false)),
             });
         }
@@ -646,7 +665,12 @@ pub async fn run(plan: Plan) -> Result<(), String> {
         .sum();
     let expected: u64 = sends
         .iter()
-        .map(|s| (load(&s.floor) + load(&s.chair)) * (s.size as u64 - 1))
+        .map(|s| {
+            // Each voice is heard by every measured listener but itself.
+            let heard_by =
+                |who: u16| (s.measured - usize::from(usize::from(who) < s.measured)) as u64;
+            load(&s.floor) * heard_by(FLOOR) + load(&s.chair) * heard_by(CHAIR)
+        })
         .sum();
     let (mut delays, mut jitters, mut gaps) = (Vec::new(), Vec::new(), Vec::new());
     let (mut received, mut duplicates, mut wrong) = (0u64, 0u64, 0u64);
@@ -713,6 +737,7 @@ pub async fn run(plan: Plan) -> Result<(), String> {
         "participants_per_meeting": round2(n as f64 / plan.meetings as f64),
         "peers": n,
         "chair_talks": plan.chair_talks,
+        "measured_listeners_per_meeting": plan.measured,
         "window_seconds": round2(wall),
         "packets_per_s_sent": round2(sent as f64 / wall),
         "forwarded_per_s": round2(forwarded_per_s),
@@ -840,6 +865,17 @@ mod tests {
         assert_eq!((l.wrong, l.received), (4, 0));
         l.heard(7, expect, 0, mark(FLOOR, 0, MS), 2 * MS, &w);
         assert_eq!((l.wrong, l.received), (4, 1));
+    }
+
+    #[test]
+    fn media_is_told_from_rtcp_stun_and_dtls() {
+        assert!(is_rtp_media(&[0x80, 111, 0, 1]));
+        assert!(is_rtp_media(&[0x90, 0x80 | 63, 0, 1]));
+        assert!(!is_rtp_media(&[0x80, 200, 0, 6])); // RTCP sender report
+        assert!(!is_rtp_media(&[0x81, 201, 0, 7])); // RTCP receiver report
+        assert!(!is_rtp_media(&[0x00, 0x01, 0, 0])); // STUN binding request
+        assert!(!is_rtp_media(&[22, 0xfe, 0xfd])); // DTLS handshake
+        assert!(!is_rtp_media(&[0x80]));
     }
 
     #[test]

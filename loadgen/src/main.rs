@@ -53,7 +53,8 @@ const USAGE: &str = "chibo-loadgen [--participants N] [--meetings M] [--server-b
     [--interval-ms MS] [--durable-secs S] [--outage-secs S] [--connect-concurrency C]
     [--relay | --relay-figures PATH]
 chibo-loadgen --audio [--participants N] [--meetings M] [--window-secs S] [--chair-talks]
-    [--server-bin PATH] [--db PATH] [--out PATH] [--connect-concurrency C]
+    [--measured-listeners K] [--server-bin PATH] [--db PATH] [--out PATH]
+    [--connect-concurrency C]
 
   --participants N        WebSocket clients in all (default 15000)
   --meetings M            meetings (cells) they are spread over (default 1500)
@@ -84,7 +85,11 @@ chibo-loadgen --audio [--participants N] [--meetings M] [--window-secs S] [--cha
                           (defaults: 1200 participants in 100 meetings, the database
                           target/bench/audio.db, the figures target/bench/audio.json)
   --window-secs S         --audio: the measured window, after a 3 s warm-up (default 20)
-  --chair-talks           --audio: the chair speaks too (heard in its own slot)";
+  --chair-talks           --audio: the chair speaks too (heard in its own slot)
+  --measured-listeners K  --audio: only the first K peers of each meeting (the chair,
+                          the floor, the member without it, ...) decrypt and record
+                          what they hear; the others drop media packets unread, which
+                          keeps the load generator cheaper (default: everyone)";
 
 struct Args {
     participants: usize,
@@ -104,6 +109,7 @@ struct Args {
     audio: bool,
     window: Duration,
     chair_talks: bool,
+    measured: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -125,6 +131,7 @@ fn parse_args() -> Result<Args, String> {
         audio: false,
         window: Duration::from_secs(20),
         chair_talks: false,
+        measured: None,
     };
     let (mut participants, mut meetings, mut db) = (None, None, None);
     let mut it = std::env::args().skip(1);
@@ -167,6 +174,7 @@ fn parse_args() -> Result<Args, String> {
             "--outage-secs" => a.outage = Duration::from_secs(num()?),
             "--connect-concurrency" => a.connect_concurrency = num()?.max(1) as usize,
             "--relay-figures" => a.relay_figures = Some(value.into()),
+            "--measured-listeners" => a.measured = Some(num()?.max(1) as usize),
             "--window-secs" => a.window = Duration::from_secs(num()?.max(1)),
             _ => return Err(format!("unknown flag {flag}\n\n{USAGE}")),
         }
@@ -979,6 +987,7 @@ fn main() -> std::process::ExitCode {
         window: args.window,
         chair_talks: args.chair_talks,
         connect_concurrency: args.connect_concurrency,
+        measured: args.measured,
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
