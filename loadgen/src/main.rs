@@ -23,9 +23,14 @@
 //! (`--relay-figures`).
 //!
 //! Writes `target/bench/live.json` or `live-pg.json` (see `scripts/bench-live`).
+//!
+//! With `--audio`, the meeting audio instead: every participant a WebRTC
+//! peer of the server's audio, the floor holder speaking (`audio.rs`,
+//! `scripts/bench-audio`, `target/bench/audio.json`).
 
 #![recursion_limit = "256"]
 
+mod audio;
 mod chair;
 mod client;
 mod relay;
@@ -47,6 +52,9 @@ const USAGE: &str = "chibo-loadgen [--participants N] [--meetings M] [--server-b
     [--db PATH] [--postgres URL] [--instances N] [--out PATH] [--actions K]
     [--interval-ms MS] [--durable-secs S] [--outage-secs S] [--connect-concurrency C]
     [--relay | --relay-figures PATH]
+chibo-loadgen --audio [--participants N] [--meetings M] [--window-secs S] [--chair-talks]
+    [--measured-listeners K] [--server-bin PATH] [--db PATH] [--out PATH]
+    [--connect-concurrency C]
 
   --participants N        WebSocket clients in all (default 15000)
   --meetings M            meetings (cells) they are spread over (default 1500)
@@ -70,7 +78,18 @@ const USAGE: &str = "chibo-loadgen [--participants N] [--meetings M] [--server-b
                           no storage (no database, no outage); default output
                           target/bench/live-relay.json
   --relay-figures PATH    a --relay run's figures, copied into this run's as
-                          relay_p99_ms, relay_kib_per_participant, relay_cpu_ms_per_action";
+                          relay_p99_ms, relay_kib_per_participant, relay_cpu_ms_per_action
+
+  --audio                 the meeting audio instead: every participant joins it as
+                          a WebRTC peer, the floor holder speaks 50 packets a second
+                          (defaults: 1200 participants in 100 meetings, the database
+                          target/bench/audio.db, the figures target/bench/audio.json)
+  --window-secs S         --audio: the measured window, after a 3 s warm-up (default 20)
+  --chair-talks           --audio: the chair speaks too (heard in its own slot)
+  --measured-listeners K  --audio: only the first K peers of each meeting (the chair,
+                          the floor, the member without it, ...) decrypt and record
+                          what they hear; the others drop media packets unread, which
+                          keeps the load generator cheaper (default: everyone)";
 
 struct Args {
     participants: usize,
@@ -87,6 +106,10 @@ struct Args {
     connect_concurrency: usize,
     relay: bool,
     relay_figures: Option<PathBuf>,
+    audio: bool,
+    window: Duration,
+    chair_talks: bool,
+    measured: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -105,7 +128,12 @@ fn parse_args() -> Result<Args, String> {
         connect_concurrency: 200,
         relay: false,
         relay_figures: None,
+        audio: false,
+        window: Duration::from_secs(20),
+        chair_talks: false,
+        measured: None,
     };
+    let (mut participants, mut meetings, mut db) = (None, None, None);
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--help" || flag == "-h" {
@@ -114,6 +142,14 @@ fn parse_args() -> Result<Args, String> {
         }
         if flag == "--relay" {
             a.relay = true;
+            continue;
+        }
+        if flag == "--audio" {
+            a.audio = true;
+            continue;
+        }
+        if flag == "--chair-talks" {
+            a.chair_talks = true;
             continue;
         }
         let value = it
@@ -125,10 +161,10 @@ fn parse_args() -> Result<Args, String> {
                 .map_err(|_| format!("{flag}: not a number: {value}"))
         };
         match flag.as_str() {
-            "--participants" => a.participants = num()? as usize,
-            "--meetings" => a.meetings = num()? as usize,
+            "--participants" => participants = Some(num()? as usize),
+            "--meetings" => meetings = Some(num()? as usize),
             "--server-bin" => a.server_bin = value.into(),
-            "--db" => a.db = value.into(),
+            "--db" => db = Some(value.into()),
             "--postgres" => a.postgres = Some(value),
             "--instances" => a.instances = num()? as usize,
             "--out" => a.out = Some(value.into()),
@@ -138,9 +174,17 @@ fn parse_args() -> Result<Args, String> {
             "--outage-secs" => a.outage = Duration::from_secs(num()?),
             "--connect-concurrency" => a.connect_concurrency = num()?.max(1) as usize,
             "--relay-figures" => a.relay_figures = Some(value.into()),
+            "--measured-listeners" => a.measured = Some(num()?.max(1) as usize),
+            "--window-secs" => a.window = Duration::from_secs(num()?.max(1)),
             _ => return Err(format!("unknown flag {flag}\n\n{USAGE}")),
         }
     }
+    if a.audio {
+        (a.participants, a.meetings, a.db) = (1200, 100, "target/bench/audio.db".into());
+    }
+    a.participants = participants.unwrap_or(a.participants);
+    a.meetings = meetings.unwrap_or(a.meetings);
+    a.db = db.unwrap_or(a.db);
     if a.meetings == 0 || a.participants < a.meetings {
         return Err("need at least one meeting and one participant per meeting".into());
     }
@@ -931,6 +975,20 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    let audio = args.audio.then(|| audio::Plan {
+        meetings: args.meetings,
+        participants: args.participants,
+        server_bin: args.server_bin.clone(),
+        db: args.db.clone(),
+        out: args
+            .out
+            .clone()
+            .unwrap_or_else(|| "target/bench/audio.json".into()),
+        window: args.window,
+        chair_talks: args.chair_talks,
+        connect_concurrency: args.connect_concurrency,
+        measured: args.measured,
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -941,7 +999,10 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(run(args));
+    let result = match audio {
+        Some(plan) => runtime.block_on(audio::run(plan)),
+        None => runtime.block_on(run(args)),
+    };
     // Thousands of sockets and tasks: no need to tear them down one by one.
     runtime.shutdown_background();
     match result {

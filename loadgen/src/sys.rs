@@ -36,6 +36,44 @@ pub fn cpu_secs(pid: &str) -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+/// Datagrams the kernel dropped on a process's UDP sockets, their receive
+/// buffers full (the `drops` column of `/proc/net/udp` and `udp6`, for the
+/// sockets among the process's open files).
+pub fn udp_drops(pid: &str) -> Option<u64> {
+    let mut inodes = std::collections::HashSet::new();
+    for fd in std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.flatten() {
+        if let Ok(link) = std::fs::read_link(fd.path())
+            && let Some(inode) = link
+                .to_str()
+                .and_then(|l| l.strip_prefix("socket:["))
+                .and_then(|l| l.strip_suffix(']'))
+        {
+            inodes.insert(inode.to_string());
+        }
+    }
+    let mut drops = 0;
+    for table in ["udp", "udp6"] {
+        let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")) else {
+            continue;
+        };
+        drops += udp_table_drops(&text, |inode| inodes.contains(inode));
+    }
+    Some(drops)
+}
+
+/// The summed `drops` of a `/proc/net/udp` table's sockets whose inode is picked.
+pub fn udp_table_drops(table: &str, pick: impl Fn(&str) -> bool) -> u64 {
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // sl, local, remote, st, queues, tr, retrnsmt, uid, timeout, inode, ref, pointer, drops
+            (f.len() >= 13 && pick(f[9])).then(|| f[12].parse::<u64>().ok())?
+        })
+        .sum()
+}
+
 pub fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -159,5 +197,21 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn udp_drops_of_the_picked_sockets() {
+        let table = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+  123: 0100007F:9C40 00000000:0000 07 00000000:00034000 00:00000000 00000000     0        0 41234 2 0000000000000000 17
+  124: 0100007F:9C41 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 41235 2 0000000000000000 5
+";
+        assert_eq!(udp_table_drops(table, |i| i == "41234"), 17);
+        assert_eq!(udp_table_drops(table, |_| true), 22);
+        assert_eq!(udp_table_drops(table, |_| false), 0);
     }
 }

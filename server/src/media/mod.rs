@@ -75,7 +75,7 @@ struct Counters {
 }
 
 /// A snapshot of the counters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct MediaStats {
     /// Peers now.
     pub peers: u64,

@@ -5,6 +5,7 @@
 use crate::auth::{self, CurrentUser};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::live::{Denied, Gate, Participant};
+use crate::media::MediaStats;
 use crate::routes::{visible_org, visible_org_in};
 use crate::state::AppState;
 use crate::storage::{CommitStats, LiveSignal, Store};
@@ -199,19 +200,48 @@ pub async fn socket(
 }
 
 /// `GET /api/meetings/{id}/verify`: recomputes the hash chain from storage.
+/// What `GET /api/live/stats` answers: the group commit's figures, and the
+/// meeting audio's packet counters when the server has audio.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+pub struct LiveStats {
+    /// Transactions committed.
+    pub batches: u64,
+    /// Commands stored in them.
+    pub commands: u64,
+    /// How long one commit took, at the median, in ms.
+    pub commit_p50_ms: f64,
+    /// How long one commit took, at the 99th percentile, in ms.
+    pub commit_p99_ms: f64,
+    /// The audio's counters since the start; absent without audio.
+    pub media: Option<MediaStats>,
+}
+
 /// `GET /api/live/stats`: this instance's group commit since it started
 /// (how long the live logs' transactions take, with their fsync), for
-/// administrators: what the disk adds to every command's latency.
+/// administrators: what the disk adds to every command's latency; and its
+/// audio packets received, forwarded and dropped (`scripts/bench-audio`).
 #[utoipa::path(get, path = "/api/live/stats", tag = "meetings",
-    responses((status = 200, body = CommitStats), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = LiveStats), (status = 403, body = ErrorBody)))]
 pub async fn stats(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> ApiResult<ApiJson<CommitStats>> {
+) -> ApiResult<ApiJson<LiveStats>> {
     if !user.actor.can_administer() {
         return Err(ApiError::Forbidden);
     }
-    Ok(ApiJson(state.live.commit_stats()))
+    let CommitStats {
+        batches,
+        commands,
+        commit_p50_ms,
+        commit_p99_ms,
+    } = state.live.commit_stats();
+    Ok(ApiJson(LiveStats {
+        batches,
+        commands,
+        commit_p50_ms,
+        commit_p99_ms,
+        media: state.live.media_stats(),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/meetings/{id}/verify", tag = "meetings", params(("id" = i64, Path)),
