@@ -199,7 +199,6 @@ pub async fn socket(
     Ok(state.live.accept(ws, room, who))
 }
 
-/// `GET /api/meetings/{id}/verify`: recomputes the hash chain from storage.
 /// What `GET /api/live/stats` answers: the group commit's figures, and the
 /// meeting audio's packet counters when the server has audio.
 #[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
@@ -244,6 +243,7 @@ pub async fn stats(
     }))
 }
 
+/// `GET /api/meetings/{id}/verify`: recomputes the hash chain from storage.
 #[utoipa::path(get, path = "/api/meetings/{id}/verify", tag = "meetings", params(("id" = i64, Path)),
     responses((status = 200, body = ChainReport), (status = 404, body = ErrorBody)))]
 pub async fn verify(
