@@ -28,10 +28,6 @@ use tokio::sync::{mpsc, oneshot};
 /// host would take.
 pub const DEFAULT_MEDIA_PORT: u16 = 40000;
 
-/// The UDP socket's receive and send buffers: about 400 ms of a hundred
-/// meetings' audio.
-const UDP_BUFFER_BYTES: usize = 4 << 20;
-
 /// Where the media listens, and what it tells browsers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MediaConfig {
@@ -129,14 +125,6 @@ impl Media {
                 addr: config.udp,
                 source,
             })?;
-        // Every microphone and every listener on one socket: the default
-        // buffers (about 200 KiB) hold some 20 ms at a hundred meetings, and
-        // a busier moment of the media task would drop packets. The kernel
-        // caps the size at net.core.rmem_max / wmem_max; a refusal costs
-        // only the headroom.
-        let sock = socket2::SockRef::from(&socket);
-        let _ = sock.set_recv_buffer_size(UDP_BUFFER_BYTES);
-        let _ = sock.set_send_buffer_size(UDP_BUFFER_BYTES);
         let bound = socket.local_addr().map_err(|source| MediaError::Bind {
             addr: config.udp,
             source,
