@@ -22,7 +22,7 @@ use crate::seed::{self, Database};
 use crate::sys::{
     Server, cpu_secs, http_get, loadavg, now_ns, open_files_limit, rss_kib, udp_drops,
 };
-use crate::{percentile, round2};
+use crate::{percentile, round2, write_figures};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -732,7 +732,7 @@ pub async fn run(plan: Plan) -> Result<(), String> {
         ("p99 added delay < 20 ms", p99_delay < 20.0),
         ("nobody heard but the floor and the chair", wrong == 0),
     ];
-    let mut report = json!({
+    let report = json!({
         "meetings": plan.meetings,
         "participants_per_meeting": round2(n as f64 / plan.meetings as f64),
         "peers": n,
@@ -772,17 +772,7 @@ pub async fn run(plan: Plan) -> Result<(), String> {
         "load_average": {"start": load_start, "window": load_window, "end": load_end},
         "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
     });
-    report["goals_met"] = goals
-        .iter()
-        .map(|(g, ok)| (g.to_string(), json!(ok)))
-        .collect::<serde_json::Map<_, _>>()
-        .into();
-    let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-    std::fs::write(&plan.out, text + "\n").map_err(|e| format!("{}: {e}", plan.out.display()))?;
-    println!("figures in {}", plan.out.display());
-    for (goal, ok) in goals {
-        println!("  {} {goal}", if ok { "met   " } else { "MISSED" });
-    }
+    write_figures(report, &goals, &plan.out)?;
     drop(rooms);
     drop(server);
     Ok(())

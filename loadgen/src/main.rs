@@ -932,19 +932,29 @@ async fn run(args: Args) -> Result<(), String> {
             "answer_p99_ms": round2(percentile(&outage_acks, 0.99)),
         });
     }
+    write_figures(report, &goals, &out)?;
+    if let Some(r) = refused.first() {
+        println!("first refusal: {r}");
+    }
+    Ok(())
+}
+
+/// Writes the figures with which goals were met, and says so.
+fn write_figures(
+    mut report: serde_json::Value,
+    goals: &[(&str, bool)],
+    out: &std::path::Path,
+) -> Result<(), String> {
     report["goals_met"] = goals
         .iter()
         .map(|(g, ok)| (g.to_string(), json!(ok)))
         .collect::<serde_json::Map<_, _>>()
         .into();
     let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-    std::fs::write(&out, text + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
+    std::fs::write(out, text + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
     println!("figures in {}", out.display());
     for (goal, ok) in goals {
-        println!("  {} {goal}", if ok { "met   " } else { "MISSED" });
-    }
-    if let Some(r) = refused.first() {
-        println!("first refusal: {r}");
+        println!("  {} {goal}", if *ok { "met   " } else { "MISSED" });
     }
     Ok(())
 }
