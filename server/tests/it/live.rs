@@ -481,8 +481,15 @@ on_both_backends!(
 
 /// Two instances share one PostgreSQL: the chair on A, a member on B, and
 /// each sees the other's events (LISTEN/NOTIFY carries "meeting:seq" only).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_serve_one_meeting() {
+/// Two instances on one PostgreSQL and a meeting of cell B: its chair
+/// connected to A, a member to B, both greeted.
+async fn chair_on_a_member_on_b() -> (
+    TestServer,
+    TestServer,
+    i64,
+    common::ws::Client,
+    common::ws::Client,
+) {
     let a = TestServer::start(Backend::Postgres).await;
     let b = a.second_instance().await;
     let id = meeting_in_b(&a).await;
@@ -490,6 +497,12 @@ async fn two_instances_serve_one_meeting() {
     let mut member = b.ws("dv.b05", id).await.unwrap();
     chair.hello(None).await;
     member.hello(None).await;
+    (a, b, id, chair, member)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_serve_one_meeting() {
+    let (a, b, id, mut chair, mut member) = chair_on_a_member_on_b().await;
     assert_eq!(
         chair.command("open", json!({"type": "open"})).await["seq"],
         1
@@ -543,13 +556,7 @@ async fn two_instances_serve_one_meeting() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_too_large_to_carry_reach_the_other_instance_in_order() {
     use shared::live::limits::MAX_TEXT_CHARS;
-    let a = TestServer::start(Backend::Postgres).await;
-    let b = a.second_instance().await;
-    let id = meeting_in_b(&a).await;
-    let mut chair = a.ws("bithu.b", id).await.unwrap();
-    let mut member = b.ws("dv.b05", id).await.unwrap();
-    chair.hello(None).await;
-    member.hello(None).await;
+    let (a, b, _, mut chair, mut member) = chair_on_a_member_on_b().await;
     let r = chair.command("open", json!({"type": "open"})).await;
     assert_eq!(r["type"], "accepted", "{r}");
     let r = chair.command("in", json!({"type": "check_in"})).await;
