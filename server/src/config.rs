@@ -72,6 +72,12 @@ pub struct Config {
     /// behind 1:1 NAT (a cloud VM's private address).
     #[arg(long, env = "CHIBO_MEDIA_PUBLIC_IP")]
     pub media_public_ip: Option<IpAddr>,
+    /// Several instances on one PostgreSQL: the address the other instances
+    /// reach this one's HTTP at (`http://10.0.0.5:8080`), for the meeting's
+    /// audio, which runs on one instance per meeting. Default: the listen
+    /// address, unless it is 0.0.0.0 or [::].
+    #[arg(long, env = "CHIBO_CLUSTER_URL")]
+    pub cluster_url: Option<String>,
     /// `text` or `json` log lines.
     #[arg(long, env = "CHIBO_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
@@ -117,6 +123,7 @@ impl fmt::Debug for Config {
             .field("push_subject", &self.push_subject)
             .field("media_udp", &self.media_udp)
             .field("media_public_ip", &self.media_public_ip)
+            .field("cluster_url", &self.cluster_url)
             .finish()
     }
 }
@@ -147,6 +154,7 @@ impl Config {
             limits: Limits::default(),
             live: crate::live::LiveConfig::default(),
             media: Some(self.media()),
+            cluster_url: self.cluster_url.clone(),
             notify: crate::notify::NotifyConfig {
                 email: self
                     .smtp_url
@@ -179,6 +187,10 @@ pub struct Settings {
     pub notify: crate::notify::NotifyConfig,
     /// The meeting's audio; `None`: no audio (offers are refused `unavailable`).
     pub media: Option<crate::media::MediaConfig>,
+    /// How other instances sharing the database reach this one
+    /// (`--cluster-url`); without it each instance runs the audio of the
+    /// sockets it holds, and members on two instances do not hear each other.
+    pub cluster_url: Option<String>,
 }
 
 /// Hides the password in `scheme://user:password@host…`.

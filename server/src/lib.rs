@@ -45,7 +45,7 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut random);
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
     let gate = Arc::new(routes::live::SessionGate::new(store.clone()));
-    let media = match settings.media {
+    let mut media = match settings.media {
         Some(config) => match media::Media::start(config).await {
             Ok(media) => Some(media),
             Err(e) if !config.required => {
@@ -61,8 +61,21 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
         },
         None => None,
     };
+    let signals = store.live_signals().await?;
+    if let (Some(_), Some(media)) = (&signals, &mut media) {
+        match &settings.cluster_url {
+            Some(url) => media.set_cluster(
+                media::Cluster::start(store.clone(), url.clone())
+                    .await
+                    .map_err(|e| error::ApiError::Internal(Box::new(e)))?,
+            ),
+            None => tracing::warn!(
+                "the database may be shared by several instances: give --cluster-url, or members on two instances will not hear each other"
+            ),
+        }
+    }
     let live = live::LiveHub::start(store.clone(), gate, settings.live, media);
-    if let Some(signals) = store.live_signals().await? {
+    if let Some(signals) = signals {
         live.follow(signals);
     }
     let vapid = notify::push::Vapid::load(&store).await?;

@@ -61,16 +61,19 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "no built app here: run scripts/build-app");
     }
-    let settings = config.settings();
+    let mut settings = config.settings();
     if let Some(email) = &settings.notify.email {
         // A wrong SMTP URL or sender stops the start with its reason.
         server::notify::mail::Mailer::new(email)?;
     }
+    let listener = listen(config.addr)?;
+    let addr = listener.local_addr()?;
+    if settings.cluster_url.is_none() && !addr.ip().is_unspecified() {
+        settings.cluster_url = Some(format!("http://{addr}"));
+    }
     let state = server::build_state(store, settings).await?;
     let hub = state.live.clone();
     let app = server::router(state, &config.static_dir);
-    let listener = listen(config.addr)?;
-    let addr = listener.local_addr()?;
     // Scripts and tests wait for this line.
     println!("Chi Bộ Số đang chạy tại http://{addr}/");
     server::serve(listener, app, async move {

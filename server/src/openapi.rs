@@ -38,6 +38,7 @@ use utoipa::{Modify, OpenApi};
         meetings::update,
         crate::routes::live::socket,
         crate::routes::live::stats,
+        crate::routes::live::relay,
         crate::routes::live::verify,
         crate::routes::live::minutes,
         crate::routes::live::minutes_docx,

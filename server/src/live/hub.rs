@@ -27,7 +27,7 @@ const READS_AT_ONCE: usize = 4;
 
 pub struct LiveHub {
     config: LiveConfig,
-    store: Store,
+    pub(super) store: Store,
     writer: EventWriter,
     gate: Arc<dyn Gate>,
     rooms: Mutex<HashMap<MeetingId, Arc<Room>>>,
@@ -36,7 +36,7 @@ pub struct LiveHub {
     next_link: AtomicU64,
     shutdown: watch::Sender<bool>,
     /// The meeting's audio, when the server has it.
-    media: Option<Media>,
+    pub(super) media: Option<Media>,
     /// Permits for rooms reading what other instances stored.
     reads: Arc<Semaphore>,
     /// Other instances share the database (`follow` was called).
@@ -261,19 +261,8 @@ impl LiveHub {
     /// `MAX_SOCKETS_PER_ACCOUNT` to one meeting, the oldest are told to close:
     /// a reload always gets in, a script opening sockets gains nothing.
     fn enter(self: &Arc<Self>, room: Arc<Room>, who: &Participant) -> Membership {
+        let room = self.hold_room(room);
         let meeting = room.meeting();
-        let (room, returned) = {
-            let mut rooms = locked(&self.rooms);
-            let returned = !rooms.contains_key(&meeting);
-            // Normally the same room; if it was freed meanwhile, it is back.
-            let room = rooms.entry(meeting).or_insert(room).clone();
-            room.joined();
-            (room, returned)
-        };
-        if returned {
-            // Out of the hub, it heard no other instance: catch up.
-            room.tell(News::Everything, &self.reads);
-        }
         let link = Arc::new(Link {
             id: self.next_link.fetch_add(1, Ordering::Relaxed),
             meeting,
@@ -305,6 +294,32 @@ impl LiveHub {
         }
     }
 
+    /// Counts one more presence in the room (a socket, a relayed audio
+    /// peer), so the sweep keeps it; the room as the hub holds it.
+    pub(super) fn hold_room(&self, room: Arc<Room>) -> Arc<Room> {
+        let meeting = room.meeting();
+        let (room, returned) = {
+            let mut rooms = locked(&self.rooms);
+            let returned = !rooms.contains_key(&meeting);
+            // Normally the same room; if it was freed meanwhile, it is back.
+            let room = rooms.entry(meeting).or_insert(room).clone();
+            room.joined();
+            (room, returned)
+        };
+        if returned {
+            // Out of the hub, it heard no other instance: catch up.
+            room.tell(News::Everything, &self.reads);
+        }
+        room
+    }
+
+    /// The end of a presence `hold_room` counted.
+    pub(super) fn release_room(&self, room: &Room) {
+        // Under the rooms' lock, so the sweep sees the count and the time together.
+        let _rooms = locked(&self.rooms);
+        room.left();
+    }
+
     fn leave(&self, room: &Room, link: &Link) {
         {
             let mut links = locked(&self.links);
@@ -315,9 +330,7 @@ impl LiveHub {
                 }
             }
         }
-        // Under the rooms' lock, so the sweep sees the count and the time together.
-        let _rooms = locked(&self.rooms);
-        room.left();
+        self.release_room(room);
     }
 
     /// Drops the rooms nobody has been connected to for `room_idle`.

@@ -9,6 +9,7 @@
 
 mod error;
 mod hub;
+mod relay;
 mod room;
 mod socket;
 

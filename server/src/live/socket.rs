@@ -5,7 +5,8 @@
 use super::error::{Close, SocketError};
 use super::hub::Membership;
 use super::room::{Batch, Room};
-use crate::media::{AudioNotice, PeerGuard, read_offer};
+use crate::media::cluster::unix_now;
+use crate::media::{AudioNotice, Host, PeerGuard, RelayError, read_offer};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::SinkExt;
@@ -185,6 +186,27 @@ impl Audio {
             .get_or_insert_with(mpsc::unbounded_channel)
             .0
             .clone();
+        if let Some(cluster) = media.cluster() {
+            let meeting = room.meeting();
+            let mut host = cluster.place(meeting).await?;
+            // Once more after a take-over: another instance may have taken it first.
+            for _ in 0..2 {
+                let Host::There(url) = &host else { break };
+                let id = media.new_peer_id();
+                let join = cluster.seal(meeting, speaker, sdp, unix_now());
+                match cluster.relay(url, &join, id, tx.clone()).await {
+                    Ok((answer, relay)) => {
+                        self.peer = Some(PeerGuard::relayed(id, relay));
+                        return Ok(answer);
+                    }
+                    Err(RelayError::Refused(refusal)) => return Err(refusal),
+                    Err(RelayError::Unreachable) => host = cluster.take_over(meeting, url).await?,
+                }
+            }
+            if host != Host::Here {
+                return Err(AudioRefusal::Unavailable);
+            }
+        }
         let (id, answer) = room.audio_join(speaker, offer, tx).await?;
         let guard = PeerGuard::new(id, media);
         let answer = answer.await.map_err(|_| AudioRefusal::Unavailable)??;

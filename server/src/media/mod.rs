@@ -10,9 +10,13 @@
 //! every other microphone's packets are dropped here, whatever a client sends.
 //!
 //! Signalling goes over the live WebSocket (`live::socket`): only a socket
-//! the gate admitted gets a peer, and the peer ends with its socket.
+//! the gate admitted gets a peer, and the peer ends with its socket. With
+//! several instances, a meeting's audio runs on one of them (`cluster`).
 
+pub mod cluster;
 mod sfu;
+
+pub use cluster::{Cluster, ClusterError, Host, RelayError};
 
 use shared::MeetingId;
 use shared::live::audio::{AudioConnection, AudioRefusal, AudioRoute};
@@ -114,6 +118,8 @@ pub struct Media {
     advertised: SocketAddr,
     counters: Arc<Counters>,
     next_peer: Arc<AtomicU64>,
+    /// Set when other instances share the database.
+    cluster: Option<Arc<Cluster>>,
 }
 
 impl Media {
@@ -150,7 +156,23 @@ impl Media {
             advertised,
             counters,
             next_peer: Arc::new(AtomicU64::new(1)),
+            cluster: None,
         })
+    }
+
+    /// Places meetings' audio among the instances sharing the database.
+    pub fn set_cluster(&mut self, cluster: Cluster) {
+        self.cluster = Some(Arc::new(cluster));
+    }
+
+    /// This instance's place among others, when it shares the database.
+    pub fn cluster(&self) -> Option<&Arc<Cluster>> {
+        self.cluster.as_ref()
+    }
+
+    /// A number for a new peer, here or relayed to another instance.
+    pub fn new_peer_id(&self) -> PeerId {
+        self.next_peer.fetch_add(1, Ordering::Relaxed)
     }
 
     /// The address browsers send their audio to.
@@ -169,7 +191,7 @@ impl Media {
         route: AudioRoute,
         notices: mpsc::UnboundedSender<AudioNotice>,
     ) -> (PeerId, oneshot::Receiver<Result<String, AudioRefusal>>) {
-        let peer = self.next_peer.fetch_add(1, Ordering::Relaxed);
+        let peer = self.new_peer_id();
         let (reply, answer) = oneshot::channel();
         let sent = self.tx.send(Cmd::Join {
             peer,
@@ -215,21 +237,41 @@ pub fn read_offer(sdp: &str) -> Result<str0m::change::SdpOffer, AudioRefusal> {
 }
 
 /// A socket's audio peer: dropped with the socket (or a new offer), it
-/// leaves the media at once.
+/// leaves the media at once, here or on the meeting's media host.
 pub struct PeerGuard {
     pub id: PeerId,
-    media: Media,
+    end: PeerEnd,
+}
+
+enum PeerEnd {
+    Here(Media),
+    /// The relay to the host: aborting it closes the relay, and the host
+    /// drops the peer.
+    Relayed(tokio::task::JoinHandle<()>),
 }
 
 impl PeerGuard {
     pub fn new(id: PeerId, media: Media) -> PeerGuard {
-        PeerGuard { id, media }
+        PeerGuard {
+            id,
+            end: PeerEnd::Here(media),
+        }
+    }
+
+    pub fn relayed(id: PeerId, relay: tokio::task::JoinHandle<()>) -> PeerGuard {
+        PeerGuard {
+            id,
+            end: PeerEnd::Relayed(relay),
+        }
     }
 }
 
 impl Drop for PeerGuard {
     fn drop(&mut self) {
-        self.media.leave(self.id);
+        match &self.end {
+            PeerEnd::Here(media) => media.leave(self.id),
+            PeerEnd::Relayed(relay) => relay.abort(),
+        }
     }
 }
 

@@ -180,13 +180,7 @@ pub async fn socket(
         )));
     }
     // Checked after the permissions, so a stranger learns nothing from the answer.
-    let ws = ws.map_err(|_| {
-        ApiError::BadRequest(crate::error::Text::both(
-            "websocket_only",
-            "Địa chỉ này chỉ nhận kết nối WebSocket.",
-            "This address accepts only WebSocket connections.",
-        ))
-    })?;
+    let ws = websocket_only(ws)?;
     let room = state.live.room(&meeting).await?;
     let who = Participant {
         speaker,
@@ -197,6 +191,33 @@ pub async fn socket(
             .then(|| user.account.display_name.clone().into_boxed_str()),
     };
     Ok(state.live.accept(ws, room, who))
+}
+
+fn websocket_only(
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> ApiResult<WebSocketUpgrade> {
+    ws.map_err(|_| {
+        ApiError::BadRequest(crate::error::Text::both(
+            "websocket_only",
+            "Địa chỉ này chỉ nhận kết nối WebSocket.",
+            "This address accepts only WebSocket connections.",
+        ))
+    })
+}
+
+/// `GET /api/live/relay`: the meeting audio's relay between instances
+/// sharing one database (`media::cluster`); each offer on it is signed with
+/// their shared key, so a browser gets nothing from it.
+#[utoipa::path(get, path = "/api/live/relay", tag = "meetings",
+    description = "WebSocket giữa các máy chủ dùng chung một cơ sở dữ liệu, chuyển yêu cầu kết nối âm thanh tới máy đang chạy âm thanh của buổi họp; mỗi yêu cầu được ký bằng khoá chung của các máy chủ.",
+    responses((status = 101, description = "Chuyển sang WebSocket."),
+        (status = 400, body = ErrorBody, description = "Không phải yêu cầu WebSocket.")))]
+pub async fn relay(
+    State(state): State<AppState>,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> ApiResult<Response> {
+    let ws = websocket_only(ws)?;
+    Ok(state.live.relay(ws))
 }
 
 /// What `GET /api/live/stats` answers: the group commit's figures, and the

@@ -58,6 +58,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/meetings/{id}", get(meetings::get).put(meetings::update))
         .route("/meetings/{id}/live", get(live::socket))
         .route("/live/stats", get(live::stats))
+        .route("/live/relay", get(live::relay))
         .route("/meetings/{id}/verify", get(live::verify))
         .route("/meetings/{id}/minutes", get(live::minutes))
         .route("/meetings/{id}/minutes.docx", get(live::minutes_docx))

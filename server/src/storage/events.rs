@@ -187,6 +187,63 @@ pub async fn command_seq<DB: Backend>(
         .and_then(|s| u64::try_from(s).ok()))
 }
 
+/// The key every instance shares for relaying audio offers: `candidate`
+/// if none was stored yet, else the one stored.
+pub async fn cluster_key<DB: Backend>(pool: &Pool<DB>, candidate: &str) -> Result<String> {
+    sqlx::query(
+        "INSERT INTO live_cluster_key (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+    )
+    .param(candidate)
+    .execute(pool.executor())
+    .await?;
+    let row = sqlx::query("SELECT secret FROM live_cluster_key WHERE id = 1")
+        .fetch_one(pool.executor())
+        .await?;
+    Ok(row.read("secret")?)
+}
+
+/// The instance that runs a meeting's audio; `me` claims it if none does.
+pub async fn media_host<DB: Backend>(
+    pool: &Pool<DB>,
+    meeting: MeetingId,
+    me: &str,
+) -> Result<String> {
+    sqlx::query(
+        "INSERT INTO live_media_hosts (meeting_id, host) VALUES ($1, $2)
+         ON CONFLICT (meeting_id) DO NOTHING",
+    )
+    .param(meeting.0)
+    .param(me)
+    .execute(pool.executor())
+    .await?;
+    read_media_host(pool, meeting).await
+}
+
+/// Moves a meeting's audio from `from` (unreachable) to `to`, unless another
+/// instance moved it first; the host it has then.
+pub async fn move_media_host<DB: Backend>(
+    pool: &Pool<DB>,
+    meeting: MeetingId,
+    from: &str,
+    to: &str,
+) -> Result<String> {
+    sqlx::query("UPDATE live_media_hosts SET host = $1 WHERE meeting_id = $2 AND host = $3")
+        .param(to)
+        .param(meeting.0)
+        .param(from)
+        .execute(pool.executor())
+        .await?;
+    read_media_host(pool, meeting).await
+}
+
+async fn read_media_host<DB: Backend>(pool: &Pool<DB>, meeting: MeetingId) -> Result<String> {
+    let row = sqlx::query("SELECT host FROM live_media_hosts WHERE meeting_id = $1")
+        .param(meeting.0)
+        .fetch_one(pool.executor())
+        .await?;
+    Ok(row.read("host")?)
+}
+
 /// Tells the other instances (nothing to do on SQLite).
 pub async fn publish<DB: Backend>(pool: &Pool<DB>, signal: LiveSignal) -> Result<()> {
     match payload(&signal) {

@@ -303,6 +303,15 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Option<u64>>;
     /// The secret ballots counted for a vote so far; zeros when none was cast.
     async fn ballot_count(&self, meeting: MeetingId, vote: u64) -> Result<VoteTally>;
+    /// The key the instances sharing the database sign relayed audio offers
+    /// with: `candidate` if none was stored, else the stored one.
+    async fn cluster_key(&self, candidate: &str) -> Result<String>;
+    /// The instance (its address) running a meeting's audio; `me` claims it
+    /// when none does.
+    async fn media_host(&self, meeting: MeetingId, me: &str) -> Result<String>;
+    /// Moves a meeting's audio off `from`, which could not be reached, to
+    /// `to`, unless another instance moved it first; the host it has then.
+    async fn move_media_host(&self, meeting: MeetingId, from: &str, to: &str) -> Result<String>;
     /// Tells the other instances sharing the database (PostgreSQL NOTIFY);
     /// nothing on SQLite, which one process owns. The caller tells its own
     /// hub directly.

@@ -451,6 +451,18 @@ impl<DB: Backend> Storage for SqlStore<DB> {
         ballots::count(&self.pool, meeting, vote).await
     }
 
+    async fn cluster_key(&self, candidate: &str) -> Result<String> {
+        events::cluster_key(&self.pool, candidate).await
+    }
+
+    async fn media_host(&self, meeting: MeetingId, me: &str) -> Result<String> {
+        events::media_host(&self.pool, meeting, me).await
+    }
+
+    async fn move_media_host(&self, meeting: MeetingId, from: &str, to: &str) -> Result<String> {
+        events::move_media_host(&self.pool, meeting, from, to).await
+    }
+
     async fn publish(&self, signal: LiveSignal) -> Result<()> {
         events::publish(&self.pool, signal).await
     }

@@ -461,3 +461,106 @@ async fn media_only_for_the_meeting_s_participants() {
     let r = offer(&mut m, &browser_offer()).await;
     assert_eq!(r["reason"]["code"], "unavailable", "{r}");
 }
+
+fn with_media() -> Settings {
+    Settings {
+        media: Some(MediaConfig {
+            udp: "127.0.0.1:0".parse().unwrap(),
+            public_ip: None,
+            required: true,
+        }),
+        ..Settings::default()
+    }
+}
+
+/// Two instances on one PostgreSQL, each with its own media port: the
+/// meeting's audio runs on the instance that got its first offer, and the
+/// members whose sockets are on the other are heard and hear through it. A
+/// socket closing on the other instance ends its peer on the host at once;
+/// a host that cannot be reached is taken over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_meeting_s_audio_across_two_instances() {
+    let a = server(Backend::Postgres).await;
+    let b = a.second_instance_with(with_media()).await;
+    let (id, chair) = a.opened_in_b().await;
+    let mut sockets = Vec::new();
+    for name in ["dv.b05", "dv.b06"] {
+        let mut ws = b.ws(name, id).await.unwrap();
+        ws.hello(None).await;
+        assert_eq!(
+            ws.command("in", json!({"type": "check_in"})).await["type"],
+            "accepted"
+        );
+        sockets.push(ws);
+    }
+    let speaker = member(&b, "dv.b05").await;
+    let mut pc = join(chair, CHAIR).await;
+    let r = pc
+        .ws
+        .command("floor", json!({"type": "give_floor", "speaker": speaker}))
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let listener = join(sockets.pop().unwrap(), LISTENER).await;
+    let mut on_b = join(sockets.pop().unwrap(), A).await;
+    // The route reached B's socket from the host, after the join.
+    assert_eq!(
+        (
+            a.live.media_stats().unwrap().peers,
+            b.live.media_stats().unwrap().peers
+        ),
+        (3, 0),
+        "every peer on the host, A"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let heard = one_second(&[&pc, &on_b, &listener]).await;
+    assert_eq!(
+        heard[0],
+        [vec![A], vec![]],
+        "the chair on A hears the member on B"
+    );
+    assert_eq!(
+        heard[1],
+        [vec![], vec![CHAIR]],
+        "the member on B hears the chair"
+    );
+    assert_eq!(
+        heard[2],
+        [vec![A], vec![CHAIR]],
+        "the listener on B hears both"
+    );
+
+    // The floor ends on A: B's socket hears of it through the host.
+    let r = pc
+        .ws
+        .command("end-floor", json!({"type": "end_floor"}))
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let word = on_b.ws.until("audio").await;
+    assert_eq!(word["route"]["floor"], Value::Null, "{word}");
+
+    // The listener's socket on B goes: its peer on A ends within a second.
+    let gone = Instant::now();
+    drop(listener);
+    assert!(
+        wait_for(
+            || a.live.media_stats().unwrap().peers == 2,
+            Duration::from_secs(1)
+        )
+        .await,
+        "peers on A after {:?}: {:?}",
+        gone.elapsed(),
+        a.live.media_stats()
+    );
+
+    // The host's address no longer answers: the next offer from B takes the
+    // meeting's audio over, and B runs it.
+    a.exec(&format!(
+        "UPDATE live_media_hosts SET host = 'http://127.0.0.1:9' WHERE meeting_id = {id}"
+    ))
+    .await;
+    let mut ws = b.ws("dv.b07", id).await.unwrap();
+    ws.hello(None).await;
+    let late = join(ws, LISTENER).await;
+    assert_eq!(b.live.media_stats().unwrap().peers, 1, "the new peer on B");
+    drop((late, on_b, pc));
+}

@@ -449,7 +449,31 @@ async fn task_follow_ups_are_replaced_per_task(backend: Backend) {
     db.close().await;
 }
 
+/// The instances' shared key is the first one stored; a meeting's media
+/// host is the first to claim it, and moves only off the host named.
+async fn media_hosts_are_claimed_once_and_moved_off_the_named_host(backend: Backend) {
+    let db = Db::open(backend).await;
+    let (m, s) = (db.meeting, &db.store);
+    assert_eq!(s.cluster_key("k1").await.unwrap(), "k1");
+    assert_eq!(s.cluster_key("k2").await.unwrap(), "k1");
+    let (a, b, c) = (
+        "http://10.0.0.1:8080",
+        "http://10.0.0.2:8080",
+        "http://10.0.0.3:8080",
+    );
+    assert_eq!(s.media_host(m, a).await.unwrap(), a);
+    assert_eq!(s.media_host(m, b).await.unwrap(), a, "A claimed it first");
+    // C thought the host was B: A keeps it.
+    assert_eq!(s.move_media_host(m, b, c).await.unwrap(), a);
+    assert_eq!(s.move_media_host(m, a, b).await.unwrap(), b);
+    // Another instance, a moment late, also found A unreachable.
+    assert_eq!(s.move_media_host(m, a, c).await.unwrap(), b);
+    assert_eq!(s.media_host(m, c).await.unwrap(), b);
+    db.close().await;
+}
+
 on_both_backends!(
+    media_hosts_are_claimed_once_and_moved_off_the_named_host,
     task_follow_ups_are_replaced_per_task,
     idempotency_keys_belong_to_an_account,
     ballots_are_counted_with_their_command,

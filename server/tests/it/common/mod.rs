@@ -117,6 +117,11 @@ impl TestServer {
     /// Another server instance on the same PostgreSQL schema, as in a deployment
     /// with several instances. It leaves the schema to the first one to drop.
     pub async fn second_instance(&self) -> TestServer {
+        self.second_instance_with(Settings::default()).await
+    }
+
+    /// A second instance with its own settings (the live timings are the first's).
+    pub async fn second_instance_with(&self, settings: Settings) -> TestServer {
         let schema = self
             .pg_schema
             .as_deref()
@@ -128,7 +133,7 @@ impl TestServer {
         std::fs::create_dir_all(&dir).expect("temp dir");
         let settings = Settings {
             live: self.live_config.clone(),
-            ..Settings::default()
+            ..settings
         };
         TestServer::serve(Arc::new(store), settings, dir, None).await
     }
@@ -140,15 +145,19 @@ impl TestServer {
         pg_schema: Option<String>,
     ) -> TestServer {
         let live_config = settings.live.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let settings = Settings {
+            cluster_url: Some(format!("http://{addr}")),
+            ..settings
+        };
         let state = server::build_state(store.clone(), settings)
             .await
             .expect("state");
         let live = state.live.clone();
         let app = server::router(state, &dir);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(server::serve(listener, app, async {
             let _ = rx.await;
