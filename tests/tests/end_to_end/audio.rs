@@ -3,8 +3,9 @@
 //! speaker's microphone is a tone of its own (an oscillator in place of
 //! `getUserMedia`), and each listener's players are measured for the tones
 //! they carry. Whoever has the floor is heard with the chair, nobody else;
-//! the floor moves; a member logged out elsewhere stops hearing within a
-//! second; a member of another cell gets no audio.
+//! the floor moves; a speaker whose connection drops speaks on after the
+//! reconnect without another tap; a member logged out elsewhere stops
+//! hearing within a second; a member of another cell gets no audio.
 
 use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browsers_options};
 use serde_json::{Value, json};
@@ -69,6 +70,13 @@ ctx.resume().then(() => {
     done(heard);
   }, 800);
 });";
+
+/// Keeps every WebSocket the page opens in `window.__sockets`.
+const SOCKETS_KEPT: &str = "window.__sockets = [];
+const Native = window.WebSocket;
+window.WebSocket = class extends Native {
+  constructor(...args) { super(...args); window.__sockets.push(this); }
+};";
 
 /// `(floor, chair)`: the tones a listener hears in each slot.
 async fn hears(b: &Browser) -> (Vec<f64>, Vec<f64>) {
@@ -179,6 +187,13 @@ async fn the_floor_and_the_chair_are_heard_and_nobody_else() {
         chair.click("#btn-open").await;
         chair.click("#btn-open-early").await;
         chair.find("#current-item").await;
+        // The visitor's page keeps its sockets in reach, to drop one later.
+        visitor
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({"source": SOCKETS_KEPT}),
+            )
+            .await;
         // The visitor's arrival is recorded as the room opens for them.
         for (b, user) in [(&m1, "dv.b05"), (&m2, "dv.b06"), (&visitor, "capuy.khoi")] {
             open_room(b, user, meeting).await;
@@ -254,6 +269,25 @@ async fn the_floor_and_the_chair_are_heard_and_nobody_else() {
             .wait_text("#audio-status", "Đã kết nối âm thanh")
             .await;
         visitor.click("#btn-mic-on").await;
+        until_hears(&m1, "member 1", &[VISITOR_HZ], &[CHAIR_HZ]).await;
+
+        // The visitor's connection drops while they speak: the room comes
+        // back, the audio is offered again, and the microphone comes back on
+        // for the same turn without another tap.
+        let sockets = visitor
+            .eval("const s = window.__sockets; s[s.length - 1].close(); return s.length;")
+            .await;
+        visitor
+            .wait_js(
+                &format!(
+                    "return window.__sockets.length > {sockets}
+                       && window.__sockets[window.__sockets.length - 1].readyState === 1
+                       && !!document.getElementById('mic-level')
+                       && !document.getElementById('btn-mic-on');"
+                ),
+                "the visitor's microphone to come back on after the reconnect",
+            )
+            .await;
         until_hears(&m1, "member 1", &[VISITOR_HZ], &[CHAIR_HZ]).await;
 
         // Member 2's account logs out elsewhere (its session ended from

@@ -97,7 +97,15 @@ struct Inner {
     analyser: Option<AnalyserNode>,
     meter: Option<IntervalHandle>,
     retry: Option<TimeoutHandle>,
+    /// The turn the microphone is on for.
+    mic_turn: Option<Turn>,
+    /// The turn the microphone was on for when the connection went: on
+    /// again by itself once connected, if that turn still goes on.
+    resume: Option<Turn>,
 }
+
+/// One turn to speak: the slot, and for the floor the moment it was given.
+type Turn = (Slot, Option<chrono::NaiveDateTime>);
 
 /// The room's audio. `Copy`: every part is a handle.
 #[derive(Clone, Copy)]
@@ -302,7 +310,7 @@ impl Audio {
         }
         match connection {
             AudioConnection::Connecting => self.status.set(AudioStatus::Connecting),
-            AudioConnection::Connected => self.status.set(AudioStatus::Connected),
+            AudioConnection::Connected => self.connected(live),
             AudioConnection::Lost => {
                 self.status.set(AudioStatus::Lost);
                 self.retry(live);
@@ -316,7 +324,7 @@ impl Audio {
             return;
         }
         match state {
-            RtcPeerConnectionState::Connected => self.status.set(AudioStatus::Connected),
+            RtcPeerConnectionState::Connected => self.connected(live),
             // Disconnected may come back by itself; failed does not.
             RtcPeerConnectionState::Disconnected => self.status.set(AudioStatus::Lost),
             RtcPeerConnectionState::Failed => {
@@ -324,6 +332,18 @@ impl Audio {
                 self.retry(live);
             }
             _ => {}
+        }
+    }
+
+    /// Connected (again): a microphone that was on when the connection
+    /// went comes back on by itself, if the same turn goes on; the person
+    /// confirmed this turn already.
+    fn connected(self, live: Live) {
+        self.status.set(AudioStatus::Connected);
+        let mut resume = None;
+        self.inner.update_value(|i| resume = i.resume.take());
+        if resume.is_some() && resume == turn_untracked(live) {
+            self.mic_on(live);
         }
     }
 
@@ -374,6 +394,8 @@ impl Audio {
     /// Closes the connection (the server hears of it at once) and silences the players.
     pub(super) fn teardown(self) {
         self.close_connection();
+        // Turned off, not lost: the next "Nghe họp" starts with the microphone off.
+        self.inner.update_value(|i| i.resume = None);
         self.status.set(AudioStatus::Off);
         self.inner.update_value(|i| {
             for player in &i.players {
@@ -396,6 +418,9 @@ impl Audio {
     }
 
     fn close_connection(self) {
+        if self.mic.get_untracked() == Mic::Live {
+            self.inner.update_value(|i| i.resume = i.mic_turn);
+        }
         self.mic_released();
         self.inner.update_value(|i| {
             i.generation = i.generation.wrapping_add(1);
@@ -438,6 +463,8 @@ impl Audio {
                 stop_tracks(&stream);
                 return self.show(AudioError::Connection);
             }
+            let turn = turn_untracked(live);
+            self.inner.update_value(|i| i.mic_turn = turn);
             self.mic.set(Mic::Live);
             self.start_meter(stream);
         });
@@ -445,6 +472,7 @@ impl Audio {
 
     /// The "Tắt micro" tap, or the slot is gone.
     pub(super) fn mic_off(self) {
+        self.inner.update_value(|i| i.resume = None);
         if let Some(sender) = self.inner.with_value(|i| i.mic_sender.clone()) {
             let _ = sender.replace_track(None);
         }
@@ -529,9 +557,21 @@ pub(super) fn my_slot(live: Live) -> Option<Slot> {
 }
 
 fn slot_untracked(live: Live) -> Option<Slot> {
+    turn_untracked(live).map(|(slot, _)| slot)
+}
+
+/// This page's speaker's turn to speak now, if any.
+fn turn_untracked(live: Live) -> Option<Turn> {
     let you = live.you.get_untracked()?;
-    live.state
-        .with_untracked(|s| s.as_ref().and_then(|s| AudioRoute::of(s).slot_of(you)))
+    live.state.with_untracked(|s| {
+        let s = s.as_ref()?;
+        let slot = AudioRoute::of(s).slot_of(you)?;
+        let since = match slot {
+            Slot::Floor => s.floor.as_ref().map(|f| f.since),
+            Slot::Chair => None,
+        };
+        Some((slot, since))
+    })
 }
 
 async fn microphone() -> Result<MediaStream, AudioError> {
