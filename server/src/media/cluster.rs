@@ -109,6 +109,12 @@ pub struct Cluster {
 /// The key relayed offers are signed with, the same on every instance.
 pub struct RelayKey(String);
 
+impl RelayKey {
+    pub fn new(key: &str) -> RelayKey {
+        RelayKey(key.to_string())
+    }
+}
+
 impl Cluster {
     /// Reads (or, first of all instances, stores) the shared key.
     pub async fn start(store: Store, me: String) -> Result<Cluster, ClusterError> {
@@ -120,7 +126,7 @@ impl Cluster {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let key = RelayKey(store.cluster_key(&candidate).await?);
+        let key = RelayKey::new(&store.cluster_key(&candidate).await?);
         Ok(Cluster { me, key, store })
     }
 
@@ -329,7 +335,7 @@ mod tests {
     use shared::{AccountId, MemberId};
 
     fn cluster(key: &str) -> RelayKey {
-        RelayKey(key.into())
+        RelayKey::new(key)
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::common;
 
 use common::ws::{Client, Closed};
 use common::{Backend, CELL_B, TestServer};
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use server::config::Settings;
 use server::media::MediaConfig;
@@ -562,5 +563,39 @@ async fn one_meeting_s_audio_across_two_instances() {
     ws.hello(None).await;
     let late = join(ws, LISTENER).await;
     assert_eq!(b.live.media_stats().unwrap().peers, 1, "the new peer on B");
+
+    // A relay not signed with the instances' key gets no peer: a forged
+    // join, a real one signed under another key, an old one.
+    let other_key = server::media::cluster::RelayKey::new("not the instances' key");
+    let at = server::media::cluster::unix_now();
+    let speaker: shared::live::state::Speaker =
+        serde_json::from_value(member(&b, "dv.b04").await).unwrap();
+    let forged = [
+        json!({"meeting": id, "speaker": speaker, "sdp": browser_offer(), "at": at, "mac": "00"}),
+        serde_json::to_value(other_key.seal(shared::MeetingId(id), speaker, &browser_offer(), at))
+            .unwrap(),
+        json!("not a join"),
+    ];
+    for join in forged {
+        let url = b.url("/api/live/relay").replacen("http", "ws", 1);
+        let (mut relay, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        relay
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                join.to_string(),
+            ))
+            .await
+            .unwrap();
+        let answer = tokio::time::timeout(Duration::from_secs(5), relay.next()).await;
+        assert!(
+            matches!(
+                answer,
+                Ok(None
+                    | Some(Err(_))
+                    | Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))))
+            ),
+            "{join}: {answer:?}"
+        );
+    }
+    assert_eq!(b.live.media_stats().unwrap().peers, 1, "no peer for them");
     drop((late, on_b, pc));
 }
