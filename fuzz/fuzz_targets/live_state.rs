@@ -301,6 +301,7 @@ fn finish(room: &Room, speaker: Speaker) {
         you: state.caller(speaker),
         snapshot: Some(Box::new(shown.clone())),
         events: Vec::new(),
+        turn: None,
     });
     round_trip(&ServerMessage::Snapshot {
         state: Box::new(shown),

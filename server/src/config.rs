@@ -1,5 +1,6 @@
 //! Settings, from flags or the environment.
 
+use crate::media::{TurnConfig, TurnError};
 use crate::ratelimit::Limits;
 use clap::Parser;
 use std::fmt;
@@ -78,6 +79,27 @@ pub struct Config {
     /// address, unless it is 0.0.0.0 or [::].
     #[arg(long, env = "CHIBO_CLUSTER_URL")]
     pub cluster_url: Option<String>,
+    /// A TURN server (coturn with `use-auth-secret`) that relays the audio
+    /// of phones whose network blocks UDP: `turn:turn.example.vn:3478?transport=udp`,
+    /// `turns:turn.example.vn:5349?transport=tcp`. Repeat the flag, or
+    /// separate the URLs with commas. Needs --turn-secret.
+    #[arg(
+        long = "turn-url",
+        env = "CHIBO_TURN_URL",
+        value_name = "URL",
+        value_delimiter = ','
+    )]
+    pub turn_urls: Vec<String>,
+    /// The TURN server's `static-auth-secret`: each participant gets
+    /// credentials made from it, valid a few hours. Better in the variable
+    /// than on the command line; never logged.
+    #[arg(long, env = "CHIBO_TURN_SECRET", hide_env_values = true)]
+    pub turn_secret: Option<String>,
+    /// Browsers send their audio through the TURN server only
+    /// (`iceTransportPolicy: "relay"`): when the media port is not
+    /// reachable from browsers at all.
+    #[arg(long, env = "CHIBO_TURN_ONLY")]
+    pub turn_only: bool,
     /// `text` or `json` log lines.
     #[arg(long, env = "CHIBO_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
@@ -124,6 +146,9 @@ impl fmt::Debug for Config {
             .field("media_udp", &self.media_udp)
             .field("media_public_ip", &self.media_public_ip)
             .field("cluster_url", &self.cluster_url)
+            .field("turn_urls", &self.turn_urls)
+            .field("turn_secret", &self.turn_secret.as_ref().map(|_| "***"))
+            .field("turn_only", &self.turn_only)
             .finish()
     }
 }
@@ -131,29 +156,36 @@ impl fmt::Debug for Config {
 impl Config {
     /// Where the meeting's audio listens: `--media-udp`, else beside the
     /// HTTP address (any free port when the HTTP port is any: several
-    /// servers on one host, as in tests and benchmarks).
-    pub fn media(&self) -> crate::media::MediaConfig {
+    /// servers on one host, as in tests and benchmarks); and the TURN
+    /// server, if the flags give one whole.
+    pub fn media(&self) -> Result<crate::media::MediaConfig, TurnError> {
         let port = match self.addr.port() {
             0 => 0,
             _ => crate::media::DEFAULT_MEDIA_PORT,
         };
-        crate::media::MediaConfig {
+        Ok(crate::media::MediaConfig {
             udp: self
                 .media_udp
                 .unwrap_or_else(|| SocketAddr::new(self.addr.ip(), port)),
             public_ip: self.media_public_ip,
             required: self.media_udp.is_some(),
-        }
+            turn: TurnConfig::from_flags(
+                &self.turn_urls,
+                self.turn_secret.as_deref(),
+                self.turn_only,
+            )?,
+        })
     }
 
-    /// What the application needs of the settings.
-    pub fn settings(&self) -> Settings {
-        Settings {
+    /// What the application needs of the settings; an error for settings
+    /// that cannot work together.
+    pub fn settings(&self) -> Result<Settings, TurnError> {
+        Ok(Settings {
             secure_cookies: self.secure_cookies,
             trusted_proxy: self.trusted_proxy,
             limits: Limits::default(),
             live: crate::live::LiveConfig::default(),
-            media: Some(self.media()),
+            media: Some(self.media()?),
             cluster_url: self.cluster_url.clone(),
             notify: crate::notify::NotifyConfig {
                 email: self
@@ -171,7 +203,7 @@ impl Config {
                     .unwrap_or_else(|| crate::notify::NotifyConfig::default().push_subject),
                 ..crate::notify::NotifyConfig::default()
             },
-        }
+        })
     }
 }
 
@@ -206,7 +238,7 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Config, DemoData};
+    use super::{Config, DemoData, TurnError};
     use clap::Parser;
 
     fn demo(args: &[&str]) -> Result<DemoData, clap::Error> {
@@ -248,10 +280,10 @@ mod tests {
             return;
         }
         let c = Config::try_parse_from(["chibo-server", "--addr", "10.0.0.5:8080"]).unwrap();
-        assert_eq!(c.media().udp, "10.0.0.5:40000".parse().unwrap());
-        assert!(!c.media().required);
+        assert_eq!(c.media().unwrap().udp, "10.0.0.5:40000".parse().unwrap());
+        assert!(!c.media().unwrap().required);
         let c = Config::try_parse_from(["chibo-server", "--addr", "127.0.0.1:0"]).unwrap();
-        assert_eq!(c.media().udp, "127.0.0.1:0".parse().unwrap());
+        assert_eq!(c.media().unwrap().udp, "127.0.0.1:0".parse().unwrap());
         let c = Config::try_parse_from([
             "chibo-server",
             "--media-udp",
@@ -260,9 +292,61 @@ mod tests {
             "203.0.113.7",
         ])
         .unwrap();
-        assert_eq!(c.media().udp, "0.0.0.0:50000".parse().unwrap());
-        assert_eq!(c.media().public_ip, Some("203.0.113.7".parse().unwrap()));
-        assert!(c.media().required);
+        assert_eq!(c.media().unwrap().udp, "0.0.0.0:50000".parse().unwrap());
+        assert_eq!(
+            c.media().unwrap().public_ip,
+            Some("203.0.113.7".parse().unwrap())
+        );
+        assert!(c.media().unwrap().required);
+    }
+
+    #[test]
+    fn turn_takes_urls_with_a_secret_and_never_shows_the_secret() {
+        for var in ["CHIBO_TURN_URL", "CHIBO_TURN_SECRET", "CHIBO_TURN_ONLY"] {
+            if std::env::var_os(var).is_some() {
+                return;
+            }
+        }
+        let c = Config::try_parse_from(["chibo-server"]).unwrap();
+        assert_eq!(c.media().unwrap().turn, None);
+        let c = Config::try_parse_from([
+            "chibo-server",
+            "--turn-url",
+            "turn:turn.example.vn:3478?transport=udp,turns:turn.example.vn:5349?transport=tcp",
+            "--turn-url",
+            "turn:203.0.113.9:3478",
+            "--turn-secret",
+            "s3cr3t-of-the-cell",
+            "--turn-only",
+        ])
+        .unwrap();
+        let turn = c.media().unwrap().turn.unwrap();
+        assert_eq!(
+            turn.urls(),
+            [
+                "turn:turn.example.vn:3478?transport=udp",
+                "turns:turn.example.vn:5349?transport=tcp",
+                "turn:203.0.113.9:3478"
+            ]
+        );
+        assert!(turn.relay_only());
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+        assert!(!format!("{:?}", c.settings().unwrap()).contains("s3cr3t"));
+
+        let c =
+            Config::try_parse_from(["chibo-server", "--turn-url", "turn:turn.example.vn"]).unwrap();
+        assert_eq!(c.settings().err(), Some(TurnError::NoSecret));
+        let c = Config::try_parse_from(["chibo-server", "--turn-secret", "s"]).unwrap();
+        assert_eq!(c.settings().err(), Some(TurnError::NoUrl));
+        let c = Config::try_parse_from([
+            "chibo-server",
+            "--turn-url",
+            "https://turn.example.vn",
+            "--turn-secret",
+            "s",
+        ])
+        .unwrap();
+        assert!(matches!(c.settings().err(), Some(TurnError::BadUrl(_))));
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub async fn build_state(store: Store, settings: Settings) -> Result<AppState, e
     let dummy_hash = auth::hash_password(format!("{random:?}")).await?;
     let gate = Arc::new(routes::live::SessionGate::new(store.clone()));
     let mut media = match settings.media {
-        Some(config) => match media::Media::start(config).await {
+        Some(config) => match media::Media::start(config.clone()).await {
             Ok(media) => Some(media),
             Err(e) if !config.required => {
                 // The default port taken (another server on this host):

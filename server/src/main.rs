@@ -30,6 +30,8 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(?config, "starting");
+    // Settings that cannot work together stop the start before anything opens.
+    let mut settings = config.settings()?;
     let store = server::storage::open(&config.database_url).await?;
     match config.demo_data {
         DemoData::Off => {}
@@ -61,7 +63,6 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "no built app here: run scripts/build-app");
     }
-    let mut settings = config.settings();
     if let Some(email) = &settings.notify.email {
         // A wrong SMTP URL or sender stops the start with its reason.
         server::notify::mail::Mailer::new(email)?;

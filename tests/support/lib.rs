@@ -155,6 +155,21 @@ impl Server {
         ])
     }
 
+    /// The server with `turn` as its TURN server; `relay_only`: browsers
+    /// are told to send their audio through it only (`--turn-only`).
+    pub fn start_with_turn(turn: &TurnServer, relay_only: bool) -> Server {
+        let mut flags = vec![
+            "--turn-url".into(),
+            format!("turn:127.0.0.1:{}?transport=udp", turn.port),
+            "--turn-secret".into(),
+            turn.secret.clone(),
+        ];
+        if relay_only {
+            flags.push("--turn-only".into());
+        }
+        Server::start_with(&flags)
+    }
+
     fn start_with(extra: &[String]) -> Server {
         let dir = ScratchDir::new("server");
         let bin = server_binary();
@@ -311,6 +326,78 @@ print(json.dumps(out, ensure_ascii=False))
             );
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
+    }
+}
+
+/// A real TURN server (Debian's coturn, which `scripts/setup --test`
+/// installs) on loopback, taking credentials made from `secret` as the
+/// server makes them (`use-auth-secret`).
+pub struct TurnServer {
+    pub port: u16,
+    pub secret: String,
+    _process: Process,
+    dir: ScratchDir,
+}
+
+impl TurnServer {
+    pub async fn start() -> TurnServer {
+        let bin = PathBuf::from(
+            std::env::var("TURNSERVER").unwrap_or_else(|_| "/usr/bin/turnserver".into()),
+        );
+        assert!(
+            bin.exists(),
+            "turnserver not found at {}: install Debian's coturn (scripts/setup --test) or set TURNSERVER",
+            bin.display()
+        );
+        let dir = ScratchDir::new("turn");
+        let port = free_port();
+        let secret = format!("e2e-{}-{port}", std::process::id());
+        let child = Command::new(&bin)
+            // No configuration file: everything is here.
+            .arg("-n")
+            .args(["--listening-ip", "127.0.0.1", "--relay-ip", "127.0.0.1"])
+            .args(["--listening-port", &port.to_string()])
+            .args(["--use-auth-secret", "--static-auth-secret", &secret])
+            .args(["--realm", "chibo.test"])
+            .args(["--no-tls", "--no-dtls", "--no-tcp-relay", "--no-cli"])
+            // The media server is on loopback too, which coturn refuses by default.
+            .arg("--allow-loopback-peers")
+            .arg("--db")
+            .arg(dir.0.join("turndb"))
+            .arg("--pidfile")
+            .arg(dir.0.join("turnserver.pid"))
+            .arg("--log-file")
+            .arg(dir.0.join("turn.log"))
+            // Verbose: each allocation is logged, for the test to count.
+            .args(["--simple-log", "--no-stdout-log", "--verbose"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let process = Process(child);
+        // It listens on TCP as on UDP, at once.
+        let deadline = Instant::now() + WAIT;
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "turnserver did not start on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        TurnServer {
+            port,
+            secret,
+            _process: process,
+            dir,
+        }
+    }
+
+    /// What coturn logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.0.join("turn.log")).unwrap_or_default()
     }
 }
 

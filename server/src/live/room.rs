@@ -10,7 +10,7 @@ use crate::media::{AudioNotice, Media, PeerId};
 use crate::storage::SealedBallot;
 use crate::storage::{Append, Appended, EventWriter, NewEvent, StorageError, Store};
 use axum::extract::ws::Utf8Bytes;
-use shared::live::audio::{AudioRefusal, AudioRoute, may_join};
+use shared::live::audio::{AudioRefusal, AudioRoute, Turn, may_join};
 use shared::live::chain;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC, MAX_CATCH_UP_BYTES};
 use shared::live::protocol::{
@@ -719,11 +719,13 @@ impl Room {
     }
 
     /// What a (re)connecting client needs: the events it missed, or a snapshot;
-    /// and the sequence number it is up to after it.
+    /// and the sequence number it is up to after it. `turn`: the socket's
+    /// TURN credentials, if the server has a TURN server.
     pub(super) async fn welcome(
         &self,
         speaker: Speaker,
         last_seq: Option<u64>,
+        turn: Option<Turn>,
     ) -> LiveResult<(ServerMessage, u64)> {
         let mut inner = self.inner.lock().await;
         self.refresh_locked(&mut inner).await?;
@@ -760,12 +762,14 @@ impl Room {
                 you,
                 snapshot: None,
                 events,
+                turn,
             },
             None => ServerMessage::Welcome {
                 version: PROTOCOL_VERSION,
                 you,
                 snapshot: Some(Box::new(inner.state.for_participants())),
                 events: Vec::new(),
+                turn,
             },
         };
         Ok((message, now))

@@ -434,7 +434,8 @@ pub(super) async fn run(
                         } else if !peer.hello_allowed(now) {
                             ServerMessage::error(SocketError::TooManyHellos)
                         } else {
-                            match Box::pin(room.welcome(speaker, last_seq)).await {
+                            let turn = room.media().and_then(|m| m.turn_for(account));
+                            match Box::pin(room.welcome(speaker, last_seq, turn)).await {
                                 Ok((message, seq)) => { sent_up_to = Some(seq); message }
                                 Err(e) => {
                                     tracing::error!(error = %e, "welcome failed");

@@ -12,15 +12,19 @@
 //! Signalling goes over the live WebSocket (`live::socket`): only a socket
 //! the gate admitted gets a peer, and the peer ends with its socket. With
 //! several instances, a meeting's audio runs on one of them (`cluster`).
+//! Phones whose network blocks UDP reach the port through a TURN server
+//! (`turn`), whose credentials each socket gets with its welcome.
 
 pub mod cluster;
 mod sfu;
+mod turn;
 
 pub use cluster::{Cluster, ClusterError, Host, RelayError};
+pub use turn::{TurnConfig, TurnError};
 
-use shared::MeetingId;
-use shared::live::audio::{AudioConnection, AudioRefusal, AudioRoute};
+use shared::live::audio::{AudioConnection, AudioRefusal, AudioRoute, Turn};
 use shared::live::state::Speaker;
+use shared::{AccountId, MeetingId};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,7 +37,7 @@ use tokio::sync::{mpsc, oneshot};
 pub const DEFAULT_MEDIA_PORT: u16 = 40000;
 
 /// Where the media listens, and what it tells browsers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaConfig {
     /// The UDP address to bind (port 0: any free port, for tests).
     pub udp: SocketAddr,
@@ -42,6 +46,8 @@ pub struct MediaConfig {
     /// Whether the address was asked for (`--media-udp`): then a port that
     /// cannot be bound stops the server; the default only costs the audio.
     pub required: bool,
+    /// The TURN server browsers may relay through (`--turn-url`).
+    pub turn: Option<TurnConfig>,
 }
 
 /// Why the media could not start.
@@ -116,6 +122,7 @@ pub struct Media {
     tx: mpsc::UnboundedSender<Cmd>,
     /// The address in every answer's candidate.
     advertised: SocketAddr,
+    turn: Option<Arc<TurnConfig>>,
     counters: Arc<Counters>,
     next_peer: Arc<AtomicU64>,
     /// Set when other instances share the database.
@@ -151,9 +158,13 @@ impl Media {
             counters.clone(),
         ));
         tracing::info!(udp = %bound, advertised = %advertised, "meeting audio listening");
+        if let Some(turn) = &config.turn {
+            tracing::info!(urls = ?turn.urls(), relay_only = turn.relay_only(), "TURN for the meeting's audio");
+        }
         Ok(Media {
             tx,
             advertised,
+            turn: config.turn.map(Arc::new),
             counters,
             next_peer: Arc::new(AtomicU64::new(1)),
             cluster: None,
@@ -178,6 +189,12 @@ impl Media {
     /// The address browsers send their audio to.
     pub fn advertised(&self) -> SocketAddr {
         self.advertised
+    }
+
+    /// Fresh TURN credentials for an account, when there is a TURN server.
+    pub fn turn_for(&self, account: AccountId) -> Option<Turn> {
+        let now = chrono::Utc::now().timestamp();
+        self.turn.as_ref().map(|t| t.credentials(account, now))
     }
 
     /// Sets up a peer for an offer (already read); the receiver gets the

@@ -11,7 +11,8 @@ use common::{Backend, CELL_B, TestServer};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use server::config::Settings;
-use server::media::MediaConfig;
+use server::media::{MediaConfig, TurnConfig};
+use shared::live::limits::TURN_CREDENTIAL_SECS;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,18 +25,19 @@ use str0m::{Candidate, Event, Input, Output, Rtc};
 use tokio::net::UdpSocket;
 
 async fn server(b: Backend) -> TestServer {
-    TestServer::start_with(
-        b,
-        Settings {
-            media: Some(MediaConfig {
-                udp: "127.0.0.1:0".parse().unwrap(),
-                public_ip: None,
-                required: true,
-            }),
-            ..Settings::default()
-        },
-    )
-    .await
+    TestServer::start_with(b, with_media()).await
+}
+
+fn with_media() -> Settings {
+    Settings {
+        media: Some(MediaConfig {
+            udp: "127.0.0.1:0".parse().unwrap(),
+            public_ip: None,
+            required: true,
+            turn: None,
+        }),
+        ..Settings::default()
+    }
 }
 
 /// What one peer heard: (when, slot, the sender's mark).
@@ -463,17 +465,6 @@ async fn media_only_for_the_meeting_s_participants() {
     assert_eq!(r["reason"]["code"], "unavailable", "{r}");
 }
 
-fn with_media() -> Settings {
-    Settings {
-        media: Some(MediaConfig {
-            udp: "127.0.0.1:0".parse().unwrap(),
-            public_ip: None,
-            required: true,
-        }),
-        ..Settings::default()
-    }
-}
-
 /// Two instances on one PostgreSQL, each with its own media port: the
 /// meeting's audio runs on the instance that got its first offer, and the
 /// members whose sockets are on the other are heard and hear through it. A
@@ -598,4 +589,92 @@ async fn one_meeting_s_audio_across_two_instances() {
     }
     assert_eq!(b.live.media_stats().unwrap().peers, 1, "no peer for them");
     drop((late, on_b, pc));
+}
+
+const TURN_URLS: [&str; 2] = [
+    "turn:turn.chibo.test:3478?transport=udp",
+    "turns:turn.chibo.test:5349?transport=tcp",
+];
+
+/// A server whose audio goes through a TURN server only.
+async fn server_with_turn() -> (TestServer, TurnConfig) {
+    let urls = TURN_URLS.map(String::from);
+    let turn = TurnConfig::from_flags(&urls, Some("bí-mật-chung"), true)
+        .expect("valid")
+        .expect("a TURN server");
+    let s = TestServer::start_with(
+        Backend::Sqlite,
+        Settings {
+            media: Some(MediaConfig {
+                udp: "127.0.0.1:0".parse().unwrap(),
+                public_ip: None,
+                required: true,
+                turn: Some(turn.clone()),
+            }),
+            ..Settings::default()
+        },
+    )
+    .await;
+    (s, turn)
+}
+
+/// TURN credentials come with each welcome, made for the account that
+/// said hello and for nobody else; a member of another cell gets no socket,
+/// so none; a server without TURN sends none.
+#[tokio::test]
+async fn turn_credentials_come_with_the_welcome_to_each_participant() {
+    let (s, turn) = server_with_turn().await;
+    let (id, mut chair) = s.opened_in_b().await;
+    let mut m = s.ws("dv.b04", id).await.unwrap();
+    let before = chrono::Utc::now().timestamp();
+    let welcome = m.hello(None).await;
+    let after = chrono::Utc::now().timestamp();
+    let got = &welcome["turn"];
+    assert_eq!(got["urls"], json!(TURN_URLS), "{welcome}");
+    assert_eq!(got["relay_only"], true);
+    // `<expiry>:<account id>`, the expiry TURN_CREDENTIAL_SECS ahead.
+    let (account, _) = s.ids_of("dv.b04").await;
+    let username = got["username"].as_str().expect("a username");
+    let (expiry, named) = username.split_once(':').expect("expiry:account");
+    assert_eq!(named, account.to_string());
+    let expiry: i64 = expiry.parse().expect("Unix seconds");
+    let ttl = i64::from(TURN_CREDENTIAL_SECS);
+    assert!(
+        (before + ttl..=after + ttl).contains(&expiry),
+        "{expiry} not {ttl} s after {before}..{after}"
+    );
+    let made = turn.credentials(account, expiry - ttl);
+    assert_eq!(got["username"], made.username);
+    assert_eq!(got["credential"], made.credential);
+    let credential = made.credential;
+
+    // The chair's socket never carries the member's credentials.
+    assert_eq!(
+        m.command("in", json!({"type": "check_in"})).await["type"],
+        "accepted"
+    );
+    while let Some(v) = chair.next_quiet().await {
+        assert!(!v.to_string().contains(&credential), "{v}");
+    }
+    // Its own are for its own account.
+    let chair_welcome = s.ws("bithu.b", id).await.unwrap().hello(None).await;
+    let (chair_account, _) = s.ids_of("bithu.b").await;
+    let chair_user = chair_welcome["turn"]["username"].as_str().unwrap();
+    assert!(
+        chair_user.ends_with(&format!(":{chair_account}")),
+        "{chair_user}"
+    );
+    assert_ne!(chair_welcome["turn"]["credential"], credential.as_str());
+
+    // A member of another cell: no socket, so no welcome and no credentials.
+    let other = s.ws("dv.a05", id).await;
+    assert!(matches!(other, Err(403 | 404)), "{:?}", other.err());
+
+    // A server without TURN sends none.
+    let plain = server(Backend::Sqlite).await;
+    let id = plain.meeting_in(CELL_B).await;
+    let mut m = plain.ws("dv.b04", id).await.unwrap();
+    let welcome = m.hello(None).await;
+    assert_eq!(welcome["type"], "welcome");
+    assert!(welcome.get("turn").is_none(), "{welcome}");
 }

@@ -160,6 +160,24 @@ pub enum AudioConnection {
     Lost,
 }
 
+/// A TURN server this participant's browser may relay its audio through,
+/// for networks that block UDP to the media port: one `RTCIceServer`, with
+/// credentials of its own (coturn's REST API scheme, valid
+/// `limits::TURN_CREDENTIAL_SECS`). Sent in the welcome, only by a server
+/// that has one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Turn {
+    /// `turn:turn.example.vn:3478?transport=udp`, `turns:turn.example.vn:5349?transport=tcp`…
+    pub urls: Vec<String>,
+    /// `<expiry, Unix seconds>:<account id>`.
+    pub username: String,
+    /// base64(HMAC-SHA1(the server's secret, `username`)).
+    pub credential: String,
+    /// Audio goes through the TURN server only (`iceTransportPolicy:
+    /// "relay"`): browsers cannot reach the media port directly.
+    pub relay_only: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,13 @@ pub const MIN_MS_BETWEEN_OFFERS: u32 = 1000;
 /// connect in well under a second; a firewall that blocks UDP never does.
 pub const AUDIO_CONNECT_SECS: u32 = 20;
 
+/// How long the TURN credentials handed out with a welcome stay valid
+/// (coturn's REST API scheme: the expiry is in the username). Longer than a
+/// meeting day, since an allocation is refreshed with the same credentials
+/// and ends when they expire; short enough that a credential copied out of
+/// a browser soon stops relaying for anyone. Every welcome brings new ones.
+pub const TURN_CREDENTIAL_SECS: u32 = 8 * 3600;
+
 /// Characters in an opinion.
 pub const MAX_TEXT_CHARS: usize = 4000;
 /// Characters in the minutes' free text (the secretary's notes).

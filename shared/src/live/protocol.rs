@@ -16,7 +16,7 @@
 //! then `audio` whenever the connection or who is forwarded changes;
 //! `audio_stop` ends it. Closing the socket ends it too.
 
-use super::audio::{AudioConnection, AudioRefusal, AudioRoute};
+use super::audio::{AudioConnection, AudioRefusal, AudioRoute, Turn};
 use super::limits::MIN_SECS_BETWEEN_HELLOS;
 use super::state::{Caller, Command, Event, LiveState, Refusal};
 use crate::i18n::Message;
@@ -71,6 +71,10 @@ pub enum ServerMessage {
         snapshot: Option<Box<LiveState>>,
         /// The events after the client's `last_seq` (or after the snapshot).
         events: Vec<Sequenced>,
+        /// The TURN server for this participant's audio, with fresh
+        /// credentials; absent when the server has none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        turn: Option<Turn>,
     },
     Events {
         events: Vec<Sequenced>,

@@ -5,7 +5,7 @@
 //! keyed by member id inside the tagged `ServerMessage` once kept everyone
 //! out of a meeting after its first vote; this is the test that sees it.
 
-use super::audio::{AudioConnection, AudioRefusal, AudioRoute};
+use super::audio::{AudioConnection, AudioRefusal, AudioRoute, Turn};
 use super::protocol::{ClientMessage, PROTOCOL_VERSION, Sequenced, ServerMessage, decode_client};
 use super::state::*;
 use crate::ids::{AccountId, MeetingId, MemberId};
@@ -230,6 +230,7 @@ fn play(seed: u64, steps: usize) -> (LiveState, usize) {
         you: state.caller(Speaker::Member(MemberId(3))),
         snapshot: Some(Box::new(view.clone())),
         events: Vec::new(),
+        turn: None,
     });
     round_trip(&ServerMessage::Snapshot {
         state: Box::new(view),
@@ -386,6 +387,7 @@ fn the_largest_meeting_the_limits_allow_joins_in_a_small_message() {
         you: view.caller(chair),
         snapshot: Some(Box::new(view.clone())),
         events: Vec::new(),
+        turn: None,
     })
     .expect("serializes");
     assert!(whole > 30 * 1024 * 1024, "the whole state is {whole} bytes");
@@ -538,4 +540,47 @@ fn audio_signalling_reads_back_from_json() {
     assert_eq!(v["connection"], "connecting");
     assert_eq!(v["route"]["floor"]["kind"], "visitor");
     assert_eq!(v["route"]["chair"]["id"], 1);
+}
+
+/// The welcome of a server with a TURN server: the credentials read back as
+/// the app builds its `RTCIceServer` from them, under the documented names;
+/// without one, the welcome has no `turn` at all.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn a_welcome_brings_turn_credentials_only_when_there_is_a_turn_server() {
+    let (state, _) = play(7, 60);
+    let view = state.for_participants();
+    let turn = Turn {
+        urls: vec![
+            "turn:turn.chibo.example.vn:3478?transport=udp".into(),
+            "turns:turn.chibo.example.vn:5349?transport=tcp".into(),
+        ],
+        username: "1796565600:4213".into(),
+        credential: "qFzxj8mD0m6Gq9Oe5nWm0Yx1Y2k=".into(),
+        relay_only: true,
+    };
+    let welcome = ServerMessage::Welcome {
+        version: PROTOCOL_VERSION,
+        you: view.caller(Speaker::Member(MemberId(3))),
+        snapshot: Some(Box::new(view.clone())),
+        events: Vec::new(),
+        turn: Some(turn.clone()),
+    };
+    round_trip(&welcome);
+    let json = serde_json::to_value(&welcome).expect("serializes");
+    assert_eq!(json["turn"]["urls"][1], turn.urls[1]);
+    assert_eq!(json["turn"]["username"], "1796565600:4213");
+    assert_eq!(json["turn"]["credential"], turn.credential);
+    assert_eq!(json["turn"]["relay_only"], true);
+
+    let plain = ServerMessage::Welcome {
+        version: PROTOCOL_VERSION,
+        you: view.caller(Speaker::Member(MemberId(3))),
+        snapshot: None,
+        events: Vec::new(),
+        turn: None,
+    };
+    round_trip(&plain);
+    let json = serde_json::to_value(&plain).expect("serializes");
+    assert!(json.get("turn").is_none(), "{json}");
 }

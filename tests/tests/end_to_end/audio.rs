@@ -5,9 +5,11 @@
 //! they carry. Whoever has the floor is heard with the chair, nobody else;
 //! the floor moves; a speaker whose connection drops speaks on after the
 //! reconnect without another tap; a member logged out elsewhere stops
-//! hearing within a second; a member of another cell gets no audio.
+//! hearing within a second; a member of another cell gets no audio. Then the
+//! same through a real TURN server (coturn), relay only, as phones whose
+//! network blocks UDP.
 
-use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browsers_options};
+use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, TurnServer, with_browsers_options};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -144,10 +146,9 @@ async fn give_floor(chair: &Browser, name: &str) {
         .await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_floor_and_the_chair_are_heard_and_nobody_else() {
-    let started = Instant::now();
-    let server = Server::start();
+/// A meeting registered in bithu.b's cell, chaired by bithu.b: its id, and
+/// the name of dv.b05 (member 1).
+async fn register_meeting(server: &Server) -> (i64, String) {
     let chair_api = server.api_login("bithu.b").await;
     let me = chair_api.get_ok("/api/me").await;
     let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
@@ -175,6 +176,14 @@ async fn the_floor_and_the_chair_are_heard_and_nobody_else() {
         .await;
     assert_eq!(status, 201, "register the meeting: {created}");
     let meeting = created["id"].as_i64().expect("a meeting id");
+    (meeting, member_1)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_floor_and_the_chair_are_heard_and_nobody_else() {
+    let started = Instant::now();
+    let server = Server::start();
+    let (meeting, member_1) = register_meeting(&server).await;
     let base = server.url.clone();
     let options = BrowserOptions {
         media: true,
@@ -367,4 +376,121 @@ async fn the_floor_and_the_chair_are_heard_and_nobody_else() {
     })
     .await;
     eprintln!("audio end-to-end: {:?}", started.elapsed());
+}
+
+/// Keeps every `RTCPeerConnection` the page makes in `window.__pcs` (the app
+/// makes them by the global constructor).
+const KEEP_PEER_CONNECTIONS: &str = "if (!window.__pcs) {
+  window.__pcs = [];
+  const Original = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+}";
+
+/// The page's live peer connection: its configuration, the selected
+/// candidate pair's two ends and what its transport received, and the types
+/// of all its local candidates, from `getStats`.
+const PATH: &str = "const done = arguments[arguments.length - 1];
+const pc = (window.__pcs || []).filter(p => p.connectionState === 'connected').pop();
+if (!pc) return done({error: 'no connected peer connection'});
+pc.getStats().then(stats => {
+  const byId = {};
+  stats.forEach(r => { byId[r.id] = r; });
+  let pair = null;
+  let received = 0;
+  const types = [];
+  stats.forEach(r => {
+    if (r.type === 'transport' && r.selectedCandidatePairId) {
+      pair = byId[r.selectedCandidatePairId];
+      received = r.bytesReceived;
+    }
+    if (r.type === 'local-candidate') types.push(r.candidateType);
+  });
+  const local = pair && byId[pair.localCandidateId];
+  const remote = pair && byId[pair.remoteCandidateId];
+  const config = pc.getConfiguration();
+  done({
+    policy: config.iceTransportPolicy,
+    servers: config.iceServers.map(s => [].concat(s.urls)),
+    local: local ? local.candidateType : null,
+    relay_protocol: local ? (local.relayProtocol || null) : null,
+    remote: remote ? remote.address + ':' + remote.port : null,
+    received,
+    local_types: [...new Set(types)],
+  });
+}, e => done({error: String(e)}));";
+
+/// Phones whose network lets no UDP through to the media port: the server
+/// hands out TURN credentials with the welcome and tells browsers to relay
+/// only; two browsers hear each other through a real coturn, and the path
+/// each one uses is the relay's.
+#[tokio::test(flavor = "multi_thread")]
+async fn relay_only_audio_goes_through_the_turn_server() {
+    let started = Instant::now();
+    let turn = TurnServer::start().await;
+    let turn_url = format!("turn:127.0.0.1:{}?transport=udp", turn.port);
+    let server = Server::start_with_turn(&turn, true);
+    let (meeting, member_1) = register_meeting(&server).await;
+    let options = BrowserOptions {
+        media: true,
+        ..BrowserOptions::default()
+    };
+    with_browsers_options(&server, 2, options, move |browsers| async move {
+        let [chair, m1]: [Browser; 2] = browsers.try_into().ok().expect("two browsers");
+        open_room(&chair, "bithu.b", meeting).await;
+        chair.click("#btn-open").await;
+        chair.click("#btn-open-early").await;
+        chair.find("#current-item").await;
+        open_room(&m1, "dv.b05", meeting).await;
+        for b in [&chair, &m1] {
+            b.client
+                .execute(KEEP_PEER_CONNECTIONS, vec![])
+                .await
+                .expect("watch the peer connections");
+        }
+        join_audio(&chair, CHAIR_HZ).await;
+        join_audio(&m1, MEMBER_1_HZ).await;
+
+        chair.click("#btn-mic-on").await;
+        chair.find("#mic-level").await;
+        until_hears(&m1, "member 1", &[], &[CHAIR_HZ]).await;
+        m1.click("#btn-checkin").await;
+        m1.click("#btn-hand").await;
+        give_floor(&chair, &member_1).await;
+        m1.wait_text("#audio", "Bật micro để phát biểu").await;
+        m1.click("#btn-mic-on").await;
+        m1.find("#mic-level").await;
+        until_hears(&chair, "the chair", &[MEMBER_1_HZ], &[]).await;
+        until_hears(&m1, "member 1", &[], &[CHAIR_HZ]).await;
+
+        for (b, who) in [(&chair, "the chair"), (&m1, "member 1")] {
+            let path = b
+                .client
+                .execute_async(PATH, vec![])
+                .await
+                .unwrap_or_else(|e| panic!("read {who}'s connection: {e}"));
+            assert_eq!(path["policy"], "relay", "{who}: {path}");
+            assert_eq!(path["servers"], json!([[turn_url]]), "{who}: {path}");
+            assert_eq!(
+                path["local"], "relay",
+                "{who}'s audio does not go through the TURN server: {path}"
+            );
+            assert_eq!(path["relay_protocol"], "udp", "{who}: {path}");
+            assert_eq!(path["local_types"], json!(["relay"]), "{who}: {path}");
+            assert!(
+                path["received"].as_u64().unwrap_or(0) > 1000,
+                "{who} received next to nothing through the relay: {path}"
+            );
+        }
+    })
+    .await;
+    // coturn saw both allocations, with the server's credentials.
+    let log = turn.log();
+    let allocations = log.matches("ALLOCATE processed, success").count();
+    assert!(
+        allocations >= 2,
+        "coturn allocated {allocations} relays; its log:\n{log}"
+    );
+    eprintln!("audio through TURN end-to-end: {:?}", started.elapsed());
 }

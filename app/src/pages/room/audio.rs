@@ -7,6 +7,10 @@
 //! The microphone is sent only while the route (`AudioRoute::of`, the same
 //! rule the server forwards by) gives this person a slot, and only after
 //! their own tap; when the slot goes, the track goes (`replaceTrack(null)`).
+//!
+//! A server with a TURN server sends its credentials in each welcome: every
+//! connection made after it may relay through it (or must, `relay_only`),
+//! for networks that block UDP to the server.
 
 use super::connection::Live;
 use super::name_of;
@@ -14,7 +18,7 @@ use crate::i18n::{Texts, use_i18n};
 use leptos::leptos_dom::helpers::{IntervalHandle, TimeoutHandle};
 use leptos::prelude::*;
 use shared::i18n::Message;
-use shared::live::audio::{AudioConnection, AudioRefusal, AudioRoute, Slot};
+use shared::live::audio::{AudioConnection, AudioRefusal, AudioRoute, Slot, Turn};
 use shared::live::limits::MIN_MS_BETWEEN_OFFERS;
 use shared::live::protocol::ClientMessage;
 use shared::live::state::Speaker;
@@ -24,8 +28,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AnalyserNode, AudioContext, HtmlAudioElement, MediaStream, MediaStreamConstraints,
-    MediaStreamTrack, RtcPeerConnection, RtcPeerConnectionState, RtcRtpSender,
-    RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit,
+    MediaStreamTrack, RtcConfiguration, RtcIceServer, RtcIceTransportPolicy, RtcPeerConnection,
+    RtcPeerConnectionState, RtcRtpSender, RtcRtpTransceiverDirection, RtcRtpTransceiverInit,
+    RtcSdpType, RtcSessionDescriptionInit,
 };
 
 /// How often the microphone's level is read while it is on.
@@ -98,14 +103,16 @@ struct Inner {
     meter: Option<IntervalHandle>,
     retry: Option<TimeoutHandle>,
     /// The turn the microphone is on for.
-    mic_turn: Option<Turn>,
+    mic_turn: Option<SpeakingTurn>,
     /// The turn the microphone was on for when the connection went: on
     /// again by itself once connected, if that turn still goes on.
-    resume: Option<Turn>,
+    resume: Option<SpeakingTurn>,
+    /// The TURN server of the last welcome, if the server has one.
+    turn: Option<Turn>,
 }
 
 /// One turn to speak: the slot, and for the floor the moment it was given.
-type Turn = (Slot, Option<chrono::NaiveDateTime>);
+type SpeakingTurn = (Slot, Option<chrono::NaiveDateTime>);
 
 /// The room's audio. `Copy`: every part is a handle.
 #[derive(Clone, Copy)]
@@ -245,7 +252,15 @@ impl Audio {
 
     /// The peer connection with its three sections, its players fed.
     fn open_connection(self, live: Live) -> Result<RtcPeerConnection, AudioError> {
-        let pc = err_of(RtcPeerConnection::new(), AudioError::Unsupported)?;
+        // ICE servers are set at construction only.
+        let pc = match self
+            .inner
+            .with_value(|i| i.turn.as_ref().map(configuration))
+        {
+            Some(config) => RtcPeerConnection::new_with_configuration(&config),
+            None => RtcPeerConnection::new(),
+        };
+        let pc = err_of(pc, AudioError::Unsupported)?;
         let send = RtcRtpTransceiverInit::new();
         send.set_direction(RtcRtpTransceiverDirection::Sendonly);
         let mic = pc.add_transceiver_with_str_and_init("audio", &send);
@@ -364,6 +379,12 @@ impl Audio {
             }
             i.retry = handle;
         });
+    }
+
+    /// The TURN server a welcome brought (fresh credentials), or none: for
+    /// the connections made from now on.
+    pub(super) fn set_turn(self, turn: Option<Turn>) {
+        self.inner.update_value(|i| i.turn = turn);
     }
 
     /// The room welcomed a (new) socket: the server has no audio for it yet.
@@ -561,7 +582,7 @@ fn slot_untracked(live: Live) -> Option<Slot> {
 }
 
 /// This page's speaker's turn to speak now, if any.
-fn turn_untracked(live: Live) -> Option<Turn> {
+fn turn_untracked(live: Live) -> Option<SpeakingTurn> {
     let you = live.you.get_untracked()?;
     live.state.with_untracked(|s| {
         let s = s.as_ref()?;
@@ -605,6 +626,24 @@ fn stop_tracks(stream: &MediaStream) {
             track.stop();
         }
     }
+}
+
+/// The peer connection's configuration with the server's TURN server.
+fn configuration(turn: &Turn) -> RtcConfiguration {
+    let urls = js_sys::Array::new();
+    for url in &turn.urls {
+        urls.push(&JsValue::from_str(url));
+    }
+    let server = RtcIceServer::new();
+    server.set_urls(&urls);
+    server.set_username(&turn.username);
+    server.set_credential(&turn.credential);
+    let config = RtcConfiguration::new();
+    config.set_ice_servers(&js_sys::Array::of1(&server));
+    if turn.relay_only {
+        config.set_ice_transport_policy(RtcIceTransportPolicy::Relay);
+    }
+    config
 }
 
 /// The offer's SDP, once set as the local description.

@@ -301,9 +301,11 @@ impl Live {
                 you,
                 snapshot,
                 events,
+                turn,
                 ..
             } => {
                 self.you.set(Some(you.speaker));
+                self.audio.set_turn(turn);
                 if let Some(snapshot) = snapshot {
                     self.state.set(Some(*snapshot));
                 }
