@@ -155,7 +155,8 @@ impl Server {
         ])
     }
 
-    fn start_with(extra: &[String]) -> Server {
+    /// The server with more command-line arguments (a benchmark's media address).
+    pub fn start_with(extra: &[String]) -> Server {
         let dir = ScratchDir::new("server");
         let bin = server_binary();
         let mut child = Command::new(&bin)
