@@ -127,7 +127,7 @@ pc.getStats().then((stats) => {
 }, (e) => done({error: String(e)}));";
 
 /// The inbound-rtp counters compared over a window (those Chromium has).
-const COUNTERS: [&str; 13] = [
+const COUNTERS: [&str; 15] = [
     "packetsReceived",
     "packetsLost",
     "packetsDiscarded",
@@ -141,6 +141,8 @@ const COUNTERS: [&str; 13] = [
     "removedSamplesForAcceleration",
     "jitterBufferDelay",
     "jitterBufferEmittedCount",
+    "jitterBufferTargetDelay",
+    "jitterBufferMinimumDelay",
 ];
 
 fn env_or(name: &str, default: &str) -> String {
@@ -182,6 +184,15 @@ struct Counts {
     down_payload_types: BTreeMap<u8, u64>,
     /// Server→browser RTP, forwarded and dropped, by browser address.
     down_by_browser: BTreeMap<SocketAddr, (u64, u64)>,
+    /// The longest wait between two server→browser RTP packets: a stall
+    /// before the relay (the server, the sender) rather than in the browser.
+    down_rtp_max_gap: Duration,
+    down_rtp_last: Option<Instant>,
+    /// Server→browser RTP waits over 100 ms (five packets' time).
+    down_rtp_long_gaps: u64,
+    /// The same for browser→server RTP (the speaker's microphone).
+    up_rtp_max_gap: Duration,
+    up_rtp_last: Option<Instant>,
 }
 
 struct RelayState {
@@ -258,7 +269,17 @@ async fn relay(front: Arc<UdpSocket>, server: SocketAddr, state: Arc<Mutex<Relay
                 up
             }
         };
-        state.lock().expect("relay state").counts.up += 1;
+        {
+            let c = &mut state.lock().expect("relay state").counts;
+            c.up += 1;
+            if is_rtp(&buf[..n]) {
+                let now = Instant::now();
+                if let Some(last) = c.up_rtp_last {
+                    c.up_rtp_max_gap = c.up_rtp_max_gap.max(now - last);
+                }
+                c.up_rtp_last = Some(now);
+            }
+        }
         let _ = up.send(&buf[..n]).await;
     }
 }
@@ -286,6 +307,14 @@ async fn downlink(
             if is_rtp(d) {
                 let dropped = s.loss_ppm > 0 && next_random(&mut s.random) % 1_000_000 < s.loss_ppm;
                 let c = &mut s.counts;
+                let now = Instant::now();
+                if let Some(last) = c.down_rtp_last {
+                    c.down_rtp_max_gap = c.down_rtp_max_gap.max(now - last);
+                    if now - last > Duration::from_millis(100) {
+                        c.down_rtp_long_gaps += 1;
+                    }
+                }
+                c.down_rtp_last = Some(now);
                 *c.down_payload_types.entry(d[1] & 0x7f).or_default() += 1;
                 let per = c.down_by_browser.entry(browser).or_default();
                 if dropped {
@@ -443,7 +472,7 @@ fn window_figures(before: &Value, after: &Value, counts: &Counts, red_pts: &[u8]
         .iter()
         .filter_map(|pt| counts.down_payload_types.get(pt))
         .sum();
-    let jitter_ms = match (d("jitterBufferDelay"), d("jitterBufferEmittedCount")) {
+    let per_sample_ms = |key: &str| match (d(key), d("jitterBufferEmittedCount")) {
         (Some(delay), Some(n)) if n > 0.0 => Some(delay / n * 1000.0),
         _ => None,
     };
@@ -461,7 +490,12 @@ fn window_figures(before: &Value, after: &Value, counts: &Counts, red_pts: &[u8]
         "packets_discarded": d("packetsDiscarded"),
         "inserted_samples_for_deceleration": d("insertedSamplesForDeceleration"),
         "removed_samples_for_acceleration": d("removedSamplesForAcceleration"),
-        "jitter_buffer_ms": jitter_ms,
+        "jitter_buffer_ms": per_sample_ms("jitterBufferDelay"),
+        "jitter_buffer_target_ms": per_sample_ms("jitterBufferTargetDelay"),
+        "jitter_buffer_minimum_ms": per_sample_ms("jitterBufferMinimumDelay"),
+        "relay_rtp_max_gap_ms": counts.down_rtp_max_gap.as_secs_f64() * 1000.0,
+        "relay_rtp_gaps_over_100ms": counts.down_rtp_long_gaps,
+        "relay_uplink_rtp_max_gap_ms": counts.up_rtp_max_gap.as_secs_f64() * 1000.0,
         "relay_rtp_forwarded": counts.down_rtp_forwarded,
         "relay_rtp_dropped": counts.down_rtp_dropped,
         "relay_drop_percent": percent(counts.down_rtp_dropped as f64, relayed as f64),
