@@ -193,6 +193,11 @@ struct Counts {
     /// The same for browser→server RTP (the speaker's microphone).
     up_rtp_max_gap: Duration,
     up_rtp_last: Option<Instant>,
+    /// Browser→server RTP whose sequence number does not follow the one
+    /// before of its stream (a packet the sender skipped or reordered).
+    up_rtp_seq_jumps: u64,
+    up_rtp_seq: HashMap<(SocketAddr, u32), u16>,
+    up_payload_types: BTreeMap<u8, u64>,
 }
 
 struct RelayState {
@@ -272,12 +277,21 @@ async fn relay(front: Arc<UdpSocket>, server: SocketAddr, state: Arc<Mutex<Relay
         {
             let c = &mut state.lock().expect("relay state").counts;
             c.up += 1;
-            if is_rtp(&buf[..n]) {
+            let d = &buf[..n];
+            if is_rtp(d) {
                 let now = Instant::now();
                 if let Some(last) = c.up_rtp_last {
                     c.up_rtp_max_gap = c.up_rtp_max_gap.max(now - last);
                 }
                 c.up_rtp_last = Some(now);
+                *c.up_payload_types.entry(d[1] & 0x7f).or_default() += 1;
+                let seq = u16::from_be_bytes([d[2], d[3]]);
+                let ssrc = u32::from_be_bytes([d[8], d[9], d[10], d[11]]);
+                if let Some(last) = c.up_rtp_seq.insert((browser, ssrc), seq)
+                    && seq != last.wrapping_add(1)
+                {
+                    c.up_rtp_seq_jumps += 1;
+                }
             }
         }
         let _ = up.send(&buf[..n]).await;
@@ -496,6 +510,10 @@ fn window_figures(before: &Value, after: &Value, counts: &Counts, red_pts: &[u8]
         "relay_rtp_max_gap_ms": counts.down_rtp_max_gap.as_secs_f64() * 1000.0,
         "relay_rtp_gaps_over_100ms": counts.down_rtp_long_gaps,
         "relay_uplink_rtp_max_gap_ms": counts.up_rtp_max_gap.as_secs_f64() * 1000.0,
+        "relay_uplink_rtp_seq_jumps": counts.up_rtp_seq_jumps,
+        "uplink_payload_types": counts.up_payload_types.iter()
+            .map(|(pt, n)| (pt.to_string(), json!(n)))
+            .collect::<Map<_, _>>(),
         "relay_rtp_forwarded": counts.down_rtp_forwarded,
         "relay_rtp_dropped": counts.down_rtp_dropped,
         "relay_drop_percent": percent(counts.down_rtp_dropped as f64, relayed as f64),
