@@ -170,7 +170,8 @@ impl Server {
         Server::start_with(&flags)
     }
 
-    fn start_with(extra: &[String]) -> Server {
+    /// The server with more command-line arguments (a benchmark's media address).
+    pub fn start_with(extra: &[String]) -> Server {
         let dir = ScratchDir::new("server");
         let bin = server_binary();
         let mut child = Command::new(&bin)
