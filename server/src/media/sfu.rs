@@ -201,6 +201,11 @@ impl Sfu {
             .clear_codecs()
             // RED: each packet carries the one before, for weak downlinks.
             .enable_opus(true, true)
+            // Forward each frame as it comes; str0m's default holds frames
+            // back up to 15 packets (300 ms) behind a gap, which stalled the
+            // listeners' audio for 300 ms a few times a minute. Reordering
+            // and loss are the listener's jitter buffer's job.
+            .set_reordering_size_audio(0)
             .build(now);
         rtc.add_local_candidate(self.candidate.clone());
         let answer = rtc
