@@ -591,6 +591,35 @@ async fn one_meeting_s_audio_across_two_instances() {
     drop((late, on_b, pc));
 }
 
+/// The first offers of a meeting made on two instances at the same moment:
+/// one instance claims the meeting's audio, the other relays to it, and the
+/// two hear each other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_offers_on_two_instances_at_once_meet_on_one_host() {
+    let a = server(Backend::Postgres).await;
+    let b = a.second_instance_with(with_media()).await;
+    let (id, chair) = a.opened_in_b().await;
+    let mut ws = b.ws("dv.b05", id).await.unwrap();
+    ws.hello(None).await;
+    let (pc, pm) = tokio::join!(join(chair, CHAIR), join(ws, LISTENER));
+    let peers = (
+        a.live.media_stats().unwrap().peers,
+        b.live.media_stats().unwrap().peers,
+    );
+    assert!(
+        peers == (2, 0) || peers == (0, 2),
+        "peers on A and B: {peers:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let heard = one_second(&[&pm]).await;
+    assert_eq!(
+        heard[0],
+        [vec![], vec![CHAIR]],
+        "the member on B hears the chair on A"
+    );
+    drop((pc, pm));
+}
+
 const TURN_URLS: [&str; 2] = [
     "turn:turn.chibo.test:3478?transport=udp",
     "turns:turn.chibo.test:5349?transport=tcp",
