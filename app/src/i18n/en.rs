@@ -158,6 +158,8 @@ pub const EN: Texts = Texts {
     live_nobody_speaks: "Nobody is speaking.",
     live_speaking_for: "Speaking time",
     live_end_floor: "End the turn",
+    live_mute_floor: "Mute the speaker",
+    live_unmute_floor: "Unmute the speaker",
     live_check_in: "Check in",
     live_you_are_present: "You are marked present.",
     live_raise_hand: "Ask to speak",

@@ -163,6 +163,9 @@ pub struct Texts {
     pub live_nobody_speaks: &'static str,
     pub live_speaking_for: &'static str,
     pub live_end_floor: &'static str,
+    /// The chair's mute of the speaker's audio (tắt tiếng), and its undo.
+    pub live_mute_floor: &'static str,
+    pub live_unmute_floor: &'static str,
     pub live_check_in: &'static str,
     pub live_you_are_present: &'static str,
     pub live_raise_hand: &'static str,

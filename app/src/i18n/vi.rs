@@ -158,6 +158,8 @@ pub const VI: Texts = Texts {
     live_nobody_speaks: "Chưa có ai phát biểu.",
     live_speaking_for: "Thời gian phát biểu",
     live_end_floor: "Kết thúc phát biểu",
+    live_mute_floor: "Tắt tiếng người phát biểu",
+    live_unmute_floor: "Bật lại tiếng người phát biểu",
     live_check_in: "Điểm danh có mặt",
     live_you_are_present: "Đồng chí đã có mặt.",
     live_raise_hand: "Xin phát biểu",

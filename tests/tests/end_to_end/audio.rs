@@ -3,11 +3,11 @@
 //! speaker's microphone is a tone of its own (an oscillator in place of
 //! `getUserMedia`), and each listener's players are measured for the tones
 //! they carry. Whoever has the floor is heard with the chair, nobody else;
-//! the floor moves; a speaker whose connection drops speaks on after the
-//! reconnect without another tap; a member logged out elsewhere stops
-//! hearing within a second; a member of another cell gets no audio. Then the
-//! same through a real TURN server (coturn), relay only, as phones whose
-//! network blocks UDP.
+//! the chair mutes the speaker and lets them back; the floor moves; a
+//! speaker whose connection drops speaks on after the reconnect without
+//! another tap; a member logged out elsewhere stops hearing within a second;
+//! a member of another cell gets no audio. Then the same through a real TURN
+//! server (coturn), relay only, as phones whose network blocks UDP.
 
 use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, TurnServer, with_browsers_options};
 use serde_json::{Value, json};
@@ -253,6 +253,27 @@ async fn the_floor_and_the_chair_are_heard_and_nobody_else() {
             b.wait_text("#audio-voices [data-slot='floor']", &member_1)
                 .await;
         }
+
+        // The chair mutes member 1: nobody hears them, their microphone goes
+        // off, the floor stays; unmuted, member 1 taps again and is heard.
+        chair.click("#btn-mute-floor").await;
+        m1.wait_js(
+            "return !document.getElementById('mic-level')",
+            "member 1's microphone to go off when muted",
+        )
+        .await;
+        for b in [&m2, &visitor] {
+            b.wait_text("#audio-voices [data-slot='floor']", "chủ trì đã tắt tiếng")
+                .await;
+        }
+        until_hears(&m2, "member 2", &[], &[CHAIR_HZ]).await;
+        until_hears(&chair, "the chair", &[], &[]).await;
+        m1.wait_text("#floor", "chủ trì đã tắt tiếng").await;
+        chair.wait_text("#btn-mute-floor", "Bật lại tiếng").await;
+        chair.click("#btn-mute-floor").await;
+        m1.wait_text("#audio", "Bật micro để phát biểu").await;
+        m1.click("#btn-mic-on").await;
+        until_hears(&m2, "member 2", &[MEMBER_1_HZ], &[CHAIR_HZ]).await;
 
         // The floor moves to the visitor: member 1's microphone goes off by itself.
         visitor.click("#btn-hand").await;

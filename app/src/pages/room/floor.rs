@@ -35,6 +35,20 @@ pub(super) fn FloorPanel(live: Live) -> impl IntoView {
                         .into_any()
                 }
             }}
+            // The chair mutes the speaker's audio (the floor stays), or lets it back.
+            {move || floor().map(|f| {
+                let to_mute = !f.muted;
+                view! {
+                    <Show when=move || f.muted>
+                        <p class="muted">{move || i18n.t().audio_floor_muted}</p>
+                    </Show>
+                    <Show when=move || live.allows(&Command::MuteFloor { muted: to_mute })>
+                        <button id="btn-mute-floor" class="button secondary" on:click=move |_| { live.run(Command::MuteFloor { muted: to_mute }); }>
+                            {move || if to_mute { i18n.t().live_mute_floor } else { i18n.t().live_unmute_floor }}
+                        </button>
+                    </Show>
+                }
+            })}
             <Show when=move || live.allows(&Command::EndFloor)>
                 <button id="btn-end-floor" class="button secondary" on:click=move |_| { live.run(Command::EndFloor); }>
                     {move || i18n.t().live_end_floor}
