@@ -17,6 +17,35 @@ pub const DEMO_PASSWORD: &str = "chibo2026";
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// The microphone becomes a tone at `arguments[0]` Hz: an oscillator in
+/// place of `getUserMedia`, so that a listener can tell speakers apart.
+pub const TONE_MICROPHONE: &str = "const hz = arguments[0];
+navigator.mediaDevices.getUserMedia = async () => {
+  const ctx = new AudioContext();
+  await ctx.resume();
+  const osc = ctx.createOscillator();
+  osc.frequency.value = hz;
+  const gain = ctx.createGain();
+  gain.gain.value = 0.5;
+  const out = ctx.createMediaStreamDestination();
+  osc.connect(gain).connect(out);
+  osc.start();
+  return out.stream;
+};";
+
+/// Waits until something listens on TCP `port` of 127.0.0.1 (a helper
+/// process just started), at most `WAIT`.
+async fn until_listening(port: u16, what: &str) {
+    let deadline = Instant::now() + WAIT;
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "{what} did not start on {port}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -220,6 +249,33 @@ impl Server {
         Stopper(self._process.as_ref().map(|p| p.0.id()))
     }
 
+    /// An online meeting of cell B with one agenda item, registered by its
+    /// secretary (bithu.b, who also chairs it); its id.
+    pub async fn register_meeting_in_b(&self, title: &str) -> i64 {
+        let api = self.api_login("bithu.b").await;
+        let me = api.get_ok("/api/me").await;
+        let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
+        let chair = me["member"]["id"].as_i64().expect("bithu.b is a member");
+        let draft = json!({
+            "kind": "regular",
+            "title": title,
+            "starts_at": "2030-12-05T14:00:00",
+            "mode": "online",
+            "place": "",
+            "video_link": "https://meet.example.vn/chibo-b",
+            "chair_id": chair,
+            "secretary_id": chair,
+            "agenda": [
+                {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""}
+            ]
+        });
+        let (status, created) = api
+            .post(&format!("/api/organizations/{cell}/meetings"), &draft)
+            .await;
+        assert_eq!(status, 201, "register the meeting: {created}");
+        created["id"].as_i64().expect("a meeting id")
+    }
+
     /// An HTTP client logged in as `username` (the session cookie kept), for
     /// asking the API directly.
     pub async fn api_login(&self, username: &str) -> Api {
@@ -263,17 +319,7 @@ impl Smtp {
             .spawn()
             .expect("start aiosmtpd");
         let process = Process(child);
-        let deadline = Instant::now() + WAIT;
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "aiosmtpd did not start on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        until_listening(port, "aiosmtpd").await;
         Smtp {
             port,
             _process: process,
@@ -377,17 +423,7 @@ impl TurnServer {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
         let process = Process(child);
         // It listens on TCP as on UDP, at once.
-        let deadline = Instant::now() + WAIT;
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "turnserver did not start on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        until_listening(port, "turnserver").await;
         TurnServer {
             port,
             secret,

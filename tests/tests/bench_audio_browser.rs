@@ -22,7 +22,7 @@
 //!
 //! Writes `CHIBO_BENCH_OUT` (JSON).
 
-use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browsers_options};
+use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, TONE_MICROPHONE, with_browsers_options};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -37,22 +37,6 @@ const GOAL_FIRST_AUDIO_MS: f64 = 300.0;
 const GOAL_CONCEALED_PERCENT: f64 = 1.0;
 /// The relay's pseudo-random sequence starts here on every run.
 const SEED: u64 = 14;
-
-/// The microphone becomes a tone at `arguments[0]` Hz (as in the audio
-/// end-to-end test).
-const TONE: &str = "const hz = arguments[0];
-navigator.mediaDevices.getUserMedia = async () => {
-  const ctx = new AudioContext();
-  await ctx.resume();
-  const osc = ctx.createOscillator();
-  osc.frequency.value = hz;
-  const gain = ctx.createGain();
-  gain.gain.value = 0.5;
-  const out = ctx.createMediaStreamDestination();
-  osc.connect(gain).connect(out);
-  osc.start();
-  return out.stream;
-};";
 
 /// Wraps the page's peer connections (once per document) and starts a new
 /// run: `window.__bench.run` gets, in ms after the first `createOffer` of the
@@ -350,32 +334,6 @@ async fn downlink(
     }
 }
 
-/// Registers an online meeting of cell B as its secretary; its id.
-async fn register_meeting(server: &Server) -> i64 {
-    let api = server.api_login("bithu.b").await;
-    let me = api.get_ok("/api/me").await;
-    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
-    let chair = me["member"]["id"].as_i64().expect("bithu.b is a member");
-    let draft = json!({
-        "kind": "regular",
-        "title": "Sinh hoạt chi bộ (đo âm thanh)",
-        "starts_at": "2030-12-05T14:00:00",
-        "mode": "online",
-        "place": "",
-        "video_link": "https://meet.example.vn/chibo-b",
-        "chair_id": chair,
-        "secretary_id": chair,
-        "agenda": [
-            {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""}
-        ]
-    });
-    let (status, created) = api
-        .post(&format!("/api/organizations/{cell}/meetings"), &draft)
-        .await;
-    assert_eq!(status, 201, "register the meeting: {created}");
-    created["id"].as_i64().expect("a meeting id")
-}
-
 async fn open_room(b: &Browser, user: &str, meeting: i64) {
     b.login(user, DEMO_PASSWORD).await;
     b.goto(&format!("/meetings/{meeting}")).await;
@@ -547,7 +505,9 @@ async fn offer_to_first_audio_and_concealment() {
         "--media-public-ip".into(),
         "127.0.0.2".into(),
     ]);
-    let meeting = register_meeting(&server).await;
+    let meeting = server
+        .register_meeting_in_b("Sinh hoạt chi bộ (đo âm thanh)")
+        .await;
     let options = BrowserOptions {
         media: true,
         ..BrowserOptions::default()
@@ -564,7 +524,7 @@ async fn offer_to_first_audio_and_concealment() {
         open_room(&listener, "dv.b05", meeting).await;
         chair
             .client
-            .execute(TONE, vec![json!(CHAIR_HZ)])
+            .execute(TONE_MICROPHONE, vec![json!(CHAIR_HZ)])
             .await
             .expect("the tone in place of the microphone");
         chair.wait_text("#audio", "Nghe họp").await;

@@ -165,32 +165,6 @@ fn bytes(dist: &Path, resources: &[Value]) -> (u64, u64, Vec<Value>) {
     (gz_total, br_total, rows)
 }
 
-/// Registers an online meeting of cell B as its secretary; its id.
-async fn register_meeting(server: &Server) -> i64 {
-    let api = server.api_login("bithu.b").await;
-    let me = api.get_ok("/api/me").await;
-    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
-    let chair = me["member"]["id"].as_i64().expect("bithu.b is a member");
-    let draft = json!({
-        "kind": "regular",
-        "title": "Sinh hoạt thường kỳ (đo tải trang)",
-        "starts_at": "2030-12-05T14:00:00",
-        "mode": "online",
-        "place": "",
-        "video_link": "https://meet.example.vn/chibo-b",
-        "chair_id": chair,
-        "secretary_id": chair,
-        "agenda": [
-            {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""}
-        ]
-    });
-    let (status, created) = api
-        .post(&format!("/api/organizations/{cell}/meetings"), &draft)
-        .await;
-    assert_eq!(status, 201, "register the meeting: {created}");
-    created["id"].as_i64().expect("a meeting id")
-}
-
 #[derive(Default)]
 struct Samples {
     slow_cold: Vec<f64>,
@@ -215,7 +189,9 @@ async fn first_load() {
             .join(dist)
     };
     let server = Server::start();
-    let meeting = register_meeting(&server).await;
+    let meeting = server
+        .register_meeting_in_b("Sinh hoạt thường kỳ (đo tải trang)")
+        .await;
     let samples = Arc::new(Mutex::new(Samples::default()));
     for run in 0..runs {
         let s = samples.clone();

@@ -10,7 +10,10 @@
 //! a member of another cell gets no audio. Then the same through a real TURN
 //! server (coturn), relay only, as phones whose network blocks UDP.
 
-use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, TurnServer, with_browsers_options};
+use e2e::{
+    Browser, BrowserOptions, DEMO_PASSWORD, Server, TONE_MICROPHONE, TurnServer,
+    with_browsers_options,
+};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -20,21 +23,6 @@ const CHAIR_HZ: f64 = 500.0;
 const MEMBER_1_HZ: f64 = 700.0;
 const VISITOR_HZ: f64 = 1300.0;
 const TONES: [f64; 3] = [CHAIR_HZ, MEMBER_1_HZ, VISITOR_HZ];
-
-/// The microphone becomes a tone at `arguments[0]` Hz.
-const TONE: &str = "const hz = arguments[0];
-navigator.mediaDevices.getUserMedia = async () => {
-  const ctx = new AudioContext();
-  await ctx.resume();
-  const osc = ctx.createOscillator();
-  osc.frequency.value = hz;
-  const gain = ctx.createGain();
-  gain.gain.value = 0.5;
-  const out = ctx.createMediaStreamDestination();
-  osc.connect(gain).connect(out);
-  osc.start();
-  return out.stream;
-};";
 
 /// Which of the tones `arguments[0]` each player (the floor's, the chair's)
 /// carries, measured over 800 ms: `{floor: [hz…], chair: [hz…]}`.
@@ -128,7 +116,7 @@ async fn open_room(b: &Browser, user: &str, meeting: i64) {
 /// Joins the audio with a microphone at `hz`.
 async fn join_audio(b: &Browser, hz: f64) {
     b.client
-        .execute(TONE, vec![json!(hz)])
+        .execute(TONE_MICROPHONE, vec![json!(hz)])
         .await
         .expect("the tone in place of the microphone");
     b.wait_text("#audio", "Nghe họp").await;
