@@ -16,8 +16,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-/// A signed join is the offer and a few hundred bytes more.
-const MAX_RELAY_MESSAGE: usize = MAX_SDP_BYTES + 4 * 1024;
+/// A signed join is the offer, JSON-escaped (at worst six bytes for one, a
+/// control character as `\u00XX`), and a few hundred bytes more.
+const MAX_RELAY_MESSAGE: usize = 6 * MAX_SDP_BYTES + 4 * 1024;
 
 /// A relayed peer's hold on its room: the room stays in memory, following
 /// the meeting, while the peer lives.
@@ -143,4 +144,28 @@ async fn send(socket: &mut WebSocket, message: &FromHost) -> bool {
         tokio::time::timeout(RELAY_PING, socket.send(Message::Text(json.into()))).await,
         Ok(Ok(()))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::cluster::RelayKey;
+    use shared::MeetingId;
+    use shared::live::state::Speaker;
+
+    #[test]
+    fn the_largest_offer_fits_a_relay_message_however_it_escapes() {
+        let key = RelayKey::new("k");
+        for byte in ["a", "\r\n", "\"", "\u{1}", "ư"] {
+            let sdp: String = byte.repeat(MAX_SDP_BYTES / byte.len());
+            let join = key.seal(
+                MeetingId(i64::MAX),
+                Speaker::Visitor(shared::AccountId(i64::MAX)),
+                &sdp,
+                i64::MIN,
+            );
+            let json = serde_json::to_string(&join).unwrap();
+            assert!(json.len() <= MAX_RELAY_MESSAGE, "{byte:?}: {}", json.len());
+        }
+    }
 }
