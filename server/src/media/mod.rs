@@ -58,6 +58,8 @@ pub enum MediaError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("không khởi động được luồng âm thanh cuộc họp: {0}")]
+    Thread(std::io::Error),
     #[error(
         "địa chỉ {0} không dùng được cho âm thanh cuộc họp (cần một địa chỉ IP cụ thể, không phải 0.0.0.0; dùng --media-public-ip)"
     )]
@@ -130,18 +132,19 @@ pub struct Media {
 }
 
 impl Media {
-    /// Binds the UDP socket and starts the media task.
+    /// Binds the UDP socket and starts the media task on a thread of its own.
+    ///
+    /// Its own thread with its own event loop: on the server's shared
+    /// runtime the task hopped between workers, and each packet woke one
+    /// (57,000 context switches a second at 10,000 packets in).
     pub async fn start(config: MediaConfig) -> Result<Media, MediaError> {
-        let socket = tokio::net::UdpSocket::bind(config.udp)
-            .await
-            .map_err(|source| MediaError::Bind {
-                addr: config.udp,
-                source,
-            })?;
-        let bound = socket.local_addr().map_err(|source| MediaError::Bind {
+        let bind_error = |source| MediaError::Bind {
             addr: config.udp,
             source,
-        })?;
+        };
+        let socket = std::net::UdpSocket::bind(config.udp).map_err(bind_error)?;
+        socket.set_nonblocking(true).map_err(bind_error)?;
+        let bound = socket.local_addr().map_err(bind_error)?;
         let advertised = SocketAddr::new(config.public_ip.unwrap_or(bound.ip()), bound.port());
         if advertised.ip().is_unspecified() {
             return Err(MediaError::Candidate(advertised));
@@ -150,13 +153,25 @@ impl Media {
             .map_err(|_| MediaError::Candidate(advertised))?;
         let (tx, rx) = mpsc::unbounded_channel();
         let counters = Arc::new(Counters::default());
-        tokio::spawn(sfu::run(
-            socket,
-            advertised,
-            candidate,
-            rx,
-            counters.clone(),
-        ));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(MediaError::Thread)?;
+        let task_counters = counters.clone();
+        std::thread::Builder::new()
+            .name("chibo-media".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    // Registered with this thread's event loop, not the server's.
+                    match tokio::net::UdpSocket::from_std(socket) {
+                        Ok(socket) => {
+                            sfu::run(socket, advertised, candidate, rx, task_counters).await;
+                        }
+                        Err(e) => tracing::error!(error = %e, "meeting audio socket"),
+                    }
+                });
+            })
+            .map_err(MediaError::Thread)?;
         tracing::info!(udp = %bound, advertised = %advertised, "meeting audio listening");
         if let Some(turn) = &config.turn {
             tracing::info!(urls = ?turn.urls(), relay_only = turn.relay_only(), "TURN for the meeting's audio");
