@@ -440,7 +440,20 @@ async fn media_only_for_the_meeting_s_participants() {
     tokio::time::sleep(Duration::from_millis(1000)).await;
     let r = offer(&mut m, &browser_offer()).await;
     assert_eq!(r["type"], "audio_answer", "{r}");
-    assert!(r["sdp"].as_str().unwrap().contains("a=ice-lite"), "{r}");
+    let answer = r["sdp"].as_str().unwrap();
+    assert!(answer.contains("a=ice-lite"), "{r}");
+    // The offer asked for str0m's standard extensions; the answer keeps the
+    // level and the MID, and no congestion-control feedback.
+    assert!(
+        answer.contains("urn:ietf:params:rtp-hdrext:ssrc-audio-level"),
+        "{r}"
+    );
+    assert!(
+        answer.contains("urn:ietf:params:rtp-hdrext:sdes:mid"),
+        "{r}"
+    );
+    assert!(!answer.contains("transport-wide-cc"), "{r}");
+    assert!(!answer.contains("abs-send-time"), "{r}");
     // The socket still works.
     assert_eq!(
         m.command("in", json!({"type": "check_in"})).await["type"],
