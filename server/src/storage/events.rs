@@ -21,8 +21,11 @@ fn db_seq(seq: u64) -> i64 {
 /// not a few per command: the whole point of the group commit. Each command
 /// is judged on its own: one already applied, or beaten to its sequence
 /// numbers by another instance, does not hold back the others.
-pub async fn append_batch<DB: Backend>(pool: &Pool<DB>, batch: &[Append]) -> Result<Vec<Appended>> {
-    let mut tx = pool.begin_with(DB::BEGIN_WRITE).await?;
+pub async fn append_batch<DB: Backend>(
+    connection: &mut DB::Connection,
+    batch: &[Append],
+) -> Result<Vec<Appended>> {
+    let mut tx = sqlx::Connection::begin_with(connection, DB::BEGIN_WRITE).await?;
     let mut results = vec![Appended::Stored; batch.len()];
 
     // Commands already applied (a retry): their account's key is in the log.

@@ -115,7 +115,7 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(SqlStore { pool })
+        Ok(SqlStore::new(pool))
     }
 
     /// Drops a schema made by `connect` (tests clean up after themselves).

@@ -37,9 +37,12 @@ use shared::preparation::{AbsenceRequest, AbsenceStatus, AdvanceOpinion};
 use shared::rules::vote::VoteTally;
 use shared::{AccountId, MeetingId, MemberId, OrgId};
 use sqlx::database::HasStatementCache;
+use sqlx::pool::PoolConnection;
 use sqlx::query::Query;
 use sqlx::query_builder::Separated;
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
+use sqlx::{
+    ColumnIndex, Connection, Database, Decode, Encode, Executor, IntoArguments, Pool, Type,
+};
 use std::collections::HashMap;
 use std::future::Future;
 use tokio::sync::mpsc::Receiver;
@@ -275,6 +278,30 @@ pub fn parse_enum<T>(value: &str, parse: impl Fn(&str) -> Option<T>, what: &str)
 /// A database's `Storage`: `SqliteStore` or `PgStore`.
 pub struct SqlStore<DB: Database> {
     pub(super) pool: Pool<DB>,
+    /// The group commit's own connection, kept between batches. The pool
+    /// hands out its idle connections in turn, and on SQLite each one
+    /// drops its page cache when another has written: every batch on
+    /// another connection read its pages again.
+    appender: tokio::sync::Mutex<Option<Appender<DB>>>,
+}
+
+/// The group commit's connection, and when it last answered.
+struct Appender<DB: Database> {
+    connection: PoolConnection<DB>,
+    used: std::time::Instant,
+}
+
+/// A kept connection idle this long is checked before a batch goes on it,
+/// as the pool checks the ones it hands out.
+const APPENDER_IDLE_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl<DB: Database> SqlStore<DB> {
+    pub(super) fn new(pool: Pool<DB>) -> SqlStore<DB> {
+        SqlStore {
+            pool,
+            appender: tokio::sync::Mutex::new(None),
+        }
+    }
 }
 
 /// Each method hands over to its area's module.
@@ -422,7 +449,28 @@ impl<DB: Backend> Storage for SqlStore<DB> {
     }
 
     async fn append_batch(&self, batch: &[Append]) -> Result<Vec<Appended>> {
-        events::append_batch(&self.pool, batch).await
+        let mut kept = self.appender.lock().await;
+        if let Some(a) = kept.as_mut()
+            && a.used.elapsed() >= APPENDER_IDLE_CHECK
+            && a.connection.ping().await.is_err()
+        {
+            *kept = None;
+        }
+        let mut appender = match kept.take() {
+            Some(a) => a,
+            None => Appender {
+                connection: self.pool.acquire().await?,
+                used: std::time::Instant::now(),
+            },
+        };
+        let stored = events::append_batch::<DB>(&mut appender.connection, batch).await;
+        // A connection that failed a batch goes back to the pool, which
+        // closes it if it is broken; the next batch takes another.
+        if stored.is_ok() {
+            appender.used = std::time::Instant::now();
+            *kept = Some(appender);
+        }
+        stored
     }
 
     async fn live_signals(&self) -> Result<Option<Receiver<LiveSignal>>> {

@@ -64,6 +64,6 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqlStore { pool })
+        Ok(SqlStore::new(pool))
     }
 }
