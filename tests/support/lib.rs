@@ -249,31 +249,33 @@ impl Server {
         Stopper(self._process.as_ref().map(|p| p.0.id()))
     }
 
-    /// An online meeting of cell B with one agenda item, registered by its
-    /// secretary (bithu.b, who also chairs it); its id.
+    /// An online meeting of cell B on 5 December 2030 with one agenda item,
+    /// registered by its secretary (bithu.b, who also chairs it); its id.
     pub async fn register_meeting_in_b(&self, title: &str) -> i64 {
+        self.register_meeting_in_b_with(title, MEETING_IN_B_STARTS, 1)
+            .await
+            .1
+    }
+
+    /// An online meeting of cell B with the first `items` agenda items of
+    /// `meeting_draft_in_b`, registered by its secretary (bithu.b, who also
+    /// chairs it); the cell's id and the meeting's.
+    pub async fn register_meeting_in_b_with(
+        &self,
+        title: &str,
+        starts_at: &str,
+        items: usize,
+    ) -> (i64, i64) {
         let api = self.api_login("bithu.b").await;
         let me = api.get_ok("/api/me").await;
         let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
         let chair = me["member"]["id"].as_i64().expect("bithu.b is a member");
-        let draft = json!({
-            "kind": "regular",
-            "title": title,
-            "starts_at": "2030-12-05T14:00:00",
-            "mode": "online",
-            "place": "",
-            "video_link": "https://meet.example.vn/chibo-b",
-            "chair_id": chair,
-            "secretary_id": chair,
-            "agenda": [
-                {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""}
-            ]
-        });
+        let draft = meeting_draft_in_b(title, starts_at, chair, chair, items);
         let (status, created) = api
             .post(&format!("/api/organizations/{cell}/meetings"), &draft)
             .await;
         assert_eq!(status, 201, "register the meeting: {created}");
-        created["id"].as_i64().expect("a meeting id")
+        (cell, created["id"].as_i64().expect("a meeting id"))
     }
 
     /// An HTTP client logged in as `username` (the session cookie kept), for
@@ -1434,4 +1436,37 @@ pub fn id_of(list: &Value, f: impl Fn(&Value) -> bool) -> i64 {
         .find(|v| f(v))
         .and_then(|v| v["id"].as_i64().or(v["org"]["id"].as_i64()))
         .expect("found")
+}
+
+/// When the meetings of cell B the tests register start.
+pub const MEETING_IN_B_STARTS: &str = "2030-12-05T14:00:00";
+
+/// An online meeting of cell B as the API takes it, with the first `items`
+/// (1 or 2) of its agenda: "Khai mạc, điểm danh", "Thảo luận".
+pub fn meeting_draft_in_b(
+    title: &str,
+    starts_at: &str,
+    chair_id: i64,
+    secretary_id: i64,
+    items: usize,
+) -> serde_json::Value {
+    let agenda = [("Khai mạc, điểm danh", 10), ("Thảo luận", 30)];
+    let agenda: Vec<serde_json::Value> = agenda
+        .iter()
+        .take(items)
+        .map(|(title, minutes)| {
+            json!({"title": title, "presenter": "Bí thư chi bộ", "planned_minutes": minutes, "notes": ""})
+        })
+        .collect();
+    json!({
+        "kind": "regular",
+        "title": title,
+        "starts_at": starts_at,
+        "mode": "online",
+        "place": "",
+        "video_link": "https://meet.example.vn/chibo-b",
+        "chair_id": chair_id,
+        "secretary_id": secretary_id,
+        "agenda": agenda,
+    })
 }

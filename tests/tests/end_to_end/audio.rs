@@ -142,33 +142,11 @@ async fn give_floor(chair: &Browser, name: &str) {
 /// A meeting registered in bithu.b's cell, chaired by bithu.b: its id, and
 /// the name of dv.b05 (member 1).
 async fn register_meeting(server: &Server) -> (i64, String) {
-    let chair_api = server.api_login("bithu.b").await;
-    let me = chair_api.get_ok("/api/me").await;
-    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
-    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
     let name = |me: Value| me["member"]["full_name"].as_str().unwrap_or("").to_string();
     let member_1 = name(server.api_login("dv.b05").await.get_ok("/api/me").await);
-    let (status, created) = chair_api
-        .post(
-            &format!("/api/organizations/{cell}/meetings"),
-            &json!({
-                "kind": "regular",
-                "title": "Sinh hoạt chi bộ có âm thanh",
-                "starts_at": "2030-12-05T14:00:00",
-                "mode": "online",
-                "place": "",
-                "video_link": "https://meet.example.vn/chibo-b",
-                "chair_id": chair_id,
-                "secretary_id": chair_id,
-                "agenda": [
-                    {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""},
-                    {"title": "Thảo luận", "presenter": "Bí thư chi bộ", "planned_minutes": 30, "notes": ""}
-                ]
-            }),
-        )
+    let (_, meeting) = server
+        .register_meeting_in_b_with("Sinh hoạt chi bộ có âm thanh", e2e::MEETING_IN_B_STARTS, 2)
         .await;
-    assert_eq!(status, 201, "register the meeting: {created}");
-    let meeting = created["id"].as_i64().expect("a meeting id");
     (meeting, member_1)
 }
 

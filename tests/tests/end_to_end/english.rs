@@ -108,28 +108,9 @@ async fn login_and_forms_answer_in_english() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refusal_in_the_live_room_reads_in_english() {
     let server = Server::start();
-    let chair_api = server.api_login("bithu.b").await;
-    let me = chair_api.get_ok("/api/me").await;
-    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
-    let chair = me["member"]["id"].as_i64().expect("bithu.b is a member");
-    let draft = json!({
-        "kind": "regular",
-        "title": "Sinh hoạt chi bộ thường kỳ",
-        "starts_at": "2030-12-05T14:00:00",
-        "mode": "online",
-        "place": "",
-        "video_link": "https://meet.example.vn/chibo-b",
-        "chair_id": chair,
-        "secretary_id": chair,
-        "agenda": [
-            {"title": "Khai mạc, điểm danh", "presenter": "", "planned_minutes": 10, "notes": ""}
-        ]
-    });
-    let (status, created) = chair_api
-        .post(&format!("/api/organizations/{cell}/meetings"), &draft)
+    let meeting = server
+        .register_meeting_in_b("Sinh hoạt chi bộ thường kỳ")
         .await;
-    assert_eq!(status, 201, "register the meeting: {created}");
-    let meeting = created["id"].as_i64().expect("a meeting id");
 
     let stopper = server.stopper();
     with_browser(&server, move |b: Browser| async move {

@@ -5,29 +5,7 @@ use e2e::{Browser, BrowserOptions, DEMO_PASSWORD, Server, with_browser_options, 
 use serde_json::json;
 
 async fn register(server: &Server, title: &str, starts_at: &str) -> (i64, i64) {
-    let chair = server.api_login("bithu.b").await;
-    let me = chair.get_ok("/api/me").await;
-    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
-    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
-    let draft = json!({
-        "kind": "regular",
-        "title": title,
-        "starts_at": starts_at,
-        "mode": "online",
-        "place": "",
-        "video_link": "https://meet.example.vn/chibo-b",
-        "chair_id": chair_id,
-        "secretary_id": chair_id,
-        "agenda": [
-            {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""},
-            {"title": "Thảo luận", "presenter": "Bí thư chi bộ", "planned_minutes": 30, "notes": ""}
-        ]
-    });
-    let (status, created) = chair
-        .post(&format!("/api/organizations/{cell}/meetings"), &draft)
-        .await;
-    assert_eq!(status, 201, "register the meeting: {created}");
-    (cell, created["id"].as_i64().expect("a meeting id"))
+    server.register_meeting_in_b_with(title, starts_at, 2).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -445,37 +445,18 @@ async fn a_meeting_from_opening_to_minutes() {
     );
 }
 
-/// An online meeting of cell B on 5 December 2030, as registered through the API.
+/// An online meeting of cell B with two agenda items, as registered through the API.
 fn online_draft(title: &str, chair_id: i64, secretary_id: i64) -> serde_json::Value {
-    json!({
-        "kind": "regular",
-        "title": title,
-        "starts_at": "2030-12-05T14:00:00",
-        "mode": "online",
-        "place": "",
-        "video_link": "https://meet.example.vn/chibo-b",
-        "chair_id": chair_id,
-        "secretary_id": secretary_id,
-        "agenda": [
-            {"title": "Khai mạc, điểm danh", "presenter": "Bí thư chi bộ", "planned_minutes": 10, "notes": ""},
-            {"title": "Thảo luận", "presenter": "Bí thư chi bộ", "planned_minutes": 30, "notes": ""}
-        ]
-    })
+    e2e::meeting_draft_in_b(title, e2e::MEETING_IN_B_STARTS, chair_id, secretary_id, 2)
 }
 
-/// Registers a meeting of cell B through the API as its secretary (the chair);
-/// returns the meeting's id.
+/// Registers a meeting of cell B (two agenda items) through the API as its
+/// secretary (the chair); returns the meeting's id.
 async fn register_meeting(server: &Server, title: &str) -> i64 {
-    let chair_api = server.api_login("bithu.b").await;
-    let me = chair_api.get_ok("/api/me").await;
-    let cell = me["cell"]["id"].as_i64().expect("bithu.b has a cell");
-    let chair_id = me["member"]["id"].as_i64().expect("bithu.b is a member");
-    let draft = online_draft(title, chair_id, chair_id);
-    let (status, created) = chair_api
-        .post(&format!("/api/organizations/{cell}/meetings"), &draft)
-        .await;
-    assert_eq!(status, 201, "register the meeting: {created}");
-    created["id"].as_i64().expect("a meeting id")
+    server
+        .register_meeting_in_b_with(title, e2e::MEETING_IN_B_STARTS, 2)
+        .await
+        .1
 }
 
 /// The stored outboxes of this browser, as `key → value`.
