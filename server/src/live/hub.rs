@@ -7,7 +7,6 @@ use super::socket::{self, Participant};
 use super::{Denied, Gate, LiveConfig};
 use crate::media::Media;
 use crate::storage::{EventWriter, LiveSignal, Store};
-use axum::extract::ws::WebSocketUpgrade;
 use axum::response::Response;
 use shared::live::limits::MAX_SOCKETS_PER_ACCOUNT;
 use shared::live::state::{LiveState, Speaker};
@@ -244,7 +243,7 @@ impl LiveHub {
     /// closes, its rights end or the server shuts down.
     pub fn accept(
         self: &Arc<Self>,
-        ws: WebSocketUpgrade,
+        ws: super::LiveUpgrade,
         room: Arc<Room>,
         who: Participant,
     ) -> Response {

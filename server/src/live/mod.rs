@@ -5,6 +5,7 @@
 //! - `room`: one meeting's state, its commands stored before they are
 //!   acknowledged, its broadcast;
 //! - `socket`: one participant's connection;
+//! - `wire`: its upgrade and writes (long messages past the library's buffer);
 //! - `error`: what goes wrong, and what a client is told about it.
 
 mod error;
@@ -12,11 +13,13 @@ mod hub;
 mod relay;
 mod room;
 mod socket;
+mod wire;
 
 pub use error::{Close, LiveError, LiveResult, SocketError};
 pub use hub::LiveHub;
 pub use room::Room;
 pub use socket::Participant;
+pub use wire::{LiveUpgrade, NotWebSocket};
 
 use shared::MeetingId;
 use shared::live::limits::{HEARTBEAT_SECS, SILENT_PEER_SECS};

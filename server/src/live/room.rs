@@ -9,7 +9,6 @@ use crate::clock::now_local;
 use crate::media::{AudioNotice, Media, PeerId};
 use crate::storage::SealedBallot;
 use crate::storage::{Append, Appended, EventWriter, NewEvent, StorageError, Store};
-use axum::extract::ws::Utf8Bytes;
 use shared::live::audio::{AudioRefusal, AudioRoute, Turn, may_join};
 use shared::live::chain;
 use shared::live::limits::{COMMAND_BURST, COMMANDS_PER_SEC, MAX_CATCH_UP_BYTES};
@@ -29,6 +28,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, broadcast};
+use tungstenite::Utf8Bytes;
 
 /// Batches a slow socket may fall behind before it is sent a snapshot instead.
 /// A meeting makes a few events a second; each slot costs memory in every room.

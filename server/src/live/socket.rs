@@ -5,11 +5,10 @@
 use super::error::{Close, SocketError};
 use super::hub::Membership;
 use super::room::{Batch, Room};
+use super::wire::{LiveSocket, LiveUpgrade};
 use crate::media::cluster::unix_now;
 use crate::media::{AudioNotice, Host, PeerGuard, RelayError, read_offer};
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use futures_util::SinkExt;
 use shared::AccountId;
 use shared::live::audio::AudioRefusal;
 use shared::live::limits::{MESSAGES_PER_SEC, MIN_MS_BETWEEN_OFFERS, MIN_SECS_BETWEEN_HELLOS};
@@ -23,6 +22,9 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
+use tungstenite::Message;
+use tungstenite::protocol::WebSocketConfig;
+use tungstenite::protocol::frame::CloseFrame;
 
 const MAX_KEY_CHARS: usize = 100;
 /// A socket that says nothing this long after connecting is closed.
@@ -49,21 +51,22 @@ pub struct Participant {
 }
 
 /// Completes the upgrade with the socket's buffers and limits.
-pub(super) fn upgrade<F, Fut>(ws: WebSocketUpgrade, run: F) -> Response
+pub(super) fn upgrade<F, Fut>(ws: LiveUpgrade, run: F) -> Response
 where
-    F: FnOnce(WebSocket) -> Fut + Send + 'static,
+    F: FnOnce(LiveSocket) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    ws
+    let config = WebSocketConfig::default()
         // Small buffers: tens of thousands of phones stay connected at once.
         // Frames wait in the write buffer until the socket flushes (see
-        // `deliver`), so what a socket has queued goes out in one write.
+        // `deliver`), so what a socket has queued goes out in one write;
+        // long messages go past it (`LiveSocket::feed_text`).
         .read_buffer_size(1024)
         .write_buffer_size(WRITE_COALESCE_BYTES)
         .max_write_buffer_size(1024 * 1024)
-        .max_message_size(MAX_FRAME_READ)
-        .max_frame_size(MAX_FRAME_READ)
-        .on_upgrade(run)
+        .max_message_size(Some(MAX_FRAME_READ))
+        .max_frame_size(Some(MAX_FRAME_READ));
+    ws.on_upgrade(config, run)
 }
 
 /// A socket's connection-level state: when it was last heard from, and what
@@ -217,7 +220,7 @@ impl Audio {
 
 /// How long a send may wait on the peer before it is taken as gone: a peer
 /// that reads nothing for the silent-peer time would be closed anyway.
-async fn send_within(socket: &mut WebSocket, message: Message, limit: Duration) -> bool {
+async fn send_within(socket: &mut LiveSocket, message: Message, limit: Duration) -> bool {
     matches!(
         tokio::time::timeout(limit, socket.send(message)).await,
         Ok(Ok(()))
@@ -226,9 +229,9 @@ async fn send_within(socket: &mut WebSocket, message: Message, limit: Duration) 
 
 /// A message on its own (an error before closing): boxed, so its large
 /// future is not part of every socket's task.
-async fn send(socket: &mut WebSocket, message: &ServerMessage, limit: Duration) -> bool {
+async fn send(socket: &mut LiveSocket, message: &ServerMessage, limit: Duration) -> bool {
     match serde_json::to_string(message) {
-        Ok(json) => Box::pin(send_within(socket, Message::Text(json.into()), limit)).await,
+        Ok(json) => Box::pin(send_within(socket, Message::text(json), limit)).await,
         Err(_) => false,
     }
 }
@@ -242,7 +245,7 @@ async fn send(socket: &mut WebSocket, message: &ServerMessage, limit: Duration) 
 /// the hello. False when the socket must end: the send failed or took longer
 /// than `limit`, or the room is gone.
 async fn deliver(
-    socket: &mut WebSocket,
+    socket: &mut LiveSocket,
     reply: Option<&ServerMessage>,
     first: Option<Result<Batch, RecvError>>,
     (rx, room): (&mut broadcast::Receiver<Batch>, &Room),
@@ -251,8 +254,8 @@ async fn deliver(
 ) -> bool {
     let queue = async {
         if let Some(reply) = reply {
-            let json = serde_json::to_string(reply).map_err(axum::Error::new)?;
-            socket.feed(Message::Text(json.into())).await?;
+            let json = serde_json::to_string(reply).map_err(not_json)?;
+            socket.feed_text(json.into()).await?;
         }
         let mut next = first;
         let mut taken = 0;
@@ -272,7 +275,7 @@ async fn deliver(
                 Ok(batch) => {
                     if sent_up_to.is_some_and(|s| batch.last_seq > s || batch.refresh) {
                         *sent_up_to = Some(batch.last_seq);
-                        socket.feed(Message::Text(batch.json)).await?;
+                        socket.feed_text(batch.json).await?;
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
@@ -280,8 +283,8 @@ async fn deliver(
                     if sent_up_to.is_some() {
                         let (message, seq) = Box::pin(room.snapshot()).await;
                         *sent_up_to = Some(seq);
-                        let json = serde_json::to_string(&message).map_err(axum::Error::new)?;
-                        socket.feed(Message::Text(json.into())).await?;
+                        let json = serde_json::to_string(&message).map_err(not_json)?;
+                        socket.feed_text(json.into()).await?;
                     }
                 }
                 Err(RecvError::Closed) => {
@@ -291,9 +294,14 @@ async fn deliver(
             }
         }
         socket.flush().await?;
-        Ok::<bool, axum::Error>(true)
+        Ok::<bool, tungstenite::Error>(true)
     };
     matches!(tokio::time::timeout(limit, queue).await, Ok(Ok(true)))
+}
+
+/// A message that does not serialize (it always does): the socket ends.
+fn not_json(e: serde_json::Error) -> tungstenite::Error {
+    tungstenite::Error::Io(std::io::Error::other(e))
 }
 
 /// Frames read (and dropped) at most while waiting for the peer's close frame.
@@ -305,9 +313,9 @@ const CLOSE_HANDSHAKE: Duration = Duration::from_secs(1);
 /// the peer's own close frame, dropping whatever else it sends meanwhile (none
 /// of it is applied). Closing with unread data would reset the connection,
 /// and the reset can overtake the close frame.
-async fn close(socket: &mut WebSocket, why: Close, limit: Duration) {
+async fn close(socket: &mut LiveSocket, why: Close, limit: Duration) {
     let frame = CloseFrame {
-        code: why.code(),
+        code: why.code().into(),
         reason: why.reason().into(),
     };
     if !send_within(socket, Message::Close(Some(frame)), limit).await {
@@ -325,16 +333,14 @@ async fn close(socket: &mut WebSocket, why: Close, limit: Duration) {
 }
 
 /// A read error that is a frame over the size limit.
-fn too_big(e: axum::Error) -> bool {
-    e.into_inner()
-        .downcast_ref::<tungstenite::Error>()
-        .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)))
+fn too_big(e: &tungstenite::Error) -> bool {
+    matches!(e, tungstenite::Error::Capacity(_))
 }
 
 /// One task per connected participant, alive for hours: the rare, large
 /// futures (welcome, command, snapshot) are boxed so the task itself stays small.
 pub(super) async fn run(
-    mut socket: WebSocket,
+    mut socket: LiveSocket,
     membership: Membership,
     who: Participant,
     mut shutdown: watch::Receiver<bool>,
@@ -390,14 +396,14 @@ pub(super) async fn run(
                             }
                             Message::Close(_) => break,
                             // Heard, and that is all: the library answers pings itself.
-                            Message::Ping(_) | Message::Pong(_) => continue,
+                            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
                         }
                     }
                     Some(Err(e)) => {
                         // The rest of an over-large frame is still coming: no
                         // closing handshake, the close frame alone.
-                        if too_big(e) {
-                            let frame = CloseFrame { code: Close::TooBig.code(), reason: Close::TooBig.reason().into() };
+                        if too_big(&e) {
+                            let frame = CloseFrame { code: Close::TooBig.code().into(), reason: Close::TooBig.reason().into() };
                             let _ = send_within(&mut socket, Message::Close(Some(frame)), silent).await;
                         }
                         break;

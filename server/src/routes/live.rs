@@ -4,7 +4,7 @@
 
 use crate::auth::{self, CurrentUser};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
-use crate::live::{Denied, Gate, Participant};
+use crate::live::{Denied, Gate, LiveUpgrade, NotWebSocket, Participant};
 use crate::media::MediaStats;
 use crate::routes::{visible_org, visible_org_in};
 use crate::state::AppState;
@@ -162,7 +162,7 @@ pub async fn socket(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
-    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    ws: Result<LiveUpgrade, NotWebSocket>,
 ) -> ApiResult<Response> {
     let meeting = meeting_of(&state, id).await?;
     let speaker = speaker_for(&state.store, &user, &meeting).await?;
@@ -193,9 +193,7 @@ pub async fn socket(
     Ok(state.live.accept(ws, room, who))
 }
 
-fn websocket_only(
-    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> ApiResult<WebSocketUpgrade> {
+fn websocket_only<W, E>(ws: Result<W, E>) -> ApiResult<W> {
     ws.map_err(|_| {
         ApiError::BadRequest(crate::error::Text::both(
             "websocket_only",

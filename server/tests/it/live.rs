@@ -471,8 +471,104 @@ async fn group_commit_keeps_commands_apart(backend: Backend) {
     s.stop().await;
 }
 
+/// Messages over 1 KiB (welcomes, batches with a long opinion) are written
+/// past the WebSocket library's buffer (`live/wire.rs`): interleaved with
+/// short batches, answers and the library's own pongs, every frame still
+/// arrives whole and in order, and a welcome carrying the long texts decodes.
+async fn long_messages_keep_their_frames_and_order(b: Backend) {
+    use futures_util::StreamExt;
+    use shared::live::limits::MAX_TEXT_CHARS;
+    let s = TestServer::start(b).await;
+    let (id, mut chair) = s.opened_in_b().await;
+    let r = chair.command("in", json!({"type": "check_in"})).await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let mut member = s.ws("dv.b05", id).await.unwrap();
+    let welcome = member.hello(None).await;
+    let mut last = welcome["snapshot"]["seq"].as_u64().unwrap();
+    let phrase = "ệệệệệệệệệệệệý kiến ";
+    let long = phrase.repeat(MAX_TEXT_CHARS / phrase.chars().count());
+    let long = long.trim_end();
+    let mut texts = Vec::new();
+    for i in 0..12 {
+        let text = if i % 3 == 0 { "Ý kiến ngắn" } else { long };
+        // A ping now and then: the server's pong goes out between our frames.
+        if i % 2 == 0 {
+            member
+                .socket
+                .send(Message::Ping(format!("p{i}").into_bytes().into()))
+                .await
+                .unwrap();
+        }
+        let r = chair
+            .command(
+                &format!("long-{i}"),
+                json!({"type": "opine", "text": text, "on_behalf_of": null}),
+            )
+            .await;
+        assert_eq!(r["type"], "accepted", "{r}");
+        texts.push(text.to_string());
+        last = r["seq"].as_u64().unwrap();
+    }
+    let mut pongs = Vec::new();
+    let mut seen = Vec::new();
+    while seen.last().map(|(seq, _)| *seq) != Some(last) {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), member.socket.next())
+            .await
+            .expect("a frame within 10 s")
+            .expect("socket open")
+            .expect("a well-formed frame");
+        match frame {
+            Message::Pong(p) => pongs.push(String::from_utf8(p.to_vec()).unwrap()),
+            Message::Text(t) => {
+                let v: Value = serde_json::from_str(t.as_str()).expect("whole JSON");
+                for e in v["events"].as_array().into_iter().flatten() {
+                    let text = e["event"]["opinion"]["text"].as_str().unwrap_or_default();
+                    seen.push((e["seq"].as_u64().unwrap(), text.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(pongs, ["p0", "p2", "p4", "p6", "p8", "p10"]);
+    let seqs: Vec<u64> = seen.iter().map(|(seq, _)| *seq).collect();
+    let first = seqs[0];
+    assert_eq!(
+        seqs,
+        (first..=last).collect::<Vec<_>>(),
+        "each event once, in order"
+    );
+    let got: Vec<&str> = seen.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(got, texts);
+    // A newcomer's welcome holds the long texts: one large frame, decoded whole.
+    let mut late = s.ws("dv.b06", id).await.unwrap();
+    let welcome = late.hello(None).await;
+    let opinions = welcome["snapshot"]["opinions"]
+        .as_array()
+        .expect("opinions");
+    assert!(
+        welcome.to_string().len() > 4 * MAX_TEXT_CHARS,
+        "a large welcome"
+    );
+    assert_eq!(
+        opinions.last().unwrap()["text"].as_str(),
+        texts.last().map(String::as_str)
+    );
+    // And the socket goes on with small messages after it.
+    let r = chair
+        .command(
+            "after",
+            json!({"type": "opine", "text": "Sau cùng", "on_behalf_of": null}),
+        )
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    let seq = r["seq"].as_u64().unwrap();
+    assert_eq!(late.until_event(seq).await["opinion"]["text"], "Sau cùng");
+    s.stop().await;
+}
+
 on_both_backends!(
     a_meeting_held_over_websockets,
+    long_messages_keep_their_frames_and_order,
     only_participants_join,
     group_commit_keeps_commands_apart,
     keys_belong_to_their_account,
