@@ -36,14 +36,19 @@ pub struct LiveUpgrade {
 #[derive(Debug)]
 pub struct NotWebSocket;
 
-impl IntoResponse for NotWebSocket {
-    fn into_response(self) -> Response {
+impl From<NotWebSocket> for crate::error::ApiError {
+    fn from(_: NotWebSocket) -> crate::error::ApiError {
         crate::error::ApiError::BadRequest(crate::error::Text::both(
             "websocket_only",
             "Địa chỉ này chỉ nhận kết nối WebSocket.",
             "This address accepts only WebSocket connections.",
         ))
-        .into_response()
+    }
+}
+
+impl IntoResponse for NotWebSocket {
+    fn into_response(self) -> Response {
+        crate::error::ApiError::from(self).into_response()
     }
 }
 

@@ -193,14 +193,9 @@ pub async fn socket(
     Ok(state.live.accept(ws, room, who))
 }
 
+/// Any upgrade axum or the live socket refuses: one answer for both.
 fn websocket_only<W, E>(ws: Result<W, E>) -> ApiResult<W> {
-    ws.map_err(|_| {
-        ApiError::BadRequest(crate::error::Text::both(
-            "websocket_only",
-            "Địa chỉ này chỉ nhận kết nối WebSocket.",
-            "This address accepts only WebSocket connections.",
-        ))
-    })
+    ws.map_err(|_| NotWebSocket.into())
 }
 
 /// `GET /api/live/relay`: the meeting audio's relay between instances

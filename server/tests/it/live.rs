@@ -471,6 +471,26 @@ async fn group_commit_keeps_commands_apart(backend: Backend) {
     s.stop().await;
 }
 
+/// An opinion of the longest length the limits allow, in letters of two and
+/// three bytes (about 9,700 bytes), trimmed as the server stores it.
+fn longest_opinion() -> String {
+    let phrase = "ệệệệệệệệệệệệý kiến ";
+    let long = phrase.repeat(shared::live::limits::MAX_TEXT_CHARS / phrase.chars().count());
+    long.trim_end().to_string()
+}
+
+/// The chair's opinion, accepted: its sequence number.
+async fn opine(chair: &mut common::ws::Client, key: &str, text: &str) -> u64 {
+    let r = chair
+        .command(
+            key,
+            json!({"type": "opine", "text": text, "on_behalf_of": null}),
+        )
+        .await;
+    assert_eq!(r["type"], "accepted", "{r}");
+    r["seq"].as_u64().unwrap()
+}
+
 /// Messages over 1 KiB (welcomes, batches with a long opinion) are written
 /// past the WebSocket library's buffer (`live/wire.rs`): interleaved with
 /// short batches, answers and the library's own pongs, every frame still
@@ -485,12 +505,14 @@ async fn long_messages_keep_their_frames_and_order(b: Backend) {
     let mut member = s.ws("dv.b05", id).await.unwrap();
     let welcome = member.hello(None).await;
     let mut last = welcome["snapshot"]["seq"].as_u64().unwrap();
-    let phrase = "ệệệệệệệệệệệệý kiến ";
-    let long = phrase.repeat(MAX_TEXT_CHARS / phrase.chars().count());
-    let long = long.trim_end();
+    let long = longest_opinion();
     let mut texts = Vec::new();
     for i in 0..12 {
-        let text = if i % 3 == 0 { "Ý kiến ngắn" } else { long };
+        let text = if i % 3 == 0 {
+            "Ý kiến ngắn"
+        } else {
+            &long
+        };
         // A ping now and then: the server's pong goes out between our frames.
         if i % 2 == 0 {
             member
@@ -499,15 +521,8 @@ async fn long_messages_keep_their_frames_and_order(b: Backend) {
                 .await
                 .unwrap();
         }
-        let r = chair
-            .command(
-                &format!("long-{i}"),
-                json!({"type": "opine", "text": text, "on_behalf_of": null}),
-            )
-            .await;
-        assert_eq!(r["type"], "accepted", "{r}");
+        last = opine(&mut chair, &format!("long-{i}"), text).await;
         texts.push(text.to_string());
-        last = r["seq"].as_u64().unwrap();
     }
     let mut pongs = Vec::new();
     let mut seen = Vec::new();
@@ -554,14 +569,7 @@ async fn long_messages_keep_their_frames_and_order(b: Backend) {
         texts.last().map(String::as_str)
     );
     // And the socket goes on with small messages after it.
-    let r = chair
-        .command(
-            "after",
-            json!({"type": "opine", "text": "Sau cùng", "on_behalf_of": null}),
-        )
-        .await;
-    assert_eq!(r["type"], "accepted", "{r}");
-    let seq = r["seq"].as_u64().unwrap();
+    let seq = opine(&mut chair, "after", "Sau cùng").await;
     assert_eq!(late.until_event(seq).await["opinion"]["text"], "Sau cùng");
     s.stop().await;
 }
@@ -651,35 +659,23 @@ async fn two_instances_serve_one_meeting() {
 /// instance sees each event once, in order, its text intact.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_too_large_to_carry_reach_the_other_instance_in_order() {
-    use shared::live::limits::MAX_TEXT_CHARS;
     let (a, b, _, mut chair, mut member) = chair_on_a_member_on_b().await;
     let r = chair.command("open", json!({"type": "open"})).await;
     assert_eq!(r["type"], "accepted", "{r}");
     let r = chair.command("in", json!({"type": "check_in"})).await;
     assert_eq!(r["type"], "accepted", "{r}");
-    // 19 characters, 46 bytes: about 9,700 bytes at the limit.
-    let phrase = "ệệệệệệệệệệệệý kiến ";
-    let long = phrase.repeat(MAX_TEXT_CHARS / phrase.chars().count());
-    // The server trims what it stores.
-    let long = long.trim_end();
+    let long = longest_opinion();
     let texts = [
         "Ý kiến ngắn thứ nhất",
-        long,
+        &long,
         "Ý kiến ngắn thứ hai",
-        long,
-        long,
+        &long,
+        &long,
         "Ý kiến ngắn thứ ba",
     ];
     let mut last = 0;
     for (i, text) in texts.iter().enumerate() {
-        let r = chair
-            .command(
-                &format!("op-{i}"),
-                json!({"type": "opine", "text": text, "on_behalf_of": null}),
-            )
-            .await;
-        assert_eq!(r["type"], "accepted", "{r}");
-        last = r["seq"].as_u64().unwrap();
+        last = opine(&mut chair, &format!("op-{i}"), text).await;
     }
     let mut seen: Vec<(u64, String)> = Vec::new();
     while seen.last().map(|(seq, _)| *seq) != Some(last) {
