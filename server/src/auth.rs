@@ -2,7 +2,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::storage::Store;
+use crate::storage::{SessionFacts, Store};
 use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
@@ -12,8 +12,10 @@ use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use shared::OrgId;
 use shared::access::{Actor, CellSeat};
 use shared::api::AccountView;
+use shared::member::Member;
 
 pub const SESSION_COOKIE: &str = "chibo_session";
 pub const SESSION_DAYS: i64 = 14;
@@ -133,23 +135,57 @@ pub async fn user_of_session(store: &Store, token_hash: String) -> ApiResult<Cur
     })
 }
 
+/// The user a session's facts describe, read in bulk by the live sockets'
+/// periodic check: the same answer `user_of_session` gives.
+pub fn user_from_facts(token_hash: String, facts: SessionFacts) -> ApiResult<CurrentUser> {
+    if facts.account.disabled {
+        return Err(ApiError::AccountDisabled);
+    }
+    let actor = actor_from(
+        &facts.account,
+        facts.member,
+        facts.committee_of,
+        facts.assigned_cells,
+    );
+    Ok(CurrentUser {
+        account: facts.account,
+        actor,
+        token_hash,
+    })
+}
+
 /// Gathers the facts the permission rules in `shared::access` decide on.
 pub async fn actor_of(store: &Store, account: &AccountView) -> ApiResult<Actor> {
-    let seat = match account.member_id {
-        Some(id) => store.member(id).await?.and_then(|m| {
-            m.draft.status.on_roll().then_some(CellSeat {
+    let member = match account.member_id {
+        Some(id) => store.member(id).await?,
+        None => None,
+    };
+    Ok(actor_from(
+        account,
+        member,
+        store.committee_seats_of(account.id).await?,
+        store.assignments_of(account.id).await?,
+    ))
+}
+
+/// A member's seat counts only while they are on the cell's roll.
+fn actor_from(
+    account: &AccountView,
+    member: Option<Member>,
+    committee_of: Vec<OrgId>,
+    assigned_cells: Vec<OrgId>,
+) -> Actor {
+    Actor {
+        account_id: account.id,
+        is_admin: account.is_admin,
+        seat: member
+            .filter(|m| m.draft.status.on_roll())
+            .map(|m| CellSeat {
                 cell_id: m.cell_id,
                 member_id: m.id,
                 role: m.draft.role,
-            })
-        }),
-        None => None,
-    };
-    Ok(Actor {
-        account_id: account.id,
-        is_admin: account.is_admin,
-        seat,
-        committee_of: store.committee_seats_of(account.id).await?,
-        assigned_cells: store.assignments_of(account.id).await?,
-    })
+            }),
+        committee_of,
+        assigned_cells,
+    }
 }

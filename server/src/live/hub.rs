@@ -23,6 +23,9 @@ const MAX_SIGNALS_PER_ROUND: usize = 512;
 /// Rooms reading other instances' appends from the database at once: a few
 /// of the pool's connections, the rest left to commands.
 const READS_AT_ONCE: usize = 4;
+/// Sockets whose sessions the periodic check asks about in one go (a few
+/// queries each time).
+const RECHECK_AT_ONCE: usize = 250;
 
 pub struct LiveHub {
     config: LiveConfig,
@@ -126,8 +129,7 @@ impl LiveHub {
         every(&hub, hub.config.recheck, |hub| async move {
             let links = hub.all_links();
             // Spread over the period: a steady trickle of queries, not a burst.
-            let pace = hub.config.recheck / u32::try_from(links.len().max(1)).unwrap_or(u32::MAX);
-            hub.recheck(links, Some(pace)).await;
+            hub.recheck(links, Some(hub.config.recheck)).await;
         });
         hub
     }
@@ -364,36 +366,33 @@ impl LiveHub {
         locked(&self.links).values().flatten().cloned().collect()
     }
 
-    /// Asks the gate about each socket's session (once per session and
-    /// meeting) and closes those whose answer changed; `pace` spaces the
-    /// questions out.
-    async fn recheck(&self, links: Vec<Arc<Link>>, pace: Option<Duration>) {
+    /// Asks the gate about the sockets' sessions, `RECHECK_AT_ONCE` at a
+    /// time, and closes those whose answer changed; `spread` spaces the
+    /// rounds out over that long.
+    async fn recheck(&self, links: Vec<Arc<Link>>, spread: Option<Duration>) {
         let start = tokio::time::Instant::now();
-        let mut answers: HashMap<(&str, MeetingId), Result<Speaker, Denied>> = HashMap::new();
-        for (i, link) in links.iter().enumerate() {
-            if link.closing().is_some() {
-                continue;
-            }
+        let rounds = links.len().div_ceil(RECHECK_AT_ONCE).max(1);
+        let pace = spread.map(|s| s / u32::try_from(rounds).unwrap_or(u32::MAX));
+        for (i, round) in links.chunks(RECHECK_AT_ONCE).enumerate() {
             if let Some(pace) = pace {
                 tokio::time::sleep_until(start + pace * u32::try_from(i).unwrap_or(u32::MAX)).await;
                 if *self.shutdown.borrow() {
                     return;
                 }
             }
-            let key = (&*link.session, link.meeting);
-            let answer = match answers.entry(key) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(self.gate.admit(&link.session, link.meeting).await)
-                }
-            };
-            match answer {
-                Ok(speaker) if *speaker == link.speaker => {}
-                Ok(_) => link.close(Close::PowersChanged),
-                Err(Denied::SessionEnded) => link.close(Close::SessionEnded),
-                Err(Denied::NotParticipant) => link.close(Close::NotParticipant),
-                Err(Denied::Unknown(e)) => {
-                    tracing::warn!(account = %link.account, error = %e, "could not check a live session again");
+            let open: Vec<&Arc<Link>> = round.iter().filter(|l| l.closing().is_none()).collect();
+            let asks: Vec<(&str, MeetingId)> =
+                open.iter().map(|l| (&*l.session, l.meeting)).collect();
+            let answers = self.gate.admit_all(&asks).await;
+            for (link, answer) in open.into_iter().zip(answers) {
+                match answer {
+                    Ok(speaker) if speaker == link.speaker => {}
+                    Ok(_) => link.close(Close::PowersChanged),
+                    Err(Denied::SessionEnded) => link.close(Close::SessionEnded),
+                    Err(Denied::NotParticipant) => link.close(Close::NotParticipant),
+                    Err(Denied::Unknown(e)) => {
+                        tracing::warn!(account = %link.account, error = %e, "could not check a live session again");
+                    }
                 }
             }
         }

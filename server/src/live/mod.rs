@@ -33,8 +33,10 @@ use std::time::Duration;
 /// (`routes::live` implements it).
 #[async_trait::async_trait]
 pub trait Gate: Send + Sync + 'static {
-    /// `session` is the hash of the session's token.
-    async fn admit(&self, session: &str, meeting: MeetingId) -> Result<Speaker, Denied>;
+    /// Each socket's answer, in the order asked: `(session, meeting)`, where
+    /// `session` is the hash of the session's token. Asked for many sockets
+    /// at once, so that a round costs a few queries, not a few per socket.
+    async fn admit_all(&self, asks: &[(&str, MeetingId)]) -> Vec<Result<Speaker, Denied>>;
 }
 
 /// Why a session may not (or no longer) take part.

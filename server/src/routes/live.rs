@@ -6,7 +6,7 @@ use crate::auth::{self, CurrentUser};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::live::{Denied, Gate, LiveUpgrade, NotWebSocket, Participant};
 use crate::media::MediaStats;
-use crate::routes::{visible_org, visible_org_in};
+use crate::routes::{visible_on_path, visible_org};
 use crate::state::AppState;
 use crate::storage::{CommitStats, LiveSignal, Store};
 use axum::extract::State;
@@ -17,15 +17,25 @@ use shared::live::chain::{self, ChainLink, ChainReport};
 use shared::live::minutes::{Minutes, Names};
 use shared::live::state::Speaker;
 use shared::meeting::{Meeting, MeetingStatus};
+use shared::org::Organization;
 use shared::{AccountId, ErrorBody, MeetingId, MemberId, OrgId};
+use std::collections::HashMap;
 
 /// Who the user is in this meeting: a member of the cell, or an upper-level
 /// committee member following it. Their powers there (chair, secretary,
 /// counter) come from the meeting's state (`LiveState::caller`).
 async fn speaker_for(store: &Store, user: &CurrentUser, meeting: &Meeting) -> ApiResult<Speaker> {
-    let (_, path, _) = visible_org_in(store, user, meeting.cell_id)
-        .await
-        .map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
+    speaker_on_path(user, meeting, store.org_path(meeting.cell_id).await?)
+}
+
+/// `speaker_for` given the path of the meeting's cell (root first).
+fn speaker_on_path(
+    user: &CurrentUser,
+    meeting: &Meeting,
+    path: Vec<Organization>,
+) -> ApiResult<Speaker> {
+    let (_, path, _) =
+        visible_on_path(user, path).map_err(|_| ApiError::NotFound("buổi sinh hoạt"))?;
     if let Some(seat) = user.actor.seat.filter(|s| s.cell_id == meeting.cell_id) {
         return Ok(Speaker::Member(seat.member_id));
     }
@@ -51,28 +61,119 @@ impl SessionGate {
     }
 }
 
-#[async_trait::async_trait]
-impl Gate for SessionGate {
-    async fn admit(&self, session: &str, meeting: MeetingId) -> Result<Speaker, Denied> {
-        let unknown = |e: ApiError| Denied::Unknown(format!("{e:?}"));
-        let user = match auth::user_of_session(&self.store, session.to_string()).await {
-            Ok(user) => user,
-            Err(ApiError::Unauthenticated | ApiError::AccountDisabled) => {
-                return Err(Denied::SessionEnded);
-            }
-            Err(e) => return Err(unknown(e)),
-        };
+impl SessionGate {
+    /// One socket's answer, read as the upgrade reads it (a few queries): the
+    /// reference `admit_all` must agree with.
+    pub async fn admit(&self, session: &str, meeting: MeetingId) -> Result<Speaker, Denied> {
+        let user = auth::user_of_session(&self.store, session.to_string())
+            .await
+            .map_err(session_denied)?;
         let meeting = match self.store.meeting(meeting).await {
             Ok(Some(m)) => m,
             Ok(None) => return Err(Denied::NotParticipant),
             Err(e) => return Err(unknown(e.into())),
         };
-        match speaker_for(&self.store, &user, &meeting).await {
-            Ok(speaker) => Ok(speaker),
-            Err(ApiError::NotFound(_) | ApiError::Forbidden) => Err(Denied::NotParticipant),
-            Err(e) => Err(unknown(e)),
+        participant(speaker_for(&self.store, &user, &meeting).await)
+    }
+
+    async fn read_all(
+        &self,
+        asks: &[(&str, MeetingId)],
+    ) -> Result<Vec<Result<Speaker, Denied>>, ApiError> {
+        let mut sessions: Vec<&str> = asks.iter().map(|(s, _)| *s).collect();
+        sessions.sort_unstable();
+        sessions.dedup();
+        let mut meetings: Vec<MeetingId> = asks.iter().map(|(_, m)| *m).collect();
+        meetings.sort_unstable();
+        meetings.dedup();
+        let mut facts = self
+            .store
+            .session_facts(&sessions, auth::now_secs())
+            .await?;
+        let meetings: HashMap<MeetingId, Meeting> = self
+            .store
+            .meetings_by_id(&meetings)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        let mut cells: Vec<OrgId> = meetings.values().map(|m| m.cell_id).collect();
+        cells.sort_unstable();
+        cells.dedup();
+        let orgs: HashMap<OrgId, Organization> = self
+            .store
+            .org_ancestry(&cells)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let users: HashMap<&str, Result<CurrentUser, Denied>> = sessions
+            .iter()
+            .map(|s| {
+                let user = match facts.remove(*s) {
+                    Some(f) => auth::user_from_facts(s.to_string(), f).map_err(session_denied),
+                    None => Err(Denied::SessionEnded),
+                };
+                (*s, user)
+            })
+            .collect();
+        Ok(asks
+            .iter()
+            .map(|(session, meeting)| {
+                let user = users[session].as_ref().map_err(Clone::clone)?;
+                let meeting = meetings.get(meeting).ok_or(Denied::NotParticipant)?;
+                participant(speaker_on_path(
+                    user,
+                    meeting,
+                    path_in(&orgs, meeting.cell_id),
+                ))
+            })
+            .collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl Gate for SessionGate {
+    async fn admit_all(&self, asks: &[(&str, MeetingId)]) -> Vec<Result<Speaker, Denied>> {
+        match self.read_all(asks).await {
+            Ok(answers) => answers,
+            Err(e) => vec![Err(unknown(e)); asks.len()],
         }
     }
+}
+
+fn unknown(e: ApiError) -> Denied {
+    Denied::Unknown(format!("{e:?}"))
+}
+
+fn session_denied(e: ApiError) -> Denied {
+    match e {
+        ApiError::Unauthenticated | ApiError::AccountDisabled => Denied::SessionEnded,
+        e => unknown(e),
+    }
+}
+
+fn participant(speaker: ApiResult<Speaker>) -> Result<Speaker, Denied> {
+    match speaker {
+        Ok(speaker) => Ok(speaker),
+        Err(ApiError::NotFound(_) | ApiError::Forbidden) => Err(Denied::NotParticipant),
+        Err(e) => Err(unknown(e)),
+    }
+}
+
+/// An organization's path (root first) among `orgs`, as `Storage::org_path`
+/// reads it: empty when it is absent, at most 17 levels.
+fn path_in(orgs: &HashMap<OrgId, Organization>, id: OrgId) -> Vec<Organization> {
+    let mut path = Vec::new();
+    let mut at = Some(id);
+    while let Some(org) = at.and_then(|id| orgs.get(&id))
+        && path.len() < 17
+    {
+        path.push(org.clone());
+        at = org.parent_id;
+    }
+    path.reverse();
+    path
 }
 
 /// An account's sessions or rights changed: its live sockets, on this

@@ -239,11 +239,19 @@ pub async fn visible_org_in(
     user: &CurrentUser,
     id: OrgId,
 ) -> ApiResult<(Organization, Vec<Organization>, Access)> {
-    let path = store.org_path(id).await?;
+    visible_on_path(user, store.org_path(id).await?)
+}
+
+/// `visible_org` given the organization's path (root first; empty when it
+/// does not exist).
+pub fn visible_on_path(
+    user: &CurrentUser,
+    path: Vec<Organization>,
+) -> ApiResult<(Organization, Vec<Organization>, Access)> {
     let ids: Vec<OrgId> = path.iter().map(|o| o.id).collect();
     let access = user.actor.access_to(&ids);
     match path.last() {
-        Some(org) if access >= Access::Read => Ok((org.clone(), path.clone(), access)),
+        Some(org) if access >= Access::Read => Ok((org.clone(), path, access)),
         _ => Err(ApiError::NotFound("tổ chức")),
     }
 }

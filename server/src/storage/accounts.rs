@@ -6,7 +6,7 @@ use shared::api::AccountView;
 use shared::{AccountId, MemberId};
 use sqlx::Pool;
 
-fn account_from_row<DB: Backend>(row: &DB::Row) -> Result<AccountView> {
+pub(super) fn account_from_row<DB: Backend>(row: &DB::Row) -> Result<AccountView> {
     Ok(AccountView {
         id: AccountId(row.read("id")?),
         username: row.read("username")?,

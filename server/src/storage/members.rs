@@ -10,7 +10,7 @@ use shared::{MemberId, OrgId};
 use sqlx::{Executor, Pool};
 use std::collections::HashMap;
 
-fn member_from_row<DB: Backend>(row: &DB::Row) -> Result<Member> {
+pub(super) fn member_from_row<DB: Backend>(row: &DB::Row) -> Result<Member> {
     let attached_elsewhere = match (
         row.read::<Option<String>>("attached_organization")?,
         row.read::<Option<NaiveDate>>("attached_from")?,

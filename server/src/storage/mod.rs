@@ -36,6 +36,7 @@
 //!   demo data).
 
 mod accounts;
+mod admission;
 mod ballots;
 mod bulk;
 mod classification;
@@ -121,6 +122,19 @@ pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 pub struct AccountSecret {
     pub account: AccountView,
     pub password_hash: String,
+}
+
+/// A live session's account and what decides its rights (`Actor`), read
+/// for many sessions at once by `Storage::session_facts`.
+#[derive(Debug, Clone)]
+pub struct SessionFacts {
+    pub account: AccountView,
+    /// The account's member record, if it has one.
+    pub member: Option<Member>,
+    /// Organizations whose committee (cấp ủy) the account sits on.
+    pub committee_of: Vec<OrgId>,
+    /// Cells the account is assigned to follow.
+    pub assigned_cells: Vec<OrgId>,
 }
 
 #[derive(Debug, Clone)]
@@ -229,6 +243,13 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<()>;
     /// The live session's account, if the token is known and not expired.
     async fn session_account(&self, token_hash: &str, now: i64) -> Result<Option<AccountId>>;
+    /// What `auth::user_of_session` reads, for many sessions at once (the
+    /// live sockets' periodic check); sessions ended or expired are absent.
+    async fn session_facts(
+        &self,
+        token_hashes: &[&str],
+        now: i64,
+    ) -> Result<HashMap<String, SessionFacts>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     /// Ends every session of an account (password reset, disabling), keeping `except`.
     async fn delete_sessions_of(&self, account: AccountId, except: Option<&str>) -> Result<()>;
@@ -237,6 +258,8 @@ pub trait Storage: Send + Sync + 'static {
     async fn organization(&self, id: OrgId) -> Result<Option<Organization>>;
     /// Root first, the organization last; empty when it does not exist.
     async fn org_path(&self, id: OrgId) -> Result<Vec<Organization>>;
+    /// These organizations and all their ancestors, in no particular order.
+    async fn org_ancestry(&self, ids: &[OrgId]) -> Result<Vec<Organization>>;
     async fn create_organization(
         &self,
         parent: Option<OrgId>,
@@ -265,6 +288,8 @@ pub trait Storage: Send + Sync + 'static {
         registered_at: NaiveDateTime,
     ) -> Result<Meeting>;
     async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>>;
+    /// The meetings among `ids` that exist, in no particular order.
+    async fn meetings_by_id(&self, ids: &[MeetingId]) -> Result<Vec<Meeting>>;
     /// Replaces a meeting's registration; only while it is still scheduled.
     async fn update_meeting(&self, id: MeetingId, draft: &MeetingDraft) -> Result<Option<Meeting>>;
     /// A cell's meetings, latest first.

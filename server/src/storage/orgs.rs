@@ -1,8 +1,8 @@
 //! The organization tree, committee seats (cấp ủy) and the cells upper-level
 //! members are assigned to follow.
 
-use super::Result;
 use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, map_err, parse_enum};
+use super::{Result, StorageError};
 use shared::org::{OrgKind, Organization};
 use shared::{AccountId, OrgId};
 use sqlx::Pool;
@@ -46,6 +46,31 @@ pub async fn path<DB: Backend>(pool: &Pool<DB>, id: OrgId) -> Result<Vec<Organiz
     .param(id.0)
     .fetch_all(pool.executor())
     .await?;
+    rows.iter().map(org_from_row::<DB>).collect()
+}
+
+/// These organizations and all their ancestors, in no particular order.
+pub async fn ancestry<DB: Backend>(pool: &Pool<DB>, ids: &[OrgId]) -> Result<Vec<Organization>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(&ids.iter().map(|o| o.0).collect::<Vec<_>>())
+        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    // UNION, not UNION ALL: a corrupt cycle ends instead of looping.
+    let sql = format!(
+        "WITH RECURSIVE up(id) AS (
+             SELECT id FROM organizations WHERE id IN ({})
+             UNION
+             SELECT o.parent_id FROM organizations o JOIN up ON o.id = up.id
+             WHERE o.parent_id IS NOT NULL
+         )
+         SELECT * FROM organizations WHERE id IN (SELECT id FROM up)",
+        DB::ids_in_json(1)
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .param(ids)
+        .fetch_all(pool.executor())
+        .await?;
     rows.iter().map(org_from_row::<DB>).collect()
 }
 

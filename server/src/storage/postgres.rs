@@ -33,6 +33,10 @@ impl Backend for Postgres {
         format!("SELECT value::bigint FROM json_array_elements_text(${param}::json)")
     }
 
+    fn texts_in_json(param: u32) -> String {
+        format!("SELECT value FROM json_array_elements_text(${param}::json)")
+    }
+
     /// An identity column's sequence does not see ids given explicitly.
     fn sync_ids(table: &str) -> Option<String> {
         Some(format!(

@@ -19,9 +19,9 @@
 //! differently goes into `Backend`.
 
 use super::{
-    AccountSecret, Append, Appended, LiveSignal, NewAccountRow, Result, Storage, StorageError,
-    StoredEvent, accounts, ballots, events, meetings, members, orgs, preparation, schedule, scores,
-    tasks,
+    AccountSecret, Append, Appended, LiveSignal, NewAccountRow, Result, SessionFacts, Storage,
+    StorageError, StoredEvent, accounts, admission, ballots, events, meetings, members, orgs,
+    preparation, schedule, scores, tasks,
 };
 use super::{ConfirmedScore, NewConfirmation, NewProposal, StoredScore};
 use super::{FileOpen, StoredFile, files};
@@ -79,6 +79,9 @@ pub trait Backend: Sql {
 
     /// A subquery giving the integers of the JSON array bound at `$param`.
     fn ids_in_json(param: u32) -> String;
+
+    /// A subquery giving the strings of the JSON array bound at `$param`.
+    fn texts_in_json(param: u32) -> String;
 
     /// After rows were inserted with chosen ids (`bulk`): the statement that
     /// moves `table`'s id generator past them, if the database needs one.
@@ -360,6 +363,18 @@ impl<DB: Backend> Storage for SqlStore<DB> {
         accounts::session_account(&self.pool, token_hash, now).await
     }
 
+    async fn session_facts(
+        &self,
+        token_hashes: &[&str],
+        now: i64,
+    ) -> Result<HashMap<String, SessionFacts>> {
+        admission::session_facts(&self.pool, token_hashes, now).await
+    }
+
+    async fn meetings_by_id(&self, ids: &[MeetingId]) -> Result<Vec<Meeting>> {
+        admission::meetings_by_id(&self.pool, ids).await
+    }
+
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
         accounts::delete_session(&self.pool, token_hash).await
     }
@@ -378,6 +393,10 @@ impl<DB: Backend> Storage for SqlStore<DB> {
 
     async fn org_path(&self, id: OrgId) -> Result<Vec<Organization>> {
         orgs::path(&self.pool, id).await
+    }
+
+    async fn org_ancestry(&self, ids: &[OrgId]) -> Result<Vec<Organization>> {
+        orgs::ancestry(&self.pool, ids).await
     }
 
     async fn create_organization(

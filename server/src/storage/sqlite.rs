@@ -25,6 +25,10 @@ impl Backend for Sqlite {
         format!("SELECT value FROM json_each(${param})")
     }
 
+    fn texts_in_json(param: u32) -> String {
+        format!("SELECT value FROM json_each(${param})")
+    }
+
     /// `INTEGER PRIMARY KEY` takes the largest id plus one by itself.
     fn sync_ids(_table: &str) -> Option<String> {
         None

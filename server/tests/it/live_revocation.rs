@@ -6,8 +6,9 @@
 use crate::common;
 
 use common::ws::{Client, Closed};
-use common::{Backend, CELL_B, TestServer};
+use common::{Backend, CELL_A, CELL_B, CELL_C, TestServer};
 use serde_json::{Value, json};
+use server::live::Denied;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy)]
@@ -193,7 +194,90 @@ async fn the_periodic_check_catches_what_no_signal_said(b: Backend) {
     s.stop().await;
 }
 
+/// The periodic check reads many sessions at once: its answers are those
+/// read one session at a time (as a socket's upgrade reads them), for a cell's
+/// members, its secretary, another cell's members, the upper levels, the
+/// administrator, a session ended, an account disabled, a member moved off
+/// the roll with no signal, and a meeting that does not exist.
+async fn the_periodic_check_answers_as_one_session_at_a_time(b: Backend) {
+    use server::live::Gate;
+    use shared::live::state::Speaker;
+    let s = TestServer::start(b).await;
+    let mut meetings = vec![
+        s.meeting_in(CELL_A).await,
+        s.meeting_in(CELL_B).await,
+        s.meeting_in(CELL_C).await,
+        i64::from(i32::MAX),
+    ];
+    meetings.push(meetings[1]);
+    let users = [
+        "dv.a05",
+        "dv.b05",
+        "bithu.b",
+        "bithu.c",
+        "capuy.khoi",
+        "bithu.a",
+        "quantri",
+        "dv.b04",
+        "dv.b03",
+        "dv.b06",
+    ];
+    let mut sessions = Vec::new();
+    for user in users {
+        let cookie = s.session_cookie(user).await;
+        sessions.push(server::auth::token_hash(cookie.split_once('=').unwrap().1));
+    }
+    sessions.push(server::auth::token_hash("never-issued"));
+    s.store.delete_session(&sessions[7]).await.unwrap();
+    let (disabled, _) = s.ids_of("dv.b03").await;
+    assert!(s.store.set_disabled(disabled, true).await.unwrap());
+    let (_, moved) = s.ids_of("dv.b06").await;
+    let mut member = s.store.member(moved.unwrap()).await.unwrap().unwrap();
+    member.draft.status = shared::member::PartyStatus::TransferredOut;
+    s.store
+        .update_member(member.id, &member.draft)
+        .await
+        .unwrap();
+
+    let gate = server::routes::live::SessionGate::new(s.store.clone());
+    let asks: Vec<(&str, shared::MeetingId)> = sessions
+        .iter()
+        .flat_map(|s| {
+            meetings
+                .iter()
+                .map(move |m| (s.as_str(), shared::MeetingId(*m)))
+        })
+        .collect();
+    let all = gate.admit_all(&asks).await;
+    assert_eq!(all.len(), asks.len());
+    for (ask, answer) in asks.iter().zip(&all) {
+        assert_eq!(answer, &gate.admit(ask.0, ask.1).await, "{ask:?}");
+    }
+    let count = |f: &dyn Fn(&Result<Speaker, Denied>) -> bool| all.iter().filter(|a| f(a)).count();
+    assert!(
+        count(&|a| matches!(a, Ok(Speaker::Member(_)))) >= 3,
+        "{all:?}"
+    );
+    assert!(
+        count(&|a| matches!(a, Ok(Speaker::Visitor(_)))) >= 2,
+        "{all:?}"
+    );
+    assert!(
+        count(&|a| *a == Err(Denied::NotParticipant)) >= 10,
+        "{all:?}"
+    );
+    assert_eq!(
+        count(&|a| *a == Err(Denied::SessionEnded)),
+        3 * meetings.len()
+    );
+    assert_eq!(count(&|a| matches!(a, Err(Denied::Unknown(_)))), 0);
+    // Without the socket's session nothing is read.
+    assert!(gate.admit_all(&[]).await.is_empty());
+    s.stop().await;
+}
+
 on_both_backends!(
+    the_periodic_check_answers_as_one_session_at_a_time,
     the_periodic_check_catches_what_no_signal_said,
     logout_closes_the_sockets,
     a_password_change_closes_the_other_sessions_sockets,
