@@ -80,16 +80,19 @@ impl SessionGate {
         &self,
         asks: &[(&str, MeetingId)],
     ) -> Result<Vec<Result<Speaker, Denied>>, ApiError> {
-        let mut sessions: Vec<&str> = asks.iter().map(|(s, _)| *s).collect();
-        sessions.sort_unstable();
-        sessions.dedup();
-        let mut meetings: Vec<MeetingId> = asks.iter().map(|(_, m)| *m).collect();
-        meetings.sort_unstable();
-        meetings.dedup();
-        let mut facts = self
+        // Repeats in the storage's `IN` lists match each row once.
+        let sessions: Vec<&str> = asks.iter().map(|(s, _)| *s).collect();
+        let meetings: Vec<MeetingId> = asks.iter().map(|(_, m)| *m).collect();
+        let users: HashMap<String, Result<CurrentUser, Denied>> = self
             .store
             .session_facts(&sessions, auth::now_secs())
-            .await?;
+            .await?
+            .into_iter()
+            .map(|(s, facts)| {
+                let user = auth::user_from_facts(s.clone(), facts).map_err(session_denied);
+                (s, user)
+            })
+            .collect();
         let meetings: HashMap<MeetingId, Meeting> = self
             .store
             .meetings_by_id(&meetings)
@@ -97,9 +100,7 @@ impl SessionGate {
             .into_iter()
             .map(|m| (m.id, m))
             .collect();
-        let mut cells: Vec<OrgId> = meetings.values().map(|m| m.cell_id).collect();
-        cells.sort_unstable();
-        cells.dedup();
+        let cells: Vec<OrgId> = meetings.values().map(|m| m.cell_id).collect();
         let orgs: HashMap<OrgId, Organization> = self
             .store
             .org_ancestry(&cells)
@@ -107,20 +108,14 @@ impl SessionGate {
             .into_iter()
             .map(|o| (o.id, o))
             .collect();
-        let users: HashMap<&str, Result<CurrentUser, Denied>> = sessions
-            .iter()
-            .map(|s| {
-                let user = match facts.remove(*s) {
-                    Some(f) => auth::user_from_facts(s.to_string(), f).map_err(session_denied),
-                    None => Err(Denied::SessionEnded),
-                };
-                (*s, user)
-            })
-            .collect();
         Ok(asks
             .iter()
             .map(|(session, meeting)| {
-                let user = users[session].as_ref().map_err(Clone::clone)?;
+                // A session ended or expired is not among the facts.
+                let user = match users.get(*session) {
+                    Some(user) => user.as_ref().map_err(Clone::clone)?,
+                    None => return Err(Denied::SessionEnded),
+                };
                 let meeting = meetings.get(meeting).ok_or(Denied::NotParticipant)?;
                 participant(speaker_on_path(
                     user,

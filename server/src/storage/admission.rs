@@ -4,18 +4,14 @@
 use super::accounts::account_from_row;
 use super::meetings::meeting_from_row;
 use super::members::member_from_row;
-use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn};
-use super::{Result, SessionFacts, StorageError};
+use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, json_array};
+use super::{Result, SessionFacts};
 use shared::api::AccountView;
 use shared::meeting::Meeting;
 use shared::member::Member;
 use shared::{AccountId, MeetingId, MemberId, OrgId};
 use sqlx::Pool;
 use std::collections::HashMap;
-
-fn json_array<T: serde::Serialize>(values: &[T]) -> Result<String> {
-    serde_json::to_string(values).map_err(|e| StorageError::Corrupt(e.to_string()))
-}
 
 /// The sessions among `token_hashes` not ended nor expired at `now`, each
 /// with what `auth::user_of_session` reads about its account.
@@ -41,15 +37,9 @@ pub async fn session_facts<DB: Backend>(
     for r in &rows {
         sessions.push((r.read("token_hash")?, account_from_row::<DB>(r)?));
     }
-    let mut accounts: Vec<i64> = sessions.iter().map(|(_, a)| a.id.0).collect();
-    accounts.sort_unstable();
-    accounts.dedup();
-    let mut member_ids: Vec<i64> = sessions
-        .iter()
-        .filter_map(|(_, a)| a.member_id.map(|m| m.0))
-        .collect();
-    member_ids.sort_unstable();
-    member_ids.dedup();
+    // Repeats in an `IN` list match each row once: no need to remove them.
+    let accounts: Vec<AccountId> = sessions.iter().map(|(_, a)| a.id).collect();
+    let member_ids: Vec<MemberId> = sessions.iter().filter_map(|(_, a)| a.member_id).collect();
 
     let committee_of = orgs_by_account::<DB>(
         pool,
@@ -95,7 +85,7 @@ pub async fn session_facts<DB: Backend>(
 async fn orgs_by_account<DB: Backend>(
     pool: &Pool<DB>,
     select: &str,
-    accounts: &[i64],
+    accounts: &[AccountId],
 ) -> Result<HashMap<AccountId, Vec<OrgId>>> {
     let mut by_account: HashMap<AccountId, Vec<OrgId>> = HashMap::new();
     if accounts.is_empty() {
@@ -126,13 +116,12 @@ pub async fn meetings_by_id<DB: Backend>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = ids.iter().map(|m| m.0).collect();
     let sql = format!(
         "SELECT * FROM meetings WHERE id IN ({})",
         DB::ids_in_json(1)
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .param(json_array(&ids)?)
+        .param(json_array(ids)?)
         .fetch_all(pool.executor())
         .await?;
     rows.iter().map(meeting_from_row::<DB>).collect()

@@ -4,8 +4,8 @@
 //! (`cell_classifications`). One query per table for a list of cells.
 //! Reached through `Storage::classification()`.
 
-use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, SqlStore};
-use super::{Result, StorageError};
+use super::Result;
+use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, SqlStore, json_array};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::rules::rating::Level;
@@ -80,11 +80,6 @@ pub trait ClassificationStore: Send + Sync {
     async fn save_classification(&self, new: &NewClassification<'_>) -> Result<()>;
 }
 
-fn ids_json(ids: &[OrgId]) -> Result<String> {
-    serde_json::to_string(&ids.iter().map(|o| o.0).collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))
-}
-
 fn level(s: Option<String>) -> Result<Option<Level>> {
     s.map(|s| super::sql::parse_enum(&s, shared::classification::parse_level, "mức xếp loại"))
         .transpose()
@@ -102,7 +97,7 @@ impl<DB: Backend> ClassificationStore for SqlStore<DB> {
             DB::ids_in_json(1)
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids_json(cells)?)
+            .param(json_array(cells)?)
             .param(i64::from(year))
             .fetch_all(self.pool.executor())
             .await?;
@@ -131,7 +126,7 @@ impl<DB: Backend> ClassificationStore for SqlStore<DB> {
             DB::ids_in_json(1)
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids_json(cells)?)
+            .param(json_array(cells)?)
             .param(i64::from(year))
             .fetch_all(self.pool.executor())
             .await?;
@@ -160,7 +155,7 @@ impl<DB: Backend> ClassificationStore for SqlStore<DB> {
             DB::ids_in_json(1)
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids_json(cells)?)
+            .param(json_array(cells)?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter()
@@ -182,7 +177,7 @@ impl<DB: Backend> ClassificationStore for SqlStore<DB> {
             DB::ids_in_json(1)
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids_json(cells)?)
+            .param(json_array(cells)?)
             .param(i64::from(year))
             .fetch_all(self.pool.executor())
             .await?;

@@ -8,7 +8,7 @@
 //! `meeting_file_chunks`: a chunk row belongs to exactly one file, and a file
 //! to exactly one meeting or one post, each deleted with its owner.
 
-use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, SqlStore, parse_enum};
+use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, SqlStore, json_array, parse_enum};
 use super::{Result, StorageError};
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
@@ -87,11 +87,6 @@ pub trait GuidanceStore: Send + Sync {
     /// Every first opening of a post, with the reader's name and the cell of
     /// their member record.
     async fn opens(&self, guidance: GuidanceId) -> Result<Vec<ReadBy>>;
-}
-
-fn ids_json(ids: impl Iterator<Item = i64>) -> Result<String> {
-    serde_json::to_string(&ids.collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
 fn post_from_row<DB: Backend>(r: &DB::Row) -> Result<StoredGuidance> {
@@ -185,7 +180,7 @@ impl<DB: Backend> GuidanceStore for SqlStore<DB> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .param(i64::from(year))
             .param(i64::from(month))
-            .param(ids_json(committees.iter().map(|c| c.0))?)
+            .param(json_array(committees.iter().map(|c| c.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter().map(post_from_row::<DB>).collect()
@@ -277,7 +272,7 @@ impl<DB: Backend> GuidanceStore for SqlStore<DB> {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .param(true)
-            .param(ids_json(posts.iter().map(|p| p.0))?)
+            .param(json_array(posts.iter().map(|p| p.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter().map(file_from_row::<DB>).collect()
@@ -331,7 +326,7 @@ impl<DB: Backend> GuidanceStore for SqlStore<DB> {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .param(account.0)
-            .param(ids_json(posts.iter().map(|p| p.0))?)
+            .param(json_array(posts.iter().map(|p| p.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter()

@@ -2,7 +2,7 @@
 //! committee's progress reads of many cells at once. Reached through
 //! `Storage::inspections()`.
 
-use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, SqlStore};
+use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, SqlStore, json_array};
 use super::{Result, StorageError};
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
@@ -56,11 +56,6 @@ fn from_row<DB: Backend>(r: &DB::Row) -> Result<Inspection> {
         recorded_at: r.read("recorded_at")?,
         may_change: false,
     })
-}
-
-fn ids_json(ids: &[OrgId]) -> Result<String> {
-    serde_json::to_string(&ids.iter().map(|c| c.0).collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
 #[async_trait]
@@ -150,7 +145,7 @@ impl<DB: Backend> InspectionStore for SqlStore<DB> {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .param(i64::from(year))
-            .param(ids_json(cells)?)
+            .param(json_array(cells)?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter()
@@ -166,7 +161,7 @@ impl<DB: Backend> InspectionStore for SqlStore<DB> {
             DB::ids_in_json(1)
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids_json(cells)?)
+            .param(json_array(cells)?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter()

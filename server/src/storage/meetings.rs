@@ -1,6 +1,6 @@
 //! Registered cell meetings (the live record is in `events`).
 
-use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, map_err, parse_enum};
+use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, json_array, map_err, parse_enum};
 use super::{Result, StorageError};
 use chrono::NaiveDateTime;
 use shared::meeting::{Meeting, MeetingDraft, MeetingKind, MeetingMode, MeetingStatus};
@@ -128,9 +128,7 @@ pub async fn upcoming<DB: Backend>(
     from: NaiveDateTime,
     limit: i64,
 ) -> Result<Vec<Meeting>> {
-    // The cells go as one JSON array: any number of them in one parameter.
-    let cells_json = serde_json::to_string(&cells.iter().map(|c| c.0).collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let cells_json = json_array(cells)?;
     let sql = format!(
         "SELECT * FROM meetings WHERE status <> 'closed' AND starts_at >= $1
          AND cell_id IN ({}) ORDER BY starts_at, id LIMIT $3",

@@ -1,8 +1,8 @@
 //! The organization tree, committee seats (cấp ủy) and the cells upper-level
 //! members are assigned to follow.
 
-use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, map_err, parse_enum};
-use super::{Result, StorageError};
+use super::Result;
+use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, json_array, map_err, parse_enum};
 use shared::org::{OrgKind, Organization};
 use shared::{AccountId, OrgId};
 use sqlx::Pool;
@@ -54,8 +54,6 @@ pub async fn ancestry<DB: Backend>(pool: &Pool<DB>, ids: &[OrgId]) -> Result<Vec
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(&ids.iter().map(|o| o.0).collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
     // UNION, not UNION ALL: a corrupt cycle ends instead of looping.
     let sql = format!(
         "WITH RECURSIVE up(id) AS (
@@ -68,7 +66,7 @@ pub async fn ancestry<DB: Backend>(pool: &Pool<DB>, ids: &[OrgId]) -> Result<Vec
         DB::ids_in_json(1)
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .param(ids)
+        .param(json_array(ids)?)
         .fetch_all(pool.executor())
         .await?;
     rows.iter().map(org_from_row::<DB>).collect()

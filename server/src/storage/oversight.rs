@@ -8,7 +8,7 @@
 //! `Storage::oversight()`.
 
 use super::Result;
-use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, SqlStore};
+use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, SqlStore, json_array};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::oversight::MeetingOutcome;
@@ -94,8 +94,7 @@ impl<DB: Backend> OversightStore for SqlStore<DB> {
         if cells.is_empty() {
             return Ok(OversightRows::default());
         }
-        let ids = serde_json::to_string(&cells.iter().map(|c| c.0).collect::<Vec<_>>())
-            .unwrap_or_else(|_| "[]".into());
+        let ids = json_array(cells)?;
         // The five reads are independent: each on its own connection, at once
         // (the meetings' read alone is most of the time on a bloc).
         let (meetings, members, visits, plans, open_recommendations) = tokio::try_join!(

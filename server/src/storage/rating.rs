@@ -3,7 +3,9 @@
 //! decided level) and the reopenings. Reached through `Storage::rating()`.
 //! The answers and appraisals are stored as `shared::appraisal`'s JSON.
 
-use super::sql::{Backend, BindParam, ConnectionExecutor, PoolExecutor, ReadColumn, SqlStore};
+use super::sql::{
+    Backend, BindParam, ConnectionExecutor, PoolExecutor, ReadColumn, SqlStore, json_array,
+};
 use super::{Result, StorageError};
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
@@ -118,11 +120,6 @@ pub trait RatingStore: Send + Sync {
     async fn reopenings(&self, cells: &[OrgId], year: i32) -> Result<Vec<Reopening>>;
 }
 
-fn ids_json(ids: impl Iterator<Item = i64>) -> Result<String> {
-    serde_json::to_string(&ids.collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))
-}
-
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StorageError::Corrupt(e.to_string()))
 }
@@ -195,7 +192,7 @@ impl<DB: Backend> RatingStore for SqlStore<DB> {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .param(i64::from(year))
-            .param(ids_json(cells.iter().map(|c| c.0))?)
+            .param(json_array(cells.iter().map(|c| c.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter()
@@ -255,7 +252,7 @@ impl<DB: Backend> RatingStore for SqlStore<DB> {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .param(i64::from(year))
-            .param(ids_json(cells.iter().map(|c| c.0))?)
+            .param(json_array(cells.iter().map(|c| c.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter().map(rating_from_row::<DB>).collect()
@@ -436,7 +433,7 @@ impl<DB: Backend> RatingStore for SqlStore<DB> {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .param(i64::from(year))
-            .param(ids_json(cells.iter().map(|c| c.0))?)
+            .param(json_array(cells.iter().map(|c| c.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter()

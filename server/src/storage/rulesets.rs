@@ -2,7 +2,7 @@
 //! with who adopted it and when (migration 0012). Which one applies is
 //! `shared::rules::adoption`'s.
 
-use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn};
+use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, json_array};
 use super::{Result, StorageError};
 use chrono::{NaiveDate, NaiveDateTime};
 use shared::rules::adoption::{Adoption, Choice};
@@ -26,8 +26,7 @@ pub async fn of_orgs<DB: Backend>(pool: &Pool<DB>, orgs: &[OrgId]) -> Result<Vec
     if orgs.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(&orgs.iter().map(|o| o.0).collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let ids = json_array(orgs)?;
     let sql = format!(
         "SELECT r.org_id, r.version, r.effective_from, r.choice, r.decision, r.adopted_at,
                 a.display_name

@@ -4,9 +4,8 @@
 //! status `scheduled`, so nothing that follows the status changes.
 
 use super::Result;
-use super::StorageError;
 use super::meetings::meeting_from_row;
-use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn};
+use super::sql::{Backend, BindParam, PoolExecutor, ReadColumn, json_array};
 use chrono::NaiveDateTime;
 use shared::calendar::{Cancellation, Rescheduling};
 use shared::meeting::Meeting;
@@ -83,8 +82,7 @@ pub async fn of_cells_between<DB: Backend>(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<Meeting>> {
-    let cells_json = serde_json::to_string(&cells.iter().map(|c| c.0).collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let cells_json = json_array(cells)?;
     let sql = format!(
         "SELECT * FROM meetings WHERE starts_at >= $1 AND starts_at < $2
          AND cell_id IN ({}) ORDER BY cell_id, starts_at, id",

@@ -160,6 +160,13 @@ where
     }
 }
 
+/// `values` as one JSON array, the parameter `Backend::ids_in_json` and
+/// `texts_in_json` read: any number of them in one bind.
+pub fn json_array<T: serde::Serialize>(values: impl IntoIterator<Item = T>) -> Result<String> {
+    let values: Vec<T> = values.into_iter().collect();
+    serde_json::to_string(&values).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
 /// `query.param(value)`: sqlx's `bind` for any type `Sql` lists.
 pub trait BindParam<DB: Database> {
     fn param<T>(self, value: T) -> Self

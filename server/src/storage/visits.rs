@@ -3,7 +3,9 @@
 //! answers. Reached through `Storage::visits()`. Dates are Vietnam dates
 //! (`visits.date` the visit's, `visit_reports.filed_on` the filing's).
 
-use super::sql::{Backend, BindParam, ConnectionExecutor, PoolExecutor, ReadColumn, SqlStore};
+use super::sql::{
+    Backend, BindParam, ConnectionExecutor, PoolExecutor, ReadColumn, SqlStore, json_array,
+};
 use super::{Result, StorageError};
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -89,11 +91,6 @@ pub trait VisitStore: Send + Sync {
     async fn committee_members(&self, committee: OrgId) -> Result<Vec<Visitor>>;
     /// Who follows which of these cells: (account, name, cell).
     async fn followers(&self, cells: &[OrgId]) -> Result<Vec<(AccountId, String, OrgId)>>;
-}
-
-fn ids_json(ids: impl Iterator<Item = i64>) -> Result<String> {
-    serde_json::to_string(&ids.collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
 fn corrupt(what: &str, v: i64) -> StorageError {
@@ -281,7 +278,7 @@ impl<DB: Backend> VisitStore for SqlStore<DB> {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .param(since)
-            .param(ids_json(cells.iter().map(|c| c.0))?)
+            .param(json_array(cells.iter().map(|c| c.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter().map(visit_from_row::<DB>).collect()
@@ -344,7 +341,7 @@ impl<DB: Backend> VisitStore for SqlStore<DB> {
             DB::ids_in_json(1)
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids_json(visits.iter().map(|v| v.0))?)
+            .param(json_array(visits.iter().map(|v| v.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter()
@@ -373,7 +370,7 @@ impl<DB: Backend> VisitStore for SqlStore<DB> {
             DB::ids_in_json(1)
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids_json(visits.iter().map(|v| v.0))?)
+            .param(json_array(visits.iter().map(|v| v.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter().map(recommendation_from_row::<DB>).collect()
@@ -447,7 +444,7 @@ impl<DB: Backend> VisitStore for SqlStore<DB> {
             DB::ids_in_json(1)
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .param(ids_json(cells.iter().map(|c| c.0))?)
+            .param(json_array(cells.iter().map(|c| c.0))?)
             .fetch_all(self.pool.executor())
             .await?;
         rows.iter()
