@@ -30,6 +30,19 @@ pub async fn add<'e, DB: Backend>(
     db: impl Executor<'e, Database = DB>,
     ballots: impl IntoIterator<Item = (MeetingId, SealedBallot)>,
 ) -> Result<()> {
+    let mut q = QueryBuilder::<DB>::new("");
+    if push_add(&mut q, ballots)? {
+        q.build().persistent(false).execute(db).await?;
+    }
+    Ok(())
+}
+
+/// The statement of `add` appended to `q`; false, and nothing appended, when
+/// there is no ballot.
+pub fn push_add<DB: Backend>(
+    q: &mut QueryBuilder<DB>,
+    ballots: impl IntoIterator<Item = (MeetingId, SealedBallot)>,
+) -> Result<bool> {
     let mut sums: BTreeMap<(i64, i64), VoteTally> = BTreeMap::new();
     for (meeting, ballot) in ballots {
         let t = sums.entry((meeting.0, db_vote(ballot.vote)?)).or_default();
@@ -40,12 +53,10 @@ pub async fn add<'e, DB: Backend>(
         }
     }
     if sums.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     // A batch holds at most a few hundred commands: one statement fits them.
-    let mut q = QueryBuilder::<DB>::new(
-        "INSERT INTO ballot_box (meeting_id, vote, in_favour, against, abstain) ",
-    );
+    q.push("INSERT INTO ballot_box (meeting_id, vote, in_favour, against, abstain) ");
     q.push_values(&sums, |mut row, ((meeting, vote), t)| {
         row.param(*meeting)
             .param(*vote)
@@ -59,8 +70,7 @@ pub async fn add<'e, DB: Backend>(
          against = ballot_box.against + excluded.against,
          abstain = ballot_box.abstain + excluded.abstain",
     );
-    q.build().persistent(false).execute(db).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// The ballots counted for a vote so far; zeros when none was cast.

@@ -3,7 +3,7 @@
 //! accounts and meetings that changed.
 
 use super::sql::{Backend, BindParam, ConnectionExecutor, PoolExecutor, PushParam, ReadColumn};
-use super::{Append, Appended, LiveSignal, NewEvent, Result, StoredEvent, ballots};
+use super::{Append, Appended, LiveSignal, NewEvent, Result, StorageError, StoredEvent, ballots};
 use shared::{AccountId, MeetingId};
 use sqlx::{Pool, QueryBuilder};
 use std::collections::{HashMap, HashSet};
@@ -22,6 +22,136 @@ fn db_seq(seq: u64) -> i64 {
 /// is judged on its own: one already applied, or beaten to its sequence
 /// numbers by another instance, does not hold back the others.
 pub async fn append_batch<DB: Backend>(
+    connection: &mut DB::Connection,
+    batch: &[Append],
+) -> Result<Vec<Appended>> {
+    if let Some(results) = append_all_new::<DB>(connection, batch).await? {
+        return Ok(results);
+    }
+    append_judged::<DB>(connection, batch).await
+}
+
+/// The usual batch, where every command is new and every sequence number
+/// free, in two calls to a database that runs several statements in one
+/// (SQLite: each call is a hand-off to its thread, and a wake-up back). The
+/// first opens the transaction and inserts every event unless its command is
+/// in the log already; if a row did not go in (a retry, a number taken), it
+/// is rolled back and the batch judged command by command. The second
+/// updates the statuses, counts the ballots and commits. `None`: not taken.
+async fn append_all_new<DB: Backend>(
+    connection: &mut DB::Connection,
+    batch: &[Append],
+) -> Result<Option<Vec<Appended>>> {
+    let Some(changes) = DB::CHANGES_OF_PREVIOUS else {
+        return Ok(None);
+    };
+    let rows: Vec<(&Append, &NewEvent)> = batch
+        .iter()
+        .flat_map(|a| a.events.iter().map(move |e| (a, e)))
+        .collect();
+    // Other instances must hear of the events (`notify`), and a command
+    // with no event has nothing to guard its key with: the long way.
+    if DB::SHARED
+        || rows.is_empty()
+        || rows.len() > ROWS_PER_INSERT
+        || batch.iter().any(|a| a.events.is_empty())
+    {
+        return Ok(None);
+    }
+    let mut q = QueryBuilder::<DB>::new(DB::BEGIN_WRITE);
+    q.push(
+        "; INSERT INTO meeting_events (meeting_id, seq, command_key, account_id, payload, hash, recorded_at)
+         SELECT * FROM (",
+    );
+    push_event_rows(&mut q, &rows);
+    // The whole selection is read before the first row goes in (it reads the
+    // table it fills), so a command's second event is not taken for a retry.
+    q.push(
+        ") AS fresh WHERE NOT EXISTS (SELECT 1 FROM meeting_events e
+           WHERE e.meeting_id = fresh.column1 AND e.account_id = fresh.column4
+             AND e.command_key = fresh.column3)
+         ON CONFLICT DO NOTHING; ",
+    );
+    q.push(changes);
+    let inserted = match q
+        .build()
+        .persistent(false)
+        .fetch_all(connection.executor())
+        .await
+    {
+        Ok(r) => match r.first().map(|r| r.read::<i64>("changed")) {
+            Some(Ok(n)) => n,
+            Some(Err(e)) => return Err(rolled_back::<DB>(connection, e.into()).await),
+            None => {
+                let missing = StorageError::Corrupt("no count of the events stored".into());
+                return Err(rolled_back::<DB>(connection, missing).await);
+            }
+        },
+        Err(e) => return Err(rolled_back::<DB>(connection, e.into()).await),
+    };
+    if usize::try_from(inserted).ok() != Some(rows.len()) {
+        sqlx::query("ROLLBACK")
+            .execute(connection.executor())
+            .await?;
+        return Ok(None);
+    }
+
+    let mut q = QueryBuilder::<DB>::new("");
+    for a in batch {
+        if let Some(status) = a.status {
+            q.push("UPDATE meetings SET status = ");
+            q.separated("").param(status.as_str());
+            q.push(" WHERE id = ");
+            q.separated("").param(a.meeting.0);
+            q.push("; ");
+        }
+    }
+    let sealed = batch
+        .iter()
+        .filter_map(|a| a.sealed_ballot.map(|b| (a.meeting, b)));
+    if ballots::push_add(&mut q, sealed)? {
+        q.push("; ");
+    }
+    q.push("COMMIT");
+    if let Err(e) = q
+        .build()
+        .persistent(false)
+        .execute(connection.executor())
+        .await
+    {
+        return Err(rolled_back::<DB>(connection, e.into()).await);
+    }
+    Ok(Some(vec![Appended::Stored; batch.len()]))
+}
+
+/// `error`, after the transaction opened by hand is rolled back; if even that
+/// fails, the caller closes the connection (`SqlStore::append_batch`).
+async fn rolled_back<DB: Backend>(
+    connection: &mut DB::Connection,
+    error: StorageError,
+) -> StorageError {
+    if let Err(e) = sqlx::query("ROLLBACK").execute(connection.executor()).await {
+        tracing::warn!(error = %e, "rollback after a failed batch");
+    }
+    error
+}
+
+/// The events' rows as `VALUES (…), (…)`, in the table's column order.
+fn push_event_rows<DB: Backend>(q: &mut QueryBuilder<DB>, rows: &[(&Append, &NewEvent)]) {
+    q.push_values(rows, |mut row, (a, e)| {
+        row.param(a.meeting.0)
+            .param(db_seq(e.seq))
+            .param(a.command_key.as_str())
+            .param(a.account.0)
+            .param(e.payload.as_str())
+            .param(e.hash.as_str())
+            .param(a.at);
+    });
+}
+
+/// Every command judged on its own, one statement after the other: the
+/// retries and the numbers another instance took found by reading.
+async fn append_judged<DB: Backend>(
     connection: &mut DB::Connection,
     batch: &[Append],
 ) -> Result<Vec<Appended>> {
@@ -76,15 +206,7 @@ pub async fn append_batch<DB: Backend>(
         let mut q = QueryBuilder::<DB>::new(
             "INSERT INTO meeting_events (meeting_id, seq, command_key, account_id, payload, hash, recorded_at) ",
         );
-        q.push_values(chunk, |mut row, (a, e)| {
-            row.param(a.meeting.0)
-                .param(db_seq(e.seq))
-                .param(a.command_key.as_str())
-                .param(a.account.0)
-                .param(e.payload.as_str())
-                .param(e.hash.as_str())
-                .param(a.at);
-        });
+        push_event_rows(&mut q, chunk);
         q.push(" ON CONFLICT DO NOTHING RETURNING meeting_id, seq");
         for r in q.build().persistent(false).fetch_all(tx.executor()).await? {
             inserted.insert((r.read::<i64>("meeting_id")?, r.read::<i64>("seq")?));
@@ -422,5 +544,100 @@ mod tests {
         assert!(out.iter().all(|p| p.len() < 8_000));
         announce(&mut out, &append(&[]));
         assert_eq!(out.len(), 1);
+    }
+}
+
+/// The two-call path against a real SQLite database in memory: taken for new
+/// commands, left (and rolled back) for a retry or a number taken.
+#[cfg(test)]
+mod all_new {
+    use super::*;
+    use crate::storage::SealedBallot;
+    use shared::live::state::Choice;
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+    use sqlx::{Connection, Sqlite};
+    use std::str::FromStr;
+
+    async fn database() -> SqliteConnection {
+        // Only the log and the ballot box are used: no meetings or accounts to refer to.
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .unwrap()
+            .foreign_keys(false);
+        let mut c = SqliteConnection::connect_with(&options).await.unwrap();
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&mut c)
+            .await
+            .unwrap();
+        c
+    }
+
+    fn command(key: &str, account: i64, seqs: &[u64]) -> Append {
+        Append {
+            meeting: MeetingId(4),
+            command_key: key.into(),
+            account: AccountId(account),
+            at: chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+                .unwrap()
+                .and_hms_opt(19, 30, 0)
+                .unwrap(),
+            events: seqs
+                .iter()
+                .map(|&seq| NewEvent {
+                    seq,
+                    payload: format!(r#"{{"type":"opinion","text":"Ý kiến {seq}: đồng ý"}}"#),
+                    hash: format!("{seq:064x}"),
+                })
+                .collect(),
+            status: None,
+            sealed_ballot: None,
+        }
+    }
+
+    async fn stored(c: &mut SqliteConnection) -> Vec<(i64, String)> {
+        sqlx::query_as("SELECT seq, command_key FROM meeting_events ORDER BY seq")
+            .fetch_all(&mut *c)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn new_commands_go_in_two_calls_and_the_rest_the_long_way() {
+        let mut c = database().await;
+        let mut ballot = command("vote", 8, &[3]);
+        ballot.sealed_ballot = Some(SealedBallot {
+            vote: 1,
+            choice: Choice::Against,
+        });
+        // Two events of one command: the second is not taken for a retry.
+        let first = [command("open", 7, &[1, 2]), ballot];
+        assert_eq!(
+            append_all_new::<Sqlite>(&mut c, &first).await.unwrap(),
+            Some(vec![Appended::Stored; 2])
+        );
+        let expected = vec![(1, "open".into()), (2, "open".into()), (3, "vote".into())];
+        assert_eq!(stored(&mut c).await, expected);
+        let against: i64 = sqlx::query_scalar("SELECT against FROM ballot_box WHERE vote = 1")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        assert_eq!(against, 1);
+
+        // A retry next to a new command; then a number already taken.
+        let retry = [command("fresh", 8, &[4]), command("open", 7, &[5])];
+        let taken = [command("late", 9, &[3])];
+        for batch in [&retry[..], &taken[..]] {
+            assert_eq!(append_all_new::<Sqlite>(&mut c, batch).await.unwrap(), None);
+            assert_eq!(stored(&mut c).await, expected, "rolled back");
+        }
+        // No transaction left open: the long way judges them.
+        assert_eq!(
+            append_batch::<Sqlite>(&mut c, &retry).await.unwrap(),
+            vec![Appended::Stored, Appended::AlreadyApplied(2)]
+        );
+        assert_eq!(
+            append_batch::<Sqlite>(&mut c, &taken).await.unwrap(),
+            vec![Appended::Conflict]
+        );
+        assert_eq!(stored(&mut c).await.len(), 4);
     }
 }

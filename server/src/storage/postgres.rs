@@ -28,6 +28,7 @@ impl Backend for Postgres {
     /// Row locks and unique keys settle concurrent writers.
     const BEGIN_WRITE: &'static str = "BEGIN";
     const SHARED: bool = true;
+    const CHANGES_OF_PREVIOUS: Option<&'static str> = None;
 
     fn ids_in_json(param: u32) -> String {
         format!("SELECT value::bigint FROM json_array_elements_text(${param}::json)")

@@ -76,6 +76,11 @@ pub trait Backend: Sql {
     const BEGIN_WRITE: &'static str;
     /// Other processes share the database: appends are announced to them.
     const SHARED: bool;
+    /// Where one call may hold several statements with their parameters
+    /// (SQLite), the statement that reads, as `changed`, how many rows the
+    /// one before it wrote; `None` where a call is one statement
+    /// (PostgreSQL's extended protocol).
+    const CHANGES_OF_PREVIOUS: Option<&'static str>;
 
     /// A subquery giving the integers of the JSON array bound at `$param`.
     fn ids_in_json(param: u32) -> String;
@@ -490,11 +495,13 @@ impl<DB: Backend> Storage for SqlStore<DB> {
             },
         };
         let stored = events::append_batch::<DB>(&mut appender.connection, batch).await;
-        // A connection that failed a batch goes back to the pool, which
-        // closes it if it is broken; the next batch takes another.
+        // A connection that failed a batch is closed (it may even be left in
+        // a transaction it could not roll back); the next batch opens another.
         if stored.is_ok() {
             appender.used = std::time::Instant::now();
             *kept = Some(appender);
+        } else if let Err(e) = appender.connection.close().await {
+            tracing::warn!(error = %e, "closing the connection of a failed batch");
         }
         stored
     }

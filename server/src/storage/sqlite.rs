@@ -20,6 +20,7 @@ impl Backend for Sqlite {
     /// could otherwise fail with SQLITE_BUSY_SNAPSHOT when another wrote meanwhile.
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     const SHARED: bool = false;
+    const CHANGES_OF_PREVIOUS: Option<&'static str> = Some("SELECT changes() AS changed");
 
     fn ids_in_json(param: u32) -> String {
         format!("SELECT value FROM json_each(${param})")
