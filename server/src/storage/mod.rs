@@ -73,7 +73,7 @@ pub use commitments::CommitmentStore;
 pub use files::{FileOpen, StoredFile};
 pub use guidance::{GuidanceStore, StoredGuidance};
 pub use inspections::InspectionStore;
-pub use notices::{NoticeStore, OutboxItem, Subscribed, WatchedTask};
+pub use notices::{NoticeStore, OutboxItem, Publication, Subscribed, WatchedTask};
 pub use oversight::{MeetingRow, OversightRows, OversightStore, PlanRow, VisitRow};
 pub use postgres::PgStore;
 pub use rating::{DecisionCheck, NewDecision, RatingKey, RatingStore, SelfRow, StoredRating};

@@ -12,7 +12,9 @@
 //! SQLite has one writer at a time. A lease that runs out (its server
 //! stopped) makes the row claimable again.
 
-use super::sql::{Backend, BindParam, ConnectionExecutor, PoolExecutor, ReadColumn, SqlStore};
+use super::sql::{
+    Backend, BindParam, ConnectionExecutor, PoolExecutor, ReadColumn, SqlStore, json_array,
+};
 use super::{Result, StorageError};
 use crate::notify::push::PushTarget;
 use async_trait::async_trait;
@@ -55,6 +57,16 @@ pub struct WatchedTask {
     pub stage: i64,
 }
 
+/// A notice for its recipients under its event key (unique per recipient).
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub event_key: String,
+    pub notice: Notice,
+    pub recipients: Vec<AccountId>,
+    /// The meeting marked as told (`mark`), in the same transaction.
+    pub mark: Option<(MeetingId, String)>,
+}
+
 #[async_trait]
 pub trait NoticeStore: Send + Sync {
     /// The accounts told about a cell's meetings: its members on the roll
@@ -62,20 +74,19 @@ pub trait NoticeStore: Send + Sync {
     async fn cell_audience(&self, cell: OrgId) -> Result<Vec<AccountId>>;
     /// The enabled account of a member, if any.
     async fn account_of_member(&self, member: MemberId) -> Result<Option<AccountId>>;
-    /// Adds `notice` for each recipient under `event_key`, once: a recipient
-    /// who has it already is skipped. Queues (due at `due_ms`) a push per
-    /// subscribed device of those who want this kind pushed and, with
-    /// `email`, an email for those who want it by email. Returns how many
-    /// notifications were new.
+    /// Adds each publication's notice for each of its recipients under its
+    /// event key, once: a recipient who has it already is skipped. Queues
+    /// (due at `due_ms`) a push per subscribed device of those who want the
+    /// kind pushed and, with `email`, an email for those who want it by
+    /// email; marks the meetings told. One transaction for all. Returns how
+    /// many notifications each publication added.
     async fn publish(
         &self,
-        event_key: &str,
-        notice: &Notice,
-        recipients: &[AccountId],
+        publications: &[Publication],
         at: NaiveDateTime,
         due_ms: i64,
         email: bool,
-    ) -> Result<usize>;
+    ) -> Result<Vec<usize>>;
     /// Newest first, with ids below `before`; and the unread count.
     async fn page(
         &self,
@@ -153,6 +164,94 @@ pub trait NoticeStore: Send + Sync {
     async fn set_task_stage(&self, meeting: MeetingId, index: u32, stage: i64) -> Result<()>;
 }
 
+/// One publication's notifications and outbox rows, in `tx`: a few
+/// statements whatever the number of recipients (a province's cells opening
+/// their meetings at the same hour is thousands of them).
+async fn publish_in<DB: Backend>(
+    tx: &mut DB::Connection,
+    p: &Publication,
+    at: NaiveDateTime,
+    due_ms: i64,
+    email: bool,
+) -> Result<usize> {
+    let (notice, recipients, event_key) = (&p.notice, &p.recipients, p.event_key.as_str());
+    let payload = serde_json::to_string(notice).map_err(|e| corrupt("thông báo", e))?;
+    let kind = notice.kind().as_str();
+    if recipients.is_empty() {
+        return Ok(0);
+    }
+    let added = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO notifications (event_key, account_id, kind, payload, created_at)
+             SELECT $1, r.value, $2, $3, $4 FROM ({}) AS r WHERE true
+             ON CONFLICT (event_key, account_id) DO NOTHING RETURNING id",
+        DB::ids_in_json(5)
+    )))
+    .param(event_key)
+    .param(kind)
+    .param(payload.as_str())
+    .param(at)
+    .param(json_array(recipients.iter().map(|a| a.0))?)
+    .fetch_all(tx.executor())
+    .await?;
+    if added.is_empty() {
+        return Ok(0);
+    }
+    let ids = json_array(
+        added
+            .iter()
+            .map(|r| r.read::<i64>("id"))
+            .collect::<sqlx::Result<Vec<_>>>()?,
+    )?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO notification_outbox (notification_id, channel, address, subscription_id, next_attempt_at)
+             SELECT n.id, 'push', s.endpoint, s.id, $1 FROM notifications n
+             JOIN push_subscriptions s ON s.account_id = n.account_id
+             JOIN notification_push_kinds k ON k.account_id = s.account_id AND k.kind = $2
+             WHERE n.id IN ({})
+             ORDER BY n.id, s.id
+             ON CONFLICT (notification_id, channel, address) DO NOTHING",
+            DB::ids_in_json(3)
+        )))
+        .param(due_ms)
+        .param(kind)
+        .param(ids.as_str())
+        .execute(tx.executor())
+        .await?;
+    if email {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO notification_outbox (notification_id, channel, address, next_attempt_at)
+                 SELECT n.id, 'email', p.email, $1 FROM notifications n
+                 JOIN notification_prefs p ON p.account_id = n.account_id
+                 JOIN notification_email_kinds k ON k.account_id = p.account_id AND k.kind = $2
+                 WHERE n.id IN ({}) AND p.email <> ''
+                 ORDER BY n.id
+                 ON CONFLICT (notification_id, channel, address) DO NOTHING",
+            DB::ids_in_json(3)
+        )))
+        .param(due_ms)
+        .param(kind)
+        .param(ids.as_str())
+        .execute(tx.executor())
+        .await?;
+    }
+    Ok(added.len())
+}
+
+async fn mark_in<'e, DB: Backend>(
+    db: impl sqlx::Executor<'e, Database = DB>,
+    meeting: MeetingId,
+    what: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO notified_meetings (meeting_id, what) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .param(meeting.0)
+    .param(what)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StorageError {
     StorageError::Corrupt(format!("{what}: {e}"))
 }
@@ -212,62 +311,18 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
 
     async fn publish(
         &self,
-        event_key: &str,
-        notice: &Notice,
-        recipients: &[AccountId],
+        publications: &[Publication],
         at: NaiveDateTime,
         due_ms: i64,
         email: bool,
-    ) -> Result<usize> {
-        let payload = serde_json::to_string(notice).map_err(|e| corrupt("thông báo", e))?;
-        let kind = notice.kind().as_str();
+    ) -> Result<Vec<usize>> {
         let mut tx = self.pool.begin_with(DB::BEGIN_WRITE).await?;
-        let mut added = 0;
-        for account in recipients {
-            let row = sqlx::query(
-                "INSERT INTO notifications (event_key, account_id, kind, payload, created_at)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (event_key, account_id) DO NOTHING RETURNING id",
-            )
-            .param(event_key)
-            .param(account.0)
-            .param(kind)
-            .param(payload.as_str())
-            .param(at)
-            .fetch_optional(tx.executor())
-            .await?;
-            let Some(row) = row else { continue };
-            added += 1;
-            let id: i64 = row.read("id")?;
-            sqlx::query(
-                "INSERT INTO notification_outbox (notification_id, channel, address, subscription_id, next_attempt_at)
-                 SELECT $1, 'push', s.endpoint, s.id, $2 FROM push_subscriptions s
-                 JOIN notification_push_kinds k ON k.account_id = s.account_id AND k.kind = $3
-                 WHERE s.account_id = $4
-                 ON CONFLICT (notification_id, channel, address) DO NOTHING",
-            )
-            .param(id)
-            .param(due_ms)
-            .param(kind)
-            .param(account.0)
-            .execute(tx.executor())
-            .await?;
-            if !email {
-                continue;
+        let mut added = Vec::with_capacity(publications.len());
+        for p in publications {
+            added.push(publish_in::<DB>(&mut *tx, p, at, due_ms, email).await?);
+            if let Some((meeting, what)) = &p.mark {
+                mark_in(tx.executor(), *meeting, what).await?;
             }
-            sqlx::query(
-                "INSERT INTO notification_outbox (notification_id, channel, address, next_attempt_at)
-                 SELECT $1, 'email', p.email, $2 FROM notification_prefs p
-                 JOIN notification_email_kinds k ON k.account_id = p.account_id AND k.kind = $3
-                 WHERE p.account_id = $4 AND p.email <> ''
-                 ON CONFLICT (notification_id, channel, address) DO NOTHING",
-            )
-            .param(id)
-            .param(due_ms)
-            .param(kind)
-            .param(account.0)
-            .execute(tx.executor())
-            .await?;
         }
         tx.commit().await?;
         Ok(added)
@@ -680,14 +735,7 @@ impl<DB: Backend> NoticeStore for SqlStore<DB> {
     }
 
     async fn mark(&self, meeting: MeetingId, what: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO notified_meetings (meeting_id, what) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .param(meeting.0)
-        .param(what)
-        .execute(self.pool.executor())
-        .await?;
-        Ok(())
+        mark_in(self.pool.executor(), meeting, what).await
     }
 
     async fn watch_tasks(&self, tasks: &[WatchedTask]) -> Result<()> {

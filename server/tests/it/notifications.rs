@@ -537,6 +537,86 @@ async fn the_scan_tells_of_openings_tasks_reminders_and_deadlines(b: Backend) {
     db.remove().await;
 }
 
+/// Many cells meeting at the same hour: the scan writes their reminders and
+/// openings ten meetings to a transaction; every meeting is told of once,
+/// across those chunks, and scanning again adds nothing.
+async fn many_meetings_at_once_are_each_told_once(b: Backend) {
+    let db = Db::new(b, "chibo_notify", "n").await;
+    let s = Instance::start(&db, quick(None)).await;
+    let store = s.store();
+    let b_cell = cell(&store, CELL_B).await;
+    let members = store.members_of(b_cell).await.unwrap();
+    let now = server::clock::now_local();
+    let mut want = Vec::new();
+    for i in 0..25 {
+        let (title, starts_at, kind) = if i < 13 {
+            (
+                format!("Họp lúc {i} giờ tới"),
+                now + TimeDelta::minutes(30),
+                "meeting_reminder_hour",
+            )
+        } else {
+            (format!("Đang họp số {i}"), now, "meeting_opened")
+        };
+        let draft = shared::meeting::MeetingDraft {
+            kind: shared::meeting::MeetingKind::Regular,
+            title: title.clone(),
+            starts_at,
+            mode: shared::meeting::MeetingMode::Online,
+            place: String::new(),
+            video_link: "https://hop.example.vn/b".into(),
+            chair_id: Some(members[0].id),
+            secretary_id: Some(members[1].id),
+            agenda: shared::meeting::standard_agenda(shared::meeting::MeetingKind::Regular),
+        };
+        let m = store.create_meeting(b_cell, &draft, now).await.unwrap();
+        if i >= 13 {
+            hold(&store, m.id.0, &[], false).await;
+        }
+        want.push((kind.to_string(), title));
+    }
+    want.sort();
+    let told = |username: &'static str| {
+        let s = &s;
+        async move {
+            let c = s.login(username).await;
+            let (_, page) = get(&c, s.url("/api/me/notifications?limit=100")).await;
+            let mut out: Vec<(String, String)> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| {
+                    let kind = n["notice"]["kind"].as_str().unwrap().to_string();
+                    (
+                        kind,
+                        n["notice"]["meeting"]["title"]
+                            .as_str()
+                            .unwrap()
+                            .to_string(),
+                    )
+                })
+                .collect();
+            out.sort();
+            out
+        }
+    };
+    WAIT.until("every meeting's notice", || async {
+        told("dv.b05").await.len() >= want.len()
+    })
+    .await;
+    assert_eq!(told("dv.b05").await, want);
+    s.state().notify.scan().await.unwrap();
+    assert_eq!(told("dv.b05").await, want, "scanning again adds nothing");
+    assert_eq!(
+        told("capuy.khoi").await,
+        want,
+        "the assigned upper-level member"
+    );
+
+    s.stop().await;
+    db.remove().await;
+}
+
 /// The target directory (the test binary is in `<target>/debug/deps/`).
 fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary");
@@ -808,5 +888,6 @@ async fn outbox(s: &Instance) -> Vec<(String, u32, bool)> {
 on_both_backends!(
     the_list_marking_read_and_preferences,
     the_scan_tells_of_openings_tasks_reminders_and_deadlines,
+    many_meetings_at_once_are_each_told_once,
     emails_go_once_across_a_restart_and_two_instances,
 );
