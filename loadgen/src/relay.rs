@@ -1,8 +1,10 @@
 //! The baseline: a minimal broadcast server speaking just enough of the live
 //! protocol for the load generator (`hello` → `welcome`, `command` →
 //! `accepted` and an `events` batch to the meeting), with no storage, no
-//! rules and no checks. The same load against it shows what WebSockets and
-//! fan-out cost on this machine; the rest of the server's figures is ours.
+//! rules and no checks; a socket more than 64 batches behind loses the
+//! oldest (the durable phase's flood does that). The same load against it
+//! shows what WebSockets and fan-out cost on this machine; the rest of the
+//! server's figures is ours.
 //! Runs as its own process (`chibo-loadgen --serve-relay`), so that its CPU
 //! and memory are read as the server's are.
 
