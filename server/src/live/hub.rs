@@ -250,11 +250,14 @@ impl LiveHub {
         who: Participant,
     ) -> Response {
         let hub = self.clone();
-        socket::upgrade(ws, move |ws| async move {
+        // A closure giving `run`'s future, not an async block around it: the
+        // block would keep its own copies of the socket and the participant
+        // for the socket's whole life.
+        socket::upgrade(ws, move |ws| {
             let membership = hub.enter(room, &who);
             let shutdown = hub.shutdown.subscribe();
             let timings = (hub.config.heartbeat, hub.config.silent_peer);
-            socket::run(ws, membership, who, shutdown, timings).await;
+            socket::run(ws, membership, who, shutdown, timings)
         })
     }
 

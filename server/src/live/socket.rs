@@ -312,8 +312,12 @@ const CLOSE_HANDSHAKE: Duration = Duration::from_secs(1);
 /// Ends the connection with a close frame saying why, then waits a moment for
 /// the peer's own close frame, dropping whatever else it sends meanwhile (none
 /// of it is applied). Closing with unread data would reset the connection,
-/// and the reset can overtake the close frame.
+/// and the reset can overtake the close frame. Boxed, like `send`.
 async fn close(socket: &mut LiveSocket, why: Close, limit: Duration) {
+    Box::pin(close_within(socket, why, limit)).await;
+}
+
+async fn close_within(socket: &mut LiveSocket, why: Close, limit: Duration) {
     let frame = CloseFrame {
         code: why.code().into(),
         reason: why.reason().into(),
@@ -338,7 +342,8 @@ fn too_big(e: &tungstenite::Error) -> bool {
 }
 
 /// One task per connected participant, alive for hours: the rare, large
-/// futures (welcome, command, snapshot) are boxed so the task itself stays small.
+/// futures (welcome, command, snapshot, ping, close) and the delivery of a
+/// batch are boxed, so the task itself stays small (about 2.4 KiB).
 pub(super) async fn run(
     mut socket: LiveSocket,
     membership: Membership,
@@ -404,7 +409,7 @@ pub(super) async fn run(
                         // closing handshake, the close frame alone.
                         if too_big(&e) {
                             let frame = CloseFrame { code: Close::TooBig.code().into(), reason: Close::TooBig.reason().into() };
-                            let _ = send_within(&mut socket, Message::Close(Some(frame)), silent).await;
+                            let _ = Box::pin(send_within(&mut socket, Message::Close(Some(frame)), silent)).await;
                         }
                         break;
                     }
@@ -470,7 +475,7 @@ pub(super) async fn run(
                 if !Box::pin(deliver(&mut socket, Some(&reply), None, (&mut rx, room), &mut sent_up_to, silent)).await { break; }
             }
             batch = rx.recv() => {
-                if !deliver(&mut socket, None, Some(batch), (&mut rx, room), &mut sent_up_to, silent).await { break; }
+                if !Box::pin(deliver(&mut socket, None, Some(batch), (&mut rx, room), &mut sent_up_to, silent)).await { break; }
             }
             notice = audio.notice() => {
                 // Words about a peer this socket already replaced are stale.
@@ -494,7 +499,7 @@ pub(super) async fn run(
                     break;
                 }
                 if !peer.pinged && now.duration_since(peer.last_heard) >= heartbeat {
-                    if !send_within(&mut socket, Message::Ping(Default::default()), silent).await { break; }
+                    if !Box::pin(send_within(&mut socket, Message::Ping(Default::default()), silent)).await { break; }
                     peer.pinged = true;
                 }
                 let mut next = peer.last_heard + if peer.pinged { silent } else { heartbeat };
